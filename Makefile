@@ -1,0 +1,49 @@
+# Tuishou 推手 — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint test-sqlite test-postgres install clean bench-network bench-engine
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, migrate, load the demo the first time, serve web + worker + scheduler.
+run: $(STAMP)
+	$(BIN)/tuishou migrate --noinput
+	$(BIN)/tuishou demo --if-empty
+	$(BIN)/tuishou serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test-sqlite: $(STAMP)
+	DATABASE_URL= $(BIN)/python -m pytest
+
+# Runs only the tests that touch the database; fails (never skips) when PostgreSQL is unreachable.
+test-postgres: $(STAMP)
+	@test -n "$(TEST_DATABASE_URL)" || { echo "TEST_DATABASE_URL is not set"; exit 1; }
+	$(BIN)/python -m tuishou.core.dbcheck "$(TEST_DATABASE_URL)"
+	DATABASE_URL="$(TEST_DATABASE_URL)" TUISHOU_TEST_DB_ONLY=1 $(BIN)/python -m pytest
+
+## make test: lint, the whole suite on SQLite, and again on PostgreSQL when TEST_DATABASE_URL is set.
+test: lint test-sqlite
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+bench-network: $(STAMP)
+	$(BIN)/python bench/network_tree.py
+
+bench-engine: $(STAMP)
+	$(BIN)/python bench/engine.py
+
+clean:
+	rm -rf $(VENV) data/*.sqlite3*

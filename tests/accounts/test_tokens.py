@@ -1,0 +1,70 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tuishou.accounts.models import ApiToken, User
+from tuishou.accounts.services import (
+    api_token_authenticate,
+    api_token_issue,
+    api_token_revoke,
+    user_create,
+)
+from tuishou.core.errors import Conflict, InvalidInput
+
+pytestmark = pytest.mark.django_db
+
+
+def test_token_is_stored_hashed_and_authenticates_until_revoked():
+    user = user_create(phone="13912345678", password="a-long-password")
+    issued = api_token_issue(user=user, label="iPhone")
+    stored = ApiToken.objects.get()
+    assert issued.token.startswith("ts_")
+    assert stored.digest != issued.token and issued.token not in stored.digest
+    assert api_token_authenticate(token=issued.token) == user
+    assert api_token_revoke(token=issued.token) is True
+    assert api_token_authenticate(token=issued.token) is None
+
+
+def test_expired_token_does_not_authenticate():
+    user = user_create(phone="13912345678", password="a-long-password")
+    issued = api_token_issue(user=user)
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert api_token_authenticate(token=issued.token) is None
+
+
+def test_duplicate_phone_is_refused_and_writes_nothing():
+    user_create(phone="13912345678", password="a-long-password")
+    with pytest.raises(Conflict) as err:
+        user_create(phone="139-1234-5678", password="another-password")
+    assert err.value.code == "accounts.phone_taken"
+    assert User.objects.count() == 1
+
+
+def test_malformed_phone_is_refused():
+    with pytest.raises(InvalidInput) as err:
+        user_create(phone="12345", password="a-long-password")
+    assert err.value.code == "accounts.phone_invalid"
+    assert User.objects.count() == 0
+
+
+def test_api_login_me_and_logout(client):
+    user_create(phone="13912345678", password="a-long-password", display_name="小明")
+    resp = client.post("/api/v1/auth/tokens", {"login": "13912345678", "password": "a-long-password"},
+                       content_type="application/json")
+    assert resp.status_code == 201
+    token = resp.json()["token"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    me = client.get("/api/v1/auth/me", **auth).json()
+    assert me["phone"] == "13912345678" and me["display_name"] == "小明" and me["operator_roles"] == []
+    assert client.delete("/api/v1/auth/tokens/current", **auth).status_code == 204
+    assert client.get("/api/v1/auth/me", **auth).json() == {
+        "code": "auth.required", "message": "Sign in or send a valid API token."}
+
+
+def test_wrong_password_gets_the_one_error_shape(client):
+    user_create(phone="13912345678", password="a-long-password")
+    resp = client.post("/api/v1/auth/tokens", {"login": "13912345678", "password": "nope"},
+                       content_type="application/json")
+    assert resp.status_code == 401
+    assert resp.json() == {"code": "auth.invalid_login", "message": "Wrong phone/username or password."}

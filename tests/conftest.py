@@ -1,0 +1,53 @@
+"""Test-wide set-up: database selection, markers, hypothesis profile."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+hypothesis_settings.register_profile("ci", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "client", "admin_client", "live_server"}
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(DB_FIXTURES & set(item.fixturenames))
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL run (TUISHOU_TEST_DB_ONLY=1) keep only the tests that touch the database:
+    the pure engine's tests say nothing new there."""
+    if os.environ.get("TUISHOU_TEST_DB_ONLY") != "1":
+        return
+    kept, dropped = [], []
+    for item in items:
+        (kept if _uses_database(item) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    if request.node.get_closest_marker("postgres_only") is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks, triggers); runs in the PostgreSQL pass of make test")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(request, tmp_path_factory):
+    """Files a test writes (product images, posters) go to a temporary folder, never to data/."""
+    from django.conf import settings as django_settings
+
+    old = django_settings.MEDIA_ROOT
+    django_settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    yield
+    django_settings.MEDIA_ROOT = old

@@ -1,0 +1,42 @@
+"""Permission checks used by services (not only by views)."""
+
+from __future__ import annotations
+
+from tuishou.accounts.models import OperatorRole, User
+from tuishou.core.errors import NotAuthenticated, PermissionDenied
+
+Role = OperatorRole.Role
+
+
+def operator_roles(user: User | None) -> set[str]:
+    """The operator roles a user holds; a superuser holds every role."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return {r.value for r in Role}
+    return set(user.operator_roles.values_list("role", flat=True))
+
+
+def is_operator(user: User | None, *roles: str) -> bool:
+    """True when the user is operator staff holding any of ``roles`` (or ``admin``)."""
+    held = operator_roles(user)
+    if not held:
+        return False
+    return not roles or bool(held & ({Role.ADMIN.value, *roles}))
+
+
+def require_operator(user: User | None, *roles: str) -> None:
+    """Raise unless the user is operator staff with one of ``roles`` (any role when none is given)."""
+    if user is None or not user.is_authenticated:
+        raise NotAuthenticated("auth.required", "Sign in first.")
+    if not is_operator(user, *roles):
+        wanted = ", ".join(roles) or "operator"
+        raise PermissionDenied("auth.forbidden", f"This needs the {wanted} role.",
+                               details={"roles": list(roles)})
+
+
+def require_user(user: User | None) -> User:
+    """Raise unless somebody is signed in; return that user."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise NotAuthenticated("auth.required", "Sign in first.")
+    return user

@@ -1,0 +1,138 @@
+"""Writes for people and credentials."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tuishou.accounts.models import ApiToken, OperatorRole, User
+from tuishou.core.errors import Conflict, InvalidInput, NotAuthenticated
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
+
+
+def normalize_phone(phone: str) -> str:
+    """Digits only, without +86; raise ``accounts.phone_invalid`` if it is not a mainland mobile number."""
+    digits = re.sub(r"[\s-]", "", phone or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    if not PHONE_RE.match(digits):
+        raise InvalidInput("accounts.phone_invalid", f"{phone!r} is not a mobile phone number.",
+                           details={"field": "phone"})
+    return digits
+
+
+def user_create(*, phone: str | None = None, username: str | None = None, password: str | None,
+                display_name: str = "", validate: bool = True) -> User:
+    """Create a user who signs in with a phone number and/or a username.
+
+    Duplicate phones or usernames raise ``accounts.phone_taken`` / ``accounts.username_taken``.
+    """
+    if not phone and not username:
+        raise InvalidInput("accounts.login_missing", "Give a phone number or a username.")
+    phone = normalize_phone(phone) if phone else None
+    if username is not None and not USERNAME_RE.match(username):
+        raise InvalidInput("accounts.username_invalid",
+                           "A username has 3–40 letters, digits, dots, dashes or underscores.",
+                           details={"field": "username"})
+    username = username or f"u{phone}"
+    if phone and User.objects.filter(phone=phone).exists():
+        raise Conflict("accounts.phone_taken", "This phone number is already registered.",
+                       details={"field": "phone"})
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict("accounts.username_taken", "This username is taken.", details={"field": "username"})
+    user = User(username=username, phone=phone, display_name=display_name[:60])
+    if password is None:
+        user.set_unusable_password()
+    else:
+        if validate:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise InvalidInput("accounts.password_weak", " ".join(exc.messages),
+                                   details={"field": "password"}) from None
+        user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # lost a race with an identical registration
+        raise Conflict("accounts.phone_taken", "This phone number or username is already registered.") from None
+    return user
+
+
+def operator_role_grant(*, user: User, role: str) -> OperatorRole:
+    """Give a user an operator staff role (idempotent)."""
+    if role not in OperatorRole.Role.values:
+        raise InvalidInput("accounts.role_unknown", f"Unknown operator role {role!r}.")
+    grant, _ = OperatorRole.objects.get_or_create(user=user, role=role)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return grant
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str  # shown once; only its digest is stored
+    record: ApiToken
+
+
+def api_token_issue(*, user: User, label: str = "", days: int | None = None) -> IssuedToken:
+    """Issue a bearer token for an app client; the secret is returned once and stored hashed."""
+    secret = "ts_" + secrets.token_urlsafe(32)
+    lifetime = timedelta(days=days if days is not None else settings.TUISHOU["API_TOKEN_DAYS"])
+    record = ApiToken.objects.create(user=user, digest=_digest(secret), prefix=secret[:8], label=label[:60],
+                                     expires_at=timezone.now() + lifetime)
+    return IssuedToken(token=secret, record=record)
+
+
+def api_token_login(*, login: str, password: str, label: str = "") -> IssuedToken:
+    """Check a phone/username and password and issue a token; wrong credentials raise ``auth.invalid_login``."""
+    user = authenticate(username=login, password=password)
+    if user is None:
+        raise NotAuthenticated("auth.invalid_login", "Wrong phone/username or password.")
+    return api_token_issue(user=user, label=label)
+
+
+def api_token_authenticate(*, token: str) -> User | None:
+    """The active user a token belongs to, or None for an unknown, expired or revoked token."""
+    if not token:
+        return None
+    now = timezone.now()
+    record = (ApiToken.objects.select_related("user")
+              .filter(digest=_digest(token), revoked_at__isnull=True, expires_at__gt=now).first())
+    if record is None or not record.user.is_active:
+        return None
+    # Touch at most once a minute: a write per request would serialise readers on SQLite.
+    if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+    return record.user
+
+
+def api_token_revoke(*, token: str) -> bool:
+    """Revoke a token; True when one was revoked."""
+    return bool(ApiToken.objects.filter(digest=_digest(token), revoked_at__isnull=True)
+                .update(revoked_at=timezone.now()))
+
+
+def api_tokens_purge_expired(*, older_than_days: int = 30) -> int:
+    """Delete tokens that expired or were revoked more than ``older_than_days`` ago."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _ = ApiToken.objects.filter(expires_at__lt=cutoff).delete()
+    deleted_revoked, _ = ApiToken.objects.filter(revoked_at__lt=cutoff).delete()
+    return deleted + deleted_revoked

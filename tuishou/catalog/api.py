@@ -1,0 +1,5 @@
+"""API routes for catalog."""
+
+from ninja import Router
+
+router = Router(tags=["catalog"])

@@ -1,0 +1,5 @@
+"""API routes for incentives."""
+
+from ninja import Router
+
+router = Router(tags=["incentives"])

@@ -1,0 +1,5 @@
+"""API routes for merchants."""
+
+from ninja import Router
+
+router = Router(tags=["merchants"])

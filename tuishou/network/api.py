@@ -1,0 +1,5 @@
+"""API routes for network."""
+
+from ninja import Router
+
+router = Router(tags=["network"])

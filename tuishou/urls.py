@@ -1,0 +1,26 @@
+"""URL map: the back office, the API and its documents, health."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import path
+from django.views.static import serve
+
+from tuishou.api import api
+
+admin.site.site_header = "推手 Tuishou · 运营后台"
+admin.site.site_title = "推手 Tuishou"
+admin.site.index_title = "Back office"
+
+
+def health(request):
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("healthz", health),
+    # Uploaded and generated images (product pictures); behind a CDN or object store in production.
+    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]

@@ -169,4 +169,5 @@ TUISHOU = {
 # (`tuishou scheduler`) enqueues each one when its cron fires; the worker runs it.
 TUISHOU_SCHEDULE = [
     ("purge-expired-api-tokens", "17 3 * * *", "tuishou.accounts.tasks.purge_expired_tokens"),
+    ("evaluate-ranks", "10 0 * * *", "tuishou.incentives.tasks.evaluate_ranks"),
 ]

@@ -1,1 +1,136 @@
-"""Models for catalog."""
+"""The catalog: products (商品), their SKUs with prices, stock and commission setting, images, and the
+review/shelf history. Zones (爆品区, 验货区) are flags on the product."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from tuishou.core.fields import MoneyField
+from tuishou.merchants.models import RATE_FIELD, Merchant
+
+
+class Product(models.Model):
+    """A merchant's product. Its status moves only through ``tuishou.catalog.transitions.product_transition``."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING_REVIEW = "pending_review", "Pending review"
+        REJECTED = "rejected", "Rejected"
+        APPROVED = "approved", "Approved (not listed yet)"
+        ON_SHELF = "on_shelf", "On shelf"
+        OFF_SHELF = "off_shelf", "Off shelf"
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="products")
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=60, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    reject_reason = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # 爆品区: an operator-negotiated price inside a campaign window, pushed to every team at once.
+    in_hot_zone = models.BooleanField("in 爆品区", default=False, db_index=True)
+    hot_price = MoneyField(null=True, blank=True, help_text="Campaign price for every SKU while the window is open.")
+    hot_starts_at = models.DateTimeField(null=True, blank=True)
+    hot_ends_at = models.DateTimeField(null=True, blank=True)
+    # 验货区: the community-inspected badge (the inspection reports themselves come with the community issue).
+    inspected = models.BooleanField("验货 badge", default=False, db_index=True)
+    inspected_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "merchant"], name="product_status_merchant_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(hot_price__isnull=True) | Q(hot_price__gt=0),
+                                   name="product_hot_price_positive"),
+            models.CheckConstraint(
+                condition=Q(hot_starts_at__isnull=True) | Q(hot_ends_at__isnull=True)
+                | Q(hot_ends_at__gt=models.F("hot_starts_at")), name="product_hot_window_ordered"),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reject_reason=""),
+                                   name="product_reject_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProductImage(models.Model):
+    """A picture of a product; the lowest ``position`` is the cover."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to="products/%Y/%m/")
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["product_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.product} #{self.position}"
+
+
+class Sku(models.Model):
+    """A sellable variant (规格) with its retail price, supply price, stock and commission setting.
+
+    The commission setting gives the order's commission base B (see spec/incentive-plans.md): a fraction of
+    the paid price (``percent``) or a fixed amount per unit (``fixed``); exactly one of the two is set.
+    """
+
+    class CommissionMode(models.TextChoices):
+        PERCENT = "percent", "Percentage of the paid price"
+        FIXED = "fixed", "Fixed amount per unit"
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
+    spec_name = models.CharField(max_length=60, help_text="e.g. 500g×2袋")
+    code = models.CharField(max_length=40, help_text="The merchant's SKU code, unique within the product.")
+    price = MoneyField(help_text="Retail price (零售价).")
+    supply_price = MoneyField(help_text="What the merchant supplies it for (供货价).")
+    stock = models.PositiveIntegerField(default=0)
+    commission_mode = models.CharField(max_length=8, choices=CommissionMode.choices)
+    commission_rate = models.DecimalField(**RATE_FIELD, null=True, blank=True)
+    commission_amount = MoneyField(null=True, blank=True)
+    active = models.BooleanField(default=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["product_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "code"], name="sku_code_unique_per_product"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="sku_stock_not_negative"),
+            models.CheckConstraint(condition=Q(price__gt=0), name="sku_price_positive"),
+            models.CheckConstraint(condition=Q(supply_price__gte=0), name="sku_supply_price_not_negative"),
+            models.CheckConstraint(
+                condition=(Q(commission_mode="percent", commission_rate__isnull=False, commission_amount__isnull=True,
+                             commission_rate__gte=0, commission_rate__lte=1)
+                           | Q(commission_mode="fixed", commission_amount__isnull=False, commission_rate__isnull=True,
+                               commission_amount__gte=0, commission_amount__lte=models.F("price"))),
+                name="sku_commission_exactly_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} · {self.spec_name}"
+
+
+class ProductStatusChange(models.Model):
+    """One move of a product's status (history, append-only)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="status_changes")
+    event = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=16, choices=Product.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Product.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["product_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.product}: {self.from_status} → {self.to_status}"

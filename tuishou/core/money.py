@@ -15,6 +15,8 @@ CURRENCY = "CNY"
 MINOR_DIGITS = 2
 MINOR_UNIT = Decimal(1).scaleb(-MINOR_DIGITS)  # Decimal("0.01")
 _MINOR_PER_MAJOR = 10**MINOR_DIGITS
+# A trillion yuan: far above any order or balance, far below what a BIGINT of minor units holds.
+MAX_AMOUNT = Decimal(10**12)
 
 
 def parse_amount(value: object, *, field: str = "amount", allow_negative: bool = False) -> Decimal:
@@ -33,6 +35,9 @@ def parse_amount(value: object, *, field: str = "amount", allow_negative: bool =
                            details={"field": field}) from None
     if not amount.is_finite():
         raise InvalidInput("money.malformed", f"{field}: {value!r} is not an amount", details={"field": field})
+    if abs(amount) >= MAX_AMOUNT:
+        raise InvalidInput("money.too_large", f"{field}: {value} is larger than any amount the platform handles",
+                           details={"field": field})
     if amount != amount.quantize(MINOR_UNIT, rounding=ROUND_DOWN):
         raise InvalidInput("money.too_precise", f"{field}: {value} has more than {MINOR_DIGITS} decimal places",
                            details={"field": field})

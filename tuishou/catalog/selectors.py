@@ -1,0 +1,141 @@
+"""Reads for the catalog: the supply pool (货源池) promoters pick from, a merchant's own products, details."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from tuishou.accounts.models import OperatorRole
+from tuishou.accounts.permissions import is_operator, require_operator
+from tuishou.catalog.models import Product, ProductImage, Sku
+from tuishou.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tuishou.merchants.models import Merchant
+from tuishou.merchants.selectors import merchant_staff_role, require_merchant_staff
+
+ZONES = ("hot", "inspected")
+SORTS = {"newest": ("-id",), "price_asc": ("min_price", "-id"), "price_desc": ("-min_price", "-id")}
+
+
+def _with_prices(qs: QuerySet[Product]) -> QuerySet[Product]:
+    active = Q(skus__active=True)
+    return qs.annotate(min_price=Min("skus__price", filter=active), total_stock=Sum("skus__stock", filter=active),
+                       sku_count=Count("skus", filter=active))
+
+
+def hot_zone_open(*, now: datetime | None = None) -> Q:
+    """Products in 爆品区 whose campaign window (if any) is open at ``now``."""
+    now = now or timezone.now()
+    return (Q(in_hot_zone=True) & (Q(hot_starts_at__isnull=True) | Q(hot_starts_at__lte=now))
+            & (Q(hot_ends_at__isnull=True) | Q(hot_ends_at__gt=now)))
+
+
+def hot_price_applies(product: Product, *, now: datetime | None = None) -> bool:
+    """True when the product's 爆品 price is the selling price right now."""
+    now = now or timezone.now()
+    return (product.in_hot_zone and product.hot_price is not None
+            and (product.hot_starts_at is None or product.hot_starts_at <= now)
+            and (product.hot_ends_at is None or product.hot_ends_at > now))
+
+
+def sku_selling_price(sku: Sku, *, now: datetime | None = None) -> Decimal:
+    """What a buyer pays for one unit now: the 爆品 price during its window, else the retail price."""
+    return sku.product.hot_price if hot_price_applies(sku.product, now=now) else sku.price
+
+
+def supply_pool(*, zone: str | None = None, category: str | None = None, search: str | None = None,
+                sort: str = "newest", now: datetime | None = None) -> QuerySet[Product]:
+    """Products promoters can pick and consumers can buy (货源池): approved and on the shelf, from an active
+    merchant, with at least one active SKU; annotated with ``min_price``, ``total_stock`` and ``sku_count``.
+
+    ``zone``: ``hot`` (爆品区, window open now) or ``inspected`` (验货区).
+    """
+    if zone and zone not in ZONES:
+        raise InvalidInput("catalog.zone_unknown", f"Unknown zone {zone!r}; use one of {', '.join(ZONES)}.",
+                           details={"field": "zone"})
+    if sort not in SORTS:
+        raise InvalidInput("catalog.sort_unknown", f"Unknown sort {sort!r}; use one of {', '.join(SORTS)}.",
+                           details={"field": "sort"})
+    qs = Product.objects.filter(status=Product.Status.ON_SHELF, merchant__status=Merchant.Status.ACTIVE)
+    if zone == "hot":
+        qs = qs.filter(hot_zone_open(now=now))
+    elif zone == "inspected":
+        qs = qs.filter(inspected=True)
+    if category:
+        qs = qs.filter(category=category)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(description__icontains=search)
+                       | Q(merchant__name__icontains=search))
+    qs = _with_prices(qs).filter(sku_count__gt=0)
+    return (qs.select_related("merchant").order_by(*SORTS[sort])
+            .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))))
+
+
+def product_public_detail(*, product_id: int) -> Product:
+    """A product in the supply pool with its active SKUs and images; ``catalog.product_unknown`` otherwise."""
+    product = (supply_pool().filter(pk=product_id)
+               .prefetch_related(Prefetch("skus", queryset=Sku.objects.filter(active=True).order_by("id")))
+               .first())
+    if product is None:
+        raise NotFound("catalog.product_unknown", f"There is no product {product_id} for sale.",
+                       details={"product_id": product_id})
+    return product
+
+
+def product_get(*, product_id: int) -> Product:
+    """Any product by id; ``catalog.product_unknown`` (404) if there is none."""
+    product = Product.objects.select_related("merchant").filter(pk=product_id).first()
+    if product is None:
+        raise NotFound("catalog.product_unknown", f"There is no product {product_id}.",
+                       details={"product_id": product_id})
+    return product
+
+
+def require_product_staff(*, user, product_id: int) -> Product:
+    """The product, when ``user`` works for its merchant; else ``catalog.not_your_product`` (403)."""
+    product = product_get(product_id=product_id)
+    if merchant_staff_role(user=user, merchant_id=product.merchant_id) is None:
+        raise PermissionDenied("catalog.not_your_product", "This product belongs to another merchant.",
+                               details={"product_id": product_id})
+    return product
+
+
+def product_for_staff_or_operator(*, user, product_id: int) -> Product:
+    """A product with all its SKUs (active or not) and images, for its merchant's staff or an operator."""
+    product = product_get(product_id=product_id)
+    if not is_operator(user):
+        require_product_staff(user=user, product_id=product_id)
+    return (_with_prices(Product.objects.filter(pk=product.pk)).select_related("merchant")
+            .prefetch_related("skus", "images").get())
+
+
+def merchant_products(*, user, merchant_id: int, status: str | None = None) -> QuerySet[Product]:
+    """A merchant's own products, every status, newest first (for its staff)."""
+    require_merchant_staff(user=user, merchant_id=merchant_id)
+    qs = Product.objects.filter(merchant_id=merchant_id)
+    if status:
+        qs = qs.filter(status=status)
+    return _with_prices(qs).select_related("merchant").prefetch_related("images").order_by("-id")
+
+
+def review_queue(*, user) -> QuerySet[Product]:
+    """Products waiting for an operator's review, oldest first (商品审核)."""
+    require_operator(user, OperatorRole.Role.OPS)
+    return (_with_prices(Product.objects.filter(status=Product.Status.PENDING_REVIEW))
+            .select_related("merchant").prefetch_related("images").order_by("updated_at", "id"))
+
+
+def sku_for_sale(*, sku_id: int) -> Sku:
+    """An SKU a buyer can order now: active, its product on the shelf, its merchant active.
+
+    Raises ``catalog.sku_unknown`` (404) or ``catalog.sku_unavailable`` (409).
+    """
+    sku = Sku.objects.select_related("product__merchant").filter(pk=sku_id).first()
+    if sku is None:
+        raise NotFound("catalog.sku_unknown", f"There is no SKU {sku_id}.", details={"sku_id": sku_id})
+    if (not sku.active or sku.product.status != Product.Status.ON_SHELF
+            or sku.product.merchant.status != Merchant.Status.ACTIVE):
+        raise Conflict("catalog.sku_unavailable", "This item is not for sale right now.", details={"sku_id": sku_id})
+    return sku

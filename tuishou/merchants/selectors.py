@@ -1,0 +1,82 @@
+"""Reads for merchants."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from tuishou.core.errors import NotFound, PermissionDenied
+from tuishou.merchants.models import Merchant, MerchantApplication, MerchantPolicy, MerchantStaff
+
+
+def default_fee_rate() -> Decimal:
+    """The fee rate a newly approved merchant gets: the operator's policy, else the settings default."""
+    policy = MerchantPolicy.objects.filter(pk=1).first()
+    if policy is not None:
+        return policy.default_fee_rate
+    return Decimal(settings.TUISHOU["DEFAULT_PLATFORM_FEE_RATE"]).quantize(Decimal("0.0001"))
+
+
+def merchant_get(*, merchant_id: int) -> Merchant:
+    """A merchant by id; ``merchants.merchant_unknown`` (404) if there is none."""
+    merchant = Merchant.objects.filter(pk=merchant_id).first()
+    if merchant is None:
+        raise NotFound("merchants.merchant_unknown", f"There is no merchant {merchant_id}.",
+                       details={"merchant_id": merchant_id})
+    return merchant
+
+
+def merchant_staff_role(*, user, merchant_id: int) -> str | None:
+    """The user's role at the merchant (``owner``/``staff``), or None."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return (MerchantStaff.objects.filter(user=user, merchant_id=merchant_id)
+            .values_list("role", flat=True).first())
+
+
+def require_merchant_staff(*, user, merchant_id: int, owner: bool = False) -> Merchant:
+    """The merchant, if ``user`` works for it (as its owner when ``owner``); else raise.
+
+    Raises ``merchants.merchant_unknown`` (404), ``merchants.not_staff`` or ``merchants.not_owner`` (403).
+    """
+    merchant = merchant_get(merchant_id=merchant_id)
+    role = merchant_staff_role(user=user, merchant_id=merchant_id)
+    if role is None:
+        raise PermissionDenied("merchants.not_staff", "You do not work for this merchant.",
+                               details={"merchant_id": merchant_id})
+    if owner and role != MerchantStaff.Role.OWNER:
+        raise PermissionDenied("merchants.not_owner", "Only the merchant's owner may do this.",
+                               details={"merchant_id": merchant_id})
+    return merchant
+
+
+def merchant_memberships(*, user) -> QuerySet[MerchantStaff]:
+    """The merchants a user works for, with their role (我的店铺)."""
+    return MerchantStaff.objects.filter(user=user).select_related("merchant").order_by("merchant_id")
+
+
+def merchant_staff_list(*, merchant_id: int) -> QuerySet[MerchantStaff]:
+    """A merchant's staff, owners first."""
+    return (MerchantStaff.objects.filter(merchant_id=merchant_id).select_related("user")
+            .order_by("role", "id"))  # "owner" sorts before "staff"
+
+
+def merchant_application_list(*, status: str | None = None, applicant=None) -> QuerySet[MerchantApplication]:
+    """Applications, newest first, optionally by status or applicant."""
+    qs = MerchantApplication.objects.select_related("applicant", "reviewed_by")
+    if status:
+        qs = qs.filter(status=status)
+    if applicant is not None:
+        qs = qs.filter(applicant=applicant)
+    return qs
+
+
+def merchant_application_get(*, application_id: int) -> MerchantApplication:
+    """An application by id; ``merchants.application_unknown`` (404) if there is none."""
+    application = MerchantApplication.objects.filter(pk=application_id).first()
+    if application is None:
+        raise NotFound("merchants.application_unknown", f"There is no merchant application {application_id}.",
+                       details={"application_id": application_id})
+    return application

@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint test-sqlite test-postgres install clean bench-network bench-engine
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint browser test-sqlite test-postgres install clean bench-network bench-engine
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +27,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test-sqlite: $(STAMP)
+# Page tests drive Debian's Chromium through Playwright (never a downloaded browser); the CJK font draws
+# Chinese text in share posters and screenshots.
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q "Noto Sans CJK" || { \
+	  echo "installing chromium and fonts-noto-cjk from Debian"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk; }
+
+test-sqlite: $(STAMP) browser
 	DATABASE_URL= $(BIN)/python -m pytest
 
 # Runs only the tests that touch the database; fails (never skips) when PostgreSQL is unreachable.

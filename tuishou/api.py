@@ -89,12 +89,14 @@ def _register_routers() -> None:
     from tuishou.incentives.api import router as incentives
     from tuishou.merchants.api import router as merchants
     from tuishou.network.api import router as network
+    from tuishou.stores.api import router as stores
 
     api.add_router("/auth", accounts)
     api.add_router("/network", network)
     api.add_router("/merchants", merchants)
     api.add_router("/catalog", catalog)
     api.add_router("/incentives", incentives)
+    api.add_router("/stores", stores)
 
 
 _register_routers()

@@ -7,6 +7,7 @@ run by a worker process that ``tuishou serve`` starts. Production: set ``DATABAS
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "tuishou.merchants",
     "tuishou.catalog",
     "tuishou.incentives",
+    "tuishou.stores",
+    "tuishou.ledger",
     "tuishou.scheduling",
     "tuishou.demo",
 ]
@@ -163,7 +166,20 @@ TUISHOU = {
     "API_TOKEN_DAYS": int(os.environ.get("TUISHOU_API_TOKEN_DAYS", "30")),
     "DEFAULT_PLATFORM_FEE_RATE": os.environ.get("TUISHOU_DEFAULT_PLATFORM_FEE_RATE", "0.05"),
     "AFTER_SALES_DAYS": int(os.environ.get("TUISHOU_AFTER_SALES_DAYS", "7")),
+    # Orders: minutes to pay before an unpaid checkout is cancelled, days after shipping before receipt is
+    # confirmed automatically, hours a merchant has to answer an after-sales case before it escalates.
+    "ORDER_PAYMENT_MINUTES": int(os.environ.get("TUISHOU_ORDER_PAYMENT_MINUTES", "30")),
+    "AUTO_CONFIRM_DAYS": int(os.environ.get("TUISHOU_AUTO_CONFIRM_DAYS", "10")),
+    "AFTER_SALES_SLA_HOURS": int(os.environ.get("TUISHOU_AFTER_SALES_SLA_HOURS", "48")),
 }
+
+# Payments: the gateway new payments go through, the sandbox gateway's signing secret (derived from SECRET_KEY
+# when not given, so no deployment shares a published one), and the address the sandbox posts its callbacks to
+# (this server, as the outside world reaches it).
+TUISHOU_PAYMENT_GATEWAY = os.environ.get("TUISHOU_PAYMENT_GATEWAY", "sandbox")
+TUISHOU_SANDBOX_GATEWAY_SECRET = os.environ.get("TUISHOU_SANDBOX_GATEWAY_SECRET") or hashlib.sha256(
+    f"tuishou-sandbox-gateway:{SECRET_KEY}".encode()).hexdigest()
+TUISHOU_PUBLIC_URL = os.environ.get("TUISHOU_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Periodic jobs: (name, cron expression in TIME_ZONE, dotted path of a django-tasks task). The scheduler
 # (`tuishou scheduler`) enqueues each one when its cron fires; the worker runs it.

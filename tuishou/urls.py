@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
-from django.urls import path
+from django.urls import include, path
 from django.views.static import serve
 
 from tuishou.api import api
@@ -21,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", health),
+    # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.
+    path("", include("tuishou.stores.urls")),
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tuishou.accounts.models import ApiToken, OperatorRole, User
+from tuishou.accounts.roles import role_group
 from tuishou.core.errors import Conflict, InvalidInput, NotAuthenticated
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -76,6 +77,7 @@ def operator_role_grant(*, user: User, role: str) -> OperatorRole:
     if role not in OperatorRole.Role.values:
         raise InvalidInput("accounts.role_unknown", f"Unknown operator role {role!r}.")
     grant, _ = OperatorRole.objects.get_or_create(user=user, role=role)
+    user.groups.add(role_group(role))  # which back-office pages the role opens
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -1,1 +1,104 @@
-"""Models for incentives."""
+"""Incentive plans inside the platform: versions per community, and the volume facts ranks are measured on."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from tuishou.core.fields import MoneyField
+
+
+class PlanVersion(models.Model):
+    """One version of a community's incentive plan (利益机制).
+
+    A draft can be edited and replaced; publishing assigns the next version number, runs the compliance
+    check (an error finding blocks it) and retires the version in force. A published or retired version
+    never changes: orders record (plan_key, version) and commissions are recomputed from it years later.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published (in force)"
+        RETIRED = "retired", "Retired"
+
+    community = models.ForeignKey("network.Community", on_delete=models.PROTECT, related_name="plan_versions")
+    plan_key = models.CharField(max_length=64, help_text="The plan document's id.")
+    name = models.CharField(max_length=200)
+    version = models.PositiveIntegerField(null=True, blank=True, help_text="Assigned on publish.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    document = models.JSONField(help_text="The validated plan, as the engine dumps it.")
+    source = models.TextField(help_text="The YAML or JSON text it was imported from.")
+    jurisdiction = models.CharField(max_length=16)
+    findings = models.JSONField(default=list, blank=True, help_text="Compliance findings of the last check.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["community_id", "-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "plan_key", "version"], name="plan_version_unique",
+                                    condition=Q(version__isnull=False)),
+            models.UniqueConstraint(fields=["community"], condition=Q(status="published"),
+                                    name="plan_one_in_force_per_community"),
+            models.CheckConstraint(condition=Q(status="draft") | Q(version__isnull=False, published_at__isnull=False),
+                                   name="plan_published_has_version"),
+        ]
+        indexes = [models.Index(fields=["community", "published_at"], name="plan_in_force_idx")]
+
+    def __str__(self) -> str:
+        label = f"v{self.version}" if self.version else "draft"
+        return f"{self.plan_key} {label} ({self.community})"
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for f in self.findings if f.get("severity") == "error")
+
+
+class VolumeEntry(models.Model):
+    """A sale's contribution to the volume metrics (业绩) that ranks and activity are measured on.
+
+    Written when an order is paid (positive base, one order) and when it is refunded (negative base;
+    ``orders = -1`` when the whole order is refunded). ``source_ref`` makes each write idempotent.
+    """
+
+    promoter = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="volume_entries",
+                                 help_text="The promoter credited with the sale (p0).")
+    self_purchase = models.BooleanField(default=False, help_text="The credited promoter bought it (自购).")
+    base = MoneyField(help_text="Commission base B of the sale (negative for a refund).")
+    orders = models.SmallIntegerField(default=1)
+    occurred_at = models.DateTimeField()
+    source_ref = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["promoter", "occurred_at"], name="volume_promoter_time_idx"),
+                   models.Index(fields=["occurred_at"], name="volume_time_idx")]
+        verbose_name_plural = "volume entries"
+
+    def __str__(self) -> str:
+        return f"{self.source_ref}: {self.base}"
+
+
+class RankEvaluationRun(models.Model):
+    """One periodic evaluation of a community's ranks (what ran, when, what changed)."""
+
+    community = models.ForeignKey("network.Community", on_delete=models.PROTECT, related_name="+")
+    plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="+")
+    evaluated_at = models.DateTimeField(help_text="End of every trailing window.")
+    promoters = models.PositiveIntegerField(default=0)
+    promoted = models.PositiveIntegerField(default=0)
+    demoted = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-evaluated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.community} @ {self.evaluated_at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,143 @@
-"""API routes for network."""
+"""The network's API (`/api/v1/network/`): sign-up with an invite code, my profile and team, mentor
+switches; for operators, sponsor corrections and switch decisions. Routes validate and call services."""
 
-from ninja import Router
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field as SchemaField
+from ninja import Query, Router, Schema, Status
+
+from tuishou.accounts.permissions import Role, require_operator
+from tuishou.accounts.services import api_token_issue
+from tuishou.core.errors import NotFound
+from tuishou.network import selectors, services
+from tuishou.network.models import MentorSwitchRequest, Promoter
+from tuishou.network.schemas import (
+    InviteCodeOut,
+    MentorOut,
+    ProfileOut,
+    SignupIn,
+    SignupOut,
+    SponsorCorrectionIn,
+    SwitchDecisionIn,
+    SwitchIn,
+    SwitchOut,
+    TeamOut,
+)
 
 router = Router(tags=["network"])
+
+
+def _profile(promoter: Promoter) -> dict:
+    sponsor = promoter.sponsor
+    user = promoter.user
+    return {
+        "id": promoter.pk, "display_name": selectors.public_name(user.display_name, user.phone),
+        "invite_code": promoter.invite_code, "invite_code_active": promoter.invite_code_active,
+        "sponsor": None if sponsor is None else {
+            "id": sponsor.pk, "display_name": selectors.public_name(sponsor.user.display_name, sponsor.user.phone)},
+        "stage": promoter.stage, "rank": promoter.rank,
+        "community": {"code": promoter.community.code, "name": promoter.community.name,
+                      "kind": promoter.community.kind},
+        "joined_via": promoter.joined_via, "depth": promoter.depth, "paid_sales_count": promoter.paid_sales_count,
+        "switch_count": promoter.switch_count, "created_at": promoter.created_at,
+    }
+
+
+def _switch(switch: MentorSwitchRequest) -> dict:
+    return {"id": switch.pk, "promoter_id": switch.promoter_id, "from_mentor_id": switch.from_mentor_id,
+            "to_mentor_id": switch.to_mentor_id, "status": switch.status, "reason": switch.reason,
+            "created_at": switch.created_at, "decided_at": switch.decided_at,
+            "decision_reason": switch.decision_reason}
+
+
+@router.post("/signup", auth=None, response={201: SignupOut})
+def signup(request: HttpRequest, payload: SignupIn):
+    """Register as a promoter with an invite code (or without, where the platform allows it); returns a token."""
+    promoter = services.promoter_signup(phone=payload.phone, password=payload.password,
+                                        invite_code=payload.invite_code, display_name=payload.display_name,
+                                        community_code=payload.community_code)
+    issued = api_token_issue(user=promoter.user, label="signup")
+    return Status(201, {"token": issued.token, "promoter": _profile(selectors.promoter_for_user(promoter.user))})
+
+
+@router.get("/invite-codes/{code}", auth=None, response=InviteCodeOut)
+def invite_code_lookup(request: HttpRequest, code: str):
+    """Whose invite code this is (display name and community), to confirm before signing up."""
+    return selectors.invite_code_lookup(code)
+
+
+@router.get("/me", response=ProfileOut)
+def my_profile(request: HttpRequest):
+    """My promoter profile: invite code, sponsor, stage, rank, community."""
+    return _profile(selectors.promoter_for_user(request.user))
+
+
+@router.post("/me/invite-code", response=ProfileOut)
+def my_invite_code_regenerate(request: HttpRequest):
+    """Replace my invite code with a fresh one."""
+    promoter = selectors.promoter_for_user(request.user)
+    services.invite_code_regenerate(promoter=promoter)
+    return _profile(promoter)
+
+
+class TeamQuery(Schema):
+    limit: int = SchemaField(20, ge=1, le=100)
+    offset: int = SchemaField(0, ge=0)
+
+
+@router.get("/me/team", response=TeamOut)
+def my_team(request: HttpRequest, query: Query[TeamQuery]):
+    """My team: direct downlines (one page), team size at every depth, and counts per level."""
+    promoter = selectors.promoter_for_user(request.user)
+    return {"team_size": selectors.team_size(promoter),
+            "direct_count": selectors.direct_downline_count(promoter),
+            "counts_by_depth": selectors.team_counts_by_depth(promoter),
+            "downlines": selectors.direct_downlines(promoter, limit=query.limit, offset=query.offset),
+            "limit": query.limit, "offset": query.offset}
+
+
+@router.get("/mentors", response=list[MentorOut])
+def mentors(request: HttpRequest):
+    """The official community's active mentors and their loads, to choose from when switching."""
+    return selectors.mentor_loads(active_only=True)
+
+
+@router.post("/me/mentor-switch", response={201: SwitchOut})
+def my_mentor_switch(request: HttpRequest, payload: SwitchIn):
+    """Ask to move to another mentor with my whole team (applied at once unless approval is required)."""
+    promoter = selectors.promoter_for_user(request.user)
+    switch = services.mentor_switch_request(promoter=promoter, to_mentor_id=payload.to_mentor_id,
+                                            reason=payload.reason)
+    return Status(201, _switch(switch))
+
+
+# --- operators ---------------------------------------------------------------------------------
+
+@router.post("/operator/promoters/{promoter_id}/sponsor", response=ProfileOut)
+def operator_sponsor_correct(request: HttpRequest, promoter_id: int, payload: SponsorCorrectionIn):
+    """Correct a promoter's sponsor (the whole team moves along); audited."""
+    require_operator(request.user, Role.OPS)
+    promoter = selectors.promoter_get(promoter_id)
+    new_sponsor = selectors.promoter_get(payload.new_sponsor_id)
+    services.sponsor_correct(actor=request.user, promoter=promoter, new_sponsor=new_sponsor, reason=payload.reason)
+    return _profile(Promoter.objects.select_related("community", "user", "sponsor__user").get(pk=promoter_id))
+
+
+@router.get("/operator/switch-requests", response=list[SwitchOut])
+def operator_switch_requests(request: HttpRequest, status: str = "pending"):
+    """Mentor switch requests in one status (pending by default), newest first, at most 200."""
+    require_operator(request.user, Role.OPS)
+    return [_switch(s) for s in selectors.switch_requests(status=status)]
+
+
+@router.post("/operator/switch-requests/{request_id}/decision", response=SwitchOut)
+def operator_switch_decide(request: HttpRequest, request_id: int, payload: SwitchDecisionIn):
+    """Approve (and apply) or reject a pending mentor switch; audited."""
+    require_operator(request.user, Role.OPS)
+    switch = MentorSwitchRequest.objects.filter(pk=request_id).first()
+    if switch is None:
+        raise NotFound("network.switch_request_unknown", f"No mentor switch request #{request_id}.")
+    switch = services.mentor_switch_decide(actor=request.user, switch=switch, approve=payload.approve,
+                                           reason=payload.reason)
+    return _switch(switch)

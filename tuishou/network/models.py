@@ -1,1 +1,232 @@
-"""Models for network."""
+"""The distribution network (分销网络): communities, promoters and their sponsor tree, mentors, ranks.
+
+The sponsor tree is stored as a byte *path* on every promoter (see ``treepath`` for why and how): the
+ancestors of a promoter are one indexed ``path IN (...)`` read, a subtree is one index range, and a
+subtree move is one UPDATE of that range. Rows here change only through ``services``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from tuishou.core.fields import MoneyField
+
+
+class Community(models.Model):
+    """A community of promoters: the platform's official one (官方社群, 芬香 model) or an agency's (机构, 淘小铺 model).
+
+    A promoter belongs to exactly one community, and sponsor edges never cross communities, so each
+    community is a forest of its own sponsor trees with its own incentive plan.
+    """
+
+    class Kind(models.TextChoices):
+        OFFICIAL = "official", "Official (官方)"
+        AGENCY = "agency", "Agency (机构)"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    name = models.CharField(max_length=100)
+    code = models.CharField(max_length=32, unique=True, help_text="Short stable code, e.g. OFFICIAL or XINGHUO.")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "communities"
+        constraints = [
+            # Exactly one official community: a partial unique index, the same on SQLite and PostgreSQL.
+            models.UniqueConstraint(fields=["kind"], condition=Q(kind="official"), name="community_one_official"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class CommunityStaff(models.Model):
+    """A user who runs a community: the agency's owner or its staff (运营人员)."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        STAFF = "staff", "Staff"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_roles")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="staff")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "community"], name="community_staff_unique")]
+        verbose_name_plural = "community staff"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.community.code} · {self.role}"
+
+
+class Promoter(models.Model):
+    """A promoter (推手 / 店主): a user with a place in one community's sponsor tree.
+
+    ``sponsor`` is the commission chain's edge (上级). ``path`` encodes the chain of ordinals from the
+    root to this promoter (``treepath``); ``depth`` is its level (a root is 0). Both are rewritten only
+    by the services that insert or move promoters, in the same transaction as ``sponsor``.
+    """
+
+    class Stage(models.TextChoices):
+        TEMPORARY = "temporary", "Temporary shopkeeper (临时店主)"
+        ORDINARY = "ordinary", "Ordinary shopkeeper (普通店主)"
+
+    class JoinedVia(models.TextChoices):
+        INVITE = "invite", "Invite code (邀请码)"
+        PLACED = "placed", "Placed under a mentor (导师分配)"
+        DEFAULT_SPONSOR = "default_sponsor", "Platform default sponsor"
+        ROOT = "root", "Root of a tree"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="promoter")
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="promoters")
+    sponsor = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="downlines")
+    path = models.BinaryField(unique=True, help_text="Ordinals from the root, in the treepath encoding.")
+    depth = models.PositiveIntegerField(default=0)
+    next_child_ordinal = models.PositiveIntegerField(default=0,
+                                                     help_text="Ordinal the next direct downline will get.")
+    invite_code = models.CharField(max_length=8, unique=True)
+    invite_code_active = models.BooleanField(default=True)
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.TEMPORARY)
+    joined_via = models.CharField(max_length=16, choices=JoinedVia.choices)
+    switch_count = models.PositiveIntegerField(default=0, help_text="Mentor switches made so far.")
+    last_switched_at = models.DateTimeField(null=True, blank=True)
+    paid_sales_count = models.PositiveIntegerField(default=0)
+    personal_volume = MoneyField(default=Decimal("0.00"), help_text="Lifetime credited sales (元).")
+    rank = models.CharField(max_length=32, blank=True, default="",
+                            help_text="Current rank id in the community's plan; empty is the lowest rank.")
+    active = models.BooleanField(default=True, help_text="Active for compression (缩层) as of the last rank "
+                                 "evaluation; p0 is never skipped.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # The subtree range (count + sum of volume) is answered from this index alone: an index-only
+            # scan on PostgreSQL, a covering index on SQLite (every SQLite index carries the rowid).
+            models.Index(fields=["path", "personal_volume"], name="promoter_path_volume_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} [{self.invite_code}]"
+
+
+class NetworkPolicy(models.Model):
+    """The network's operator-editable settings (one row, pk=1): invite codes, placement, mentor switches.
+
+    It also holds two counters the services advance under a row lock: the next root ordinal (each
+    root of every community gets a distinct first path segment) and the round-robin cursor.
+    """
+
+    class Placement(models.TextChoices):
+        RANDOM = "random", "Random"
+        LEAST_LOADED = "least_loaded", "Least loaded (fewest direct downlines)"
+        ROUND_ROBIN = "round_robin", "Round robin"
+
+    invite_code_required = models.BooleanField(default=True)
+    default_sponsor = models.ForeignKey(Promoter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                        help_text="Sponsor of sign-ups without an invite code when no mentor is free.")
+    placement_policy = models.CharField(max_length=16, choices=Placement.choices, default=Placement.LEAST_LOADED)
+    round_robin_cursor = models.BigIntegerField(default=0, help_text="Id of the mentor picked last by round robin.")
+    next_root_ordinal = models.PositiveIntegerField(default=0)
+    switch_cooldown_days = models.PositiveIntegerField(
+        default=30, help_text="Days after joining or the last switch before a promoter may switch mentor.")
+    switch_max_count = models.PositiveIntegerField(default=1, help_text="Mentor switches allowed per promoter.")
+    switch_max_sales = models.PositiveIntegerField(
+        null=True, blank=True, help_text="No switch once the promoter has this many paid sales; empty: no limit.")
+    switch_requires_approval = models.BooleanField(default=False)
+
+    EDITABLE_FIELDS = ["invite_code_required", "default_sponsor", "placement_policy", "switch_cooldown_days",
+                       "switch_max_count", "switch_max_sales", "switch_requires_approval"]
+
+    class Meta:
+        verbose_name = "network policy"
+        verbose_name_plural = "network policy"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="network_policy_singleton")]
+
+    def __str__(self) -> str:
+        return "Network policy"
+
+
+class Mentor(models.Model):
+    """A promoter of the official community in the mentor pool (导师): sign-ups without an inviter are placed
+    under one of them, who becomes their sponsor. ``capacity`` caps direct downlines (empty: no cap)."""
+
+    promoter = models.OneToOneField(Promoter, on_delete=models.PROTECT, related_name="mentor")
+    active = models.BooleanField(default=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Mentor {self.promoter}"
+
+
+class MentorSwitchRequest(models.Model):
+    """A placed promoter's request to move, with their whole team, from one mentor to another (换导师).
+
+    Without operator approval a request is applied at once; with it, it waits as ``pending`` until an
+    operator rejects it or approves it. Approval and the move happen in one transaction, so there is no
+    visible "approved but not applied" state (the design's ``approved`` status is folded into ``applied``).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        REJECTED = "rejected", "Rejected"
+        APPLIED = "applied", "Applied"
+
+    promoter = models.ForeignKey(Promoter, on_delete=models.PROTECT, related_name="switch_requests")
+    from_mentor = models.ForeignKey(Mentor, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    help_text="Empty when an operator had already moved the promoter off a mentor.")
+    to_mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["promoter"], condition=Q(status="pending"),
+                                    name="switch_request_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Switch #{self.pk} {self.promoter} ({self.status})"
+
+
+class RankRecord(models.Model):
+    """One change of a promoter's rank (会员 → 店主 → 导师 → 合伙人 …), append-only history."""
+
+    class Source(models.TextChoices):
+        EVALUATION = "evaluation", "Plan evaluation"
+        OPERATOR = "operator", "Operator"
+        IMPORT = "import", "Import"
+
+    promoter = models.ForeignKey(Promoter, on_delete=models.PROTECT, related_name="rank_records")
+    rank = models.CharField(max_length=32, blank=True)
+    previous_rank = models.CharField(max_length=32, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    plan_id = models.CharField(max_length=64, blank=True)
+    plan_version = models.PositiveIntegerField(null=True, blank=True)
+    effective_at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_at", "-id"]
+        indexes = [models.Index(fields=["promoter", "effective_at"], name="rank_record_promoter_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.promoter_id}: {self.previous_rank or '-'} → {self.rank or '-'}"

@@ -1,0 +1,96 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests.network import factories as net
+from tuishou.accounts.services import api_token_issue
+from tuishou.incentives.models import PlanVersion
+
+from .plans import RECRUIT_PLAN, SHOP_PLAN
+
+pytestmark = pytest.mark.django_db
+
+
+def _auth(user):
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user).token}"}
+
+
+def test_operator_imports_checks_and_publishes_through_the_api(client):
+    ops, community = net.operator("ops"), net.official()
+    auth = _auth(ops)
+    resp = client.post(f"/api/v1/incentives/communities/{community.code}/plans", {"source": SHOP_PLAN},
+                       content_type="application/json", **auth)
+    assert resp.status_code == 201
+    draft = resp.json()
+    assert (draft["plan"], draft["status"], draft["version"]) == ("shop", "draft", None)
+    published = client.post(f"/api/v1/incentives/plans/{draft['id']}/publish", **auth).json()
+    assert (published["status"], published["version"]) == ("published", 1)
+    in_force = client.get(f"/api/v1/incentives/communities/{community.code}/plan-in-force", **auth).json()
+    assert in_force["id"] == draft["id"]
+    exported = client.get(f"/api/v1/incentives/plans/{draft['id']}/export", **auth)
+    assert exported.content.decode() == SHOP_PLAN
+    assert exported["Content-Disposition"] == 'attachment; filename="shop-v1.yaml"'
+
+
+def test_publishing_a_non_compliant_plan_answers_the_findings(client):
+    ops, community = net.operator("ops"), net.official()
+    auth = _auth(ops)
+    draft = client.post(f"/api/v1/incentives/communities/{community.code}/plans", {"source": RECRUIT_PLAN},
+                        content_type="application/json", **auth).json()
+    resp = client.post(f"/api/v1/incentives/plans/{draft['id']}/publish", **auth)
+    assert resp.status_code == 400
+    body = resp.json()
+    assert body["code"] == "incentives.plan_not_compliant"
+    assert [f["code"] for f in body["details"]["findings"]] == ["L1"]
+    assert PlanVersion.objects.get().status == "draft"
+
+
+def test_check_endpoint_reports_findings_under_the_profile_asked_for(client):
+    auth = _auth(net.user())
+    resp = client.post("/api/v1/incentives/check", {"source": SHOP_PLAN, "jurisdiction": "cn"},
+                       content_type="application/json", **auth).json()
+    assert (resp["plan"], resp["profile"], resp["errors"]) == ("shop", "cn", 1)
+    assert [f["code"] for f in resp["findings"] if f["severity"] == "error"] == ["L5"]
+
+
+def test_invalid_plan_gets_the_error_shape_naming_the_field(client):
+    auth = _auth(net.user())
+    resp = client.post("/api/v1/incentives/check", {"source": "id: x\nname: y\nranks: []\nrules: []"},
+                       content_type="application/json", **auth)
+    assert resp.status_code == 400
+    assert resp.json()["code"] == "incentives.plan_invalid"
+    assert resp.json()["details"]["field"] == "ranks"
+
+
+def test_templates_are_listed_and_each_passes_its_profile(client):
+    auth = _auth(net.user())
+    listed = client.get("/api/v1/incentives/templates", **auth).json()
+    assert [t["name"] for t in listed] == ["rank-differential-peer", "single-level-cps", "team-volume-bonus",
+                                           "two-level-distribution"]
+    for template in listed:
+        source = client.get(f"/api/v1/incentives/templates/{template['name']}.yaml", **auth).content.decode()
+        check = client.post("/api/v1/incentives/check", {"source": source}, content_type="application/json",
+                            **auth).json()
+        assert (check["profile"], check["errors"]) == (template["jurisdiction"], 0)
+
+
+def test_plan_commands_import_and_publish(tmp_path, capsys):
+    ops, community = net.operator("ops"), net.official()
+    plan_file = tmp_path / "shop.yaml"
+    plan_file.write_text(SHOP_PLAN, encoding="utf-8")
+    call_command("plan", "import", str(plan_file), "--community", community.code, "--as", ops.username)
+    draft = PlanVersion.objects.get()
+    call_command("plan", "publish", str(draft.pk), "--as", ops.username)
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"draft {draft.pk} imported (0 compliance error(s))", f"shop v1 is in force for {community.code}"]
+
+
+def test_plan_command_refuses_a_non_compliant_publish_with_exit_1(tmp_path):
+    ops, community = net.operator("ops"), net.official()
+    plan_file = tmp_path / "recruit.yaml"
+    plan_file.write_text(RECRUIT_PLAN, encoding="utf-8")
+    call_command("plan", "import", str(plan_file), "--community", community.code, "--as", ops.username)
+    with pytest.raises(CommandError) as err:
+        call_command("plan", "publish", str(PlanVersion.objects.get().pk), "--as", ops.username)
+    assert err.value.returncode == 1
+    assert str(err.value).startswith("incentives.plan_not_compliant: The plan has 1 compliance error(s): L1")

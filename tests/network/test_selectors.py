@@ -1,0 +1,120 @@
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from tests.network import factories as f
+from tuishou.core.errors import NotFound
+from tuishou.network import selectors
+from tuishou.network.models import Promoter
+
+pytestmark = pytest.mark.django_db
+
+
+def _tree():
+    """top ─ a ─ a1 ─ a2 ; top ─ b ; a ─ a3"""
+    top = f.root(display_name="顶")
+    a = f.invitee(top, "阿")
+    a1, a2 = f.chain(a, 2)
+    b = f.invitee(top)
+    a3 = f.invitee(a)
+    return top, a, a1, a2, b, a3
+
+
+def test_chain_runs_from_the_promoter_up_to_the_root():
+    top, a, a1, a2, _b, _a3 = _tree()
+    chain = selectors.promoter_chain(a2.pk)
+    assert [row["id"] for row in chain] == [a2.pk, a1.pk, a.pk, top.pk]
+    assert [row["depth"] for row in chain] == [3, 2, 1, 0]
+    assert chain[0] == {"id": a2.pk, "sponsor_id": a1.pk, "user_id": a2.user_id, "community_id": a2.community_id,
+                        "rank": "", "active": True, "depth": 3, "stage": "temporary"}
+
+
+def test_chain_of_a_root_is_the_root_alone():
+    top, *_ = _tree()
+    assert [row["id"] for row in selectors.promoter_chain(top.pk)] == [top.pk]
+
+
+def test_chain_is_one_query_after_the_path_lookup(django_assert_num_queries):
+    _top, _a, _a1, a2, _b, _a3 = _tree()
+    with django_assert_num_queries(2):
+        selectors.promoter_chain(a2.pk)
+
+
+def test_chain_of_an_unknown_promoter():
+    with pytest.raises(NotFound) as err:
+        selectors.promoter_chain(12345)
+    assert err.value.code == "network.promoter_unknown"
+
+
+def test_subtree_stats_count_and_sum_the_whole_team():
+    top, a, a1, a2, b, a3 = _tree()
+    for promoter, volume in [(a, "10.50"), (a1, "3.25"), (a2, "100.00"), (b, "7.00")]:
+        Promoter.objects.filter(pk=promoter.pk).update(personal_volume=Decimal(volume))
+    assert selectors.subtree_stats(a) == (4, Decimal("113.75"))
+    assert selectors.subtree_stats(top) == (6, Decimal("120.75"))
+    assert selectors.subtree_stats(a3) == (1, Decimal("0.00"))
+
+
+def test_team_views():
+    top, a, _a1, _a2, _b, a3 = _tree()
+    assert selectors.team_size(top) == 5
+    assert selectors.team_size(a) == 3
+    assert selectors.team_counts_by_depth(top) == [{"depth": 1, "count": 2}, {"depth": 2, "count": 2},
+                                                   {"depth": 3, "count": 1}]
+    assert selectors.team_counts_by_depth(a) == [{"depth": 1, "count": 2}, {"depth": 2, "count": 1}]
+    assert selectors.direct_downline_count(a) == 2
+    page = selectors.direct_downlines(a, limit=1, offset=1)
+    assert [row["id"] for row in page] == [a3.pk]
+    assert selectors.direct_downlines(top, limit=5)[0]["display_name"] == "阿"
+
+
+def test_public_name_masks_the_phone():
+    assert selectors.public_name("", "13912345678") == "139****5678"
+    assert selectors.public_name("小明", "13912345678") == "小明"
+
+
+def _captured(run):
+    """(sql, params) of the queries ``run`` makes."""
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        run()
+    return seen
+
+
+def _plan(sql, params) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # tiny test tables: ask whether an index *can* serve
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_subtree_and_ancestor_queries_use_an_index_on_sqlite():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite plan")
+    _top, a, _a1, a2, _b, _a3 = _tree()
+    (subtree_sql, subtree_params), = _captured(lambda: selectors.subtree_stats(a))
+    subtree_plan = _plan(subtree_sql, subtree_params)
+    assert "USING COVERING INDEX promoter_path_volume_idx (path>? AND path<?)" in subtree_plan
+    (chain_sql, chain_params), = _captured(lambda: selectors.chain_for_path(a2.path))
+    chain_plan = _plan(chain_sql, chain_params)
+    assert "USING INDEX" in chain_plan and "(path=?)" in chain_plan
+    (depth_sql, depth_params), = _captured(lambda: selectors.team_counts_by_depth(a))
+    assert "INDEX" in _plan(depth_sql, depth_params)
+
+
+@pytest.mark.postgres_only
+def test_subtree_and_ancestor_queries_use_an_index_on_postgresql():
+    _top, a, _a1, a2, _b, _a3 = _tree()
+    (subtree_sql, subtree_params), = _captured(lambda: selectors.subtree_stats(a))
+    assert "Index Only Scan using promoter_path_volume_idx" in _plan(subtree_sql, subtree_params)
+    (chain_sql, chain_params), = _captured(lambda: selectors.chain_for_path(a2.path))
+    assert "Index" in _plan(chain_sql, chain_params)

@@ -1,0 +1,65 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tuishou.network import treepath
+from tuishou.network.treepath import MAX_ORDINAL, ancestor_paths, child_path, depth, encode_segment, split
+
+ordinals = st.integers(min_value=0, max_value=MAX_ORDINAL)
+
+
+def test_segment_lengths_grow_with_the_ordinal():
+    assert encode_segment(0) == b"\x00"
+    assert encode_segment(127) == b"\x7f"
+    assert encode_segment(128) == b"\x80\x00"
+    assert encode_segment(128 + 16383) == b"\xbf\xff"
+    assert encode_segment(128 + 16384) == b"\xc0\x00\x00"
+    assert len(encode_segment(MAX_ORDINAL)) == 5
+
+
+@given(ordinals, ordinals)
+def test_code_preserves_order(a, b):
+    assert (encode_segment(a) < encode_segment(b)) == (a < b)
+
+
+@given(st.lists(ordinals, min_size=1, max_size=30))
+def test_paths_split_back_into_their_segments(levels):
+    path = b""
+    for ordinal in levels:
+        path = child_path(path, ordinal)
+    assert split(path) == [encode_segment(o) for o in levels]
+    assert depth(path) == len(levels) - 1
+    assert len(ancestor_paths(path)) == len(levels) - 1
+
+
+@given(st.lists(ordinals, min_size=1, max_size=8), st.lists(ordinals, min_size=1, max_size=8))
+def test_subtree_range_holds_exactly_the_descendants(a_levels, b_levels):
+    a = b"".join(encode_segment(o) for o in a_levels)
+    b = b"".join(encode_segment(o) for o in b_levels)
+    low, high = treepath.subtree_bounds(a)
+    in_range = low <= b < high
+    is_descendant = b_levels[: len(a_levels)] == a_levels
+    assert in_range == is_descendant == treepath.is_within(b, a)
+
+
+def test_ancestors_are_listed_nearest_first():
+    root = child_path(b"", 3)
+    mid = child_path(root, 200)
+    leaf = child_path(mid, 0)
+    assert ancestor_paths(leaf) == [mid, root]
+
+
+def test_a_two_thousand_level_chain_of_single_recruits_stays_indexable():
+    path = b""
+    for _ in range(2000):
+        path = child_path(path, 0)
+    assert len(path) == 2000 <= treepath.MAX_PATH_BYTES
+
+
+@given(ordinals)
+def test_segments_decode_back_to_their_ordinal(ordinal):
+    assert treepath.decode_segment(encode_segment(ordinal)) == ordinal
+
+
+def test_prefix_lengths_cut_the_path_and_its_ancestors():
+    leaf = child_path(child_path(child_path(b"", 3), 200), 0)
+    assert [leaf[:n] for n in treepath.prefix_lengths(leaf)] == [leaf, *ancestor_paths(leaf)]

@@ -1,0 +1,129 @@
+"""Share links: reuse per target, the /s/ redirect with its cookie, click tracking, link figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.stores import factories as f
+from tuishou.catalog.models import Product
+from tuishou.core.errors import DomainError
+from tuishou.stores import selectors, services
+from tuishou.stores.models import AttributionVisit, ConsumerBinding, ShareClick, ShareLink, Store
+from tuishou.stores.visitors import VISITOR_COOKIE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_link_per_promoter_and_target_is_reused():
+    promoter = f.root("阿花")
+    honey, tea = f.product(), f.product()
+
+    store_link, created = services.share_link_create(user=promoter.user, target="store")
+    again, created_again = services.share_link_create(user=promoter.user, target="store")
+    honey_link, _ = services.share_link_create(user=promoter.user, target="product", product_id=honey.pk)
+    honey_again, honey_created_again = services.share_link_create(user=promoter.user, target="product",
+                                                                  product_id=honey.pk)
+    tea_link, _ = services.share_link_create(user=promoter.user, target="product", product_id=tea.pk)
+
+    assert (created, created_again, honey_created_again) == (True, False, False)
+    assert again.pk == store_link.pk and honey_again.pk == honey_link.pk
+    assert len({store_link.code, honey_link.code, tea_link.code}) == 3
+    assert ShareLink.objects.count() == 3
+    assert Store.objects.count() == 1  # a store link makes the store
+    # another promoter gets their own link to the same product
+    other_link, _ = services.share_link_create(user=f.root("阿明").user, target="product", product_id=honey.pk)
+    assert other_link.code != honey_link.code
+
+
+def test_bad_link_requests_write_nothing():
+    promoter = f.root("阿花")
+    off = f.product()
+    Product.objects.filter(pk=off.pk).update(status=Product.Status.OFF_SHELF)
+
+    codes = []
+    for kwargs in ({"target": "banner"}, {"target": "product"}, {"target": "product", "product_id": off.pk}):
+        with pytest.raises(DomainError) as exc:
+            services.share_link_create(user=promoter.user, **kwargs)
+        codes.append(exc.value.code)
+
+    assert codes == ["stores.link_target_unknown", "stores.product_missing", "stores.product_unavailable"]
+    assert ShareLink.objects.count() == 0
+
+
+def test_share_url_records_the_click_sets_the_cookie_and_redirects(client):
+    # given a promoter's product link
+    promoter = f.root("阿花")
+    honey = f.product()
+    link = services.share_link_get_or_create(promoter=promoter, target="product", product_id=honey.pk)
+
+    # when a visitor opens /s/<code> twice with the same browser, and another browser once
+    first = client.get(f"/s/{link.code}", HTTP_USER_AGENT="Mozilla/5.0 WeChat")
+    second = client.get(f"/s/{link.code}", HTTP_USER_AGENT="Mozilla/5.0 WeChat")
+    client.cookies.clear()
+    client.get(f"/s/{link.code}")
+
+    # then each open is a click, the redirect goes to the product page, and the same cookie is one visitor
+    assert (first.status_code, first["Location"]) == (302, f"/p/{link.code}")
+    assert second.status_code == 302
+    assert VISITOR_COOKIE in first.cookies
+    assert selectors.link_stats(link, orders_count_fn=lambda _: 0) == selectors.LinkStats(
+        clicks=3, unique_visitors=2, orders=0)
+    assert ShareClick.objects.filter(user_agent_hash="").count() == 1
+    assert AttributionVisit.objects.filter(link=link, user__isnull=True).count() == 3
+
+
+def test_store_link_redirects_to_the_store_page(client):
+    promoter = f.root("阿花")
+    link = services.share_link_get_or_create(promoter=promoter, target="store")
+
+    response = client.get(f"/s/{link.code}")
+
+    assert response["Location"] == f"/m/{Store.objects.get(promoter=promoter).code}"
+
+
+def test_signed_in_click_binds_at_once(client):
+    promoter = f.root("阿花")
+    link = services.share_link_get_or_create(promoter=promoter, target="store")
+    buyer = f.consumer()
+    client.force_login(buyer)
+
+    client.get(f"/s/{link.code}")
+
+    assert list(ConsumerBinding.objects.values_list("consumer_id", "promoter_id")) == [(buyer.pk, promoter.pk)]
+    assert ShareClick.objects.get().user_id == buyer.pk
+
+
+def test_tampered_cookie_gets_a_new_visitor_key(client):
+    promoter = f.root("阿花")
+    link = services.share_link_get_or_create(promoter=promoter, target="store")
+    client.cookies[VISITOR_COOKIE] = "somebody-elses-key"
+
+    client.get(f"/s/{link.code}")
+
+    assert ShareClick.objects.get().visitor_key != "somebody-elses-key"
+
+
+def test_unknown_share_code_is_a_404_page_and_counts_nothing(client):
+    response = client.get("/s/abcdefg")
+
+    assert response.status_code == 404
+    assert "找不到这个分享链接" in response.content.decode()
+    assert ShareClick.objects.count() == 0
+
+
+def test_link_stats_counts_orders_through_the_given_function():
+    promoter = f.root("阿花")
+    link = services.share_link_get_or_create(promoter=promoter, target="store")
+    services.share_click_record(link=link, visitor_key="k1", user=None)
+
+    stats = selectors.link_stats(link, orders_count_fn=lambda counted: 4 if counted.pk == link.pk else 0)
+
+    assert stats == selectors.LinkStats(clicks=1, unique_visitors=1, orders=4)
+
+
+def test_link_stats_reads_orders_from_the_orders_app_by_default():
+    # given a link nobody has ordered through (orders.Order carries share_link once the orders app is there)
+    promoter = f.root("阿花")
+    link = services.share_link_get_or_create(promoter=promoter, target="store")
+
+    assert selectors.link_stats(link).orders == 0

@@ -1,0 +1,146 @@
+"""Writes for incentive plans: import drafts, check, publish, retire; record volume."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from tuishou.accounts.permissions import require_operator
+from tuishou.core.errors import Conflict, InvalidInput
+from tuishou.incentives.engine import PlanError, check_plan, dump_plan, load_plan
+from tuishou.incentives.models import PlanVersion, VolumeEntry
+from tuishou.network.models import Community, Promoter
+from tuishou.risk.services import audit_record
+
+
+def plan_parse(*, source: str):
+    """Load and validate a plan document, turning the engine's error into ``incentives.plan_invalid``."""
+    try:
+        return load_plan(source)
+    except PlanError as exc:
+        raise InvalidInput("incentives.plan_invalid", str(exc), details={"field": exc.field}) from None
+
+
+def plan_check(*, plan, profile: str | None = None, after_sales_days: int | None = None):
+    """The compliance check under ``profile`` (default: the plan's jurisdiction) and the platform's
+    after-sales window; a plan without a usable profile is ``incentives.plan_invalid``."""
+    days = settings.TUISHOU["AFTER_SALES_DAYS"] if after_sales_days is None else after_sales_days
+    try:
+        return check_plan(plan, profile=profile, after_sales_days=days)
+    except PlanError as exc:
+        raise InvalidInput("incentives.plan_invalid", str(exc), details={"field": exc.field}) from None
+
+
+def _findings(plan) -> list[dict]:
+    return [f.to_json() for f in plan_check(plan=plan).findings]
+
+
+def plan_draft_import(*, actor, community: Community, source: str) -> PlanVersion:
+    """Import a YAML/JSON plan as a new draft for ``community`` (ops role), with its compliance findings."""
+    require_operator(actor, "ops")
+    plan = plan_parse(source=source)
+    with transaction.atomic():
+        draft = PlanVersion.objects.create(
+            community=community, plan_key=plan.id, name=plan.name, document=dump_plan(plan), source=source,
+            jurisdiction=plan.jurisdiction, findings=_findings(plan), created_by=actor)
+        audit_record(actor=actor, action="incentives.plan_imported", target=draft,
+                     data={"plan": plan.id, "community": community.code})
+    return draft
+
+
+def plan_draft_update(*, actor, draft: PlanVersion, source: str) -> PlanVersion:
+    """Replace a draft's document; published and retired versions never change."""
+    require_operator(actor, "ops")
+    if draft.status != PlanVersion.Status.DRAFT:
+        raise Conflict("incentives.plan_immutable", "A published or retired plan version never changes; "
+                       "import a new draft instead.")
+    plan = plan_parse(source=source)
+    with transaction.atomic():
+        updated = PlanVersion.objects.filter(pk=draft.pk, status=PlanVersion.Status.DRAFT).update(
+            plan_key=plan.id, name=plan.name, document=dump_plan(plan), source=source,
+            jurisdiction=plan.jurisdiction, findings=_findings(plan))
+        if not updated:
+            raise Conflict("incentives.plan_immutable", "This draft was published meanwhile.")
+        audit_record(actor=actor, action="incentives.plan_draft_updated", target=draft)
+    draft.refresh_from_db()
+    return draft
+
+
+def plan_publish(*, actor, draft: PlanVersion, at: datetime | None = None) -> PlanVersion:
+    """Publish a draft: check it, give it the next version number and put it in force from ``at`` (now).
+
+    A plan with an error finding cannot be published (``incentives.plan_not_compliant``). The version in
+    force for the community is retired in the same transaction.
+    """
+    require_operator(actor, "ops")
+    at = at or timezone.now()
+    plan = plan_parse(source=draft.source)
+    findings = _findings(plan)
+    errors = [f for f in findings if f["severity"] == "error"]
+    if errors:
+        PlanVersion.objects.filter(pk=draft.pk).update(findings=findings)
+        raise InvalidInput("incentives.plan_not_compliant",
+                           f"The plan has {len(errors)} compliance error(s): "
+                           + "; ".join(f"{f['code']} {f['message']}" for f in errors),
+                           details={"findings": errors})
+    try:
+        with transaction.atomic():
+            locked = PlanVersion.objects.select_for_update().get(pk=draft.pk)
+            if locked.status != PlanVersion.Status.DRAFT:
+                raise Conflict("incentives.plan_already_published", "This version is already published.")
+            current = (PlanVersion.objects.select_for_update()
+                       .filter(community_id=locked.community_id, status=PlanVersion.Status.PUBLISHED).first())
+            if current is not None:
+                if current.published_at and current.published_at > at:
+                    raise Conflict("incentives.plan_publish_order", "The version in force was published later.")
+                current.status = PlanVersion.Status.RETIRED
+                current.retired_at = at
+                current.save(update_fields=["status", "retired_at"])
+            last = (PlanVersion.objects.filter(community_id=locked.community_id, plan_key=plan.id)
+                    .aggregate(m=Max("version"))["m"]) or 0
+            locked.version = last + 1
+            locked.status = PlanVersion.Status.PUBLISHED
+            locked.published_at = at
+            locked.published_by = actor
+            locked.findings = findings
+            locked.save(update_fields=["version", "status", "published_at", "published_by", "findings"])
+            audit_record(actor=actor, action="incentives.plan_published", target=locked,
+                         data={"plan": plan.id, "version": locked.version,
+                               "retired": current.pk if current else None})
+    except IntegrityError:
+        raise Conflict("incentives.plan_publish_race", "Another version was published at the same time; retry.") \
+            from None
+    return locked
+
+
+def plan_retire(*, actor, version: PlanVersion, reason: str) -> PlanVersion:
+    """Take the version in force out of force without a successor (the community then has no plan)."""
+    require_operator(actor, "ops")
+    if version.status != PlanVersion.Status.PUBLISHED:
+        raise Conflict("incentives.plan_not_in_force", "Only the version in force can be retired.")
+    with transaction.atomic():
+        version.status = PlanVersion.Status.RETIRED
+        version.retired_at = timezone.now()
+        version.save(update_fields=["status", "retired_at"])
+        audit_record(actor=actor, action="incentives.plan_retired", target=version, reason=reason)
+    return version
+
+
+def volume_record(*, promoter: Promoter, base: Decimal, self_purchase: bool, occurred_at: datetime,
+                  source_ref: str, orders: int = 1) -> VolumeEntry:
+    """Record a sale's (or a refund's) volume for rank metrics; replaying the same ``source_ref`` is a no-op.
+
+    The orders issue calls this when an order is paid (``orders=1``) and refunded (negative ``base``).
+    """
+    if orders not in (-1, 0, 1):
+        raise InvalidInput("incentives.volume_orders", "orders must be -1, 0 or 1")
+    entry, _ = VolumeEntry.objects.get_or_create(
+        source_ref=source_ref,
+        defaults={"promoter": promoter, "base": base, "self_purchase": self_purchase, "orders": orders,
+                  "occurred_at": occurred_at})
+    return entry

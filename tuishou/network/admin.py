@@ -1,0 +1,164 @@
+"""Back office for the network. Tree fields are read-only here: sponsors change only through the services
+(sponsor correction, mentor switches), which keep every path consistent and leave audit records."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count
+
+from tuishou.core.errors import DomainError
+from tuishou.network import services
+from tuishou.network.models import (
+    Community,
+    CommunityStaff,
+    Mentor,
+    MentorSwitchRequest,
+    NetworkPolicy,
+    Promoter,
+    RankRecord,
+)
+from tuishou.risk.services import audit_record
+
+
+class CommunityStaffInline(admin.TabularInline):
+    model = CommunityStaff
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "active", "created_at"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "code"]
+    inlines = [CommunityStaffInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action="network.community_saved", target=obj,
+                     data={"changed": form.changed_data})
+
+
+@admin.register(Promoter)
+class PromoterAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "community", "sponsor", "invite_code", "stage", "rank", "joined_via", "depth",
+                    "created_at"]
+    list_filter = ["community", "stage", "rank", "joined_via"]
+    search_fields = ["user__phone", "user__username", "user__display_name", "invite_code"]
+    list_select_related = ["user", "community", "sponsor__user"]
+    readonly_fields = ["user", "community", "sponsor", "path_hex", "depth", "next_child_ordinal", "invite_code",
+                       "invite_code_active", "stage", "joined_via", "switch_count", "last_switched_at",
+                       "paid_sales_count", "personal_volume", "rank", "created_at"]
+    exclude = ["path"]
+
+    @admin.display(description="path (hex)")
+    def path_hex(self, obj: Promoter) -> str:
+        return f"{bytes(obj.path).hex(' ')} (depth {obj.depth})"
+
+    def has_add_permission(self, request):
+        return False  # promoters are created by sign-up or community_root_create
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NetworkPolicy)
+class NetworkPolicyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "invite_code_required", "placement_policy", "switch_cooldown_days",
+                    "switch_max_count", "switch_max_sales", "switch_requires_approval"]
+    fields = [*NetworkPolicy.EDITABLE_FIELDS, "round_robin_cursor", "next_root_ordinal"]
+    readonly_fields = ["round_robin_cursor", "next_root_ordinal"]
+    raw_id_fields = ["default_sponsor"]
+
+    def has_add_permission(self, request):
+        return not NetworkPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Only the operator's fields: the counters move under row locks in the services and must not be
+        # overwritten with the values this form loaded.
+        obj.pk = 1
+        if change:
+            obj.save(update_fields=NetworkPolicy.EDITABLE_FIELDS)
+        else:
+            obj.save()
+        audit_record(actor=request.user, action="network.policy_changed", target=obj,
+                     data={name: str(form.cleaned_data.get(name)) for name in form.changed_data})
+
+
+@admin.register(Mentor)
+class MentorAdmin(admin.ModelAdmin):
+    list_display = ["id", "promoter", "active", "capacity", "load"]
+    list_filter = ["active"]
+    search_fields = ["promoter__user__phone", "promoter__user__display_name", "promoter__invite_code"]
+    raw_id_fields = ["promoter"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("promoter__user").annotate(
+            _load=Count("promoter__downlines"))
+
+    @admin.display(description="load (direct downlines)", ordering="_load")
+    def load(self, obj: Mentor) -> int:
+        return obj._load
+
+    def save_model(self, request, obj, form, change):
+        if obj.promoter.community.kind != Community.Kind.OFFICIAL:
+            messages.error(request, "Mentors belong to the official community; nothing was saved.")
+            return
+        super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action="network.mentor_saved", target=obj,
+                     data={"active": obj.active, "capacity": obj.capacity})
+
+
+@admin.register(MentorSwitchRequest)
+class MentorSwitchRequestAdmin(admin.ModelAdmin):
+    list_display = ["id", "promoter", "from_mentor", "to_mentor", "status", "created_at", "decided_by",
+                    "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["promoter__user__phone", "promoter__invite_code"]
+    readonly_fields = ["promoter", "from_mentor", "to_mentor", "status", "reason", "created_at", "decided_by",
+                       "decided_at", "decision_reason"]
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, approve: bool) -> None:
+        done = 0
+        for switch in queryset.filter(status=MentorSwitchRequest.Status.PENDING):
+            try:
+                services.mentor_switch_decide(actor=request.user, switch=switch, approve=approve,
+                                              reason="back office")
+                done += 1
+            except DomainError as exc:
+                messages.error(request, f"#{switch.pk}: {exc.message} ({exc.code})")
+        messages.info(request, f"{done} request(s) {'applied' if approve else 'rejected'}.")
+
+    @admin.action(description="Approve and apply the selected switches")
+    def approve(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description="Reject the selected switches")
+    def reject(self, request, queryset):
+        self._decide(request, queryset, False)
+
+
+@admin.register(RankRecord)
+class RankRecordAdmin(admin.ModelAdmin):
+    list_display = ["promoter", "previous_rank", "rank", "source", "plan_id", "plan_version", "effective_at"]
+    list_filter = ["source", "rank"]
+    search_fields = ["promoter__user__phone", "promoter__invite_code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # append-only history
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,161 @@
+"""Reads of the network. The hot paths (the commission chain, subtree figures) return values, not model
+instances, and each is one indexed query over the stored paths — no recursion (see ``treepath``)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Sum
+
+from tuishou.accounts.models import User
+from tuishou.core.errors import InvalidInput, NotFound
+from tuishou.network import invite_codes, treepath
+from tuishou.network.models import Community, Mentor, MentorSwitchRequest, Promoter
+
+CHAIN_FIELDS = ("id", "sponsor_id", "user_id", "community_id", "rank", "active", "depth", "stage")
+_CHAIN_COLUMNS = ", ".join(CHAIN_FIELDS)
+
+
+def _table() -> str:
+    return connection.ops.quote_name(Promoter._meta.db_table)
+ZERO = Decimal("0.00")
+
+
+def promoter_for_user(user: User) -> Promoter:
+    """The signed-in user's promoter row, or ``network.not_a_promoter``."""
+    promoter = (Promoter.objects.select_related("community", "sponsor__user", "user")
+                .filter(user_id=getattr(user, "pk", None)).first())
+    if promoter is None:
+        raise NotFound("network.not_a_promoter", "This account is not a promoter yet.")
+    return promoter
+
+
+def promoter_get(promoter_id: int) -> Promoter:
+    """A promoter by id, or ``network.promoter_unknown``."""
+    promoter = Promoter.objects.select_related("community", "user").filter(pk=promoter_id).first()
+    if promoter is None:
+        raise NotFound("network.promoter_unknown", f"No promoter #{promoter_id}.")
+    return promoter
+
+
+def chain_for_path(path: bytes) -> list[dict[str, Any]]:
+    """The promoter at ``path`` and then each sponsor upward to the root (p0, p1, …), from ONE query:
+    ``path IN (the path and every proper prefix)`` — one index probe per level, however deep the chain.
+
+    The database cuts the prefixes itself from the path and the list of their lengths, so a 600-level
+    chain sends ~3 kB rather than every prefix (~190 kB). Raw SQL rather than the ORM: this runs for
+    every paid order, and compiling the query would cost more than executing it.
+    """
+    path = bytes(path)
+    lengths = treepath.prefix_lengths(path)
+    if connection.vendor == "postgresql":
+        where = "path = ANY(ARRAY(SELECT substring(%s::bytea from 1 for n) FROM unnest(%s::int[]) AS n))"
+        params = [path, lengths]
+    else:
+        where, params = "path IN (SELECT substr(%s, 1, value) FROM json_each(%s))", [path, json.dumps(lengths)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_CHAIN_COLUMNS} FROM {_table()} WHERE {where} ORDER BY depth DESC", params)
+        return [dict(zip(CHAIN_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+
+
+def promoter_chain(promoter_id: int) -> list[dict[str, Any]]:
+    """The commission chain of a promoter (the sponsor tree is the chain's edge): p0 first, root last.
+
+    Each item holds ``id, sponsor_id, user_id, community_id, rank, depth, stage``. Two indexed reads:
+    the promoter's path by id, then the chain by path.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT path FROM {_table()} WHERE id = %s", [promoter_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound("network.promoter_unknown", f"No promoter #{promoter_id}.")
+    return chain_for_path(row[0])
+
+
+def subtree_stats_for_path(path: bytes) -> tuple[int, Decimal]:
+    """``(members, volume)`` of the subtree at ``path``, the promoter included: one aggregate over the
+    index range, answered from the (path, personal_volume) index alone."""
+    low, high = treepath.subtree_bounds(bytes(path))
+    row = Promoter.objects.filter(path__gte=low, path__lt=high).aggregate(n=Count("*"), v=Sum("personal_volume"))
+    return row["n"], row["v"] if row["v"] is not None else ZERO
+
+
+def subtree_stats(promoter: Promoter) -> tuple[int, Decimal]:
+    """Members (the promoter included) and summed lifetime personal volume of a promoter's whole team."""
+    return subtree_stats_for_path(promoter.path)
+
+
+def team_size(promoter: Promoter) -> int:
+    """How many promoters are below this one, at any depth (团队人数; the promoter not counted)."""
+    path = bytes(promoter.path)
+    return Promoter.objects.filter(path__gt=path, path__lt=path + treepath.SUBTREE_END).count()
+
+
+def team_counts_by_depth(promoter: Promoter) -> list[dict[str, int]]:
+    """Team members per level below the promoter: ``[{"depth": 1, "count": n1}, {"depth": 2, …}, …]``."""
+    path = bytes(promoter.path)
+    rows = (Promoter.objects.filter(path__gt=path, path__lt=path + treepath.SUBTREE_END)
+            .values("depth").annotate(n=Count("*")).order_by("depth"))
+    return [{"depth": row["depth"] - promoter.depth, "count": row["n"]} for row in rows]
+
+
+def direct_downlines(promoter: Promoter, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    """The promoter's direct downlines (直属下级), oldest first, one page."""
+    rows = (Promoter.objects.filter(sponsor_id=promoter.pk).order_by("id")
+            .values("id", "user__display_name", "user__phone", "stage", "rank", "joined_via", "created_at")
+            [offset:offset + limit])
+    return [{"id": r["id"], "display_name": public_name(r["user__display_name"], r["user__phone"]),
+             "stage": r["stage"], "rank": r["rank"], "joined_via": r["joined_via"], "joined_at": r["created_at"]}
+            for r in rows]
+
+
+def direct_downline_count(promoter: Promoter) -> int:
+    """How many direct downlines the promoter has."""
+    return Promoter.objects.filter(sponsor_id=promoter.pk).count()
+
+
+def mentor_loads(*, active_only: bool = False) -> list[dict[str, Any]]:
+    """The mentor pool with each mentor's load (direct downlines) and capacity, by mentor id."""
+    query = Mentor.objects.all()
+    if active_only:
+        query = query.filter(active=True, promoter__community__kind=Community.Kind.OFFICIAL)
+    rows = (query.annotate(load=Count("promoter__downlines")).order_by("id")
+            .values("id", "promoter_id", "promoter__user__display_name", "promoter__user__phone", "active",
+                    "capacity", "load"))
+    return [{"id": r["id"], "promoter_id": r["promoter_id"],
+             "display_name": public_name(r["promoter__user__display_name"], r["promoter__user__phone"]),
+             "active": r["active"], "capacity": r["capacity"], "load": r["load"]} for r in rows]
+
+
+def public_name(display_name: str, phone: str | None) -> str:
+    """What others see of a promoter: the display name, else the phone with its middle masked."""
+    if display_name:
+        return display_name
+    if phone and len(phone) >= 7:
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "推手"
+
+
+def invite_code_lookup(code: str) -> dict[str, Any]:
+    """Who an invite code belongs to, to confirm before signing up (public: no phone number shown)."""
+    normalized = invite_codes.normalize(code)
+    row = None
+    if invite_codes.is_well_formed(normalized):
+        row = (Promoter.objects.filter(invite_code=normalized)
+               .values("invite_code", "invite_code_active", "user__display_name", "user__phone",
+                       "community__code", "community__name", "community__active").first())
+    if row is None:
+        raise NotFound("network.invite_code_unknown", f"No promoter has the invite code {normalized or code!r}.")
+    if not row["invite_code_active"] or not row["community__active"]:
+        raise InvalidInput("network.invite_code_disabled", f"The invite code {normalized} is no longer in use.")
+    return {"invite_code": row["invite_code"],
+            "inviter_display_name": public_name(row["user__display_name"], row["user__phone"]),
+            "community": {"code": row["community__code"], "name": row["community__name"]}}
+
+
+def switch_requests(*, status: str = MentorSwitchRequest.Status.PENDING, limit: int = 200) -> list[MentorSwitchRequest]:
+    """Mentor switch requests in one status, newest first (for the operators' queue)."""
+    return list(MentorSwitchRequest.objects.filter(status=status)[:limit])

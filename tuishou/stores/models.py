@@ -1,0 +1,161 @@
+"""Micro-stores (微店), share links and their clicks, and the binding of consumers to promoters (绑定 / 锁粉).
+
+Rows here change only through ``services`` (stores and links) and ``attribution`` (visits and bindings).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Store(models.Model):
+    """A promoter's micro-store (微店): goods picked from the supply pool, no stock held (无需囤货).
+
+    One per promoter, created the first time the promoter uses it; ``code`` is the short code of its page
+    (``/m/<code>``).
+    """
+
+    promoter = models.OneToOneField("network.Promoter", on_delete=models.PROTECT, related_name="store")
+    code = models.CharField(max_length=12, unique=True)
+    title = models.CharField(max_length=60)
+    slogan = models.CharField(max_length=200, blank=True, help_text="The promoter's recommendation line (店铺推荐语).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.code})"
+
+
+class StoreItem(models.Model):
+    """A product picked into a store (选品), with the promoter's own title and recommendation text.
+
+    ``title`` empty means the product's own title. Items are shown by ``position``, lowest first.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=120, blank=True, help_text="Own title; empty: the product's title.")
+    recommendation = models.TextField(blank=True, help_text="The promoter's recommendation text (推荐语).")
+    position = models.PositiveIntegerField(default=0)
+    hidden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["store_id", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["store", "product"], name="store_item_unique_product")]
+
+    def __str__(self) -> str:
+        return f"{self.store.code} · {self.title or self.product}"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.product.title
+
+
+class ShareLink(models.Model):
+    """A promoter's share link (分享链接) to their store or to one product, at ``/s/<code>``.
+
+    One link per (promoter, target) is reused. Clicks and orders are counted from rows (``ShareClick``,
+    orders carrying ``share_link``), never stored on the link.
+    """
+
+    class Target(models.TextChoices):
+        STORE = "store", "Store (店铺)"
+        PRODUCT = "product", "Product (商品)"
+
+    code = models.CharField(max_length=12, unique=True)
+    promoter = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="share_links")
+    target = models.CharField(max_length=8, choices=Target.choices)
+    product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=(Q(target="store", product__isnull=True)
+                                              | Q(target="product", product__isnull=False)),
+                                   name="share_link_target_product"),
+            # Partial unique indexes: a NULL product would never collide in a plain unique (promoter, product).
+            models.UniqueConstraint(fields=["promoter"], condition=Q(target="store"), name="share_link_one_store"),
+            models.UniqueConstraint(fields=["promoter", "product"], condition=Q(target="product"),
+                                    name="share_link_one_per_product"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.target})"
+
+
+class ShareClick(models.Model):
+    """One open of a share link (``/s/<code>``). ``visitor_key`` is the signed cookie id, so unique visitors
+    are counted without an account; only a digest of the user agent is kept."""
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="clicks")
+    visitor_key = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    at = models.DateTimeField()
+    user_agent_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["link", "visitor_key"], name="share_click_link_visitor_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.link.code} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class ConsumerBinding(models.Model):
+    """Who a consumer is bound to in a community (绑定 / 锁粉), by the community plan's ``binding`` setting.
+
+    At most one per (consumer, community). It counts while ``expires_at`` is empty or later than the time
+    asked about; an expired row stays until the next visit replaces it.
+    """
+
+    class Mode(models.TextChoices):
+        FIRST_CLICK = "first_click", "First click (首次点击)"
+        LAST_CLICK = "last_click", "Last click (最后点击)"
+        REGISTRATION = "registration", "At registration (注册绑定)"
+
+    consumer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bindings")
+    promoter = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="bound_consumers")
+    community = models.ForeignKey("network.Community", on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(max_length=16, choices=Mode.choices)
+    bound_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    source_link = models.ForeignKey(ShareLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-bound_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["consumer", "community"], name="binding_one_per_community")]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} → {self.promoter} ({self.mode})"
+
+    def valid_at(self, at) -> bool:
+        return self.expires_at is None or self.expires_at > at
+
+
+class AttributionVisit(models.Model):
+    """A visit through a share link that counts for binding: a click on ``/s/<code>`` or a checkout with a
+    share code. Before sign-in ``user`` is empty; signing in claims the visitor's visits (sets ``user``)."""
+
+    visitor_key = models.CharField(max_length=64, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="visits")
+    at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a sign-in took it over.")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["visitor_key", "user"], name="attribution_visit_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.visitor_key or self.user_id} via {self.link.code}"

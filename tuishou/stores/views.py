@@ -1,0 +1,92 @@
+"""Public pages at short URLs: a share link (``/s/<code>``: records the click, redirects), a store page
+(``/m/<code>``), a product page (``/p/<code>``) and a link's poster (``/s/<code>/poster.png``).
+
+Views read the request, call services and selectors, and render; a code that matches nothing is a 404 page.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from tuishou.catalog.selectors import sku_selling_price
+from tuishou.core.errors import NotFound
+from tuishou.stores import selectors
+from tuishou.stores.models import ShareLink, Store
+from tuishou.stores.poster import format_price, poster_png
+from tuishou.stores.services import share_click_record, store_get_or_create
+from tuishou.stores.visitors import share_url, visitor_cookie_set, visitor_key
+
+
+def _not_found(request: HttpRequest, what: str) -> HttpResponse:
+    return render(request, "stores/not_found.html", {"what": what}, status=404)
+
+
+@require_GET
+def share(request: HttpRequest, code: str) -> HttpResponse:
+    """Open a share link: count the click, remember the visitor (cookie), record the attribution visit, and
+    go to the store or the product page."""
+    try:
+        link = selectors.link_by_code(code)
+    except NotFound:
+        return _not_found(request, "分享链接")
+    key = visitor_key(request) or secrets.token_urlsafe(16)
+    share_click_record(link=link, visitor_key=key, user=request.user,
+                       user_agent=request.headers.get("User-Agent"))
+    if link.target == ShareLink.Target.STORE:
+        target = reverse("stores:store", args=[store_get_or_create(promoter=link.promoter).code])
+    else:
+        target = reverse("stores:product", args=[link.code])
+    response = HttpResponseRedirect(target)
+    visitor_cookie_set(response, key, secure=request.is_secure())
+    return response
+
+
+@require_GET
+def store_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A promoter's micro-store: name, slogan, and the visible items in the promoter's order."""
+    try:
+        store: Store = selectors.store_by_code(code)
+    except NotFound:
+        return _not_found(request, "小店")
+    items = selectors.store_public_items(store)
+    return render(request, "stores/store.html", {
+        "store": store, "promoter_name": selectors.promoter_name(store.promoter),
+        "items": [{"item": item, "price": format_price(item.price)} for item in items]})
+
+
+@require_GET
+def product_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A product at a promoter's link: pictures, title, description, SKUs with prices, and the buy links that
+    carry the share code to checkout."""
+    try:
+        link = selectors.product_link_by_code(code)
+        product = selectors.link_product(link)
+    except NotFound:
+        return _not_found(request, "商品")
+    item = selectors.store_item_for_product(promoter_id=link.promoter_id, product_id=product.pk)
+    skus = [{"sku": sku, "price": format_price(sku_selling_price(sku)),
+             "buy_url": f"/checkout/?sku={sku.pk}&share={link.code}"} for sku in product.skus.all()]
+    return render(request, "stores/product.html", {
+        "link": link, "product": product, "images": list(product.images.all()),
+        "title": item.title if item is not None and item.title else product.title,
+        "recommendation": item.recommendation if item is not None else "",
+        "price": format_price(selectors.product_price(product)), "skus": skus,
+        "promoter_name": selectors.promoter_name(link.promoter)})
+
+
+@require_GET
+def poster(request: HttpRequest, code: str) -> HttpResponse:
+    """The share poster of a link, as a PNG."""
+    try:
+        link = selectors.link_by_code(code)
+    except NotFound:
+        return _not_found(request, "分享海报")
+    png = poster_png(link, share_url=share_url(request, link.code))
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -89,6 +89,8 @@ def _register_routers() -> None:
     from tuishou.incentives.api import router as incentives
     from tuishou.merchants.api import router as merchants
     from tuishou.network.api import router as network
+    from tuishou.orders.api import router as orders
+    from tuishou.payments.api import router as payments
     from tuishou.stores.api import router as stores
 
     api.add_router("/auth", accounts)
@@ -96,6 +98,8 @@ def _register_routers() -> None:
     api.add_router("/merchants", merchants)
     api.add_router("/catalog", catalog)
     api.add_router("/incentives", incentives)
+    api.add_router("/orders", orders)
+    api.add_router("/payments", payments)
     api.add_router("/stores", stores)
 
 

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "tuishou.merchants",
     "tuishou.catalog",
     "tuishou.incentives",
+    "tuishou.payments",
+    "tuishou.orders",
     "tuishou.stores",
     "tuishou.ledger",
     "tuishou.scheduling",
@@ -186,4 +188,8 @@ TUISHOU_PUBLIC_URL = os.environ.get("TUISHOU_PUBLIC_URL", "http://127.0.0.1:8000
 TUISHOU_SCHEDULE = [
     ("purge-expired-api-tokens", "17 3 * * *", "tuishou.accounts.tasks.purge_expired_tokens"),
     ("evaluate-ranks", "10 0 * * *", "tuishou.incentives.tasks.evaluate_ranks"),
+    ("expire-checkouts", "* * * * *", "tuishou.orders.tasks.expire_checkouts"),
+    ("auto-confirm-orders", "5 * * * *", "tuishou.orders.tasks.auto_confirm_orders"),
+    ("complete-orders", "20 * * * *", "tuishou.orders.tasks.complete_orders"),
+    ("escalate-after-sales", "*/10 * * * *", "tuishou.orders.tasks.escalate_after_sales"),
 ]

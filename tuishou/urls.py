@@ -21,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", health),
+    path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
+    path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.
     path("", include("tuishou.stores.urls")),
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.

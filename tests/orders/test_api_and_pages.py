@@ -1,0 +1,135 @@
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.orders import factories as f
+from tuishou.orders.models import Checkout, Order, OrderLine
+from tuishou.payments import sandbox
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, url, body=None):
+    return client.post(url, body or {}, content_type="application/json")
+
+
+def test_api_checkout_ignores_a_client_price_and_answers_the_orders(client):
+    honey = f.sku(price="59.90", stock=5)
+    buyer = f.buyer()
+    client.force_login(buyer)
+    address = _post(client, "/api/v1/orders/addresses", {
+        "name": "王小明", "phone": "13812345678", "province": "浙江省", "city": "杭州市", "district": "西湖区",
+        "detail": "文三路 100 号"})
+    assert (address.status_code, address.json()["is_default"]) == (201, True)
+    body = {"lines": [{"sku_id": honey.pk, "quantity": 2, "price": "0.01", "unit_price": "0.01"}],
+            "address_id": address.json()["id"], "idempotency_key": "api-key-0001", "amount": "0.02"}
+    created = _post(client, "/api/v1/orders/checkout", body)
+    assert created.status_code == 201
+    answer = created.json()
+    assert (answer["status"], answer["amount"], answer["orders"][0]["total"],
+            answer["orders"][0]["lines"][0]["unit_price"]) == ("pending", "119.80", "119.80", "59.90")
+    again = _post(client, "/api/v1/orders/checkout", body)
+    assert (again.status_code, again.json()["id"]) == (201, answer["id"])
+    assert Checkout.objects.count() == 1
+
+
+@pytest.mark.parametrize(("quantity", "code", "status"), [(0, "orders.quantity_invalid", 400),
+                                                          (-3, "orders.quantity_invalid", 400),
+                                                          (6, "orders.out_of_stock", 409)])
+def test_api_bad_quantities_answer_the_error_shape_and_write_nothing(client, quantity, code, status):
+    honey = f.sku(stock=5)
+    buyer = f.buyer()
+    client.force_login(buyer)
+    answer = _post(client, "/api/v1/orders/checkout", {
+        "lines": [{"sku_id": honey.pk, "quantity": quantity}], "address_id": f.address(buyer).pk,
+        "idempotency_key": "api-key-0002"})
+    assert (answer.status_code, answer.json()["code"]) == (status, code)
+    assert (Order.objects.count(), OrderLine.objects.count()) == (0, 0)
+
+
+def test_api_flow_cart_pay_ship_confirm_and_after_sales(client, after_commit):
+    honey = f.sku(price="59.90", stock=5)
+    buyer = f.buyer()
+    client.force_login(buyer)
+    assert _post(client, "/api/v1/orders/cart", {"sku_id": honey.pk, "quantity": 2, "share_code": ""}).status_code \
+        == 201
+    created = _post(client, "/api/v1/orders/checkout", {"from_cart": True, "address_id": f.address(buyer).pk,
+                                                         "idempotency_key": "api-key-0003"}).json()
+    assert client.get("/api/v1/orders/cart").json() == []
+    pay = _post(client, f"/api/v1/orders/checkouts/{created['id']}/pay").json()
+    assert pay["pay_url"].endswith(f"/sandbox-pay/{pay['pay_url'].rsplit('/', 1)[1]}")
+    with after_commit():
+        sandbox.sandbox_charge_pay(txn_id=urlsplit(pay["pay_url"]).path.rsplit("/", 1)[1])
+    twice = _post(client, f"/api/v1/orders/checkouts/{created['id']}/pay")
+    assert (twice.status_code, twice.json()["code"]) == (409, "orders.already_paid")
+    order_id = created["orders"][0]["id"]
+    assert [o["status"] for o in client.get("/api/v1/orders/mine").json()] == ["paid"]
+
+    merchant = Order.objects.get().merchant
+    client.force_login(f.owner(merchant))
+    to_ship = client.get(f"/api/v1/orders/merchant/{merchant.pk}/orders?status=paid").json()
+    assert [o["id"] for o in to_ship] == [order_id]
+    shipped = _post(client, f"/api/v1/orders/{order_id}/ship", {"carrier": "顺丰", "tracking_number": "SF1"})
+    assert (shipped.status_code, shipped.json()["status"]) == (200, "shipped")
+
+    client.force_login(f.buyer("别人"))
+    foreign = _post(client, f"/api/v1/orders/{order_id}/confirm-receipt")
+    assert (foreign.status_code, foreign.json()["code"]) == (403, "orders.not_your_order")
+    client.force_login(buyer)
+    assert _post(client, f"/api/v1/orders/{order_id}/confirm-receipt").json()["status"] == "received"
+    line_id = created["orders"][0]["lines"][0]["id"]
+    too_much = _post(client, f"/api/v1/orders/{order_id}/after-sales", {
+        "kind": "refund_only", "reason": "坏了", "lines": [{"line_id": line_id, "quantity": 3}]})
+    assert (too_much.status_code, too_much.json()["code"]) == (400, "orders.refund_exceeds_paid")
+    case = _post(client, f"/api/v1/orders/{order_id}/after-sales", {
+        "kind": "refund_only", "reason": "坏了", "lines": [{"line_id": line_id, "quantity": 1}]})
+    assert (case.status_code, case.json()["amount"], case.json()["status"]) == (201, "59.90", "open")
+    client.force_login(f.owner(merchant))
+    with after_commit():
+        answered = _post(client, f"/api/v1/orders/after-sales/{case.json()['id']}/answer", {"accept": True})
+    assert answered.json()["status"] == "refunding"
+    client.force_login(buyer)
+    assert client.get("/api/v1/orders/after-sales/mine").json()[0]["status"] == "refunded"
+    assert client.get(f"/api/v1/orders/mine/{order_id}").json()["refunded_amount"] == "59.90"
+
+
+def test_the_openapi_document_lists_the_order_routes(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for route in ("/api/v1/orders/checkout", "/api/v1/orders/checkouts/{checkout_id}/pay",
+                  "/api/v1/orders/{order_id}/ship", "/api/v1/orders/after-sales/{case_id}/decide",
+                  "/api/v1/orders/promoter/after-sales", "/api/v1/orders/after-sales/escalated"):
+        assert route in paths, route
+
+
+def test_checkout_page_submits_and_redirects_to_the_pay_page_then_lists_the_order(client):
+    honey = f.sku(price="59.90", stock=5)
+    buyer = f.buyer()
+    assert client.get(f"/checkout/?sku={honey.pk}").status_code == 302  # sign in first
+    client.force_login(buyer)
+    page = client.get(f"/checkout/?sku={honey.pk}&share=NOPE")
+    assert page.status_code == 200 and "云南高山蜂蜜" in page.content.decode()
+    answer = client.post("/checkout/", {"sku": honey.pk, "share": "NOPE", "idempotency_key": "page-key-0001",
+                                        "quantity": "2", "name": "王小明", "phone": "13812345678",
+                                        "province": "浙江省", "city": "杭州市", "district": "西湖区",
+                                        "detail": "文三路 100 号"})
+    assert answer.status_code == 302
+    assert "/sandbox-pay/" in answer["Location"]
+    order = Order.objects.get()
+    assert (order.total, order.status) == (Decimal("119.80"), "created")
+    mine = client.get("/orders/").content.decode()
+    assert order.number in mine and "去支付" in mine
+    bad = client.post("/checkout/", {"sku": honey.pk, "idempotency_key": "page-key-0002", "quantity": "0",
+                                     "address_id": order.checkout.buyer.addresses.get().pk})
+    assert bad.status_code == 200 and "quantity" in bad.content.decode()
+    cancel = client.post(f"/orders/{order.pk}/cancel/")
+    assert (cancel.status_code, Order.objects.get().status) == (302, "cancelled")
+
+
+def test_admin_lists_orders_with_filters_and_search_and_the_escalated_queue(admin_client, after_commit):
+    order = f.paid_order(after_commit)
+    for url in ("/admin/orders/order/?status__exact=paid", f"/admin/orders/order/?q={order.number}",
+                f"/admin/orders/order/{order.pk}/change/", "/admin/orders/aftersalescase/?queue=escalated",
+                "/admin/orders/checkout/"):
+        assert admin_client.get(url).status_code == 200, url
+    assert order.number in admin_client.get(f"/admin/orders/order/?q={order.recipient_phone}").content.decode()

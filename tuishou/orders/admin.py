@@ -1,0 +1,109 @@
+"""Back office for orders: orders with lines and history, the after-sales queue (escalated cases first).
+
+Read-only on purpose: statuses and money move only through the services (customer service decides
+escalated cases through the API or the services, which audit it)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from tuishou.orders.models import (
+    AfterSalesCase,
+    AfterSalesLine,
+    AfterSalesPhoto,
+    Checkout,
+    Order,
+    OrderLine,
+    OrderStatusChange,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ("title", "spec_name", "unit_price", "quantity", "paid_amount", "commission_mode", "commission_rate",
+              "commission_amount", "commission_base", "refunded_quantity", "refunded_amount",
+              "commission_base_remaining")
+    readonly_fields = fields
+
+
+class OrderStatusChangeInline(ReadOnlyInline):
+    model = OrderStatusChange
+    fields = ("created_at", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(ReadOnlyAdmin):
+    list_display = ("number", "status", "merchant", "buyer", "total", "refunded_amount", "promoter", "created_at")
+    list_filter = ("status", "merchant", "created_at", "self_purchase")
+    search_fields = ("number", "recipient_phone", "buyer__phone")
+    date_hierarchy = "created_at"
+    list_select_related = ("merchant", "buyer", "promoter__user")
+    inlines = [OrderLineInline, OrderStatusChangeInline]
+
+
+@admin.register(Checkout)
+class CheckoutAdmin(ReadOnlyAdmin):
+    list_display = ("id", "buyer", "status", "amount", "created_at", "expires_at", "paid_at")
+    list_filter = ("status",)
+    search_fields = ("buyer__phone", "orders__number")
+
+
+class AfterSalesLineInline(ReadOnlyInline):
+    model = AfterSalesLine
+    fields = ("order_line", "quantity", "amount")
+    readonly_fields = fields
+
+
+class AfterSalesPhotoInline(ReadOnlyInline):
+    model = AfterSalesPhoto
+    fields = ("image", "uploaded_at")
+    readonly_fields = fields
+
+
+class EscalatedFilter(admin.SimpleListFilter):
+    title = "customer service queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("escalated", "Escalated (客服介入)"), ("overdue", "Open past the SLA")]
+
+    def queryset(self, request, queryset):
+        from django.utils import timezone
+
+        if self.value() == "escalated":
+            return queryset.filter(status=AfterSalesCase.Status.ESCALATED)
+        if self.value() == "overdue":
+            return queryset.filter(status=AfterSalesCase.Status.OPEN, answer_due_at__lte=timezone.now())
+        return queryset
+
+
+@admin.register(AfterSalesCase)
+class AfterSalesCaseAdmin(ReadOnlyAdmin):
+    list_display = ("id", "order", "kind", "status", "amount", "opened_at", "answer_due_at", "escalated_at")
+    list_filter = (EscalatedFilter, "status", "kind")
+    search_fields = ("order__number", "order__recipient_phone")
+    list_select_related = ("order",)
+    inlines = [AfterSalesLineInline, AfterSalesPhotoInline]

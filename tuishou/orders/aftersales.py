@@ -1,0 +1,357 @@
+"""After-sales (售后): refund-only (仅退款) and return-and-refund (退货退款) cases.
+
+open → merchant_accepted → return_shipped → refunding → refunded (return and refund);
+open → refunding → refunded (refund only, accepted); open → merchant_rejected; open or merchant_rejected →
+escalated (the merchant missed its SLA, or the buyer disputes a rejection) → refunding (customer service
+forces the refund) or closed. The order moves to ``refunding`` when a refund is requested and, when the
+refund succeeds, to ``refunded`` (nothing left) or back to where it was.
+
+What a case refunds is fixed when it is opened: only one case per order is open at a time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from tuishou.accounts.models import OperatorRole
+from tuishou.accounts.permissions import require_operator, require_user
+from tuishou.catalog.services import sku_stock_release
+from tuishou.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tuishou.core.money import parse_amount
+from tuishou.incentives.services import volume_record
+from tuishou.merchants.selectors import merchant_staff_role
+from tuishou.orders import events
+from tuishou.orders.models import AfterSalesCase, AfterSalesLine, AfterSalesPhoto, Checkout, Order, OrderLine
+from tuishou.orders.paying import order_volume_base
+from tuishou.orders.refunds import amount_allocate, line_base_left, quantity_refund_amount
+from tuishou.orders.services import quantity_clean, text_clean
+from tuishou.orders.transitions import REFUNDABLE, order_transition
+from tuishou.risk.services import audit_record
+
+K = AfterSalesCase.Kind
+A = AfterSalesCase.Status
+S = Order.Status
+MAX_PHOTOS = 9
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+# case status → the statuses it may move to
+CASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    A.OPEN: frozenset({A.ACCEPTED, A.REJECTED, A.ESCALATED, A.REFUNDING}),
+    A.ACCEPTED: frozenset({A.RETURN_SHIPPED, A.ESCALATED}),
+    A.RETURN_SHIPPED: frozenset({A.REFUNDING, A.ESCALATED}),
+    A.REJECTED: frozenset({A.ESCALATED}),
+    A.ESCALATED: frozenset({A.REFUNDING, A.CLOSED}),
+    A.REFUNDING: frozenset({A.REFUNDED}),
+    A.REFUNDED: frozenset(),
+    A.CLOSED: frozenset(),
+}
+
+
+def case_transition(*, case: AfterSalesCase, to: str, **changes) -> AfterSalesCase:
+    """Move a case along ``CASE_TRANSITIONS`` (conditional on the status read); ``orders.after_sales_state``."""
+    current = case.status
+    if to not in CASE_TRANSITIONS[current] or not AfterSalesCase.objects.filter(
+            pk=case.pk, status=current).update(status=to, **changes):
+        raise Conflict("orders.after_sales_state", f"An after-sales case that is {current} cannot become {to}.",
+                       details={"status": current, "to": to})
+    case.status = to
+    for name, value in changes.items():
+        setattr(case, name, value)
+    return case
+
+
+def _case_locked(case_id: int) -> AfterSalesCase:
+    case = AfterSalesCase.objects.select_for_update().select_related("order").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("orders.after_sales_unknown", f"There is no after-sales case {case_id}.",
+                       details={"case_id": case_id})
+    return case
+
+
+def _require_buyer(case: AfterSalesCase, user) -> None:
+    if case.order.buyer_id != getattr(user, "pk", None):
+        raise PermissionDenied("orders.not_your_order", "This is not your order.",
+                               details={"order_id": case.order_id})
+
+
+def _require_merchant(case: AfterSalesCase, user) -> None:
+    if merchant_staff_role(user=user, merchant_id=case.order.merchant_id) is None:
+        raise PermissionDenied("orders.not_your_order", "This order belongs to another merchant.",
+                               details={"order_id": case.order_id})
+
+
+# ---- the buyer opens a case ----------------------------------------------------------------------------------
+
+def _refund_lines(order: Order, lines, amount) -> tuple[list[tuple[OrderLine, int, Decimal]], bool]:
+    """What the case takes off each line: [(line, quantity, amount)], and whether it is by amount."""
+    order_lines = {line.pk: line for line in order.lines.all()}
+    if (lines is None) == (amount is None):
+        raise InvalidInput("orders.after_sales_scope", "Give either the lines and quantities or an amount.",
+                           details={"field": "lines"})
+    if amount is not None:
+        wanted = parse_amount(amount, field="amount")
+        if wanted <= 0:
+            raise InvalidInput("orders.refund_amount_invalid", "The refund amount must be more than 0.",
+                               details={"field": "amount"})
+        ordered = sorted(order_lines.values(), key=lambda line: line.pk)
+        left = sum((line.refundable_amount for line in ordered), Decimal("0.00"))
+        if wanted > left:
+            raise InvalidInput("orders.refund_exceeds_paid", f"At most {left} can still be refunded.",
+                               details={"refundable": str(left), "requested": str(wanted)})
+        shares = amount_allocate(wanted, [line.refundable_amount for line in ordered])
+        return [(line, 0, share) for line, share in zip(ordered, shares, strict=True) if share > 0], True
+    if not lines:
+        raise InvalidInput("orders.after_sales_scope", "Choose at least one line.", details={"field": "lines"})
+    result, seen = [], set()
+    for line_id, quantity in lines:
+        line = order_lines.get(line_id)
+        if line is None or line_id in seen:
+            raise InvalidInput("orders.line_unknown", f"The order has no line {line_id} (or it is listed twice).",
+                               details={"line_id": line_id})
+        seen.add(line_id)
+        quantity_clean(quantity)
+        if quantity > line.refundable_quantity:
+            raise InvalidInput("orders.refund_exceeds_paid",
+                               f"Only {line.refundable_quantity} of line {line_id} can still be refunded.",
+                               details={"line_id": line_id, "refundable_quantity": line.refundable_quantity,
+                                        "requested": quantity})
+        money = quantity_refund_amount(paid_amount=line.paid_amount, quantity=line.quantity,
+                                       refunded_amount=line.refunded_amount, refunded_quantity=line.refunded_quantity,
+                                       refund_quantity=quantity)
+        if money <= 0:
+            raise InvalidInput("orders.refund_exceeds_paid", f"Line {line_id} has nothing left to refund.",
+                               details={"line_id": line_id})
+        result.append((line, quantity, money))
+    return result, False
+
+
+def aftersales_open(*, buyer, order_id: int, kind: str, reason: str, lines: list[tuple[int, int]] | None = None,
+                    amount: Decimal | str | None = None, now: datetime | None = None) -> AfterSalesCase:
+    """The buyer asks for a refund (申请售后) of some lines and quantities, or of an amount.
+
+    Possible while the order is paid, shipped, or received and its after-sales window (AFTER_SALES_DAYS after
+    receipt) is open; return-and-refund needs the goods shipped. Raises ``orders.not_your_order``,
+    ``orders.after_sales_unavailable``, ``orders.after_sales_window_closed``, ``orders.after_sales_open_exists``,
+    ``orders.after_sales_kind``, ``orders.quantity_invalid``, ``orders.line_unknown``,
+    ``orders.refund_exceeds_paid`` (more than was paid, or more units than remain); nothing is written then.
+    """
+    require_user(buyer)
+    now = now or timezone.now()
+    if kind not in K.values:
+        raise InvalidInput("orders.after_sales_kind", f"Unknown kind {kind!r}; use refund_only or return_refund.",
+                           details={"field": "kind"})
+    reason = text_clean(reason, "reason", 1000)
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None:
+            raise NotFound("orders.order_unknown", f"There is no order {order_id}.", details={"order_id": order_id})
+        if order.buyer_id != buyer.pk:
+            raise PermissionDenied("orders.not_your_order", "This is not your order.",
+                                   details={"order_id": order_id})
+        if order.status not in REFUNDABLE:
+            raise Conflict("orders.after_sales_unavailable", f"An order that is {order.status} has no after-sales.",
+                           details={"status": order.status})
+        days = settings.TUISHOU["AFTER_SALES_DAYS"]
+        if order.received_at is not None and now > order.received_at + timedelta(days=days):
+            raise Conflict("orders.after_sales_window_closed", f"After-sales closes {days} days after receipt.")
+        if kind == K.RETURN_REFUND and order.shipped_at is None:
+            raise InvalidInput("orders.after_sales_kind", "Nothing was shipped yet: ask for a refund only.",
+                               details={"field": "kind"})
+        if order.after_sales.filter(status__in=AfterSalesCase.OPEN_STATUSES).exists():
+            raise Conflict("orders.after_sales_open_exists", "This order already has an open after-sales case.")
+        takes, by_amount = _refund_lines(order, lines, amount)
+        total = sum((money for _, _, money in takes), Decimal("0.00"))
+        restock = not by_amount and (kind == K.RETURN_REFUND or order.shipped_at is None)
+        hours = settings.TUISHOU.get("AFTER_SALES_SLA_HOURS", 48)
+        try:
+            with transaction.atomic():
+                case = AfterSalesCase.objects.create(
+                    order=order, kind=kind, reason=reason, amount=total, by_amount=by_amount, restock=restock,
+                    opened_at=now, answer_due_at=now + timedelta(hours=hours))
+        except IntegrityError:
+            raise Conflict("orders.after_sales_open_exists", "This order already has an open after-sales case.") \
+                from None
+        AfterSalesLine.objects.bulk_create(
+            [AfterSalesLine(case=case, order_line=line, quantity=quantity, amount=money)
+             for line, quantity, money in takes])
+    return case
+
+
+def aftersales_photo_add(*, buyer, case_id: int, image: UploadedFile) -> AfterSalesPhoto:
+    """Attach a photo (凭证) to the buyer's case; up to ``MAX_PHOTOS``, images only."""
+    require_user(buyer)
+    case = AfterSalesCase.objects.select_related("order").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("orders.after_sales_unknown", f"There is no after-sales case {case_id}.",
+                       details={"case_id": case_id})
+    _require_buyer(case, buyer)
+    if image.size > MAX_PHOTO_BYTES:
+        raise InvalidInput("orders.photo_too_large", "A photo may be at most 5 MB.", details={"field": "image"})
+    try:
+        Image.open(image).verify()
+    except (UnidentifiedImageError, OSError):
+        raise InvalidInput("orders.photo_invalid", "That file is not an image.", details={"field": "image"}) \
+            from None
+    image.seek(0)
+    if case.photos.count() >= MAX_PHOTOS:
+        raise Conflict("orders.too_many_photos", f"At most {MAX_PHOTOS} photos per case.")
+    return AfterSalesPhoto.objects.create(case=case, image=image)
+
+
+# ---- answers, returns, escalation, decisions ----------------------------------------------------------------
+
+def aftersales_answer(*, actor, case_id: int, accept: bool, answer: str = "") -> AfterSalesCase:
+    """The merchant answers an open case: accept (a refund-only case is refunded at once; a return waits for
+    the goods) or reject with a reason. ``orders.not_your_order`` for another merchant's case."""
+    require_user(actor)
+    with transaction.atomic():
+        case = _case_locked(case_id)
+        _require_merchant(case, actor)
+        now = timezone.now()
+        answer = text_clean(answer, "answer", 1000, required=not accept)
+        stamp = {"merchant_answer": answer, "answered_by": actor, "answered_at": now}
+        if not accept:
+            return case_transition(case=case, to=A.REJECTED, **stamp)
+        if case.kind == K.RETURN_REFUND:
+            return case_transition(case=case, to=A.ACCEPTED, **stamp)
+        return _refund_start(case=case, actor=actor, now=now, **stamp)
+
+
+def aftersales_return_ship(*, buyer, case_id: int, carrier: str, tracking_number: str) -> AfterSalesCase:
+    """The buyer sends the goods back (退货) for an accepted return, with the carrier and tracking number."""
+    require_user(buyer)
+    carrier = text_clean(carrier, "carrier", 40)
+    tracking_number = text_clean(tracking_number, "tracking_number", 60)
+    with transaction.atomic():
+        case = _case_locked(case_id)
+        _require_buyer(case, buyer)
+        return case_transition(case=case, to=A.RETURN_SHIPPED, return_carrier=carrier,
+                               return_tracking_number=tracking_number)
+
+
+def aftersales_return_receive(*, actor, case_id: int) -> AfterSalesCase:
+    """The merchant has the returned goods back: the refund is requested."""
+    require_user(actor)
+    with transaction.atomic():
+        case = _case_locked(case_id)
+        _require_merchant(case, actor)
+        if case.status != A.RETURN_SHIPPED:
+            raise Conflict("orders.after_sales_state", f"An after-sales case that is {case.status} has no return.",
+                           details={"status": case.status, "to": A.REFUNDING})
+        return _refund_start(case=case, actor=actor, now=timezone.now())
+
+
+def aftersales_escalate(*, buyer, case_id: int, reason: str = "") -> AfterSalesCase:
+    """The buyer disputes the merchant's rejection: the case goes to customer service (平台介入)."""
+    require_user(buyer)
+    with transaction.atomic():
+        case = _case_locked(case_id)
+        _require_buyer(case, buyer)
+        if case.status != A.REJECTED:
+            raise Conflict("orders.after_sales_state", "Only a rejected case can be escalated by the buyer.",
+                           details={"status": case.status, "to": A.ESCALATED})
+        return case_transition(case=case, to=A.ESCALATED, escalated_at=timezone.now(),
+                               decision=text_clean(reason, "reason", 1000, required=False))
+
+
+def aftersales_escalate_overdue(*, now: datetime | None = None) -> int:
+    """Escalate open cases the merchant did not answer within AFTER_SALES_SLA_HOURS; return how many."""
+    now = now or timezone.now()
+    moved = 0
+    due = AfterSalesCase.objects.filter(status=A.OPEN, answer_due_at__lte=now).order_by("pk")
+    for case_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            case = _case_locked(case_id)
+            if case.status == A.OPEN:
+                case_transition(case=case, to=A.ESCALATED, escalated_at=now)
+                moved += 1
+    return moved
+
+
+def aftersales_decide(*, actor, case_id: int, refund: bool, decision: str) -> AfterSalesCase:
+    """Customer service decides an escalated case: force the refund, or close it. Audited."""
+    require_operator(actor, OperatorRole.Role.CUSTOMER_SERVICE)
+    decision = text_clean(decision, "decision", 1000)
+    with transaction.atomic():
+        case = _case_locked(case_id)
+        now = timezone.now()
+        stamp = {"decided_by": actor, "decided_at": now, "decision": decision}
+        if case.status != A.ESCALATED:
+            raise Conflict("orders.after_sales_state", "Only an escalated case is decided by customer service.",
+                           details={"status": case.status})
+        if refund:
+            case = _refund_start(case=case, actor=actor, now=now, **stamp)
+        else:
+            case = case_transition(case=case, to=A.CLOSED, **stamp)
+        audit_record(actor=actor, action="orders.after_sales_decided", target=case, reason=decision,
+                     data={"refund": bool(refund), "amount": str(case.amount)})
+    return case
+
+
+def _refund_start(*, case: AfterSalesCase, actor, now: datetime, **stamp) -> AfterSalesCase:
+    """Move the order to refunding and ask payments for the refund (idempotent on the case)."""
+    from tuishou.payments.models import Payment
+    from tuishou.payments.services import refund_request
+
+    order = Order.objects.select_for_update().get(pk=case.order_id)
+    if order.status != S.REFUNDING:
+        order_transition(order=order, to=S.REFUNDING, actor=actor, reason=f"after-sales #{case.pk}", at=now)
+    payment_ref = Checkout.objects.values_list("payment_ref", flat=True).get(pk=order.checkout_id)
+    refund = refund_request(payment=Payment.objects.get(pk=int(payment_ref)), amount=case.amount,
+                            reason=f"售后 #{case.pk}", idempotency_key=f"after-sales-{case.pk}", actor=actor)
+    return case_transition(case=case, to=A.REFUNDING, refund_ref=str(refund.pk), **stamp)
+
+
+# ---- the refund went through ---------------------------------------------------------------------------------
+
+def checkout_refund_succeeded(event) -> None:
+    """A refund of a checkout's payment succeeded (payments calls this inside its transaction): apply the
+    case's lines, recompute B, record negative volume, restock returned goods, move the order and the case,
+    and emit ``order.refunded`` with exactly what was refunded. A replay is a no-op."""
+    case = (AfterSalesCase.objects.select_for_update().select_related("order")
+            .filter(refund_ref=str(event.refund_id)).first())
+    if case is None or case.status != A.REFUNDING:
+        return
+    now = timezone.now()
+    order = Order.objects.select_for_update().get(pk=case.order_id)
+    base_before = order.commission_base_remaining
+    refunded = []
+    for take in case.lines.select_related("order_line").order_by("order_line_id"):
+        line = OrderLine.objects.select_for_update().get(pk=take.order_line_id)
+        line_before = line.commission_base_remaining
+        line.refunded_quantity += take.quantity
+        line.refunded_amount += take.amount
+        line.commission_base_remaining = min(line_before, line_base_left(
+            mode=line.commission_mode, rate=line.commission_rate, fixed=line.commission_amount,
+            paid_left=line.paid_amount - line.refunded_amount, quantity_left=line.quantity - line.refunded_quantity))
+        line.save(update_fields=["refunded_quantity", "refunded_amount", "commission_base_remaining"])
+        if case.restock and take.quantity:
+            sku_stock_release(sku_id=line.sku_id, quantity=take.quantity)
+        refunded.append(events.RefundedLine(line_id=line.pk, sku_id=line.sku_id, quantity=take.quantity,
+                                            amount=take.amount, commission_base=line_before
+                                            - line.commission_base_remaining))
+    base_taken = sum((r.commission_base for r in refunded), Decimal("0.00"))
+    order.refunded_amount += case.amount
+    order.commission_base_remaining = base_before - base_taken
+    Order.objects.filter(pk=order.pk).update(refunded_amount=order.refunded_amount,
+                                             commission_base_remaining=order.commission_base_remaining)
+    fully = order.refunded_amount == order.total
+    if order.promoter_id:
+        volume_record(promoter=order.promoter, self_purchase=order.self_purchase, occurred_at=now,
+                      base=-order_volume_base(order, paid=case.amount, base=base_taken),
+                      source_ref=f"order:{order.number}:refund:{case.pk}", orders=-1 if fully else 0)
+    order_transition(order=order, to=S.REFUNDED if fully else order.resume_status, at=now,
+                     reason=f"after-sales #{case.pk} refunded {case.amount}")
+    case_transition(case=case, to=A.REFUNDED, refunded_at=now)
+    events.emit(events.OrderRefunded(
+        order_id=order.pk, order_number=order.number, case_id=case.pk, refund_ref=case.refund_ref,
+        promoter_id=order.promoter_id, plan_version_id=order.plan_version_id, amount=case.amount,
+        lines=tuple(refunded), commission_base_before=base_before,
+        commission_base_after=order.commission_base_remaining, fully_refunded=fully, refunded_at=now))

@@ -1,0 +1,255 @@
+"""API routes for orders (``/api/v1/orders/…``): addresses, cart, checkout, paying, my orders, receipt,
+after-sales; merchants' shipping and answers; customer service's queue; promoters' customers' orders."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
+
+from tuishou.orders import aftersales, fulfilment, paying, selectors, services
+from tuishou.orders.checkout import LineRequest, checkout_submit
+from tuishou.orders.schemas import (
+    AddressIn,
+    AddressOut,
+    AfterSalesIn,
+    AfterSalesOut,
+    AnswerIn,
+    CartAddIn,
+    CartLineOut,
+    CartQuantityIn,
+    CheckoutIn,
+    CheckoutOut,
+    DecideIn,
+    OrderOut,
+    PayIn,
+    PaymentOut,
+    ReasonIn,
+    ShipIn,
+    aftersales_out,
+    cart_line_out,
+    checkout_out,
+    order_out,
+)
+
+router = Router(tags=["orders"])
+
+
+def _case(case_id: int) -> dict:
+    return aftersales_out(selectors._cases().get(pk=case_id))
+
+
+def _order(order_id: int) -> dict:
+    return order_out(selectors._orders().get(pk=order_id))
+
+
+# ---- addresses and cart --------------------------------------------------------------------------------------
+
+@router.get("/addresses", response=list[AddressOut])
+def addresses(request: HttpRequest):
+    """My delivery addresses, the default first."""
+    return list(selectors.addresses_for_user(user=request.user))
+
+
+@router.post("/addresses", response={201: AddressOut})
+def address_create(request: HttpRequest, payload: AddressIn):
+    """Add a delivery address (the first one becomes the default)."""
+    return Status(201, services.address_create(user=request.user, **payload.dict()))
+
+
+@router.delete("/addresses/{address_id}", response={204: None})
+def address_delete(request: HttpRequest, address_id: int):
+    services.address_delete(user=request.user, address_id=address_id)
+    return Status(204, None)
+
+
+@router.get("/cart", response=list[CartLineOut])
+def cart(request: HttpRequest):
+    """My cart, each line with the share code it came through."""
+    return [cart_line_out(line) for line in selectors.cart_for_user(user=request.user)]
+
+
+@router.post("/cart", response={201: CartLineOut})
+def cart_add(request: HttpRequest, payload: CartAddIn):
+    """Put an SKU in the cart (adds to the quantity of a line already there)."""
+    line = services.cart_add(user=request.user, **payload.dict())
+    return Status(201, cart_line_out(selectors.cart_for_user(user=request.user).get(pk=line.pk)))
+
+
+@router.patch("/cart/{line_id}", response=CartLineOut)
+def cart_quantity(request: HttpRequest, line_id: int, payload: CartQuantityIn):
+    services.cart_line_set_quantity(user=request.user, line_id=line_id, quantity=payload.quantity)
+    return cart_line_out(selectors.cart_for_user(user=request.user).get(pk=line_id))
+
+
+@router.delete("/cart/{line_id}", response={204: None})
+def cart_remove(request: HttpRequest, line_id: int):
+    services.cart_line_remove(user=request.user, line_id=line_id)
+    return Status(204, None)
+
+
+# ---- checkout and paying -------------------------------------------------------------------------------------
+
+@router.post("/checkout", response={201: CheckoutOut})
+def checkout(request: HttpRequest, payload: CheckoutIn):
+    """Submit a checkout: one order per merchant, prices from the server, stock reserved for
+    ORDER_PAYMENT_MINUTES. The same ``idempotency_key`` returns the first checkout. With ``from_cart`` the
+    cart's lines are ordered (the cart is emptied of them)."""
+    if payload.from_cart:
+        cart_lines = list(selectors.cart_for_user(user=request.user))
+        lines = [LineRequest(sku_id=c.sku_id, quantity=c.quantity, share_code=c.share_code) for c in cart_lines]
+    else:
+        cart_lines = []
+        lines = [LineRequest(sku_id=li.sku_id, quantity=li.quantity, share_code=li.share_code)
+                 for li in payload.lines]
+    result = checkout_submit(buyer=request.user, lines=lines, address_id=payload.address_id,
+                             share_code=payload.share_code, idempotency_key=payload.idempotency_key)
+    if cart_lines:
+        selectors.cart_for_user(user=request.user).filter(pk__in=[c.pk for c in cart_lines]).delete()
+    return Status(201, checkout_out(result))
+
+
+@router.get("/checkouts/{checkout_id}", response=CheckoutOut)
+def checkout_detail(request: HttpRequest, checkout_id: int):
+    return checkout_out(selectors.checkout_get(buyer=request.user, checkout_id=checkout_id))
+
+
+@router.post("/checkouts/{checkout_id}/pay", response=PaymentOut)
+def checkout_pay(request: HttpRequest, checkout_id: int, payload: PayIn):
+    """Start paying a checkout; answers the pay URL to send the buyer to (the sandbox's pay page in
+    development). ``orders.already_paid`` when paid, ``orders.not_payable`` when cancelled or expired."""
+    payment = paying.checkout_pay(buyer=request.user, checkout_id=checkout_id, return_url=payload.return_url)
+    return {"payment_id": payment.pk, "status": payment.status, "amount": str(payment.amount),
+            "pay_url": payment.pay_url}
+
+
+# ---- my orders -----------------------------------------------------------------------------------------------
+
+@router.get("/mine", response=list[OrderOut])
+def my_orders(request: HttpRequest, status: str | None = None):
+    """My orders, newest first."""
+    return [order_out(o) for o in selectors.orders_for_buyer(buyer=request.user, status=status)[:100]]
+
+
+@router.get("/mine/{order_id}", response=OrderOut)
+def my_order(request: HttpRequest, order_id: int):
+    return order_out(selectors.order_for_buyer(buyer=request.user, order_id=order_id))
+
+
+@router.post("/{int:order_id}/cancel", response=OrderOut)
+def order_cancel(request: HttpRequest, order_id: int, payload: ReasonIn):
+    """Cancel an unpaid order (with the other orders of its checkout); the stock goes back."""
+    paying.order_cancel(buyer=request.user, order_id=order_id, reason=payload.reason)
+    return _order(order_id)
+
+
+@router.post("/{int:order_id}/confirm-receipt", response=OrderOut)
+def order_confirm_receipt(request: HttpRequest, order_id: int):
+    """Confirm receipt of a shipped order (确认收货)."""
+    fulfilment.order_confirm_receipt(actor=request.user, order_id=order_id)
+    return _order(order_id)
+
+
+# ---- after-sales (buyer) -------------------------------------------------------------------------------------
+
+@router.post("/{int:order_id}/after-sales", response={201: AfterSalesOut})
+def aftersales_open(request: HttpRequest, order_id: int, payload: AfterSalesIn):
+    """Ask for a refund (refund_only) or a return and refund (return_refund) of lines or of an amount;
+    ``orders.refund_exceeds_paid`` when it is more than was paid. Attach photos with the photos route."""
+    lines = None if payload.lines is None else [(li.line_id, li.quantity) for li in payload.lines]
+    case = aftersales.aftersales_open(buyer=request.user, order_id=order_id, kind=payload.kind,
+                                      reason=payload.reason, lines=lines, amount=payload.amount)
+    return Status(201, _case(case.pk))
+
+
+@router.post("/after-sales/{int:case_id}/photos", response={201: AfterSalesOut})
+def aftersales_photo(request: HttpRequest, case_id: int, image: File[UploadedFile]):
+    """Attach a photo to my case (multipart field ``image``)."""
+    aftersales.aftersales_photo_add(buyer=request.user, case_id=case_id, image=image)
+    return Status(201, _case(case_id))
+
+
+@router.get("/after-sales/mine", response=list[AfterSalesOut])
+def my_aftersales(request: HttpRequest):
+    return [aftersales_out(c) for c in selectors.aftersales_for_buyer(buyer=request.user)[:100]]
+
+
+@router.post("/after-sales/{int:case_id}/return-shipment", response=AfterSalesOut)
+def aftersales_return_ship(request: HttpRequest, case_id: int, payload: ShipIn):
+    """Send the goods of an accepted return back, with carrier and tracking number."""
+    aftersales.aftersales_return_ship(buyer=request.user, case_id=case_id, **payload.dict())
+    return _case(case_id)
+
+
+@router.post("/after-sales/{int:case_id}/escalate", response=AfterSalesOut)
+def aftersales_escalate(request: HttpRequest, case_id: int, payload: ReasonIn):
+    """Dispute the merchant's rejection: customer service decides."""
+    aftersales.aftersales_escalate(buyer=request.user, case_id=case_id, reason=payload.reason)
+    return _case(case_id)
+
+
+# ---- merchants -----------------------------------------------------------------------------------------------
+
+@router.get("/merchant/{merchant_id}/orders", response=list[OrderOut])
+def merchant_orders(request: HttpRequest, merchant_id: int, status: str | None = None):
+    """A merchant's orders (its staff); ``status=paid`` lists the orders to ship, oldest first."""
+    return [order_out(o) for o in selectors.orders_for_merchant(user=request.user, merchant_id=merchant_id,
+                                                                status=status)[:200]]
+
+
+@router.post("/{int:order_id}/ship", response=OrderOut)
+def order_ship(request: HttpRequest, order_id: int, payload: ShipIn):
+    """Ship a paid order with carrier and tracking number; ``orders.not_paid``, ``orders.not_your_order``."""
+    fulfilment.order_ship(actor=request.user, order_id=order_id, **payload.dict())
+    return _order(order_id)
+
+
+@router.get("/merchant/{merchant_id}/after-sales", response=list[AfterSalesOut])
+def merchant_aftersales(request: HttpRequest, merchant_id: int, status: str | None = None):
+    """A merchant's after-sales cases; ``status=open`` by SLA deadline."""
+    return [aftersales_out(c) for c in selectors.aftersales_for_merchant(user=request.user, merchant_id=merchant_id,
+                                                                          status=status)[:200]]
+
+
+@router.post("/after-sales/{int:case_id}/answer", response=AfterSalesOut)
+def aftersales_answer(request: HttpRequest, case_id: int, payload: AnswerIn):
+    """Accept or reject an open case (within AFTER_SALES_SLA_HOURS, or it escalates)."""
+    aftersales.aftersales_answer(actor=request.user, case_id=case_id, accept=payload.accept, answer=payload.answer)
+    return _case(case_id)
+
+
+@router.post("/after-sales/{int:case_id}/return-received", response=AfterSalesOut)
+def aftersales_return_received(request: HttpRequest, case_id: int):
+    """The returned goods arrived: refund the buyer."""
+    aftersales.aftersales_return_receive(actor=request.user, case_id=case_id)
+    return _case(case_id)
+
+
+# ---- customer service ----------------------------------------------------------------------------------------
+
+@router.get("/after-sales/escalated", response=list[AfterSalesOut])
+def escalated_queue(request: HttpRequest):
+    """Escalated cases, oldest first (customer_service role)."""
+    return [aftersales_out(c) for c in selectors.aftersales_escalated(user=request.user)[:200]]
+
+
+@router.post("/after-sales/{int:case_id}/decide", response=AfterSalesOut)
+def aftersales_decide(request: HttpRequest, case_id: int, payload: DecideIn):
+    """Decide an escalated case: force the refund or close it (customer_service role)."""
+    aftersales.aftersales_decide(actor=request.user, case_id=case_id, refund=payload.refund,
+                                 decision=payload.decision)
+    return _case(case_id)
+
+
+# ---- promoters -----------------------------------------------------------------------------------------------
+
+@router.get("/promoter/orders", response=list[OrderOut])
+def promoter_orders(request: HttpRequest, status: str | None = None):
+    """Orders credited to me as a promoter (my customers' orders)."""
+    return [order_out(o) for o in selectors.orders_for_promoter(user=request.user, status=status)[:200]]
+
+
+@router.get("/promoter/after-sales", response=list[AfterSalesOut])
+def promoter_aftersales(request: HttpRequest):
+    """After-sales cases of the orders credited to me."""
+    return [aftersales_out(c) for c in selectors.aftersales_for_promoter(user=request.user)[:200]]

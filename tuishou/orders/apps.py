@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "tuishou.orders"
+    label = "orders"
+
+    def ready(self) -> None:
+        # Payments imports no payable's app: the orders app tells it what to call for a checkout's payment
+        # and refunds (inside payments' transaction).
+        from tuishou.orders.aftersales import checkout_refund_succeeded
+        from tuishou.orders.paying import PAYABLE_TYPE, checkout_payment_succeeded
+        from tuishou.payments.events import on_payment_succeeded, on_refund_succeeded
+
+        on_payment_succeeded(PAYABLE_TYPE, checkout_payment_succeeded)
+        on_refund_succeeded(PAYABLE_TYPE, checkout_refund_succeeded)

@@ -1,0 +1,167 @@
+"""Checkout (提交订单): price on the server, reserve stock, split by merchant (拆单), snapshot everything.
+
+One transaction: every line is checked, stock is reserved with the catalog's conditional update (SKUs in
+id order, so two checkouts of the same SKUs cannot deadlock), and the checkout, its orders and their lines
+are written — or, on any bad input, nothing is.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tuishou.accounts.permissions import require_user
+from tuishou.catalog.commission import commission_base
+from tuishou.catalog.selectors import sku_selling_price
+from tuishou.catalog.services import sku_stock_reserve
+from tuishou.core.errors import Conflict, DomainError, InvalidInput
+from tuishou.incentives.selectors import plan_version_in_force
+from tuishou.orders.models import Checkout, Order, OrderLine
+from tuishou.orders.services import address_get, quantity_clean, sku_available, text_clean
+
+MAX_LINES = 50
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """One line asked for: an SKU, how many, and the share code it came through (may be empty)."""
+
+    sku_id: int
+    quantity: int
+    share_code: str = ""
+
+
+def _line_requests(lines) -> list[LineRequest]:
+    requests = []
+    for item in lines:
+        if isinstance(item, LineRequest):
+            requests.append(item)
+            continue
+        sku_id, quantity, *rest = item
+        requests.append(LineRequest(sku_id=sku_id, quantity=quantity, share_code=(rest[0] if rest else "") or ""))
+    if not requests:
+        raise InvalidInput("orders.lines_empty", "Choose at least one item.", details={"field": "lines"})
+    if len(requests) > MAX_LINES:
+        raise InvalidInput("orders.too_many_lines", f"At most {MAX_LINES} items per checkout.",
+                           details={"field": "lines"})
+    for request in requests:
+        if isinstance(request.sku_id, bool) or not isinstance(request.sku_id, int):
+            raise InvalidInput("orders.sku_unavailable", f"{request.sku_id!r} is not an item.",
+                               details={"sku_id": None})
+        quantity_clean(request.quantity)
+    return requests
+
+
+def order_number_new(at) -> str:
+    """A unique, unguessable order number: date and time, then random digits (e.g. ``2610031015427318806``)."""
+    return f"{timezone.localtime(at):%y%m%d%H%M}{secrets.randbelow(10**9):09d}"
+
+
+def checkout_submit(*, buyer, lines, address_id: int, share_code: str | None = None,
+                    idempotency_key: str) -> Checkout:
+    """Submit a checkout: one ``Order`` per merchant under one ``Checkout``, stock reserved, prices and
+    commission settings snapshotted. ``lines``: ``[(sku_id, quantity)]`` or ``[(sku_id, quantity, share_code)]``.
+
+    A client price is never read: prices come from the catalog now (the 爆品 price during its window). The
+    same ``idempotency_key`` from the same buyer returns the first checkout, whatever else is sent.
+    Each order is attributed (``stores.attribution.attribution_resolve``) with the share code of its first line
+    that has one, else ``share_code``, and records the plan version in force in the credited community.
+
+    Raises ``orders.quantity_invalid``, ``orders.sku_unavailable``, ``orders.out_of_stock``,
+    ``orders.address_unknown``, ``orders.idempotency_key_invalid``; nothing is written then.
+    """
+    require_user(buyer)
+    key = (idempotency_key or "").strip()
+    if not 8 <= len(key) <= 64:
+        raise InvalidInput("orders.idempotency_key_invalid", "Send an idempotency key of 8–64 characters.",
+                           details={"field": "idempotency_key"})
+    first = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
+    if first is not None:
+        return first
+    requests = _line_requests(lines)
+    address = address_get(user=buyer, address_id=address_id)
+    share_code = text_clean(share_code, "share_code", 32, required=False)
+    try:
+        with transaction.atomic():
+            return _checkout_write(buyer=buyer, requests=requests, address=address, share_code=share_code, key=key)
+    except IntegrityError:
+        # The same key submitted twice at once: the first transaction won, return its checkout.
+        first = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
+        if first is None:
+            raise
+        return first
+
+
+def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: str, key: str) -> Checkout:
+    from tuishou.stores.attribution import attribution_resolve  # stores depends on orders' data, not code
+
+    now = timezone.now()
+    skus = {r.sku_id: sku_available(r.sku_id) for r in requests}
+    wanted: dict[int, int] = {}
+    for r in requests:
+        wanted[r.sku_id] = wanted.get(r.sku_id, 0) + r.quantity
+    for sku_id in sorted(wanted):
+        try:
+            sku_stock_reserve(sku_id=sku_id, quantity=wanted[sku_id])
+        except DomainError as exc:
+            raise Conflict("orders.out_of_stock", f"Only {exc.details.get('available', 0)} of "
+                           f"{skus[sku_id].product.title} left.",
+                           details={"sku_id": sku_id, "available": exc.details.get("available", 0),
+                                    "requested": wanted[sku_id]}) from None
+    by_merchant: OrderedDict[int, list[LineRequest]] = OrderedDict()
+    for r in requests:
+        by_merchant.setdefault(skus[r.sku_id].product.merchant_id, []).append(r)
+    minutes = settings.TUISHOU.get("ORDER_PAYMENT_MINUTES", 30)
+    checkout = Checkout.objects.create(buyer=buyer, idempotency_key=key, amount=Decimal("0.01"),
+                                       share_code=share_code, expires_at=now + timedelta(minutes=minutes))
+    amount = Decimal("0.00")
+    attributions: dict[str, object] = {}  # one resolution (one recorded visit) per share code
+    for group in by_merchant.values():
+        code = next((r.share_code for r in group if r.share_code), share_code)
+        if code not in attributions:
+            attributions[code] = attribution_resolve(buyer=buyer, share_code=code or None, at=now)
+        order = _order_write(checkout=checkout, buyer=buyer, address=address, group=group, skus=skus, now=now,
+                             share_code=code, attribution=attributions[code])
+        amount += order.total
+    Checkout.objects.filter(pk=checkout.pk).update(amount=amount)
+    checkout.amount = amount
+    return checkout
+
+
+def _order_write(*, checkout, buyer, address, group, skus, now, share_code, attribution) -> Order:
+    merchant = skus[group[0].sku_id].product.merchant
+    version = (plan_version_in_force(community_id=attribution.community_id, at=now)
+               if attribution.community_id is not None else None)
+    rows = []
+    for r in group:
+        sku = skus[r.sku_id]
+        unit_price = sku_selling_price(sku, now=now)
+        paid = unit_price * r.quantity
+        base = commission_base(sku.commission_mode, sku.commission_rate, sku.commission_amount,
+                               paid_amount=paid, quantity=r.quantity)
+        rows.append(OrderLine(
+            sku=sku, title=sku.product.title, spec_name=sku.spec_name, unit_price=unit_price, quantity=r.quantity,
+            paid_amount=paid, commission_mode=sku.commission_mode, commission_rate=sku.commission_rate,
+            commission_amount=sku.commission_amount, commission_base=base, commission_base_remaining=base,
+            share_code=r.share_code))
+    total = sum((row.paid_amount for row in rows), Decimal("0.00"))
+    base_total = sum((row.commission_base for row in rows), Decimal("0.00"))
+    order = Order.objects.create(
+        number=order_number_new(now), checkout=checkout, buyer=buyer, merchant=merchant,
+        recipient_name=address.name, recipient_phone=address.phone, province=address.province, city=address.city,
+        district=address.district, address_detail=address.detail,
+        promoter_id=attribution.promoter_id, self_purchase=attribution.self_purchase,
+        share_link_id=attribution.share_link_id, share_code=share_code or "", attribution_reason=attribution.reason,
+        community_id=attribution.community_id, plan_version=version, fee_rate=merchant.fee_rate,
+        total=total, commission_base=base_total, commission_base_remaining=base_total)
+    for row in rows:
+        row.order = order
+    OrderLine.objects.bulk_create(rows)
+    return order

@@ -1,0 +1,325 @@
+"""Orders (订单): delivery addresses, the cart, checkouts split into one order per merchant (拆单), order lines
+with their snapshots, the status history, and after-sales cases (售后).
+
+Rows change only through this app's services; statuses move only through ``transitions`` (orders) and
+``aftersales`` (cases), each against a declared table.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from tuishou.core.fields import MoneyField
+from tuishou.merchants.models import RATE_FIELD
+
+ZERO = Decimal("0.00")
+
+
+class Address(models.Model):
+    """A consumer's delivery address (收货地址)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses")
+    name = models.CharField(max_length=60, help_text="Recipient (收货人).")
+    phone = models.CharField(max_length=20)
+    province = models.CharField(max_length=30)
+    city = models.CharField(max_length=30)
+    district = models.CharField(max_length=30)
+    detail = models.CharField(max_length=200, help_text="Street, building, room.")
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_default", "-id"]
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.province}{self.city}{self.district}{self.detail}"
+
+
+class CartLine(models.Model):
+    """One SKU in a user's cart (购物车), with the share code it was added through (for attribution)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart_lines")
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+    share_code = models.CharField(max_length=32, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sku"], name="cart_line_unique_sku"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_line_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.sku_id} × {self.quantity}"
+
+
+class Checkout(models.Model):
+    """One submission of the buyer (提交订单): its orders, one per merchant, are paid by ONE payment
+    (payable_type ``checkout``) and are paid or cancelled together.
+
+    ``idempotency_key`` is unique per buyer: submitting the same key again returns this checkout.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting payment"
+        PAID = "paid", "Paid"
+        CANCELLED = "cancelled", "Cancelled"
+
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkouts")
+    idempotency_key = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    amount = MoneyField(help_text="What the payment must cover: the sum of its orders' totals.")
+    share_code = models.CharField(max_length=32, blank=True)
+    payment_ref = models.CharField(max_length=64, blank=True, help_text="The payment that paid it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True, help_text="Unpaid after this, its orders are cancelled.")
+    paid_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "idempotency_key"], name="checkout_idempotency_key_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="checkout_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Checkout #{self.pk} ({self.status})"
+
+
+class Order(models.Model):
+    """One merchant's part of a checkout (订单). It snapshots everything commissions are computed from:
+    the attribution (credited promoter p0, self-purchase, share link, community), the plan version in force
+    at checkout, the merchant's fee rate, and — when paid — the chain with ranks and activity.
+    """
+
+    class Status(models.TextChoices):
+        CREATED = "created", "Created (awaiting payment)"
+        PAID = "paid", "Paid"
+        SHIPPED = "shipped", "Shipped"
+        RECEIVED = "received", "Received"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDING = "refunding", "Refunding"
+        REFUNDED = "refunded", "Refunded"
+
+    number = models.CharField(max_length=24, unique=True)
+    checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="orders")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CREATED, db_index=True)
+    resume_status = models.CharField(max_length=16, blank=True,
+                                     help_text="While refunding: the status a partial refund returns to.")
+    # delivery address, as it was at checkout
+    recipient_name = models.CharField(max_length=60)
+    recipient_phone = models.CharField(max_length=20, db_index=True)
+    province = models.CharField(max_length=30)
+    city = models.CharField(max_length=30)
+    district = models.CharField(max_length=30)
+    address_detail = models.CharField(max_length=200)
+    # attribution (归属), as resolved at checkout
+    promoter = models.ForeignKey("network.Promoter", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="credited_orders", help_text="The credited promoter (p0).")
+    self_purchase = models.BooleanField(default=False, help_text="The credited promoter is the buyer (自购).")
+    share_link = models.ForeignKey("stores.ShareLink", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="orders", help_text="The share link it came through.")
+    share_code = models.CharField(max_length=32, blank=True)
+    attribution_reason = models.CharField(max_length=40, blank=True)
+    community = models.ForeignKey("network.Community", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    plan_version = models.ForeignKey("incentives.PlanVersion", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="orders", help_text="The community's plan in force at checkout.")
+    fee_rate = models.DecimalField(**RATE_FIELD, help_text="The merchant's platform fee rate at checkout.")
+    # money
+    total = MoneyField(help_text="What the buyer pays for this order (Σ line paid amounts).")
+    refunded_amount = MoneyField(default=ZERO)
+    commission_base = MoneyField(help_text="B at checkout: Σ of the lines' commission bases (佣金基数).")
+    commission_base_remaining = MoneyField(help_text="B after refunds.")
+    chain = models.JSONField(null=True, blank=True,
+                             help_text="At payment: [{promoter_id, rank, active}, …], p0 first.")
+    # fulfilment
+    carrier = models.CharField(max_length=40, blank=True)
+    tracking_number = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    received_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["merchant", "status"], name="order_merchant_status_idx"),
+                   models.Index(fields=["buyer", "-id"], name="order_buyer_idx"),
+                   models.Index(fields=["promoter", "-id"], name="order_promoter_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gt=0), name="order_total_positive"),
+            models.CheckConstraint(condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=models.F("total")),
+                                   name="order_refund_within_total"),
+            models.CheckConstraint(condition=Q(commission_base_remaining__gte=0)
+                                   & Q(commission_base_remaining__lte=models.F("commission_base")),
+                                   name="order_base_remaining_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def address_text(self) -> str:
+        return f"{self.province}{self.city}{self.district}{self.address_detail}"
+
+
+class OrderLine(models.Model):
+    """One SKU of an order with everything the buyer saw and the platform pays on, snapshotted at checkout:
+    title, spec, unit price, quantity, paid amount, the commission setting and the line's commission base."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=120)
+    spec_name = models.CharField(max_length=60)
+    unit_price = MoneyField()
+    quantity = models.PositiveIntegerField()
+    paid_amount = MoneyField(help_text="unit_price × quantity.")
+    commission_mode = models.CharField(max_length=8)
+    commission_rate = models.DecimalField(**RATE_FIELD, null=True, blank=True)
+    commission_amount = MoneyField(null=True, blank=True)
+    commission_base = MoneyField(help_text="B of this line at checkout.")
+    refunded_quantity = models.PositiveIntegerField(default=0)
+    refunded_amount = MoneyField(default=ZERO)
+    commission_base_remaining = MoneyField(help_text="B of this line after refunds.")
+    share_code = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["order_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(refunded_quantity__lte=models.F("quantity")),
+                                   name="order_line_refund_quantity_range"),
+            models.CheckConstraint(condition=Q(refunded_amount__gte=0)
+                                   & Q(refunded_amount__lte=models.F("paid_amount")),
+                                   name="order_line_refund_within_paid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.spec_name} × {self.quantity}"
+
+    @property
+    def refundable_amount(self) -> Decimal:
+        return self.paid_amount - self.refunded_amount
+
+    @property
+    def refundable_quantity(self) -> int:
+        return self.quantity - self.refunded_quantity
+
+
+class OrderStatusChange(models.Model):
+    """One move of an order's status (history, append-only)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=Order.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Order.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["order_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status} → {self.to_status}"
+
+
+class AfterSalesCase(models.Model):
+    """An after-sales request (售后): refund only (仅退款) or return and refund (退货退款), of some lines and
+    quantities or of an amount. The merchant answers within the SLA, else it escalates to customer service.
+    Only one case per order is open at a time, so what a case will refund is fixed when it is opened.
+    """
+
+    class Kind(models.TextChoices):
+        REFUND_ONLY = "refund_only", "Refund only (仅退款)"
+        RETURN_REFUND = "return_refund", "Return and refund (退货退款)"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for the merchant"
+        ACCEPTED = "merchant_accepted", "Accepted: waiting for the return"
+        RETURN_SHIPPED = "return_shipped", "Return shipped"
+        REJECTED = "merchant_rejected", "Rejected"
+        ESCALATED = "escalated", "Escalated to customer service"
+        REFUNDING = "refunding", "Refund requested"
+        REFUNDED = "refunded", "Refunded"
+        CLOSED = "closed", "Closed by customer service"
+
+    OPEN_STATUSES = ("open", "merchant_accepted", "return_shipped", "escalated", "refunding")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="after_sales")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
+    reason = models.TextField()
+    amount = MoneyField(help_text="What the case refunds (fixed when opened).")
+    by_amount = models.BooleanField(default=False, help_text="Asked as an amount rather than lines.")
+    restock = models.BooleanField(default=False, help_text="The goods come back to stock when refunded.")
+    merchant_answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_due_at = models.DateTimeField(db_index=True, help_text="The merchant's SLA deadline.")
+    return_carrier = models.CharField(max_length=40, blank=True)
+    return_tracking_number = models.CharField(max_length=60, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision = models.TextField(blank=True)
+    refund_ref = models.CharField(max_length=64, blank=True, help_text="The payments refund it requested.")
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "after-sales case"
+        constraints = [
+            models.UniqueConstraint(fields=["order"], name="after_sales_one_open_per_order",
+                                    condition=Q(status__in=["open", "merchant_accepted", "return_shipped",
+                                                            "escalated", "refunding"])),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="after_sales_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"After-sales #{self.pk} {self.order_id} ({self.status})"
+
+
+class AfterSalesLine(models.Model):
+    """What a case refunds of one order line: quantity (0 for a refund by amount) and amount."""
+
+    case = models.ForeignKey(AfterSalesCase, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(default=0)
+    amount = MoneyField()
+
+    class Meta:
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_line_id} × {self.quantity}: {self.amount}"
+
+
+class AfterSalesPhoto(models.Model):
+    """A photo the buyer attached to a case (凭证)."""
+
+    case = models.ForeignKey(AfterSalesCase, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="after-sales/%Y/%m/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return f"Photo of case {self.case_id}"

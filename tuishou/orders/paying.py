@@ -1,0 +1,197 @@
+"""Paying for a checkout, cancelling or expiring it, and what orders do when payments reports a payment
+or a refund (the handlers registered with ``tuishou.payments.events`` for payable type ``checkout``).
+
+Row lock order, everywhere: the checkout, then its orders by pk, then (through the services called) SKUs
+and promoters. Payments itself locks its payment row before calling the handlers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from tuishou.accounts.permissions import require_user
+from tuishou.catalog.services import sku_stock_release
+from tuishou.core.errors import Conflict, NotFound, PermissionDenied
+from tuishou.incentives.payouts import chain_snapshot
+from tuishou.incentives.services import volume_record
+from tuishou.network.models import Promoter
+from tuishou.network.services import promoter_record_first_sale
+from tuishou.orders import events
+from tuishou.orders.models import Checkout, Order
+from tuishou.orders.transitions import order_transition
+
+PAYABLE_TYPE = "checkout"
+C = Checkout.Status
+S = Order.Status
+
+
+def _checkout_locked(checkout_id: int) -> Checkout:
+    checkout = Checkout.objects.select_for_update().filter(pk=checkout_id).first()
+    if checkout is None:
+        raise NotFound("orders.checkout_unknown", f"There is no checkout {checkout_id}.",
+                       details={"checkout_id": checkout_id})
+    return checkout
+
+
+def _orders_locked(checkout_id: int) -> list[Order]:
+    return list(Order.objects.select_for_update().filter(checkout_id=checkout_id).order_by("pk"))
+
+
+def checkout_for_buyer(*, buyer, checkout_id: int) -> Checkout:
+    """The buyer's checkout, or ``orders.checkout_unknown`` / ``orders.not_your_order``."""
+    checkout = Checkout.objects.filter(pk=checkout_id).first()
+    if checkout is None:
+        raise NotFound("orders.checkout_unknown", f"There is no checkout {checkout_id}.",
+                       details={"checkout_id": checkout_id})
+    if checkout.buyer_id != getattr(buyer, "pk", None):
+        raise PermissionDenied("orders.not_your_order", "This is not your order.",
+                               details={"checkout_id": checkout_id})
+    return checkout
+
+
+def checkout_pay(*, buyer, checkout_id: int, return_url: str = ""):
+    """Start (or resume) the payment of a checkout and return the payments ``Payment`` with its pay URL.
+
+    Raises ``orders.already_paid`` when it is paid, ``orders.not_payable`` when it was cancelled or its
+    payment time ran out. Starting again while a payment is open hands back that payment.
+    """
+    from tuishou.payments.services import payment_start
+
+    require_user(buyer)
+    checkout = checkout_for_buyer(buyer=buyer, checkout_id=checkout_id)
+    if checkout.status == C.PAID:
+        raise Conflict("orders.already_paid", "This order is already paid.", details={"checkout_id": checkout_id})
+    if checkout.status == C.CANCELLED or checkout.expires_at <= timezone.now():
+        raise Conflict("orders.not_payable", "This order was cancelled or its payment time ran out.",
+                       details={"checkout_id": checkout_id})
+    from tuishou.payments.models import Payment
+
+    numbers = list(checkout.orders.order_by("pk").values_list("number", flat=True))
+    # One key per attempt: a failed attempt stays failed, the next start opens a new payment; two starts at
+    # once compute the same key and get the same payment.
+    attempt = Payment.objects.filter(payable_type=PAYABLE_TYPE, payable_ref=str(checkout.pk)).exclude(
+        status__in=Payment.OPEN_STATUSES).count()
+    try:
+        return payment_start(user=buyer, payable_type=PAYABLE_TYPE, payable_ref=str(checkout.pk),
+                             amount=checkout.amount, idempotency_key=f"checkout-{checkout.pk}-{attempt}",
+                             description=f"推手订单 {', '.join(numbers)}"[:200], return_url=return_url)
+    except Conflict as exc:
+        if exc.code == "payments.already_paid":
+            raise Conflict("orders.already_paid", "This order is already paid.",
+                           details={"checkout_id": checkout_id}) from None
+        raise
+
+
+def _cancel(*, checkout_id: int, actor, reason: str, now: datetime) -> bool:
+    """Cancel a pending checkout with its orders and give their stock back; False when it is not pending."""
+    checkout = _checkout_locked(checkout_id)
+    if checkout.status != C.PENDING:
+        return False
+    for order in _orders_locked(checkout_id):
+        order_transition(order=order, to=S.CANCELLED, actor=actor, reason=reason, at=now)
+        for sku_id, quantity in order.lines.order_by("sku_id").values_list("sku_id", "quantity"):
+            sku_stock_release(sku_id=sku_id, quantity=quantity)
+    Checkout.objects.filter(pk=checkout_id).update(status=C.CANCELLED, cancelled_at=now)
+    return True
+
+
+def order_cancel(*, buyer, order_id: int, reason: str = "") -> Order:
+    """The buyer cancels an unpaid order (取消订单). Its checkout is paid as one, so every order of the
+    checkout is cancelled with it and the stock goes back.
+
+    Raises ``orders.not_your_order``, ``orders.transition_invalid`` (already paid, or cancelled).
+    """
+    require_user(buyer)
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        raise NotFound("orders.order_unknown", f"There is no order {order_id}.", details={"order_id": order_id})
+    if order.buyer_id != buyer.pk:
+        raise PermissionDenied("orders.not_your_order", "This is not your order.", details={"order_id": order_id})
+    with transaction.atomic():
+        if not _cancel(checkout_id=order.checkout_id, actor=buyer, reason=reason or "cancelled by the buyer",
+                       now=timezone.now()):
+            order.refresh_from_db()
+            raise Conflict("orders.transition_invalid", f"An order that is {order.status} cannot be cancelled.",
+                           details={"status": order.status, "to": S.CANCELLED})
+    order.refresh_from_db()
+    return order
+
+
+def checkouts_expire(*, now: datetime | None = None) -> int:
+    """Cancel checkouts whose payment time ran out (超时未支付) and release their stock; return how many.
+
+    Idempotent: a checkout already paid or cancelled is left alone, one transaction per checkout.
+    """
+    now = now or timezone.now()
+    expired = 0
+    due = Checkout.objects.filter(status=C.PENDING, expires_at__lte=now).order_by("pk").values_list("pk", flat=True)
+    for checkout_id in due:
+        with transaction.atomic():
+            expired += _cancel(checkout_id=checkout_id, actor=None, reason="payment time ran out", now=now)
+    return expired
+
+
+# ---- handlers for payments -----------------------------------------------------------------------------------
+
+def checkout_payment_succeeded(event) -> None:
+    """A payment of a checkout succeeded (payments calls this inside its transaction).
+
+    Refuses (``PayableRefused``: payments then refunds automatically) when the checkout was cancelled or
+    expired, the payment came after the deadline, or the amount differs. Otherwise every order moves to
+    paid with its chain snapshotted, volume recorded, the credited promoter's first sale counted, and
+    ``order.paid`` emitted. A replay of the same payment is a no-op.
+    """
+    from tuishou.payments.events import PayableRefused
+
+    checkout = Checkout.objects.select_for_update().filter(pk=int(event.payable_ref)).first()
+    if checkout is None:
+        raise PayableRefused("unknown checkout")
+    if checkout.status == C.PAID:
+        if checkout.payment_ref == str(event.payment_id):
+            return
+        raise PayableRefused("already paid by another payment")
+    if checkout.status == C.CANCELLED:
+        raise PayableRefused("checkout cancelled or expired")
+    if event.paid_at > checkout.expires_at:
+        raise PayableRefused("paid after the payment deadline")
+    if event.amount != checkout.amount:
+        raise PayableRefused(f"amount {event.amount} is not the checkout's {checkout.amount}")
+    at = event.paid_at
+    for order in _orders_locked(checkout.pk):
+        _order_paid(order=order, at=at, payment_ref=str(event.payment_id))
+    Checkout.objects.filter(pk=checkout.pk).update(status=C.PAID, paid_at=at, payment_ref=str(event.payment_id))
+
+
+def _order_paid(*, order: Order, at: datetime, payment_ref: str) -> None:
+    chain = chain_snapshot(promoter_id=order.promoter_id) if order.promoter_id else []
+    order_transition(order=order, to=S.PAID, reason=f"payment {payment_ref}", at=at,
+                     chain=[link.as_dict() for link in chain])
+    if order.promoter_id:
+        promoter = Promoter.objects.get(pk=order.promoter_id)
+        volume_record(promoter=promoter, base=order_volume_base(order), self_purchase=order.self_purchase,
+                      occurred_at=at, source_ref=f"order:{order.number}:paid", orders=1)
+        promoter_record_first_sale(promoter)
+    lines = tuple(events.PaidLine(line_id=line.pk, sku_id=line.sku_id, quantity=line.quantity,
+                                  paid_amount=line.paid_amount, commission_base=line.commission_base)
+                  for line in order.lines.order_by("pk"))
+    events.emit(events.OrderPaid(
+        order_id=order.pk, order_number=order.number, checkout_id=order.checkout_id, buyer_id=order.buyer_id,
+        merchant_id=order.merchant_id, promoter_id=order.promoter_id, self_purchase=order.self_purchase,
+        community_id=order.community_id, plan_version_id=order.plan_version_id, fee_rate=order.fee_rate,
+        paid_amount=order.total, commission_base=order.commission_base,
+        chain=tuple(events.ChainMember(promoter_id=c.promoter_id, rank=c.rank, active=c.active) for c in chain),
+        lines=lines, payment_ref=payment_ref, paid_at=at))
+
+
+def order_volume_base(order: Order, *, paid=None, base=None):
+    """The B ranks measure for an order: the commission base, or the paid amount under a ``base: paid`` plan.
+
+    ``paid``/``base`` override the order's own figures (a refund passes what it took off).
+    """
+    paid = order.total - order.refunded_amount if paid is None else paid
+    base = order.commission_base_remaining if base is None else base
+    document = order.plan_version.document if order.plan_version_id else {}
+    return paid if (document or {}).get("base") == "paid" else base

@@ -1,0 +1,99 @@
+"""Reads for orders: a buyer's orders and cases, a merchant's, a promoter's customers', customer service's queue."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from tuishou.accounts.models import OperatorRole
+from tuishou.accounts.permissions import require_operator, require_user
+from tuishou.core.errors import InvalidInput, NotFound, PermissionDenied
+from tuishou.merchants.selectors import require_merchant_staff
+from tuishou.network.selectors import promoter_for_user
+from tuishou.orders.models import Address, AfterSalesCase, CartLine, Checkout, Order, OrderLine
+
+
+def _status_filter(qs: QuerySet, status: str | None, choices) -> QuerySet:
+    if status:
+        if status not in choices:
+            raise InvalidInput("orders.status_unknown", f"Unknown status {status!r}.", details={"field": "status"})
+        qs = qs.filter(status=status)
+    return qs
+
+
+def _orders() -> QuerySet[Order]:
+    return (Order.objects.select_related("merchant")
+            .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("pk"))))
+
+
+def addresses_for_user(*, user) -> QuerySet[Address]:
+    return Address.objects.filter(user_id=user.pk)
+
+
+def cart_for_user(*, user) -> QuerySet[CartLine]:
+    return CartLine.objects.filter(user_id=user.pk).select_related("sku__product").order_by("pk")
+
+
+def checkout_get(*, buyer, checkout_id: int) -> Checkout:
+    """The buyer's checkout; ``orders.checkout_unknown`` (another buyer's is unknown too)."""
+    checkout = Checkout.objects.filter(pk=checkout_id, buyer_id=getattr(buyer, "pk", None)).first()
+    if checkout is None:
+        raise NotFound("orders.checkout_unknown", f"You have no checkout {checkout_id}.",
+                       details={"checkout_id": checkout_id})
+    return checkout
+
+
+def orders_for_buyer(*, buyer, status: str | None = None) -> QuerySet[Order]:
+    """The buyer's orders, newest first (我的订单)."""
+    require_user(buyer)
+    return _status_filter(_orders().filter(buyer_id=buyer.pk), status, Order.Status.values).order_by("-pk")
+
+
+def order_for_buyer(*, buyer, order_id: int) -> Order:
+    """One of the buyer's orders; ``orders.order_unknown`` / ``orders.not_your_order``."""
+    order = _orders().filter(pk=order_id).first()
+    if order is None:
+        raise NotFound("orders.order_unknown", f"There is no order {order_id}.", details={"order_id": order_id})
+    if order.buyer_id != getattr(buyer, "pk", None):
+        raise PermissionDenied("orders.not_your_order", "This is not your order.", details={"order_id": order_id})
+    return order
+
+
+def orders_for_merchant(*, user, merchant_id: int, status: str | None = None) -> QuerySet[Order]:
+    """A merchant's orders for its staff; ``status=paid`` is the list to ship (待发货), oldest first."""
+    require_merchant_staff(user=user, merchant_id=merchant_id)
+    qs = _status_filter(_orders().filter(merchant_id=merchant_id), status, Order.Status.values)
+    return qs.order_by("pk") if status == Order.Status.PAID else qs.order_by("-pk")
+
+
+def orders_for_promoter(*, user, status: str | None = None) -> QuerySet[Order]:
+    """Orders credited to the signed-in promoter (my customers' orders), newest first."""
+    promoter = promoter_for_user(user)
+    return _status_filter(_orders().filter(promoter_id=promoter.pk), status, Order.Status.values).order_by("-pk")
+
+
+def _cases() -> QuerySet[AfterSalesCase]:
+    return AfterSalesCase.objects.select_related("order").prefetch_related("lines", "photos")
+
+
+def aftersales_for_buyer(*, buyer) -> QuerySet[AfterSalesCase]:
+    require_user(buyer)
+    return _cases().filter(order__buyer_id=buyer.pk).order_by("-pk")
+
+
+def aftersales_for_merchant(*, user, merchant_id: int, status: str | None = None) -> QuerySet[AfterSalesCase]:
+    """A merchant's cases; open ones first by their SLA deadline when ``status=open``."""
+    require_merchant_staff(user=user, merchant_id=merchant_id)
+    qs = _status_filter(_cases().filter(order__merchant_id=merchant_id), status, AfterSalesCase.Status.values)
+    return qs.order_by("answer_due_at", "pk") if status == AfterSalesCase.Status.OPEN else qs.order_by("-pk")
+
+
+def aftersales_for_promoter(*, user) -> QuerySet[AfterSalesCase]:
+    """After-sales cases of the orders credited to the signed-in promoter (their customers' 售后)."""
+    promoter = promoter_for_user(user)
+    return _cases().filter(order__promoter_id=promoter.pk).order_by("-pk")
+
+
+def aftersales_escalated(*, user) -> QuerySet[AfterSalesCase]:
+    """Customer service's queue (客服介入): escalated cases, oldest escalation first."""
+    require_operator(user, OperatorRole.Role.CUSTOMER_SERVICE)
+    return _cases().filter(status=AfterSalesCase.Status.ESCALATED).order_by("escalated_at", "pk")

@@ -1,0 +1,81 @@
+"""Back office for payments: read-only books. Payments, refunds and callbacks change only through the
+gateway's callbacks and the services; operators look here to answer a payer or reconcile with the gateway."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from tuishou.payments.models import Payment, PaymentEvent, Refund, SandboxCallback
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = readonly_fields = ["amount", "status", "reason", "automatic", "gateway_refund_id", "created_at",
+                                "succeeded_at"]
+
+
+class PaymentEventInline(ReadOnlyInline):
+    model = PaymentEvent
+    fk_name = "payment"
+    fields = readonly_fields = ["received_at", "event_id", "type", "outcome", "reason", "signature_verified"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["id", "payable_type", "payable_ref", "amount", "currency", "status", "gateway",
+                    "gateway_txn_id", "user", "created_at", "paid_at"]
+    list_filter = ["status", "gateway", "payable_type", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["payable_ref", "gateway_txn_id", "idempotency_key"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    inlines = [RefundInline, PaymentEventInline]
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["id", "payment", "amount", "status", "automatic", "reason", "gateway_refund_id", "created_at"]
+    list_filter = ["status", "automatic"]
+    search_fields = ["payment__payable_ref", "payment__gateway_txn_id", "gateway_refund_id", "idempotency_key"]
+    list_select_related = ["payment"]
+
+
+@admin.register(PaymentEvent)
+class PaymentEventAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "gateway", "event_id", "type", "txn_id", "outcome", "reason",
+                    "signature_verified", "payment"]
+    list_filter = ["outcome", "type", "gateway", "signature_verified", "reason"]
+    search_fields = ["event_id", "txn_id", "payment__payable_ref"]
+    date_hierarchy = "received_at"
+
+
+@admin.register(SandboxCallback)
+class SandboxCallbackAdmin(ReadOnlyAdmin):
+    """The sandbox gateway's outbox (what it sent us and when), for demos and debugging."""
+
+    list_display = ["created_at", "type", "event_id", "copy", "deliver_after", "attempts", "last_status",
+                    "delivered_at", "gave_up"]
+    list_filter = ["type", "gave_up"]
+    search_fields = ["event_id", "body"]

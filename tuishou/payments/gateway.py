@@ -1,0 +1,121 @@
+"""The payment-gateway interface (支付网关) and the registry of gateways by name.
+
+A gateway does three things for us: open a charge (→ a pay URL for the payer and the gateway's transaction
+id), accept a refund request (→ the gateway's refund id; the outcome comes later by callback), and verify a
+callback (signature, freshness, shape → a ``GatewayEvent``). Which gateway new payments use is the setting
+``TUISHOU_PAYMENT_GATEWAY``; ``"sandbox"`` is built in (``tuishou.payments.sandbox``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from tuishou.core.errors import DomainError, InvalidInput, NotFound
+
+PAYMENT_SUCCEEDED = "payment.succeeded"
+PAYMENT_FAILED = "payment.failed"
+REFUND_SUCCEEDED = "refund.succeeded"
+REFUND_FAILED = "refund.failed"
+PAYMENT_EVENTS = frozenset({PAYMENT_SUCCEEDED, PAYMENT_FAILED})
+REFUND_EVENTS = frozenset({REFUND_SUCCEEDED, REFUND_FAILED})
+
+STALE_AFTER_SECONDS = 300  # a callback signed more than 5 minutes ago (or ahead) is a replay, not news
+
+
+class CallbackRejected(InvalidInput):
+    """A callback we refuse: forged, stale, malformed, or contradicting our books (400, logged as an event)."""
+
+
+class GatewayDeclined(DomainError):
+    """The gateway refused a request outright (a charge or a refund it will not take)."""
+
+    status = 502
+
+
+@dataclass(frozen=True)
+class Charge:
+    """What a gateway answers when it opens a charge."""
+
+    txn_id: str
+    pay_url: str
+
+
+@dataclass(frozen=True)
+class GatewayEvent:
+    """A verified callback, in the gateway-neutral shape the services process."""
+
+    event_id: str
+    type: str
+    txn_id: str
+    amount: Decimal
+    currency: str
+    occurred_at: datetime | None
+    refund_id: str = ""
+    refund_reference: str = ""
+    reason: str = ""
+
+
+class PaymentGateway(Protocol):
+    """What payments needs from a gateway. Implementations register a factory with ``gateway_register``."""
+
+    name: str
+
+    def charge_create(self, *, reference: str, amount: Decimal, currency: str, description: str,
+                      return_url: str) -> Charge:
+        """Open a charge for ``amount``; ``reference`` is our payment id, for the gateway's books."""
+        ...
+
+    def refund_create(self, *, txn_id: str, reference: str, amount: Decimal, currency: str,
+                      reason: str) -> str:
+        """Ask for a refund of part or all of a paid charge; answer the gateway's refund id.
+
+        Must be idempotent on ``reference`` (the same reference twice is one refund): we retry on errors.
+        """
+        ...
+
+    def callback_verify(self, *, headers: Mapping[str, str], body: bytes,
+                        now: datetime | None = None) -> GatewayEvent:
+        """Check a callback's signature and freshness and parse it, or raise ``CallbackRejected``."""
+        ...
+
+
+_FACTORIES: dict[str, Callable[[], PaymentGateway] | str] = {
+    "sandbox": "tuishou.payments.sandbox.SandboxGateway",
+}
+
+
+def gateway_register(name: str, factory: Callable[[], PaymentGateway]) -> None:
+    """Make a gateway available by ``name`` (a real provider's adapter registers itself here)."""
+    _FACTORIES[name] = factory
+
+
+def gateway_get(name: str | None = None) -> PaymentGateway:
+    """The gateway called ``name``, or the configured default; ``payments.gateway_unknown`` otherwise."""
+    name = name or settings.TUISHOU_PAYMENT_GATEWAY
+    factory = _FACTORIES.get(name)
+    if factory is None:
+        raise NotFound("payments.gateway_unknown", f"No payment gateway called {name!r}.")
+    if isinstance(factory, str):
+        factory = import_string(factory)
+    return factory()
+
+
+def hmac_signature(*, secret: str, timestamp: str, body: bytes) -> str:
+    """Hex HMAC-SHA256 over ``f"{timestamp}.{body}"``: binding the time stops an old body being re-dated."""
+    message = timestamp.encode() + b"." + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signature_matches(*, secret: str, timestamp: str, body: bytes, signature: str) -> bool:
+    """Constant-time comparison of ``signature`` with the one we compute."""
+    expected = hmac_signature(secret=secret, timestamp=timestamp, body=body)
+    return hmac.compare_digest(expected, signature.strip().lower())

@@ -1,0 +1,159 @@
+"""Payments (支付): what we asked a gateway to collect, every callback it sent us, and every refund (退款).
+
+A ``Payment`` collects money for a *payable* — something another app owns (an order, later perhaps a deposit),
+named by ``payable_type`` and ``payable_ref`` so that payments imports no other domain. Status moves only through
+``tuishou.payments.transitions``. The sandbox gateway's own books live in ``sandbox_models`` (imported below so
+Django finds them).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from tuishou.core.fields import MoneyField
+from tuishou.core.money import CURRENCY
+
+
+class Payment(models.Model):
+    """One attempt to collect ``amount`` for a payable through a gateway.
+
+    created → pending (the gateway issued a pay URL) → succeeded | failed; a success the payable no longer
+    accepts (an expired order, a payable already paid) ends as expired_refunded with an automatic full refund.
+    """
+
+    class Status(models.TextChoices):
+        CREATED = "created", "Created"
+        PENDING = "pending", "Pending (waiting for the payer)"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        EXPIRED_REFUNDED = "expired_refunded", "Refused by the payable, refunded"
+
+    OPEN_STATUSES = (Status.CREATED, Status.PENDING)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="payments", help_text="The payer; only they (and operators) see it.")
+    payable_type = models.CharField(max_length=32, help_text='What is paid for, e.g. "order".')
+    payable_ref = models.CharField(max_length=64, help_text="The payable's id in its own app.")
+    amount = MoneyField()
+    currency = models.CharField(max_length=3, default=CURRENCY)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CREATED, db_index=True)
+    status_reason = models.CharField(max_length=200, blank=True)
+    gateway = models.CharField(max_length=32)
+    gateway_txn_id = models.CharField(max_length=64, null=True, blank=True)
+    pay_url = models.CharField(max_length=500, blank=True)
+    return_url = models.CharField(max_length=500, blank=True)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["payable_type", "payable_ref"], name="payment_payable_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(fields=["gateway", "gateway_txn_id"], name="payment_gateway_txn_unique"),
+            # One open payment per payable: starting again hands back the open one.
+            models.UniqueConstraint(fields=["payable_type", "payable_ref"], condition=Q(status__in=["created",
+                                    "pending"]), name="payment_one_open_per_payable"),
+            # And never two successes: a second success is refunded (expired_refunded), not booked.
+            models.UniqueConstraint(fields=["payable_type", "payable_ref"], condition=Q(status="succeeded"),
+                                    name="payment_one_success_per_payable"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Payment #{self.pk} {self.payable_type}:{self.payable_ref} {self.amount} {self.status}"
+
+
+class Refund(models.Model):
+    """Money going back to the payer through the gateway.
+
+    requested (our row) → pending (the gateway took the request) → succeeded | failed. The sum of a payment's
+    refunds that are not failed never exceeds what was paid (checked under a row lock on the payment).
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        PENDING = "pending", "Pending at the gateway"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = MoneyField()
+    reason = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    status_reason = models.CharField(max_length=200, blank=True)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    gateway_refund_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    automatic = models.BooleanField(default=False, help_text="Refund of a success its payable refused.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"Refund #{self.pk} of payment #{self.payment_id}: {self.amount} {self.status}"
+
+    @property
+    def reference(self) -> str:
+        """Our id for this refund as the gateway knows it (its out_refund_no); stable across retries."""
+        return f"refund-{self.pk}"
+
+
+class PaymentEvent(models.Model):
+    """One callback as received: kept whether it was processed, ignored, a duplicate or rejected.
+
+    The event id is unique among the *accepted* ones (processed or ignored) only: duplicates and rejected
+    callbacks are logged as rows of their own, and a forged callback cannot squat on a genuine event's id.
+    """
+
+    class Type(models.TextChoices):
+        PAYMENT_SUCCEEDED = "payment.succeeded", "Payment succeeded"
+        PAYMENT_FAILED = "payment.failed", "Payment failed"
+        REFUND_SUCCEEDED = "refund.succeeded", "Refund succeeded"
+        REFUND_FAILED = "refund.failed", "Refund failed"
+
+    class Outcome(models.TextChoices):
+        PROCESSED = "processed", "Processed"
+        IGNORED = "ignored", "Ignored (valid, but the state had moved on)"
+        DUPLICATE = "duplicate", "Duplicate (already processed)"
+        REJECTED = "rejected", "Rejected"
+
+    ACCEPTED = (Outcome.PROCESSED, Outcome.IGNORED)
+
+    gateway = models.CharField(max_length=32)
+    event_id = models.CharField(max_length=100, blank=True)
+    type = models.CharField(max_length=32, blank=True)
+    txn_id = models.CharField(max_length=64, blank=True)
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    refund = models.ForeignKey(Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    body = models.TextField()
+    headers = models.JSONField(default=dict, blank=True, help_text="The gateway's own headers (signature, time).")
+    signature_verified = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, db_index=True)
+    reason = models.CharField(max_length=64, blank=True, help_text="Stable code of a rejection or of an ignore.")
+    message = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["txn_id"], name="payment_event_txn_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "event_id"], condition=Q(outcome__in=["processed", "ignored"]),
+                                    name="payment_event_accepted_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.event_id or '(no id)'} {self.type} {self.outcome}"
+
+
+from tuishou.payments.sandbox_models import SandboxCallback, SandboxCharge, SandboxRefund  # noqa: E402
+
+__all__ = ["Payment", "PaymentEvent", "Refund", "SandboxCallback", "SandboxCharge", "SandboxRefund"]

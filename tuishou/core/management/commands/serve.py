@@ -35,7 +35,7 @@ class Command(BaseCommand):
                     "--workers", str(opts["web_workers"]), "--threads", "4", "--access-logfile", "-"],
         }
         if not opts["no_worker"]:
-            parts["worker"] = [*exe, "db_worker", "--interval", "1"]
+            parts["worker"] = [*exe, "db_worker", "--interval", "1", "--no-reload"]
         if not opts["no_scheduler"]:
             parts["scheduler"] = [*exe, "scheduler"]
         self._print_banner(opts["bind"])
@@ -78,7 +78,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  API docs     {url}/api/v1/docs   (OpenAPI: {url}/api/v1/openapi.json)")
         logins = demo_logins()
         if logins:
-            self.stdout.write("\nDemo logins (password for all: see below):")
+            self.stdout.write("\nDemo logins (sign in with the phone number):")
             for role, login, password in logins:
                 self.stdout.write(f"  {role:<22} {login:<16} {password}")
         self.stdout.write("")

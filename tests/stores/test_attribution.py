@@ -226,8 +226,9 @@ def test_promoter_through_another_promoters_link_credits_that_promoter():
 
     assert result == Attribution(promoter_id=other.pk, self_purchase=False, share_link_id=_store_link(other).pk,
                                  community_id=other.community_id, reason="binding")
-    # and while that binding lasts, a purchase without a link credits it too, not the buyer
-    assert attribution_resolve(buyer=buyer_promoter.user, share_code=None, at=T0 + DAY).promoter_id == other.pk
+    # but a purchase with no other promoter's link is the buyer's own (自购), binding or not
+    later = attribution_resolve(buyer=buyer_promoter.user, share_code=None, at=T0 + DAY)
+    assert (later.promoter_id, later.self_purchase, later.reason) == (buyer_promoter.pk, True, "self_purchase")
     # once it has expired (30 days by default), the promoter buys for themselves again
     late = attribution_resolve(buyer=buyer_promoter.user, share_code=None, at=T0 + 31 * DAY)
     assert (late.promoter_id, late.self_purchase) == (buyer_promoter.pk, True)

@@ -24,6 +24,8 @@ from tuishou.network.schemas import (
     SwitchOut,
     TeamOut,
 )
+from tuishou.stores.attribution import attribution_claim_visits
+from tuishou.stores.visitors import visitor_key
 
 router = Router(tags=["network"])
 
@@ -53,10 +55,14 @@ def _switch(switch: MentorSwitchRequest) -> dict:
 
 @router.post("/signup", auth=None, response={201: SignupOut})
 def signup(request: HttpRequest, payload: SignupIn):
-    """Register as a promoter with an invite code (or without, where the platform allows it); returns a token."""
+    """Register as a promoter with an invite code (or without, where the platform allows it); returns a token.
+    Share-link visits made earlier in this browser (the visitor cookie) are claimed for the new account."""
     promoter = services.promoter_signup(phone=payload.phone, password=payload.password,
                                         invite_code=payload.invite_code, display_name=payload.display_name,
                                         community_code=payload.community_code)
+    key = visitor_key(request)
+    if key:  # share links opened in this browser before signing up bind now (注册绑定)
+        attribution_claim_visits(user=promoter.user, visitor_key=key)
     issued = api_token_issue(user=promoter.user, label="signup")
     return Status(201, {"token": issued.token, "promoter": _profile(selectors.promoter_for_user(promoter.user))})
 

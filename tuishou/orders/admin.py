@@ -1,12 +1,15 @@
 """Back office for orders: orders with lines and history, the after-sales queue (escalated cases first).
 
-Read-only on purpose: statuses and money move only through the services (customer service decides
-escalated cases through the API or the services, which audit it)."""
+Read-only on purpose: statuses and money move only through the services. Customer service decides escalated
+cases with the after-sales admin's actions (force the refund, or close with a reason), which call
+``aftersales_decide``: it checks the customer_service role and writes the audit entry."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
+from tuishou.merchants.admin_actions import ReasonForm, form_action, run_service
+from tuishou.orders.aftersales import aftersales_decide
 from tuishou.orders.models import (
     AfterSalesCase,
     AfterSalesLine,
@@ -100,10 +103,29 @@ class EscalatedFilter(admin.SimpleListFilter):
         return queryset
 
 
+# What an approval records as the decision (a rejection asks the operator for the reason).
+APPROVED_DECISION = "客服裁定：同意退款"
+
+
 @admin.register(AfterSalesCase)
 class AfterSalesCaseAdmin(ReadOnlyAdmin):
-    list_display = ("id", "order", "kind", "status", "amount", "opened_at", "answer_due_at", "escalated_at")
+    list_display = ("id", "order", "kind", "status", "amount", "opened_at", "answer_due_at", "escalated_at",
+                    "decided_by")
     list_filter = (EscalatedFilter, "status", "kind")
     search_fields = ("order__number", "order__recipient_phone")
-    list_select_related = ("order",)
+    list_select_related = ("order", "decided_by")
     inlines = [AfterSalesLineInline, AfterSalesPhotoInline]
+    # Visible to every operator who can open the queue; the service refuses anyone without the
+    # customer_service role, and the refusal is shown as a message for each case.
+    actions = ["refund_approve", "refund_reject"]
+
+    @admin.action(description="Approve: force the refund of the selected escalated cases (客服同意退款)")
+    def refund_approve(self, request, queryset):
+        run_service(self, request, queryset, done="Refund approved", call=lambda case: aftersales_decide(
+            actor=request.user, case_id=case.pk, refund=True, decision=APPROVED_DECISION))
+
+    @admin.action(description="Reject: close the selected escalated cases (asks for a reason) (客服驳回)")
+    def refund_reject(self, request, queryset):
+        return form_action(self, request, queryset, form_class=ReasonForm, title="Reject after-sales cases",
+                           call=lambda case, data: aftersales_decide(actor=request.user, case_id=case.pk,
+                                                                     refund=False, decision=data["reason"]))

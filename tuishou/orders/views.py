@@ -12,17 +12,29 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tuishou.catalog.selectors import sku_selling_price
 from tuishou.core.errors import DomainError
 from tuishou.orders import fulfilment, paying, selectors, services
 from tuishou.orders.checkout import checkout_submit
 from tuishou.orders.models import Checkout, Order
+from tuishou.stores.attribution import attribution_claim_visits
+from tuishou.stores.visitors import visitor_key
 
 LOGIN_URL = "/orders/login/"
 ADDRESS_FIELDS = ("name", "phone", "province", "city", "district", "detail")
 
 
 class SignInView(LoginView):
+    """Sign in to buy; share-link visits made before signing in (the visitor cookie) are claimed."""
+
     template_name = "orders/login.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        key = visitor_key(self.request)
+        if key:
+            attribution_claim_visits(user=form.get_user(), visitor_key=key)
+        return response
 
 
 def _int(value, default=None):
@@ -57,7 +69,8 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
     return render(request, "orders/checkout.html", {
-        "sku": sku, "share": share, "error": error, "idempotency_key": uuid.uuid4().hex,
+        "sku": sku, "unit_price": None if sku is None else sku_selling_price(sku), "share": share, "error": error,
+        "idempotency_key": uuid.uuid4().hex,
         "addresses": selectors.addresses_for_user(user=request.user),
         "posted": request.POST if request.method == "POST" else {}})
 

@@ -12,9 +12,9 @@ plan in force in the promoter's community (spec/incentive-plans.md):
 ``binding`` setting, binds by ``last_click`` for 30 days (``DEFAULT_RULE``): the least surprising
 behaviour for a promoter who shares a link and expects the next sale from it.
 
-Nobody is ever bound to themselves. A promoter's own sponsor (inviter) is *not* bound by registration:
-the sponsor is already p1 of every chain the promoter is p0 of, and a binding would turn each of the
-promoter's own purchases (自购) into a sale credited to the sponsor.
+Nobody is ever bound to themselves, nor a promoter to their own sponsor (inviter): the sponsor is already
+p1 of every chain the promoter is p0 of. And a promoter who buys with no other promoter's link buys for
+themselves (自购), whatever binding they carry as a consumer: the spec's self-purchase rule comes first.
 
 The orders app calls ``attribution_resolve`` at checkout; the share-link view calls
 ``attribution_record_visit``; sign-in and sign-up call ``attribution_claim_visits``.
@@ -91,6 +91,8 @@ def _bind(*, consumer: User, link: ShareLink, at: datetime) -> ConsumerBinding |
     promoter = link.promoter
     if promoter.user_id == consumer.pk:
         return None  # one's own link never binds
+    if Promoter.objects.filter(user_id=consumer.pk, sponsor_id=promoter.pk).exists():
+        return None  # the sponsor is already p1 of the consumer's own chain (see the module docstring)
     rule = binding_rule(community_id=promoter.community_id, at=at)
     # When the validity window starts; None: this visit only reads the binding. In registration mode the
     # window runs from the sign-up, and visits after it never bind.
@@ -177,8 +179,9 @@ def attribution_resolve(*, buyer: User, share_code: str | None, at: datetime) ->
     1. The buyer's own link (a promoter sharing to themselves) is a self-purchase.
     2. Another promoter's link counts as a visit at ``at`` (binding rules apply); then the buyer's binding in
        that link's community decides, and without one the link's promoter is credited.
-    3. Without a (known) share code the buyer's binding in force decides (the latest bound, over communities).
-    4. A promoter with no binding buys for themselves: a self-purchase (自购, p0 = the buyer).
+    3. A promoter with no other promoter's link buys for themselves: a self-purchase (自购, p0 = the buyer).
+    4. A consumer without a (known) share code: their binding in force decides (the latest bound, over
+       communities).
     5. Anyone else: no credited promoter.
 
     An unknown share code is ignored: it must not stop a checkout.
@@ -196,11 +199,11 @@ def attribution_resolve(*, buyer: User, share_code: str | None, at: datetime) ->
                                community_id=binding.community_id, reason="binding")
         return Attribution(promoter_id=link.promoter_id, self_purchase=False, share_link_id=link.pk,
                            community_id=link.promoter.community_id, reason="share_link")
+    if own is not None:
+        return Attribution(promoter_id=own["id"], self_purchase=True, share_link_id=None,
+                           community_id=own["community_id"], reason="self_purchase")
     binding = binding_in_force(consumer_id=buyer.pk, at=at)
     if binding is not None:
         return Attribution(promoter_id=binding.promoter_id, self_purchase=False, share_link_id=None,
                            community_id=binding.community_id, reason="binding")
-    if own is not None:
-        return Attribution(promoter_id=own["id"], self_purchase=True, share_link_id=None,
-                           community_id=own["community_id"], reason="self_purchase")
     return Attribution(promoter_id=None, self_purchase=False, share_link_id=None, community_id=None, reason="none")

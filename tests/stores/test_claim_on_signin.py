@@ -1,0 +1,153 @@
+"""Share-link visits made before signing in are claimed when the visitor signs up (API), gets a token (API) or
+signs in on the orders' login page; without the visitor cookie nothing is claimed."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.stores import factories as f
+from tuishou.accounts.models import User
+from tuishou.accounts.services import user_create
+from tuishou.network.models import Promoter
+from tuishou.stores.models import AttributionVisit, ConsumerBinding, ShareLink
+from tuishou.stores.services import share_link_get_or_create
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-password"
+
+
+def _opened_link(client: Client, promoter: Promoter) -> ShareLink:
+    """``client`` (a browser) opens the promoter's store link anonymously; the visitor cookie is set."""
+    link = share_link_get_or_create(promoter=promoter, target=ShareLink.Target.STORE)
+    assert client.get(f"/s/{link.code}").status_code == 302
+    return link
+
+
+def _bindings():
+    return list(ConsumerBinding.objects.values_list("consumer_id", "promoter_id", "source_link_id"))
+
+
+def _unclaimed():
+    return list(AttributionVisit.objects.filter(user=None, claimed_at=None).values_list("link_id", flat=True))
+
+
+def _signup(client: Client, invite_code: str):
+    return client.post("/api/v1/network/signup", {"phone": "13812345678", "password": PASSWORD,
+                                                  "invite_code": invite_code}, content_type="application/json")
+
+
+def test_signing_up_claims_the_visits_made_in_this_browser():
+    # given a visitor who opened A's link, and an inviter B (another promoter)
+    a, b = f.root("阿花"), f.root("阿明")
+    browser = Client()
+    link = _opened_link(browser, a)
+
+    # when they sign up with B's invite code in the same browser
+    response = _signup(browser, b.invite_code)
+
+    # then the visit is theirs and binds them to A (the link's promoter)
+    assert response.status_code == 201
+    newcomer = User.objects.get(phone="13812345678")
+    assert _bindings() == [(newcomer.pk, a.pk, link.pk)]
+    assert list(AttributionVisit.objects.values_list("user_id", flat=True)) == [newcomer.pk]
+    assert AttributionVisit.objects.get().claimed_at is not None
+
+
+def test_signing_up_without_the_visitor_cookie_claims_nothing():
+    # given a visit through A's link in another browser
+    a, b = f.root("阿花"), f.root("阿明")
+    link = _opened_link(Client(), a)
+
+    # when somebody signs up in a fresh browser
+    response = _signup(Client(), b.invite_code)
+
+    # then nothing is bound and the visit waits for its own visitor
+    assert response.status_code == 201
+    assert _bindings() == []
+    assert _unclaimed() == [link.pk]
+
+
+def test_a_token_login_claims_the_visits_made_in_this_browser():
+    # given an account, and a visit through A's link in a browser before signing in
+    a = f.root("阿花")
+    buyer = user_create(phone="13812345678", password=PASSWORD, display_name="小王")
+    browser = Client()
+    link = _opened_link(browser, a)
+
+    # when the app exchanges the password for a token in that browser
+    response = browser.post("/api/v1/auth/tokens", {"login": "13812345678", "password": PASSWORD},
+                            content_type="application/json")
+
+    # then the visit binds the buyer to A
+    assert response.status_code == 201
+    assert _bindings() == [(buyer.pk, a.pk, link.pk)]
+    assert _unclaimed() == []
+
+
+def test_a_token_login_without_the_cookie_or_with_a_wrong_password_claims_nothing():
+    # given an account and a visit through A's link made in this browser
+    a = f.root("阿花")
+    user_create(phone="13812345678", password=PASSWORD)
+    browser = Client()
+    link = _opened_link(browser, a)
+
+    # when a fresh client signs in, and this browser tries a wrong password
+    fresh = Client().post("/api/v1/auth/tokens", {"login": "13812345678", "password": PASSWORD},
+                          content_type="application/json")
+    wrong = browser.post("/api/v1/auth/tokens", {"login": "13812345678", "password": "not-the-password"},
+                         content_type="application/json")
+
+    # then nobody is bound
+    assert (fresh.status_code, wrong.status_code) == (201, 401)
+    assert _bindings() == []
+    assert _unclaimed() == [link.pk]
+
+
+def test_signing_in_on_the_orders_login_page_claims_the_visits():
+    # given a visit through A's link before signing in
+    a = f.root("阿花")
+    buyer = user_create(phone="13812345678", password=PASSWORD)
+    browser = Client()
+    link = _opened_link(browser, a)
+
+    # when the buyer signs in on the page
+    response = browser.post("/orders/login/", {"username": "13812345678", "password": PASSWORD,
+                                               "next": "/orders/"})
+
+    # then they are signed in and bound to A
+    assert (response.status_code, response["Location"]) == (302, "/orders/")
+    assert _bindings() == [(buyer.pk, a.pk, link.pk)]
+    assert _unclaimed() == []
+
+
+def test_the_orders_login_page_claims_nothing_without_the_cookie_or_on_a_failed_sign_in():
+    # given a visit through A's link in one browser
+    a = f.root("阿花")
+    user_create(phone="13812345678", password=PASSWORD)
+    browser = Client()
+    link = _opened_link(browser, a)
+
+    # when that browser fails to sign in, and another browser signs in
+    failed = browser.post("/orders/login/", {"username": "13812345678", "password": "wrong-password"})
+    other = Client().post("/orders/login/", {"username": "13812345678", "password": PASSWORD})
+
+    # then nothing was claimed
+    assert (failed.status_code, other.status_code) == (200, 302)
+    assert "手机号或密码不正确" in failed.content.decode()
+    assert _bindings() == []
+    assert _unclaimed() == [link.pk]
+
+
+def test_signing_up_through_the_inviters_own_link_does_not_bind_the_newcomer_to_the_inviter():
+    # given a registration plan and a visitor who opened their future sponsor's link
+    f.plan(mode="registration", valid_days=60)
+    sponsor = f.root("阿花")
+    browser = Client()
+    _opened_link(browser, sponsor)
+
+    # when they sign up with that sponsor's invite code
+    assert _signup(browser, sponsor.invite_code).status_code == 201
+
+    # then no binding makes the newcomer's own purchases (自购) sales credited to the sponsor
+    assert _bindings() == []

@@ -91,7 +91,9 @@ def _register_routers() -> None:
     from tuishou.network.api import router as network
     from tuishou.orders.api import router as orders
     from tuishou.payments.api import router as payments
+    from tuishou.settlement.api import router as settlement
     from tuishou.stores.api import router as stores
+    from tuishou.wallets.api import router as wallets
 
     api.add_router("/auth", accounts)
     api.add_router("/network", network)
@@ -100,7 +102,9 @@ def _register_routers() -> None:
     api.add_router("/incentives", incentives)
     api.add_router("/orders", orders)
     api.add_router("/payments", payments)
+    api.add_router("/settlement", settlement)
     api.add_router("/stores", stores)
+    api.add_router("/wallets", wallets)
 
 
 _register_routers()

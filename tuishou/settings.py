@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "tuishou.orders",
     "tuishou.stores",
     "tuishou.ledger",
+    "tuishou.settlement",
+    "tuishou.wallets",
     "tuishou.scheduling",
     "tuishou.demo",
 ]
@@ -173,6 +175,12 @@ TUISHOU = {
     "ORDER_PAYMENT_MINUTES": int(os.environ.get("TUISHOU_ORDER_PAYMENT_MINUTES", "30")),
     "AUTO_CONFIRM_DAYS": int(os.environ.get("TUISHOU_AUTO_CONFIRM_DAYS", "10")),
     "AFTER_SALES_SLA_HOURS": int(os.environ.get("TUISHOU_AFTER_SALES_SLA_HOURS", "48")),
+    # Withdrawals: least and most per request, fee (a rate with a floor, to the platform), requests per day.
+    "WITHDRAWAL_MIN": os.environ.get("TUISHOU_WITHDRAWAL_MIN", "10.00"),
+    "WITHDRAWAL_MAX": os.environ.get("TUISHOU_WITHDRAWAL_MAX", "50000.00"),
+    "WITHDRAWAL_FEE_RATE": os.environ.get("TUISHOU_WITHDRAWAL_FEE_RATE", "0.006"),
+    "WITHDRAWAL_FEE_MIN": os.environ.get("TUISHOU_WITHDRAWAL_FEE_MIN", "1.00"),
+    "WITHDRAWAL_DAILY_COUNT": int(os.environ.get("TUISHOU_WITHDRAWAL_DAILY_COUNT", "3")),
 }
 
 # Payments: the gateway new payments go through, the sandbox gateway's signing secret (derived from SECRET_KEY
@@ -183,6 +191,12 @@ TUISHOU_SANDBOX_GATEWAY_SECRET = os.environ.get("TUISHOU_SANDBOX_GATEWAY_SECRET"
     f"tuishou-sandbox-gateway:{SECRET_KEY}".encode()).hexdigest()
 TUISHOU_PUBLIC_URL = os.environ.get("TUISHOU_PUBLIC_URL", "http://127.0.0.1:8000")
 
+# Withdrawals: the payout provider new payouts go through, and the payout sandbox's signing secret (derived from
+# SECRET_KEY when not given, and distinct from the payment sandbox's).
+TUISHOU_PAYOUT_PROVIDER = os.environ.get("TUISHOU_PAYOUT_PROVIDER", "sandbox")
+TUISHOU_SANDBOX_PAYOUT_SECRET = os.environ.get("TUISHOU_SANDBOX_PAYOUT_SECRET") or hashlib.sha256(
+    f"tuishou-sandbox-payout:{SECRET_KEY}".encode()).hexdigest()
+
 # Periodic jobs: (name, cron expression in TIME_ZONE, dotted path of a django-tasks task). The scheduler
 # (`tuishou scheduler`) enqueues each one when its cron fires; the worker runs it.
 TUISHOU_SCHEDULE = [
@@ -192,4 +206,6 @@ TUISHOU_SCHEDULE = [
     ("auto-confirm-orders", "5 * * * *", "tuishou.orders.tasks.auto_confirm_orders"),
     ("complete-orders", "20 * * * *", "tuishou.orders.tasks.complete_orders"),
     ("escalate-after-sales", "*/10 * * * *", "tuishou.orders.tasks.escalate_after_sales"),
+    ("settle-due", "40 * * * *", "tuishou.settlement.tasks.settle_due"),
+    ("settle-previous-period", "30 2 1 * *", "tuishou.settlement.tasks.settle_previous_period"),
 ]

@@ -10,13 +10,13 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 
 PLATFORM_APPS = ("accounts", "risk", "network", "merchants", "catalog", "incentives", "stores", "orders",
-                 "payments", "ledger")
+                 "payments", "ledger", "settlement", "wallets")
 
 # role -> apps whose records it may change (besides viewing everything)
 CHANGES = {
     "admin": PLATFORM_APPS,
     "ops": ("network", "merchants", "catalog", "incentives", "stores"),
-    "finance": ("ledger", "payments"),
+    "finance": ("ledger", "payments", "settlement", "wallets"),
     "customer_service": ("orders",),
     "risk": ("risk",),
 }

@@ -42,11 +42,12 @@ class CommissionSnapshot:
     """What a commission line was computed from, frozen at posting time (佣金快照).
 
     Editing a plan never rewrites history: the order and its line, the plan and its version, the rule,
-    the rate and the commission base are kept on the line itself.
+    the rate and the commission base are kept on the line itself. ``order_line_ref`` is None for a
+    commission computed on the whole order or on a period (``order_ref`` then names the period).
     """
 
     order_ref: str
-    order_line_ref: str
+    order_line_ref: str | None
     plan_id: str
     plan_version: int
     rule: str

@@ -98,19 +98,22 @@ class AccountKind(models.TextChoices):
     PROMOTER_WITHDRAWN = "promoter_withdrawn", "Promoter withdrawn total (已提现)"
     COMMISSION_EXPENSE = "commission_expense", "Platform commission expense (佣金支出)"
     MERCHANT_PAYABLE = "merchant_payable", "Payable to merchant (应付商家)"
+    MERCHANT_PENDING = "merchant_pending", "Payable to merchant, pending settlement (待结算货款)"
     PLATFORM_REVENUE = "platform_revenue", "Platform revenue: fees (平台收入)"
     PAYOUT_CLEARING = "payout_clearing", "Payout clearing (出款在途)"
     GATEWAY_CLEARING = "gateway_clearing", "Payment gateway clearing (收款在途)"
     CUSTOMER_REFUNDS = "customer_refunds", "Customer refunds (退款)"
+    COMMISSION_MARGIN = "commission_margin", "Platform commission margin: B less payouts (佣金留存)"
 
 
 PROMOTER_KINDS = frozenset({AccountKind.PROMOTER_PENDING, AccountKind.PROMOTER_AVAILABLE, AccountKind.PROMOTER_FROZEN,
                             AccountKind.PROMOTER_WITHDRAWN})
-MERCHANT_KINDS = frozenset({AccountKind.MERCHANT_PAYABLE})
+MERCHANT_KINDS = frozenset({AccountKind.MERCHANT_PAYABLE, AccountKind.MERCHANT_PENDING})
 PLATFORM_KINDS = frozenset(set(AccountKind) - PROMOTER_KINDS - MERCHANT_KINDS)
 # Liabilities and income hold money on the credit side; expenses and assets on the debit side.
-CREDIT_NORMAL_KINDS = frozenset(PROMOTER_KINDS | {AccountKind.MERCHANT_PAYABLE, AccountKind.PLATFORM_REVENUE,
-                                                  AccountKind.PAYOUT_CLEARING})
+CREDIT_NORMAL_KINDS = frozenset(PROMOTER_KINDS | {AccountKind.MERCHANT_PAYABLE, AccountKind.MERCHANT_PENDING,
+                                                  AccountKind.PLATFORM_REVENUE, AccountKind.PAYOUT_CLEARING,
+                                                  AccountKind.COMMISSION_MARGIN})
 
 
 class Account(models.Model):
@@ -200,11 +203,13 @@ class JournalEntry(AppendOnlyModel):
         ORDER_PAID = "order_paid", "Order paid (订单支付)"
         ORDER_REFUNDED = "order_refunded", "Order refunded (订单退款)"
         MERCHANT_SETTLED = "merchant_settled", "Merchant settled (商家结算)"
+        PERIOD_COMMISSION = "period_commission", "Period commission: team volume, pools (月度奖励)"
         ADJUSTMENT = "adjustment", "Operator adjustment (人工调整)"
         REVERSAL = "reversal", "Reversal (冲正)"
 
     # Entries that move commission must say on every promoter line what the commission was computed from.
-    COMMISSION_KINDS = frozenset({Kind.COMMISSION_ACCRUED, Kind.COMMISSION_CANCELLED, Kind.COMMISSION_CLAWBACK})
+    COMMISSION_KINDS = frozenset({Kind.COMMISSION_ACCRUED, Kind.COMMISSION_CANCELLED, Kind.COMMISSION_CLAWBACK,
+                                  Kind.PERIOD_COMMISSION})
 
     kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)
     key = models.CharField(max_length=200, unique=True, help_text="Idempotency key: one entry per key, ever.")
@@ -227,7 +232,8 @@ class JournalLine(AppendOnlyModel):
     """One line of an entry: ``amount`` on ``account``, debit positive and credit negative.
 
     Commission lines carry a snapshot (order, order line, plan id and version, rule, rate, base); the
-    snapshot columns are either all empty or all filled.
+    snapshot columns are either all empty or all filled, except the order line, which is empty for a
+    commission computed on the whole order (every per-order rule rounds once per order) or on a period.
     """
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
@@ -254,7 +260,7 @@ class JournalLine(AppendOnlyModel):
             models.CheckConstraint(
                 condition=(Q(order_ref__isnull=True, order_line_ref__isnull=True, plan_id__isnull=True,
                              plan_version__isnull=True, rule__isnull=True, rate__isnull=True, base__isnull=True)
-                           | Q(order_ref__isnull=False, order_line_ref__isnull=False, plan_id__isnull=False,
+                           | Q(order_ref__isnull=False, plan_id__isnull=False,
                                plan_version__isnull=False, rule__isnull=False, rate__isnull=False,
                                base__isnull=False)),
                 name="ledger_line_snapshot_all_or_none"),

@@ -1,0 +1,113 @@
+"""Races on PostgreSQL (SQLite ignores row locks): refunds racing the settlement task end balanced either way."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from tests.orders import factories as of
+from tests.settlement import factories as f
+from tuishou.orders import aftersales
+from tuishou.payments import sandbox
+from tuishou.settlement.models import Commission, MerchantReceivable
+from tuishou.settlement.settle import settlement_run
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+K = f.K
+
+
+def _race(workers):
+    barrier = threading.Barrier(len(workers))
+    results = [None] * len(workers)
+
+    def run(i, work):
+        try:
+            barrier.wait()
+            results[i] = work()
+        except Exception as exc:  # the outcome is what the test inspects
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def _captured_refund(order, amount: str):
+    """Open a case and have the merchant accept; the gateway's refund callback is caught, not delivered."""
+    captured = []
+    sandbox.transport_override = lambda path, body, headers: captured.append((path, body, dict(headers))) or 200
+    case = aftersales.aftersales_open(buyer=order.buyer, order_id=order.pk, kind="refund_only", reason="退",
+                                      amount=amount)
+    aftersales.aftersales_answer(actor=of.owner(order.merchant), case_id=case.pk, accept=True)
+    sandbox.transport_override = None
+    path, body, headers = captured[-1]
+    extra = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+
+    def deliver():
+        from django.test import Client
+
+        return Client().post(path, data=body, content_type="application/json", headers=extra).status_code
+
+    return deliver
+
+
+def test_refunds_racing_the_settlement_task_leave_the_books_balanced():
+    # given X's orders of the spec's example 2 (each X 40.00 + 4.00, Z 4.00, merchant 300.00):
+    of.plan(f.EXAMPLE_2)
+    x, _, z = f.example_2_chain()
+    shop = of.shop(fee_rate="0.0500")
+
+    def buy():
+        return f.self_purchase(_NoCapture(), x, merchant=shop)
+
+    clawed = f.received(buy())  # settled before the race, then fully refunded during it
+    settlement_run(as_of=clawed.received_at + timedelta(days=16))
+    due = [f.received(buy()) for _ in range(3)]  # settled during the race
+    contested = f.received(buy())  # refunded 100.00 while the settlement run may be settling it
+    pending = buy()  # not received: its refund cancels pending commission
+    refund_clawed = _captured_refund(clawed, "400.00")
+    refund_pending = _captured_refund(pending, "100.00")
+    as_of = contested.received_at + timedelta(days=16)
+
+    def refund_contested():
+        return f.refund(_NoCapture(), contested, amount="100.00").status
+
+    def settle():
+        return settlement_run(as_of=as_of, chunk_size=2)
+
+    # when the settlement run and three refunds go at once
+    results = _race([settle, refund_clawed, refund_pending, refund_contested])
+
+    # then every refund went through, and whatever the interleaving the balances come out the same
+    assert results[1:] == [200, 200, "refunded"], results
+    assert not isinstance(results[0], Exception), results[0]
+    settlement_run(as_of=as_of)  # anything the race left for later
+    assert (f.account_amount(K.PROMOTER_AVAILABLE, x), f.account_amount(K.PROMOTER_PENDING, x)) == (
+        Decimal("165.00"), Decimal("33.00"))  # 3 × 44.00 + 33.00 available; 33.00 pending; the clawed order 0
+    assert (f.account_amount(K.PROMOTER_AVAILABLE, z), f.account_amount(K.PROMOTER_PENDING, z)) == (
+        Decimal("15.00"), Decimal("3.00"))
+    assert (f.account_amount(K.MERCHANT_PAYABLE, shop), f.account_amount(K.MERCHANT_PENDING, shop)) == (
+        Decimal("1125.00"), Decimal("225.00"))
+    assert set(Commission.objects.filter(order__in=due).values_list("status", flat=True)) == {"available"}
+    assert set(Commission.objects.filter(order=clawed).values_list("status", flat=True)) == {"clawed_back"}
+    assert MerchantReceivable.objects.get(order=contested).net == Decimal("225.00")
+
+
+class _NoCapture:
+    """Stands in for the after_commit fixture: with transaction=True, on-commit callbacks run at once."""
+
+    def __call__(self):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

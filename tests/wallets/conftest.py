@@ -1,0 +1,22 @@
+"""Wallets test set-up: the payout sandbox back to good behaviour, and running what waits for commit."""
+
+from __future__ import annotations
+
+import pytest
+
+from tuishou.wallets import sandbox
+
+
+@pytest.fixture(autouse=True)
+def _sandbox_well_behaved():
+    sandbox.sandbox_payout_behave()
+    sandbox.transport_override = None
+    yield
+    sandbox.sandbox_payout_behave()
+    sandbox.transport_override = None
+
+
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    """Run what the code under test scheduled for after commit (tasks, callback deliveries), nested ones too."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -1,0 +1,79 @@
+"""API routes for settlement (``/api/v1/settlement/…``): my commissions (promoter), a merchant's statement
+(merchant staff, finance), and the operator's views of commissions, receivables and period settlements."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router
+
+from tuishou.accounts.permissions import require_user
+from tuishou.network.selectors import promoter_for_user
+from tuishou.settlement import selectors
+from tuishou.settlement.schemas import (
+    CommissionOut,
+    MyCommissionsOut,
+    PeriodOut,
+    ReceivableOut,
+    StatementOut,
+    commission_out,
+    my_commissions_out,
+    period_out,
+    receivable_out,
+    statement_out,
+)
+
+router = Router(tags=["settlement"])
+
+
+def _page(limit: int, offset: int) -> tuple[int, int]:
+    return max(1, min(limit, 200)), max(0, offset)
+
+
+@router.get("/commissions/mine", response=MyCommissionsOut)
+def my_commissions(request: HttpRequest, status: str | None = None, order_id: int | None = None, limit: int = 50,
+                   offset: int = 0):
+    """My commissions (我的佣金): pending and available balances, and each commission by order, newest first."""
+    promoter = promoter_for_user(require_user(request.user))
+    limit, offset = _page(limit, offset)
+    rows = selectors.promoter_commissions(promoter=promoter, status=status, order_id=order_id, limit=limit,
+                                          offset=offset)
+    return my_commissions_out(selectors.promoter_commission_summary(promoter), rows)
+
+
+@router.get("/merchants/{merchant_id}/statement", response=StatementOut)
+def merchant_statement(request: HttpRequest, merchant_id: int, status: str | None = None, limit: int = 100,
+                       offset: int = 0):
+    """A merchant's settlement statement (结算对账单): per order paid, B, fee, refunds, net and status; totals."""
+    limit, offset = _page(limit, offset)
+    return statement_out(selectors.merchant_statement(actor=request.user, merchant_id=merchant_id, status=status,
+                                                      limit=limit, offset=offset))
+
+
+@router.get("/commissions", response=list[CommissionOut])
+def commissions(request: HttpRequest, status: str | None = None, due_before: datetime | None = None,
+                promoter_id: int | None = None, order_id: int | None = None, period: str = "", limit: int = 100,
+                offset: int = 0):
+    """Every commission, filtered (finance, customer service)."""
+    limit, offset = _page(limit, offset)
+    rows = selectors.commissions_for_operator(actor=request.user, status=status, due_before=due_before,
+                                              promoter_id=promoter_id, order_id=order_id, period=period,
+                                              limit=limit, offset=offset)
+    return [commission_out(row) for row in rows]
+
+
+@router.get("/receivables", response=list[ReceivableOut])
+def receivables(request: HttpRequest, status: str | None = None, merchant_id: int | None = None,
+                due_before: datetime | None = None, limit: int = 100, offset: int = 0):
+    """Every merchant receivable, filtered (finance, customer service)."""
+    limit, offset = _page(limit, offset)
+    rows = selectors.receivables_for_operator(actor=request.user, status=status, merchant_id=merchant_id,
+                                              due_before=due_before, limit=limit, offset=offset)
+    return [receivable_out(row) for row in rows]
+
+
+@router.get("/periods", response=list[PeriodOut])
+def periods(request: HttpRequest, period: str = ""):
+    """Period settlements booked (team volume, pools), newest month first."""
+    return [period_out(row) for row in selectors.period_settlements(actor=request.user, period=period)]

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class SettlementConfig(AppConfig):
+    name = "tuishou.settlement"
+    label = "settlement"
+    verbose_name = "Settlement (结算)"
+
+    def ready(self) -> None:
+        # Accrual and refunds book inside the order's own transaction, so the ledger and the order change
+        # together; the reconciliation checks join `tuishou reconcile` by being imported.
+        from tuishou.orders import events
+        from tuishou.settlement import reconcile  # noqa: F401
+        from tuishou.settlement.accrual import order_accrue
+        from tuishou.settlement.refunds import order_refund_book
+
+        events.subscribe(events.OrderPaid, order_accrue)
+        events.subscribe(events.OrderRefunded, order_refund_book)

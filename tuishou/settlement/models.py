@@ -1,0 +1,138 @@
+"""Settlement state beside the ledger (结算): what each commission and each order's merchant share is now.
+
+The ledger only grows; these rows say where each commission stands (pending → available, or cancelled,
+or clawed back) and when it falls due, so that the settlement task can find what to move and a refund
+knows which account to take back from. ``tuishou reconcile`` proves they agree with the ledger.
+Statuses move only through ``transitions``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+
+from tuishou.core.fields import MoneyField
+
+ZERO = Decimal("0.00")
+
+
+class SettleAfter(models.TextChoices):
+    """What starts the freeze (the plan's ``settlement.after``)."""
+
+    RECEIVED = "received", "Receipt (确认收货)"
+    COMPLETED = "completed", "Completion (订单完成)"
+
+
+class Commission(models.Model):
+    """One commission (佣金): what one promoter earns by one rule on one order, or in one period.
+
+    ``amount`` is what it is worth now (accrued less what refunds cancelled or clawed back). Per-order
+    commissions are pending until ``due_at`` (receipt or completion + the plan's ``freeze_days``; empty
+    until then), then available; period commissions (team volume, pools) are available when booked.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending (待结算)"
+        AVAILABLE = "available", "Available (已结算)"
+        CANCELLED = "cancelled", "Cancelled by a refund before settlement (已取消)"
+        CLAWED_BACK = "clawed_back", "Clawed back after settlement (已追回)"
+
+    order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="commissions", help_text="Empty for a period commission.")
+    period = models.CharField(max_length=7, blank=True, help_text="YYYY-MM for a period commission.")
+    community = models.ForeignKey("network.Community", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    promoter = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="commissions")
+    rule = models.CharField(max_length=64, help_text="The rule's id, else its type.")
+    plan_version = models.ForeignKey("incentives.PlanVersion", on_delete=models.PROTECT, related_name="+")
+    base = MoneyField(help_text="The base the plan's rates applied to at accrual (元).")
+    rate = models.DecimalField(max_digits=9, decimal_places=6, help_text="Effective rate: accrued ÷ base.")
+    accrued_amount = MoneyField()
+    cancelled_amount = MoneyField(default=ZERO, help_text="Taken back by refunds before settlement.")
+    clawed_back_amount = MoneyField(default=ZERO, help_text="Taken back by refunds after settlement.")
+    amount = MoneyField(help_text="Worth now: accrued − cancelled − clawed back.")
+    settled_amount = MoneyField(null=True, blank=True, help_text="What settlement moved to available.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    freeze_days = models.PositiveIntegerField(default=0)
+    settle_after = models.CharField(max_length=16, choices=SettleAfter.choices, default=SettleAfter.RECEIVED)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="commission_status_due_idx"),
+                   models.Index(fields=["promoter", "-id"], name="commission_promoter_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "promoter", "rule"], condition=Q(order__isnull=False),
+                                    name="commission_one_per_order_recipient_rule"),
+            models.UniqueConstraint(fields=["community", "period", "promoter", "rule"], condition=Q(order__isnull=True),
+                                    name="commission_one_per_period_recipient_rule"),
+            models.CheckConstraint(condition=Q(order__isnull=False, period="") | Q(order__isnull=True)
+                                   & ~Q(period="") & Q(community__isnull=False),
+                                   name="commission_order_or_period"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="commission_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        what = f"order {self.order_id}" if self.order_id else f"period {self.period}"
+        return f"{what} · {self.promoter_id} · {self.rule}: {self.amount} ({self.status})"
+
+
+class MerchantReceivable(models.Model):
+    """What a merchant is owed for one order (商家应收): paid − B − fee, pending until due, then settled.
+
+    The amounts are what is left after refunds; ``refunded_amount`` is what refunds took off the paid amount.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending (待结算)"
+        SETTLED = "settled", "Settled (已结算)"
+        CANCELLED = "cancelled", "Fully refunded before settlement (已取消)"
+
+    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="receivable")
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="receivables")
+    fee_rate = models.DecimalField(max_digits=5, decimal_places=4)
+    paid_amount = MoneyField(help_text="Paid, less refunds.")
+    refunded_amount = MoneyField(default=ZERO)
+    commission_base = MoneyField(help_text="B, less refunds.")
+    fee = MoneyField(help_text="Platform fee on what is still paid (rounded down).")
+    net = MoneyField(help_text="Owed to the merchant: paid − B − fee.")
+    settled_net = MoneyField(null=True, blank=True, help_text="What settlement moved to the merchant's payable.")
+    clawed_back_amount = MoneyField(default=ZERO, help_text="Taken back from the merchant after settlement.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    freeze_days = models.PositiveIntegerField(default=0)
+    settle_after = models.CharField(max_length=16, choices=SettleAfter.choices, default=SettleAfter.RECEIVED)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="receivable_status_due_idx"),
+                   models.Index(fields=["merchant", "-id"], name="receivable_merchant_idx")]
+
+    def __str__(self) -> str:
+        return f"order {self.order_id} → merchant {self.merchant_id}: {self.net} ({self.status})"
+
+
+class PeriodSettlement(models.Model):
+    """One month's period rules booked for one community (月度结算): at most one per (community, period)."""
+
+    community = models.ForeignKey("network.Community", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=7, help_text="YYYY-MM, calendar month in the platform's time zone.")
+    plan_version = models.ForeignKey("incentives.PlanVersion", on_delete=models.PROTECT, related_name="+")
+    base_total = MoneyField(help_text="Σ B of the orders completed in the month, less refunds.")
+    payout_total = MoneyField()
+    recipients = models.PositiveIntegerField(default=0)
+    entry_key = models.CharField(max_length=200, blank=True, help_text="Empty when nothing was paid.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period", "community_id"]
+        constraints = [models.UniqueConstraint(fields=["community", "period"], name="period_settlement_once")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.period}: {self.payout_total}"

@@ -1,0 +1,117 @@
+"""API shapes for settlement. Amounts go out as decimal strings ("19.90")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Schema
+
+from tuishou.settlement.models import Commission, MerchantReceivable, PeriodSettlement
+from tuishou.settlement.selectors import CommissionSummary, MerchantStatement
+
+
+class CommissionOut(Schema):
+    id: int
+    order_id: int | None
+    order_number: str | None
+    period: str
+    promoter_id: int
+    rule: str
+    plan_key: str
+    plan_version: int | None
+    base: Decimal
+    rate: Decimal
+    accrued_amount: Decimal
+    cancelled_amount: Decimal
+    clawed_back_amount: Decimal
+    amount: Decimal
+    status: str
+    due_at: datetime | None
+    settled_at: datetime | None
+    created_at: datetime
+
+
+def commission_out(row: Commission) -> dict:
+    return {"id": row.pk, "order_id": row.order_id, "order_number": row.order.number if row.order_id else None,
+            "period": row.period, "promoter_id": row.promoter_id, "rule": row.rule,
+            "plan_key": row.plan_version.plan_key, "plan_version": row.plan_version.version, "base": row.base,
+            "rate": row.rate, "accrued_amount": row.accrued_amount, "cancelled_amount": row.cancelled_amount,
+            "clawed_back_amount": row.clawed_back_amount, "amount": row.amount, "status": row.status,
+            "due_at": row.due_at, "settled_at": row.settled_at, "created_at": row.created_at}
+
+
+class SummaryOut(Schema):
+    pending: Decimal
+    available: Decimal
+    withdrawable: Decimal
+
+
+class MyCommissionsOut(Schema):
+    summary: SummaryOut
+    commissions: list[CommissionOut]
+
+
+def my_commissions_out(summary: CommissionSummary, rows: list[Commission]) -> dict:
+    return {"summary": {"pending": summary.pending, "available": summary.available,
+                        "withdrawable": summary.withdrawable},
+            "commissions": [commission_out(row) for row in rows]}
+
+
+class ReceivableOut(Schema):
+    id: int
+    order_id: int
+    order_number: str
+    merchant_id: int
+    paid_amount: Decimal
+    refunded_amount: Decimal
+    commission_base: Decimal
+    fee_rate: Decimal
+    fee: Decimal
+    net: Decimal
+    settled_net: Decimal | None
+    clawed_back_amount: Decimal
+    status: str
+    due_at: datetime | None
+    settled_at: datetime | None
+
+
+def receivable_out(row: MerchantReceivable) -> dict:
+    return {"id": row.pk, "order_id": row.order_id, "order_number": row.order.number, "merchant_id": row.merchant_id,
+            "paid_amount": row.paid_amount, "refunded_amount": row.refunded_amount,
+            "commission_base": row.commission_base, "fee_rate": row.fee_rate, "fee": row.fee, "net": row.net,
+            "settled_net": row.settled_net, "clawed_back_amount": row.clawed_back_amount, "status": row.status,
+            "due_at": row.due_at, "settled_at": row.settled_at}
+
+
+class StatementOut(Schema):
+    merchant_id: int
+    merchant_name: str
+    totals: dict[str, Decimal]
+    balances: dict[str, Decimal]
+    rows: list[ReceivableOut]
+
+
+def statement_out(statement: MerchantStatement) -> dict:
+    return {"merchant_id": statement.merchant.pk, "merchant_name": statement.merchant.name,
+            "totals": statement.totals, "balances": statement.balances,
+            "rows": [receivable_out(row) for row in statement.rows]}
+
+
+class PeriodOut(Schema):
+    community_code: str
+    period: str
+    plan_key: str
+    plan_version: int | None
+    base_total: Decimal
+    payout_total: Decimal
+    recipients: int
+    entry_key: str
+    created_at: datetime
+
+
+def period_out(row: PeriodSettlement) -> dict:
+    return {"community_code": row.community.code, "period": row.period, "plan_key": row.plan_version.plan_key,
+            "plan_version": row.plan_version.version, "base_total": row.base_total,
+            "payout_total": row.payout_total, "recipients": row.recipients, "entry_key": row.entry_key,
+            "created_at": row.created_at}

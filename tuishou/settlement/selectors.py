@@ -1,0 +1,156 @@
+"""Reads for settlement: a promoter's commissions and withdrawable balance, a merchant's statement
+(对账单), and the operator's views of commissions, receivables and period settlements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet, Sum
+
+from tuishou.accounts.permissions import is_operator, require_operator, require_user
+from tuishou.core.errors import NotFound, PermissionDenied
+from tuishou.ledger.models import Account
+from tuishou.merchants.models import Merchant
+from tuishou.merchants.selectors import merchant_staff_role
+from tuishou.network.models import Promoter
+from tuishou.settlement.models import Commission, MerchantReceivable, PeriodSettlement
+
+ZERO = Decimal("0.00")
+FINANCE_ROLES = ("finance", "customer_service")
+
+
+def _account_amount(kind: str, **owner) -> Decimal:
+    account = Account.objects.filter(kind=kind, **owner).first()
+    return account.amount if account is not None else ZERO
+
+
+def promoter_withdrawable(promoter: Promoter) -> Decimal:
+    """What the promoter may withdraw now (可提现): the available balance, 0 while it is negative.
+
+    A clawback after settlement can leave the balance negative (负余额); that debt is carried, and blocks
+    withdrawals until later commissions cover it.
+    """
+    return max(_account_amount(Account.Kind.PROMOTER_AVAILABLE, promoter=promoter), ZERO)
+
+
+@dataclass(frozen=True)
+class CommissionSummary:
+    """A promoter's commission balances as the ledger holds them (available may be negative)."""
+
+    pending: Decimal
+    available: Decimal
+    withdrawable: Decimal
+
+
+def promoter_commission_summary(promoter: Promoter) -> CommissionSummary:
+    """Pending (inside the freeze) and available balances, and what may be withdrawn."""
+    available = _account_amount(Account.Kind.PROMOTER_AVAILABLE, promoter=promoter)
+    return CommissionSummary(pending=_account_amount(Account.Kind.PROMOTER_PENDING, promoter=promoter),
+                             available=available, withdrawable=max(available, ZERO))
+
+
+def promoter_commissions(*, promoter: Promoter, status: str | None = None, order_id: int | None = None,
+                         limit: int = 50, offset: int = 0) -> list[Commission]:
+    """The promoter's commissions, newest first, with their order (我的佣金)."""
+    rows = Commission.objects.filter(promoter=promoter).select_related("order", "plan_version")
+    if status:
+        rows = rows.filter(status=status)
+    if order_id is not None:
+        rows = rows.filter(order_id=order_id)
+    return list(rows.order_by("-id")[offset:offset + limit])
+
+
+def commissions_for_operator(*, actor, status: str | None = None, due_before: datetime | None = None,
+                             promoter_id: int | None = None, order_id: int | None = None, period: str = "",
+                             limit: int = 100, offset: int = 0) -> list[Commission]:
+    """Every commission, filtered, newest first (finance and customer service)."""
+    require_operator(actor, *FINANCE_ROLES)
+    rows = commissions_filtered(status=status, due_before=due_before, promoter_id=promoter_id, order_id=order_id,
+                                period=period)
+    return list(rows.select_related("order", "plan_version").order_by("-id")[offset:offset + limit])
+
+
+def commissions_filtered(*, status: str | None = None, due_before: datetime | None = None,
+                         promoter_id: int | None = None, order_id: int | None = None, period: str = "") -> QuerySet:
+    rows = Commission.objects.all()
+    if status:
+        rows = rows.filter(status=status)
+    if due_before is not None:
+        rows = rows.filter(due_at__lte=due_before)
+    if promoter_id is not None:
+        rows = rows.filter(promoter_id=promoter_id)
+    if order_id is not None:
+        rows = rows.filter(order_id=order_id)
+    if period:
+        rows = rows.filter(period=period)
+    return rows
+
+
+def _merchant_for(actor, merchant_id: int) -> Merchant:
+    """The merchant, if the actor works for it or is finance or customer service staff."""
+    require_user(actor)
+    merchant = Merchant.objects.filter(pk=merchant_id).first()
+    if merchant is None:
+        raise NotFound("merchants.merchant_unknown", f"There is no merchant {merchant_id}.")
+    if merchant_staff_role(user=actor, merchant_id=merchant_id) is None and not is_operator(actor, *FINANCE_ROLES):
+        raise PermissionDenied("merchants.not_staff", "You do not work for this merchant.",
+                               details={"merchant_id": merchant_id})
+    return merchant
+
+
+@dataclass(frozen=True)
+class MerchantStatement:
+    """A merchant's settlement statement (结算对账单): one row per order and the totals."""
+
+    merchant: Merchant
+    rows: list[MerchantReceivable]
+    totals: dict[str, Decimal]
+    balances: dict[str, Decimal]
+
+
+def merchant_statement(*, actor, merchant_id: int, status: str | None = None, limit: int = 100,
+                       offset: int = 0) -> MerchantStatement:
+    """The statement of a merchant: per order what was paid, B, the fee, refunds, the net owed and its status;
+    totals over every order (of that status); balances pending and settled as the ledger holds them.
+
+    Open to the merchant's staff and to finance and customer-service operators.
+    """
+    merchant = _merchant_for(actor, merchant_id)
+    rows = MerchantReceivable.objects.filter(merchant=merchant).select_related("order")
+    if status:
+        rows = rows.filter(status=status)
+    sums = rows.aggregate(paid=Sum("paid_amount"), refunded=Sum("refunded_amount"), base=Sum("commission_base"),
+                          fee=Sum("fee"), net=Sum("net"), orders=Count("id"))
+    totals = {name: (sums[name] if sums[name] is not None else ZERO) for name in ("paid", "refunded", "base", "fee",
+                                                                                   "net")}
+    totals["orders"] = Decimal(sums["orders"])
+    balances = {"pending": _account_amount(Account.Kind.MERCHANT_PENDING, merchant=merchant),
+                "settled": _account_amount(Account.Kind.MERCHANT_PAYABLE, merchant=merchant)}
+    return MerchantStatement(merchant=merchant, rows=list(rows.order_by("-id")[offset:offset + limit]),
+                             totals=totals, balances=balances)
+
+
+def receivables_for_operator(*, actor, status: str | None = None, merchant_id: int | None = None,
+                             due_before: datetime | None = None, limit: int = 100,
+                             offset: int = 0) -> list[MerchantReceivable]:
+    """Every merchant receivable, filtered, newest first."""
+    require_operator(actor, *FINANCE_ROLES)
+    rows = MerchantReceivable.objects.select_related("order", "merchant")
+    if status:
+        rows = rows.filter(status=status)
+    if merchant_id is not None:
+        rows = rows.filter(merchant_id=merchant_id)
+    if due_before is not None:
+        rows = rows.filter(due_at__lte=due_before)
+    return list(rows.order_by("-id")[offset:offset + limit])
+
+
+def period_settlements(*, actor, period: str = "") -> list[PeriodSettlement]:
+    """The period settlements booked, newest month first."""
+    require_operator(actor, *FINANCE_ROLES)
+    rows = PeriodSettlement.objects.select_related("community", "plan_version")
+    if period:
+        rows = rows.filter(period=period)
+    return list(rows)

@@ -1,0 +1,155 @@
+"""Withdrawals (提现) and payout callbacks: the state beside the ledger.
+
+A promoter's wallet itself is no table: its balances are the promoter's ledger accounts (pending, available,
+frozen, withdrawn). What changes state lives here — a ``Withdrawal`` moving requested → approved → paying →
+paid / rejected / failed (only through ``tuishou.wallets.transitions``, each move a ``WithdrawalStatusChange``
+row), and every payout callback as received (``PayoutEvent``). The payout sandbox's own books are in
+``sandbox_models`` (imported below so Django finds them).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from tuishou.core.fields import MoneyField
+from tuishou.core.money import CURRENCY
+from tuishou.wallets.rules import PAYEE_METHODS, Payee, account_mask, name_mask
+
+
+class Withdrawal(models.Model):
+    """A promoter's request to take ``amount`` out of the available balance (提现申请).
+
+    ``amount`` is frozen when requested; on payout the promoter receives ``net`` and ``fee`` is platform
+    revenue (amount = fee + net). The payee's account number is kept whole (the provider needs it) and shown
+    masked (``payee``).
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested, under review (待审核)"
+        APPROVED = "approved", "Approved, payout starting (已审核)"
+        PAYING = "paying", "Payout in progress (出款中)"
+        PAID = "paid", "Paid out (已到账)"
+        REJECTED = "rejected", "Rejected (已驳回)"
+        FAILED = "failed", "Payout failed (出款失败)"
+
+    class PayeeMethod(models.TextChoices):
+        ALIPAY = PAYEE_METHODS[0], "Alipay (支付宝)"
+        BANK_CARD = PAYEE_METHODS[1], "Bank card (银行卡)"
+
+    # Statuses that hold the amount in the promoter's frozen account.
+    FROZEN_STATUSES = (Status.REQUESTED, Status.APPROVED, Status.PAYING)
+
+    promoter = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="withdrawals")
+    amount = MoneyField(help_text="What leaves the available balance (元).")
+    fee = MoneyField(help_text="Withdrawal fee, platform revenue (手续费).")
+    net = MoneyField(help_text="What the payee receives: amount − fee (到账金额).")
+    currency = models.CharField(max_length=3, default=CURRENCY)
+    payee_method = models.CharField(max_length=16, choices=PayeeMethod.choices)
+    payee_account = models.CharField(max_length=100)
+    payee_name = models.CharField(max_length=50)
+    payee_bank = models.CharField(max_length=50, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    reason = models.CharField(max_length=200, blank=True, help_text="Why it was rejected or why the payout failed.")
+    idempotency_key = models.CharField(max_length=100)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    payout_provider = models.CharField(max_length=32, blank=True)
+    payout_id = models.CharField(max_length=64, null=True, blank=True, help_text="The provider's transfer id.")
+    requested_at = models.DateTimeField(db_index=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, help_text="When it was paid, rejected or failed.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["promoter", "requested_at"], name="withdrawal_promoter_day_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["promoter", "idempotency_key"], name="withdrawal_idempotency_key"),
+            models.UniqueConstraint(fields=["payout_provider", "payout_id"], name="withdrawal_payout_id_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0, fee__gte=0, net__gt=0, amount=F("fee") + F("net")),
+                                   name="withdrawal_amount_is_fee_plus_net"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Withdrawal #{self.pk} {self.amount} {self.status}"
+
+    @property
+    def reference(self) -> str:
+        """Our id for this withdrawal at the payout provider (its out_biz_no); stable across retries."""
+        return f"withdrawal-{self.pk}"
+
+    @property
+    def payee(self) -> Payee:
+        return Payee(method=self.payee_method, account=self.payee_account, name=self.payee_name, bank=self.payee_bank)
+
+    @property
+    def payee_display(self) -> str:
+        """The payee as people see it: masked account and name."""
+        bank = f"{self.payee_bank} " if self.payee_bank else ""
+        return f"{bank}{account_mask(self.payee_method, self.payee_account)} {name_mask(self.payee_name)}"
+
+
+class WithdrawalStatusChange(models.Model):
+    """One move of a withdrawal's status: from, to, by which event, who did it and why (the history)."""
+
+    withdrawal = models.ForeignKey(Withdrawal, on_delete=models.PROTECT, related_name="status_changes")
+    event = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", help_text="Empty when the system (a callback) moved it.")
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.withdrawal_id} {self.from_status or '∅'} → {self.to_status}"
+
+
+class PayoutEvent(models.Model):
+    """One payout callback as received: kept whether it was processed, ignored, a duplicate or rejected.
+
+    The event id is unique among the *accepted* ones (processed or ignored) only: duplicates and rejected
+    callbacks are rows of their own, and a forged callback cannot squat on a genuine event's id.
+    """
+
+    class Outcome(models.TextChoices):
+        PROCESSED = "processed", "Processed"
+        IGNORED = "ignored", "Ignored (valid, but the withdrawal had moved on)"
+        DUPLICATE = "duplicate", "Duplicate (already processed)"
+        REJECTED = "rejected", "Rejected"
+
+    ACCEPTED = (Outcome.PROCESSED, Outcome.IGNORED)
+
+    provider = models.CharField(max_length=32)
+    event_id = models.CharField(max_length=100, blank=True)
+    type = models.CharField(max_length=32, blank=True)
+    payout_id = models.CharField(max_length=64, blank=True)
+    withdrawal = models.ForeignKey(Withdrawal, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    body = models.TextField()
+    headers = models.JSONField(default=dict, blank=True, help_text="The provider's own headers (signature, time).")
+    signature_verified = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, db_index=True)
+    reason = models.CharField(max_length=64, blank=True, help_text="Stable code of a rejection or of an ignore.")
+    message = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], condition=Q(outcome__in=["processed", "ignored"]),
+                                    name="payout_event_accepted_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_id or '(no id)'} {self.type} {self.outcome}"
+
+
+from tuishou.wallets.sandbox_models import SandboxPayoutCallback, SandboxTransfer  # noqa: E402
+
+__all__ = ["PayoutEvent", "SandboxPayoutCallback", "SandboxTransfer", "Withdrawal", "WithdrawalStatusChange"]

@@ -1,0 +1,139 @@
+"""Reads for wallets: a promoter's wallet (钱包) and its history, withdrawals, the operators' review queue.
+
+Every figure comes from the ledger: the wallet is the promoter's four ledger accounts — pending (待结算,
+inside the after-sales window), available (可提现), frozen (提现冻结: held by withdrawals under review or in
+payment) and withdrawn (已提现, to date) — and the history is their journal lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tuishou.core.errors import NotFound
+from tuishou.core.money import CURRENCY
+from tuishou.ledger.models import Account, JournalLine
+from tuishou.ledger.selectors import owner_balances
+from tuishou.network.models import Promoter
+from tuishou.settlement.selectors import promoter_withdrawable
+from tuishou.wallets.models import Withdrawal
+from tuishou.wallets.reasons import Reason, reason_for
+from tuishou.wallets.rules import WithdrawalRules, withdrawal_rules_from
+
+ZERO = Decimal("0.00")
+# Daily limits count calendar days in China, whatever TIME_ZONE the server runs in.
+BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
+Kind = Account.Kind
+
+
+def withdrawal_rules() -> WithdrawalRules:
+    """The withdrawal rules in force (settings ``TUISHOU["WITHDRAWAL_*"]``)."""
+    return withdrawal_rules_from(settings.TUISHOU)
+
+
+@dataclass(frozen=True)
+class Wallet:
+    """A promoter's wallet as they read it; ``available`` is negative while a clawback is being recovered."""
+
+    pending: Decimal
+    available: Decimal
+    frozen: Decimal
+    withdrawn: Decimal
+    withdrawable: Decimal
+    currency: str
+    withdrawals_left_today: int
+    rules: WithdrawalRules
+
+
+def wallet_get(promoter: Promoter, *, now: datetime | None = None) -> Wallet:
+    """The promoter's balances from their ledger accounts, what they may withdraw, and the day's allowance."""
+    balances = owner_balances(promoter)
+    rules = withdrawal_rules()
+    return Wallet(pending=balances[Kind.PROMOTER_PENDING], available=balances[Kind.PROMOTER_AVAILABLE],
+                  frozen=balances[Kind.PROMOTER_FROZEN], withdrawn=balances[Kind.PROMOTER_WITHDRAWN],
+                  withdrawable=_withdrawable(promoter), currency=CURRENCY,
+                  withdrawals_left_today=max(rules.daily_count - withdrawal_count_on_day(promoter, now=now), 0),
+                  rules=rules)
+
+
+def _withdrawable(promoter: Promoter) -> Decimal:
+    """The available balance, or zero while it is negative (a clawback not yet recovered blocks withdrawals).
+
+    Settlement owns that rule; ``withdrawal_request`` applies the same one to the locked account row.
+    """
+    return promoter_withdrawable(promoter)
+
+
+def business_day_bounds(at: datetime) -> tuple[datetime, datetime]:
+    """Start (inclusive) and end (exclusive) of the Asia/Shanghai calendar day containing ``at``."""
+    day = at.astimezone(BUSINESS_TZ).date()
+    start = datetime.combine(day, time.min, tzinfo=BUSINESS_TZ)
+    return start, start + timedelta(days=1)
+
+
+def withdrawal_count_on_day(promoter: Promoter, *, now: datetime | None = None) -> int:
+    """Withdrawals the promoter requested on the (Asia/Shanghai) day of ``now``, whatever became of them."""
+    start, end = business_day_bounds(now or timezone.now())
+    return Withdrawal.objects.filter(promoter=promoter, requested_at__gte=start, requested_at__lt=end).count()
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One movement of a wallet: which balance, by how much (+ in, − out, as the promoter reads it), and why."""
+
+    line_id: int
+    at: datetime
+    balance: str  # pending | available | frozen | withdrawn
+    amount: Decimal
+    reason: Reason
+    order_ref: str | None
+    withdrawal_id: int | None
+    memo: str
+
+
+def wallet_history(promoter: Promoter, *, limit: int = 20, offset: int = 0) -> tuple[int, list[Movement]]:
+    """``(total, one page)`` of every movement of the promoter's accounts, newest first (资金明细)."""
+    lines = (JournalLine.objects.filter(account__promoter=promoter, account__kind__in=Account.PROMOTER_KINDS)
+             .select_related("entry", "account").order_by("-id"))
+    total = lines.count()
+    page = [Movement(line_id=line.pk, at=line.entry.created_at, balance=line.account.kind.removeprefix("promoter_"),
+                     amount=-line.amount if line.account.credit_normal else line.amount,
+                     reason=reason_for(line.entry.kind), order_ref=line.order_ref,
+                     withdrawal_id=_withdrawal_of_key(line.entry.key), memo=line.entry.memo)
+            for line in lines[offset:offset + limit]]
+    return total, page
+
+
+def _withdrawal_of_key(key: str) -> int | None:
+    """The withdrawal an entry belongs to, from its key ``withdrawal:<id>:<step>`` (see services)."""
+    prefix, _, rest = key.partition(":")
+    number = rest.partition(":")[0]
+    return int(number) if prefix == "withdrawal" and number.isdigit() else None
+
+
+def withdrawals_of(promoter: Promoter, *, limit: int = 20, offset: int = 0) -> tuple[int, list[Withdrawal]]:
+    """``(total, one page)`` of the promoter's withdrawals, newest first."""
+    rows = Withdrawal.objects.filter(promoter=promoter).order_by("-id")
+    return rows.count(), list(rows[offset:offset + limit])
+
+
+def withdrawal_review_queue(*, status: str = Withdrawal.Status.REQUESTED, limit: int = 50,
+                            offset: int = 0) -> tuple[int, list[Withdrawal]]:
+    """``(total, one page)`` of withdrawals in ``status``, oldest first: what finance reviews next (审核队列)."""
+    rows: QuerySet[Withdrawal] = (Withdrawal.objects.filter(status=status).select_related("promoter__user")
+                                  .order_by("requested_at", "id"))
+    return rows.count(), list(rows[offset:offset + limit])
+
+
+def withdrawal_get(withdrawal_id: int) -> Withdrawal:
+    """A withdrawal by id, or ``wallets.withdrawal_unknown``."""
+    withdrawal = Withdrawal.objects.select_related("promoter__user").filter(pk=withdrawal_id).first()
+    if withdrawal is None:
+        raise NotFound("wallets.withdrawal_unknown", f"No withdrawal #{withdrawal_id}.")
+    return withdrawal

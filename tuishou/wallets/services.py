@@ -1,0 +1,373 @@
+"""Writes for wallets: request a withdrawal (提现), review it, pay it out, process the provider's callbacks.
+
+Every money move is a journal entry posted in the transaction of the status change that causes it, keyed
+``withdrawal:<id>:<step>`` so that a retry posts nothing twice:
+
+* requested — available → frozen (the amount), refused if it would overdraw the available balance;
+* rejected, failed — frozen → available (the amount comes back);
+* paid — frozen (the amount) → withdrawn (net, what the payee received) + platform revenue (the fee).
+
+Locking: a request first locks the promoter's available and frozen accounts (in primary-key order, as the
+ledger does), so one promoter's concurrent requests queue there and count and check balances one after the
+other; everything that changes an existing withdrawal first locks the withdrawal's row, then the ledger
+locks the accounts it posts to. The payout provider is called after commit, by a task.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tuishou.accounts.permissions import require_operator
+from tuishou.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from tuishou.core.money import parse_amount
+from tuishou.ledger.models import Account, JournalEntry
+from tuishou.ledger.services import InsufficientFunds, account_for, journal_post
+from tuishou.network.models import Promoter
+from tuishou.risk.services import audit_record
+from tuishou.wallets.models import PayoutEvent, Withdrawal
+from tuishou.wallets.payouts import (
+    PAYOUT_SUCCEEDED,
+    CallbackRejected,
+    PayoutDeclined,
+    ProviderEvent,
+    payout_provider_get,
+)
+from tuishou.wallets.rules import Payee, payee_parse, withdrawal_fee
+from tuishou.wallets.selectors import withdrawal_count_on_day, withdrawal_rules
+from tuishou.wallets.transitions import withdrawal_can, withdrawal_history_record, withdrawal_transition
+
+log = logging.getLogger(__name__)
+Kind = Account.Kind
+EntryKind = JournalEntry.Kind
+Status = Withdrawal.Status
+Outcome = PayoutEvent.Outcome
+
+
+class DailyLimitReached(DomainError):
+    """The promoter has made as many withdrawal requests today as the platform allows (429)."""
+
+    status = 429
+
+
+# ---- requesting -------------------------------------------------------------------------------------------
+
+def withdrawal_request(*, promoter: Promoter, amount: Decimal | str, payee: Payee | Mapping[str, object],
+                       idempotency_key: str) -> Withdrawal:
+    """Ask to withdraw ``amount`` from the available balance to ``payee``; the amount is frozen at once.
+
+    Refusals, each leaving nothing written: ``wallets.amount_below_min`` / ``wallets.amount_above_max``
+    (400), ``wallets.daily_limit`` (429: requests per Asia/Shanghai day, whatever became of them),
+    ``wallets.balance_negative`` (409: a clawback left a debt to recover first), ``wallets.insufficient_funds``
+    (409: more than is available — also what the loser of two concurrent requests gets), and
+    ``wallets.payee_invalid`` / ``money.*`` for malformed input. The same ``idempotency_key`` (per promoter)
+    answers the first withdrawal; with another amount or payee it is ``wallets.idempotency_key_reused``.
+    """
+    amount = parse_amount(amount)
+    payee = payee_parse(payee)
+    key = (idempotency_key or "").strip()
+    if not 1 <= len(key) <= Withdrawal._meta.get_field("idempotency_key").max_length:
+        raise InvalidInput("wallets.idempotency_key_invalid", "Give an idempotency key of 1 to 100 characters.")
+    first = _replay(promoter, key, amount, payee)
+    if first is not None:
+        return first
+    rules = withdrawal_rules()
+    fee = withdrawal_fee(amount, rules)
+    if amount < rules.minimum or amount - fee <= 0:
+        raise InvalidInput("wallets.amount_below_min", f"The least you can withdraw is {rules.minimum}.",
+                           details={"minimum": str(rules.minimum), "amount": str(amount)})
+    if amount > rules.maximum:
+        raise InvalidInput("wallets.amount_above_max", f"The most you can withdraw at once is {rules.maximum}.",
+                           details={"maximum": str(rules.maximum), "amount": str(amount)})
+    try:
+        with transaction.atomic():
+            available, frozen = _wallet_accounts_locked(promoter)
+            # Under the locks a concurrent request with this key has either committed (seen now) or not started.
+            first = _replay(promoter, key, amount, payee)
+            if first is not None:
+                return first
+            now = timezone.now()
+            if withdrawal_count_on_day(promoter, now=now) >= rules.daily_count:
+                raise DailyLimitReached("wallets.daily_limit",
+                                        f"You can request {rules.daily_count} withdrawals a day; try again tomorrow.",
+                                        details={"daily_count": rules.daily_count})
+            if available.amount < 0:
+                raise Conflict("wallets.balance_negative",
+                               f"Your balance is {available.amount} after a refund clawed back commission; "
+                               "withdrawals resume once new commission covers it.",
+                               details={"available": str(available.amount)})
+            if amount > available.amount:
+                raise _insufficient(available.amount, amount)
+            withdrawal = Withdrawal.objects.create(
+                promoter=promoter, amount=amount, fee=fee, net=amount - fee, idempotency_key=key, requested_at=now,
+                payee_method=payee.method, payee_account=payee.account, payee_name=payee.name, payee_bank=payee.bank)
+            withdrawal_history_record(withdrawal=withdrawal, event="request")
+            journal_post(kind=EntryKind.WITHDRAWAL_REQUESTED, key=_entry_key(withdrawal, "requested"),
+                         lines=[(available, amount), (frozen, -amount)], require_funds=[available],
+                         memo=f"Withdrawal #{withdrawal.pk}: {amount} frozen for review")
+    except InsufficientFunds as exc:
+        raise _insufficient(Decimal(exc.details.get("available", "0")), amount) from None
+    except IntegrityError:
+        # The same key committed by a request that did not queue on our locks: answer that one.
+        first = _replay(promoter, key, amount, payee)
+        if first is None:
+            raise
+        return first
+    return withdrawal
+
+
+def _insufficient(available: Decimal, amount: Decimal) -> Conflict:
+    return Conflict("wallets.insufficient_funds", f"You have {available} available; {amount} is more than that.",
+                    details={"available": str(available), "amount": str(amount)})
+
+
+def _replay(promoter: Promoter, key: str, amount: Decimal, payee: Payee) -> Withdrawal | None:
+    first = Withdrawal.objects.filter(promoter=promoter, idempotency_key=key).first()
+    if first is not None and (first.amount, first.payee) != (amount, payee):
+        raise Conflict("wallets.idempotency_key_reused", "This idempotency key was used for another withdrawal.",
+                       details={"withdrawal_id": first.pk})
+    return first
+
+
+def _wallet_accounts_locked(promoter: Promoter) -> tuple[Account, Account]:
+    """The promoter's available and frozen accounts (opened on first use), locked in primary-key order."""
+    opened = [account_for(Kind.PROMOTER_AVAILABLE, promoter), account_for(Kind.PROMOTER_FROZEN, promoter)]
+    locked = {account.kind: account for account in
+              Account.objects.select_for_update().filter(pk__in=[a.pk for a in opened]).order_by("pk")}
+    return locked[Kind.PROMOTER_AVAILABLE], locked[Kind.PROMOTER_FROZEN]
+
+
+def _entry_key(withdrawal: Withdrawal, step: str) -> str:
+    return f"withdrawal:{withdrawal.pk}:{step}"
+
+
+# ---- review -----------------------------------------------------------------------------------------------
+
+def withdrawal_approve(*, actor, withdrawal_id: int) -> Withdrawal:
+    """Finance approves a requested withdrawal (审核通过); its payout starts after commit. Audited.
+
+    ``wallets.transition_invalid`` when it is no longer under review; ``wallets.self_review`` for one's own.
+    """
+    require_operator(actor, "finance")
+    with transaction.atomic():
+        withdrawal = _locked(withdrawal_id)
+        _not_own(actor, withdrawal)
+        withdrawal_transition(withdrawal=withdrawal, event="approve", actor=actor, reviewer=actor,
+                              reviewed_at=timezone.now(), payout_provider=settings.TUISHOU_PAYOUT_PROVIDER)
+        audit_record(actor=actor, action="wallets.withdrawal_approved", target=withdrawal,
+                     data={"amount": str(withdrawal.amount), "net": str(withdrawal.net), "fee": str(withdrawal.fee)})
+        _payout_submit_after_commit(withdrawal.pk)
+    return withdrawal
+
+
+def withdrawal_reject(*, actor, withdrawal_id: int, reason: str) -> Withdrawal:
+    """Finance rejects a requested withdrawal with a reason (驳回); the amount goes back to available. Audited."""
+    require_operator(actor, "finance")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("wallets.reason_required", "Say why the withdrawal is rejected; the promoter sees it.")
+    with transaction.atomic():
+        withdrawal = _locked(withdrawal_id)
+        _not_own(actor, withdrawal)
+        withdrawal_transition(withdrawal=withdrawal, event="reject", actor=actor, reason=reason, reviewer=actor,
+                              reviewed_at=timezone.now())
+        _release(withdrawal, kind=EntryKind.WITHDRAWAL_REJECTED, step="rejected", actor=actor,
+                 memo=f"Withdrawal #{withdrawal.pk} rejected: {reason}")
+        audit_record(actor=actor, action="wallets.withdrawal_rejected", target=withdrawal, reason=reason,
+                     data={"amount": str(withdrawal.amount)})
+    return withdrawal
+
+
+def _locked(withdrawal_id: int) -> Withdrawal:
+    withdrawal = Withdrawal.objects.select_for_update().filter(pk=withdrawal_id).first()
+    if withdrawal is None:
+        raise NotFound("wallets.withdrawal_unknown", f"No withdrawal #{withdrawal_id}.")
+    return withdrawal
+
+
+def _not_own(actor, withdrawal: Withdrawal) -> None:
+    if Promoter.objects.filter(pk=withdrawal.promoter_id, user_id=actor.pk).exists():
+        raise PermissionDenied("wallets.self_review", "Another member of finance must review your own withdrawal.")
+
+
+def _release(withdrawal: Withdrawal, *, kind: str, step: str, memo: str, actor=None) -> JournalEntry:
+    """Frozen → available for the whole amount (a rejection or a failed payout)."""
+    frozen = account_for(Kind.PROMOTER_FROZEN, withdrawal.promoter)
+    available = account_for(Kind.PROMOTER_AVAILABLE, withdrawal.promoter)
+    return journal_post(kind=kind, key=_entry_key(withdrawal, step), memo=memo, actor=actor,
+                        lines=[(frozen, withdrawal.amount), (available, -withdrawal.amount)], require_funds=[frozen])
+
+
+def _book_paid(withdrawal: Withdrawal) -> JournalEntry:
+    """Frozen (amount) → withdrawn (net) + platform revenue (fee)."""
+    lines = [(account_for(Kind.PROMOTER_FROZEN, withdrawal.promoter), withdrawal.amount),
+             (account_for(Kind.PROMOTER_WITHDRAWN, withdrawal.promoter), -withdrawal.net)]
+    if withdrawal.fee:
+        lines.append((account_for(Kind.PLATFORM_REVENUE), -withdrawal.fee))
+    return journal_post(kind=EntryKind.WITHDRAWAL_PAID, key=_entry_key(withdrawal, "paid"), lines=lines,
+                        require_funds=[lines[0][0]],
+                        memo=f"Withdrawal #{withdrawal.pk} paid: {withdrawal.net} to {withdrawal.payee_display}, "
+                             f"fee {withdrawal.fee}")
+
+
+# ---- payout -----------------------------------------------------------------------------------------------
+
+def _payout_submit_after_commit(withdrawal_id: int) -> None:
+    from tuishou.wallets.tasks import withdrawal_payout_submit as submit_task
+
+    transaction.on_commit(lambda: submit_task.enqueue(withdrawal_id))
+
+
+def withdrawal_payout_submit(*, withdrawal_id: int) -> Withdrawal:
+    """Send an approved withdrawal's net amount to its payout provider (idempotent: keyed on our reference).
+
+    The withdrawal moves to ``paying``; the outcome arrives by callback. A provider that refuses outright
+    fails the withdrawal and releases its amount. Anything else is left ``approved`` for a retry.
+    """
+    with transaction.atomic():
+        withdrawal = _locked(withdrawal_id)
+        if withdrawal.status != Status.APPROVED:
+            return withdrawal
+        provider = payout_provider_get(withdrawal.payout_provider or None)
+        try:
+            payout_id = provider.transfer_submit(reference=withdrawal.reference, amount=withdrawal.net,
+                                                 currency=withdrawal.currency, payee=withdrawal.payee)
+        except PayoutDeclined as exc:
+            _fail(withdrawal, reason=exc.message)
+            return withdrawal
+        return withdrawal_transition(withdrawal=withdrawal, event="submit", payout_provider=provider.name,
+                                     payout_id=payout_id, submitted_at=timezone.now())
+
+
+def _fail(withdrawal: Withdrawal, *, reason: str) -> None:
+    withdrawal_transition(withdrawal=withdrawal, event="fail", reason=reason or "payout failed")
+    _release(withdrawal, kind=EntryKind.WITHDRAWAL_FAILED, step="failed",
+             memo=f"Withdrawal #{withdrawal.pk} payout failed: {reason or 'no reason given'}")
+
+
+# ---- callbacks --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CallbackResult:
+    """What became of a callback that was not rejected: processed, ignored (state had moved on) or duplicate."""
+
+    outcome: str
+    event_id: str
+    reason: str = ""
+
+
+def payout_callback_handle(*, provider: str, headers: Mapping[str, str], body: bytes,
+                           now: datetime | None = None) -> CallbackResult:
+    """Verify and apply one payout callback, exactly once per event id; every callback is logged.
+
+    Rejections (``wallets.callback_forged``, ``callback_stale``, ``callback_malformed``, ``amount_mismatch``,
+    ``callback_unknown_payout``) change nothing but the log and raise ``CallbackRejected``. A replay of a
+    processed event answers ``duplicate`` and changes nothing.
+    """
+    chosen = payout_provider_get(provider)
+    row: dict[str, Any] = {"provider": chosen.name, "body": body.decode("utf-8", errors="replace"),
+                           "headers": {k: v for k, v in headers.items() if k.lower().startswith("x-")},
+                           **_unverified_ids(body)}
+    try:
+        event = chosen.callback_verify(headers=headers, body=body, now=now)
+    except CallbackRejected as exc:
+        _event_reject(row, exc, verified=exc.code != "wallets.callback_forged")
+        raise
+    row.update(event_id=event.event_id, type=event.type, payout_id=event.payout_id, signature_verified=True)
+    try:
+        with transaction.atomic():
+            return _payout_event_apply(chosen.name, event, row)
+    except CallbackRejected as exc:
+        _event_reject(row, exc, verified=True)
+        raise
+
+
+def _unverified_ids(body: bytes) -> dict[str, str]:
+    """Ids read from a body not yet verified, only so a rejected callback can be found in the log."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    limits = {"event_id": 100, "type": 32, "payout_id": 64}
+    return {name: str(data.get(name, ""))[:size] for name, size in limits.items()}
+
+
+def _event_reject(row: dict[str, Any], exc: CallbackRejected, *, verified: bool) -> None:
+    PayoutEvent.objects.create(**{**row, "signature_verified": verified},
+                               outcome=Outcome.REJECTED, reason=exc.code, message=exc.message)
+    log.warning("payout callback rejected: %s %s (%s)", row.get("event_id", ""), exc.code, exc.message)
+
+
+def _withdrawal_for_event(provider: str, event: ProviderEvent) -> Withdrawal:
+    prefix = "withdrawal-"
+    number = event.reference[len(prefix):] if event.reference.startswith(prefix) else ""
+    withdrawal = (Withdrawal.objects.select_for_update().filter(pk=int(number)).first()
+                  if number.isdigit() else None)
+    if (withdrawal is None or withdrawal.payout_provider != provider
+            or (withdrawal.payout_id and withdrawal.payout_id != event.payout_id)):
+        raise CallbackRejected("wallets.callback_unknown_payout",
+                               f"No payout {event.payout_id} ({event.reference}) is in progress with {provider}.")
+    return withdrawal
+
+
+def _claim(row: dict[str, Any]) -> PayoutEvent | None:
+    """Record the event as accepted, or answer ``None`` when it already was (the unique constraint decides)."""
+    if PayoutEvent.objects.filter(provider=row["provider"], event_id=row["event_id"],
+                                  outcome__in=PayoutEvent.ACCEPTED).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return PayoutEvent.objects.create(**row, outcome=Outcome.PROCESSED)
+    except IntegrityError:
+        return None
+
+
+def _settle(record: PayoutEvent | None, row: dict[str, Any], outcome: str, reason: str = "") -> CallbackResult:
+    if record is None:
+        PayoutEvent.objects.create(**row, outcome=Outcome.DUPLICATE)
+        return CallbackResult(outcome=Outcome.DUPLICATE, event_id=row["event_id"])
+    if outcome != Outcome.PROCESSED or reason:
+        record.outcome, record.reason = outcome, reason
+        record.save(update_fields=["outcome", "reason"])
+    return CallbackResult(outcome=outcome, event_id=row["event_id"], reason=reason)
+
+
+def _payout_event_apply(provider: str, event: ProviderEvent, row: dict[str, Any]) -> CallbackResult:
+    withdrawal = row["withdrawal"] = _withdrawal_for_event(provider, event)
+    if (event.amount, event.currency) != (withdrawal.net, withdrawal.currency):
+        raise CallbackRejected("wallets.amount_mismatch",
+                               f"The callback says {event.amount} {event.currency}; we sent "
+                               f"{withdrawal.net} {withdrawal.currency}.",
+                               details={"expected": f"{withdrawal.net} {withdrawal.currency}",
+                                        "got": f"{event.amount} {event.currency}"})
+    record = _claim(row)
+    if record is None:
+        return _settle(None, row, Outcome.DUPLICATE)
+    move = "pay" if event.type == PAYOUT_SUCCEEDED else "fail"
+    if not withdrawal_can(withdrawal, move):
+        if withdrawal.status in (Status.PAID, Status.FAILED):
+            # The provider contradicts an outcome it reported before: money may be where the books say it
+            # is not. Finance must check with the provider; the books stay as they are.
+            log.error("withdrawal #%s is %s but the provider now reports %s", withdrawal.pk, withdrawal.status,
+                      event.type)
+        return _settle(record, row, Outcome.IGNORED, "wallets.event_out_of_order")
+    if not withdrawal.payout_id:
+        withdrawal.payout_id = event.payout_id
+        withdrawal.save(update_fields=["payout_id"])
+    if move == "pay":
+        withdrawal_transition(withdrawal=withdrawal, event="pay")
+        _book_paid(withdrawal)
+    else:
+        _fail(withdrawal, reason=event.reason)
+    return _settle(record, row, Outcome.PROCESSED)

@@ -54,5 +54,15 @@ bench-network: $(STAMP)
 bench-engine: $(STAMP)
 	$(BIN)/python bench/engine.py
 
+# Orders through the services on 1,000,000 promoters, the pgbench anchor, and HTTP with wrk (apt-get install wrk).
+.PHONY: bench-orders
+bench-orders: $(STAMP)
+	$(BIN)/python bench/orders.py
+
 clean:
 	rm -rf $(VENV) data/*.sqlite3*
+
+# Settlement of 1,000,000 pending commissions on a throwaway PostgreSQL database, against a bare UPDATE.
+.PHONY: bench-settle
+bench-settle: $(STAMP)
+	$(BIN)/python bench/settle.py

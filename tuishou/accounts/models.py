@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Upper
 
 
 class User(AbstractUser):
@@ -20,6 +21,9 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["id"]
+        # Usernames are unique whatever their case, and the sign-up check (``username__iexact``) reads this
+        # index on PostgreSQL instead of scanning every user.
+        constraints = [models.UniqueConstraint(Upper("username"), name="user_username_upper_unique")]
 
     def __str__(self) -> str:
         return self.display_name or self.username

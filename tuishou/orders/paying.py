@@ -37,7 +37,10 @@ def _checkout_locked(checkout_id: int) -> Checkout:
 
 
 def _orders_locked(checkout_id: int) -> list[Order]:
-    return list(Order.objects.select_for_update().filter(checkout_id=checkout_id).order_by("pk"))
+    # With its plan version (a paid order reads its base setting): one query for all of them, not one per
+    # order; only the orders' rows are locked.
+    return list(Order.objects.select_for_update(of=("self",)).select_related("plan_version")
+                .filter(checkout_id=checkout_id).order_by("pk"))
 
 
 def checkout_for_buyer(*, buyer, checkout_id: int) -> Checkout:

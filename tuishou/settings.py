@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tuishou.merchants",
     "tuishou.catalog",
     "tuishou.incentives",
+    "tuishou.sandboxes",
     "tuishou.payments",
     "tuishou.orders",
     "tuishou.stores",

@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -17,6 +18,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _healthz(port: int) -> bytes | None:
+    try:
+        return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+    except OSError:
+        return None
+
+
 def test_serve_answers_http_and_stops_all_three_parts_on_sigterm(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}", "TUISHOU_DATA_DIR": str(tmp_path),
            "TUISHOU_TESTING": "0", "PYTHONUNBUFFERED": "1"}
@@ -25,22 +42,20 @@ def test_serve_answers_http_and_stops_all_three_parts_on_sigterm(tmp_path):
     subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=120)
     port = _free_port()
     server = subprocess.Popen([*cli, "serve", "--bind", f"127.0.0.1:{port}", "--web-workers", "1"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+    reader.start()
+    scheduler_line = f"scheduler: {len(settings.TUISHOU_SCHEDULE)} periodic jobs"
     try:
-        body = None
-        for _ in range(60):
-            try:
-                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.5)
-        assert body == b'{"status": "ok"}'
+        assert _wait_for(lambda: _healthz(port) == b'{"status": "ok"}', 30)
+        assert _wait_for(lambda: any(scheduler_line in line for line in lines)
+                         and any("Starting worker" in line for line in lines), 30), "".join(lines)
         server.send_signal(signal.SIGTERM)
-        output = server.communicate(timeout=30)[0].decode()
+        server.wait(timeout=30)
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
+    reader.join(timeout=5)
     assert server.returncode == 0
-    assert f"Tuishou 推手 is starting at http://127.0.0.1:{port}" in output
-    assert f"scheduler: {len(settings.TUISHOU_SCHEDULE)} periodic jobs" in output
-    assert "Starting worker" in output
+    assert f"Tuishou 推手 is starting at http://127.0.0.1:{port}\n" in lines

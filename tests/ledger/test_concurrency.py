@@ -1,39 +1,16 @@
 """Concurrent posts on PostgreSQL (SQLite ignores row locks): exact balances, no deadlock, no overdraft."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
+from tests.concurrency import at_once, results_and_errors
 from tests.ledger import factories as f
 from tuishou.ledger.models import Account, JournalEntry
 from tuishou.ledger.reconcile import reconcile_run
 from tuishou.ledger.services import InsufficientFunds, account_for
 
 Kind = Account.Kind
-
-
-def _run_together(jobs):
-    """Start every job at once (a barrier), each on its own connection; return (results, errors)."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [None] * len(jobs), [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # surfaced to the test
-            errors[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.mark.postgres_only
@@ -44,7 +21,7 @@ def test_twenty_concurrent_posts_both_ways_between_two_accounts_leave_exact_bala
     jobs = [(lambda i=i: f.move(a, b, f"{i}.01", entry_key=f"k{i}") if i % 2 else
              f.move(b, a, f"{i}.01", entry_key=f"k{i}")) for i in range(20)]
 
-    _, errors = _run_together(jobs)
+    _, errors = results_and_errors(at_once(jobs))
 
     assert errors == [None] * 20
     expected = sum(Decimal(f"{i}.01") * (1 if i % 2 else -1) for i in range(20))  # debits on a minus credits
@@ -62,7 +39,7 @@ def test_two_concurrent_withdrawals_beyond_the_balance_let_exactly_one_through()
     jobs = [lambda n=n: f.move(available, frozen, "60.00", kind=JournalEntry.Kind.WITHDRAWAL_REQUESTED,
                                 entry_key=f"withdraw:{n}", require_funds=[available]) for n in range(2)]
 
-    results, errors = _run_together(jobs)
+    results, errors = results_and_errors(at_once(jobs))
 
     assert sorted(type(e).__name__ for e in errors if e) == ["InsufficientFunds"]
     assert sum(r is not None for r in results) == 1
@@ -77,7 +54,7 @@ def test_two_concurrent_withdrawals_beyond_the_balance_let_exactly_one_through()
 def test_concurrent_replays_of_one_key_post_once():
     a, b = f.platform(Kind.PAYOUT_CLEARING), f.platform(Kind.GATEWAY_CLEARING)
 
-    results, errors = _run_together([lambda: f.move(a, b, "7.00", entry_key="callback:1")] * 6)
+    results, errors = results_and_errors(at_once([lambda: f.move(a, b, "7.00", entry_key="callback:1")] * 6))
 
     assert errors == [None] * 6
     assert len({entry.pk for entry in results}) == 1

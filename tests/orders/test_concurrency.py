@@ -1,11 +1,10 @@
 """Races on PostgreSQL (SQLite ignores row locks): the last units, and a payment callback delivered twice at once."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
+from tests.concurrency import at_once
 from tests.orders import factories as f
 from tuishou.catalog.models import Sku
 from tuishou.core.errors import DomainError
@@ -17,27 +16,6 @@ from tuishou.payments.sandbox_models import SandboxCallback
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
-def _race(workers):
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def run(i, work):
-        try:
-            barrier.wait()
-            results[i] = work()
-        except Exception as exc:  # the outcome is what the test inspects
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def test_buyers_racing_for_the_last_units_never_oversell():
     honey = f.sku(stock=5)
     buyers = [f.buyer() for _ in range(8)]
@@ -47,7 +25,7 @@ def test_buyers_racing_for_the_last_units_never_oversell():
         return lambda: checkout_submit(buyer=buyers[i], lines=[(honey.pk, 2)], address_id=addresses[i],
                                        idempotency_key=uuid.uuid4().hex)
 
-    results = _race([buy(i) for i in range(8)])
+    results = at_once([buy(i) for i in range(8)])
     won = [r for r in results if isinstance(r, Checkout)]
     lost = [r for r in results if isinstance(r, DomainError)]
     assert (len(won), len(lost)) == (2, 6)
@@ -73,7 +51,7 @@ def test_a_payment_callback_delivered_twice_at_once_pays_once():
 
         return Client().post(path, data=body, content_type="application/json", headers=extra).status_code
 
-    statuses = _race([deliver, deliver, deliver])
+    statuses = at_once([deliver, deliver, deliver])
     assert all(s == 200 for s in statuses), statuses
     assert OrderStatusChange.objects.filter(to_status="paid").count() == 1
     assert (Checkout.objects.get().status, Order.objects.get().status) == ("paid", "paid")

@@ -1,36 +1,12 @@
 """Races that only PostgreSQL can show (SQLite ignores row locks)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
+from tests.concurrency import at_once
 from tests.payments import factories as f
 from tuishou.core.errors import DomainError
 from tuishou.payments import sandbox, services
 from tuishou.payments.models import Payment, PaymentEvent, Refund
-
-
-def _at_once(calls):
-    """Run each call in its own thread (and database connection), released together; answer results/errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # reported to the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.postgres_only
@@ -43,7 +19,7 @@ def test_the_same_callback_delivered_twice_at_once_is_processed_once(payable):
     sandbox.sandbox_charge_pay(txn_id=payment.gateway_txn_id)
     [(body, headers)] = sent
     # when it arrives twice at the same moment
-    results = _at_once([lambda: services.payment_callback_handle(gateway="sandbox", headers=headers, body=body)] * 2)
+    results = at_once([lambda: services.payment_callback_handle(gateway="sandbox", headers=headers, body=body)] * 2)
     # then one delivery processed it and the other was a duplicate
     assert sorted(r.outcome for r in results) == ["duplicate", "processed"]
     assert f.refreshed(payment).status == "succeeded"
@@ -57,7 +33,7 @@ def test_two_refunds_at_once_that_together_exceed_the_payment_let_exactly_one_th
     payment = f.payment(ref="H2", amount="59.90")
     sandbox.sandbox_charge_pay(txn_id=payment.gateway_txn_id)  # committed: delivered and processed at once
     assert f.refreshed(payment).status == "succeeded"
-    results = _at_once([
+    results = at_once([
         lambda key=key: services.refund_request(payment=payment, amount="40.00", reason="退货", idempotency_key=key)
         for key in ("r1", "r2")])
     refunds = [r for r in results if isinstance(r, Refund)]
@@ -69,7 +45,7 @@ def test_two_refunds_at_once_that_together_exceed_the_payment_let_exactly_one_th
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_starting_one_payable_twice_at_once_opens_one_payment_and_one_charge():
-    results = _at_once([
+    results = at_once([
         lambda key=key: services.payment_start(payable_type=f.PAYABLE, payable_ref="H3", amount="10.00",
                                                idempotency_key=key) for key in ("k1", "k2", "k3")])
     assert all(isinstance(r, Payment) for r in results), results

@@ -1,12 +1,11 @@
 """Races on PostgreSQL (SQLite ignores row locks): refunds racing the settlement task end balanced either way."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
+from tests.concurrency import at_once
 from tests.orders import factories as of
 from tests.settlement import factories as f
 from tuishou.orders import aftersales
@@ -16,27 +15,6 @@ from tuishou.settlement.settle import settlement_run
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 K = f.K
-
-
-def _race(workers):
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def run(i, work):
-        try:
-            barrier.wait()
-            results[i] = work()
-        except Exception as exc:  # the outcome is what the test inspects
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def _captured_refund(order, amount: str):
@@ -83,7 +61,7 @@ def test_refunds_racing_the_settlement_task_leave_the_books_balanced():
         return settlement_run(as_of=as_of, chunk_size=2)
 
     # when the settlement run and three refunds go at once
-    results = _race([settle, refund_clawed, refund_pending, refund_contested])
+    results = at_once([settle, refund_clawed, refund_pending, refund_contested])
 
     # then every refund went through, and whatever the interleaving the balances come out the same
     assert results[1:] == [200, 200, "refunded"], results

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
+from tests.concurrency import at_once, errors_of
 from tests.stores import factories as f
 from tuishou.stores.attribution import attribution_record_visit
 from tuishou.stores.models import ConsumerBinding, ShareLink
@@ -14,23 +12,8 @@ from tuishou.stores.services import share_link_get_or_create
 
 
 def _together(*calls):
-    """Run the calls at once in threads (each with its own connection); re-raise the first error."""
-    barrier, errors = threading.Barrier(len(calls)), []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as exc:  # handed to the test thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    """Run the calls at once; re-raise the first error."""
+    errors = errors_of(at_once(calls))
     if errors:
         raise errors[0]
 

@@ -1,37 +1,14 @@
 """Races only PostgreSQL can show (SQLite ignores row locks): concurrent withdrawals and concurrent callbacks."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
+from tests.concurrency import at_once
 from tests.wallets import factories as f
 from tuishou.core.errors import DomainError
 from tuishou.wallets import sandbox, services
 from tuishou.wallets.models import PayoutEvent, Withdrawal
-
-
-def _at_once(calls):
-    """Run each call in its own thread (and database connection), released together; answer results/errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # reported to the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.postgres_only
@@ -39,7 +16,7 @@ def _at_once(calls):
 def test_two_withdrawals_at_once_that_together_exceed_the_balance_let_exactly_one_through():
     promoter = f.promoter()
     f.fund(promoter, "100.00")
-    results = _at_once([lambda key=key: f.withdraw(promoter, "60.00", key=key) for key in ("a", "b")])
+    results = at_once([lambda key=key: f.withdraw(promoter, "60.00", key=key) for key in ("a", "b")])
     made = [r for r in results if isinstance(r, Withdrawal)]
     errors = [r for r in results if isinstance(r, Exception)]
     assert (len(made), [getattr(e, "code", repr(e)) for e in errors]) == (1, ["wallets.insufficient_funds"])
@@ -54,7 +31,7 @@ def test_two_withdrawals_at_once_that_together_exceed_the_balance_let_exactly_on
 def test_six_requests_at_once_respect_the_daily_count_and_the_balance():
     promoter = f.promoter()
     f.fund(promoter, "1000.00")
-    results = _at_once([lambda n=n: f.withdraw(promoter, "10.00", key=f"k{n}") for n in range(6)])
+    results = at_once([lambda n=n: f.withdraw(promoter, "10.00", key=f"k{n}") for n in range(6)])
     codes = sorted(r.code for r in results if isinstance(r, DomainError))
     assert codes == ["wallets.daily_limit"] * 3
     assert Withdrawal.objects.count() == 3
@@ -67,7 +44,7 @@ def test_six_requests_at_once_respect_the_daily_count_and_the_balance():
 def test_the_same_idempotency_key_at_once_makes_one_withdrawal():
     promoter = f.promoter()
     f.fund(promoter, "100.00")
-    results = _at_once([lambda: f.withdraw(promoter, "60.00", key="same")] * 4)
+    results = at_once([lambda: f.withdraw(promoter, "60.00", key="same")] * 4)
     assert all(isinstance(r, Withdrawal) for r in results), results
     assert len({r.pk for r in results}) == 1
     assert f.balances(promoter)["frozen"] == Decimal("60.00")
@@ -87,7 +64,7 @@ def test_the_same_payout_callback_delivered_twice_at_once_is_processed_once():
     [(body, headers)] = sent
     assert f.refreshed(withdrawal).status == "paying"
     # when it arrives twice at the same moment
-    results = _at_once([lambda: services.payout_callback_handle(provider="sandbox", headers=headers, body=body)] * 2)
+    results = at_once([lambda: services.payout_callback_handle(provider="sandbox", headers=headers, body=body)] * 2)
     # then one delivery processed it and the other was a duplicate
     assert sorted(r.outcome for r in results) == ["duplicate", "processed"], results
     assert f.refreshed(withdrawal).status == "paid"
@@ -104,7 +81,7 @@ def test_a_rejection_racing_an_approval_lets_one_decide():
     f.fund(promoter, "100.00")
     withdrawal = f.withdraw(promoter, "100.00")
     sandbox.transport_override = lambda path, body, headers: 200  # the payout stays in payment
-    results = _at_once([lambda: services.withdrawal_approve(actor=f.finance(), withdrawal_id=withdrawal.pk),
+    results = at_once([lambda: services.withdrawal_approve(actor=f.finance(), withdrawal_id=withdrawal.pk),
                         lambda: services.withdrawal_reject(actor=f.finance(), withdrawal_id=withdrawal.pk,
                                                            reason="风控")])
     errors = [r for r in results if isinstance(r, DomainError)]

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from tuishou.catalog import services
 from tuishou.catalog.models import Product, ProductImage, ProductStatusChange, Sku
-from tuishou.merchants.admin_actions import ReasonForm, form_action, run_service
+from tuishou.core.admin_actions import ReasonForm, form_action, run_service
 
 LOW_STOCK = 10
 

@@ -6,9 +6,9 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
+from tuishou.core.admin_actions import ReasonForm, form_action, run_service
 from tuishou.core.errors import DomainError
 from tuishou.merchants import services
-from tuishou.merchants.admin_actions import ReasonForm, form_action, run_service
 from tuishou.merchants.models import Merchant, MerchantApplication, MerchantPolicy, MerchantStaff
 from tuishou.merchants.rates import parse_rate
 from tuishou.risk.services import audit_record

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from tuishou.merchants.admin_actions import ReasonForm, form_action, run_service
+from tuishou.core.admin_actions import ReasonForm, form_action, run_service
+from tuishou.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from tuishou.orders.aftersales import aftersales_decide
 from tuishou.orders.models import (
     AfterSalesCase,
@@ -19,17 +20,6 @@ from tuishou.orders.models import (
     OrderLine,
     OrderStatusChange,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -44,17 +34,6 @@ class OrderStatusChangeInline(ReadOnlyInline):
     model = OrderStatusChange
     fields = ("created_at", "from_status", "to_status", "actor", "reason")
     readonly_fields = fields
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Order)

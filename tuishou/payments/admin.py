@@ -5,40 +5,21 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from tuishou.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from tuishou.payments.models import Payment, PaymentEvent, Refund, SandboxCallback
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from tuishou.sandboxes.admin import OutboxCallbackAdmin
 
 
 class RefundInline(ReadOnlyInline):
     model = Refund
+    show_change_link = True
     fields = readonly_fields = ["amount", "status", "reason", "automatic", "gateway_refund_id", "created_at",
                                 "succeeded_at"]
 
 
 class PaymentEventInline(ReadOnlyInline):
     model = PaymentEvent
+    show_change_link = True
     fk_name = "payment"
     fields = readonly_fields = ["received_at", "event_id", "type", "outcome", "reason", "signature_verified"]
 
@@ -72,10 +53,5 @@ class PaymentEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SandboxCallback)
-class SandboxCallbackAdmin(ReadOnlyAdmin):
+class SandboxCallbackAdmin(OutboxCallbackAdmin):
     """The sandbox gateway's outbox (what it sent us and when), for demos and debugging."""
-
-    list_display = ["created_at", "type", "event_id", "copy", "deliver_after", "attempts", "last_status",
-                    "delivered_at", "gave_up"]
-    list_filter = ["type", "gave_up"]
-    search_fields = ["event_id", "body"]

@@ -8,18 +8,14 @@ callback (signature, freshness, shape → a ``GatewayEvent``). Which gateway new
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from django.conf import settings
-from django.utils.module_loading import import_string
-
-from tuishou.core.errors import DomainError, InvalidInput, NotFound
+from tuishou.core.errors import DomainError, InvalidInput
+from tuishou.core.providers import ProviderRegistry
 
 PAYMENT_SUCCEEDED = "payment.succeeded"
 PAYMENT_FAILED = "payment.failed"
@@ -27,8 +23,6 @@ REFUND_SUCCEEDED = "refund.succeeded"
 REFUND_FAILED = "refund.failed"
 PAYMENT_EVENTS = frozenset({PAYMENT_SUCCEEDED, PAYMENT_FAILED})
 REFUND_EVENTS = frozenset({REFUND_SUCCEEDED, REFUND_FAILED})
-
-STALE_AFTER_SECONDS = 300  # a callback signed more than 5 minutes ago (or ahead) is a replay, not news
 
 
 class CallbackRejected(InvalidInput):
@@ -88,34 +82,16 @@ class PaymentGateway(Protocol):
         ...
 
 
-_FACTORIES: dict[str, Callable[[], PaymentGateway] | str] = {
-    "sandbox": "tuishou.payments.sandbox.SandboxGateway",
-}
+_GATEWAYS: ProviderRegistry[PaymentGateway] = ProviderRegistry(
+    kind="payment gateway", setting="TUISHOU_PAYMENT_GATEWAY", unknown_code="payments.gateway_unknown",
+    builtin={"sandbox": "tuishou.payments.sandbox.SandboxGateway"})
 
 
 def gateway_register(name: str, factory: Callable[[], PaymentGateway]) -> None:
     """Make a gateway available by ``name`` (a real provider's adapter registers itself here)."""
-    _FACTORIES[name] = factory
+    _GATEWAYS.register(name, factory)
 
 
 def gateway_get(name: str | None = None) -> PaymentGateway:
     """The gateway called ``name``, or the configured default; ``payments.gateway_unknown`` otherwise."""
-    name = name or settings.TUISHOU_PAYMENT_GATEWAY
-    factory = _FACTORIES.get(name)
-    if factory is None:
-        raise NotFound("payments.gateway_unknown", f"No payment gateway called {name!r}.")
-    if isinstance(factory, str):
-        factory = import_string(factory)
-    return factory()
-
-
-def hmac_signature(*, secret: str, timestamp: str, body: bytes) -> str:
-    """Hex HMAC-SHA256 over ``f"{timestamp}.{body}"``: binding the time stops an old body being re-dated."""
-    message = timestamp.encode() + b"." + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def signature_matches(*, secret: str, timestamp: str, body: bytes, signature: str) -> bool:
-    """Constant-time comparison of ``signature`` with the one we compute."""
-    expected = hmac_signature(secret=secret, timestamp=timestamp, body=body)
-    return hmac.compare_digest(expected, signature.strip().lower())
+    return _GATEWAYS.get(name)

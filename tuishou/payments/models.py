@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tuishou.core.callback_log import ReceivedCallback
 from tuishou.core.fields import MoneyField
 from tuishou.core.money import CURRENCY
 
@@ -107,12 +108,9 @@ class Refund(models.Model):
         return f"refund-{self.pk}"
 
 
-class PaymentEvent(models.Model):
-    """One callback as received: kept whether it was processed, ignored, a duplicate or rejected.
-
-    The event id is unique among the *accepted* ones (processed or ignored) only: duplicates and rejected
-    callbacks are logged as rows of their own, and a forged callback cannot squat on a genuine event's id.
-    """
+class PaymentEvent(ReceivedCallback):
+    """One gateway callback as received, whatever became of it (``tuishou.core.callback_log``): about a payment
+    and, for a refund's outcome, one of its refunds. Accepted once per gateway and event id."""
 
     class Type(models.TextChoices):
         PAYMENT_SUCCEEDED = "payment.succeeded", "Payment succeeded"
@@ -120,30 +118,12 @@ class PaymentEvent(models.Model):
         REFUND_SUCCEEDED = "refund.succeeded", "Refund succeeded"
         REFUND_FAILED = "refund.failed", "Refund failed"
 
-    class Outcome(models.TextChoices):
-        PROCESSED = "processed", "Processed"
-        IGNORED = "ignored", "Ignored (valid, but the state had moved on)"
-        DUPLICATE = "duplicate", "Duplicate (already processed)"
-        REJECTED = "rejected", "Rejected"
-
-    ACCEPTED = (Outcome.PROCESSED, Outcome.IGNORED)
-
     gateway = models.CharField(max_length=32)
-    event_id = models.CharField(max_length=100, blank=True)
-    type = models.CharField(max_length=32, blank=True)
     txn_id = models.CharField(max_length=64, blank=True)
     payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     refund = models.ForeignKey(Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
-    body = models.TextField()
-    headers = models.JSONField(default=dict, blank=True, help_text="The gateway's own headers (signature, time).")
-    signature_verified = models.BooleanField(default=False)
-    outcome = models.CharField(max_length=16, choices=Outcome.choices, db_index=True)
-    reason = models.CharField(max_length=64, blank=True, help_text="Stable code of a rejection or of an ignore.")
-    message = models.TextField(blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-id"]
+    class Meta(ReceivedCallback.Meta):
         indexes = [models.Index(fields=["txn_id"], name="payment_event_txn_idx")]
         constraints = [
             models.UniqueConstraint(fields=["gateway", "event_id"], condition=Q(outcome__in=["processed", "ignored"]),

@@ -7,10 +7,8 @@ Gateway calls that reach outside the process run after commit, through tasks (``
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tuishou.core.callback_log import CallbackLog, CallbackResult
 from tuishou.core.errors import Conflict, InvalidInput
 from tuishou.core.money import CURRENCY, parse_amount
 from tuishou.payments import events
@@ -37,6 +36,7 @@ from tuishou.payments.transitions import payment_can, payment_transition, refund
 
 log = logging.getLogger(__name__)
 Outcome = PaymentEvent.Outcome
+_callbacks = CallbackLog(PaymentEvent, sender_field="gateway", id_fields={"txn_id": 64}, noun="payment", logger=log)
 
 
 # ---- starting a payment -------------------------------------------------------------------------------------
@@ -114,15 +114,6 @@ def _user_or_none(user):
 
 # ---- callbacks ------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class CallbackResult:
-    """What became of a callback that was not rejected: processed, ignored (state had moved on) or duplicate."""
-
-    outcome: str
-    event_id: str
-    reason: str = ""
-
-
 def payment_callback_handle(*, gateway: str, headers: Mapping[str, str], body: bytes,
                             now: datetime | None = None) -> CallbackResult:
     """Verify and apply one gateway callback, exactly once per event id; every callback is logged.
@@ -131,41 +122,17 @@ def payment_callback_handle(*, gateway: str, headers: Mapping[str, str], body: b
     ``callback_unknown_txn``, ``refund_unknown``) change nothing but the log and raise ``CallbackRejected``.
     """
     gw = gateway_get(gateway)
-    row: dict[str, Any] = {"gateway": gw.name, "body": body.decode("utf-8", errors="replace"),
-                           "headers": {k: v for k, v in headers.items() if k.lower().startswith("x-")},
-                           **_unverified_ids(body)}
-    try:
-        event = gw.callback_verify(headers=headers, body=body, now=now)
-    except CallbackRejected as exc:
-        _event_reject(row, exc, verified=exc.code != "payments.callback_forged")
-        raise
-    row.update(event_id=event.event_id, type=event.type, txn_id=event.txn_id, signature_verified=True)
-    try:
-        with transaction.atomic():
-            if event.type in PAYMENT_EVENTS:
-                return _payment_event_apply(event, row)
-            return _refund_event_apply(event, row)
-    except CallbackRejected as exc:
-        _event_reject(row, exc, verified=True)
-        raise
+    return _callbacks.receive(
+        sender=gw.name, headers=headers, body=body, rejected=CallbackRejected, forged_code="payments.callback_forged",
+        verify=lambda: gw.callback_verify(headers=headers, body=body, now=now),
+        identify=lambda event: {"event_id": event.event_id, "type": event.type, "txn_id": event.txn_id},
+        apply=_event_apply)
 
 
-def _unverified_ids(body: bytes) -> dict[str, str]:
-    """Ids read from a body not yet verified, only so a rejected callback can be found in the log."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    limits = {"event_id": 100, "type": 32, "txn_id": 64}
-    return {name: str(data.get(name, ""))[:size] for name, size in limits.items()}
-
-
-def _event_reject(row: dict[str, Any], exc: CallbackRejected, *, verified: bool) -> None:
-    PaymentEvent.objects.create(**{**row, "signature_verified": verified}, outcome=Outcome.REJECTED,
-                                reason=exc.code, message=exc.message)
-    log.warning("payment callback rejected: %s %s (%s)", row.get("event_id", ""), exc.code, exc.message)
+def _event_apply(event: GatewayEvent, row: dict[str, Any]) -> CallbackResult:
+    if event.type in PAYMENT_EVENTS:
+        return _payment_event_apply(event, row)
+    return _refund_event_apply(event, row)
 
 
 def _payment_locked(gateway: str, txn_id: str) -> Payment:
@@ -182,41 +149,19 @@ def _amount_check(event: GatewayEvent, amount: Decimal, currency: str) -> None:
                                details={"expected": f"{amount} {currency}", "got": f"{event.amount} {event.currency}"})
 
 
-def _claim(row: dict[str, Any]) -> PaymentEvent | None:
-    """Record the event as accepted, or answer ``None`` when it already was (the unique constraint decides)."""
-    if PaymentEvent.objects.filter(gateway=row["gateway"], event_id=row["event_id"],
-                                   outcome__in=PaymentEvent.ACCEPTED).exists():
-        return None
-    try:
-        with transaction.atomic():
-            return PaymentEvent.objects.create(**row, outcome=Outcome.PROCESSED)
-    except IntegrityError:
-        return None
-
-
-def _settle(record: PaymentEvent | None, row: dict[str, Any], outcome: str, reason: str = "") -> CallbackResult:
-    if record is None:
-        PaymentEvent.objects.create(**row, outcome=Outcome.DUPLICATE)
-        return CallbackResult(outcome=Outcome.DUPLICATE, event_id=row["event_id"])
-    if outcome != Outcome.PROCESSED or reason:
-        record.outcome, record.reason = outcome, reason
-        record.save(update_fields=["outcome", "reason"])
-    return CallbackResult(outcome=outcome, event_id=row["event_id"], reason=reason)
-
-
 def _payment_event_apply(event: GatewayEvent, row: dict[str, Any]) -> CallbackResult:
     payment = row["payment"] = _payment_locked(row["gateway"], event.txn_id)
     _amount_check(event, payment.amount, payment.currency)
-    record = _claim(row)
+    record = _callbacks.claim(row)
     if record is None:
-        return _settle(None, row, Outcome.DUPLICATE)
+        return _callbacks.settle(None, row, Outcome.DUPLICATE)
     if event.type == PAYMENT_SUCCEEDED:
-        return _settle(record, row, *_payment_succeed(payment, event))
+        return _callbacks.settle(record, row, *_payment_succeed(payment, event))
     if payment_can(payment, "fail"):
         payment_transition(payment=payment, event="fail", reason=event.reason or "failed at the gateway")
-        return _settle(record, row, Outcome.PROCESSED)
+        return _callbacks.settle(record, row, Outcome.PROCESSED)
     # A failure after a success (a retry that failed first, delivered late): the money is in; keep it.
-    return _settle(record, row, Outcome.IGNORED, "payments.event_out_of_order")
+    return _callbacks.settle(record, row, Outcome.IGNORED, "payments.event_out_of_order")
 
 
 def _payment_succeed(payment: Payment, event: GatewayEvent) -> tuple[str, str]:
@@ -258,14 +203,14 @@ def _refund_event_apply(event: GatewayEvent, row: dict[str, Any]) -> CallbackRes
                                f"No refund {event.refund_reference} ({event.refund_id}) for this payment.")
     row["refund"] = refund
     _amount_check(event, refund.amount, payment.currency)
-    record = _claim(row)
+    record = _callbacks.claim(row)
     if record is None:
-        return _settle(None, row, Outcome.DUPLICATE)
+        return _callbacks.settle(None, row, Outcome.DUPLICATE)
     kind = "succeed" if event.type == REFUND_SUCCEEDED else "fail"
     if not refund_can(refund, kind):
         if refund.status == Refund.Status.FAILED:
             log.error("refund #%s reported %s after it failed: finance must check the gateway", refund.pk, kind)
-        return _settle(record, row, Outcome.IGNORED, "payments.event_out_of_order")
+        return _callbacks.settle(record, row, Outcome.IGNORED, "payments.event_out_of_order")
     refund_transition(refund=refund, event=kind, reason="" if kind == "succeed" else event.reason or "failed",
                       gateway_refund_id=refund.gateway_refund_id or event.refund_id)
     if kind == "succeed" and not refund.automatic:
@@ -273,7 +218,7 @@ def _refund_event_apply(event: GatewayEvent, row: dict[str, Any]) -> CallbackRes
             refund_id=refund.pk, payment_id=payment.pk, payable_type=payment.payable_type,
             payable_ref=payment.payable_ref, amount=refund.amount, refunded_total=refund_succeeded_total(payment),
             paid_amount=payment.amount, reason=refund.reason))
-    return _settle(record, row, Outcome.PROCESSED)
+    return _callbacks.settle(record, row, Outcome.PROCESSED)
 
 
 def _refund_pk(reference: str) -> int | None:

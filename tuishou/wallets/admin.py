@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from tuishou.merchants.admin_actions import ReasonForm, form_action, run_service
+from tuishou.core.admin_actions import ReasonForm, form_action, run_service
+from tuishou.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
+from tuishou.sandboxes.admin import OutboxCallbackAdmin
 from tuishou.wallets import services
 from tuishou.wallets.models import (
     PayoutEvent,
@@ -16,28 +18,9 @@ from tuishou.wallets.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = WithdrawalStatusChange
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ["created_at", "event", "from_status", "to_status", "actor", "reason"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class PayoutEventInline(StatusChangeInline):
@@ -102,10 +85,5 @@ class SandboxTransferAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SandboxPayoutCallback)
-class SandboxPayoutCallbackAdmin(ReadOnlyAdmin):
+class SandboxPayoutCallbackAdmin(OutboxCallbackAdmin):
     """The payout sandbox's outbox (what it sent us and when)."""
-
-    list_display = ["created_at", "type", "event_id", "copy", "deliver_after", "attempts", "last_status",
-                    "delivered_at", "gave_up"]
-    list_filter = ["type", "gave_up"]
-    search_fields = ["event_id", "body"]

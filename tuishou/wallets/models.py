@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from tuishou.core.callback_log import ReceivedCallback
 from tuishou.core.fields import MoneyField
 from tuishou.core.money import CURRENCY
 from tuishou.wallets.rules import PAYEE_METHODS, Payee, account_mask, name_mask
@@ -111,36 +112,15 @@ class WithdrawalStatusChange(models.Model):
         return f"#{self.withdrawal_id} {self.from_status or '∅'} → {self.to_status}"
 
 
-class PayoutEvent(models.Model):
-    """One payout callback as received: kept whether it was processed, ignored, a duplicate or rejected.
-
-    The event id is unique among the *accepted* ones (processed or ignored) only: duplicates and rejected
-    callbacks are rows of their own, and a forged callback cannot squat on a genuine event's id.
-    """
-
-    class Outcome(models.TextChoices):
-        PROCESSED = "processed", "Processed"
-        IGNORED = "ignored", "Ignored (valid, but the withdrawal had moved on)"
-        DUPLICATE = "duplicate", "Duplicate (already processed)"
-        REJECTED = "rejected", "Rejected"
-
-    ACCEPTED = (Outcome.PROCESSED, Outcome.IGNORED)
+class PayoutEvent(ReceivedCallback):
+    """One payout callback as received, whatever became of it (``tuishou.core.callback_log``): about a
+    withdrawal's payout. Accepted once per provider and event id."""
 
     provider = models.CharField(max_length=32)
-    event_id = models.CharField(max_length=100, blank=True)
-    type = models.CharField(max_length=32, blank=True)
     payout_id = models.CharField(max_length=64, blank=True)
     withdrawal = models.ForeignKey(Withdrawal, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
-    body = models.TextField()
-    headers = models.JSONField(default=dict, blank=True, help_text="The provider's own headers (signature, time).")
-    signature_verified = models.BooleanField(default=False)
-    outcome = models.CharField(max_length=16, choices=Outcome.choices, db_index=True)
-    reason = models.CharField(max_length=64, blank=True, help_text="Stable code of a rejection or of an ignore.")
-    message = models.TextField(blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-id"]
+    class Meta(ReceivedCallback.Meta):
         constraints = [
             models.UniqueConstraint(fields=["provider", "event_id"], condition=Q(outcome__in=["processed", "ignored"]),
                                     name="payout_event_accepted_once"),

@@ -9,25 +9,19 @@ is a separate contract even where one company offers both.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from django.conf import settings
-from django.utils.module_loading import import_string
-
-from tuishou.core.errors import DomainError, InvalidInput, NotFound
+from tuishou.core.errors import DomainError, InvalidInput
+from tuishou.core.providers import ProviderRegistry
 from tuishou.wallets.rules import Payee
 
 PAYOUT_SUCCEEDED = "payout.succeeded"
 PAYOUT_FAILED = "payout.failed"
 PAYOUT_EVENTS = frozenset({PAYOUT_SUCCEEDED, PAYOUT_FAILED})
-
-STALE_AFTER_SECONDS = 300  # a callback signed more than 5 minutes ago (or ahead) is a replay, not news
 
 
 class CallbackRejected(InvalidInput):
@@ -73,33 +67,16 @@ class PayoutProvider(Protocol):
         ...
 
 
-_FACTORIES: dict[str, Callable[[], PayoutProvider] | str] = {
-    "sandbox": "tuishou.wallets.sandbox.SandboxPayoutProvider",
-}
+_PROVIDERS: ProviderRegistry[PayoutProvider] = ProviderRegistry(
+    kind="payout provider", setting="TUISHOU_PAYOUT_PROVIDER", unknown_code="wallets.provider_unknown",
+    builtin={"sandbox": "tuishou.wallets.sandbox.SandboxPayoutProvider"})
 
 
 def payout_provider_register(name: str, factory: Callable[[], PayoutProvider]) -> None:
     """Make a provider available by ``name`` (a real provider's adapter registers itself here)."""
-    _FACTORIES[name] = factory
+    _PROVIDERS.register(name, factory)
 
 
 def payout_provider_get(name: str | None = None) -> PayoutProvider:
     """The provider called ``name``, or the configured default; ``wallets.provider_unknown`` otherwise."""
-    name = name or settings.TUISHOU_PAYOUT_PROVIDER
-    factory = _FACTORIES.get(name)
-    if factory is None:
-        raise NotFound("wallets.provider_unknown", f"No payout provider called {name!r}.")
-    if isinstance(factory, str):
-        factory = import_string(factory)
-    return factory()
-
-
-def hmac_signature(*, secret: str, timestamp: str, body: bytes) -> str:
-    """Hex HMAC-SHA256 over ``f"{timestamp}.{body}"``: binding the time stops an old body being re-dated."""
-    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-
-
-def signature_matches(*, secret: str, timestamp: str, body: bytes, signature: str) -> bool:
-    """Constant-time comparison of ``signature`` with the one we compute."""
-    return hmac.compare_digest(hmac_signature(secret=secret, timestamp=timestamp, body=body),
-                               signature.strip().lower())
+    return _PROVIDERS.get(name)

@@ -1,11 +1,15 @@
 """The payout sandbox's own books, kept apart from ours the way a real provider's are: the transfers it
-accepted and its outbox of callbacks waiting to be delivered. Only ``tuishou.wallets.sandbox`` reads these."""
+accepted and its callbacks waiting to be delivered (its channel of the sandboxes' shared outbox, seen through a
+proxy). Only ``tuishou.wallets.sandbox`` reads these."""
 
 from __future__ import annotations
 
 from django.db import models
 
 from tuishou.core.fields import MoneyField
+from tuishou.sandboxes.models import ChannelCallbacks, OutboxCallback
+
+CHANNEL_NAME = "payout"  # this sandbox's rows in the shared outbox
 
 
 class SandboxTransfer(models.Model):
@@ -28,24 +32,10 @@ class SandboxTransfer(models.Model):
         return f"{self.payout_id} {self.amount} {self.status}"
 
 
-class SandboxPayoutCallback(models.Model):
-    """One delivery of one event (a duplicate is a second row with the same event id) waiting in the outbox."""
+class SandboxPayoutCallback(OutboxCallback):
+    """The payout sandbox's callbacks in the shared outbox (one row per delivery; a duplicate is a second row)."""
 
-    event_id = models.CharField(max_length=100, db_index=True)
-    type = models.CharField(max_length=32)
-    body = models.TextField()
-    copy = models.PositiveSmallIntegerField(default=0, help_text="0 for the first delivery, 1… for duplicates.")
-    deliver_after = models.DateTimeField(db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    gave_up = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    objects = ChannelCallbacks(CHANNEL_NAME)
 
     class Meta:
-        ordering = ["deliver_after", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.type} {self.event_id} copy {self.copy}"
+        proxy = True

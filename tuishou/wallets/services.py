@@ -15,10 +15,8 @@ locks the accounts it posts to. The payout provider is called after commit, by a
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -28,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tuishou.accounts.permissions import require_operator
+from tuishou.core.callback_log import CallbackLog, CallbackResult
 from tuishou.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from tuishou.core.money import parse_amount
 from tuishou.ledger.models import Account, JournalEntry
@@ -51,6 +50,8 @@ Kind = Account.Kind
 EntryKind = JournalEntry.Kind
 Status = Withdrawal.Status
 Outcome = PayoutEvent.Outcome
+_callbacks = CallbackLog(PayoutEvent, sender_field="provider", id_fields={"payout_id": 64}, noun="payout",
+                         logger=log)
 
 
 class DailyLimitReached(DomainError):
@@ -256,15 +257,6 @@ def _fail(withdrawal: Withdrawal, *, reason: str) -> None:
 
 # ---- callbacks --------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class CallbackResult:
-    """What became of a callback that was not rejected: processed, ignored (state had moved on) or duplicate."""
-
-    outcome: str
-    event_id: str
-    reason: str = ""
-
-
 def payout_callback_handle(*, provider: str, headers: Mapping[str, str], body: bytes,
                            now: datetime | None = None) -> CallbackResult:
     """Verify and apply one payout callback, exactly once per event id; every callback is logged.
@@ -274,39 +266,12 @@ def payout_callback_handle(*, provider: str, headers: Mapping[str, str], body: b
     processed event answers ``duplicate`` and changes nothing.
     """
     chosen = payout_provider_get(provider)
-    row: dict[str, Any] = {"provider": chosen.name, "body": body.decode("utf-8", errors="replace"),
-                           "headers": {k: v for k, v in headers.items() if k.lower().startswith("x-")},
-                           **_unverified_ids(body)}
-    try:
-        event = chosen.callback_verify(headers=headers, body=body, now=now)
-    except CallbackRejected as exc:
-        _event_reject(row, exc, verified=exc.code != "wallets.callback_forged")
-        raise
-    row.update(event_id=event.event_id, type=event.type, payout_id=event.payout_id, signature_verified=True)
-    try:
-        with transaction.atomic():
-            return _payout_event_apply(chosen.name, event, row)
-    except CallbackRejected as exc:
-        _event_reject(row, exc, verified=True)
-        raise
-
-
-def _unverified_ids(body: bytes) -> dict[str, str]:
-    """Ids read from a body not yet verified, only so a rejected callback can be found in the log."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    limits = {"event_id": 100, "type": 32, "payout_id": 64}
-    return {name: str(data.get(name, ""))[:size] for name, size in limits.items()}
-
-
-def _event_reject(row: dict[str, Any], exc: CallbackRejected, *, verified: bool) -> None:
-    PayoutEvent.objects.create(**{**row, "signature_verified": verified},
-                               outcome=Outcome.REJECTED, reason=exc.code, message=exc.message)
-    log.warning("payout callback rejected: %s %s (%s)", row.get("event_id", ""), exc.code, exc.message)
+    return _callbacks.receive(
+        sender=chosen.name, headers=headers, body=body, rejected=CallbackRejected,
+        forged_code="wallets.callback_forged",
+        verify=lambda: chosen.callback_verify(headers=headers, body=body, now=now),
+        identify=lambda event: {"event_id": event.event_id, "type": event.type, "payout_id": event.payout_id},
+        apply=lambda event, row: _payout_event_apply(chosen.name, event, row))
 
 
 def _withdrawal_for_event(provider: str, event: ProviderEvent) -> Withdrawal:
@@ -321,28 +286,6 @@ def _withdrawal_for_event(provider: str, event: ProviderEvent) -> Withdrawal:
     return withdrawal
 
 
-def _claim(row: dict[str, Any]) -> PayoutEvent | None:
-    """Record the event as accepted, or answer ``None`` when it already was (the unique constraint decides)."""
-    if PayoutEvent.objects.filter(provider=row["provider"], event_id=row["event_id"],
-                                  outcome__in=PayoutEvent.ACCEPTED).exists():
-        return None
-    try:
-        with transaction.atomic():
-            return PayoutEvent.objects.create(**row, outcome=Outcome.PROCESSED)
-    except IntegrityError:
-        return None
-
-
-def _settle(record: PayoutEvent | None, row: dict[str, Any], outcome: str, reason: str = "") -> CallbackResult:
-    if record is None:
-        PayoutEvent.objects.create(**row, outcome=Outcome.DUPLICATE)
-        return CallbackResult(outcome=Outcome.DUPLICATE, event_id=row["event_id"])
-    if outcome != Outcome.PROCESSED or reason:
-        record.outcome, record.reason = outcome, reason
-        record.save(update_fields=["outcome", "reason"])
-    return CallbackResult(outcome=outcome, event_id=row["event_id"], reason=reason)
-
-
 def _payout_event_apply(provider: str, event: ProviderEvent, row: dict[str, Any]) -> CallbackResult:
     withdrawal = row["withdrawal"] = _withdrawal_for_event(provider, event)
     if (event.amount, event.currency) != (withdrawal.net, withdrawal.currency):
@@ -351,9 +294,9 @@ def _payout_event_apply(provider: str, event: ProviderEvent, row: dict[str, Any]
                                f"{withdrawal.net} {withdrawal.currency}.",
                                details={"expected": f"{withdrawal.net} {withdrawal.currency}",
                                         "got": f"{event.amount} {event.currency}"})
-    record = _claim(row)
+    record = _callbacks.claim(row)
     if record is None:
-        return _settle(None, row, Outcome.DUPLICATE)
+        return _callbacks.settle(None, row, Outcome.DUPLICATE)
     move = "pay" if event.type == PAYOUT_SUCCEEDED else "fail"
     if not withdrawal_can(withdrawal, move):
         if withdrawal.status in (Status.PAID, Status.FAILED):
@@ -361,7 +304,7 @@ def _payout_event_apply(provider: str, event: ProviderEvent, row: dict[str, Any]
             # is not. Finance must check with the provider; the books stay as they are.
             log.error("withdrawal #%s is %s but the provider now reports %s", withdrawal.pk, withdrawal.status,
                       event.type)
-        return _settle(record, row, Outcome.IGNORED, "wallets.event_out_of_order")
+        return _callbacks.settle(record, row, Outcome.IGNORED, "wallets.event_out_of_order")
     if not withdrawal.payout_id:
         withdrawal.payout_id = event.payout_id
         withdrawal.save(update_fields=["payout_id"])
@@ -370,4 +313,4 @@ def _payout_event_apply(provider: str, event: ProviderEvent, row: dict[str, Any]
         _book_paid(withdrawal)
     else:
         _fail(withdrawal, reason=event.reason)
-    return _settle(record, row, Outcome.PROCESSED)
+    return _callbacks.settle(record, row, Outcome.PROCESSED)

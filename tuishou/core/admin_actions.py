@@ -1,4 +1,7 @@
-"""Admin actions that go through services: each selected row is one service call, failures are reported."""
+"""Admin actions that go through services: each selected row is one service call, failures are reported.
+
+Shared by every app's back office (merchants, catalog, orders, wallets): ``run_service`` for a plain action,
+``form_action`` for one that first asks the operator for input (a reason, a rate) on an intermediate page."""
 
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from tuishou.core.errors import DomainError
 
 
 class ReasonForm(forms.Form):
+    """The reason an operator gives for a rejection or a decision (the person concerned sees it)."""
+
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=2000)
 
 

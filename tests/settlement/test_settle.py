@@ -6,9 +6,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from tests.orders import factories as of
 from tests.settlement import factories as f
+from tuishou.core.errors import Conflict
 from tuishou.ledger.models import JournalEntry
 from tuishou.orders import aftersales
 from tuishou.settlement import settle
@@ -111,17 +113,17 @@ def test_a_run_killed_half_way_and_run_again_books_everything_exactly_once(sale,
     order, x, z, shop = sale
     order = f.received(order)
     as_of = order.received_at + timedelta(days=16)
-    real_post = settle.journal_post
+    real_post = settle.journal_post_many
     calls = []
 
-    def dies_on_the_third_posting(**kwargs):
-        calls.append(kwargs["key"])
+    def dies_on_the_third_chunk(**kwargs):
+        calls.append([draft.key for draft in kwargs["drafts"]])
         if len(calls) == 3:
             raise RuntimeError("killed")
         return real_post(**kwargs)
 
-    # given a run in chunks of one row that dies on its third posting
-    monkeypatch.setattr(settle, "journal_post", dies_on_the_third_posting)
+    # given a run in chunks of one row that dies posting its third chunk
+    monkeypatch.setattr(settle, "journal_post_many", dies_on_the_third_chunk)
     with pytest.raises(RuntimeError):
         settlement_run(as_of=as_of, chunk_size=1)
     # then the two chunks before it are committed, the third rolled back whole
@@ -129,7 +131,7 @@ def test_a_run_killed_half_way_and_run_again_books_everything_exactly_once(sale,
     assert len(_settled_keys()) == 2
 
     # when it runs again
-    monkeypatch.setattr(settle, "journal_post", real_post)
+    monkeypatch.setattr(settle, "journal_post_many", real_post)
     summary = settlement_run(as_of=as_of, chunk_size=1)
 
     # then it settles only the rest, and every row exactly once
@@ -138,6 +140,46 @@ def test_a_run_killed_half_way_and_run_again_books_everything_exactly_once(sale,
     assert set(Commission.objects.values_list("status", flat=True)) == {"available"}
     assert (f.account_amount(K.PROMOTER_AVAILABLE, x), f.account_amount(K.PROMOTER_AVAILABLE, z),
             f.account_amount(K.MERCHANT_PAYABLE, shop)) == (Decimal("44.00"), Decimal("4.00"), Decimal("300.00"))
+
+
+def test_a_chunk_whose_posting_fails_rolls_back_whole(sale, monkeypatch):
+    order, x, _, _ = sale
+    order = f.received(order)
+
+    def fails(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(settle, "journal_post_many", fails)
+    with pytest.raises(RuntimeError):
+        settlement_run(as_of=order.received_at + timedelta(days=16), chunk_size=10)
+
+    assert set(Commission.objects.values_list("status", "settled_amount")) == {("pending", None)}
+    assert _settled_keys() == []
+    assert f.account_amount(K.PROMOTER_PENDING, x) == Decimal("44.00")
+
+
+def test_a_chunk_refuses_rows_that_are_no_longer_pending(sale):
+    order, *_ = sale
+    first, second = Commission.objects.order_by("pk")[:2]
+    Commission.objects.filter(pk=second.pk).update(status="cancelled")  # moved behind the chunk's back
+
+    with pytest.raises(Conflict) as refused, transaction.atomic():  # the chunk's transaction
+        settle._settled_moves(Commission, [first.pk, second.pk], "available", {"settled_at": order.paid_at})
+
+    assert (refused.value.code, refused.value.details) == ("settlement.state", {"expected": 2, "moved": 1})
+    Commission.objects.filter(pk=second.pk).update(status="pending")
+    assert set(Commission.objects.values_list("status", flat=True)) == {"pending"}
+
+
+def test_each_commission_settles_in_its_own_entry_with_its_memo(sale):
+    order, *_ = sale
+    order = f.received(order)
+
+    settlement_run(as_of=order.received_at + timedelta(days=16), chunk_size=1000)
+
+    rows = Commission.objects.order_by("pk")
+    assert [(f.entry(f"settle:commission:{c.pk}").kind, f.entry(f"settle:commission:{c.pk}").memo) for c in rows] == [
+        (JournalEntry.Kind.COMMISSION_SETTLED, f"佣金结算 #{c.pk} ({c.rule})") for c in rows]
 
 
 def test_the_settle_command_takes_an_as_of_time(sale):

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from tuishou.core.errors import Conflict, InvalidInput
-from tuishou.core.money import to_minor
+from tuishou.core.money import from_minor, to_minor
 from tuishou.ledger import entries
 from tuishou.ledger.entries import CommissionSnapshot, EntryError
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
@@ -63,24 +66,9 @@ def journal_post(*, kind: str, key: str, lines: Sequence[tuple[Account, Decimal]
     raises ``ledger.key_reused``. Accounts are locked in primary-key order, so concurrent posts wait for
     each other and never deadlock.
     """
-    if kind not in JournalEntry.Kind.values:
-        raise InvalidInput("ledger.unknown_kind", f"There is no journal entry kind {kind!r}.")
-    if not key or len(key) > JournalEntry._meta.get_field("key").max_length:
-        raise InvalidInput("ledger.key_malformed", "A journal entry needs an idempotency key of 1 to 200 characters.")
-    lines = list(lines)
-    snapshots = dict(snapshots or {})
-    accounts = [account for account, _ in lines]
-    if any(account.pk is None for account in accounts):
-        raise InvalidInput("ledger.unknown_account", "Every line needs an opened account (use account_for).")
-    try:
-        checked = entries.entry_check((account.pk, _minor(amount)) for account, amount in lines)
-    except EntryError as exc:
-        raise InvalidInput(exc.code, exc.message) from None
-    _check_snapshots(kind, accounts, snapshots)
-    signature = _signature(kind, checked, snapshots)
-    guarded = {account.pk for account in require_funds}
-    if not guarded <= {line.account for line in checked}:
-        raise ValueError("require_funds names an account the entry does not touch")
+    prepared = _prepare(kind=kind, key=key, lines=lines, snapshots=snapshots, require_funds=require_funds)
+    lines, snapshots, checked, signature, guarded = (prepared.lines, prepared.snapshots, prepared.checked,
+                                                     prepared.signature, prepared.guarded)
 
     first = JournalEntry.objects.filter(key=key).first()
     if first is not None:
@@ -126,6 +114,203 @@ def journal_post(*, kind: str, key: str, lines: Sequence[tuple[Account, Decimal]
     return entry
 
 
+@dataclass(frozen=True)
+class EntryDraft:
+    """One entry for ``journal_post_many``: the arguments ``journal_post`` takes, as data."""
+
+    kind: str
+    key: str
+    lines: Sequence[tuple[Account, Decimal]]
+    memo: str = ""
+    actor: Any = None
+    snapshots: Mapping[int, CommissionSnapshot] | None = None
+    require_funds: Iterable[Account] = ()
+    reverses: JournalEntry | None = None
+
+
+def journal_post_many(*, drafts: Sequence[EntryDraft]) -> list[JournalEntry]:
+    """Post many journal entries in ONE transaction (批量记账): all of them, or none.
+
+    The batch path of ``journal_post`` for the settlement run, with the same rules: every draft is
+    validated like a single post (balanced, no zero line, snapshots, currency, ``require_funds`` checked
+    against the balance the entries before it in the batch leave), and idempotent by key, a replay
+    (in an earlier batch, or earlier in this one) returning the first entry and a key reused with other
+    lines raising ``ledger.key_reused``. If any draft is refused, nothing of the batch is written.
+
+    What makes it cheaper than a loop of ``journal_post``: the touched accounts are locked once (by pk),
+    the keys are looked up in one query, entries and lines are inserted in one statement each, and every
+    account's cached balance and line count move once, by the batch's sum. Returns the entries in the
+    order of ``drafts``.
+    """
+    prepared = [(draft, _prepare(kind=draft.kind, key=draft.key, lines=draft.lines, snapshots=draft.snapshots,
+                                 require_funds=draft.require_funds)) for draft in drafts]
+    unique: dict[str, tuple[EntryDraft, _Prepared]] = {}
+    for draft, ready in prepared:
+        first = unique.setdefault(draft.key, (draft, ready))[1]
+        if first is not ready and not _same_signature(first.signature, ready.signature):
+            raise Conflict("ledger.key_reused", f"Key {draft.key!r} is given twice in one batch with other lines.",
+                           details={"key": draft.key})
+    posted = _replays_many({key: ready.signature for key, (_, ready) in unique.items()})
+    todo = [pair for key, pair in unique.items() if key not in posted]
+    if todo:
+        with transaction.atomic():
+            _post_fresh(todo, posted)
+    return [posted[draft.key] for draft in drafts]
+
+
+def _post_fresh(todo: list[tuple[EntryDraft, _Prepared]], posted: dict[str, JournalEntry]) -> None:
+    """Lock, re-check the keys, write the new entries of a batch and move the balances (inside its transaction)."""
+    touched = {line.account for _, ready in todo for line in ready.checked}
+    locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=touched).order_by("pk")}
+    # Under the locks a racing post of a key has either committed (seen now) or not started.
+    posted.update(_replays_many({draft.key: ready.signature for draft, ready in todo}))
+    while True:
+        todo = [(draft, ready) for draft, ready in todo if draft.key not in posted]
+        if not todo:
+            return
+        _check_batch_funds(todo, locked)
+        try:
+            with transaction.atomic():
+                created = _entries_insert(todo)
+        except IntegrityError:
+            # A key posted meanwhile on other accounts (our locks did not serialise us): replay it and try the
+            # rest again. Otherwise an entry reversed twice.
+            found = _replays_many({draft.key: ready.signature for draft, ready in todo})
+            if found:
+                posted.update(found)
+                continue
+            _refuse_second_reversals([draft for draft, _ in todo])
+            raise
+        break
+    _lines_insert(created, todo)
+    net: dict[int, int] = {}
+    counts: Counter = Counter()
+    for _, ready in todo:
+        for line in ready.checked:
+            net[line.account] = net.get(line.account, 0) + line.amount
+            counts[line.account] += 1
+    _balances_move(net, counts)
+    posted.update({entry.key: entry for entry in created})
+
+
+def _entries_insert(todo: list[tuple[EntryDraft, _Prepared]]) -> list[JournalEntry]:
+    """Insert the batch's entries in one statement; return them with their pks, in the order of ``todo``."""
+    entries_new = [JournalEntry(kind=draft.kind, key=draft.key, memo=draft.memo, reverses=draft.reverses,
+                                actor=draft.actor if getattr(draft.actor, "pk", None) else None)
+                   for draft, _ in todo]
+    if connection.vendor != "postgresql":
+        return JournalEntry.objects.bulk_create(entries_new)
+    # On PostgreSQL one INSERT … SELECT FROM unnest(arrays): the rows cross as a few array parameters instead of
+    # thousands of placeholders, and no model field is prepared row by row.
+    now = timezone.now()
+    field = JournalEntry._meta.get_field
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {JournalEntry._meta.db_table} ({field('kind').column}, {field('key').column}, "
+            f"{field('memo').column}, {field('actor').column}, {field('reverses').column}, "
+            f"{field('created_at').column}) "
+            "SELECT kind, key, memo, actor, reverses, %s FROM unnest(%s::varchar[], %s::varchar[], %s::text[], "
+            "%s::bigint[], %s::bigint[]) AS d(kind, key, memo, actor, reverses) RETURNING id, key",
+            [now, [e.kind for e in entries_new], [e.key for e in entries_new], [e.memo for e in entries_new],
+             [e.actor_id for e in entries_new], [e.reverses_id for e in entries_new]])
+        pks = dict((key, pk) for pk, key in cursor.fetchall())
+    for entry in entries_new:
+        entry.pk, entry.created_at = pks[entry.key], now
+        entry._state.adding, entry._state.db = False, connection.alias
+    return entries_new
+
+
+def _lines_insert(created: list[JournalEntry], todo: list[tuple[EntryDraft, _Prepared]]) -> None:
+    """Insert the lines of the batch's new entries in one statement."""
+    rows = [(entry.pk, line.account, amount, ready.snapshots.get(i))
+            for entry, (_, ready) in zip(created, todo, strict=True)
+            for i, (line, (_, amount)) in enumerate(zip(ready.checked, ready.lines, strict=True))]
+    if connection.vendor != "postgresql":
+        JournalLine.objects.bulk_create([JournalLine(entry_id=entry_id, account_id=account_id, amount=amount,
+                                                     **_snapshot_columns(snapshot))
+                                         for entry_id, account_id, amount, snapshot in rows])
+        return
+    names = ("entry", "account", "amount", *JournalLine.SNAPSHOT_FIELDS)
+    types = ("bigint", "bigint", "bigint", "varchar", "varchar", "varchar", "integer", "varchar", "numeric",
+             "bigint")
+    columns = [[entry_id for entry_id, _, _, _ in rows], [account_id for _, account_id, _, _ in rows],
+               [_minor(amount) for _, _, amount, _ in rows]]
+    for name in JournalLine.SNAPSHOT_FIELDS:
+        values = [getattr(snapshot, name) if snapshot is not None else None for _, _, _, snapshot in rows]
+        columns.append([_minor(v) if v is not None else None for v in values] if name == "base" else values)
+    fields = [JournalLine._meta.get_field(name).column for name in names]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {JournalLine._meta.db_table} ({', '.join(fields)}) SELECT * FROM unnest("
+            + ", ".join(f"%s::{t}[]" for t in types) + ")", columns)
+
+
+def _check_batch_funds(todo: list[tuple[EntryDraft, _Prepared]], locked: dict[int, Account]) -> None:
+    """Currency per entry, and no guarded account overdrawn by its entry after the entries before it."""
+    running = {pk: _minor(account.balance) for pk, account in locked.items()}
+    for _, ready in todo:
+        net = entries.net_by_account(ready.checked)
+        _check_currency(locked[pk] for pk in net)
+        for pk in sorted(ready.guarded):
+            account = locked[pk]
+            if entries.overdrawn(running[pk], net[pk], credit_normal=account.credit_normal):
+                holds = from_minor(entries.normal_amount(running[pk], credit_normal=account.credit_normal))
+                raise InsufficientFunds("ledger.insufficient_funds",
+                                        f"{account.key} holds {holds}, not enough for this posting.",
+                                        details={"account": account.key, "available": str(holds)})
+        for pk, change in net.items():
+            running[pk] += change
+
+
+def _refuse_second_reversals(drafts: list[EntryDraft]) -> None:
+    reversing = [draft.reverses.pk for draft in drafts if draft.reverses is not None]
+    already = set(JournalEntry.objects.filter(reverses_id__in=reversing).values_list("reverses_id", flat=True))
+    twice = [pk for pk, n in Counter(reversing).items() if n > 1 or pk in already]
+    if twice:
+        raise Conflict("ledger.already_reversed", f"Entry #{min(twice)} has already been reversed.") from None
+
+
+def _balances_move(net: dict[int, int], counts: Counter) -> None:
+    """Add each account's change (minor units) and line count to what the database holds, once per account."""
+    changed = sorted(pk for pk in net if net[pk] or counts[pk])
+    if connection.vendor == "postgresql" and len(changed) > 1:
+        # One statement for the batch; like F(), it adds to the value the row holds under our lock.
+        table = connection.ops.quote_name(Account._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS a SET balance = a.balance + d.change, line_count = a.line_count + d.lines "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS d(id, change, lines) WHERE a.id = d.id",
+                [changed, [net[pk] for pk in changed], [counts[pk] for pk in changed]])
+        return
+    for pk in changed:
+        Account.objects.filter(pk=pk).update(balance=F("balance") + net[pk], line_count=F("line_count") + counts[pk])
+
+
+def accounts_for_owners(*, kind: str, owner_ids: Iterable[int]) -> dict[int, Account]:
+    """The accounts of ``kind`` (a promoter or merchant kind) of many owners, by owner id, opened where missing.
+
+    The batch form of ``account_for``: one query to find them, one insert for those never opened.
+    """
+    if kind in Account.PROMOTER_KINDS:
+        owner_field = "promoter_id"
+    elif kind in Account.MERCHANT_KINDS:
+        owner_field = "merchant_id"
+    else:
+        raise InvalidInput("ledger.owner_mismatch", f"A {kind} account belongs to the platform, not to owners.",
+                           details={"kind": kind})
+    ids = sorted(set(owner_ids))
+    keys = {Account.key_for(kind, **{owner_field: owner_id}): owner_id for owner_id in ids}
+    found = {getattr(a, owner_field): a for a in Account.objects.filter(key__in=keys)}
+    missing = [owner_id for owner_id in ids if owner_id not in found]
+    if missing:
+        Account.objects.bulk_create([Account(kind=kind, key=Account.key_for(kind, **{owner_field: owner_id}),
+                                             **{owner_field: owner_id}) for owner_id in missing],
+                                    ignore_conflicts=True)
+        opened = Account.objects.filter(key__in=[Account.key_for(kind, **{owner_field: i}) for i in missing])
+        found.update({getattr(a, owner_field): a for a in opened})
+    return found
+
+
 def journal_reverse(*, entry: JournalEntry, key: str, memo: str = "", actor=None,
                     kind: str = JournalEntry.Kind.REVERSAL) -> JournalEntry:
     """Post the entry that cancels ``entry`` exactly (冲正): every line negated, snapshots kept.
@@ -139,6 +324,63 @@ def journal_reverse(*, entry: JournalEntry, key: str, memo: str = "", actor=None
         lines=[(line.account, -line.amount) for line in original],
         snapshots={i: line.snapshot for i, line in enumerate(original) if line.snapshot is not None},
     )
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A validated entry: its lines as given and as checked (minor units), snapshots, signature, guarded pks."""
+
+    lines: list[tuple[Account, Decimal]]
+    snapshots: dict[int, CommissionSnapshot]
+    checked: tuple[entries.Line, ...]
+    signature: tuple
+    guarded: set[int]
+
+
+def _prepare(*, kind: str, key: str, lines, snapshots, require_funds) -> _Prepared:
+    """Every check of an entry that needs no lock (the same for a single post and a batch)."""
+    if kind not in JournalEntry.Kind.values:
+        raise InvalidInput("ledger.unknown_kind", f"There is no journal entry kind {kind!r}.")
+    if not key or len(key) > JournalEntry._meta.get_field("key").max_length:
+        raise InvalidInput("ledger.key_malformed", "A journal entry needs an idempotency key of 1 to 200 characters.")
+    lines = list(lines)
+    snapshots = dict(snapshots or {})
+    accounts = [account for account, _ in lines]
+    if any(account.pk is None for account in accounts):
+        raise InvalidInput("ledger.unknown_account", "Every line needs an opened account (use account_for).")
+    try:
+        checked = entries.entry_check((account.pk, _minor(amount)) for account, amount in lines)
+    except EntryError as exc:
+        raise InvalidInput(exc.code, exc.message) from None
+    _check_snapshots(kind, accounts, snapshots)
+    guarded = {account.pk for account in require_funds}
+    if not guarded <= {line.account for line in checked}:
+        raise ValueError("require_funds names an account the entry does not touch")
+    return _Prepared(lines=lines, snapshots=snapshots, checked=checked,
+                     signature=_signature(kind, checked, snapshots), guarded=guarded)
+
+
+def _same_signature(first, second) -> bool:
+    return first[0] == second[0] and entries.same_lines(first[1], second[1])
+
+
+def _replays_many(signatures: Mapping[str, tuple]) -> dict[str, JournalEntry]:
+    """The entries already posted under these keys, each checked against its signature like ``_replay``:
+    two queries for the whole batch."""
+    if not signatures:
+        return {}
+    found = {entry.key: entry for entry in JournalEntry.objects.filter(key__in=list(signatures))}
+    if not found:
+        return {}
+    stored: dict[int, list] = {entry.pk: [] for entry in found.values()}
+    for line in JournalLine.objects.filter(entry_id__in=stored).order_by("id"):
+        stored[line.entry_id].append((line.account_id, _minor(line.amount), line.snapshot))
+    for key, first in found.items():
+        if not _same_signature((first.kind, stored[first.pk]), signatures[key]):
+            raise Conflict("ledger.key_reused",
+                           f"Key {first.key!r} was already used for entry #{first.pk} with other lines.",
+                           details={"entry": first.pk})
+    return found
 
 
 def _minor(amount: Decimal) -> int:

@@ -5,9 +5,11 @@ receipt, or completion, + ``freeze_days``) AND the platform's after-sales window
 with no open after-sales case on the order.
 
 The run works in chunks of ``chunk_size`` rows, each chunk ONE transaction that locks its rows (by pk),
-then the accounts it moves (by pk), posts one entry per row (keys ``settle:commission:<id>`` and
-``settle:merchant:<id>``) and moves the rows' status. A run killed half-way has committed whole chunks
-only; run again, it finds the rest, and the keys make a second posting of any row impossible.
+posts one entry per row (keys ``settle:commission:<id>`` and ``settle:merchant:<id>``) through the ledger's
+batch path ``journal_post_many`` (which locks the accounts the chunk moves once, by pk, and moves each
+balance once), and moves the rows' status in one update guarded by the status they were locked in. A run
+killed half-way has committed whole chunks only; run again, it finds the rest, and the keys make a second
+posting of any row impossible.
 """
 
 from __future__ import annotations
@@ -18,16 +20,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from tuishou.core.errors import Conflict
 from tuishou.ledger.models import Account, JournalEntry
-from tuishou.ledger.services import account_for, journal_post
-from tuishou.merchants.models import Merchant
-from tuishou.network.models import Promoter
+from tuishou.ledger.services import EntryDraft, accounts_for_owners, journal_post_many
 from tuishou.orders.models import AfterSalesCase
 from tuishou.settlement.models import Commission, MerchantReceivable, SettleAfter
-from tuishou.settlement.transitions import commission_transition, receivable_transition
+from tuishou.settlement.transitions import COMMISSION_TRANSITIONS, RECEIVABLE_TRANSITIONS
 
 K = Account.Kind
 C = Commission.Status
@@ -107,48 +108,60 @@ def _in_chunks(due: QuerySet, chunk_size: int, settle) -> int:
         after_pk = ids[-1]
 
 
-def _lock_accounts(accounts: Iterable[Account]) -> None:
-    """Lock every account the chunk moves, by pk and in one pass: the order ``journal_post`` locks in, so a
-    refund (which locks its accounts the same way) and a settlement chunk never wait on each other in a cycle."""
-    pks = sorted({account.pk for account in accounts})
-    list(Account.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk", flat=True))
+def _settled_moves(model: type[Commission] | type[MerchantReceivable], pks: list[int], to: str, changes: dict) -> None:
+    """Move the chunk's rows from pending to ``to`` in ONE update, guarded by the status read under the locks.
+
+    The declared table allows the move; the rows are locked, so every one of them must still be pending. If
+    one is not (something moved it without its lock), the chunk is refused and rolls back whole.
+    """
+    table = COMMISSION_TRANSITIONS if model is Commission else RECEIVABLE_TRANSITIONS
+    if to not in table["pending"]:
+        raise Conflict("settlement.state", f"A pending {model._meta.verbose_name} cannot become {to}.")
+    moved = model.objects.filter(pk__in=pks, status="pending").update(status=to, **changes)
+    if moved != len(pks):
+        raise Conflict("settlement.state", f"{len(pks) - moved} of {len(pks)} {model._meta.verbose_name_plural} "
+                       "were no longer pending under their locks.", details={"expected": len(pks), "moved": moved})
 
 
 def _commissions_settle(ids: list[int], *, as_of: datetime) -> int:
-    # Re-read under the locks: a refund may have cancelled a row, or an after-sales case opened, meanwhile.
-    rows = list(Commission.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    # Lock the chunk's rows by pk (the order a refund locks them in), then re-read what is still due under the
+    # locks: a refund may have cancelled a row, or an after-sales case opened, meanwhile.
+    locked = list(Commission.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+                  .values_list("pk", "promoter_id", "amount", "rule"))
     still_due = set(_due(Commission, C.PENDING, as_of).filter(pk__in=ids).values_list("pk", flat=True))
-    rows = [row for row in rows if row.pk in still_due]
-    accounts = {}
-    for promoter_id in {row.promoter_id for row in rows}:
-        owner = Promoter(pk=promoter_id)
-        accounts[promoter_id] = (account_for(K.PROMOTER_PENDING, owner), account_for(K.PROMOTER_AVAILABLE, owner))
-    _lock_accounts(account for pair in accounts.values() for account in pair)
-    now = timezone.now()
-    for row in rows:
-        pending, available = accounts[row.promoter_id]
-        journal_post(kind=JournalEntry.Kind.COMMISSION_SETTLED, key=f"settle:commission:{row.pk}",
-                     lines=[(pending, row.amount), (available, -row.amount)],
-                     memo=f"佣金结算 #{row.pk} ({row.rule})")
-        commission_transition(commission=row, to=C.AVAILABLE, settled_amount=row.amount, settled_at=now)
+    rows = [row for row in locked if row[0] in still_due]
+    if not rows:
+        return 0
+    promoters = {promoter_id for _, promoter_id, _, _ in rows}
+    pending = accounts_for_owners(kind=K.PROMOTER_PENDING, owner_ids=promoters)
+    available = accounts_for_owners(kind=K.PROMOTER_AVAILABLE, owner_ids=promoters)
+    # One entry per commission, as before: reconcile and the wallet history find each settlement by its key.
+    journal_post_many(drafts=[
+        EntryDraft(kind=JournalEntry.Kind.COMMISSION_SETTLED, key=f"settle:commission:{pk}",
+                   lines=[(pending[promoter_id], amount), (available[promoter_id], -amount)],
+                   memo=f"佣金结算 #{pk} ({rule})")
+        for pk, promoter_id, amount, rule in rows])
+    # Under the row locks ``amount`` is what was just posted.
+    _settled_moves(Commission, [row[0] for row in rows], C.AVAILABLE,
+                   {"settled_amount": F("amount"), "settled_at": timezone.now()})
     return len(rows)
 
 
 def _receivables_settle(ids: list[int], *, as_of: datetime) -> int:
-    rows = list(MerchantReceivable.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    locked = list(MerchantReceivable.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+                  .values_list("pk", "merchant_id", "net", "order_id"))
     still_due = set(_due(MerchantReceivable, R.PENDING, as_of).filter(pk__in=ids).values_list("pk", flat=True))
-    rows = [row for row in rows if row.pk in still_due]
-    accounts = {}
-    for merchant_id in {row.merchant_id for row in rows}:
-        owner = Merchant(pk=merchant_id)
-        accounts[merchant_id] = (account_for(K.MERCHANT_PENDING, owner), account_for(K.MERCHANT_PAYABLE, owner))
-    _lock_accounts(account for pair in accounts.values() for account in pair)
-    now = timezone.now()
-    for row in rows:
-        pending, payable = accounts[row.merchant_id]
-        if row.net:
-            journal_post(kind=JournalEntry.Kind.MERCHANT_SETTLED, key=f"settle:merchant:{row.pk}",
-                         lines=[(pending, row.net), (payable, -row.net)],
-                         memo=f"商家结算 订单 #{row.order_id}")
-        receivable_transition(receivable=row, to=R.SETTLED, settled_net=row.net, settled_at=now)
+    rows = [row for row in locked if row[0] in still_due]
+    if not rows:
+        return 0
+    merchants = {merchant_id for _, merchant_id, _, _ in rows}
+    pending = accounts_for_owners(kind=K.MERCHANT_PENDING, owner_ids=merchants)
+    payable = accounts_for_owners(kind=K.MERCHANT_PAYABLE, owner_ids=merchants)
+    journal_post_many(drafts=[
+        EntryDraft(kind=JournalEntry.Kind.MERCHANT_SETTLED, key=f"settle:merchant:{pk}",
+                   lines=[(pending[merchant_id], net), (payable[merchant_id], -net)],
+                   memo=f"商家结算 订单 #{order_id}")
+        for pk, merchant_id, net, order_id in rows if net])
+    _settled_moves(MerchantReceivable, [row[0] for row in rows], R.SETTLED,
+                   {"settled_net": F("net"), "settled_at": timezone.now()})
     return len(rows)

@@ -12,6 +12,12 @@ hypothesis_settings.register_profile("ci", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "tampered: the test corrupts the books on purpose; skip the final reconcile")
+    config.addinivalue_line("markers", "reconcile_checks(*names): reconcile only these checks after the test "
+                                       "(the test builds a partial money state on purpose)")
+
+
 DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "client", "admin_client", "live_server"}
 
 
@@ -51,3 +57,37 @@ def _media_root(request, tmp_path_factory):
     django_settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     yield
     django_settings.MEDIA_ROOT = old
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call = report
+
+
+@pytest.fixture(autouse=True)
+def _books_reconciled_after_every_test_that_moved_money(request):
+    """Every test that leaves journal entries behind ends with `tuishou reconcile` clean (issue 5: every yuan is
+    accounted for after every test that moves money), unless it corrupts the books on purpose (``tampered``)."""
+    if not _uses_database(request.node) or request.node.get_closest_marker("tampered") is not None:
+        yield
+        return
+    # Take the test's database fixture first, so that it is torn down after this check has read the books.
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    yield
+    rep = getattr(request.node, "rep_call", None)
+    if rep is None or rep.failed:
+        return
+    from tuishou.ledger.models import JournalEntry
+    from tuishou.ledger.reconcile import reconcile_run
+
+    if not JournalEntry.objects.exists():
+        return
+    only = request.node.get_closest_marker("reconcile_checks")
+    report = reconcile_run(list(only.args) if only else None)
+    assert report.ok, "\n".join(report.lines())

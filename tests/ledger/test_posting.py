@@ -118,6 +118,7 @@ def test_the_same_key_on_other_accounts_is_refused():
     assert f.refreshed(revenue).line_count == 0
 
 
+@pytest.mark.reconcile_checks("account_balances", "entries_balanced")
 def test_a_commission_line_keeps_its_snapshot_and_replays_with_equal_decimals():
     owner = f.promoter()
     expense, pending = f.platform(Kind.COMMISSION_EXPENSE), account_for(Kind.PROMOTER_PENDING, owner)
@@ -136,6 +137,7 @@ def test_a_commission_line_keeps_its_snapshot_and_replays_with_equal_decimals():
     assert again.pk == entry.pk
 
 
+@pytest.mark.reconcile_checks("account_balances", "entries_balanced")
 def test_a_replay_with_another_snapshot_is_a_reused_key():
     owner = f.promoter()
     expense, pending = f.platform(Kind.COMMISSION_EXPENSE), account_for(Kind.PROMOTER_PENDING, owner)

@@ -58,6 +58,7 @@ def test_a_batch_writes_every_entry_and_moves_each_balance_by_the_sum():
     assert reconcile_run().ok
 
 
+@pytest.mark.reconcile_checks("account_balances", "entries_balanced")
 def test_a_commission_batch_keeps_each_snapshot():
     owner = f.promoter()
     expense, pending = f.platform(Kind.COMMISSION_EXPENSE), account_for(Kind.PROMOTER_PENDING, owner)

@@ -52,6 +52,7 @@ def test_an_empty_ledger_reconciles():
     assert reconcile_run().ok
 
 
+@pytest.mark.tampered
 def test_a_corrupted_cached_balance_is_reported_with_exit_code_one():
     available = _ledger()
     with connection.cursor() as cursor:
@@ -67,6 +68,7 @@ def test_a_corrupted_cached_balance_is_reported_with_exit_code_one():
     assert output.endswith("reconciliation found 1 mismatch(es)")
 
 
+@pytest.mark.tampered
 def test_a_line_slipped_in_by_sql_unbalances_its_entry_and_its_account():
     available = _ledger()
     entry = available.lines.get().entry
@@ -84,6 +86,7 @@ def test_a_line_slipped_in_by_sql_unbalances_its_entry_and_its_account():
     ]
 
 
+@pytest.mark.tampered
 def test_a_wrong_line_count_is_a_mismatch_too():
     available = _ledger()
     with connection.cursor() as cursor:

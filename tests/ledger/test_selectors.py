@@ -20,6 +20,7 @@ Kind = Account.Kind
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.reconcile_checks("account_balances", "entries_balanced")
 def test_a_promoter_reads_every_balance_on_its_normal_side():
     owner = f.promoter()
     pending, available = account_for(Kind.PROMOTER_PENDING, owner), account_for(Kind.PROMOTER_AVAILABLE, owner)

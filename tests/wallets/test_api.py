@@ -58,6 +58,7 @@ def test_refusals_answer_their_code(client):
     assert (bad_payee.status_code, bad_payee.json()["details"]) == (400, {"field": "payee.account"})
 
 
+@pytest.mark.reconcile_checks("account_balances", "entries_balanced", "withdrawals_match_ledger")
 def test_history_and_withdrawals_are_paginated(client):
     promoter = f.promoter()
     f.accrue(promoter, "8.00", order_ref="TS1")

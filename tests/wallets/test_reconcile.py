@@ -14,6 +14,7 @@ from tuishou.wallets import services
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.tampered
 def test_money_frozen_without_a_withdrawal_is_reported():
     # given a promoter with one withdrawal under review, and 5.00 booked into frozen behind its back
     promoter = f.promoter()

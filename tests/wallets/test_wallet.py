@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 LEDGER_CHECKS = ["--check", "account_balances", "--check", "entries_balanced", "--check", "withdrawals_match_ledger"]
 
 
+@pytest.mark.reconcile_checks("account_balances", "entries_balanced", "withdrawals_match_ledger")
 def test_wallet_figures_are_the_ledger_balances(after_commit):
     # given 120.00 pending, 1,000.00 made available, 300.00 paid out and 200.00 under review
     promoter = f.promoter()
@@ -45,6 +46,7 @@ def test_a_negative_balance_shows_and_nothing_is_withdrawable():
     assert (wallet.available, wallet.withdrawable) == (Decimal("-15.50"), Decimal("0.00"))
 
 
+@pytest.mark.reconcile_checks("account_balances", "entries_balanced", "withdrawals_match_ledger")
 def test_the_history_lists_every_movement_newest_first_with_its_reason_and_order(after_commit):
     promoter = f.promoter()
     f.accrue(promoter, "12.30", order_ref="TS20261001007")

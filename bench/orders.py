@@ -52,8 +52,8 @@ sys.path.insert(0, str(ROOT))
 from bench import orders_http  # noqa: E402
 from bench.network_tree import _bulk_load, encode, generate  # noqa: E402
 
-BENCH_DB = "tuishou_bench_orders"
-ANCHOR_DB = "tuishou_bench_orders_anchor"
+BENCH_DB = os.environ.get("TUISHOU_BENCH_DB", "tuishou_bench_orders")  # throwaway, dropped afterwards
+ANCHOR_DB = os.environ.get("TUISHOU_BENCH_ANCHOR_DB", f"{BENCH_DB}_anchor")
 ANCHOR_DIR = Path(os.environ.get("TUISHOU_ANCHOR_DIR") or ROOT.parent / "shared" / "bench")
 GOAL = 0.35
 PRICES = ["9.90", "19.90", "39.90", "59.90", "99.00", "128.00", "299.00"]

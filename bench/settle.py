@@ -112,10 +112,11 @@ def template_order():
     from tests.orders import factories as of
     from tests.settlement import factories as f
     from tuishou.payments import sandbox
+    from tuishou.sandboxes.outbox import _post_in_process
     from tuishou.settlement.models import Commission, MerchantReceivable
     from tuishou.settlement.settle import due_stamp
 
-    sandbox.transport_override = sandbox._post_in_process  # the callback goes to this process, not over HTTP
+    sandbox.transport_override = _post_in_process  # the callback goes to this process, not over HTTP
     of.plan(f.EXAMPLE_2)
     x, _y, z = f.example_2_chain()
     shop = of.shop(fee_rate="0.0500")
@@ -257,7 +258,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="pending commissions (3 per order)")
     parser.add_argument("--promoters", type=int, default=100_000, help="promoters they are paid to (pairs × 2)")
-    parser.add_argument("--chunk", type=int, default=1000, help="settlement chunk size")
+    parser.add_argument("--chunk", type=int, default=None, help="settlement chunk size (default: settle.CHUNK_SIZE)")
+    parser.add_argument("--per-entry", action="store_true",
+                        help="post per entry through journal_post_many (the SQLite/reference path), not set-based")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--full-reconcile", action="store_true", help="every reconcile check, whatever the size")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -320,15 +323,18 @@ def run(args) -> None:
     settle._in_chunks = timed
     as_of = order.received_at + timedelta(days=30)
     t0 = time.perf_counter()
-    summary = settle.settlement_run(as_of=as_of, chunk_size=args.chunk)
+    chunk = args.chunk or settle.CHUNK_SIZE
+    summary = settle.settlement_run(as_of=as_of, chunk_size=chunk, set_based=not args.per_entry)
     run_seconds = time.perf_counter() - t0
     settle._in_chunks = real_in_chunks
     settled = sizes(LEDGER_TABLES)
     entries2, lines2 = counts()
     commission_seconds = phases["commission"]
-    print(f"settlement_run (chunk {args.chunk}): {summary.commissions:,} commissions in {commission_seconds:.2f} s "
-          f"({summary.commissions / commission_seconds:,.0f}/s), {summary.receivables:,} merchant shares in "
-          f"{phases['merchantreceivable']:.2f} s; whole run {run_seconds:.2f} s")
+    path = "per entry" if args.per_entry else "set-based"
+    print(f"settlement_run ({path}, chunk {chunk}): {summary.commissions:,} commissions in "
+          f"{commission_seconds:.2f} s ({summary.commissions / commission_seconds:,.0f}/s), "
+          f"{summary.receivables:,} merchant shares in {phases['merchantreceivable']:.2f} s; "
+          f"whole run {run_seconds:.2f} s")
     print(f"ratio: commissions settled per second ÷ bare rows updated per second = "
           f"{(summary.commissions / commission_seconds) / (pending / bare_seconds):.3f} (goal ≥ 0.20); "
           f"whole run: {(summary.commissions / run_seconds) / (pending / bare_seconds):.3f}")

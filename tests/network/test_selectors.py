@@ -115,6 +115,9 @@ def test_subtree_and_ancestor_queries_use_an_index_on_sqlite():
 def test_subtree_and_ancestor_queries_use_an_index_on_postgresql():
     _top, a, _a1, a2, _b, _a3 = _tree()
     (subtree_sql, subtree_params), = _captured(lambda: selectors.subtree_stats(a))
-    assert "Index Only Scan using promoter_path_volume_idx" in _plan(subtree_sql, subtree_params)
+    plan = _plan(subtree_sql, subtree_params)
+    # The (path, volume) index answers it alone on a vacuumed table; on a fresh test table the planner may still
+    # visit the heap or use a bitmap over the same index — what matters is that the range is an index range.
+    assert "promoter_path_volume_idx" in plan and "Seq Scan" not in plan, plan
     (chain_sql, chain_params), = _captured(lambda: selectors.chain_for_path(a2.path))
     assert "Index" in _plan(chain_sql, chain_params)

@@ -109,29 +109,36 @@ def test_a_second_run_books_nothing_more(sale):
     assert f.account_amount(K.PROMOTER_AVAILABLE, x) == Decimal("44.00")
 
 
+def _posting_wrapped(monkeypatch, wrapper) -> None:
+    """Wrap the ledger call that posts a chunk, on both paths: ``wrapper(real, keys, kwargs)`` posts or raises."""
+    for name, keys_of in (("journal_post_many", lambda kw: [d.key for d in kw["drafts"]]),
+                          ("journal_post_transfers", lambda kw: list(kw["keys"]))):
+        real = getattr(settle, name)
+        monkeypatch.setattr(settle, name, lambda real=real, keys_of=keys_of, **kw: wrapper(real, keys_of(kw), kw))
+
+
 def test_a_run_killed_half_way_and_run_again_books_everything_exactly_once(sale, monkeypatch):
     order, x, z, shop = sale
     order = f.received(order)
     as_of = order.received_at + timedelta(days=16)
-    real_post = settle.journal_post_many
     calls = []
 
-    def dies_on_the_third_chunk(**kwargs):
-        calls.append([draft.key for draft in kwargs["drafts"]])
+    def dies_on_the_third_chunk(real, keys, kwargs):
+        calls.append(keys)
         if len(calls) == 3:
             raise RuntimeError("killed")
-        return real_post(**kwargs)
+        return real(**kwargs)
 
-    # given a run in chunks of one row that dies posting its third chunk
-    monkeypatch.setattr(settle, "journal_post_many", dies_on_the_third_chunk)
-    with pytest.raises(RuntimeError):
-        settlement_run(as_of=as_of, chunk_size=1)
+    # given a run in chunks of one row that dies posting its third chunk (set-based on PostgreSQL)
+    with monkeypatch.context() as patched:
+        _posting_wrapped(patched, dies_on_the_third_chunk)
+        with pytest.raises(RuntimeError):
+            settlement_run(as_of=as_of, chunk_size=1)
     # then the two chunks before it are committed, the third rolled back whole
     assert Commission.objects.filter(status="available").count() == 2
     assert len(_settled_keys()) == 2
 
     # when it runs again
-    monkeypatch.setattr(settle, "journal_post_many", real_post)
     summary = settlement_run(as_of=as_of, chunk_size=1)
 
     # then it settles only the rest, and every row exactly once
@@ -146,10 +153,10 @@ def test_a_chunk_whose_posting_fails_rolls_back_whole(sale, monkeypatch):
     order, x, _, _ = sale
     order = f.received(order)
 
-    def fails(**kwargs):
+    def fails(real, keys, kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(settle, "journal_post_many", fails)
+    _posting_wrapped(monkeypatch, fails)
     with pytest.raises(RuntimeError):
         settlement_run(as_of=order.received_at + timedelta(days=16), chunk_size=10)
 

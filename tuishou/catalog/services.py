@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
@@ -318,8 +318,14 @@ def sku_stock_reserve(*, sku_id: int, quantity: int) -> int:
     transaction so a failed order gives the units back by rolling back.
     """
     quantity = _quantity(quantity)
-    if Sku.objects.filter(pk=sku_id, stock__gte=quantity).update(stock=F("stock") - quantity):
-        return Sku.objects.values_list("stock", flat=True).get(pk=sku_id)
+    # The conditional UPDATE answers what is left itself (RETURNING): no second read of the row.
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {quote(Sku._meta.db_table)} SET stock = stock - %s WHERE id = %s AND stock >= %s "
+                       "RETURNING stock", [quantity, sku_id, quantity])
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
     left = Sku.objects.filter(pk=sku_id).values_list("stock", flat=True).first()
     if left is None:
         raise NotFound("catalog.sku_unknown", f"There is no SKU {sku_id}.", details={"sku_id": sku_id})

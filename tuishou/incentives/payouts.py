@@ -16,7 +16,7 @@ from tuishou.core.errors import InvalidInput
 from tuishou.incentives.engine import Member, order_payouts
 from tuishou.incentives.models import PlanVersion
 from tuishou.incentives.selectors import engine_plan
-from tuishou.network.selectors import promoter_chain
+from tuishou.network.selectors import chain_for_path, promoter_chain
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,16 @@ class OrderPayout:
     amount: Decimal
 
 
-def chain_snapshot(*, promoter_id: int) -> list[ChainLink]:
-    """The chain of a promoter now (p0 = the promoter, then sponsors up to the root): one indexed read."""
+def chain_snapshot(*, promoter_id: int, path: bytes | None = None) -> list[ChainLink]:
+    """The chain of a promoter now (p0 = the promoter, then sponsors up to the root): one indexed read.
+
+    ``path``: the promoter's tree path when the caller read it with its own rows (saves reading it by id).
+    """
+    rows = chain_for_path(path) if path is not None else []
+    if not rows or rows[0]["id"] != promoter_id:  # no path given, or the promoter moved since it was read
+        rows = promoter_chain(promoter_id)
     return [ChainLink(promoter_id=row["id"], rank=row["rank"] or "", active=row.get("active", True))
-            for row in promoter_chain(promoter_id)]
+            for row in rows]
 
 
 def order_payouts_compute(*, version: PlanVersion, order_ref: str, chain: Sequence[ChainLink], base: Decimal,

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -139,8 +139,22 @@ def volume_record(*, promoter: Promoter, base: Decimal, self_purchase: bool, occ
     """
     if orders not in (-1, 0, 1):
         raise InvalidInput("incentives.volume_orders", "orders must be -1, 0 or 1")
-    entry, _ = VolumeEntry.objects.get_or_create(
-        source_ref=source_ref,
-        defaults={"promoter": promoter, "base": base, "self_purchase": self_purchase, "orders": orders,
-                  "occurred_at": occurred_at})
+    entry = VolumeEntry(promoter=promoter, base=base, self_purchase=self_purchase, orders=orders,
+                        occurred_at=occurred_at, source_ref=source_ref)
+    # One INSERT … ON CONFLICT DO NOTHING RETURNING id (get_or_create reads, then inserts in a savepoint);
+    # a replay reads the first entry.
+    fields = [VolumeEntry._meta.get_field(name) for name in
+              ("promoter", "base", "self_purchase", "orders", "occurred_at", "source_ref")]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(VolumeEntry._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({quote('source_ref')}) DO NOTHING "
+            f"RETURNING {quote(VolumeEntry._meta.pk.column)}",
+            [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields])
+        row = cursor.fetchone()
+    if row is None:
+        return VolumeEntry.objects.get(source_ref=source_ref)
+    entry.pk = row[0]
+    entry._state.adding, entry._state.db = False, connection.alias
     return entry

@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -422,13 +422,18 @@ def promoter_record_first_sale(promoter: Promoter) -> Promoter:
     The orders issue calls this once per paid sale. The stage change is idempotent: later sales
     only count. The promoter stays bound to the community they are in.
     """
-    with transaction.atomic():
-        current = Promoter.objects.select_for_update().only("stage").get(pk=promoter.pk)
-        updates = {"paid_sales_count": F("paid_sales_count") + 1}
-        if (current.stage, Promoter.Stage.ORDINARY) in STAGE_TRANSITIONS:
-            updates["stage"] = Promoter.Stage.ORDINARY
-        Promoter.objects.filter(pk=promoter.pk).update(**updates)
-    promoter.refresh_from_db(fields=["stage", "paid_sales_count"])
+    # One UPDATE decides the stage from the value it holds under its own row lock (no read, lock, re-read).
+    into_ordinary = [before for before, after in STAGE_TRANSITIONS if after == Promoter.Stage.ORDINARY]
+    table, quote = Promoter._meta.db_table, connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} SET paid_sales_count = paid_sales_count + 1, stage = CASE WHEN stage IN "
+            f"({', '.join(['%s'] * len(into_ordinary))}) THEN %s ELSE stage END WHERE id = %s "
+            "RETURNING stage, paid_sales_count", [*into_ordinary, Promoter.Stage.ORDINARY, promoter.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Promoter.DoesNotExist(f"No promoter #{promoter.pk}.")
+    promoter.stage, promoter.paid_sales_count = row
     return promoter
 
 

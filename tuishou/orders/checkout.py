@@ -119,26 +119,39 @@ def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: 
     for r in requests:
         by_merchant.setdefault(skus[r.sku_id].product.merchant_id, []).append(r)
     minutes = settings.TUISHOU.get("ORDER_PAYMENT_MINUTES", 30)
-    checkout = Checkout.objects.create(buyer=buyer, idempotency_key=key, amount=Decimal("0.01"),
-                                       share_code=share_code, expires_at=now + timedelta(minutes=minutes))
-    amount = Decimal("0.00")
     attributions: dict[str, object] = {}  # one resolution (one recorded visit) per share code
+    versions: dict[int, object] = {}  # the plan versions in force at ``now`` by community, read once each
+    orders: list[tuple[Order, list[OrderLine]]] = []
     for group in by_merchant.values():
         code = next((r.share_code for r in group if r.share_code), share_code)
         if code not in attributions:
-            attributions[code] = attribution_resolve(buyer=buyer, share_code=code or None, at=now)
-        order = _order_write(checkout=checkout, buyer=buyer, address=address, group=group, skus=skus, now=now,
-                             share_code=code, attribution=attributions[code])
-        amount += order.total
-    Checkout.objects.filter(pk=checkout.pk).update(amount=amount)
-    checkout.amount = amount
+            attributions[code] = attribution_resolve(buyer=buyer, share_code=code or None, at=now, versions=versions)
+        orders.append(_order_build(buyer=buyer, address=address, group=group, skus=skus, now=now,
+                                   share_code=code, attribution=attributions[code], versions=versions))
+    # Priced before it is written: the checkout is inserted with its amount, the orders and then all their
+    # lines in one insert each.
+    amount = sum((order.total for order, _ in orders), Decimal("0.00"))
+    checkout = Checkout.objects.create(buyer=buyer, idempotency_key=key, amount=amount,
+                                       share_code=share_code, expires_at=now + timedelta(minutes=minutes))
+    for order, _ in orders:
+        order.checkout = checkout
+    Order.objects.bulk_create([order for order, _ in orders])
+    for order, rows in orders:
+        for row in rows:
+            row.order = order
+    OrderLine.objects.bulk_create([row for _, rows in orders for row in rows])
     return checkout
 
 
-def _order_write(*, checkout, buyer, address, group, skus, now, share_code, attribution) -> Order:
+def _order_build(*, buyer, address, group, skus, now, share_code, attribution,
+                 versions: dict) -> tuple[Order, list[OrderLine]]:
+    """One merchant's order of a checkout and its lines, priced and snapshotted, not yet written."""
     merchant = skus[group[0].sku_id].product.merchant
-    version = (plan_version_in_force(community_id=attribution.community_id, at=now)
-               if attribution.community_id is not None else None)
+    version = None
+    if attribution.community_id is not None:
+        if attribution.community_id not in versions:
+            versions[attribution.community_id] = plan_version_in_force(community_id=attribution.community_id, at=now)
+        version = versions[attribution.community_id]
     rows = []
     for r in group:
         sku = skus[r.sku_id]
@@ -153,15 +166,12 @@ def _order_write(*, checkout, buyer, address, group, skus, now, share_code, attr
             share_code=r.share_code))
     total = sum((row.paid_amount for row in rows), Decimal("0.00"))
     base_total = sum((row.commission_base for row in rows), Decimal("0.00"))
-    order = Order.objects.create(
-        number=order_number_new(now), checkout=checkout, buyer=buyer, merchant=merchant,
+    order = Order(
+        number=order_number_new(now), buyer=buyer, merchant=merchant,
         recipient_name=address.name, recipient_phone=address.phone, province=address.province, city=address.city,
         district=address.district, address_detail=address.detail,
         promoter_id=attribution.promoter_id, self_purchase=attribution.self_purchase,
         share_link_id=attribution.share_link_id, share_code=share_code or "", attribution_reason=attribution.reason,
         community_id=attribution.community_id, plan_version=version, fee_rate=merchant.fee_rate,
         total=total, commission_base=base_total, commission_base_remaining=base_total)
-    for row in rows:
-        row.order = order
-    OrderLine.objects.bulk_create(rows)
-    return order
+    return order, rows

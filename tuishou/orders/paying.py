@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tuishou.accounts.permissions import require_user
@@ -36,11 +37,14 @@ def _checkout_locked(checkout_id: int) -> Checkout:
     return checkout
 
 
-def _orders_locked(checkout_id: int) -> list[Order]:
+def _orders_locked(checkout_id: int, *, with_promoter_path: bool = False) -> list[Order]:
     # With its plan version (a paid order reads its base setting): one query for all of them, not one per
-    # order; only the orders' rows are locked.
-    return list(Order.objects.select_for_update(of=("self",)).select_related("plan_version")
-                .filter(checkout_id=checkout_id).order_by("pk"))
+    # order; only the orders' rows are locked. ``promoter_path``: the credited promoter's tree path, which the
+    # chain snapshot starts from.
+    orders = Order.objects.select_for_update(of=("self",)).select_related("plan_version")
+    if with_promoter_path:
+        orders = orders.annotate(promoter_path=F("promoter__path"))
+    return list(orders.filter(checkout_id=checkout_id).order_by("pk"))
 
 
 def checkout_for_buyer(*, buyer, checkout_id: int) -> Checkout:
@@ -163,23 +167,25 @@ def checkout_payment_succeeded(event) -> None:
     if event.amount != checkout.amount:
         raise PayableRefused(f"amount {event.amount} is not the checkout's {checkout.amount}")
     at = event.paid_at
-    for order in _orders_locked(checkout.pk):
+    for order in _orders_locked(checkout.pk, with_promoter_path=True):
         _order_paid(order=order, at=at, payment_ref=str(event.payment_id))
     Checkout.objects.filter(pk=checkout.pk).update(status=C.PAID, paid_at=at, payment_ref=str(event.payment_id))
 
 
 def _order_paid(*, order: Order, at: datetime, payment_ref: str) -> None:
-    chain = chain_snapshot(promoter_id=order.promoter_id) if order.promoter_id else []
+    chain = (chain_snapshot(promoter_id=order.promoter_id, path=getattr(order, "promoter_path", None))
+             if order.promoter_id else [])
     order_transition(order=order, to=S.PAID, reason=f"payment {payment_ref}", at=at,
                      chain=[link.as_dict() for link in chain])
     if order.promoter_id:
-        promoter = Promoter.objects.get(pk=order.promoter_id)
+        promoter = Promoter(pk=order.promoter_id)  # no read: both calls need only its id
         volume_record(promoter=promoter, base=order_volume_base(order), self_purchase=order.self_purchase,
                       occurred_at=at, source_ref=f"order:{order.number}:paid", orders=1)
         promoter_record_first_sale(promoter)
-    lines = tuple(events.PaidLine(line_id=line.pk, sku_id=line.sku_id, quantity=line.quantity,
-                                  paid_amount=line.paid_amount, commission_base=line.commission_base)
-                  for line in order.lines.order_by("pk"))
+    lines = tuple(events.PaidLine(line_id=pk, sku_id=sku_id, quantity=quantity, paid_amount=paid,
+                                  commission_base=base)
+                  for pk, sku_id, quantity, paid, base in order.lines.order_by("pk").values_list(
+                      "pk", "sku_id", "quantity", "paid_amount", "commission_base"))
     events.emit(events.OrderPaid(
         order_id=order.pk, order_number=order.number, checkout_id=order.checkout_id, buyer_id=order.buyer_id,
         merchant_id=order.merchant_id, promoter_id=order.promoter_id, self_purchase=order.self_purchase,

@@ -65,13 +65,17 @@ def order_transition(*, order: Order, to: str, actor=None, reason: str = "", at:
         fields["resume_status"] = ""
     if to in STAMPS:
         fields[STAMPS[to]] = at
-    with transaction.atomic():
-        if not Order.objects.filter(pk=order.pk, status=current).update(**fields):
-            raise Conflict("orders.transition_invalid", "The order changed meanwhile; reload it.",
-                           details={"status": current, "to": to})
-        OrderStatusChange.objects.create(order=order, from_status=current, to_status=to,
-                                         actor=actor if getattr(actor, "pk", None) else None,
-                                         reason=reason[:200], created_at=at)
+    # No savepoint: the update and the history row commit together or the caller's transaction fails; a lost
+    # race changes nothing and raises outside the block, so the caller's transaction stays usable.
+    with transaction.atomic(savepoint=False):
+        moved = Order.objects.filter(pk=order.pk, status=current).update(**fields)
+        if moved:
+            OrderStatusChange.objects.create(order=order, from_status=current, to_status=to,
+                                             actor=actor if getattr(actor, "pk", None) else None,
+                                             reason=reason[:200], created_at=at)
+    if not moved:
+        raise Conflict("orders.transition_invalid", "The order changed meanwhile; reload it.",
+                       details={"status": current, "to": to})
     for name, value in fields.items():
         setattr(order, name, value)
     return order

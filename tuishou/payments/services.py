@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tuishou.core.callback_log import CallbackLog, CallbackResult
@@ -59,6 +60,8 @@ def payment_start(*, payable_type: str, payable_ref: str, amount: Decimal | str,
     for _ in range(3):  # a concurrent start of the same payable wins the unique constraint: look again
         payment = _payment_find(idempotency_key=idempotency_key, **wanted)
         if payment is None:
+            # The row commits before the gateway is called: if the call fails (or times out after the gateway
+            # acted), a retry re-issues the same reference, which the gateway recognises, never a second charge.
             try:
                 with transaction.atomic():
                     payment = Payment.objects.create(idempotency_key=idempotency_key, gateway=gw.name,
@@ -75,19 +78,24 @@ def payment_start(*, payable_type: str, payable_ref: str, amount: Decimal | str,
 
 def _payment_find(*, idempotency_key: str, payable_type: str, payable_ref: str, amount: Decimal,
                   currency: str) -> Payment | None:
-    payable = {"payable_type": payable_type, "payable_ref": payable_ref}
-    paid = Payment.objects.filter(**payable, status=Payment.Status.SUCCEEDED).first()
+    # One read for the three questions (paid? the same key? open?), answered in that order below.
+    candidates = list(Payment.objects.filter(
+        Q(payable_type=payable_type, payable_ref=payable_ref,
+          status__in=[Payment.Status.SUCCEEDED, *Payment.OPEN_STATUSES]) | Q(idempotency_key=idempotency_key))
+        .order_by("pk"))
+    ours = [p for p in candidates if (p.payable_type, p.payable_ref) == (payable_type, payable_ref)]
+    paid = next((p for p in ours if p.status == Payment.Status.SUCCEEDED), None)
     if paid is not None:
         raise Conflict("payments.already_paid", f"{payable_type} {payable_ref} is already paid.",
                        details={"payment_id": paid.pk})
-    same_key = Payment.objects.filter(idempotency_key=idempotency_key).first()
+    same_key = next((p for p in candidates if p.idempotency_key == idempotency_key), None)
     if same_key is not None:
         if (same_key.payable_type, same_key.payable_ref, same_key.amount, same_key.currency) != (
                 payable_type, payable_ref, amount, currency):
             raise Conflict("payments.idempotency_key_reused",
                            "This idempotency key was used for a different payment.")
         return same_key
-    open_one = Payment.objects.filter(**payable, status__in=Payment.OPEN_STATUSES).first()
+    open_one = next((p for p in ours if p.status in Payment.OPEN_STATUSES), None)
     if open_one is not None and (open_one.amount, open_one.currency) != (amount, currency):
         raise Conflict("payments.amount_changed",
                        f"An open payment of {open_one.amount} {open_one.currency} exists for this {payable_type}.",
@@ -101,11 +109,15 @@ def _payment_issue(*, payment: Payment, gateway: PaymentGateway, description: st
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         if locked.status != Payment.Status.CREATED:
             return locked
-        charge = gateway.charge_create(reference=f"payment-{locked.pk}", amount=locked.amount,
-                                       currency=locked.currency, description=description or
-                                       f"{locked.payable_type} {locked.payable_ref}", return_url=locked.return_url)
-        return payment_transition(payment=locked, event="issue", gateway_txn_id=charge.txn_id,
-                                  pay_url=charge.pay_url)
+        return _payment_charge(payment=locked, gateway=gateway, description=description)
+
+
+def _payment_charge(*, payment: Payment, gateway: PaymentGateway, description: str) -> Payment:
+    """Open the charge of a created payment that this transaction holds (locked, or created by it)."""
+    charge = gateway.charge_create(reference=f"payment-{payment.pk}", amount=payment.amount,
+                                   currency=payment.currency, description=description or
+                                   f"{payment.payable_type} {payment.payable_ref}", return_url=payment.return_url)
+    return payment_transition(payment=payment, event="issue", gateway_txn_id=charge.txn_id, pay_url=charge.pay_url)
 
 
 def _user_or_none(user):

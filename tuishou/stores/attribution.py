@@ -65,9 +65,21 @@ class Attribution:
     reason: str
 
 
-def binding_rule(*, community_id: int, at: datetime) -> BindingRule:
-    """The binding setting of the plan in force in a community at ``at``; ``DEFAULT_RULE`` when none."""
-    version = plan_version_in_force(community_id=community_id, at=at)
+_NOT_READ = object()  # a visit that never read the consumer's binding row (its own link, its sponsor's)
+
+
+def binding_rule(*, community_id: int, at: datetime, versions: dict | None = None) -> BindingRule:
+    """The binding setting of the plan in force in a community at ``at``; ``DEFAULT_RULE`` when none.
+
+    ``versions``: the caller's memo of the versions in force at ``at`` by community, read from and filled in
+    (checkout records the same version on the order without reading it again).
+    """
+    if versions is not None and community_id in versions:
+        version = versions[community_id]
+    else:
+        version = plan_version_in_force(community_id=community_id, at=at)
+        if versions is not None:
+            versions[community_id] = version
     binding = None if version is None else engine_plan(version).binding
     if binding is None:
         return DEFAULT_RULE
@@ -85,45 +97,55 @@ def _before_sign_up(user: User, at: datetime) -> bool:
     return user.date_joined is not None and at <= user.date_joined
 
 
-def _bind(*, consumer: User, link: ShareLink, at: datetime) -> ConsumerBinding | None:
+def _bind(*, consumer: User, link: ShareLink, at: datetime, consumer_sponsor_id=_NOT_READ,
+          versions: dict | None = None) -> tuple[ConsumerBinding | None, object]:
     """Apply one visit of ``consumer`` through ``link`` at ``at`` to the consumer's binding in the link's
-    community; return the binding in force afterwards (None when there is none)."""
+    community; return the binding in force afterwards (None when there is none) and the consumer's binding row
+    in that community as the visit left it (None: there is none; ``_NOT_READ``: the visit did not read it).
+
+    ``consumer_sponsor_id``: the sponsor of the consumer's own promoter (None when the consumer is no
+    promoter), when the caller has read it already.
+    """
     promoter = link.promoter
     if promoter.user_id == consumer.pk:
-        return None  # one's own link never binds
-    if Promoter.objects.filter(user_id=consumer.pk, sponsor_id=promoter.pk).exists():
-        return None  # the sponsor is already p1 of the consumer's own chain (see the module docstring)
-    rule = binding_rule(community_id=promoter.community_id, at=at)
+        return None, _NOT_READ  # one's own link never binds
+    if (Promoter.objects.filter(user_id=consumer.pk, sponsor_id=promoter.pk).exists()
+            if consumer_sponsor_id is _NOT_READ else consumer_sponsor_id == promoter.pk):
+        return None, _NOT_READ  # the sponsor is already p1 of the consumer's own chain (see the module docstring)
+    rule = binding_rule(community_id=promoter.community_id, at=at, versions=versions)
     # When the validity window starts; None: this visit only reads the binding. In registration mode the
     # window runs from the sign-up, and visits after it never bind.
     starts: datetime | None = at
     if rule.mode == Mode.REGISTRATION:
         starts = consumer.date_joined if _before_sign_up(consumer, at) else None
-    with transaction.atomic():
+    # No savepoint: every caller runs this inside its own transaction and lets a failure abort it.
+    with transaction.atomic(savepoint=False):
         current = (ConsumerBinding.objects.select_for_update()
                    .filter(consumer_id=consumer.pk, community_id=promoter.community_id).first())
         valid = current is not None and current.valid_at(at)
         if starts is None:
-            return current if valid else None
+            return (current if valid else None), current
         if rule.mode == Mode.FIRST_CLICK and valid:
-            return current
+            return current, current
         # A visit claimed late (made before the binding's own visit) never overrides a newer one.
         if rule.mode != Mode.FIRST_CLICK and current is not None and current.bound_at > at:
-            return current if valid else None
+            return (current if valid else None), current
         fields = {"promoter_id": promoter.pk, "mode": rule.mode, "bound_at": at, "source_link_id": link.pk,
                   "expires_at": None if rule.valid_days is None else starts + timedelta(days=rule.valid_days)}
         if current is None:
             try:
                 with transaction.atomic():
-                    return ConsumerBinding.objects.create(consumer_id=consumer.pk,
-                                                          community_id=promoter.community_id, **fields)
+                    created = ConsumerBinding.objects.create(consumer_id=consumer.pk,
+                                                             community_id=promoter.community_id, **fields)
+                return created, created
             except IntegrityError:  # a concurrent first visit bound the consumer meanwhile: theirs stands
-                return ConsumerBinding.objects.filter(consumer_id=consumer.pk,
-                                                      community_id=promoter.community_id).first()
+                theirs = ConsumerBinding.objects.filter(consumer_id=consumer.pk,
+                                                        community_id=promoter.community_id).first()
+                return theirs, theirs
         for name, value in fields.items():
             setattr(current, name, value)
         current.save(update_fields=[*fields, "updated_at"])
-        return current
+        return current, current
 
 
 def attribution_record_visit(*, link: ShareLink, visitor_key: str, user: User | None,
@@ -173,7 +195,8 @@ def binding_in_force(*, consumer_id: int, at: datetime, community_id: int | None
     return None
 
 
-def attribution_resolve(*, buyer: User, share_code: str | None, at: datetime) -> Attribution:
+def attribution_resolve(*, buyer: User, share_code: str | None, at: datetime,
+                        versions: dict | None = None) -> Attribution:
     """Who a checkout at ``at`` is credited to. Called by the orders app, inside its checkout transaction.
 
     1. The buyer's own link (a promoter sharing to themselves) is a self-purchase.
@@ -184,16 +207,22 @@ def attribution_resolve(*, buyer: User, share_code: str | None, at: datetime) ->
        communities).
     5. Anyone else: no credited promoter.
 
-    An unknown share code is ignored: it must not stop a checkout.
+    An unknown share code is ignored: it must not stop a checkout. ``versions``: see ``binding_rule``.
     """
-    own = Promoter.objects.filter(user_id=buyer.pk).values("id", "community_id").first()
+    own = Promoter.objects.filter(user_id=buyer.pk).values("id", "community_id", "sponsor_id").first()
     link = _link_for_code(share_code)
     if link is not None:
         if own is not None and link.promoter_id == own["id"]:
             return Attribution(promoter_id=own["id"], self_purchase=True, share_link_id=link.pk,
                                community_id=own["community_id"], reason="own_link")
-        attribution_record_visit(link=link, visitor_key="", user=buyer, at=at)
-        binding = binding_in_force(consumer_id=buyer.pk, at=at, community_id=link.promoter.community_id)
+        # The visit, as attribution_record_visit records it, inside the checkout's transaction (no savepoint).
+        AttributionVisit.objects.create(visitor_key="", user=buyer, link=link, at=at, claimed_at=None)
+        _, row = _bind(consumer=buyer, link=link, at=at, versions=versions,
+                       consumer_sponsor_id=own["sponsor_id"] if own is not None else None)
+        if row is _NOT_READ:
+            binding = binding_in_force(consumer_id=buyer.pk, at=at, community_id=link.promoter.community_id)
+        else:  # the visit read (and maybe wrote) the one binding row of that community: no second read
+            binding = row if row is not None and row.bound_at <= at and row.valid_at(at) else None
         if binding is not None:
             return Attribution(promoter_id=binding.promoter_id, self_purchase=False, share_link_id=link.pk,
                                community_id=binding.community_id, reason="binding")

@@ -1,0 +1,77 @@
+"""The hot path's statement budget: one paid order, through a share link, commissions booked.
+
+Counts every statement the services send (savepoints included) for checkout → payment start → the gateway's
+signed ``payment.succeeded`` callback → paid (chain snapshot, volume, first sale) → accrual in the ledger. The
+bounds sit a little above what the services send today (bench/RESULTS.md, "Orders"), so a re-read or a
+savepoint that creeps back in fails here instead of silently costing every order.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.orders import factories as f
+from tuishou.ledger.models import JournalEntry
+from tuishou.orders import paying
+from tuishou.orders.checkout import checkout_submit
+from tuishou.orders.models import Order
+from tuishou.payments import sandbox
+from tuishou.payments.gateway import PAYMENT_SUCCEEDED
+from tuishou.payments.services import payment_callback_handle
+from tuishou.settlement.models import Commission
+
+pytestmark = pytest.mark.django_db
+
+# Per step: checkout, payment start, callback (the paid handler and the accrual run inside it). PostgreSQL moves
+# the ledger balances in one UPDATE, SQLite one per account.
+BUDGET = {"postgresql": (16, 13, 36), "sqlite": (16, 13, 41)}  # sent today: (15, 12, 34), (15, 12, 39)
+
+
+def _succeeded(payment) -> None:
+    body = json.dumps({"event_id": f"evt_{uuid.uuid4().hex[:24]}", "type": PAYMENT_SUCCEEDED,
+                       "txn_id": payment.gateway_txn_id, "amount": str(payment.amount), "currency": payment.currency,
+                       "occurred_at": timezone.now().isoformat()}, separators=(",", ":")).encode()
+    result = payment_callback_handle(gateway=sandbox.SandboxGateway.name, headers=sandbox.callback_headers(body),
+                                     body=body)
+    assert (result.outcome, result.reason) == ("processed", "")
+
+
+def _order(person, item, code: str) -> list[int]:
+    home = f.address(person)
+    counts = []
+    with CaptureQueriesContext(connection) as queries:
+        checkout = checkout_submit(buyer=person, lines=[(item.pk, 1)], address_id=home.pk, share_code=code,
+                                   idempotency_key=uuid.uuid4().hex)
+    counts.append(len(queries.captured_queries))
+    with CaptureQueriesContext(connection) as queries:
+        payment = paying.checkout_pay(buyer=person, checkout_id=checkout.pk)
+    counts.append(len(queries.captured_queries))
+    with CaptureQueriesContext(connection) as queries:
+        _succeeded(payment)
+    counts.append(len(queries.captured_queries))
+    return counts
+
+
+def test_one_paid_order_through_a_share_link_stays_within_its_statement_budget():
+    # given a plan in force, a promoter under the root sharing an item, and a consumer who bought once already
+    # (the ledger accounts and the consumer's binding exist: the steady state of a busy shop)
+    f.plan()
+    sharer = f.invitee(f.root("阿花"), "小李")
+    item = f.sku(price="59.90", stock=10)
+    code = f.share_link(sharer, item.product_id).code
+    person = f.buyer()
+    _order(person, item, code)
+    # when the consumer buys again through the link
+    counts = _order(person, item, code)
+    # then each step sends no more statements than its budget, and the order is paid and booked
+    assert all(n <= limit for n, limit in zip(counts, BUDGET[connection.vendor], strict=True)), counts
+    order = Order.objects.filter(buyer=person).latest("pk")
+    assert (order.status, order.promoter_id, order.attribution_reason) == ("paid", sharer.pk, "binding")
+    assert JournalEntry.objects.filter(key=f"order:{order.pk}:paid").count() == 1
+    assert sorted(Commission.objects.filter(order=order).values_list("rule", flat=True)) == ["direct", "tiers"]

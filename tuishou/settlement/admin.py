@@ -5,18 +5,8 @@ Rows change only through the services (accrual, refunds, the settlement run), ne
 
 from django.contrib import admin
 
+from tuishou.core.admin_readonly import ReadOnlyAdmin
 from tuishou.settlement.models import Commission, MerchantReceivable, PeriodSettlement
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DueFilter(admin.SimpleListFilter):

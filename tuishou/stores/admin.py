@@ -1,27 +1,18 @@
-"""Back office for micro-stores and sharing: stores with their items, links with their clicks, bindings."""
+"""Back office for micro-stores and sharing: stores with their items, links with their clicks, bindings.
+
+Rows here change through the services (promoters edit their own stores); the back office reads them.
+"""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Count
 
+from tuishou.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from tuishou.stores.models import AttributionVisit, ConsumerBinding, ShareLink, Store, StoreItem
 
 
-class ReadOnlyMixin:
-    """Rows here change through the services (promoters edit their own stores); the back office reads them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class StoreItemInline(ReadOnlyMixin, admin.TabularInline):
+class StoreItemInline(ReadOnlyInline):
     model = StoreItem
     extra = 0
     fields = readonly_fields = ["position", "product", "title", "recommendation", "hidden", "updated_at"]
@@ -29,7 +20,7 @@ class StoreItemInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Store)
-class StoreAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class StoreAdmin(ReadOnlyAdmin):
     list_display = ["code", "title", "promoter", "item_count", "created_at"]
     search_fields = ["code", "title", "promoter__invite_code", "promoter__user__phone"]
     readonly_fields = ["promoter", "code", "title", "slogan", "created_at", "updated_at"]
@@ -44,7 +35,7 @@ class StoreAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(ShareLink)
-class ShareLinkAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ShareLinkAdmin(ReadOnlyAdmin):
     list_display = ["code", "promoter", "target", "product", "clicks", "unique_visitors", "created_at"]
     list_filter = ["target"]
     search_fields = ["code", "promoter__invite_code", "promoter__user__phone", "product__title"]
@@ -64,7 +55,7 @@ class ShareLinkAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(ConsumerBinding)
-class ConsumerBindingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ConsumerBindingAdmin(ReadOnlyAdmin):
     list_display = ["consumer", "promoter", "community", "mode", "bound_at", "expires_at", "source_link"]
     list_filter = ["mode", "community"]
     search_fields = ["consumer__phone", "consumer__username", "promoter__invite_code"]
@@ -74,7 +65,7 @@ class ConsumerBindingAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(AttributionVisit)
-class AttributionVisitAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AttributionVisitAdmin(ReadOnlyAdmin):
     list_display = ["at", "link", "user", "visitor_key", "claimed_at"]
     search_fields = ["link__code", "user__phone", "visitor_key"]
     readonly_fields = ["visitor_key", "user", "link", "at", "claimed_at"]

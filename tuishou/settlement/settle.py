@@ -20,7 +20,7 @@ Two ways to post a chunk, with the same result row for row (a test runs both on 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -72,12 +72,11 @@ def settlement_run(*, as_of: datetime | None = None, chunk_size: int = CHUNK_SIZ
         raise ValueError("set-based settlement needs PostgreSQL")
     stamped = due_stamp(model=Commission, chunk_size=chunk_size) + due_stamp(model=MerchantReceivable,
                                                                              chunk_size=chunk_size)
-    settle_commissions = _commissions_settle_sql if set_based else _commissions_settle
-    settle_receivables = _receivables_settle_sql if set_based else _receivables_settle
+    settle = _chunk_settle_sql if set_based else _chunk_settle
     commissions = _in_chunks(_due(Commission, C.PENDING, as_of), chunk_size,
-                             lambda ids: settle_commissions(ids, as_of=as_of))
+                             lambda ids: settle(COMMISSIONS, ids, as_of=as_of))
     receivables = _in_chunks(_due(MerchantReceivable, R.PENDING, as_of), chunk_size,
-                             lambda ids: settle_receivables(ids, as_of=as_of))
+                             lambda ids: settle(RECEIVABLES, ids, as_of=as_of))
     return SettlementSummary(as_of=as_of, stamped=stamped, commissions=commissions, receivables=receivables)
 
 
@@ -142,47 +141,69 @@ def _settled_moves(model: type[Commission] | type[MerchantReceivable], pks: list
                        "were no longer pending under their locks.", details={"expected": len(pks), "moved": moved})
 
 
-def _commissions_settle(ids: list[int], *, as_of: datetime) -> int:
+@dataclass(frozen=True)
+class _Settles:
+    """What settling one kind of row means: which rows, which entry, between which accounts, to which status.
+
+    Each settled row moves its amount from the owner's ``debit_kind`` account to their ``credit_kind`` account in
+    one entry keyed ``settle:<key_prefix>:<pk>``; a row of zero moves its status and posts nothing.
+    """
+
+    model: type[Commission] | type[MerchantReceivable]
+    owner_field: str
+    amount_field: str
+    memo: Callable[[tuple], str]  # from the row (pk, owner_id, amount, memo_value)
+    memo_field: str
+    entry_kind: str
+    debit_kind: str
+    credit_kind: str
+    key_prefix: str
+    settled_status: str
+    settled_amount_field: str
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return ("pk", self.owner_field, self.amount_field, self.memo_field)
+
+    def key(self, pk: int) -> str:
+        return f"settle:{self.key_prefix}:{pk}"
+
+    def settled_changes(self) -> dict:
+        # Under the row locks the amount column is what was just posted.
+        return {self.settled_amount_field: F(self.amount_field), "settled_at": timezone.now()}
+
+
+COMMISSIONS = _Settles(
+    model=Commission, owner_field="promoter_id", amount_field="amount", memo_field="rule",
+    memo=lambda row: f"佣金结算 #{row[0]} ({row[3]})", entry_kind=JournalEntry.Kind.COMMISSION_SETTLED,
+    debit_kind=K.PROMOTER_PENDING, credit_kind=K.PROMOTER_AVAILABLE, key_prefix="commission",
+    settled_status=C.AVAILABLE, settled_amount_field="settled_amount")
+RECEIVABLES = _Settles(
+    model=MerchantReceivable, owner_field="merchant_id", amount_field="net", memo_field="order_id",
+    memo=lambda row: f"商家结算 订单 #{row[3]}", entry_kind=JournalEntry.Kind.MERCHANT_SETTLED,
+    debit_kind=K.MERCHANT_PENDING, credit_kind=K.MERCHANT_PAYABLE, key_prefix="merchant",
+    settled_status=R.SETTLED, settled_amount_field="settled_net")
+
+
+def _chunk_settle(spec: _Settles, ids: list[int], *, as_of: datetime) -> int:
+    """Settle a chunk per entry (SQLite, and the reference): one ``EntryDraft`` per row through
+    ``journal_post_many``, then one guarded status move."""
     # Lock the chunk's rows by pk (the order a refund locks them in), then re-read what is still due under the
     # locks: a refund may have cancelled a row, or an after-sales case opened, meanwhile.
-    locked = list(Commission.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-                  .values_list("pk", "promoter_id", "amount", "rule"))
-    still_due = set(_due(Commission, C.PENDING, as_of).filter(pk__in=ids).values_list("pk", flat=True))
+    locked = list(spec.model.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list(*spec.fields))
+    still_due = set(_due(spec.model, "pending", as_of).filter(pk__in=ids).values_list("pk", flat=True))
     rows = [row for row in locked if row[0] in still_due]
     if not rows:
         return 0
-    promoters = {promoter_id for _, promoter_id, _, _ in rows}
-    pending = accounts_for_owners(kind=K.PROMOTER_PENDING, owner_ids=promoters)
-    available = accounts_for_owners(kind=K.PROMOTER_AVAILABLE, owner_ids=promoters)
-    # One entry per commission, as before: reconcile and the wallet history find each settlement by its key.
+    owners = {row[1] for row in rows}
+    debit = accounts_for_owners(kind=spec.debit_kind, owner_ids=owners)
+    credit = accounts_for_owners(kind=spec.credit_kind, owner_ids=owners)
+    # One entry per row: reconcile and the wallet history find each settlement by its key.
     journal_post_many(drafts=[
-        EntryDraft(kind=JournalEntry.Kind.COMMISSION_SETTLED, key=f"settle:commission:{pk}",
-                   lines=[(pending[promoter_id], amount), (available[promoter_id], -amount)],
-                   memo=f"佣金结算 #{pk} ({rule})")
-        for pk, promoter_id, amount, rule in rows])
-    # Under the row locks ``amount`` is what was just posted.
-    _settled_moves(Commission, [row[0] for row in rows], C.AVAILABLE,
-                   {"settled_amount": F("amount"), "settled_at": timezone.now()})
-    return len(rows)
-
-
-def _receivables_settle(ids: list[int], *, as_of: datetime) -> int:
-    locked = list(MerchantReceivable.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-                  .values_list("pk", "merchant_id", "net", "order_id"))
-    still_due = set(_due(MerchantReceivable, R.PENDING, as_of).filter(pk__in=ids).values_list("pk", flat=True))
-    rows = [row for row in locked if row[0] in still_due]
-    if not rows:
-        return 0
-    merchants = {merchant_id for _, merchant_id, _, _ in rows}
-    pending = accounts_for_owners(kind=K.MERCHANT_PENDING, owner_ids=merchants)
-    payable = accounts_for_owners(kind=K.MERCHANT_PAYABLE, owner_ids=merchants)
-    journal_post_many(drafts=[
-        EntryDraft(kind=JournalEntry.Kind.MERCHANT_SETTLED, key=f"settle:merchant:{pk}",
-                   lines=[(pending[merchant_id], net), (payable[merchant_id], -net)],
-                   memo=f"商家结算 订单 #{order_id}")
-        for pk, merchant_id, net, order_id in rows if net])
-    _settled_moves(MerchantReceivable, [row[0] for row in rows], R.SETTLED,
-                   {"settled_net": F("net"), "settled_at": timezone.now()})
+        EntryDraft(kind=spec.entry_kind, key=spec.key(row[0]), memo=spec.memo(row),
+                   lines=[(debit[row[1]], row[2]), (credit[row[1]], -row[2])])
+        for row in rows if row[2]])
+    _settled_moves(spec.model, [row[0] for row in rows], spec.settled_status, spec.settled_changes())
     return len(rows)
 
 
@@ -216,34 +237,17 @@ def _locked_due(model, ids: list[int], as_of: datetime, fields: tuple[str, ...])
         return cursor.fetchall()
 
 
-def _commissions_settle_sql(ids: list[int], *, as_of: datetime) -> int:
-    """Settle a chunk of commissions set-based: the same entries, lines, balances and status as
-    ``_commissions_settle``, in a handful of statements whatever the chunk's size."""
-    rows = _locked_due(Commission, ids, as_of, ("pk", "promoter_id", "amount", "rule"))
-    if not rows:
-        return 0
-    pks = [row[0] for row in rows]
-    # Each entry's two lines are the row's amount on pending and its negation on available: balanced by
-    # construction (the ledger still asserts it in SQL), and a zero amount is refused like a zero line.
-    journal_post_transfers(kind=JournalEntry.Kind.COMMISSION_SETTLED, debit_kind=K.PROMOTER_PENDING,
-                           credit_kind=K.PROMOTER_AVAILABLE, keys=[f"settle:commission:{pk}" for pk in pks],
-                           memos=[f"佣金结算 #{pk} ({rule})" for pk, _, _, rule in rows],
-                           owner_ids=[row[1] for row in rows], amounts=[row[2] for row in rows])
-    _settled_moves(Commission, pks, C.AVAILABLE, {"settled_amount": F("amount"), "settled_at": timezone.now()})
-    return len(rows)
-
-
-def _receivables_settle_sql(ids: list[int], *, as_of: datetime) -> int:
-    """Settle a chunk of merchant shares set-based, like ``_receivables_settle`` (a share of zero moves
-    its status and posts nothing)."""
-    rows = _locked_due(MerchantReceivable, ids, as_of, ("pk", "merchant_id", "net", "order_id"))
+def _chunk_settle_sql(spec: _Settles, ids: list[int], *, as_of: datetime) -> int:
+    """Settle a chunk set-based: the same entries, lines, balances and statuses as ``_chunk_settle``, in a
+    handful of statements whatever the chunk's size."""
+    rows = _locked_due(spec.model, ids, as_of, spec.fields)
     if not rows:
         return 0
     posted = [row for row in rows if row[2]]
-    journal_post_transfers(kind=JournalEntry.Kind.MERCHANT_SETTLED, debit_kind=K.MERCHANT_PENDING,
-                           credit_kind=K.MERCHANT_PAYABLE, keys=[f"settle:merchant:{pk}" for pk, *_ in posted],
-                           memos=[f"商家结算 订单 #{order_id}" for *_, order_id in posted],
+    # Each entry's two lines are the row's amount on the debit account and its negation on the credit account:
+    # balanced by construction (the ledger still asserts it in SQL).
+    journal_post_transfers(kind=spec.entry_kind, debit_kind=spec.debit_kind, credit_kind=spec.credit_kind,
+                           keys=[spec.key(row[0]) for row in posted], memos=[spec.memo(row) for row in posted],
                            owner_ids=[row[1] for row in posted], amounts=[row[2] for row in posted])
-    _settled_moves(MerchantReceivable, [row[0] for row in rows], R.SETTLED,
-                   {"settled_net": F("net"), "settled_at": timezone.now()})
+    _settled_moves(spec.model, [row[0] for row in rows], spec.settled_status, spec.settled_changes())
     return len(rows)

@@ -19,6 +19,7 @@ from tuishou.incentives.schemas import (
     PayoutPreviewOut,
     PlanSourceIn,
     PlanVersionOut,
+    RetireIn,
     TemplateOut,
 )
 from tuishou.incentives.selectors import plan_version_require_in_force
@@ -28,6 +29,7 @@ from tuishou.incentives.services import (
     plan_draft_update,
     plan_parse,
     plan_publish,
+    plan_retire,
 )
 from tuishou.network.models import Community, Promoter
 
@@ -124,6 +126,13 @@ def publish(request: HttpRequest, version_id: int):
     """Publish a draft; refused with ``incentives.plan_not_compliant`` when the check finds an error."""
     draft = get_object_or_404(PlanVersion.objects.select_related("community"), pk=version_id)
     return _out(plan_publish(actor=request.user, draft=draft))
+
+
+@router.post("/plans/{version_id}/retire", response=PlanVersionOut)
+def retire(request: HttpRequest, version_id: int, payload: RetireIn):
+    """Take the version in force out of force without a successor (ops role, with a reason)."""
+    version = get_object_or_404(PlanVersion.objects.select_related("community"), pk=version_id)
+    return _out(plan_retire(actor=request.user, version=version, reason=payload.reason))
 
 
 @router.post("/plans/{version_id}/payout-preview", response=PayoutPreviewOut)

@@ -9,6 +9,10 @@ class PlanSourceIn(Schema):
     source: str
 
 
+class RetireIn(Schema):
+    reason: str
+
+
 class CheckIn(Schema):
     source: str
     jurisdiction: str | None = None

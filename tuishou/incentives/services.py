@@ -119,15 +119,24 @@ def plan_publish(*, actor, draft: PlanVersion, at: datetime | None = None) -> Pl
 
 
 def plan_retire(*, actor, version: PlanVersion, reason: str) -> PlanVersion:
-    """Take the version in force out of force without a successor (the community then has no plan)."""
+    """Take the version in force out of force without a successor (the community then has no plan).
+
+    Orders keep the version they were priced with; new orders of the community earn no commission until a
+    version is published again.
+    """
     require_operator(actor, "ops")
-    if version.status != PlanVersion.Status.PUBLISHED:
-        raise Conflict("incentives.plan_not_in_force", "Only the version in force can be retired.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("incentives.reason_missing", "Say why the plan is taken out of force.",
+                           details={"field": "reason"})
     with transaction.atomic():
-        version.status = PlanVersion.Status.RETIRED
-        version.retired_at = timezone.now()
-        version.save(update_fields=["status", "retired_at"])
+        # Conditional: a publish that retired it meanwhile wins, and nothing is written twice.
+        retired = PlanVersion.objects.filter(pk=version.pk, status=PlanVersion.Status.PUBLISHED).update(
+            status=PlanVersion.Status.RETIRED, retired_at=timezone.now())
+        if not retired:
+            raise Conflict("incentives.plan_not_in_force", "Only the version in force can be retired.")
         audit_record(actor=actor, action="incentives.plan_retired", target=version, reason=reason)
+    version.refresh_from_db()
     return version
 
 

@@ -71,12 +71,3 @@ def merchant_application_list(*, status: str | None = None, applicant=None) -> Q
     if applicant is not None:
         qs = qs.filter(applicant=applicant)
     return qs
-
-
-def merchant_application_get(*, application_id: int) -> MerchantApplication:
-    """An application by id; ``merchants.application_unknown`` (404) if there is none."""
-    application = MerchantApplication.objects.filter(pk=application_id).first()
-    if application is None:
-        raise NotFound("merchants.application_unknown", f"There is no merchant application {application_id}.",
-                       details={"application_id": application_id})
-    return application

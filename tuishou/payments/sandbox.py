@@ -79,11 +79,6 @@ sandbox_callbacks_deliver_due = CHANNEL.deliver_due
 sandbox_callback_deliver = CHANNEL.deliver
 
 
-def sandbox_behaviour() -> SandboxBehaviour:
-    """The behaviour in force."""
-    return CHANNEL.behaviour
-
-
 class SandboxGateway:
     """The ``PaymentGateway`` of the sandbox."""
 

@@ -70,11 +70,6 @@ sandbox_payout_callbacks_deliver_due = CHANNEL.deliver_due
 sandbox_payout_callback_deliver = CHANNEL.deliver
 
 
-def sandbox_payout_behaviour() -> SandboxPayoutBehaviour:
-    """The behaviour in force."""
-    return CHANNEL.behaviour
-
-
 class SandboxPayoutProvider:
     """The ``PayoutProvider`` of the sandbox."""
 

@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 from tests.network import factories as net
 from tuishou.accounts.services import api_token_issue
 from tuishou.incentives.models import PlanVersion
+from tuishou.risk.models import AuditEntry
 
 from .plans import RECRUIT_PLAN, SHOP_PLAN
 
@@ -94,3 +95,28 @@ def test_plan_command_refuses_a_non_compliant_publish_with_exit_1(tmp_path):
         call_command("plan", "publish", str(PlanVersion.objects.get().pk), "--as", ops.username)
     assert err.value.returncode == 1
     assert str(err.value).startswith("incentives.plan_not_compliant: The plan has 1 compliance error(s): L1")
+
+
+def test_operator_retires_the_plan_in_force_with_a_reason(client):
+    ops, community = net.operator("ops"), net.official()
+    auth = _auth(ops)
+    draft = client.post(f"/api/v1/incentives/communities/{community.code}/plans", {"source": SHOP_PLAN},
+                        content_type="application/json", **auth).json()
+    client.post(f"/api/v1/incentives/plans/{draft['id']}/publish", **auth)
+
+    no_reason = client.post(f"/api/v1/incentives/plans/{draft['id']}/retire", {"reason": " "},
+                            content_type="application/json", **auth)
+    assert (no_reason.status_code, no_reason.json()["code"]) == (400, "incentives.reason_missing")
+    assert PlanVersion.objects.get().status == "published"
+
+    retired = client.post(f"/api/v1/incentives/plans/{draft['id']}/retire", {"reason": "方案下线整改"},
+                          content_type="application/json", **auth)
+    assert retired.status_code == 200 and retired.json()["status"] == "retired"
+    assert client.get(f"/api/v1/incentives/communities/{community.code}/plan-in-force", **auth).json()["code"] == (
+        "incentives.no_plan_in_force")
+    assert AuditEntry.objects.filter(action="incentives.plan_retired", reason="方案下线整改").count() == 1
+
+    again = client.post(f"/api/v1/incentives/plans/{draft['id']}/retire", {"reason": "再次"},
+                        content_type="application/json", **auth)
+    assert (again.status_code, again.json()["code"]) == (409, "incentives.plan_not_in_force")
+    assert AuditEntry.objects.filter(action="incentives.plan_retired").count() == 1

@@ -25,7 +25,8 @@ def test_a_consumer_arriving_through_a_share_link_buys_pays_receives_and_the_ord
     client.force_login(consumer)
 
     # when the consumer opens the link, checks out on the plain page and pays in the sandbox
-    assert client.get(f"/s/{link.code}").status_code in (200, 302)
+    opened = client.get(f"/s/{link.code}")
+    assert (opened.status_code, opened["Location"]) == (302, f"/p/{link.code}")
     page = client.post("/checkout/", {"sku": honey.pk, "share": link.code, "idempotency_key": "e2e-key-0001",
                                       "quantity": "1", "name": "王小明", "phone": "13812345678",
                                       "province": "浙江省", "city": "杭州市", "district": "西湖区",

@@ -89,6 +89,7 @@ def _register_routers() -> None:
     from tuishou.incentives.api import router as incentives
     from tuishou.merchants.api import router as merchants
     from tuishou.network.api import router as network
+    from tuishou.notifications.api import router as notifications
     from tuishou.orders.api import router as orders
     from tuishou.payments.api import router as payments
     from tuishou.settlement.api import router as settlement
@@ -105,6 +106,7 @@ def _register_routers() -> None:
     api.add_router("/settlement", settlement)
     api.add_router("/stores", stores)
     api.add_router("/wallets", wallets)
+    api.add_router("/notifications", notifications)
 
 
 _register_routers()

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tuishou.ledger",
     "tuishou.settlement",
     "tuishou.wallets",
+    "tuishou.notifications",
     "tuishou.scheduling",
     "tuishou.demo",
 ]
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tuishou.accounts.context.shell",
+                "tuishou.notifications.context.unread",
             ],
         },
     },

@@ -19,6 +19,7 @@ from django.utils import timezone
 from tuishou.accounts.models import User
 from tuishou.accounts.permissions import Role, require_operator
 from tuishou.accounts.services import user_create
+from tuishou.core import events
 from tuishou.core.errors import Conflict, InvalidInput, NotFound
 from tuishou.network import invite_codes, tree_writes, treepath
 from tuishou.network.models import (
@@ -121,9 +122,11 @@ def _promoter_insert(*, user: User, community: Community, sponsor: Promoter | No
             continue
         try:
             with transaction.atomic():
-                return Promoter.objects.create(
+                promoter = Promoter.objects.create(
                     user=user, community=community, sponsor=sponsor, path=path, depth=treepath.depth(path),
                     invite_code=code, joined_via=joined_via)
+            events.publish("promoter.joined", promoter_id=promoter.pk)
+            return promoter
         except IntegrityError:
             if Promoter.objects.filter(user=user).exists():
                 raise _already_promoter() from None
@@ -458,6 +461,7 @@ def promoter_rank_set(promoter: Promoter, rank: str, *, source: str, effective_a
                                            plan_id=plan_id, plan_version=plan_version, effective_at=effective_at,
                                            reason=reason, actor=actor if actor is not None and actor.pk else None)
         Promoter.objects.filter(pk=promoter.pk).update(rank=rank)
+        events.publish("rank.changed", record_id=record.pk)
         if source == RankRecord.Source.OPERATOR:
             audit_record(actor=actor, action="network.rank_set", target=promoter, reason=reason,
                          data={"rank": rank, "previous_rank": previous})

@@ -30,6 +30,7 @@ from django.db.models import BooleanField, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from tuishou.core import events
 from tuishou.core.errors import Conflict
 from tuishou.ledger.models import Account, JournalEntry
 from tuishou.ledger.services import EntryDraft, accounts_for_owners, journal_post_many, journal_post_transfers
@@ -204,7 +205,14 @@ def _chunk_settle(spec: _Settles, ids: list[int], *, as_of: datetime) -> int:
                    lines=[(debit[row[1]], row[2]), (credit[row[1]], -row[2])])
         for row in rows if row[2]])
     _settled_moves(spec.model, [row[0] for row in rows], spec.settled_status, spec.settled_changes())
+    _settled_publish(spec, rows)
     return len(rows)
+
+
+def _settled_publish(spec: _Settles, rows: list[tuple]) -> None:
+    """Tell promoters (after commit) which of their commissions became available."""
+    if spec.model is Commission:
+        events.publish("commission.settled", commission_ids=[row[0] for row in rows if row[2]])
 
 
 # --- the set-based path (PostgreSQL) ------------------------------------------------------------------------------
@@ -250,4 +258,5 @@ def _chunk_settle_sql(spec: _Settles, ids: list[int], *, as_of: datetime) -> int
                            keys=[spec.key(row[0]) for row in posted], memos=[spec.memo(row) for row in posted],
                            owner_ids=[row[1] for row in posted], amounts=[row[2] for row in posted])
     _settled_moves(spec.model, [row[0] for row in rows], spec.settled_status, spec.settled_changes())
+    _settled_publish(spec, rows)
     return len(rows)

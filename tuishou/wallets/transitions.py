@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from tuishou.core import events
 from tuishou.core.errors import Conflict
 from tuishou.wallets.models import Withdrawal, WithdrawalStatusChange
 
@@ -50,6 +51,8 @@ def withdrawal_transition(*, withdrawal: Withdrawal, event: str, actor=None, rea
     withdrawal.updated_at = now
     withdrawal.save(update_fields=["status", "updated_at", *changes])
     withdrawal_history_record(withdrawal=withdrawal, event=event, from_status=current, actor=actor, reason=reason)
+    if event in FINAL_EVENTS:
+        events.publish("withdrawal.finished", withdrawal_id=withdrawal.pk)
     return withdrawal
 
 

@@ -1,0 +1,76 @@
+"""The message centre (消息中心): messages to one person, and announcements to many.
+
+A ``Message`` stores what happened (``kind``) and its facts (``params``: order number, amount, rank…), never a
+rendered sentence: the text is written in the reader's language when it is shown (``tuishou.notifications.
+texts``). ``key`` makes each event produce one message per person however often its task runs.
+
+An ``Announcement`` is one row for everybody it is addressed to (the whole platform, or one community's
+promoters); who has read it is an ``AnnouncementRead`` receipt, so publishing to 100,000 promoters writes one
+row, not 100,000.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        COMMISSION_NEW = "commission_new", "New commission (新佣金)"
+        COMMISSION_AVAILABLE = "commission_available", "Commission available (佣金可提现)"
+        COMMISSION_REDUCED = "commission_reduced", "Commission reduced by a refund (佣金扣回)"
+        WITHDRAWAL_PAID = "withdrawal_paid", "Withdrawal paid (提现到账)"
+        WITHDRAWAL_REFUSED = "withdrawal_refused", "Withdrawal refused (提现被拒)"
+        WITHDRAWAL_FAILED = "withdrawal_failed", "Withdrawal failed (提现失败)"
+        TEAM_JOINED = "team_joined", "New team member (新成员)"
+        RANK_CHANGED = "rank_changed", "Rank changed (等级变化)"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    params = models.JSONField(default=dict, blank=True)
+    key = models.CharField(max_length=160, unique=True, help_text="One message per event and person, ever.")
+    created_at = models.DateTimeField(db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="message_recipient_idx"),
+                   models.Index(fields=["recipient"], condition=Q(read_at__isnull=True),
+                                name="message_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_id}"
+
+
+class Announcement(models.Model):
+    """公告: from the platform to everyone (``community`` empty) or from an agency to its own promoters."""
+
+    community = models.ForeignKey("network.Community", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="announcements",
+                                  help_text="Empty: the whole platform. Otherwise: this community's promoters.")
+    title = models.CharField(max_length=80)
+    body = models.TextField(max_length=4000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnnouncementRead(models.Model):
+    """A read receipt: ``user`` has read ``announcement``."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="announcement_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id} read by {self.user_id}"

@@ -5,10 +5,11 @@ line all call these functions with plain data.
 """
 
 from tuishou.incentives.engine.compliance import CheckResult, Finding, check_plan
-from tuishou.incentives.engine.errors import InputError, PlanError
+from tuishou.incentives.engine.errors import BatchEngineError, EngineErrorCode, InputError, PlanError
 from tuishou.incentives.engine.orders import Member, Payout, order_payouts
 from tuishou.incentives.engine.periods import period_payouts
 from tuishou.incentives.engine.plan import (
+    RULE_TYPES,
     AllOf,
     AnyOf,
     Binding,
@@ -32,23 +33,29 @@ from tuishou.incentives.engine.plan import (
     load_plan,
 )
 from tuishou.incentives.engine.qualify import evaluate_rank, is_active
+from tuishou.incentives.engine.rules import OrderRule, PeriodRule
 from tuishou.incentives.engine.templates import list_templates, load_template
 
 __all__ = [
+    "RULE_TYPES",
     "AllOf",
     "AnyOf",
+    "BatchEngineError",
     "Binding",
     "Caps",
     "CheckResult",
     "Compression",
     "DifferentialRule",
     "DirectRule",
+    "EngineErrorCode",
     "Finding",
     "InputError",
     "Member",
     "MetricTest",
+    "OrderRule",
     "Payout",
     "PeerRule",
+    "PeriodRule",
     "Plan",
     "PlanError",
     "PoolRule",

@@ -22,24 +22,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from tuishou.incentives.engine.conditions import AllOf, AnyOf, Test
 from tuishou.incentives.engine.errors import PlanError
-from tuishou.incentives.engine.plan import (
-    PROFILES,
-    AllOf,
-    AnyOf,
-    DifferentialRule,
-    DirectRule,
-    PeerRule,
-    Plan,
-    PoolRule,
-    RecruitBonusRule,
-    Rule,
-    SelfPurchaseRule,
-    TeamVolumeRule,
-    Test,
-    TiersRule,
-)
+from tuishou.incentives.engine.parts import PROFILES
+from tuishou.incentives.engine.plan import Plan
 from tuishou.incentives.engine.qualify import metric_tests
+from tuishou.incentives.engine.rules import OrderRule
+from tuishou.incentives.engine.rules.context import RankFacts
 
 ERROR = "error"
 WARNING = "warning"
@@ -59,6 +48,8 @@ SEVERITY: dict[str, tuple[str | None, ...]] = {
     "L11": (_W, _W, _W, _W),
 }  # L8 is an error or a warning depending on the cap, in every profile
 HEADCOUNT_METRICS = ("direct_promoters", "legs_at_rank")
+Raw = tuple[str, str | None, str | None, str]
+"""A finding before its severity is looked up: (code, severity or None for the profile's, rule, message)."""
 SELF_COUNTING_METRICS = ("personal_volume", "team_volume", "personal_orders")
 
 
@@ -155,86 +146,35 @@ def _fmt(value: Decimal) -> str:
 
 
 class _Analysis:
-    """Works out, rule by rule, who can be paid and how much, then lists the raw findings."""
+    """Works out, rule by rule, who can be paid and how much, then lists the raw findings.
+
+    What each rule can pay, and to whom, are facts the rule types state (``Rule.paid_ranks``, …).
+    """
 
     def __init__(self, plan: Plan, after_sales_days: int) -> None:
         self.plan = plan
         self.after_sales_days = after_sales_days
-        self.n = len(plan.ranks)
-        self.index = {rank.id: i for i, rank in enumerate(plan.ranks)}
-
-    def rates_by_rank(self, rate: Decimal | dict[str, Decimal]) -> list[Decimal]:
-        if isinstance(rate, dict):
-            return [rate.get(rank.id, Decimal(0)) for rank in self.plan.ranks]
-        return [rate] * self.n
-
-    def at_or_above(self, rank_id: str) -> set[int]:
-        return set(range(self.index[rank_id], self.n))
-
-    def paid_ranks(self, rule: Rule) -> set[int]:
-        """Ranks this rule can pay anything, as p0 or as an upline."""
-        if isinstance(rule, DirectRule | SelfPurchaseRule | DifferentialRule):
-            rates = self.rates_by_rank(rule.rate if not isinstance(rule, DifferentialRule) else rule.rates)
-            return {i for i, r in enumerate(rates) if r > 0}
-        if isinstance(rule, TiersRule):
-            return self.at_or_above(rule.min_rank) if any(rule.rates) else set()
-        if isinstance(rule, PeerRule):
-            return self.at_or_above(rule.min_rank) if rule.rate else set()
-        if isinstance(rule, TeamVolumeRule):
-            return set(range(self.n)) if any(s.rate for s in rule.schedule) else set()
-        if isinstance(rule, PoolRule):
-            return self.at_or_above(rule.min_rank) if rule.share else set()
-        if isinstance(rule, RecruitBonusRule):
-            return set(range(self.n)) if rule.amount else set()
-        return set()
-
-    def upline_ranks(self, rule: Rule) -> set[int]:
-        """Ranks this rule can pay on someone else's sales (团队计酬); empty if it pays p0 only."""
-        if isinstance(rule, TiersRule | PeerRule | PoolRule):
-            return self.paid_ranks(rule)
-        if isinstance(rule, DifferentialRule):
-            rates = self.rates_by_rank(rule.rates)
-            return {i for i, r in enumerate(rates) if r > min(rates)}
-        if isinstance(rule, TeamVolumeRule):
-            rates = {s.rate for s in rule.schedule}
-            if rule.schedule[0].min > 0:
-                rates.add(Decimal(0))  # below the smallest min the rate is 0
-            return set(range(self.n)) if len(rates) > 1 else set()
-        return set()
-
-    def upline_count(self, rule: Rule) -> int:
-        """The most uplines (p1, p2, …) this per-order rule can pay on one order."""
-        if isinstance(rule, TiersRule):
-            return sum(1 for r in rule.rates if r > 0)
-        if isinstance(rule, DifferentialRule):
-            return len(set(self.rates_by_rank(rule.rates))) - 1
-        if isinstance(rule, PeerRule):
-            return rule.per_rank * len(self.at_or_above(rule.min_rank)) if rule.rate else 0
-        return 0
-
-    def pays_p0(self, rule: Rule) -> bool:
-        if isinstance(rule, DirectRule | SelfPurchaseRule):
-            return any(r > 0 for r in self.rates_by_rank(rule.rate))
-        if isinstance(rule, DifferentialRule):
-            return rule.include_seller and any(r > 0 for r in rule.rates.values())
-        return False
+        self.ranks = RankFacts(plan.rank_ids)
 
     def names(self, indexes: set[int]) -> str:
         return ", ".join(self.plan.ranks[i].id for i in sorted(indexes))
 
-    def findings(self) -> list[tuple[str, str | None, str | None, str]]:
-        plan = self.plan
-        out: list[tuple[str, str | None, str | None, str]] = []
+    def findings(self) -> list[Raw]:
+        """Every raw finding; `check_plan` orders them by code (stable within a code)."""
+        return [*self.recruiting(), *self.rank_findings(), *self.upline_findings(), *self.order_findings(),
+                *self.settlement_findings()]
+
+    def recruiting(self) -> list[Raw]:
+        """L1 拉人头."""
+        return [("L1", None, rule.label, "pays a reward for recruiting as such (拉人头)")
+                for rule in self.plan.rules if rule.rewards_recruiting]
+
+    def rank_findings(self) -> list[Raw]:
+        """L2, L3, L7, L10: rank by rank (the lowest rank is everyone's, so it is not "reached")."""
+        plan, out = self.plan, []
         paid: set[int] = set()
         for rule in plan.rules:
-            paid |= self.paid_ranks(rule)
-
-        # L1 拉人头
-        for rule in plan.rules:
-            if isinstance(rule, RecruitBonusRule):
-                out.append(("L1", None, rule.label, "pays a reward for recruiting as such (拉人头)"))
-
-        # L2 / L3 / L7 / L10: rank by rank (the lowest rank is everyone's, so it is not "reached")
+            paid |= rule.paid_ranks(self.ranks)
         for i, rank in enumerate(plan.ranks):
             tests = list(metric_tests(rank.qualify))
             if i > 0 and i in paid and any(t.metric == "bought" for t in tests):
@@ -250,7 +190,7 @@ class _Analysis:
                 out.append(("L7", None, None, f"rank {rank.id}: self-purchases count toward "
                                               f"{', '.join(counting)} (set count_self: false)"))
         for rule in plan.rules:
-            if isinstance(rule, TeamVolumeRule) and rule.count_self:
+            if rule.counts_self_purchases:
                 out.append(("L7", None, rule.label, "self-purchases count toward team volume "
                                                     "(set count_self: false)"))
         for rank in plan.ranks:
@@ -258,10 +198,13 @@ class _Analysis:
             if headcount:
                 out.append(("L10", None, None, f"rank {rank.id}: threshold uses headcount "
                                                f"({', '.join(headcount)})"))
+        return out
 
-        # L4 团队计酬, L6 paid with no own sales
+    def upline_findings(self) -> list[Raw]:
+        """L4 团队计酬, L6 uplines paid with no sales of their own."""
+        plan, out = self.plan, []
         for rule in plan.rules:
-            uplines = self.upline_ranks(rule)
+            uplines = rule.upline_ranks(self.ranks)
             if not uplines:
                 continue
             out.append(("L4", None, rule.label, "pays uplines on their downlines' sales (团队计酬)"))
@@ -273,19 +216,20 @@ class _Analysis:
                 out.append(("L6", None, rule.label,
                             f"can pay uplines with no sales of their own ({why}; ranks {self.names(idle)} "
                             "have no qualifying test on personal volume or orders in a window)"))
+        return out
 
-        # L5 three or more paid on one order (三级及以上)
-        order_rules = [r for r in plan.rules if r.per_order and not isinstance(r, RecruitBonusRule)]
-        counts = {r.label: self.upline_count(r) for r in order_rules}
-        most = int(any(self.pays_p0(r) for r in order_rules)) + sum(counts.values())
+    def order_findings(self) -> list[Raw]:
+        """L5 three or more paid on one order (三级及以上), L8 the worst case of one order."""
+        plan, out = self.plan, []
+        order_rules = [r for r in plan.rules if isinstance(r, OrderRule)]
+        counts = {r.label: r.upline_count(self.ranks) for r in order_rules}
+        most = int(any(r.pays_p0(self.ranks) for r in order_rules)) + sum(counts.values())
         if most >= 3:
             for rule in order_rules:
                 if counts[rule.label]:
                     out.append(("L5", None, rule.label,
                                 f"up to {most} promoters can be paid on one order; this rule pays up to "
                                 f"{counts[rule.label]} upline(s)"))
-
-        # L8 worst case of one order
         worst = self.worst_case(order_rules)
         cap = plan.caps.per_order
         bound = worst if cap is None else min(worst, cap)
@@ -295,37 +239,27 @@ class _Analysis:
         elif cap is not None and worst > cap:
             out.append(("L8", WARNING, None, f"worst-case payouts of one order add up to {_fmt(worst)} × B, "
                                              f"above the cap of {_fmt(cap)} × B: payouts will be scaled"))
+        return out
 
-        # L9 freeze shorter than the after-sales window
+    def settlement_findings(self) -> list[Raw]:
+        """L9 freeze shorter than the after-sales window, L11 no income disclosure."""
+        plan, out = self.plan, []
         freeze = plan.settlement.freeze_days if plan.settlement else 0
         if freeze < self.after_sales_days:
             out.append(("L9", None, None, f"freeze_days is {freeze}, shorter than the after-sales window of "
                                           f"{self.after_sales_days} days: commission could be withdrawn "
                                           "before a refund"))
-
-        # L11 income disclosure
         if plan.disclosure is not True:
             out.append(("L11", None, None, "disclosure is not true: the income-disclosure report is not "
                                            "published to the community"))
         return out
 
-    def worst_case(self, order_rules: list[Rule]) -> Decimal:
+    def worst_case(self, order_rules: list[OrderRule]) -> Decimal:
         """Σ over per-order rules of each rule's largest payout on one order, in units of B."""
         total = Decimal(0)
         per_recipient = Decimal(0)  # the most one promoter can earn from the rules so far
         for rule in order_rules:
-            if isinstance(rule, DirectRule | SelfPurchaseRule):
-                most = one = max(self.rates_by_rank(rule.rate))
-            elif isinstance(rule, TiersRule):
-                most, one = sum(rule.rates, Decimal(0)), max(rule.rates)
-            elif isinstance(rule, DifferentialRule):
-                most = one = max(self.rates_by_rank(rule.rates))
-            elif isinstance(rule, PeerRule):
-                one = rule.rate * (per_recipient if rule.source == "income" else 1)
-                most = one * rule.per_rank * len(self.at_or_above(rule.min_rank))
-            else:
-                continue
+            most, one = rule.largest_payout(self.ranks, per_recipient)
             total += most
             per_recipient += one
         return total
-

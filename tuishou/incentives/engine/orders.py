@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tuishou.incentives.engine.compiled import DIFFERENTIAL, DIRECT, PEER, SELF_PURCHASE, TIERS
 from tuishou.incentives.engine.plan import Plan
+from tuishou.incentives.engine.rules.context import OrderPricing
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,68 +72,17 @@ def order_payouts(
     if compiled.compress:
         chain = [chain[0], *[m for m in chain[1:] if m.active]]
     num, den = base_in_minor_units(base)
-    d = compiled.denominator
-    dd = d * den  # a rate r/D on B pays r * num // dd fen
-    length = len(chain)
-    paid: list[tuple[int, str, int]] = []  # (chain position, rule label, fen)
-    income = [0] * length if compiled.needs_income else None
-
-    def pay(position: int, label: str, fen: int) -> None:
-        paid.append((position, label, fen))
-        if income is not None:
-            income[position] += fen
-
-    for rule in compiled.order_rules:
-        kind = rule[0]
-        label = rule[1]
-        if kind == DIRECT or (kind == SELF_PURCHASE and self_purchase):
-            rate = rule[2][chain[0].rank]
-            if rate:
-                pay(0, label, rate * num // dd)
-        elif kind == TIERS:
-            min_rank = rule[3]
-            for level, rate in enumerate(rule[2], 1):
-                if level >= length:
-                    break
-                # A level held by someone below min_rank is simply not paid (not handed up).
-                if rate and chain[level].rank >= min_rank:
-                    pay(level, label, rate * num // dd)
-        elif kind == DIFFERENTIAL:
-            rates, include_seller, highest = rule[2], rule[3], rule[4]
-            if include_seller:
-                start, paid_rate = 0, 0
-            else:
-                start, paid_rate = 1, rates[chain[0].rank]
-            for position in range(start, length):
-                if paid_rate >= highest:
-                    break
-                rate = rates[chain[position].rank]
-                if rate > paid_rate:
-                    pay(position, label, (rate - paid_rate) * num // dd)
-                    paid_rate = rate
-        elif kind == PEER:
-            rate, from_income, per_rank, min_rank = rule[2], rule[3], rule[4], rule[5]
-            if not rate:
-                continue
-            top = chain[0].rank
-            holder = 0  # the first promoter of rank `top` on the chain
-            counter = 0
-            for position in range(1, length):
-                rank = chain[position].rank
-                if rank > top:
-                    top, holder, counter = rank, position, 0
-                elif rank == top and top >= min_rank and counter < per_rank:
-                    counter += 1
-                    # `income` holds rounded payouts from the rules before this one, before any cap.
-                    fen = rate * income[holder] // d if from_income else rate * num // dd  # type: ignore[index]
-                    pay(position, label, fen)
+    order = OrderPricing(chain, num, den, compiled.denominator, self_purchase, compiled.needs_income)
+    for step in compiled.order_rules:
+        step.rule.pay_order(step.data, step.label, order)
+    paid = order.paid
 
     if compiled.cap is not None and paid:
         total = sum(fen for _, _, fen in paid)
         # total > cap × B  <=>  total × D × den > cap × num   (all in fen, exact)
-        if total * dd > compiled.cap * num:
+        if total * order.dd > compiled.cap * num:
             scale_num = compiled.cap * num
-            scale_den = dd * total
+            scale_den = order.dd * total
             paid = [(pos, label, fen * scale_num // scale_den) for pos, label, fen in paid]
 
     return [

@@ -8,14 +8,13 @@ apply to period rules.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Mapping
 from decimal import Decimal
 
-from tuishou.incentives.engine.compiled import POOL, TEAM_VOLUME
 from tuishou.incentives.engine.errors import InputError
 from tuishou.incentives.engine.orders import Payout, cents_to_decimal
 from tuishou.incentives.engine.plan import Plan
+from tuishou.incentives.engine.rules.context import PeriodVolumes
 
 
 def bottom_up_order(sponsors: Mapping[str, str | None]) -> list[str]:
@@ -83,67 +82,22 @@ def period_payouts(
             if not volume.is_finite() or volume < 0:
                 raise InputError(f'{name} "{pid}"', f"must be a non-negative amount, got {volume}")
     order = bottom_up_order(sponsors)
-
-    schedule_mins = [m for rule in compiled.period_rules if rule[0] == TEAM_VOLUME for m in rule[2]]
-    scale = 10 ** _scale_of([*personal_volume.values(), *self_purchase_volume.values(), *schedule_mins])
-    pv_all = {pid: int(personal_volume.get(pid, 0) * scale) for pid in order}
-
-    def group_volume(pv: dict[str, int]) -> dict[str, int]:
-        gv = dict(pv)
-        for pid in order:  # downlines before their sponsor
-            sponsor = sponsors[pid]
-            if sponsor is not None:
-                gv[sponsor] += gv[pid]
-        return gv
-
-    gv_all: dict[str, int] | None = None
-    d = compiled.denominator
-    to_fen = d * scale  # an integer volume v times an integer rate r pays r * v * 100 // to_fen fen
+    thresholds = [m for step in compiled.period_rules for m in step.rule.volume_thresholds()]
+    scale = 10 ** _scale_of([*personal_volume.values(), *self_purchase_volume.values(), *thresholds])
+    volumes = PeriodVolumes(
+        order=order,
+        sponsors=sponsors,
+        ranks=ranks,
+        pv={pid: int(personal_volume.get(pid, 0) * scale) for pid in order},
+        self_pv={pid: int(v * scale) for pid, v in self_purchase_volume.items()},
+        scale=scale,
+        to_fen=compiled.denominator * scale,
+    )
     earned: dict[str, list[tuple[int, str, int]]] = {}
-
-    for rule_index, rule in enumerate(compiled.period_rules):
-        kind, label = rule[0], rule[1]
-        if kind == TEAM_VOLUME:
-            mins = [int(m * scale) for m in rule[2]]
-            rates = rule[3]
-            if rule[4]:
-                pv = pv_all
-                gv = gv_all = gv_all or group_volume(pv_all)
-            else:
-                pv = {pid: v - int(self_purchase_volume.get(pid, 0) * scale) for pid, v in pv_all.items()}
-                gv = group_volume(pv)
-            # A GV below the smallest min earns rate 0.
-            rate_of = {pid: (rates[i - 1] if (i := bisect_right(mins, g)) else 0) for pid, g in gv.items()}
-            numerators = {pid: rate_of[pid] * pv[pid] for pid in order}
-            for pid in order:
-                sponsor = sponsors[pid]
-                if sponsor is not None:
-                    gap = rate_of[sponsor] - rate_of[pid]
-                    if gap > 0:
-                        numerators[sponsor] += gap * gv[pid]
-            for pid, numerator in numerators.items():
-                fen = numerator * 100 // to_fen
-                if fen:
-                    earned.setdefault(pid, []).append((rule_index, label, fen))
-        elif kind == POOL:
-            share, min_rank, by_volume = rule[2], rule[3], rule[4]
-            recipients = [pid for pid in order if ranks.get(pid, 0) >= min_rank]
-            pool = share * sum(pv_all.values()) * 100  # the pool in fen, times to_fen
-            if not recipients or not pool:
-                continue
-            if by_volume:
-                gv = gv_all = gv_all or group_volume(pv_all)
-                total_gv = sum(gv[pid] for pid in recipients)
-                if not total_gv:
-                    continue  # no volume at all: nothing is paid
-                shares = {pid: pool * gv[pid] // (to_fen * total_gv) for pid in recipients}
-            else:
-                each = pool // (to_fen * len(recipients))
-                shares = dict.fromkeys(recipients, each)
-            for pid, fen in shares.items():
-                if fen:
-                    earned.setdefault(pid, []).append((rule_index, label, fen))
-
+    for rule_index, step in enumerate(compiled.period_rules):
+        for pid, fen in step.rule.pay_period(step.data, volumes).items():
+            if fen:
+                earned.setdefault(pid, []).append((rule_index, step.label, fen))
     return [
         Payout(pid, label, cents_to_decimal(fen), None, period)
         for pid in sorted(earned)

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from tuishou.incentives.engine.plan import AllOf, AnyOf, MetricTest, Plan, Test
+from tuishou.incentives.engine.conditions import AllOf, AnyOf, MetricTest, Test
+from tuishou.incentives.engine.plan import Plan
 
 Lookup = Callable[[str, Mapping[str, Any]], Decimal | int]
 

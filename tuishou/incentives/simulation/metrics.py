@@ -24,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from tuishou.incentives.engine.plan import AllOf, AnyOf, MetricTest, Plan, Test
+from tuishou.incentives.engine.conditions import AllOf, AnyOf, MetricTest, Test
+from tuishou.incentives.engine.plan import Plan
 from tuishou.incentives.simulation.network import subtree_sums
 
 VOLUME = ("personal_volume", "team_volume", "bought")

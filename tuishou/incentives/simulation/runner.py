@@ -24,8 +24,7 @@ from typing import Any
 import numpy as np
 
 from tuishou.incentives.engine import compliance
-from tuishou.incentives.engine import plan as plan_model
-from tuishou.incentives.engine.batch import compile_batch, compressed_parents, price_orders
+from tuishou.incentives.engine.batch import BatchPlan, compile_batch, compressed_parents, price_orders
 from tuishou.incentives.engine.plan import Plan
 from tuishou.incentives.simulation.metrics import MetricHistory, active_flags, evaluate_ranks, metric_reader
 from tuishou.incentives.simulation.network import Network, NetworkParams, depth_levels, generate_network
@@ -99,6 +98,20 @@ def plan_findings(plan: Plan) -> tuple[str, list[dict[str, Any]]]:
     return result.profile, [finding.to_json() for finding in result.findings]
 
 
+@dataclass
+class _Tally:
+    """What a run adds up month by month (minor units, 分)."""
+
+    earnings: np.ndarray  # per promoter
+    payout_by_month: np.ndarray  # (months, rules)
+    base_by_month: np.ndarray
+    orders_by_month: np.ndarray
+    own: int = 0
+    downline: int = 0
+    period_total: int = 0
+    recruiting_total: int = 0
+
+
 def run_plan(plan: Plan, world: World, *, on_month: Callable[[int], None] | None = None) -> SimulationResult:
     """Simulate ``plan`` on ``world``; ``on_month(m)`` is called after each month (progress bars)."""
     network, orders, levels = world.network, world.orders, world.levels
@@ -107,18 +120,11 @@ def run_plan(plan: Plan, world: World, *, on_month: Callable[[int], None] | None
     labels = tuple(rule.label for rule in plan.rules)
     label_index = {label: i for i, label in enumerate(labels)}
     batch = compile_batch(plan)
-    batch_columns = np.array([label_index[label] for label in batch.labels], dtype=np.int64)
-    recruit_rules = [(label_index[r.label], _minor(r.amount)) for r in plan.rules
-                     if isinstance(r, plan_model.RecruitBonusRule)]
-
     history = MetricHistory(parent=network.parent, levels=levels, join_month=network.join_month,
                             recruited=(network.parent >= 0) & ~network.placed)
     metric = metric_reader(plan, history)
-    earnings = np.zeros(size, dtype=np.int64)
-    payout_by_month = np.zeros((months, len(labels)), dtype=np.int64)
-    base_by_month = np.zeros(months, dtype=np.int64)
-    orders_by_month = np.zeros(months, dtype=np.int64)
-    own = downline = period_total = recruiting_total = 0
+    tally = _Tally(earnings=np.zeros(size, dtype=np.int64), payout_by_month=np.zeros((months, len(labels)), np.int64),
+                   base_by_month=np.zeros(months, dtype=np.int64), orders_by_month=np.zeros(months, dtype=np.int64))
     ranks = np.zeros(size, dtype=np.int8)
 
     for month in range(months):
@@ -130,40 +136,20 @@ def run_plan(plan: Plan, world: World, *, on_month: Callable[[int], None] | None
         window = orders.month_slice(month)
         promoter, base = orders.promoter[window], orders.base[window]
         self_purchase = orders.self_purchase[window]
-        orders_by_month[month] = promoter.size
-        base_by_month[month] = int(base.sum())
-
-        # Per-order rules: refunded orders (B = 0) can pay nothing and are left out.
-        paying = base > 0
-        next_up = compressed_parents(network.parent, active) if batch.compression else network.parent
-        priced = price_orders(batch, parent=network.parent, rank=ranks, promoter=promoter[paying],
-                              base=base[paying], self_purchase=self_purchase[paying], next_up=next_up)
-        if priced.amount.size:
-            np.add.at(earnings, priced.promoter, priced.amount)
-            np.add.at(payout_by_month[month], batch_columns, priced.rule_totals)
-            own_part = int(priced.amount[priced.level == 0].sum())
-            own += own_part
-            downline += int(priced.amount.sum()) - own_part
-
+        tally.orders_by_month[month] = promoter.size
+        tally.base_by_month[month] = int(base.sum())
+        _price_month(tally, month, batch, label_index, network=network, ranks=ranks, active=active,
+                     promoter=promoter, base=base, self_purchase=self_purchase)
         # Period rules on the month's volume (compression and caps never apply to them).
         volume = _sum_by(promoter, base, size)
         self_volume = _sum_by(promoter[self_purchase], base[self_purchase], size)
         for label, amounts in period_rule_payouts(plan, parent=network.parent, levels=levels, members=joined,
                                                   ranks=ranks, volume=volume, self_volume=self_volume):
-            earnings += amounts
+            tally.earnings += amounts
             paid = int(amounts.sum())
-            payout_by_month[month, label_index[label]] += paid
-            period_total += paid
-
-        # recruit_bonus (拉人头): per promoter recruited through an invite this month.
-        if recruit_rules:
-            recruits = (network.join_month == month) & (network.parent >= 0) & ~network.placed
-            per_sponsor = np.bincount(network.parent[recruits], minlength=size).astype(np.int64)
-            for column, amount in recruit_rules:
-                earnings += per_sponsor * amount
-                payout_by_month[month, column] += int(per_sponsor.sum()) * amount
-                recruiting_total += int(per_sponsor.sum()) * amount
-
+            tally.payout_by_month[month, label_index[label]] += paid
+            tally.period_total += paid
+        _pay_recruiting(tally, month, plan, label_index, network)
         history.record(promoter=promoter, base=base, self_purchase=self_purchase)
         if on_month is not None:
             on_month(month)
@@ -174,10 +160,42 @@ def run_plan(plan: Plan, world: World, *, on_month: Callable[[int], None] | None
         plan_id=plan.id, currency=plan.currency, profile=profile, rank_ids=plan.rank_ids, labels=labels,
         promoters=size, months=months,
         seed=world.params.seed, orders=orders.size, refunded=int(np.count_nonzero(orders.base == 0)),
-        orders_by_month=orders_by_month, base_by_month=base_by_month, payout_by_month=payout_by_month,
-        earnings=earnings, final_rank=final_rank, own_sales=own, downline_sales=downline,
-        period_total=period_total, recruiting_total=recruiting_total, findings=findings,
+        orders_by_month=tally.orders_by_month, base_by_month=tally.base_by_month,
+        payout_by_month=tally.payout_by_month, earnings=tally.earnings, final_rank=final_rank,
+        own_sales=tally.own, downline_sales=tally.downline, period_total=tally.period_total,
+        recruiting_total=tally.recruiting_total, findings=findings,
     )
+
+
+def _price_month(tally: _Tally, month: int, batch: BatchPlan, label_index: dict[str, int], *, network: Network,
+                 ranks: np.ndarray, active: np.ndarray, promoter: np.ndarray, base: np.ndarray,
+                 self_purchase: np.ndarray) -> None:
+    """The month's per-order rules: refunded orders (B = 0) can pay nothing and are left out."""
+    paying = base > 0
+    next_up = compressed_parents(network.parent, active) if batch.compression else network.parent
+    priced = price_orders(batch, parent=network.parent, rank=ranks, promoter=promoter[paying],
+                          base=base[paying], self_purchase=self_purchase[paying], next_up=next_up)
+    if priced.amount.size:
+        columns = np.array([label_index[label] for label in batch.labels], dtype=np.int64)
+        np.add.at(tally.earnings, priced.promoter, priced.amount)
+        np.add.at(tally.payout_by_month[month], columns, priced.rule_totals)
+        own_part = int(priced.amount[priced.level == 0].sum())
+        tally.own += own_part
+        tally.downline += int(priced.amount.sum()) - own_part
+
+
+def _pay_recruiting(tally: _Tally, month: int, plan: Plan, label_index: dict[str, int], network: Network) -> None:
+    """recruit_bonus (拉人头): paid to each sponsor per promoter recruited through an invite this month."""
+    recruit_rules = [(label_index[r.label], _minor(amount)) for r in plan.rules
+                     if (amount := r.signup_amount()) is not None]
+    if not recruit_rules:
+        return
+    recruits = (network.join_month == month) & (network.parent >= 0) & ~network.placed
+    per_sponsor = np.bincount(network.parent[recruits], minlength=network.size).astype(np.int64)
+    for column, amount in recruit_rules:
+        tally.earnings += per_sponsor * amount
+        tally.payout_by_month[month, column] += int(per_sponsor.sum()) * amount
+        tally.recruiting_total += int(per_sponsor.sum()) * amount
 
 
 def _minor(amount: Decimal) -> int:

@@ -7,6 +7,8 @@ imports them all at start-up, and a test checks that no model with a status is m
 - ``stamps``: status → the timestamp field that records the FIRST time the status was reached. A stamp never
   moves: an order that goes back from refunding to received keeps the receipt time the after-sales window and
   settlement count from (the UPDATE writes ``COALESCE(field, now)``).
+- ``events`` (optional): named moves, event → (statuses it may start from, status it ends in), each one a move
+  of the table; a model that names its moves (a product is submitted, approved, shelved) is moved by event.
 - ``history``: the aggregate's status-change table (``StatusChange`` below), one row per move with the actor
   (empty when the system moved it) and the reason, written in the move's transaction.
 
@@ -67,6 +69,7 @@ class Pipeline:
     moves: Mapping[str, frozenset[str]]
     stamps: Mapping[str, str] = field(default_factory=dict)
     history: type[StatusChange] | None = None
+    events: Mapping[str, tuple[frozenset[str], str]] = field(default_factory=dict)
     # An ``auto_now`` field: a queryset UPDATE does not touch it by itself.
     touch: str = ""
 
@@ -76,6 +79,9 @@ class Pipeline:
         if set(self.moves) != statuses or not named <= statuses:
             raise ValueError(f"The table of {self.model.__name__} must list every status once: "
                              f"{sorted(statuses ^ set(self.moves))} {sorted(named - statuses)}")
+        stray = [event for event, (sources, to) in self.events.items() if not all(self.allows(s, to) for s in sources)]
+        if stray:
+            raise ValueError(f"Events of {self.model.__name__} outside its table: {stray}")
 
     @property
     def label(self) -> str:
@@ -103,6 +109,17 @@ class Pipeline:
         if not self.allows(current, to):
             raise self.refusal(current=current, to=to, **details)
 
+    def can(self, current: str, event: str) -> bool:
+        """True when the named move ``event`` may start from ``current``."""
+        return current in self.events[event][0]
+
+    def target(self, *, current: str, event: str) -> str:
+        """Where the named move ``event`` takes a row that is ``current``; the refusal if it starts elsewhere."""
+        sources, to = self.events[event]
+        if current not in sources:
+            raise self.refusal(current=current, to=to, event=event)
+        return to
+
 
 PIPELINES: dict[type[models.Model], Pipeline] = {}
 
@@ -129,9 +146,10 @@ def _stamp_changes(pipeline: Pipeline, to: str, at: datetime, fields: dict[str, 
     return name, value
 
 
-def transition_apply(row: models.Model, *, to: str, actor=None, reason: str = "", event: str = "",
-                     at: datetime | None = None, **changes: Any) -> models.Model:
-    """Move ``row`` from the status it was read with to ``to``; the only place a registered status changes.
+def transition_apply(row: models.Model, *, to: str = "", event: str = "", actor=None, reason: str = "",
+                     at: datetime | None = None, changes: Mapping[str, Any] | None = None) -> models.Model:
+    """Move ``row`` from the status it was read with to ``to`` (or by the named move ``event``); the only place
+    a registered status changes.
 
     ``changes`` are other fields written with the move (a carrier, a decision); the status's stamp is set only
     if it is still empty; a history row records the move with ``actor`` (a user or None) and ``reason``. Raises
@@ -140,9 +158,12 @@ def transition_apply(row: models.Model, *, to: str, actor=None, reason: str = ""
     """
     pipeline = PIPELINES[type(row)]
     current = row.status
-    pipeline.check(current=current, to=to, **({"event": event} if event else {}))
+    if event in pipeline.events:
+        to = pipeline.target(current=current, event=event)
+    else:
+        pipeline.check(current=current, to=to)
     at = at or timezone.now()
-    fields = {**changes, "status": to}
+    fields = {**(changes or {}), "status": to}
     stamp = _stamp_changes(pipeline, to, at, fields)
     if pipeline.touch:
         fields.setdefault(pipeline.touch, at)
@@ -166,7 +187,8 @@ def transition_apply(row: models.Model, *, to: str, actor=None, reason: str = ""
 
 
 def transition_many(model: type[models.Model], *, pks: list[int], current: str, to: str, where: Q | None = None,
-                    actor=None, reason: str = "", at: datetime | None = None, **changes: Any) -> int:
+                    actor=None, reason: str = "", at: datetime | None = None,
+                    changes: Mapping[str, Any] | None = None) -> int:
     """Move every row of ``pks`` from ``current`` to ``to`` in ONE conditional UPDATE (settlement's chunks).
 
     ``where`` selects the same rows as ``pks`` when the caller has a faster form of it. If any row is no longer
@@ -176,7 +198,7 @@ def transition_many(model: type[models.Model], *, pks: list[int], current: str, 
     pipeline = PIPELINES[model]
     pipeline.check(current=current, to=to)
     at = at or timezone.now()
-    fields = {**changes, "status": to}
+    fields = {**(changes or {}), "status": to}
     _stamp_changes(pipeline, to, at, fields)
     if pipeline.touch:
         fields.setdefault(pipeline.touch, at)

@@ -88,16 +88,16 @@ def order_transition(*, order: Order, to: str, actor=None, reason: str = "", at:
         changes["resume_status"] = order.status
     elif order.status == S.REFUNDING:
         changes["resume_status"] = ""
-    return transition_apply(order, to=to, actor=actor, reason=reason, at=at, **changes)
+    return transition_apply(order, to=to, actor=actor, reason=reason, at=at, changes=changes)
 
 
 def checkout_transition(*, checkout: Checkout, to: str, actor=None, reason: str = "", at: datetime | None = None,
                         **changes) -> Checkout:
     """Move a checkout (paid or cancelled, with its orders) and record the move."""
-    return transition_apply(checkout, to=to, actor=actor, reason=reason, at=at, **changes)
+    return transition_apply(checkout, to=to, actor=actor, reason=reason, at=at, changes=changes)
 
 
 def case_transition(*, case: AfterSalesCase, to: str, actor=None, reason: str = "", at: datetime | None = None,
                     **changes) -> AfterSalesCase:
     """Move an after-sales case along ``CASE_TRANSITIONS`` and record who moved it and why."""
-    return transition_apply(case, to=to, actor=actor, reason=reason, at=at, **changes)
+    return transition_apply(case, to=to, actor=actor, reason=reason, at=at, changes=changes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from tuishou.core.transitions import Pipeline, pipeline_register, transition_apply
 from tuishou.payments.models import Payment, PaymentStatusChange, Refund, RefundStatusChange
+from tuishou.payments.sandbox_models import SandboxCharge, SandboxRefund
 
 P = Payment.Status
 R = Refund.Status
@@ -46,6 +47,14 @@ REFUND = pipeline_register(Pipeline(
         "succeed": (frozenset({R.REQUESTED, R.PENDING}), R.SUCCEEDED),
         "fail": (frozenset({R.REQUESTED, R.PENDING}), R.FAILED),
     }))
+
+# The sandbox gateway's own books (a stand-in for the gateway's system): a charge is paid once; a refund is
+# written in its outcome and never moves.
+pipeline_register(Pipeline(
+    model=SandboxCharge, moves={SandboxCharge.Status.OPEN: frozenset({SandboxCharge.Status.PAID}),
+                                SandboxCharge.Status.PAID: frozenset()},
+    stamps={SandboxCharge.Status.PAID: "paid_at"}))
+pipeline_register(Pipeline(model=SandboxRefund, moves={status: frozenset() for status in SandboxRefund.Status}))
 
 
 def payment_can(payment: Payment, event: str) -> bool:

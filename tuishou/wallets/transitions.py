@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from tuishou.core.transitions import Pipeline, history_record, pipeline_register, transition_apply
 from tuishou.wallets.models import Withdrawal, WithdrawalStatusChange
+from tuishou.wallets.sandbox_models import SandboxTransfer
 
 W = Withdrawal.Status
 
@@ -32,6 +33,9 @@ WITHDRAWAL = pipeline_register(Pipeline(
         "pay": (frozenset({W.APPROVED, W.PAYING}), W.PAID),
         "fail": (frozenset({W.APPROVED, W.PAYING}), W.FAILED),
     }))
+
+# The payout sandbox's own books: a transfer is written in its outcome and never moves.
+pipeline_register(Pipeline(model=SandboxTransfer, moves={status: frozenset() for status in SandboxTransfer.Status}))
 
 
 def withdrawal_can(withdrawal: Withdrawal, event: str) -> bool:

@@ -3,6 +3,7 @@ operator and the reason recorded, and a refused decision writes nothing."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -69,3 +70,19 @@ def test_publishing_and_retiring_plans_are_recorded_with_the_operator_and_the_re
         (first.pk, "published", "retired", ops.pk, f"replaced by draft #{second.pk}"),
         (second.pk, "draft", "published", ops.pk, "published"),
         (second.pk, "published", "retired", ops.pk, "规则调整")]
+
+
+def _history_cells(page: str) -> list[tuple[str, str]]:
+    return re.findall(r'field-(from_status|to_status|actor|reason)">\s*<p>(?:<a [^>]*>)?([^<]*)', page)
+
+
+def test_the_back_office_shows_each_aggregates_status_history(admin_client):
+    ops, shop = mf.operator("ops"), mf.merchant()
+    merchant_suspend(actor=ops, merchant_id=shop.pk, reason="资质过期")
+    version = plan_publish(actor=ops, draft=plan_draft_import(actor=ops, community=nf.official(), source=PLAN))
+    merchant_page = admin_client.get(f"/admin/merchants/merchant/{shop.pk}/change/").content.decode()
+    plan_page = admin_client.get(f"/admin/incentives/planversion/{version.pk}/change/").content.decode()
+    assert _history_cells(merchant_page) == [("from_status", "active"), ("to_status", "suspended"),
+                                             ("actor", str(ops)), ("reason", "资质过期")]
+    assert _history_cells(plan_page) == [("from_status", "draft"), ("to_status", "published"), ("actor", str(ops)),
+                                         ("reason", "published")]

@@ -98,8 +98,8 @@ def test_stock_set_and_an_illegal_move(client):
     assert resp.json()["stock"] == 7
     resp = _json(client, "post", f"/api/v1/catalog/products/{item.pk}/submit")
     assert (resp.status_code, resp.json()) == (409, {
-        "code": "catalog.transition_invalid", "message": "Cannot submit a product that is on_shelf.",
-        "details": {"status": "on_shelf", "event": "submit"}})
+        "code": "catalog.transition_invalid", "message": "This product cannot go from on_shelf to pending_review.",
+        "details": {"status": "on_shelf", "to": "pending_review", "event": "submit"}})
 
 
 def test_operator_curates_the_hot_zone_and_the_pool_shows_the_hot_price(client):

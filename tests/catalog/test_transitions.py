@@ -29,7 +29,8 @@ def test_the_table_allows_exactly_the_declared_moves(status, event):
     else:
         with pytest.raises(Conflict) as err:
             next_status(status, event)
-        assert (err.value.code, err.value.details) == ("catalog.transition_invalid", {"status": status, "event": event})
+        assert (err.value.code, err.value.details) == ("catalog.transition_invalid", {
+            "status": status, "to": TRANSITIONS[event][1], "event": event})
 
 
 def test_an_unknown_event_is_bad_input():

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tests.orders import factories as f
 from tuishou.catalog.images import placeholder_image
@@ -11,10 +12,12 @@ from tuishou.core.errors import DomainError
 from tuishou.incentives.models import VolumeEntry
 from tuishou.orders import aftersales as svc
 from tuishou.orders import events, selectors
-from tuishou.orders.fulfilment import order_confirm_receipt, order_ship
+from tuishou.orders.fulfilment import order_confirm_receipt, order_ship, orders_complete
 from tuishou.orders.models import AfterSalesCase, AfterSalesLine, Order, OrderLine
 from tuishou.payments.models import Refund
 from tuishou.risk.models import AuditEntry
+from tuishou.settlement.models import Commission
+from tuishou.settlement.settle import settlement_run
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +115,31 @@ def test_a_full_return_refunds_everything_restocks_and_counts_the_order_off(sale
     assert emitted[-1].commission_base_after == Decimal("0.00")
 
 
+def test_a_partial_refund_keeps_the_receipt_time_so_completion_and_settlement_are_not_delayed(sale, after_commit):
+    # given an order of three units received three days ago (shipped four days ago)
+    order, _, _ = sale
+    _ship_and_receive(order)
+    received_at = timezone.now() - timedelta(days=3)
+    Order.objects.filter(pk=order.pk).update(shipped_at=received_at - timedelta(days=1), received_at=received_at)
+    order = f.refreshed(order)
+    stamps = (order.paid_at, order.shipped_at, order.received_at)
+    # when one unit is refunded today
+    case = svc.aftersales_open(buyer=order.buyer, order_id=order.pk, kind="refund_only", reason="少了一罐",
+                               lines=[(order.lines.get().pk, 1)])
+    with after_commit():
+        svc.aftersales_answer(actor=f.owner(order.merchant), case_id=case.pk, accept=True)
+    # then the order is received again and every stamp still says when it first got there
+    order = f.refreshed(order)
+    assert (order.status, order.paid_at, order.shipped_at, order.received_at) == ("received", *stamps)
+    assert list(order.status_changes.values_list("to_status", flat=True)) == [
+        "paid", "shipped", "received", "refunding", "received"]
+    # and the rest of the order completes and settles when the first receipt says, not later
+    assert orders_complete(now=received_at + timedelta(days=7)) == 1
+    summary = settlement_run(as_of=received_at + timedelta(days=15))
+    assert (summary.commissions, summary.receivables) == (2, 1)
+    assert set(Commission.objects.filter(order=order).values_list("status", flat=True)) == {"available"}
+
+
 @pytest.mark.parametrize("ask", [{"lines": "4 units"}, {"amount": "179.71"}])
 def test_refunding_more_than_was_paid_is_refused_and_nothing_is_written(sale, ask):
     order, _, _ = sale
@@ -181,7 +209,7 @@ def test_an_unanswered_case_escalates_after_the_sla_and_customer_service_forces_
     # the merchant is too late now
     with pytest.raises(DomainError) as err:
         svc.aftersales_answer(actor=f.owner(order.merchant), case_id=case.pk, accept=False, answer="不行")
-    assert err.value.code == "orders.after_sales_state"
+    assert err.value.code == "orders.transition_invalid"
     with pytest.raises(DomainError) as err:
         svc.aftersales_decide(actor=f.operator("ops"), case_id=case.pk, refund=True, decision="退")
     assert err.value.code == "auth.forbidden"

@@ -173,7 +173,8 @@ def test_a_chunk_refuses_rows_that_are_no_longer_pending(sale):
     with pytest.raises(Conflict) as refused, transaction.atomic():  # the chunk's transaction
         settle._settled_moves(Commission, [first.pk, second.pk], "available", {"settled_at": order.paid_at})
 
-    assert (refused.value.code, refused.value.details) == ("settlement.state", {"expected": 2, "moved": 1})
+    assert (refused.value.code, refused.value.details) == ("settlement.transition_invalid", {
+        "status": "pending", "to": "available", "expected": 2, "moved": 1})
     Commission.objects.filter(pk=second.pk).update(status="pending")
     assert set(Commission.objects.values_list("status", flat=True)) == {"pending"}
 

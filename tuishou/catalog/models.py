@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from tuishou.core.fields import MoneyField
+from tuishou.core.transitions import StatusChange
 from tuishou.merchants.models import RATE_FIELD, Merchant
 
 
@@ -117,19 +118,12 @@ class Sku(models.Model):
         return f"{self.product} · {self.spec_name}"
 
 
-class ProductStatusChange(models.Model):
+class ProductStatusChange(StatusChange):
     """One move of a product's status (history, append-only)."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="status_changes")
-    event = models.CharField(max_length=16)
-    from_status = models.CharField(max_length=16, choices=Product.Status.choices)
-    to_status = models.CharField(max_length=16, choices=Product.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         ordering = ["product_id", "id"]
 
     def __str__(self) -> str:

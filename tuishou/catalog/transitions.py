@@ -1,4 +1,4 @@
-"""The product status pipeline: a declared table and the one function that moves a product along it.
+"""The product status table, moved by ``tuishou.core.transitions`` under named events.
 
 draft → pending_review → approved | rejected; approved ⇄ on_shelf/off_shelf (上架/下架); a rejected product
 is resubmitted; editing a reviewed product that is not on the shelf sends it back to draft (``revise``).
@@ -10,50 +10,54 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuishou.catalog.models import Product, ProductStatusChange
-from tuishou.core.errors import Conflict, InvalidInput
+from tuishou.core.errors import InvalidInput
+from tuishou.core.transitions import Pipeline, pipeline_register, transition_apply
 
 S = Product.Status
 
-# event → (statuses it may start from, status it ends in)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "submit": (frozenset({S.DRAFT, S.REJECTED}), S.PENDING_REVIEW),
-    "withdraw": (frozenset({S.PENDING_REVIEW}), S.DRAFT),
-    "approve": (frozenset({S.PENDING_REVIEW}), S.APPROVED),
-    "reject": (frozenset({S.PENDING_REVIEW}), S.REJECTED),
-    "shelve": (frozenset({S.APPROVED, S.OFF_SHELF}), S.ON_SHELF),
-    "unshelve": (frozenset({S.ON_SHELF}), S.OFF_SHELF),
-    "revise": (frozenset({S.APPROVED, S.OFF_SHELF}), S.DRAFT),
-}
+PRODUCT = pipeline_register(Pipeline(
+    model=Product, history=ProductStatusChange, touch="updated_at",
+    moves={
+        S.DRAFT: frozenset({S.PENDING_REVIEW}),
+        S.PENDING_REVIEW: frozenset({S.DRAFT, S.APPROVED, S.REJECTED}),
+        S.REJECTED: frozenset({S.PENDING_REVIEW}),
+        S.APPROVED: frozenset({S.ON_SHELF, S.DRAFT}),
+        S.ON_SHELF: frozenset({S.OFF_SHELF}),
+        S.OFF_SHELF: frozenset({S.ON_SHELF, S.DRAFT}),
+    },
+    # event → (statuses it may start from, status it ends in)
+    events={
+        "submit": (frozenset({S.DRAFT, S.REJECTED}), S.PENDING_REVIEW),
+        "withdraw": (frozenset({S.PENDING_REVIEW}), S.DRAFT),
+        "approve": (frozenset({S.PENDING_REVIEW}), S.APPROVED),
+        "reject": (frozenset({S.PENDING_REVIEW}), S.REJECTED),
+        "shelve": (frozenset({S.APPROVED, S.OFF_SHELF}), S.ON_SHELF),
+        "unshelve": (frozenset({S.ON_SHELF}), S.OFF_SHELF),
+        "revise": (frozenset({S.APPROVED, S.OFF_SHELF}), S.DRAFT),
+    }))
+TRANSITIONS = PRODUCT.events
 
 
 def next_status(current: str, event: str) -> str:
     """Where ``event`` takes a product in status ``current``; ``catalog.transition_invalid`` if nowhere."""
     if event not in TRANSITIONS:
         raise InvalidInput("catalog.event_unknown", f"Unknown product event {event!r}.")
-    sources, target = TRANSITIONS[event]
-    if current not in sources:
-        raise Conflict("catalog.transition_invalid", f"Cannot {event} a product that is {current}.",
-                       details={"status": current, "event": event})
-    return target
+    return PRODUCT.target(current=current, event=event)
 
 
 def product_transition(*, product: Product, event: str, actor=None, reason: str = "") -> Product:
-    """Move ``product`` by ``event`` and write a history row; the only place a product's status changes.
+    """Move ``product`` by ``event`` and write a history row; a review also records who reviewed and why.
 
-    The move is a conditional update on the status read, so two concurrent moves cannot both succeed.
+    The status is read again under the row lock, so a caller holding an older copy moves what is there now.
     """
     with transaction.atomic():
-        current = Product.objects.select_for_update().values_list("status", flat=True).get(pk=product.pk)
-        target = next_status(current, event)
+        product.status = Product.objects.select_for_update().values_list("status", flat=True).get(pk=product.pk)
+        next_status(product.status, event)
         now = timezone.now()
-        changes: dict = {"status": target, "updated_at": now}
+        changes: dict = {}
         if event in ("approve", "reject"):
             changes.update(reviewed_by=actor if getattr(actor, "pk", None) else None, reviewed_at=now)
             changes["reject_reason"] = reason if event == "reject" else ""
-        if not Product.objects.filter(pk=product.pk, status=current).update(**changes):
-            raise Conflict("catalog.transition_invalid", "The product changed meanwhile; try again.",
-                           details={"status": current, "event": event})
-        ProductStatusChange.objects.create(product=product, event=event, from_status=current, to_status=target,
-                                           actor=actor if getattr(actor, "pk", None) else None, reason=reason)
+        transition_apply(product, event=event, actor=actor, reason=reason, at=now, changes=changes)
         product.refresh_from_db()
     return product

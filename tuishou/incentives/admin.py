@@ -9,8 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
+from tuishou.core.admin_history import status_history_inline
 from tuishou.core.errors import DomainError
-from tuishou.incentives.models import PlanVersion, RankEvaluationRun, VolumeEntry
+from tuishou.incentives.models import PlanVersion, PlanVersionStatusChange, RankEvaluationRun, VolumeEntry
 from tuishou.incentives.services import plan_draft_import, plan_publish
 from tuishou.network.models import Community
 
@@ -44,6 +45,7 @@ class PlanVersionAdmin(admin.ModelAdmin):
     readonly_fields = ["community", "plan_key", "name", "version", "status", "jurisdiction", "findings_list",
                        "source", "created_by", "created_at", "published_by", "published_at", "retired_at"]
     exclude = ["document", "findings"]
+    inlines = [status_history_inline(PlanVersionStatusChange)]
     actions = ["publish_selected", "export_yaml"]
 
     def has_add_permission(self, request):

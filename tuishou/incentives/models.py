@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from tuishou.core.fields import MoneyField
+from tuishou.core.transitions import StatusChange
 
 
 class PlanVersion(models.Model):
@@ -58,6 +59,15 @@ class PlanVersion(models.Model):
     @property
     def error_count(self) -> int:
         return sum(1 for f in self.findings if f.get("severity") == "error")
+
+
+class PlanVersionStatusChange(StatusChange):
+    """One publication or retirement of a plan version (history, append-only): who and why."""
+
+    plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
+        ordering = ["plan_version_id", "id"]
 
 
 class VolumeEntry(models.Model):

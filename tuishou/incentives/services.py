@@ -14,6 +14,7 @@ from tuishou.accounts.permissions import require_operator
 from tuishou.core.errors import Conflict, InvalidInput
 from tuishou.incentives.engine import PlanError, check_plan, dump_plan, load_plan
 from tuishou.incentives.models import PlanVersion, VolumeEntry
+from tuishou.incentives.transitions import plan_version_transition
 from tuishou.network.models import Community, Promoter
 from tuishou.risk.services import audit_record
 
@@ -98,17 +99,13 @@ def plan_publish(*, actor, draft: PlanVersion, at: datetime | None = None) -> Pl
             if current is not None:
                 if current.published_at and current.published_at > at:
                     raise Conflict("incentives.plan_publish_order", "The version in force was published later.")
-                current.status = PlanVersion.Status.RETIRED
-                current.retired_at = at
-                current.save(update_fields=["status", "retired_at"])
+                plan_version_transition(version=current, to=PlanVersion.Status.RETIRED, actor=actor, at=at,
+                                        reason=f"replaced by draft #{locked.pk}")
             last = (PlanVersion.objects.filter(community_id=locked.community_id, plan_key=plan.id)
                     .aggregate(m=Max("version"))["m"]) or 0
-            locked.version = last + 1
-            locked.status = PlanVersion.Status.PUBLISHED
-            locked.published_at = at
-            locked.published_by = actor
-            locked.findings = findings
-            locked.save(update_fields=["version", "status", "published_at", "published_by", "findings"])
+            plan_version_transition(version=locked, to=PlanVersion.Status.PUBLISHED, actor=actor, at=at,
+                                    reason="published", version_number=last + 1, published_by=actor,
+                                    findings=findings)
             audit_record(actor=actor, action="incentives.plan_published", target=locked,
                          data={"plan": plan.id, "version": locked.version,
                                "retired": current.pk if current else None})
@@ -131,8 +128,11 @@ def plan_retire(*, actor, version: PlanVersion, reason: str) -> PlanVersion:
                            details={"field": "reason"})
     with transaction.atomic():
         # Conditional: a publish that retired it meanwhile wins, and nothing is written twice.
-        retired = PlanVersion.objects.filter(pk=version.pk, status=PlanVersion.Status.PUBLISHED).update(
-            status=PlanVersion.Status.RETIRED, retired_at=timezone.now())
+        try:
+            retired = version.status == PlanVersion.Status.PUBLISHED and plan_version_transition(
+                version=version, to=PlanVersion.Status.RETIRED, actor=actor, reason=reason)
+        except Conflict:
+            retired = False
         if not retired:
             raise Conflict("incentives.plan_not_in_force", "Only the version in force can be retired.")
         audit_record(actor=actor, action="incentives.plan_retired", target=version, reason=reason)

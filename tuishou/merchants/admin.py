@@ -7,9 +7,10 @@ from django.contrib import admin
 from django.db.models import Count
 
 from tuishou.core.admin_actions import ReasonForm, form_action, run_service
+from tuishou.core.admin_history import status_history_inline
 from tuishou.core.errors import DomainError
 from tuishou.merchants import services
-from tuishou.merchants.models import Merchant, MerchantApplication, MerchantPolicy, MerchantStaff
+from tuishou.merchants.models import Merchant, MerchantApplication, MerchantPolicy, MerchantStaff, MerchantStatusChange
 from tuishou.merchants.rates import parse_rate
 from tuishou.risk.services import audit_record
 
@@ -68,7 +69,7 @@ class MerchantAdmin(admin.ModelAdmin):
     list_filter = ["status", "category"]
     search_fields = ["name", "credit_code", "legal_representative", "contact_phone", "staff__user__phone"]
     readonly_fields = ["credit_code", "status", "suspend_reason", "fee_rate", "created_at"]
-    inlines = [MerchantStaffInline]
+    inlines = [MerchantStaffInline, status_history_inline(MerchantStatusChange)]
     actions = ["suspend", "reactivate", "set_fee_rate"]
 
     def get_queryset(self, request):

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tuishou.core.transitions import StatusChange
+
 RATE_FIELD = {"max_digits": 5, "decimal_places": 4}  # a fraction 0.0000–1.0000, exact on both databases
 
 
@@ -80,6 +82,15 @@ class Merchant(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+
+class MerchantStatusChange(StatusChange):
+    """One suspension or reactivation of a merchant (history, append-only): who and why."""
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
+        ordering = ["merchant_id", "id"]
 
 
 class MerchantStaff(models.Model):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from tuishou.accounts.models import OperatorRole, User
 from tuishou.accounts.permissions import require_operator, require_user
@@ -15,6 +14,7 @@ from tuishou.merchants.credit_code import is_valid_credit_code, normalize_credit
 from tuishou.merchants.models import Merchant, MerchantApplication, MerchantPolicy, MerchantStaff
 from tuishou.merchants.rates import parse_rate
 from tuishou.merchants.selectors import default_fee_rate, merchant_get, require_merchant_staff
+from tuishou.merchants.transitions import application_transition, merchant_transition
 from tuishou.risk.services import audit_record
 
 OPS = OperatorRole.Role.OPS
@@ -79,12 +79,15 @@ def merchant_application_submit(*, applicant: User, business_name: str, credit_c
         return MerchantApplication.objects.create(applicant=applicant, **fields)
 
 
-def _claim_for_review(application_id: int, *, actor: User, **changes) -> MerchantApplication:
+def _claim_for_review(application_id: int, *, actor: User, status: str, **changes) -> MerchantApplication:
     """Move a submitted application on, once: the conditional update makes a second review a no-op we report."""
-    now = timezone.now()
-    moved = (MerchantApplication.objects
-             .filter(pk=application_id, status=MerchantApplication.Status.SUBMITTED)
-             .update(reviewed_by=actor, reviewed_at=now, **changes))
+    application = MerchantApplication.objects.filter(pk=application_id).first()
+    moved = application is not None and application.status == MerchantApplication.Status.SUBMITTED
+    if moved:
+        try:
+            application_transition(application=application, to=status, actor=actor, reviewed_by=actor, **changes)
+        except Conflict:  # reviewed meanwhile: the conditional update lost
+            moved = False
     if not moved:
         application = MerchantApplication.objects.filter(pk=application_id).first()
         if application is None:
@@ -93,7 +96,7 @@ def _claim_for_review(application_id: int, *, actor: User, **changes) -> Merchan
         raise Conflict("merchants.application_already_reviewed",
                        f"This application was already {application.status}.",
                        details={"status": application.status})
-    return MerchantApplication.objects.get(pk=application_id)
+    return application
 
 
 def merchant_application_approve(*, actor: User, application_id: int) -> MerchantApplication:
@@ -180,9 +183,8 @@ def merchant_suspend(*, actor: User, merchant_id: int, reason: str) -> Merchant:
         merchant = merchant_get(merchant_id=merchant_id)
         if merchant.status == Merchant.Status.SUSPENDED:
             raise Conflict("merchants.already_suspended", "This merchant is already suspended.")
-        merchant.status = Merchant.Status.SUSPENDED
-        merchant.suspend_reason = reason
-        merchant.save(update_fields=["status", "suspend_reason"])
+        merchant_transition(merchant=merchant, to=Merchant.Status.SUSPENDED, actor=actor, reason=reason,
+                            suspend_reason=reason)
         taken_off = products_unshelve_for_merchant(actor=actor, merchant=merchant,
                                                    reason=f"merchant suspended: {reason}")
         audit_record(actor=actor, action="merchants.merchant_suspended", target=merchant, reason=reason,
@@ -197,9 +199,8 @@ def merchant_reactivate(*, actor: User, merchant_id: int) -> Merchant:
         merchant = merchant_get(merchant_id=merchant_id)
         if merchant.status == Merchant.Status.ACTIVE:
             raise Conflict("merchants.already_active", "This merchant is not suspended.")
-        merchant.status = Merchant.Status.ACTIVE
-        merchant.suspend_reason = ""
-        merchant.save(update_fields=["status", "suspend_reason"])
+        merchant_transition(merchant=merchant, to=Merchant.Status.ACTIVE, actor=actor, reason="reactivated",
+                            suspend_reason="")
         audit_record(actor=actor, action="merchants.merchant_reactivated", target=merchant)
     return merchant
 

@@ -31,6 +31,7 @@ from tuishou.network.models import (
     Promoter,
     RankRecord,
 )
+from tuishou.network.transitions import switch_transition
 from tuishou.risk.services import audit_record
 
 # The random placement policy draws from this generator; tests replace it with a seeded one.
@@ -318,8 +319,7 @@ def mentor_switch_request(*, promoter: Promoter, to_mentor_id: int, reason: str 
                                                     reason=reason.strip())
         if not policy.switch_requires_approval:
             _switch_apply(switch=switch, now=now)
-            switch.status, switch.decided_at = MentorSwitchRequest.Status.APPLIED, now
-            switch.save(update_fields=["status", "decided_at"])
+            switch_transition(switch=switch, to=MentorSwitchRequest.Status.APPLIED, at=now)
     return switch
 
 
@@ -342,12 +342,9 @@ def mentor_switch_decide(*, actor: User | None, switch: MentorSwitchRequest, app
             to_mentor = Mentor.objects.select_related("promoter").get(pk=switch.to_mentor_id)
             _switch_check(promoter=promoter, to_mentor=to_mentor, policy=network_policy_get(), now=now)
             move = _switch_apply(switch=switch, now=now)
-            switch.status = MentorSwitchRequest.Status.APPLIED
             data |= {"old_path": move.old_path.hex(), "new_path": move.new_path.hex(), "members": move.members}
-        else:
-            switch.status = MentorSwitchRequest.Status.REJECTED
-        switch.decided_by, switch.decided_at, switch.decision_reason = actor, now, reason.strip()
-        switch.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        switch_transition(switch=switch, to=MentorSwitchRequest.Status.APPLIED if approve else
+                          MentorSwitchRequest.Status.REJECTED, actor=actor, at=now, decision_reason=reason.strip())
         audit_record(actor=actor, action=f"network.mentor_switch_{'approved' if approve else 'rejected'}",
                      target=switch, reason=reason, data=data)
     return switch

@@ -9,13 +9,16 @@ from __future__ import annotations
 from django.contrib import admin
 
 from tuishou.core.admin_actions import ReasonForm, form_action, run_service
+from tuishou.core.admin_history import status_history_inline
 from tuishou.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from tuishou.orders.aftersales import aftersales_decide
 from tuishou.orders.models import (
     AfterSalesCase,
     AfterSalesLine,
     AfterSalesPhoto,
+    AfterSalesStatusChange,
     Checkout,
+    CheckoutStatusChange,
     Order,
     OrderLine,
     OrderStatusChange,
@@ -51,6 +54,7 @@ class CheckoutAdmin(ReadOnlyAdmin):
     list_display = ("id", "buyer", "status", "amount", "created_at", "expires_at", "paid_at")
     list_filter = ("status",)
     search_fields = ("buyer__phone", "orders__number")
+    inlines = [status_history_inline(CheckoutStatusChange)]
 
 
 class AfterSalesLineInline(ReadOnlyInline):
@@ -93,7 +97,7 @@ class AfterSalesCaseAdmin(ReadOnlyAdmin):
     list_filter = (EscalatedFilter, "status", "kind")
     search_fields = ("order__number", "order__recipient_phone")
     list_select_related = ("order", "decided_by")
-    inlines = [AfterSalesLineInline, AfterSalesPhotoInline]
+    inlines = [AfterSalesLineInline, AfterSalesPhotoInline, status_history_inline(AfterSalesStatusChange)]
     # Visible to every operator who can open the queue; the service refuses anyone without the
     # customer_service role, and the refusal is shown as a message for each case.
     actions = ["refund_approve", "refund_reject"]

@@ -32,7 +32,7 @@ from tuishou.orders.models import AfterSalesCase, AfterSalesLine, AfterSalesPhot
 from tuishou.orders.paying import order_volume_base
 from tuishou.orders.refunds import amount_allocate, line_base_left, quantity_refund_amount
 from tuishou.orders.services import quantity_clean, text_clean
-from tuishou.orders.transitions import REFUNDABLE, order_transition
+from tuishou.orders.transitions import REFUNDABLE, case_transition, order_transition
 from tuishou.risk.services import audit_record
 
 K = AfterSalesCase.Kind
@@ -40,32 +40,6 @@ A = AfterSalesCase.Status
 S = Order.Status
 MAX_PHOTOS = 9
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-
-# case status → the statuses it may move to
-CASE_TRANSITIONS: dict[str, frozenset[str]] = {
-    A.OPEN: frozenset({A.ACCEPTED, A.REJECTED, A.ESCALATED, A.REFUNDING}),
-    A.ACCEPTED: frozenset({A.RETURN_SHIPPED, A.ESCALATED}),
-    A.RETURN_SHIPPED: frozenset({A.REFUNDING, A.ESCALATED}),
-    A.REJECTED: frozenset({A.ESCALATED}),
-    A.ESCALATED: frozenset({A.REFUNDING, A.CLOSED}),
-    A.REFUNDING: frozenset({A.REFUNDED}),
-    A.REFUNDED: frozenset(),
-    A.CLOSED: frozenset(),
-}
-
-
-def case_transition(*, case: AfterSalesCase, to: str, **changes) -> AfterSalesCase:
-    """Move a case along ``CASE_TRANSITIONS`` (conditional on the status read); ``orders.after_sales_state``."""
-    current = case.status
-    if to not in CASE_TRANSITIONS[current] or not AfterSalesCase.objects.filter(
-            pk=case.pk, status=current).update(status=to, **changes):
-        raise Conflict("orders.after_sales_state", f"An after-sales case that is {current} cannot become {to}.",
-                       details={"status": current, "to": to})
-    case.status = to
-    for name, value in changes.items():
-        setattr(case, name, value)
-    return case
-
 
 def _case_locked(case_id: int) -> AfterSalesCase:
     case = AfterSalesCase.objects.select_for_update().select_related("order").filter(pk=case_id).first()
@@ -218,9 +192,9 @@ def aftersales_answer(*, actor, case_id: int, accept: bool, answer: str = "") ->
         answer = text_clean(answer, "answer", 1000, required=not accept)
         stamp = {"merchant_answer": answer, "answered_by": actor, "answered_at": now}
         if not accept:
-            return case_transition(case=case, to=A.REJECTED, **stamp)
+            return case_transition(case=case, to=A.REJECTED, actor=actor, reason=answer, **stamp)
         if case.kind == K.RETURN_REFUND:
-            return case_transition(case=case, to=A.ACCEPTED, **stamp)
+            return case_transition(case=case, to=A.ACCEPTED, actor=actor, reason=answer, **stamp)
         return _refund_start(case=case, actor=actor, now=now, **stamp)
 
 
@@ -232,7 +206,8 @@ def aftersales_return_ship(*, buyer, case_id: int, carrier: str, tracking_number
     with transaction.atomic():
         case = _case_locked(case_id)
         _require_buyer(case, buyer)
-        return case_transition(case=case, to=A.RETURN_SHIPPED, return_carrier=carrier,
+        return case_transition(case=case, to=A.RETURN_SHIPPED, actor=buyer, reason=f"{carrier} {tracking_number}",
+                               return_carrier=carrier,
                                return_tracking_number=tracking_number)
 
 
@@ -257,8 +232,9 @@ def aftersales_escalate(*, buyer, case_id: int, reason: str = "") -> AfterSalesC
         if case.status != A.REJECTED:
             raise Conflict("orders.after_sales_state", "Only a rejected case can be escalated by the buyer.",
                            details={"status": case.status, "to": A.ESCALATED})
-        return case_transition(case=case, to=A.ESCALATED, escalated_at=timezone.now(),
-                               decision=text_clean(reason, "reason", 1000, required=False))
+        reason = text_clean(reason, "reason", 1000, required=False)
+        return case_transition(case=case, to=A.ESCALATED, actor=buyer, reason=reason or "disputed by the buyer",
+                               decision=reason)
 
 
 def aftersales_escalate_overdue(*, now: datetime | None = None) -> int:
@@ -270,7 +246,7 @@ def aftersales_escalate_overdue(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             case = _case_locked(case_id)
             if case.status == A.OPEN:
-                case_transition(case=case, to=A.ESCALATED, escalated_at=now)
+                case_transition(case=case, to=A.ESCALATED, reason="the merchant did not answer in time", at=now)
                 moved += 1
     return moved
 
@@ -289,7 +265,7 @@ def aftersales_decide(*, actor, case_id: int, refund: bool, decision: str) -> Af
         if refund:
             case = _refund_start(case=case, actor=actor, now=now, **stamp)
         else:
-            case = case_transition(case=case, to=A.CLOSED, **stamp)
+            case = case_transition(case=case, to=A.CLOSED, actor=actor, reason=decision, **stamp)
         audit_record(actor=actor, action="orders.after_sales_decided", target=case, reason=decision,
                      data={"refund": bool(refund), "amount": str(case.amount)})
     return case
@@ -306,7 +282,8 @@ def _refund_start(*, case: AfterSalesCase, actor, now: datetime, **stamp) -> Aft
     payment_ref = Checkout.objects.values_list("payment_ref", flat=True).get(pk=order.checkout_id)
     refund = refund_request(payment=Payment.objects.get(pk=int(payment_ref)), amount=case.amount,
                             reason=f"售后 #{case.pk}", idempotency_key=f"after-sales-{case.pk}", actor=actor)
-    return case_transition(case=case, to=A.REFUNDING, refund_ref=str(refund.pk), **stamp)
+    return case_transition(case=case, to=A.REFUNDING, actor=actor, reason=f"refund #{refund.pk} requested", at=now,
+                           refund_ref=str(refund.pk), **stamp)
 
 
 # ---- the refund went through ---------------------------------------------------------------------------------
@@ -349,7 +326,7 @@ def checkout_refund_succeeded(event) -> None:
                       source_ref=f"order:{order.number}:refund:{case.pk}", orders=-1 if fully else 0)
     order_transition(order=order, to=S.REFUNDED if fully else order.resume_status, at=now,
                      reason=f"after-sales #{case.pk} refunded {case.amount}")
-    case_transition(case=case, to=A.REFUNDED, refunded_at=now)
+    case_transition(case=case, to=A.REFUNDED, reason=f"refund #{case.refund_ref} succeeded", at=now)
     events.emit(events.OrderRefunded(
         order_id=order.pk, order_number=order.number, case_id=case.pk, refund_ref=case.refund_ref,
         promoter_id=order.promoter_id, plan_version_id=order.plan_version_id, amount=case.amount,

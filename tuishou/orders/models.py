@@ -1,8 +1,8 @@
 """Orders (订单): delivery addresses, the cart, checkouts split into one order per merchant (拆单), order lines
 with their snapshots, the status history, and after-sales cases (售后).
 
-Rows change only through this app's services; statuses move only through ``transitions`` (orders) and
-``aftersales`` (cases), each against a declared table.
+Rows change only through this app's services; statuses (orders, checkouts, after-sales cases) move only
+through ``transitions``, each against a declared table and with a history row.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from tuishou.core.fields import MoneyField
+from tuishou.core.transitions import StatusChange
 from tuishou.merchants.models import RATE_FIELD
 
 ZERO = Decimal("0.00")
@@ -219,22 +220,25 @@ class OrderLine(models.Model):
         return self.quantity - self.refunded_quantity
 
 
-class OrderStatusChange(models.Model):
+class OrderStatusChange(StatusChange):
     """One move of an order's status (history, append-only)."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=16, choices=Order.Status.choices)
-    to_status = models.CharField(max_length=16, choices=Order.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    reason = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(db_index=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         ordering = ["order_id", "id"]
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status} → {self.to_status}"
+
+
+class CheckoutStatusChange(StatusChange):
+    """One move of a checkout's status (history, append-only)."""
+
+    checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
+        ordering = ["checkout_id", "id"]
 
 
 class AfterSalesCase(models.Model):
@@ -294,6 +298,15 @@ class AfterSalesCase(models.Model):
 
     def __str__(self) -> str:
         return f"After-sales #{self.pk} {self.order_id} ({self.status})"
+
+
+class AfterSalesStatusChange(StatusChange):
+    """One move of an after-sales case's status (history, append-only)."""
+
+    case = models.ForeignKey(AfterSalesCase, on_delete=models.PROTECT, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
+        ordering = ["case_id", "id"]
 
 
 class AfterSalesLine(models.Model):

@@ -22,7 +22,7 @@ from tuishou.network.models import Promoter
 from tuishou.network.services import promoter_record_first_sale
 from tuishou.orders import events
 from tuishou.orders.models import Checkout, Order
-from tuishou.orders.transitions import order_transition
+from tuishou.orders.transitions import checkout_transition, order_transition
 
 PAYABLE_TYPE = "checkout"
 C = Checkout.Status
@@ -101,7 +101,7 @@ def _cancel(*, checkout_id: int, actor, reason: str, now: datetime) -> bool:
         order_transition(order=order, to=S.CANCELLED, actor=actor, reason=reason, at=now)
         for sku_id, quantity in order.lines.order_by("sku_id").values_list("sku_id", "quantity"):
             sku_stock_release(sku_id=sku_id, quantity=quantity)
-    Checkout.objects.filter(pk=checkout_id).update(status=C.CANCELLED, cancelled_at=now)
+    checkout_transition(checkout=checkout, to=C.CANCELLED, actor=actor, reason=reason, at=now)
     return True
 
 
@@ -169,7 +169,8 @@ def checkout_payment_succeeded(event) -> None:
     at = event.paid_at
     for order in _orders_locked(checkout.pk, with_promoter_path=True):
         _order_paid(order=order, at=at, payment_ref=str(event.payment_id))
-    Checkout.objects.filter(pk=checkout.pk).update(status=C.PAID, paid_at=at, payment_ref=str(event.payment_id))
+    checkout_transition(checkout=checkout, to=C.PAID, reason=f"payment {event.payment_id}", at=at,
+                        payment_ref=str(event.payment_id))
 
 
 def _order_paid(*, order: Order, at: datetime, payment_ref: str) -> None:

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from tuishou.core.admin_history import status_history_inline
 from tuishou.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
-from tuishou.payments.models import Payment, PaymentEvent, Refund, SandboxCallback
+from tuishou.payments.models import (
+    Payment,
+    PaymentEvent,
+    PaymentStatusChange,
+    Refund,
+    RefundStatusChange,
+    SandboxCallback,
+)
 from tuishou.sandboxes.admin import OutboxCallbackAdmin
 
 
@@ -32,7 +40,7 @@ class PaymentAdmin(ReadOnlyAdmin):
     search_fields = ["payable_ref", "gateway_txn_id", "idempotency_key"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
-    inlines = [RefundInline, PaymentEventInline]
+    inlines = [RefundInline, PaymentEventInline, status_history_inline(PaymentStatusChange)]
 
 
 @admin.register(Refund)
@@ -41,6 +49,7 @@ class RefundAdmin(ReadOnlyAdmin):
     list_filter = ["status", "automatic"]
     search_fields = ["payment__payable_ref", "payment__gateway_txn_id", "gateway_refund_id", "idempotency_key"]
     list_select_related = ["payment"]
+    inlines = [status_history_inline(RefundStatusChange)]
 
 
 @admin.register(PaymentEvent)

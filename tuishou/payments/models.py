@@ -15,6 +15,7 @@ from django.db.models import Q
 from tuishou.core.callback_log import ReceivedCallback
 from tuishou.core.fields import MoneyField
 from tuishou.core.money import CURRENCY
+from tuishou.core.transitions import StatusChange
 
 
 class Payment(models.Model):
@@ -108,6 +109,24 @@ class Refund(models.Model):
         return f"refund-{self.pk}"
 
 
+class PaymentStatusChange(StatusChange):
+    """One move of a payment's status (history, append-only)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
+        ordering = ["payment_id", "id"]
+
+
+class RefundStatusChange(StatusChange):
+    """One move of a refund's status (history, append-only)."""
+
+    refund = models.ForeignKey(Refund, on_delete=models.PROTECT, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
+        ordering = ["refund_id", "id"]
+
+
 class PaymentEvent(ReceivedCallback):
     """One gateway callback as received, whatever became of it (``tuishou.core.callback_log``): about a payment
     and, for a refund's outcome, one of its refunds. Accepted once per gateway and event id."""
@@ -136,4 +155,5 @@ class PaymentEvent(ReceivedCallback):
 
 from tuishou.payments.sandbox_models import SandboxCallback, SandboxCharge, SandboxRefund  # noqa: E402
 
-__all__ = ["Payment", "PaymentEvent", "Refund", "SandboxCallback", "SandboxCharge", "SandboxRefund"]
+__all__ = ["Payment", "PaymentEvent", "PaymentStatusChange", "Refund", "RefundStatusChange", "SandboxCallback",
+           "SandboxCharge", "SandboxRefund"]

@@ -26,10 +26,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
 from django.urls import reverse
-from django.utils import timezone
 
 from tuishou.core.errors import Conflict, NotFound
 from tuishou.core.signing import signature_verify
+from tuishou.core.transitions import transition_apply
 from tuishou.payments.gateway import (
     PAYMENT_EVENTS,
     PAYMENT_FAILED,
@@ -151,8 +151,7 @@ def sandbox_charge_pay(*, txn_id: str) -> SandboxCharge:
         if charge is None:
             raise NotFound("payments.sandbox_txn_unknown", "No such sandbox payment.")
         if charge.status == SandboxCharge.Status.OPEN:
-            charge.status, charge.paid_at = SandboxCharge.Status.PAID, timezone.now()
-            charge.save(update_fields=["status", "paid_at"])
+            transition_apply(charge, to=SandboxCharge.Status.PAID, reason="the payer confirmed")
             CHANNEL.schedule(PAYMENT_SUCCEEDED, txn_id=txn_id, amount=str(charge.amount),
                             currency=charge.currency)
     return charge

@@ -1,75 +1,81 @@
-"""The payment and refund status pipelines: declared tables and the one function each that moves a row.
+"""The payment and refund status tables, moved by ``tuishou.core.transitions`` under named events.
 
 Callers hold the row lock (``select_for_update``) already — callback processing and refunds lock the payment
-first — so a move here is a plain write after the table check; a move the table does not allow raises
-``payments.transition_invalid`` (a bug, never a consumer's mistake: callbacks check state before moving).
+first — and check ``payment_can`` / ``refund_can`` before moving, so a refused move here
+(``payments.transition_invalid``) is a bug, never a consumer's mistake. Every move writes a history row.
 """
 
 from __future__ import annotations
 
-from django.utils import timezone
-
-from tuishou.core.errors import Conflict
-from tuishou.payments.models import Payment, Refund
+from tuishou.core.transitions import Pipeline, pipeline_register, transition_apply
+from tuishou.payments.models import Payment, PaymentStatusChange, Refund, RefundStatusChange
+from tuishou.payments.sandbox_models import SandboxCharge, SandboxRefund
 
 P = Payment.Status
 R = Refund.Status
 
-# event → (statuses it may start from, status it ends in)
-PAYMENT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "issue": (frozenset({P.CREATED}), P.PENDING),
-    # A success after a failure is real money (the payer retried on the gateway's page): it counts.
-    "succeed": (frozenset({P.PENDING, P.FAILED}), P.SUCCEEDED),
-    "fail": (frozenset({P.PENDING}), P.FAILED),
-    "refuse": (frozenset({P.PENDING, P.FAILED}), P.EXPIRED_REFUNDED),
-}
+PAYMENT = pipeline_register(Pipeline(
+    model=Payment, history=PaymentStatusChange, touch="updated_at",
+    moves={
+        P.CREATED: frozenset({P.PENDING}),
+        P.PENDING: frozenset({P.SUCCEEDED, P.FAILED, P.EXPIRED_REFUNDED}),
+        # A success after a failure is real money (the payer retried on the gateway's page): it counts.
+        P.FAILED: frozenset({P.SUCCEEDED, P.EXPIRED_REFUNDED}),
+        P.SUCCEEDED: frozenset(),
+        P.EXPIRED_REFUNDED: frozenset(),
+    },
+    stamps={P.SUCCEEDED: "paid_at", P.EXPIRED_REFUNDED: "paid_at"},
+    events={
+        "issue": (frozenset({P.CREATED}), P.PENDING),
+        "succeed": (frozenset({P.PENDING, P.FAILED}), P.SUCCEEDED),
+        "fail": (frozenset({P.PENDING}), P.FAILED),
+        "refuse": (frozenset({P.PENDING, P.FAILED}), P.EXPIRED_REFUNDED),
+    }))
 
-REFUND_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "submit": (frozenset({R.REQUESTED}), R.PENDING),
-    # The gateway may call back before we stored its refund id: requested → succeeded/failed is allowed.
-    "succeed": (frozenset({R.REQUESTED, R.PENDING}), R.SUCCEEDED),
-    "fail": (frozenset({R.REQUESTED, R.PENDING}), R.FAILED),
-}
+REFUND = pipeline_register(Pipeline(
+    model=Refund, history=RefundStatusChange, touch="updated_at",
+    moves={
+        # The gateway may call back before we stored its refund id: requested → succeeded/failed is allowed.
+        R.REQUESTED: frozenset({R.PENDING, R.SUCCEEDED, R.FAILED}),
+        R.PENDING: frozenset({R.SUCCEEDED, R.FAILED}),
+        R.SUCCEEDED: frozenset(),
+        R.FAILED: frozenset(),
+    },
+    stamps={R.SUCCEEDED: "succeeded_at"},
+    events={
+        "submit": (frozenset({R.REQUESTED}), R.PENDING),
+        "succeed": (frozenset({R.REQUESTED, R.PENDING}), R.SUCCEEDED),
+        "fail": (frozenset({R.REQUESTED, R.PENDING}), R.FAILED),
+    }))
 
-
-def _target(table: dict[str, tuple[frozenset[str], str]], kind: str, current: str, event: str) -> str:
-    sources, target = table[event]
-    if current not in sources:
-        raise Conflict("payments.transition_invalid", f"Cannot {event} a {kind} that is {current}.",
-                       details={"status": current, "event": event})
-    return target
+# The sandbox gateway's own books (a stand-in for the gateway's system): a charge is paid once; a refund is
+# written in its outcome and never moves.
+pipeline_register(Pipeline(
+    model=SandboxCharge, moves={SandboxCharge.Status.OPEN: frozenset({SandboxCharge.Status.PAID}),
+                                SandboxCharge.Status.PAID: frozenset()},
+    stamps={SandboxCharge.Status.PAID: "paid_at"}))
+pipeline_register(Pipeline(model=SandboxRefund, moves={status: frozenset() for status in SandboxRefund.Status}))
 
 
 def payment_can(payment: Payment, event: str) -> bool:
     """True when ``event`` may move ``payment`` from its current status."""
-    return payment.status in PAYMENT_TRANSITIONS[event][0]
+    return PAYMENT.can(payment.status, event)
 
 
 def refund_can(refund: Refund, event: str) -> bool:
     """True when ``event`` may move ``refund`` from its current status."""
-    return refund.status in REFUND_TRANSITIONS[event][0]
+    return REFUND.can(refund.status, event)
 
 
-def payment_transition(*, payment: Payment, event: str, reason: str = "", **changes) -> Payment:
-    """Move a (locked) payment by ``event``; the only place a payment's status changes."""
-    payment.status = _target(PAYMENT_TRANSITIONS, "payment", payment.status, event)
-    payment.status_reason = reason
-    for name, value in changes.items():
-        setattr(payment, name, value)
-    payment.updated_at = timezone.now()
-    payment.save(update_fields=["status", "status_reason", "updated_at", *changes])
-    return payment
+def payment_transition(*, payment: Payment, event: str, reason: str = "", actor=None, **changes) -> Payment:
+    """Move a (locked) payment by ``event``; ``status_reason`` says why it is where it is now."""
+    return transition_apply(payment, event=event, actor=actor, reason=reason,
+                            changes={**changes, "status_reason": reason[:200]})
 
 
-def refund_transition(*, refund: Refund, event: str, reason: str = "", **changes) -> Refund:
-    """Move a (locked) refund by ``event``; the only place a refund's status changes."""
-    refund.status = _target(REFUND_TRANSITIONS, "refund", refund.status, event)
+def refund_transition(*, refund: Refund, event: str, reason: str = "", actor=None, **changes) -> Refund:
+    """Move a (locked) refund by ``event``; a failure's reason is kept in ``status_reason``."""
     if reason:
-        refund.status_reason = reason
-    if event == "succeed":
-        changes.setdefault("succeeded_at", timezone.now())
-    for name, value in changes.items():
-        setattr(refund, name, value)
-    refund.updated_at = timezone.now()
-    refund.save(update_fields=["status", "status_reason", "updated_at", *changes])
-    return refund
+        changes["status_reason"] = reason[:200]
+    return transition_apply(refund, event=event, actor=actor, reason=reason,
+                            changes=changes)

@@ -31,12 +31,11 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from tuishou.core import events
-from tuishou.core.errors import Conflict
+from tuishou.core.transitions import transition_many
 from tuishou.ledger.models import Account, JournalEntry
 from tuishou.ledger.services import EntryDraft, accounts_for_owners, journal_post_many, journal_post_transfers
 from tuishou.orders.models import AfterSalesCase
 from tuishou.settlement.models import Commission, MerchantReceivable, SettleAfter
-from tuishou.settlement.transitions import COMMISSION_TRANSITIONS, RECEIVABLE_TRANSITIONS
 
 K = Account.Kind
 C = Commission.Status
@@ -133,13 +132,7 @@ def _settled_moves(model: type[Commission] | type[MerchantReceivable], pks: list
     The declared table allows the move; the rows are locked, so every one of them must still be pending. If
     one is not (something moved it without its lock), the chunk is refused and rolls back whole.
     """
-    table = COMMISSION_TRANSITIONS if model is Commission else RECEIVABLE_TRANSITIONS
-    if to not in table["pending"]:
-        raise Conflict("settlement.state", f"A pending {model._meta.verbose_name} cannot become {to}.")
-    moved = model.objects.filter(_pk_in(model, pks), status="pending").update(status=to, **changes)
-    if moved != len(pks):
-        raise Conflict("settlement.state", f"{len(pks) - moved} of {len(pks)} {model._meta.verbose_name_plural} "
-                       "were no longer pending under their locks.", details={"expected": len(pks), "moved": moved})
+    transition_many(model, pks=pks, current="pending", to=to, where=_pk_in(model, pks), changes=changes)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from tuishou.core.callback_log import ReceivedCallback
 from tuishou.core.fields import MoneyField
 from tuishou.core.money import CURRENCY
+from tuishou.core.transitions import StatusChange
 from tuishou.wallets.rules import PAYEE_METHODS, Payee, account_mask, name_mask
 
 
@@ -93,20 +94,10 @@ class Withdrawal(models.Model):
         return f"{bank}{account_mask(self.payee_method, self.payee_account)} {name_mask(self.payee_name)}"
 
 
-class WithdrawalStatusChange(models.Model):
+class WithdrawalStatusChange(StatusChange):
     """One move of a withdrawal's status: from, to, by which event, who did it and why (the history)."""
 
     withdrawal = models.ForeignKey(Withdrawal, on_delete=models.PROTECT, related_name="status_changes")
-    event = models.CharField(max_length=16)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+", help_text="Empty when the system (a callback) moved it.")
-    reason = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"#{self.withdrawal_id} {self.from_status or '∅'} → {self.to_status}"

@@ -1,64 +1,66 @@
-"""The withdrawal status pipeline: a declared table and the one function that moves a withdrawal.
+"""The withdrawal status table, moved by ``tuishou.core.transitions`` under named events.
 
-Callers hold the withdrawal's row lock (``select_for_update``) already, so a move here is a plain write after
-the table check; each move also writes a ``WithdrawalStatusChange``. A move the table does not allow raises
-``wallets.transition_invalid`` (409).
+requested → approved → paying → paid | failed; requested → rejected. Callers hold the withdrawal's row lock
+(``select_for_update``) already; each move also writes a ``WithdrawalStatusChange``. A move the table does not
+allow raises ``wallets.transition_invalid`` (409).
 """
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from tuishou.core import events
-from tuishou.core.errors import Conflict
+from tuishou.core.transitions import Pipeline, history_record, pipeline_register, transition_apply
 from tuishou.wallets.models import Withdrawal, WithdrawalStatusChange
+from tuishou.wallets.sandbox_models import SandboxTransfer
 
 W = Withdrawal.Status
 
-# event → (statuses it may start from, status it ends in)
-WITHDRAWAL_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "approve": (frozenset({W.REQUESTED}), W.APPROVED),
-    "reject": (frozenset({W.REQUESTED}), W.REJECTED),
-    "submit": (frozenset({W.APPROVED}), W.PAYING),
-    # A provider may call back before we stored its transfer id: approved → paid/failed is allowed.
-    "pay": (frozenset({W.APPROVED, W.PAYING}), W.PAID),
-    "fail": (frozenset({W.APPROVED, W.PAYING}), W.FAILED),
-}
+WITHDRAWAL = pipeline_register(Pipeline(
+    model=Withdrawal, history=WithdrawalStatusChange, touch="updated_at",
+    moves={
+        W.REQUESTED: frozenset({W.APPROVED, W.REJECTED}),
+        # A provider may call back before we stored its transfer id: approved → paid/failed is allowed.
+        W.APPROVED: frozenset({W.PAYING, W.PAID, W.FAILED}),
+        W.PAYING: frozenset({W.PAID, W.FAILED}),
+        W.PAID: frozenset(),
+        W.REJECTED: frozenset(),
+        W.FAILED: frozenset(),
+    },
+    stamps={W.APPROVED: "reviewed_at", W.REJECTED: "completed_at", W.PAYING: "submitted_at", W.PAID: "completed_at",
+            W.FAILED: "completed_at"},
+    events={
+        "approve": (frozenset({W.REQUESTED}), W.APPROVED),
+        "reject": (frozenset({W.REQUESTED}), W.REJECTED),
+        "submit": (frozenset({W.APPROVED}), W.PAYING),
+        "pay": (frozenset({W.APPROVED, W.PAYING}), W.PAID),
+        "fail": (frozenset({W.APPROVED, W.PAYING}), W.FAILED),
+    }))
+
+# The payout sandbox's own books: a transfer is written in its outcome and never moves.
+pipeline_register(Pipeline(model=SandboxTransfer, moves={status: frozenset() for status in SandboxTransfer.Status}))
+
+
+# The moves after which the promoter hears how their withdrawal ended (the message centre listens).
 FINAL_EVENTS = frozenset({"reject", "pay", "fail"})
 
 
 def withdrawal_can(withdrawal: Withdrawal, event: str) -> bool:
     """True when ``event`` may move ``withdrawal`` from its current status."""
-    return withdrawal.status in WITHDRAWAL_TRANSITIONS[event][0]
+    return WITHDRAWAL.can(withdrawal.status, event)
 
 
 def withdrawal_transition(*, withdrawal: Withdrawal, event: str, actor=None, reason: str = "",
                           **changes) -> Withdrawal:
-    """Move a (locked) withdrawal by ``event`` and record the move; the only place its status changes."""
-    sources, target = WITHDRAWAL_TRANSITIONS[event]
-    current = withdrawal.status
-    if current not in sources:
-        raise Conflict("wallets.transition_invalid", f"Cannot {event} a withdrawal that is {current}.",
-                       details={"status": current, "event": event})
-    now = timezone.now()
-    withdrawal.status = target
+    """Move a (locked) withdrawal by ``event`` and record the move; a reason is also kept on the withdrawal
+    (why it was rejected, why its payout failed)."""
     if reason:
         changes["reason"] = reason[:200]
-    if event in FINAL_EVENTS:
-        changes.setdefault("completed_at", now)
-    for name, value in changes.items():
-        setattr(withdrawal, name, value)
-    withdrawal.updated_at = now
-    withdrawal.save(update_fields=["status", "updated_at", *changes])
-    withdrawal_history_record(withdrawal=withdrawal, event=event, from_status=current, actor=actor, reason=reason)
+    moved = transition_apply(withdrawal, event=event, actor=actor, reason=reason, changes=changes)
     if event in FINAL_EVENTS:
         events.publish("withdrawal.finished", withdrawal_id=withdrawal.pk)
-    return withdrawal
+    return moved
 
 
-def withdrawal_history_record(*, withdrawal: Withdrawal, event: str, from_status: str = "", actor=None,
+def withdrawal_history_record(*, withdrawal: Withdrawal, event: str, actor=None,
                               reason: str = "") -> WithdrawalStatusChange:
-    """Append the history row of a move (or of the request itself, from no status)."""
-    return WithdrawalStatusChange.objects.create(
-        withdrawal=withdrawal, event=event, from_status=from_status, to_status=withdrawal.status,
-        actor=actor if getattr(actor, "pk", None) else None, reason=reason[:200])
+    """Append the history row of the request itself (from no status to requested)."""
+    return history_record(withdrawal, event=event, actor=actor, reason=reason)

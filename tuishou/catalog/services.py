@@ -17,11 +17,13 @@ from PIL import Image, UnidentifiedImageError
 
 from tuishou.accounts.models import OperatorRole, User
 from tuishou.accounts.permissions import is_operator, require_operator, require_user
+from tuishou.catalog.errors import CatalogError
 from tuishou.catalog.models import Product, ProductImage, Sku
 from tuishou.catalog.selectors import product_get, require_product_staff
 from tuishou.catalog.transitions import product_transition
 from tuishou.core.errors import Conflict, InvalidInput, NotFound
 from tuishou.core.money import parse_amount
+from tuishou.merchants.errors import MerchantError
 from tuishou.merchants.models import Merchant
 from tuishou.merchants.rates import parse_rate
 from tuishou.merchants.selectors import require_merchant_staff
@@ -39,7 +41,7 @@ REVIEWED = frozenset({S.APPROVED, S.ON_SHELF, S.OFF_SHELF})
 # ---- input checks ---------------------------------------------------------------------------------------------
 
 def _text(value, field: str, max_length: int, required: bool = True) -> str:
-    return clean_text(value, field=field, max_length=max_length, required=required, app="catalog")
+    return clean_text(value, field=field, max_length=max_length, required=required, errors=CatalogError)
 
 
 def _amount(value, field: str, *, positive: bool = True) -> Decimal:
@@ -47,28 +49,28 @@ def _amount(value, field: str, *, positive: bool = True) -> Decimal:
     from ``parse_amount``, ``catalog.price_not_positive`` for zero, ``catalog.price_too_large`` above the cap."""
     amount = parse_amount(value, field=field)
     if positive and amount == 0:
-        raise InvalidInput("catalog.price_not_positive", f"{field} must be more than 0.", details={"field": field})
+        raise InvalidInput(CatalogError.PRICE_NOT_POSITIVE, field=field, details={"field": field})
     if amount > MAX_PRICE:
-        raise InvalidInput("catalog.price_too_large", f"{field} must not exceed {MAX_PRICE}.",
+        raise InvalidInput(CatalogError.PRICE_TOO_LARGE, field=field, max_price=MAX_PRICE,
                            details={"field": field})
     return amount
 
 
 def _stock(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput("catalog.stock_malformed", f"stock must be a whole number, not {value!r}.",
+        raise InvalidInput(CatalogError.STOCK_MALFORMED, value=value,
                            details={"field": "stock"})
     if value < 0:
-        raise InvalidInput("catalog.stock_negative", "stock must not be negative.", details={"field": "stock"})
+        raise InvalidInput(CatalogError.STOCK_NEGATIVE, details={"field": "stock"})
     if value > MAX_STOCK:
-        raise InvalidInput("catalog.stock_too_large", f"stock must not exceed {MAX_STOCK}.",
+        raise InvalidInput(CatalogError.STOCK_TOO_LARGE, max_stock=MAX_STOCK,
                            details={"field": "stock"})
     return value
 
 
 def _quantity(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > MAX_STOCK:
-        raise InvalidInput("catalog.quantity_invalid", f"quantity must be a positive whole number, not {value!r}.",
+        raise InvalidInput(CatalogError.QUANTITY_INVALID, value=value,
                            details={"field": "quantity"})
     return value
 
@@ -76,29 +78,28 @@ def _quantity(value) -> int:
 def _commission(mode: str, rate, amount, *, price: Decimal) -> tuple[str, Decimal | None, Decimal | None]:
     """Check a commission setting against the SKU's price; exactly one of rate and amount applies."""
     if mode not in Sku.CommissionMode.values:
-        raise InvalidInput("catalog.commission_mode_unknown",
-                           f"Unknown commission mode {mode!r}; use percent or fixed.",
+        raise InvalidInput(CatalogError.COMMISSION_MODE_UNKNOWN, mode=mode,
                            details={"field": "commission_mode"})
     if mode == Sku.CommissionMode.PERCENT:
         if amount is not None:
-            raise InvalidInput("catalog.commission_setting_ambiguous",
-                               "A percent commission takes commission_rate only, not commission_amount.",
+            raise InvalidInput(CatalogError.COMMISSION_SETTING_AMBIGUOUS, mode="percent", wanted="commission_rate",
+                               other="commission_amount",
                                details={"field": "commission_amount"})
         if rate is None:
-            raise InvalidInput("catalog.commission_rate_required", "Give commission_rate, e.g. \"0.1000\" for 10%.",
+            raise InvalidInput(CatalogError.COMMISSION_RATE_REQUIRED,
                                details={"field": "commission_rate"})
-        return mode, parse_rate(rate, field="commission_rate", code="catalog.commission_rate"), None
+        return mode, parse_rate(rate, field="commission_rate", malformed=CatalogError.COMMISSION_RATE_MALFORMED,
+                                out_of_range=CatalogError.COMMISSION_RATE_OUT_OF_RANGE), None
     if rate is not None:
-        raise InvalidInput("catalog.commission_setting_ambiguous",
-                           "A fixed commission takes commission_amount only, not commission_rate.",
+        raise InvalidInput(CatalogError.COMMISSION_SETTING_AMBIGUOUS, mode="fixed", wanted="commission_amount",
+                           other="commission_rate",
                            details={"field": "commission_rate"})
     if amount is None:
-        raise InvalidInput("catalog.commission_amount_required", "Give commission_amount, e.g. \"2.00\" per unit.",
+        raise InvalidInput(CatalogError.COMMISSION_AMOUNT_REQUIRED,
                            details={"field": "commission_amount"})
     fixed = _amount(amount, "commission_amount", positive=False)
     if fixed > price:
-        raise InvalidInput("catalog.commission_above_price",
-                           f"A fixed commission of {fixed} per unit is more than the price {price}.",
+        raise InvalidInput(CatalogError.COMMISSION_ABOVE_PRICE, fixed=fixed, price=price,
                            details={"field": "commission_amount"})
     return mode, None, fixed
 
@@ -107,15 +108,14 @@ def _prices(price, supply_price) -> tuple[Decimal, Decimal]:
     retail = _amount(price, "price")
     supply = _amount(supply_price, "supply_price", positive=False)
     if supply > retail:
-        raise InvalidInput("catalog.supply_price_above_price",
-                           f"The supply price {supply} is above the retail price {retail}.",
+        raise InvalidInput(CatalogError.SUPPLY_PRICE_ABOVE_PRICE, supply=supply, retail=retail,
                            details={"field": "supply_price"})
     return retail, supply
 
 
 def _require_merchant_active(merchant: Merchant) -> None:
     if merchant.status != Merchant.Status.ACTIVE:
-        raise Conflict("merchants.merchant_suspended", "This merchant is suspended.",
+        raise Conflict(MerchantError.MERCHANT_SUSPENDED,
                        details={"merchant_id": merchant.pk})
 
 
@@ -128,8 +128,7 @@ def _open_for_edit(*, actor: User, product: Product) -> None:
     if product.status in (S.APPROVED, S.OFF_SHELF):
         product_transition(product=product, event="revise", actor=actor, reason="edited by the merchant")
         return
-    raise Conflict("catalog.product_not_editable",
-                   f"A product that is {product.status} cannot be edited; take it off the shelf or withdraw it first.",
+    raise Conflict(CatalogError.PRODUCT_NOT_EDITABLE, status=product.status,
                    details={"status": product.status})
 
 
@@ -171,7 +170,7 @@ def product_image_add(*, actor: User, product_id: int, image: File, position: in
     require_user(actor)
     product = require_product_staff(user=actor, product_id=product_id)
     if image.size is not None and image.size > MAX_IMAGE_BYTES:
-        raise InvalidInput("catalog.image_too_large", "An image may be at most 5 MB.", details={"field": "image"})
+        raise InvalidInput(CatalogError.IMAGE_TOO_LARGE, details={"field": "image"})
     try:
         image.seek(0)
         with Image.open(image) as probe:
@@ -179,10 +178,10 @@ def product_image_add(*, actor: User, product_id: int, image: File, position: in
             kind = probe.format
         image.seek(0)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise InvalidInput("catalog.image_invalid", "This file is not a picture we can read.",
+        raise InvalidInput(CatalogError.IMAGE_INVALID,
                            details={"field": "image"}) from None
     if kind not in {"JPEG", "PNG", "WEBP", "GIF"}:
-        raise InvalidInput("catalog.image_invalid", f"{kind} pictures are not accepted; use JPEG, PNG or WebP.",
+        raise InvalidInput(CatalogError.IMAGE_INVALID,
                            details={"field": "image"})
     with transaction.atomic():
         _open_for_edit(actor=actor, product=product)
@@ -197,7 +196,7 @@ def product_image_remove(*, actor: User, image_id: int) -> None:
     require_user(actor)
     picture = ProductImage.objects.select_related("product__merchant").filter(pk=image_id).first()
     if picture is None:
-        raise NotFound("catalog.image_unknown", f"There is no image {image_id}.")
+        raise NotFound(CatalogError.IMAGE_UNKNOWN, image_id=image_id)
     with transaction.atomic():
         if is_operator(actor, OPS):
             audit_record(actor=actor, action="catalog.image_removed", target=picture.product,
@@ -223,7 +222,7 @@ def sku_create(*, actor: User, product_id: int, spec_name: str, code: str, price
               "stock": _stock(stock), "active": bool(active)}
     with transaction.atomic():
         if Sku.objects.filter(product=product, code=fields["code"]).exists():
-            raise Conflict("catalog.sku_code_taken", f"This product already has an SKU coded {fields['code']!r}.",
+            raise Conflict(CatalogError.SKU_CODE_TAKEN, code=fields["code"],
                            details={"field": "code"})
         _open_for_edit(actor=actor, product=product)
         try:
@@ -231,7 +230,7 @@ def sku_create(*, actor: User, product_id: int, spec_name: str, code: str, price
                 return Sku.objects.create(product=product, price=retail, supply_price=supply, commission_mode=mode,
                                           commission_rate=rate, commission_amount=amount, **fields)
         except IntegrityError:  # a concurrent create took the code
-            raise Conflict("catalog.sku_code_taken", f"This product already has an SKU coded {fields['code']!r}.",
+            raise Conflict(CatalogError.SKU_CODE_TAKEN, code=fields["code"],
                            details={"field": "code"}) from None
 
 
@@ -265,7 +264,7 @@ def sku_update(*, actor: User, sku_id: int, spec_name: str | None = None, code: 
         changes["code"] = _text(code, "code", 40)
     with transaction.atomic():
         if code is not None and Sku.objects.filter(product=product, code=changes["code"]).exclude(pk=sku.pk).exists():
-            raise Conflict("catalog.sku_code_taken", f"This product already has an SKU coded {changes['code']!r}.",
+            raise Conflict(CatalogError.SKU_CODE_TAKEN, code=changes["code"],
                            details={"field": "code"})
         _open_for_edit(actor=actor, product=product)
         Sku.objects.filter(pk=sku.pk).update(updated_at=timezone.now(), **changes)
@@ -286,7 +285,7 @@ def sku_active_set(*, actor: User, sku_id: int, active: bool) -> Sku:
 def _sku_get(sku_id: int) -> Sku:
     sku = Sku.objects.filter(pk=sku_id).first()
     if sku is None:
-        raise NotFound("catalog.sku_unknown", f"There is no SKU {sku_id}.", details={"sku_id": sku_id})
+        raise NotFound(CatalogError.SKU_UNKNOWN, sku_id=sku_id, details={"sku_id": sku_id})
     return sku
 
 
@@ -304,7 +303,7 @@ def sku_stock_set(*, actor: User, sku_id: int, stock: int, expected: int | None 
         rows = rows.filter(stock=_stock(expected))
     if not rows.update(stock=stock, updated_at=timezone.now()):
         sku.refresh_from_db()
-        raise Conflict("catalog.stock_changed", f"The stock changed meanwhile; it is now {sku.stock}.",
+        raise Conflict(CatalogError.STOCK_CHANGED, stock=sku.stock,
                        details={"stock": sku.stock})
     sku.refresh_from_db()
     return sku
@@ -328,8 +327,8 @@ def sku_stock_reserve(*, sku_id: int, quantity: int) -> int:
         return row[0]
     left = Sku.objects.filter(pk=sku_id).values_list("stock", flat=True).first()
     if left is None:
-        raise NotFound("catalog.sku_unknown", f"There is no SKU {sku_id}.", details={"sku_id": sku_id})
-    raise Conflict("catalog.stock_insufficient", f"Only {left} left in stock.",
+        raise NotFound(CatalogError.SKU_UNKNOWN, sku_id=sku_id, details={"sku_id": sku_id})
+    raise Conflict(CatalogError.STOCK_INSUFFICIENT, left=left,
                    details={"sku_id": sku_id, "available": left, "requested": quantity})
 
 
@@ -337,7 +336,7 @@ def sku_stock_release(*, sku_id: int, quantity: int) -> int:
     """Give ``quantity`` reserved units back (a cancelled or refunded order); return the new stock."""
     quantity = _quantity(quantity)
     if not Sku.objects.filter(pk=sku_id).update(stock=F("stock") + quantity):
-        raise NotFound("catalog.sku_unknown", f"There is no SKU {sku_id}.", details={"sku_id": sku_id})
+        raise NotFound(CatalogError.SKU_UNKNOWN, sku_id=sku_id, details={"sku_id": sku_id})
     return Sku.objects.values_list("stock", flat=True).get(pk=sku_id)
 
 
@@ -349,7 +348,7 @@ def product_submit(*, actor: User, product_id: int) -> Product:
     product = require_product_staff(user=actor, product_id=product_id)
     _require_merchant_active(product.merchant)
     if not product.skus.filter(active=True).exists():
-        raise InvalidInput("catalog.product_incomplete", "Add at least one active SKU before submitting.")
+        raise InvalidInput(CatalogError.PRODUCT_INCOMPLETE)
     return product_transition(product=product, event="submit", actor=actor)
 
 
@@ -386,7 +385,7 @@ def product_shelve(*, actor: User, product_id: int) -> Product:
     product = require_product_staff(user=actor, product_id=product_id)
     _require_merchant_active(product.merchant)
     if not product.skus.filter(active=True).exists():
-        raise InvalidInput("catalog.product_incomplete", "Activate at least one SKU before shelving.")
+        raise InvalidInput(CatalogError.PRODUCT_INCOMPLETE)
     return product_transition(product=product, event="shelve", actor=actor)
 
 
@@ -422,7 +421,7 @@ def products_unshelve_for_merchant(*, actor: User | None, merchant: Merchant, re
 
 def _require_reviewed(product: Product) -> None:
     if product.status not in REVIEWED:
-        raise Conflict("catalog.product_not_approved", "Only an approved product can be placed in a zone.",
+        raise Conflict(CatalogError.PRODUCT_NOT_APPROVED,
                        details={"status": product.status})
 
 
@@ -444,15 +443,13 @@ def product_hot_zone_set(*, actor: User, product_id: int, in_hot_zone: bool, hot
             price = _amount(hot_price, "hot_price")
             skus = list(product.skus.filter(active=True).values_list("price", "supply_price"))
             if skus and price > min(p for p, _ in skus):
-                raise InvalidInput("catalog.hot_price_above_price",
-                                   f"The 爆品 price {price} is above the lowest retail price.",
+                raise InvalidInput(CatalogError.HOT_PRICE_ABOVE_PRICE, price=price,
                                    details={"field": "hot_price"})
             if skus and price < max(s for _, s in skus):
-                raise InvalidInput("catalog.hot_price_below_supply_price",
-                                   f"The 爆品 price {price} is below a supply price.", details={"field": "hot_price"})
+                raise InvalidInput(CatalogError.HOT_PRICE_BELOW_SUPPLY_PRICE, price=price,
+                                   details={"field": "hot_price"})
         if (starts_at is None) != (ends_at is None) or (starts_at is not None and ends_at <= starts_at):
-            raise InvalidInput("catalog.hot_window_invalid",
-                               "Give both the start and the end of the campaign, the end after the start.",
+            raise InvalidInput(CatalogError.HOT_WINDOW_INVALID,
                                details={"field": "ends_at"})
         changes = {"in_hot_zone": True, "hot_price": price, "hot_starts_at": starts_at, "hot_ends_at": ends_at}
     with transaction.atomic():

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from tuishou.catalog.errors import CatalogError
 from tuishou.catalog.models import Product, ProductStatusChange
 from tuishou.core.errors import Conflict, InvalidInput
 
@@ -29,10 +30,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 def next_status(current: str, event: str) -> str:
     """Where ``event`` takes a product in status ``current``; ``catalog.transition_invalid`` if nowhere."""
     if event not in TRANSITIONS:
-        raise InvalidInput("catalog.event_unknown", f"Unknown product event {event!r}.")
+        raise InvalidInput(CatalogError.EVENT_UNKNOWN, event=event)
     sources, target = TRANSITIONS[event]
     if current not in sources:
-        raise Conflict("catalog.transition_invalid", f"Cannot {event} a product that is {current}.",
+        raise Conflict(CatalogError.TRANSITION_INVALID, event=event, status=current,
                        details={"status": current, "event": event})
     return target
 
@@ -51,7 +52,7 @@ def product_transition(*, product: Product, event: str, actor=None, reason: str 
             changes.update(reviewed_by=actor if getattr(actor, "pk", None) else None, reviewed_at=now)
             changes["reject_reason"] = reason if event == "reject" else ""
         if not Product.objects.filter(pk=product.pk, status=current).update(**changes):
-            raise Conflict("catalog.transition_invalid", "The product changed meanwhile; try again.",
+            raise Conflict(CatalogError.TRANSITION_INVALID, event=event, status=current,
                            details={"status": current, "event": event})
         ProductStatusChange.objects.create(product=product, event=event, from_status=current, to_status=target,
                                            actor=actor if getattr(actor, "pk", None) else None, reason=reason)

@@ -19,7 +19,8 @@ from django.utils import timezone
 from tuishou.core.errors import Conflict, InvalidInput
 from tuishou.core.money import CURRENCY, from_minor, to_minor
 from tuishou.ledger import entries
-from tuishou.ledger.entries import CommissionSnapshot, EntryError
+from tuishou.ledger.entries import CommissionSnapshot
+from tuishou.ledger.errors import LedgerError
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
 
 
@@ -34,13 +35,12 @@ def account_for(kind: str, owner: models.Model | None = None) -> Account:
     account needs a promoter, a platform account no owner).
     """
     if kind not in Account.Kind.values:
-        raise InvalidInput("ledger.unknown_kind", f"There is no account kind {kind!r}.")
+        raise InvalidInput(LedgerError.UNKNOWN_KIND, kind=kind)
     label = owner._meta.label if owner is not None else None
     wanted = ("network.Promoter" if kind in Account.PROMOTER_KINDS
               else "merchants.Merchant" if kind in Account.MERCHANT_KINDS else None)
     if label != wanted or (owner is not None and owner.pk is None):
-        raise InvalidInput("ledger.owner_mismatch",
-                           f"A {kind} account belongs to {wanted or 'the platform'}, not {label or 'nobody'}.",
+        raise InvalidInput(LedgerError.OWNER_MISMATCH, kind=kind,
                            details={"kind": kind})
     promoter_id = owner.pk if label == "network.Promoter" else None
     merchant_id = owner.pk if label == "merchants.Merchant" else None
@@ -85,8 +85,7 @@ def journal_post(*, kind: str, key: str, lines: Sequence[tuple[Account, Decimal]
             account = locked[pk]
             if entries.overdrawn(_minor(account.balance), net[pk], credit_normal=account.credit_normal):
                 raise InsufficientFunds(
-                    "ledger.insufficient_funds",
-                    f"{account.key} holds {account.amount}, not enough for this posting.",
+                    LedgerError.INSUFFICIENT_FUNDS, account=account.key, available=account.amount,
                     details={"account": account.key, "available": str(account.amount)})
         try:
             with transaction.atomic():
@@ -100,7 +99,7 @@ def journal_post(*, kind: str, key: str, lines: Sequence[tuple[Account, Decimal]
                 return _replay(first, signature)
             if reverses is None:
                 raise
-            raise Conflict("ledger.already_reversed", f"Entry #{reverses.pk} has already been reversed.") from None
+            raise Conflict(LedgerError.ALREADY_REVERSED, entry=reverses.pk) from None
         JournalLine.objects.bulk_create([
             JournalLine(entry=entry, account_id=line.account, amount=amount, **_snapshot_columns(snapshots.get(i)))
             for i, (line, (_, amount)) in enumerate(zip(checked, lines, strict=True))
@@ -148,7 +147,7 @@ def journal_post_many(*, drafts: Sequence[EntryDraft]) -> list[JournalEntry]:
     for draft, ready in prepared:
         first = unique.setdefault(draft.key, (draft, ready))[1]
         if first is not ready and not _same_signature(first.signature, ready.signature):
-            raise Conflict("ledger.key_reused", f"Key {draft.key!r} is given twice in one batch with other lines.",
+            raise Conflict(LedgerError.KEY_REUSED, key=draft.key,
                            details={"key": draft.key})
     posted = _replays_many({key: ready.signature for key, (_, ready) in unique.items()})
     todo = [pair for key, pair in unique.items() if key not in posted]
@@ -188,43 +187,41 @@ def journal_post_transfers(*, kind: str, debit_kind: str, credit_kind: str, keys
     if not len(memos) == len(owner_ids) == len(amounts) == n:
         raise ValueError("keys, memos, owner_ids and amounts must have the same length")
     if kind not in JournalEntry.Kind.values:
-        raise InvalidInput("ledger.unknown_kind", f"There is no journal entry kind {kind!r}.")
+        raise InvalidInput(LedgerError.UNKNOWN_KIND, kind=kind)
     if kind in JournalEntry.COMMISSION_KINDS:
         # Those entries need a snapshot on every promoter line; a transfer carries none.
-        raise InvalidInput("ledger.snapshot_missing", f"A {kind} entry needs snapshots: use journal_post_many.")
+        raise InvalidInput(LedgerError.SNAPSHOT_MISSING, kind=kind)
     kinds = {debit_kind, credit_kind}
     if debit_kind == credit_kind or not (kinds <= Account.PROMOTER_KINDS or kinds <= Account.MERCHANT_KINDS):
-        raise InvalidInput("ledger.owner_mismatch", "A transfer moves money between two promoter accounts or two "
-                           "merchant accounts of the same owner.", details={"kinds": sorted(kinds)})
+        raise InvalidInput(LedgerError.OWNER_MISMATCH, kind=", ".join(sorted(kinds)), details={"kinds": sorted(kinds)})
     if n == 0:
         return 0
     longest = JournalEntry._meta.get_field("key").max_length
     if not all(keys) or max(map(len, keys)) > longest or len(set(keys)) != n:
-        raise InvalidInput("ledger.key_malformed", "Each transfer needs its own key of 1 to 200 characters.")
+        raise InvalidInput(LedgerError.KEY_MALFORMED)
     if any(type(amount) is not int for amount in amounts):
-        raise InvalidInput("ledger.malformed_line", "Give transfer amounts as integer minor units.")
+        raise InvalidInput(LedgerError.MALFORMED_LINE, amount=next(a for a in amounts if type(a) is not int))
     if 0 in amounts:
-        raise InvalidInput("ledger.zero_line", f"Transfer {keys[amounts.index(0)]!r}: the amount is zero.")
+        raise InvalidInput(LedgerError.ZERO_LINE, line=keys[amounts.index(0)])
     owner = "promoter" if debit_kind in Account.PROMOTER_KINDS else "merchant"
     # One transaction (a savepoint inside the caller's): a refusal below leaves nothing written.
     with transaction.atomic():
         accounts = _transfer_accounts_locked(owner=owner, kinds=(debit_kind, credit_kind), owner_ids=set(owner_ids))
         pairs = [(accounts.get((o, debit_kind)), accounts.get((o, credit_kind))) for o in owner_ids]
         if any(None in pair for pair in pairs):  # accounts_for_owners opened them: only a vanished owner gets here
-            raise Conflict("ledger.unknown_account", "A transfer found no account to move.")
+            raise Conflict(LedgerError.UNKNOWN_ACCOUNT)
         if any(debit[1] != credit[1] for debit, credit in set(pairs)):
-            raise InvalidInput("ledger.currency_mismatch", "A transfer would mix currencies in one entry.")
+            raise InvalidInput(LedgerError.CURRENCY_MISMATCH,
+                               currencies=", ".join(sorted({account[1] for pair in set(pairs) for account in pair})))
         posted, lines, unbalanced, moved, taken = _transfers_write(
             kind=kind, keys=list(keys), memos=list(memos), amounts=list(amounts),
             debits=[debit[0] for debit, _ in pairs], credits=[credit[0] for _, credit in pairs])
         # Any count off means something the checks above cannot see: refuse, and nothing is written.
         touched = 2 * len(set(owner_ids))  # every owner's two accounts, each moved once
         if posted != n:
-            raise Conflict("ledger.key_reused", f"{n - posted} of {n} keys were already posted: "
-                           f"{', '.join(taken[:5])}.", details={"keys": taken[:5]})
+            raise Conflict(LedgerError.KEY_REUSED, key=", ".join(taken[:5]), details={"keys": taken[:5]})
         if lines != 2 * n or unbalanced or moved != touched:
-            raise Conflict("ledger.unbalanced", f"{unbalanced} entries of the batch do not add up to zero, "
-                           f"{lines} lines for {n} entries, {moved} accounts moved of {touched}.")
+            raise Conflict(LedgerError.UNBALANCED)
     return n
 
 
@@ -401,8 +398,7 @@ def _check_batch_funds(todo: list[tuple[EntryDraft, _Prepared]], locked: dict[in
             account = locked[pk]
             if entries.overdrawn(running[pk], net[pk], credit_normal=account.credit_normal):
                 holds = from_minor(entries.normal_amount(running[pk], credit_normal=account.credit_normal))
-                raise InsufficientFunds("ledger.insufficient_funds",
-                                        f"{account.key} holds {holds}, not enough for this posting.",
+                raise InsufficientFunds(LedgerError.INSUFFICIENT_FUNDS, account=account.key, available=holds,
                                         details={"account": account.key, "available": str(holds)})
         for pk, change in net.items():
             running[pk] += change
@@ -413,7 +409,7 @@ def _refuse_second_reversals(drafts: list[EntryDraft]) -> None:
     already = set(JournalEntry.objects.filter(reverses_id__in=reversing).values_list("reverses_id", flat=True))
     twice = [pk for pk, n in Counter(reversing).items() if n > 1 or pk in already]
     if twice:
-        raise Conflict("ledger.already_reversed", f"Entry #{min(twice)} has already been reversed.") from None
+        raise Conflict(LedgerError.ALREADY_REVERSED, entry=min(twice)) from None
 
 
 def _balances_move(net: dict[int, int], counts: Counter) -> None:
@@ -442,7 +438,7 @@ def accounts_for_owners(*, kind: str, owner_ids: Iterable[int]) -> dict[int, Acc
     elif kind in Account.MERCHANT_KINDS:
         owner_field = "merchant_id"
     else:
-        raise InvalidInput("ledger.owner_mismatch", f"A {kind} account belongs to the platform, not to owners.",
+        raise InvalidInput(LedgerError.OWNER_MISMATCH, kind=kind,
                            details={"kind": kind})
     ids = sorted(set(owner_ids))
     keys = {Account.key_for(kind, **{owner_field: owner_id}): owner_id for owner_id in ids}
@@ -486,18 +482,15 @@ class _Prepared:
 def _prepare(*, kind: str, key: str, lines, snapshots, require_funds) -> _Prepared:
     """Every check of an entry that needs no lock (the same for a single post and a batch)."""
     if kind not in JournalEntry.Kind.values:
-        raise InvalidInput("ledger.unknown_kind", f"There is no journal entry kind {kind!r}.")
+        raise InvalidInput(LedgerError.UNKNOWN_KIND, kind=kind)
     if not key or len(key) > JournalEntry._meta.get_field("key").max_length:
-        raise InvalidInput("ledger.key_malformed", "A journal entry needs an idempotency key of 1 to 200 characters.")
+        raise InvalidInput(LedgerError.KEY_MALFORMED)
     lines = list(lines)
     snapshots = dict(snapshots or {})
     accounts = [account for account, _ in lines]
     if any(account.pk is None for account in accounts):
-        raise InvalidInput("ledger.unknown_account", "Every line needs an opened account (use account_for).")
-    try:
-        checked = entries.entry_check((account.pk, _minor(amount)) for account, amount in lines)
-    except EntryError as exc:
-        raise InvalidInput(exc.code, exc.message) from None
+        raise InvalidInput(LedgerError.UNKNOWN_ACCOUNT)
+    checked = entries.entry_check((account.pk, _minor(amount)) for account, amount in lines)  # EntryError is 400
     _check_snapshots(kind, accounts, snapshots)
     guarded = {account.pk for account in require_funds}
     if not guarded <= {line.account for line in checked}:
@@ -523,43 +516,38 @@ def _replays_many(signatures: Mapping[str, tuple]) -> dict[str, JournalEntry]:
         stored[line.entry_id].append((line.account_id, _minor(line.amount), line.snapshot))
     for key, first in found.items():
         if not _same_signature((first.kind, stored[first.pk]), signatures[key]):
-            raise Conflict("ledger.key_reused",
-                           f"Key {first.key!r} was already used for entry #{first.pk} with other lines.",
+            raise Conflict(LedgerError.KEY_REUSED, key=first.key,
                            details={"entry": first.pk})
     return found
 
 
 def _minor(amount: Decimal) -> int:
     if isinstance(amount, (float, bool)) or not isinstance(amount, (Decimal, int)):
-        raise InvalidInput("ledger.malformed_line", f"Give amounts as Decimal, not {type(amount).__name__}.")
+        raise InvalidInput(LedgerError.MALFORMED_LINE, amount=amount)
     return to_minor(Decimal(amount))
 
 
 def _check_snapshots(kind: str, accounts: list[Account], snapshots: dict[int, CommissionSnapshot]) -> None:
     if not set(snapshots) <= set(range(len(accounts))):
-        raise InvalidInput("ledger.snapshot_mismatch", "A snapshot names a line the entry does not have.")
+        raise InvalidInput(LedgerError.SNAPSHOT_MISMATCH)
     for index, snapshot in snapshots.items():
         if not isinstance(snapshot, CommissionSnapshot):
-            raise InvalidInput("ledger.snapshot_malformed", f"Line {index}: a snapshot is a CommissionSnapshot.")
+            raise InvalidInput(LedgerError.SNAPSHOT_MALFORMED, index=index)
         rate = snapshot.rate
         if (not isinstance(rate, Decimal) or not rate.is_finite() or rate.as_tuple().exponent < -6
                 or abs(rate) >= 1000 or not isinstance(snapshot.base, Decimal) or not snapshot.base.is_finite()
                 or snapshot.base != snapshot.base.quantize(Decimal("0.01"))):
-            raise InvalidInput("ledger.snapshot_malformed",
-                               f"Line {index}: the rate needs at most 6 decimal places and the base at most 2.")
+            raise InvalidInput(LedgerError.SNAPSHOT_MALFORMED, index=index)
     if kind in JournalEntry.COMMISSION_KINDS:
         for index, account in enumerate(accounts):
             if account.kind in Account.PROMOTER_KINDS and index not in snapshots:
-                raise InvalidInput("ledger.snapshot_missing",
-                                   f"Line {index} moves commission on {account.key}: it needs a snapshot "
-                                   "of the order, plan version, rule, rate and base.")
+                raise InvalidInput(LedgerError.SNAPSHOT_MISSING, kind=kind)
 
 
 def _check_currency(accounts: Iterable[Account]) -> None:
     currencies = {account.currency for account in accounts}
     if len(currencies) > 1:
-        raise InvalidInput("ledger.currency_mismatch",
-                           f"One entry cannot mix currencies ({', '.join(sorted(currencies))}).")
+        raise InvalidInput(LedgerError.CURRENCY_MISMATCH, currencies=", ".join(sorted(currencies)))
 
 
 def _signature(kind: str, lines: Iterable[entries.Line], snapshots: Mapping[int, CommissionSnapshot | None]):
@@ -571,8 +559,7 @@ def _replay(first: JournalEntry, signature) -> JournalEntry:
     kind, lines = signature
     stored_signature = [(line.account_id, _minor(line.amount), line.snapshot) for line in stored]
     if first.kind != kind or not entries.same_lines(stored_signature, lines):
-        raise Conflict("ledger.key_reused",
-                       f"Key {first.key!r} was already used for entry #{first.pk} with other lines.",
+        raise Conflict(LedgerError.KEY_REUSED, key=first.key,
                        details={"entry": first.pk})
     return first
 

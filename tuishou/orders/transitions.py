@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuishou.core.errors import Conflict
+from tuishou.orders.errors import OrderError
 from tuishou.orders.models import Order, OrderStatusChange
 
 S = Order.Status
@@ -42,7 +43,7 @@ def transition_check(*, current: str, target: str, resume_status: str = "") -> N
     allowed = TRANSITIONS.get(current, frozenset())
     back = current == S.REFUNDING and target in REFUNDABLE
     if target not in allowed or (back and target != resume_status):
-        raise Conflict("orders.transition_invalid", f"An order that is {current} cannot become {target}.",
+        raise Conflict(OrderError.TRANSITION_INVALID, status=current, to=target,
                        details={"status": current, "to": target})
 
 
@@ -74,7 +75,7 @@ def order_transition(*, order: Order, to: str, actor=None, reason: str = "", at:
                                              actor=actor if getattr(actor, "pk", None) else None,
                                              reason=reason[:200], created_at=at)
     if not moved:
-        raise Conflict("orders.transition_invalid", "The order changed meanwhile; reload it.",
+        raise Conflict(OrderError.TRANSITION_INVALID, status=current, to=to,
                        details={"status": current, "to": to})
     for name, value in fields.items():
         setattr(order, name, value)

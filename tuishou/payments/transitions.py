@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from tuishou.core.errors import Conflict
+from tuishou.payments.errors import PaymentError
 from tuishou.payments.models import Payment, Refund
 
 P = Payment.Status
@@ -35,7 +36,7 @@ REFUND_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 def _target(table: dict[str, tuple[frozenset[str], str]], kind: str, current: str, event: str) -> str:
     sources, target = table[event]
     if current not in sources:
-        raise Conflict("payments.transition_invalid", f"Cannot {event} a {kind} that is {current}.",
+        raise Conflict(PaymentError.TRANSITION_INVALID, event=event, kind=kind, current=current,
                        details={"status": current, "event": event})
     return target
 

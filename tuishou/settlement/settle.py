@@ -34,6 +34,7 @@ from tuishou.core.errors import Conflict
 from tuishou.ledger.models import Account, JournalEntry
 from tuishou.ledger.services import EntryDraft, accounts_for_owners, journal_post_many, journal_post_transfers
 from tuishou.orders.models import AfterSalesCase
+from tuishou.settlement.errors import SettlementError
 from tuishou.settlement.models import Commission, MerchantReceivable, SettleAfter
 from tuishou.settlement.transitions import COMMISSION_TRANSITIONS, RECEIVABLE_TRANSITIONS
 
@@ -134,11 +135,11 @@ def _settled_moves(model: type[Commission] | type[MerchantReceivable], pks: list
     """
     table = COMMISSION_TRANSITIONS if model is Commission else RECEIVABLE_TRANSITIONS
     if to not in table["pending"]:
-        raise Conflict("settlement.state", f"A pending {model._meta.verbose_name} cannot become {to}.")
+        raise Conflict(SettlementError.STATE, kind=model._meta.verbose_name, status="pending", to=to)
     moved = model.objects.filter(_pk_in(model, pks), status="pending").update(status=to, **changes)
     if moved != len(pks):
-        raise Conflict("settlement.state", f"{len(pks) - moved} of {len(pks)} {model._meta.verbose_name_plural} "
-                       "were no longer pending under their locks.", details={"expected": len(pks), "moved": moved})
+        raise Conflict(SettlementError.STATE, kind=model._meta.verbose_name, status="pending", to=to,
+                       details={"expected": len(pks), "moved": moved})
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from tuishou.core.errors import Conflict
+from tuishou.settlement.errors import SettlementError
 from tuishou.settlement.models import Commission, MerchantReceivable
 
 C = Commission.Status
@@ -27,7 +28,7 @@ RECEIVABLE_TRANSITIONS: dict[str, frozenset[str]] = {
 def _move(model: type[models.Model], table: dict[str, frozenset[str]], row, to: str, changes: dict):
     current = row.status
     if to not in table[current] or not model.objects.filter(pk=row.pk, status=current).update(status=to, **changes):
-        raise Conflict("settlement.state", f"A {model._meta.verbose_name} that is {current} cannot become {to}.",
+        raise Conflict(SettlementError.STATE, kind=model._meta.verbose_name, status=current, to=to,
                        details={"status": current, "to": to, "id": row.pk})
     row.status = to
     for name, value in changes.items():

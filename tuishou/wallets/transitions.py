@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from tuishou.core.errors import Conflict
+from tuishou.wallets.errors import WalletError
 from tuishou.wallets.models import Withdrawal, WithdrawalStatusChange
 
 W = Withdrawal.Status
@@ -37,7 +38,7 @@ def withdrawal_transition(*, withdrawal: Withdrawal, event: str, actor=None, rea
     sources, target = WITHDRAWAL_TRANSITIONS[event]
     current = withdrawal.status
     if current not in sources:
-        raise Conflict("wallets.transition_invalid", f"Cannot {event} a withdrawal that is {current}.",
+        raise Conflict(WalletError.TRANSITION_INVALID, event=event, current=current,
                        details={"status": current, "event": event})
     now = timezone.now()
     withdrawal.status = target

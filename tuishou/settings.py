@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
     "django_tasks",
     "django_tasks_db",
     "tuishou.core",
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -86,6 +89,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "tuishou.accounts.context.shell",
             ],
         },
     },
@@ -127,6 +132,12 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = os.environ.get("TUISHOU_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# Every app's own catalogs (tuishou/<app>/locale/) are found through INSTALLED_APPS; the language a visitor
+# picks is remembered in a cookie by Django's set_language view (/i18n/setlang/).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LOGIN_URL = "/account/login/"
+LOGIN_REDIRECT_URL = "/account/home/"
+LOGOUT_REDIRECT_URL = "/"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

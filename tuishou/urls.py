@@ -21,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", health),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch, remembered in a cookie
+    path("account/", include("tuishou.accounts.urls")),
     path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.

@@ -1,0 +1,13 @@
+"""Pages of accounts: ``/account/login/``, ``/account/logout/``, ``/account/home/``."""
+
+from django.urls import path
+
+from tuishou.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("home/", views.landing, name="landing"),
+]

@@ -17,6 +17,7 @@ from tuishou.core.errors import (
     InvalidInput,
     NotFound,
     Phrase,
+    error_code,
     error_code_enums,
     gettext_noop,
 )
@@ -99,6 +100,7 @@ def test_codes_are_unique_and_each_has_a_message_with_named_placeholders():
 def test_every_app_with_status_fields_has_its_transition_code(app):
     enum_cls = next(e for e in ENUMS.values() if e.__module__ == f"tuishou.{app}.errors")
     assert f"{app}.transition_invalid" == enum_cls.TRANSITION_INVALID
+    assert error_code(f"{app}.transition_invalid") is enum_cls.TRANSITION_INVALID
 
 
 def test_a_member_is_its_code_and_the_error_formats_its_english_message():
@@ -111,6 +113,8 @@ def test_a_member_is_its_code_and_the_error_formats_its_english_message():
 def test_a_plain_string_is_no_code():
     with pytest.raises(TypeError):
         NotFound("not_found")
+    with pytest.raises(LookupError):
+        error_code("orders.no_such_code")
 
 
 def test_a_forgotten_placeholder_shows_its_name_instead_of_failing():

@@ -68,6 +68,15 @@ def error_code_enums() -> list[type[ErrorCode]]:
     return found
 
 
+def error_code(code: str) -> ErrorCode:
+    """The member whose value is ``code`` (``"orders.transition_invalid"``), for a helper shared by apps that
+    knows the app only by name; ``LookupError`` when no enum has it."""
+    for enum_cls in error_code_enums():
+        if code in enum_cls._value2member_map_:
+            return enum_cls(code)
+    raise LookupError(f"no error-code enum has {code!r}")
+
+
 class Phrase(str):
     """Text given as a placeholder's value that is translated too when the message is rendered.
 

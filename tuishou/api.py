@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from tuishou.accounts.errors import AccountError
 from tuishou.accounts.services import api_token_authenticate
-from tuishou.core.errors import DomainError
+from tuishou.core.errors import CoreError, DomainError, ErrorCode, error_code_enums
+from tuishou.core.i18n import error_message
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +34,42 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class TuishouAPI(NinjaAPI):
+    """The API, whose OpenAPI document also describes the one error shape and lists every error code."""
+
+    def get_openapi_schema(self, **kwargs):
+        return openapi_with_errors(super().get_openapi_schema(**kwargs))
+
+
+def openapi_with_errors(schema):
+    """Add the ``Error`` shape and the ``ErrorCode`` enum (every code, with its English message) to ``schema``,
+    and document ``Error`` as every operation's error answer."""
+    codes = sorted((member for enum_cls in error_code_enums() for member in enum_cls), key=str)
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ErrorCode"] = {
+        "type": "string", "enum": [str(code) for code in codes], "x-enum-descriptions": [c.template for c in codes],
+        "description": "Stable dotted code of an error; one per kind of refusal. The messages listed are the "
+                       "English templates; ``{name}`` is filled in from the request.",
+    }
+    schemas["Error"] = {
+        "type": "object", "title": "Error", "required": ["code", "message"],
+        "properties": {
+            "code": {"$ref": "#/components/schemas/ErrorCode"},
+            "message": {"type": "string", "description": "For a person, in the language the request names "
+                        "(the language cookie, then Accept-Language; English when it names none)."},
+            "details": {"type": "object", "description": "Machine-readable details: the field, limits, ids."},
+        },
+    }
+    answer = {"description": "Refused: see `code`", "content": {"application/json": {"schema": {
+        "$ref": "#/components/schemas/Error"}}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault("default", answer)
+    return schema
+
+
+api = TuishouAPI(
     title="Tuishou 推手 API",
     version="1",
     description="Social distribution commerce: promoters, their network, the catalog and incentive plans.",
@@ -38,16 +78,34 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, details=None) -> HttpResponse:
-    body = {"code": code, "message": message}
-    if details:
-        body["details"] = details
-    return api.create_response(request, body, status=status)
+def _language(request: HttpRequest) -> str:
+    """The language the request names (the language cookie, then Accept-Language); English when it names none.
+
+    Integrators read English unless they ask otherwise; pages, not the API, default to Chinese.
+    """
+    names = []
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie:
+        names.append(cookie)
+    names += [tag for tag, _ in parse_accept_lang_header(request.headers.get("Accept-Language", "")) if tag != "*"]
+    for name in names:
+        try:
+            return translation.get_supported_language_variant(name)
+        except LookupError:
+            continue
+    return "en"
+
+
+def _error(request: HttpRequest, status: int, code: ErrorCode, /, *, details=None, **params) -> HttpResponse:
+    return _domain_error(request, DomainError(code, details=details, **params), status=status)
 
 
 @api.exception_handler(DomainError)
-def _domain_error(request, exc: DomainError):
-    return _error(request, exc.status, exc.code, exc.message, exc.details)
+def _domain_error(request, exc: DomainError, status: int | None = None):
+    body = {"code": str(exc.code), "message": error_message(exc, _language(request))}
+    if exc.details:
+        body["details"] = exc.details
+    return api.create_response(request, body, status=status or exc.status)
 
 
 @api.exception_handler(ValidationError)
@@ -56,31 +114,34 @@ def _validation_error(request, exc: ValidationError):
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path")]
         fields.append({"field": ".".join(loc), "problem": err.get("msg", "invalid")})
-    message = "; ".join(f"{f['field'] or 'request'}: {f['problem']}" for f in fields) or "Invalid request."
-    return _error(request, 422, "request.invalid", message, {"errors": fields})
+    problems = "; ".join(f"{f['field'] or 'request'}: {f['problem']}" for f in fields)
+    return _error(request, 422, CoreError.REQUEST_INVALID, problems=problems, details={"errors": fields})
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
-    return _error(request, 401, "auth.required", "Sign in or send a valid API token.")
+    return _error(request, 401, AccountError.AUTH_REQUIRED)
+
+
+_HTTP_CODES = {400: CoreError.REQUEST_BAD, 401: AccountError.AUTH_REQUIRED, 403: CoreError.REQUEST_FORBIDDEN,
+               404: CoreError.NOT_FOUND, 405: CoreError.REQUEST_METHOD_NOT_ALLOWED, 409: CoreError.CONFLICT}
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    codes = {400: "request.bad", 401: "auth.required", 403: "auth.forbidden", 404: "not_found",
-             405: "request.method_not_allowed", 409: "conflict"}
-    return _error(request, exc.status_code, codes.get(exc.status_code, "request.error"), str(exc))
+    return _error(request, exc.status_code, _HTTP_CODES.get(exc.status_code, CoreError.REQUEST_ERROR),
+                  problem=str(exc))
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return _error(request, 404, "not_found", "Not found.")
+    return _error(request, 404, CoreError.NOT_FOUND)
 
 
 @api.exception_handler(Exception)
 def _unexpected(request, exc):
     log.exception("unhandled error in API %s %s", request.method, request.path)
-    return _error(request, 500, "internal_error", "Something went wrong on our side; it has been logged.")
+    return _error(request, 500, CoreError.INTERNAL_ERROR)
 
 
 def _register_routers() -> None:

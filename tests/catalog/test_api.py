@@ -64,10 +64,11 @@ def test_malformed_and_too_precise_prices_get_stable_codes(client):
     client.force_login(merchant_factories.owner_of(shop))
     resp = _json(client, "post", f"/api/v1/catalog/products/{item.pk}/skus", {**SKU, "price": "59,90"})
     assert (resp.status_code, resp.json()) == (400, {
-        "code": "money.malformed", "message": "price: '59,90' is not an amount", "details": {"field": "price"}})
+        "code": "money.malformed", "message": "price: '59,90' is not an amount; give it as a decimal string.",
+        "details": {"field": "price"}})
     resp = _json(client, "post", f"/api/v1/catalog/products/{item.pk}/skus", {**SKU, "price": "59.901"})
     assert (resp.status_code, resp.json()) == (400, {
-        "code": "money.too_precise", "message": "price: 59.901 has more than 2 decimal places",
+        "code": "money.too_precise", "message": "price: 59.901 has more than 2 decimal places.",
         "details": {"field": "price"}})
     resp = _json(client, "post", f"/api/v1/catalog/products/{item.pk}/skus", {**SKU, "stock": -1})
     assert (resp.status_code, resp.json()) == (400, {
@@ -122,7 +123,7 @@ def test_a_product_not_for_sale_is_a_404_in_public(client):
     item = factories.product(merchant=merchant_factories.merchant(), status=Product.Status.APPROVED)
     resp = client.get(f"/api/v1/catalog/products/{item.pk}")
     assert (resp.status_code, resp.json()) == (404, {
-        "code": "catalog.product_unknown", "message": f"There is no product {item.pk} for sale.",
+        "code": "catalog.product_unknown", "message": f"There is no product {item.pk}.",
         "details": {"product_id": item.pk}})
 
 

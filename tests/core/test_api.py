@@ -14,7 +14,7 @@ def test_malformed_body_gets_a_400_with_a_stable_code_not_a_500(client):
     assert resp.status_code == 400
     body = resp.json()
     assert body["code"] == "request.bad"
-    assert body["message"].startswith("Cannot parse request body")
+    assert body["message"] == "The request cannot be understood: Cannot parse request body"
 
 
 @pytest.mark.django_db

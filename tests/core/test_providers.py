@@ -4,6 +4,7 @@ import pytest
 
 from tuishou.core.errors import NotFound
 from tuishou.core.providers import ProviderRegistry
+from tuishou.payments.errors import PaymentError
 
 
 class Adapter:
@@ -12,7 +13,7 @@ class Adapter:
 
 def _registry():
     return ProviderRegistry(kind="payment gateway", setting="TUISHOU_PAYMENT_GATEWAY",
-                            unknown_code="payments.gateway_unknown",
+                            unknown_code=PaymentError.GATEWAY_UNKNOWN,
                             builtin={"sandbox": "tuishou.payments.sandbox.SandboxGateway"})
 
 
@@ -33,4 +34,4 @@ def test_an_unknown_name_is_not_found_with_the_registrys_code():
     with pytest.raises(NotFound) as err:
         _registry().get("nowhere")
     assert (err.value.code, err.value.message) == ("payments.gateway_unknown",
-                                                   "No payment gateway called 'nowhere'.")
+                                                   "There is no payment gateway called 'nowhere'.")

@@ -8,6 +8,8 @@ import pytest
 
 from tuishou.core.errors import InvalidInput
 from tuishou.core.signing import STALE_AFTER_SECONDS, signature_verify, signed_headers
+from tuishou.payments.errors import PaymentError
+from tuishou.wallets.errors import WalletError
 
 SECRET = "s3cret"
 BODY = b'{"event_id":"evt_1","type":"payment.succeeded","amount":"59.90"}'
@@ -20,7 +22,7 @@ class Rejected(InvalidInput):
 
 
 def _verify(headers, body=BODY, *, now=AT_SIGNING, **overrides):
-    options = {"secret": SECRET, "header_prefix": "X-Sandbox", "code_prefix": "payments", "error": Rejected,
+    options = {"secret": SECRET, "header_prefix": "X-Sandbox", "codes": PaymentError, "error": Rejected,
                "now": now, **overrides}
     return signature_verify(headers=headers, body=body, **options)
 
@@ -47,26 +49,26 @@ def test_signed_now_by_default_and_fresh_now():
                - datetime.now(UTC).timestamp()) < 5
 
 
-@pytest.mark.parametrize(("change", "code_prefix", "code", "message"), [
-    ({"body": BODY.replace(b"59.90", b"0.01")}, "payments", "payments.callback_forged",
+@pytest.mark.parametrize(("change", "codes", "code", "message"), [
+    ({"body": BODY.replace(b"59.90", b"0.01")}, PaymentError, "payments.callback_forged",
      "The callback's signature does not match."),
-    ({"secret": "other"}, "wallets", "wallets.callback_forged", "The callback's signature does not match."),
-    ({"header_prefix": "X-Payout"}, "payments", "payments.callback_forged",
+    ({"secret": "other"}, WalletError, "wallets.callback_forged", "The callback's signature does not match."),
+    ({"header_prefix": "X-Payout"}, PaymentError, "payments.callback_forged",
      "The callback's signature does not match."),
 ])
-def test_a_tampered_body_a_wrong_secret_or_other_headers_are_forged(change, code_prefix, code, message):
+def test_a_tampered_body_a_wrong_secret_or_other_headers_are_forged(change, codes, code, message):
     headers = signed_headers(BODY, secret=SECRET, header_prefix="X-Sandbox", timestamp=SIGNED_AT)
     body = change.pop("body", BODY)
     with pytest.raises(Rejected) as err:
-        _verify(headers, body, code_prefix=code_prefix, **change)
+        _verify(headers, body, codes=codes, **change)
     assert (err.value.code, err.value.message) == (code, message)
 
 
-def test_missing_headers_are_forged_and_the_subject_names_the_sender():
+def test_missing_headers_are_forged_with_the_apps_code():
     with pytest.raises(Rejected) as err:
-        _verify({}, code_prefix="wallets", subject="payout callback")
+        _verify({}, codes=WalletError)
     assert (err.value.code, err.value.message) == ("wallets.callback_forged",
-                                                   "The payout callback's signature does not match.")
+                                                   "The callback's signature does not match.")
 
 
 def test_a_timestamp_that_is_no_number_is_malformed():
@@ -74,7 +76,7 @@ def test_a_timestamp_that_is_no_number_is_malformed():
     with pytest.raises(Rejected) as err:
         _verify(headers)
     assert (err.value.code, err.value.message) == ("payments.callback_malformed",
-                                                   "The callback's timestamp is not a number.")
+                                                   "The callback cannot be read: its timestamp or body is malformed.")
 
 
 @pytest.mark.parametrize(("seconds_later", "age"), [(STALE_AFTER_SECONDS + 1, 301), (-STALE_AFTER_SECONDS - 1, -301)])

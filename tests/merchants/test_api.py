@@ -91,7 +91,7 @@ def test_owner_adds_staff_and_operator_sets_the_fee_rate(client):
     assert resp.json()["fee_rate"] == "0.0600"
     resp = client.put(f"/api/v1/merchants/{shop.pk}/fee-rate", {"fee_rate": "2"}, content_type="application/json")
     assert (resp.status_code, resp.json()) == (400, {
-        "code": "merchants.fee_rate_out_of_range", "message": "fee_rate: 2 is outside 0–1 (0.05 means 5%)",
+        "code": "merchants.fee_rate_out_of_range", "message": "fee_rate: 2 is outside 0–1 (0.05 means 5%).",
         "details": {"field": "fee_rate"}})
     resp = client.put("/api/v1/merchants/999/fee-rate", {"fee_rate": "0.05"}, content_type="application/json")
     assert (resp.status_code, resp.json()["code"]) == (404, "merchants.merchant_unknown")

@@ -140,6 +140,6 @@ def test_a_case_that_is_not_escalated_is_refused_for_its_row_and_the_others_are_
 
     # then the escalated one is closed, the open one untouched and reported
     assert _messages(response) == [
-        f"{open_case}: Only an escalated case is decided by customer service. (orders.after_sales_state)",
+        f"{open_case}: An after-sales case that is open cannot become closed. (orders.after_sales_state)",
         "Reject after-sales cases: 1"]
     assert dict(AfterSalesCase.objects.values_list("pk", "status")) == {escalated.pk: "closed", open_case.pk: "open"}

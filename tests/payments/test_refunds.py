@@ -129,4 +129,4 @@ def test_a_refund_the_gateway_declines_outright_fails(payable, after_commit):
     payment.gateway_txn_id = "sbx_gone"
     payment.save(update_fields=["gateway_txn_id"])
     refund = services.refund_submit(refund_id=refund.pk)
-    assert (refund.status, refund.status_reason) == ("failed", "The sandbox has no paid charge sbx_gone.")
+    assert (refund.status, refund.status_reason) == ("failed", "The payment gateway has no paid charge sbx_gone.")

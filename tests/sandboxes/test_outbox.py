@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tuishou.core.errors import InvalidInput
 from tuishou.core.signing import signature_verify
+from tuishou.payments.errors import PaymentError
 from tuishou.payments.sandbox_models import SandboxCallback
 from tuishou.sandboxes.models import OutboxCallback
 from tuishou.sandboxes.outbox import MAX_ATTEMPTS, OutboxBehaviour, OutboxChannel, delivery_delays, event_body_parse
@@ -147,7 +148,7 @@ def test_a_delivery_is_signed_now_with_the_channels_secret_and_headers():
     status = _channel(webhook).deliver(callback=callback)
     [(path, body, headers)] = webhook.sent
     assert (status, path, body) == (200, WEBHOOK, callback.body.encode())
-    signature_verify(headers=headers, body=body, secret="test-secret", header_prefix="X-Test", code_prefix="test",
+    signature_verify(headers=headers, body=body, secret="test-secret", header_prefix="X-Test", codes=PaymentError,
                      error=InvalidInput)
     assert (callback.attempts, callback.last_status, callback.last_error) == (1, 200, "")
     assert callback.delivered_at is not None

@@ -86,10 +86,11 @@ def test_a_failed_payout_reverses_the_withdrawal(after_commit):
 
 
 def test_a_provider_that_refuses_outright_fails_and_releases_the_withdrawal(after_commit, monkeypatch):
+    from tuishou.wallets.errors import WalletError
     from tuishou.wallets.payouts import PayoutDeclined
 
     def decline(self, **kwargs):
-        raise PayoutDeclined("wallets.payout_declined", "payee bank not supported")
+        raise PayoutDeclined(WalletError.PAYOUT_DECLINED, reason="payee bank not supported")
 
     monkeypatch.setattr(sandbox.SandboxPayoutProvider, "transfer_submit", decline)
     promoter = f.promoter()
@@ -97,7 +98,8 @@ def test_a_provider_that_refuses_outright_fails_and_releases_the_withdrawal(afte
     withdrawal = f.withdraw(promoter, "50.00")
     with after_commit():
         services.withdrawal_approve(actor=f.finance(), withdrawal_id=withdrawal.pk)
-    assert (f.refreshed(withdrawal).status, f.refreshed(withdrawal).reason) == ("failed", "payee bank not supported")
+    assert (f.refreshed(withdrawal).status, f.refreshed(withdrawal).reason) == (
+        "failed", "The payout provider declined the transfer: payee bank not supported.")
     assert f.balances(promoter)["available"] == Decimal("50.00")
     assert _history(withdrawal)[-1] == ("fail", "approved", "failed")
     f.reconciled()

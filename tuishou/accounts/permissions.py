@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tuishou.accounts.errors import AccountError
 from tuishou.accounts.models import OperatorRole, User
 from tuishou.core.errors import NotAuthenticated, PermissionDenied
 
@@ -28,15 +29,15 @@ def is_operator(user: User | None, *roles: str) -> bool:
 def require_operator(user: User | None, *roles: str) -> None:
     """Raise unless the user is operator staff with one of ``roles`` (any role when none is given)."""
     if user is None or not user.is_authenticated:
-        raise NotAuthenticated("auth.required", "Sign in first.")
+        raise NotAuthenticated(AccountError.AUTH_REQUIRED)
     if not is_operator(user, *roles):
         wanted = ", ".join(roles) or "operator"
-        raise PermissionDenied("auth.forbidden", f"This needs the {wanted} role.",
+        raise PermissionDenied(AccountError.AUTH_FORBIDDEN, wanted=wanted,
                                details={"roles": list(roles)})
 
 
 def require_user(user: User | None) -> User:
     """Raise unless somebody is signed in; return that user."""
     if user is None or not user.is_authenticated or not user.is_active:
-        raise NotAuthenticated("auth.required", "Sign in first.")
+        raise NotAuthenticated(AccountError.AUTH_REQUIRED)
     return user

@@ -14,7 +14,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 
+from tuishou.accounts.errors import AccountError
 from tuishou.accounts.models import ApiToken, OperatorRole, User
 from tuishou.accounts.roles import role_group
 from tuishou.core.errors import Conflict, InvalidInput, NotAuthenticated
@@ -23,13 +25,18 @@ PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
 
 
+def _reasons(exc: ValidationError):
+    """The validators' reasons, joined when the message is rendered, so that they read in the reader's language."""
+    return lazy(lambda: " ".join(exc.messages), str)()
+
+
 def normalize_phone(phone: str) -> str:
     """Digits only, without +86; raise ``accounts.phone_invalid`` if it is not a mainland mobile number."""
     digits = re.sub(r"[\s-]", "", phone or "")
     if digits.startswith("+86"):
         digits = digits[3:]
     if not PHONE_RE.match(digits):
-        raise InvalidInput("accounts.phone_invalid", f"{phone!r} is not a mobile phone number.",
+        raise InvalidInput(AccountError.PHONE_INVALID, phone=phone,
                            details={"field": "phone"})
     return digits
 
@@ -41,18 +48,17 @@ def user_create(*, phone: str | None = None, username: str | None = None, passwo
     Duplicate phones or usernames raise ``accounts.phone_taken`` / ``accounts.username_taken``.
     """
     if not phone and not username:
-        raise InvalidInput("accounts.login_missing", "Give a phone number or a username.")
+        raise InvalidInput(AccountError.LOGIN_MISSING)
     phone = normalize_phone(phone) if phone else None
     if username is not None and not USERNAME_RE.match(username):
-        raise InvalidInput("accounts.username_invalid",
-                           "A username has 3–40 letters, digits, dots, dashes or underscores.",
+        raise InvalidInput(AccountError.USERNAME_INVALID,
                            details={"field": "username"})
     username = username or f"u{phone}"
     if phone and User.objects.filter(phone=phone).exists():
-        raise Conflict("accounts.phone_taken", "This phone number is already registered.",
+        raise Conflict(AccountError.PHONE_TAKEN,
                        details={"field": "phone"})
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("accounts.username_taken", "This username is taken.", details={"field": "username"})
+        raise Conflict(AccountError.USERNAME_TAKEN, details={"field": "username"})
     user = User(username=username, phone=phone, display_name=display_name[:60])
     if password is None:
         user.set_unusable_password()
@@ -61,21 +67,21 @@ def user_create(*, phone: str | None = None, username: str | None = None, passwo
             try:
                 validate_password(password, user)
             except ValidationError as exc:
-                raise InvalidInput("accounts.password_weak", " ".join(exc.messages),
+                raise InvalidInput(AccountError.PASSWORD_WEAK, problems=_reasons(exc),
                                    details={"field": "password"}) from None
         user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:  # lost a race with an identical registration
-        raise Conflict("accounts.phone_taken", "This phone number or username is already registered.") from None
+        raise Conflict(AccountError.PHONE_TAKEN) from None
     return user
 
 
 def operator_role_grant(*, user: User, role: str) -> OperatorRole:
     """Give a user an operator staff role (idempotent)."""
     if role not in OperatorRole.Role.values:
-        raise InvalidInput("accounts.role_unknown", f"Unknown operator role {role!r}.")
+        raise InvalidInput(AccountError.ROLE_UNKNOWN, role=role)
     grant, _ = OperatorRole.objects.get_or_create(user=user, role=role)
     user.groups.add(role_group(role))  # which back-office pages the role opens
     if not user.is_staff:
@@ -107,7 +113,7 @@ def api_token_login(*, login: str, password: str, label: str = "") -> IssuedToke
     """Check a phone/username and password and issue a token; wrong credentials raise ``auth.invalid_login``."""
     user = authenticate(username=login, password=password)
     if user is None:
-        raise NotAuthenticated("auth.invalid_login", "Wrong phone/username or password.")
+        raise NotAuthenticated(AccountError.AUTH_INVALID_LOGIN)
     return api_token_issue(user=user, label=label)
 
 

@@ -27,7 +27,7 @@ from tuishou.catalog.schemas import (
     product_manage,
     sku_out,
 )
-from tuishou.core.errors import InvalidInput
+from tuishou.core.errors import CoreError, InvalidInput
 
 router = Router(tags=["catalog"])
 MAX_PAGE = 100
@@ -45,7 +45,7 @@ def supply_pool(request: HttpRequest, zone: str | None = None, category: str | N
     """The supply pool (货源池): products on sale, filterable by zone (``hot`` 爆品区, ``inspected`` 验货区),
     category and search text; each with its lowest price."""
     if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise InvalidInput("request.page_invalid", f"limit must be 1–{MAX_PAGE} and offset at least 0.")
+        raise InvalidInput(CoreError.PAGE_INVALID, max_page=MAX_PAGE)
     qs = selectors.supply_pool(zone=zone, category=category, search=q, sort=sort)
     return {"count": qs.count(), "items": [product_card(p) for p in qs[offset:offset + limit]]}
 

@@ -8,14 +8,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from tuishou.catalog.errors import CatalogError
+from tuishou.core.errors import InvalidInput
 from tuishou.core.money import round_down
 
 PERCENT = "percent"
 FIXED = "fixed"
 
 
-class CommissionSettingError(ValueError):
-    """A commission setting or order line that cannot give a commission base."""
+class CommissionSettingError(InvalidInput):
+    """A commission setting or order line that cannot give a commission base (``catalog.commission_setting_invalid``).
+
+    Services validate settings before they are stored, so this means a programming error; the problem is said in
+    English for the developer.
+    """
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(CatalogError.COMMISSION_SETTING_INVALID, problem=problem)
 
 
 def commission_base(mode: str, rate: Decimal | None, amount: Decimal | None, *,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tuishou.accounts.models import OperatorRole
 from tuishou.accounts.permissions import is_operator, require_operator
+from tuishou.catalog.errors import CatalogError
 from tuishou.catalog.models import Product, ProductImage, Sku
 from tuishou.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tuishou.merchants.models import Merchant
@@ -53,10 +54,10 @@ def supply_pool(*, zone: str | None = None, category: str | None = None, search:
     ``zone``: ``hot`` (爆品区, window open now) or ``inspected`` (验货区).
     """
     if zone and zone not in ZONES:
-        raise InvalidInput("catalog.zone_unknown", f"Unknown zone {zone!r}; use one of {', '.join(ZONES)}.",
+        raise InvalidInput(CatalogError.ZONE_UNKNOWN, zone=zone, choices=", ".join(ZONES),
                            details={"field": "zone"})
     if sort not in SORTS:
-        raise InvalidInput("catalog.sort_unknown", f"Unknown sort {sort!r}; use one of {', '.join(SORTS)}.",
+        raise InvalidInput(CatalogError.SORT_UNKNOWN, sort=sort, choices=", ".join(SORTS),
                            details={"field": "sort"})
     qs = Product.objects.filter(status=Product.Status.ON_SHELF, merchant__status=Merchant.Status.ACTIVE)
     if zone == "hot":
@@ -79,7 +80,7 @@ def product_public_detail(*, product_id: int) -> Product:
                .prefetch_related(Prefetch("skus", queryset=Sku.objects.filter(active=True).order_by("id")))
                .first())
     if product is None:
-        raise NotFound("catalog.product_unknown", f"There is no product {product_id} for sale.",
+        raise NotFound(CatalogError.PRODUCT_UNKNOWN, product_id=product_id,
                        details={"product_id": product_id})
     return product
 
@@ -88,7 +89,7 @@ def product_get(*, product_id: int) -> Product:
     """Any product by id; ``catalog.product_unknown`` (404) if there is none."""
     product = Product.objects.select_related("merchant").filter(pk=product_id).first()
     if product is None:
-        raise NotFound("catalog.product_unknown", f"There is no product {product_id}.",
+        raise NotFound(CatalogError.PRODUCT_UNKNOWN, product_id=product_id,
                        details={"product_id": product_id})
     return product
 
@@ -97,7 +98,7 @@ def require_product_staff(*, user, product_id: int) -> Product:
     """The product, when ``user`` works for its merchant; else ``catalog.not_your_product`` (403)."""
     product = product_get(product_id=product_id)
     if merchant_staff_role(user=user, merchant_id=product.merchant_id) is None:
-        raise PermissionDenied("catalog.not_your_product", "This product belongs to another merchant.",
+        raise PermissionDenied(CatalogError.NOT_YOUR_PRODUCT,
                                details={"product_id": product_id})
     return product
 
@@ -134,8 +135,8 @@ def sku_for_sale(*, sku_id: int) -> Sku:
     """
     sku = Sku.objects.select_related("product__merchant").filter(pk=sku_id).first()
     if sku is None:
-        raise NotFound("catalog.sku_unknown", f"There is no SKU {sku_id}.", details={"sku_id": sku_id})
+        raise NotFound(CatalogError.SKU_UNKNOWN, sku_id=sku_id, details={"sku_id": sku_id})
     if (not sku.active or sku.product.status != Product.Status.ON_SHELF
             or sku.product.merchant.status != Merchant.Status.ACTIVE):
-        raise Conflict("catalog.sku_unavailable", "This item is not for sale right now.", details={"sku_id": sku_id})
+        raise Conflict(CatalogError.SKU_UNAVAILABLE, details={"sku_id": sku_id})
     return sku

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from tuishou.catalog.errors import CatalogError
 from tuishou.catalog.models import Product, ProductStatusChange
 from tuishou.core.errors import InvalidInput
 from tuishou.core.transitions import Pipeline, pipeline_register, transition_apply
@@ -41,7 +42,7 @@ TRANSITIONS = PRODUCT.events
 def next_status(current: str, event: str) -> str:
     """Where ``event`` takes a product in status ``current``; ``catalog.transition_invalid`` if nowhere."""
     if event not in TRANSITIONS:
-        raise InvalidInput("catalog.event_unknown", f"Unknown product event {event!r}.")
+        raise InvalidInput(CatalogError.EVENT_UNKNOWN, event=event)
     return PRODUCT.target(current=current, event=event)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
-from tuishou.core.errors import InvalidInput
+from tuishou.core.errors import CoreError, InvalidInput
 
 CURRENCY = "CNY"
 MINOR_DIGITS = 2
@@ -26,23 +26,23 @@ def parse_amount(value: object, *, field: str = "amount", allow_negative: bool =
     exact decimal with at most two places (or is negative, unless allowed).
     """
     if isinstance(value, (bool, float)):
-        raise InvalidInput("money.malformed", f"{field}: give amounts as decimal strings, not floats",
+        raise InvalidInput(CoreError.MONEY_MALFORMED, field=field, value=value,
                            details={"field": field})
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise InvalidInput("money.malformed", f"{field}: {value!r} is not an amount",
+        raise InvalidInput(CoreError.MONEY_MALFORMED, field=field, value=value,
                            details={"field": field}) from None
     if not amount.is_finite():
-        raise InvalidInput("money.malformed", f"{field}: {value!r} is not an amount", details={"field": field})
+        raise InvalidInput(CoreError.MONEY_MALFORMED, field=field, value=value, details={"field": field})
     if abs(amount) >= MAX_AMOUNT:
-        raise InvalidInput("money.too_large", f"{field}: {value} is larger than any amount the platform handles",
+        raise InvalidInput(CoreError.MONEY_TOO_LARGE, field=field, value=value,
                            details={"field": field})
     if amount != amount.quantize(MINOR_UNIT, rounding=ROUND_DOWN):
-        raise InvalidInput("money.too_precise", f"{field}: {value} has more than {MINOR_DIGITS} decimal places",
+        raise InvalidInput(CoreError.MONEY_TOO_PRECISE, field=field, value=value, digits=MINOR_DIGITS,
                            details={"field": field})
     if amount < 0 and not allow_negative:
-        raise InvalidInput("money.negative", f"{field}: must not be negative", details={"field": field})
+        raise InvalidInput(CoreError.MONEY_NEGATIVE, field=field, details={"field": field})
     return amount.quantize(MINOR_UNIT)
 
 
@@ -50,7 +50,7 @@ def to_minor(amount: Decimal) -> int:
     """Exact conversion of an amount to integer minor units (分); raises if it is not exact."""
     minor = amount * _MINOR_PER_MAJOR
     if minor != minor.to_integral_value():
-        raise InvalidInput("money.too_precise", f"{amount} has more than {MINOR_DIGITS} decimal places")
+        raise InvalidInput(CoreError.MONEY_TOO_PRECISE, field="amount", value=amount, digits=MINOR_DIGITS)
     return int(minor)
 
 

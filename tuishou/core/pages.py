@@ -11,8 +11,8 @@ from __future__ import annotations
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
-from django.utils.translation import gettext
 
+from tuishou.core import i18n
 from tuishou.core.errors import DomainError
 
 PER_PAGE = 20
@@ -20,10 +20,7 @@ PER_PAGE = 20
 
 def error_message(exc: DomainError) -> str:
     """The error's human message in the active language (the catalogs translate every code's message)."""
-    localized = getattr(exc, "localized_message", None)
-    if callable(localized):
-        return localized()
-    return gettext(exc.message)
+    return i18n.error_message(exc)
 
 
 def form_add_error(form: forms.Form, exc: DomainError) -> None:

@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from tuishou.core.errors import NotFound
+from tuishou.core.errors import ErrorCode, NotFound
 
 Provider = TypeVar("Provider")
 
@@ -21,7 +21,7 @@ Provider = TypeVar("Provider")
 class ProviderRegistry(Generic[Provider]):
     """Providers of one kind by name; the default is ``settings.<setting>``; an unknown name is ``unknown_code``."""
 
-    def __init__(self, *, kind: str, setting: str, unknown_code: str, builtin: Mapping[str, str]) -> None:
+    def __init__(self, *, kind: str, setting: str, unknown_code: ErrorCode, builtin: Mapping[str, str]) -> None:
         self.kind, self.setting, self.unknown_code = kind, setting, unknown_code
         self._factories: dict[str, Callable[[], Provider] | str] = dict(builtin)
 
@@ -34,7 +34,7 @@ class ProviderRegistry(Generic[Provider]):
         name = name or getattr(settings, self.setting)
         factory = self._factories.get(name)
         if factory is None:
-            raise NotFound(self.unknown_code, f"No {self.kind} called {name!r}.")
+            raise NotFound(self.unknown_code, name=name)
         if isinstance(factory, str):
             factory = import_string(factory)
         return factory()

@@ -2,7 +2,7 @@
 
 The payment sandbox and the payout sandbox sign this way (and so may a real provider's adapter); each keeps its
 own secret, its own header names (``<prefix>-Timestamp`` and ``<prefix>-Signature``) and its own stable error
-codes (``<code_prefix>.callback_forged``, ``callback_malformed``, ``callback_stale``). Binding the time into the
+codes (``<app>.callback_forged``, ``callback_malformed``, ``callback_stale``). Binding the time into the
 signature stops an old body being re-dated; refusing anything signed more than ``STALE_AFTER_SECONDS`` away from
 now (either way) stops a captured callback being replayed later. Pure Python: no Django.
 """
@@ -15,7 +15,7 @@ import time
 from collections.abc import Mapping
 from datetime import datetime
 
-from tuishou.core.errors import DomainError
+from tuishou.core.errors import DomainError, ErrorCode
 
 STALE_AFTER_SECONDS = 300  # a callback signed more than 5 minutes ago (or ahead) is a replay, not news
 
@@ -47,13 +47,13 @@ def signed_headers(body: bytes | str, *, secret: str, header_prefix: str,
 
 
 def signature_verify(*, headers: Mapping[str, str], body: bytes, secret: str, header_prefix: str,
-                     code_prefix: str, error: type[DomainError], now: datetime | None = None,
-                     subject: str = "callback") -> int:
+                     codes: type[ErrorCode], error: type[DomainError], now: datetime | None = None) -> int:
     """Check that ``body`` was signed with ``secret`` within ``STALE_AFTER_SECONDS`` of ``now``; answer when.
 
-    Raises ``error`` with ``<code_prefix>.callback_forged`` (headers missing or the signature wrong),
-    ``callback_malformed`` (the timestamp is not a number) or ``callback_stale`` (signed too long ago or ahead,
-    with ``age_seconds`` in the details). Header names are matched whatever their case.
+    Raises ``error`` with the app's ``codes.CALLBACK_FORGED`` (headers missing or the signature wrong),
+    ``CALLBACK_MALFORMED`` (the timestamp is not a number) or ``CALLBACK_STALE`` (signed too long ago or
+    ahead, with ``age_seconds`` in the details; its template takes ``age`` and ``limit``). Header names are
+    matched whatever their case.
     """
     lowered = {k.lower(): v for k, v in headers.items()}
     timestamp_header, signature_header = header_names(header_prefix)
@@ -61,14 +61,12 @@ def signature_verify(*, headers: Mapping[str, str], body: bytes, secret: str, he
     signature = lowered.get(signature_header.lower(), "")
     if not stamp or not signature or not signature_matches(secret=secret, timestamp=stamp, body=body,
                                                            signature=signature):
-        raise error(f"{code_prefix}.callback_forged", f"The {subject}'s signature does not match.")
+        raise error(codes.CALLBACK_FORGED)
     try:
         signed_at = int(stamp)
     except ValueError:
-        raise error(f"{code_prefix}.callback_malformed", "The callback's timestamp is not a number.") from None
+        raise error(codes.CALLBACK_MALFORMED) from None
     age = int(now.timestamp() if now is not None else time.time()) - signed_at
     if abs(age) > STALE_AFTER_SECONDS:
-        raise error(f"{code_prefix}.callback_stale",
-                    f"The callback was signed {age} seconds ago; more than {STALE_AFTER_SECONDS} "
-                    "either way is refused as a replay.", details={"age_seconds": age})
+        raise error(codes.CALLBACK_STALE, age=age, limit=STALE_AFTER_SECONDS, details={"age_seconds": age})
     return signed_at

@@ -36,7 +36,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from tuishou.core.errors import Conflict
+from tuishou.core.errors import Conflict, error_code
 
 
 class StatusChange(models.Model):
@@ -100,8 +100,8 @@ class Pipeline:
     def refusal(self, *, current: str, to: str, **details: Any) -> Conflict:
         """The one error every refused move raises: ``<app>.transition_invalid`` with a sentence for a person."""
         noun = self.model._meta.verbose_name
-        return Conflict(f"{self.model._meta.app_label}.transition_invalid",
-                        f"This {noun} cannot go from {current} to {to}.",
+        code = error_code(f"{self.model._meta.app_label}.transition_invalid")
+        return Conflict(code, kind=noun, status=current, current=current, to=to, event=details.get("event", to),
                         details={"status": current, "to": to, **details})
 
     def check(self, *, current: str, to: str, **details: Any) -> None:

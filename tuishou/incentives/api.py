@@ -10,6 +10,7 @@ from tuishou.accounts.permissions import require_operator
 from tuishou.core.errors import NotFound
 from tuishou.core.money import parse_amount
 from tuishou.incentives.engine.templates import list_templates, load_template, template_text
+from tuishou.incentives.errors import IncentiveError
 from tuishou.incentives.models import PlanVersion
 from tuishou.incentives.payouts import chain_snapshot, order_payouts_compute
 from tuishou.incentives.schemas import (
@@ -31,6 +32,7 @@ from tuishou.incentives.services import (
     plan_publish,
     plan_retire,
 )
+from tuishou.network.errors import NetworkError
 from tuishou.network.models import Community, Promoter
 
 router = Router(tags=["incentives"])
@@ -45,7 +47,7 @@ def _out(v: PlanVersion) -> dict:
 def _community(code: str) -> Community:
     community = Community.objects.filter(code=code).first()
     if community is None:
-        raise NotFound("network.community_unknown", f"No community {code!r}.")
+        raise NotFound(NetworkError.COMMUNITY_UNKNOWN, code=code)
     return community
 
 
@@ -63,7 +65,7 @@ def templates(request: HttpRequest):
 def template_yaml(request: HttpRequest, name: str):
     """A template's YAML, to start a draft from."""
     if name not in list_templates():
-        raise NotFound("incentives.template_unknown", f"No template {name!r}.")
+        raise NotFound(IncentiveError.TEMPLATE_UNKNOWN, name=name)
     return HttpResponse(template_text(name), content_type="application/yaml; charset=utf-8")
 
 
@@ -142,7 +144,7 @@ def payout_preview(request: HttpRequest, version_id: int, payload: PayoutPreview
     version = get_object_or_404(PlanVersion.objects.select_related("community"), pk=version_id)
     promoter = Promoter.objects.filter(pk=payload.promoter_id, community_id=version.community_id).first()
     if promoter is None:
-        raise NotFound("network.promoter_unknown", "No such promoter in this plan's community.")
+        raise NotFound(NetworkError.PROMOTER_UNKNOWN, promoter_id=payload.promoter_id)
     base = parse_amount(payload.base, field="base")
     chain = chain_snapshot(promoter_id=promoter.pk)
     payouts = order_payouts_compute(version=version, order_ref="preview", chain=chain, base=base,

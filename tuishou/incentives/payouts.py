@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from tuishou.core.errors import InvalidInput
 from tuishou.incentives.engine import Member, order_payouts
+from tuishou.incentives.errors import IncentiveError
 from tuishou.incentives.models import PlanVersion
 from tuishou.incentives.selectors import engine_plan
 from tuishou.network.selectors import chain_for_path, promoter_chain
@@ -59,9 +60,9 @@ def order_payouts_compute(*, version: PlanVersion, order_ref: str, chain: Sequen
     A rank the version does not define (a chain snapshotted under another plan) counts as the lowest.
     """
     if base < 0:
-        raise InvalidInput("incentives.base_negative", "The commission base cannot be negative.")
+        raise InvalidInput(IncentiveError.BASE_NEGATIVE)
     if not chain:
-        raise InvalidInput("incentives.chain_empty", "An order's chain needs at least its credited promoter.")
+        raise InvalidInput(IncentiveError.CHAIN_EMPTY)
     plan = engine_plan(version)
     index = plan.compiled.rank_index
     members = [Member(id=str(link.promoter_id), rank=index.get(link.rank, 0), active=link.active) for link in chain]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tuishou.core.errors import NotFound
 from tuishou.incentives.engine import Plan, load_plan
+from tuishou.incentives.errors import IncentiveError
 from tuishou.incentives.models import PlanVersion
 
 
@@ -26,7 +27,7 @@ def plan_version_require_in_force(*, community_id: int, at: datetime | None = No
     """Like ``plan_version_in_force`` but raises ``incentives.no_plan_in_force``."""
     version = plan_version_in_force(community_id=community_id, at=at)
     if version is None:
-        raise NotFound("incentives.no_plan_in_force", "This community has no incentive plan in force.")
+        raise NotFound(IncentiveError.NO_PLAN_IN_FORCE)
     return version
 
 

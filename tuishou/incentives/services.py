@@ -13,6 +13,7 @@ from django.utils import timezone
 from tuishou.accounts.permissions import require_operator
 from tuishou.core.errors import Conflict, InvalidInput
 from tuishou.incentives.engine import PlanError, check_plan, dump_plan, load_plan
+from tuishou.incentives.errors import IncentiveError
 from tuishou.incentives.models import PlanVersion, VolumeEntry
 from tuishou.incentives.transitions import plan_version_transition
 from tuishou.network.models import Community, Promoter
@@ -24,7 +25,7 @@ def plan_parse(*, source: str):
     try:
         return load_plan(source)
     except PlanError as exc:
-        raise InvalidInput("incentives.plan_invalid", str(exc), details={"field": exc.field}) from None
+        raise InvalidInput(IncentiveError.PLAN_INVALID, problem=str(exc), details={"field": exc.field}) from None
 
 
 def plan_check(*, plan, profile: str | None = None, after_sales_days: int | None = None):
@@ -34,7 +35,7 @@ def plan_check(*, plan, profile: str | None = None, after_sales_days: int | None
     try:
         return check_plan(plan, profile=profile, after_sales_days=days)
     except PlanError as exc:
-        raise InvalidInput("incentives.plan_invalid", str(exc), details={"field": exc.field}) from None
+        raise InvalidInput(IncentiveError.PLAN_INVALID, problem=str(exc), details={"field": exc.field}) from None
 
 
 def _findings(plan) -> list[dict]:
@@ -58,15 +59,14 @@ def plan_draft_update(*, actor, draft: PlanVersion, source: str) -> PlanVersion:
     """Replace a draft's document; published and retired versions never change."""
     require_operator(actor, "ops")
     if draft.status != PlanVersion.Status.DRAFT:
-        raise Conflict("incentives.plan_immutable", "A published or retired plan version never changes; "
-                       "import a new draft instead.")
+        raise Conflict(IncentiveError.PLAN_IMMUTABLE)
     plan = plan_parse(source=source)
     with transaction.atomic():
         updated = PlanVersion.objects.filter(pk=draft.pk, status=PlanVersion.Status.DRAFT).update(
             plan_key=plan.id, name=plan.name, document=dump_plan(plan), source=source,
             jurisdiction=plan.jurisdiction, findings=_findings(plan))
         if not updated:
-            raise Conflict("incentives.plan_immutable", "This draft was published meanwhile.")
+            raise Conflict(IncentiveError.PLAN_IMMUTABLE)
         audit_record(actor=actor, action="incentives.plan_draft_updated", target=draft)
     draft.refresh_from_db()
     return draft
@@ -85,20 +85,19 @@ def plan_publish(*, actor, draft: PlanVersion, at: datetime | None = None) -> Pl
     errors = [f for f in findings if f["severity"] == "error"]
     if errors:
         PlanVersion.objects.filter(pk=draft.pk).update(findings=findings)
-        raise InvalidInput("incentives.plan_not_compliant",
-                           f"The plan has {len(errors)} compliance error(s): "
-                           + "; ".join(f"{f['code']} {f['message']}" for f in errors),
+        raise InvalidInput(IncentiveError.PLAN_NOT_COMPLIANT, count=len(errors),
+                           findings="; ".join(f"{f['code']} {f['message']}" for f in errors),
                            details={"findings": errors})
     try:
         with transaction.atomic():
             locked = PlanVersion.objects.select_for_update().get(pk=draft.pk)
             if locked.status != PlanVersion.Status.DRAFT:
-                raise Conflict("incentives.plan_already_published", "This version is already published.")
+                raise Conflict(IncentiveError.PLAN_ALREADY_PUBLISHED)
             current = (PlanVersion.objects.select_for_update()
                        .filter(community_id=locked.community_id, status=PlanVersion.Status.PUBLISHED).first())
             if current is not None:
                 if current.published_at and current.published_at > at:
-                    raise Conflict("incentives.plan_publish_order", "The version in force was published later.")
+                    raise Conflict(IncentiveError.PLAN_PUBLISH_ORDER)
                 plan_version_transition(version=current, to=PlanVersion.Status.RETIRED, actor=actor, at=at,
                                         reason=f"replaced by draft #{locked.pk}")
             last = (PlanVersion.objects.filter(community_id=locked.community_id, plan_key=plan.id)
@@ -110,7 +109,7 @@ def plan_publish(*, actor, draft: PlanVersion, at: datetime | None = None) -> Pl
                          data={"plan": plan.id, "version": locked.version,
                                "retired": current.pk if current else None})
     except IntegrityError:
-        raise Conflict("incentives.plan_publish_race", "Another version was published at the same time; retry.") \
+        raise Conflict(IncentiveError.PLAN_PUBLISH_RACE) \
             from None
     return locked
 
@@ -124,7 +123,7 @@ def plan_retire(*, actor, version: PlanVersion, reason: str) -> PlanVersion:
     require_operator(actor, "ops")
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("incentives.reason_missing", "Say why the plan is taken out of force.",
+        raise InvalidInput(IncentiveError.REASON_MISSING,
                            details={"field": "reason"})
     with transaction.atomic():
         # Conditional: a publish that retired it meanwhile wins, and nothing is written twice.
@@ -134,7 +133,7 @@ def plan_retire(*, actor, version: PlanVersion, reason: str) -> PlanVersion:
         except Conflict:
             retired = False
         if not retired:
-            raise Conflict("incentives.plan_not_in_force", "Only the version in force can be retired.")
+            raise Conflict(IncentiveError.PLAN_NOT_IN_FORCE)
         audit_record(actor=actor, action="incentives.plan_retired", target=version, reason=reason)
     version.refresh_from_db()
     return version
@@ -147,7 +146,7 @@ def volume_record(*, promoter: Promoter, base: Decimal, self_purchase: bool, occ
     The orders issue calls this when an order is paid (``orders=1``) and refunded (negative ``base``).
     """
     if orders not in (-1, 0, 1):
-        raise InvalidInput("incentives.volume_orders", "orders must be -1, 0 or 1")
+        raise InvalidInput(IncentiveError.VOLUME_ORDERS)
     entry = VolumeEntry(promoter=promoter, base=base, self_purchase=self_purchase, orders=orders,
                         occurred_at=occurred_at, source_ref=source_ref)
     # One INSERT … ON CONFLICT DO NOTHING RETURNING id (get_or_create reads, then inserts in a savepoint);

@@ -19,14 +19,12 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tuishou.core.errors import InvalidInput
+from tuishou.ledger.errors import LedgerError
 
-class EntryError(Exception):
+
+class EntryError(InvalidInput):
     """An entry that must not be posted; ``code`` is stable (``ledger.unbalanced``)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -64,19 +62,17 @@ def entry_check(lines: Iterable[tuple[Hashable, int] | Line]) -> tuple[Line, ...
     """
     checked = tuple(line if isinstance(line, Line) else Line(*line) for line in lines)
     if not checked:
-        raise EntryError("ledger.empty_entry", "A journal entry needs at least two lines.")
+        raise EntryError(LedgerError.EMPTY_ENTRY)
     for index, line in enumerate(checked):
         if type(line.amount) is not int:  # bool is an int subclass, float is inexact: both are mistakes
-            raise EntryError("ledger.malformed_line",
-                             f"Line {index}: the amount must be integer minor units, not {line.amount!r}.")
+            raise EntryError(LedgerError.MALFORMED_LINE, amount=line.amount)
         if line.account is None or line.account == "":
-            raise EntryError("ledger.malformed_line", f"Line {index}: no account.")
+            raise EntryError(LedgerError.MALFORMED_LINE, amount=line.amount)
         if line.amount == 0:
-            raise EntryError("ledger.zero_line", f"Line {index} on {line.account}: the amount is zero.")
+            raise EntryError(LedgerError.ZERO_LINE, line=index)
     total = sum(line.amount for line in checked)
     if total != 0:
-        raise EntryError("ledger.unbalanced",
-                         f"The lines add up to {total} minor units, not zero: debits and credits must match.")
+        raise EntryError(LedgerError.UNBALANCED, details={"total": total})
     return checked
 
 

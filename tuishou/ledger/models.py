@@ -27,14 +27,14 @@ from tuishou.core.errors import Conflict
 from tuishou.core.fields import MoneyField
 from tuishou.core.money import CURRENCY
 from tuishou.ledger.entries import CommissionSnapshot
+from tuishou.ledger.errors import LedgerError
 
 
 class AppendOnlyViolation(Conflict):
     """Something tried to change or remove a ledger row."""
 
     def __init__(self, what: str) -> None:
-        super().__init__("ledger.append_only",
-                         f"The ledger is append-only: {what} is refused. Post a reversing entry instead.")
+        super().__init__(LedgerError.APPEND_ONLY, what=what)
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -10,6 +10,7 @@ from tuishou.core.admin_actions import ReasonForm, form_action, run_service
 from tuishou.core.admin_history import status_history_inline
 from tuishou.core.errors import DomainError
 from tuishou.merchants import services
+from tuishou.merchants.errors import MerchantError
 from tuishou.merchants.models import Merchant, MerchantApplication, MerchantPolicy, MerchantStaff, MerchantStatusChange
 from tuishou.merchants.rates import parse_rate
 from tuishou.risk.services import audit_record
@@ -128,7 +129,8 @@ class MerchantPolicyForm(forms.ModelForm):
     def clean_default_fee_rate(self):
         try:
             return parse_rate(self.cleaned_data["default_fee_rate"], field="default_fee_rate",
-                              code="merchants.fee_rate")
+                              malformed=MerchantError.FEE_RATE_MALFORMED,
+                              out_of_range=MerchantError.FEE_RATE_OUT_OF_RANGE)
         except DomainError as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from None
 

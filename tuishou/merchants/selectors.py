@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from tuishou.core.errors import NotFound, PermissionDenied
+from tuishou.merchants.errors import MerchantError
 from tuishou.merchants.models import Merchant, MerchantApplication, MerchantPolicy, MerchantStaff
 
 
@@ -23,7 +24,7 @@ def merchant_get(*, merchant_id: int) -> Merchant:
     """A merchant by id; ``merchants.merchant_unknown`` (404) if there is none."""
     merchant = Merchant.objects.filter(pk=merchant_id).first()
     if merchant is None:
-        raise NotFound("merchants.merchant_unknown", f"There is no merchant {merchant_id}.",
+        raise NotFound(MerchantError.MERCHANT_UNKNOWN, merchant_id=merchant_id,
                        details={"merchant_id": merchant_id})
     return merchant
 
@@ -44,10 +45,10 @@ def require_merchant_staff(*, user, merchant_id: int, owner: bool = False) -> Me
     merchant = merchant_get(merchant_id=merchant_id)
     role = merchant_staff_role(user=user, merchant_id=merchant_id)
     if role is None:
-        raise PermissionDenied("merchants.not_staff", "You do not work for this merchant.",
+        raise PermissionDenied(MerchantError.NOT_STAFF,
                                details={"merchant_id": merchant_id})
     if owner and role != MerchantStaff.Role.OWNER:
-        raise PermissionDenied("merchants.not_owner", "Only the merchant's owner may do this.",
+        raise PermissionDenied(MerchantError.NOT_OWNER,
                                details={"merchant_id": merchant_id})
     return merchant
 

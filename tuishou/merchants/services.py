@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from tuishou.accounts.models import OperatorRole, User
 from tuishou.accounts.permissions import require_operator, require_user
 from tuishou.accounts.services import normalize_phone
-from tuishou.core.errors import Conflict, InvalidInput, NotFound
+from tuishou.core.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from tuishou.merchants.credit_code import is_valid_credit_code, normalize_credit_code
+from tuishou.merchants.errors import MerchantError
 from tuishou.merchants.models import Merchant, MerchantApplication, MerchantPolicy, MerchantStaff
 from tuishou.merchants.rates import parse_rate
 from tuishou.merchants.selectors import default_fee_rate, merchant_get, require_merchant_staff
@@ -21,13 +22,14 @@ OPS = OperatorRole.Role.OPS
 FINANCE = OperatorRole.Role.FINANCE
 
 
-def clean_text(value: str | None, *, field: str, max_length: int, required: bool = True, app: str) -> str:
-    """Strip a text field; raise ``<app>.field_required`` / ``<app>.field_too_long`` naming the field."""
+def clean_text(value: str | None, *, field: str, max_length: int, required: bool = True,
+               errors: type[ErrorCode]) -> str:
+    """Strip a text field; raise the app's ``errors.FIELD_REQUIRED`` / ``errors.FIELD_TOO_LONG`` naming the field."""
     text = (value or "").strip()
     if required and not text:
-        raise InvalidInput(f"{app}.field_required", f"{field} is required.", details={"field": field})
+        raise InvalidInput(errors.FIELD_REQUIRED, field=field, details={"field": field})
     if len(text) > max_length:
-        raise InvalidInput(f"{app}.field_too_long", f"{field} is longer than {max_length} characters.",
+        raise InvalidInput(errors.FIELD_TOO_LONG, field=field, max_length=max_length,
                            details={"field": field, "max_length": max_length})
     return text
 
@@ -35,8 +37,7 @@ def clean_text(value: str | None, *, field: str, max_length: int, required: bool
 def _credit_code(raw: str) -> str:
     code = normalize_credit_code(raw)
     if not is_valid_credit_code(code):
-        raise InvalidInput("merchants.credit_code_invalid",
-                           f"{raw!r} is not a valid unified social credit code (统一社会信用代码).",
+        raise InvalidInput(MerchantError.CREDIT_CODE_INVALID, raw=raw,
                            details={"field": "credit_code"})
     return code
 
@@ -45,13 +46,13 @@ def _contact_phone(raw: str) -> str:
     try:
         return normalize_phone(raw)
     except InvalidInput:
-        raise InvalidInput("merchants.contact_phone_invalid", f"{raw!r} is not a mobile phone number.",
+        raise InvalidInput(MerchantError.CONTACT_PHONE_INVALID, raw=raw,
                            details={"field": "contact_phone"}) from None
 
 
 def _credit_code_free(code: str) -> None:
     if Merchant.objects.filter(credit_code=code).exists():
-        raise Conflict("merchants.credit_code_taken", "A merchant with this credit code already exists.",
+        raise Conflict(MerchantError.CREDIT_CODE_TAKEN,
                        details={"field": "credit_code"})
 
 
@@ -61,21 +62,20 @@ def merchant_application_submit(*, applicant: User, business_name: str, credit_c
     """A user applies to become a merchant (商家入驻). One open application per applicant at a time."""
     require_user(applicant)
     fields = {
-        "business_name": clean_text(business_name, field="business_name", max_length=120, app="merchants"),
+        "business_name": clean_text(business_name, field="business_name", max_length=120, errors=MerchantError),
         "credit_code": _credit_code(credit_code),
         "legal_representative": clean_text(legal_representative, field="legal_representative", max_length=60,
-                                           app="merchants"),
+                                           errors=MerchantError),
         "contact_phone": _contact_phone(contact_phone),
-        "category": clean_text(category, field="category", max_length=60, app="merchants"),
+        "category": clean_text(category, field="category", max_length=60, errors=MerchantError),
         "description": clean_text(description, field="description", max_length=4000, required=False,
-                                  app="merchants"),
+                                  errors=MerchantError),
     }
     _credit_code_free(fields["credit_code"])
     with transaction.atomic():
         if MerchantApplication.objects.filter(applicant=applicant,
                                               status=MerchantApplication.Status.SUBMITTED).exists():
-            raise Conflict("merchants.application_pending",
-                           "You already have an application waiting for review.")
+            raise Conflict(MerchantError.APPLICATION_PENDING)
         return MerchantApplication.objects.create(applicant=applicant, **fields)
 
 
@@ -91,10 +91,9 @@ def _claim_for_review(application_id: int, *, actor: User, status: str, **change
     if not moved:
         application = MerchantApplication.objects.filter(pk=application_id).first()
         if application is None:
-            raise NotFound("merchants.application_unknown", f"There is no merchant application {application_id}.",
+            raise NotFound(MerchantError.APPLICATION_UNKNOWN, application_id=application_id,
                            details={"application_id": application_id})
-        raise Conflict("merchants.application_already_reviewed",
-                       f"This application was already {application.status}.",
+        raise Conflict(MerchantError.APPLICATION_ALREADY_REVIEWED, status=application.status,
                        details={"status": application.status})
     return application
 
@@ -106,11 +105,10 @@ def merchant_application_approve(*, actor: User, application_id: int) -> Merchan
     with transaction.atomic():
         application = MerchantApplication.objects.select_for_update().filter(pk=application_id).first()
         if application is None:
-            raise NotFound("merchants.application_unknown", f"There is no merchant application {application_id}.",
+            raise NotFound(MerchantError.APPLICATION_UNKNOWN, application_id=application_id,
                            details={"application_id": application_id})
         if application.status != MerchantApplication.Status.SUBMITTED:
-            raise Conflict("merchants.application_already_reviewed",
-                           f"This application was already {application.status}.",
+            raise Conflict(MerchantError.APPLICATION_ALREADY_REVIEWED, status=application.status,
                            details={"status": application.status})
         _credit_code_free(application.credit_code)
         try:
@@ -121,7 +119,7 @@ def merchant_application_approve(*, actor: User, application_id: int) -> Merchan
                     category=application.category, description=application.description,
                     fee_rate=default_fee_rate())
         except IntegrityError:  # another approval of the same business won the race
-            raise Conflict("merchants.credit_code_taken", "A merchant with this credit code already exists.",
+            raise Conflict(MerchantError.CREDIT_CODE_TAKEN,
                            details={"field": "credit_code"}) from None
         MerchantStaff.objects.create(merchant=merchant, user=application.applicant, role=MerchantStaff.Role.OWNER)
         application = _claim_for_review(application_id, actor=actor, status=MerchantApplication.Status.APPROVED,
@@ -134,7 +132,7 @@ def merchant_application_approve(*, actor: User, application_id: int) -> Merchan
 def merchant_application_reject(*, actor: User, application_id: int, reason: str) -> MerchantApplication:
     """An operator (ops) rejects an application, with a reason the applicant sees."""
     require_operator(actor, OPS)
-    reason = clean_text(reason, field="reason", max_length=2000, app="merchants")
+    reason = clean_text(reason, field="reason", max_length=2000, errors=MerchantError)
     with transaction.atomic():
         application = _claim_for_review(application_id, actor=actor, status=MerchantApplication.Status.REJECTED,
                                         reject_reason=reason)
@@ -148,14 +146,14 @@ def merchant_staff_add(*, actor: User, merchant_id: int, phone: str,
     require_user(actor)
     merchant = require_merchant_staff(user=actor, merchant_id=merchant_id, owner=True)
     if role not in MerchantStaff.Role.values:
-        raise InvalidInput("merchants.staff_role_unknown", f"Unknown staff role {role!r}.", details={"field": "role"})
+        raise InvalidInput(MerchantError.STAFF_ROLE_UNKNOWN, role=role, details={"field": "role"})
     user = User.objects.filter(phone=normalize_phone(phone)).first()
     if user is None:
-        raise NotFound("merchants.user_unknown", "Nobody is registered with this phone number.",
+        raise NotFound(MerchantError.USER_UNKNOWN,
                        details={"field": "phone"})
     with transaction.atomic():
         if MerchantStaff.objects.filter(merchant=merchant, user=user).exists():
-            raise Conflict("merchants.staff_exists", "This person already works for the merchant.")
+            raise Conflict(MerchantError.STAFF_EXISTS)
         return MerchantStaff.objects.create(merchant=merchant, user=user, role=role)
 
 
@@ -166,10 +164,10 @@ def merchant_staff_remove(*, actor: User, merchant_id: int, user_id: int) -> Non
     with transaction.atomic():
         member = MerchantStaff.objects.filter(merchant=merchant, user_id=user_id).first()
         if member is None:
-            raise NotFound("merchants.staff_unknown", "This person does not work for the merchant.")
+            raise NotFound(MerchantError.STAFF_UNKNOWN)
         if (member.role == MerchantStaff.Role.OWNER
                 and MerchantStaff.objects.filter(merchant=merchant, role=MerchantStaff.Role.OWNER).count() == 1):
-            raise Conflict("merchants.last_owner", "A merchant keeps at least one owner.")
+            raise Conflict(MerchantError.LAST_OWNER)
         member.delete()
 
 
@@ -178,11 +176,11 @@ def merchant_suspend(*, actor: User, merchant_id: int, reason: str) -> Merchant:
     from tuishou.catalog.services import products_unshelve_for_merchant  # catalog builds on merchants
 
     require_operator(actor, OPS)
-    reason = clean_text(reason, field="reason", max_length=2000, app="merchants")
+    reason = clean_text(reason, field="reason", max_length=2000, errors=MerchantError)
     with transaction.atomic():
         merchant = merchant_get(merchant_id=merchant_id)
         if merchant.status == Merchant.Status.SUSPENDED:
-            raise Conflict("merchants.already_suspended", "This merchant is already suspended.")
+            raise Conflict(MerchantError.ALREADY_SUSPENDED)
         merchant_transition(merchant=merchant, to=Merchant.Status.SUSPENDED, actor=actor, reason=reason,
                             suspend_reason=reason)
         taken_off = products_unshelve_for_merchant(actor=actor, merchant=merchant,
@@ -198,7 +196,7 @@ def merchant_reactivate(*, actor: User, merchant_id: int) -> Merchant:
     with transaction.atomic():
         merchant = merchant_get(merchant_id=merchant_id)
         if merchant.status == Merchant.Status.ACTIVE:
-            raise Conflict("merchants.already_active", "This merchant is not suspended.")
+            raise Conflict(MerchantError.ALREADY_ACTIVE)
         merchant_transition(merchant=merchant, to=Merchant.Status.ACTIVE, actor=actor, reason="reactivated",
                             suspend_reason="")
         audit_record(actor=actor, action="merchants.merchant_reactivated", target=merchant)
@@ -208,7 +206,8 @@ def merchant_reactivate(*, actor: User, merchant_id: int) -> Merchant:
 def merchant_fee_rate_set(*, actor: User, merchant_id: int, fee_rate: Decimal | str, reason: str = "") -> Merchant:
     """An operator (ops or finance) sets a merchant's platform fee rate (平台服务费率), a fraction 0–1."""
     require_operator(actor, OPS, FINANCE)
-    rate = parse_rate(fee_rate, field="fee_rate", code="merchants.fee_rate")
+    rate = parse_rate(fee_rate, field="fee_rate", malformed=MerchantError.FEE_RATE_MALFORMED,
+                      out_of_range=MerchantError.FEE_RATE_OUT_OF_RANGE)
     with transaction.atomic():
         merchant = merchant_get(merchant_id=merchant_id)
         old = merchant.fee_rate
@@ -222,7 +221,8 @@ def merchant_fee_rate_set(*, actor: User, merchant_id: int, fee_rate: Decimal | 
 def merchant_policy_update(*, actor: User, default_fee_rate: Decimal | str) -> MerchantPolicy:
     """An operator (ops or finance) sets the fee rate newly approved merchants get."""
     require_operator(actor, OPS, FINANCE)
-    rate = parse_rate(default_fee_rate, field="default_fee_rate", code="merchants.fee_rate")
+    rate = parse_rate(default_fee_rate, field="default_fee_rate", malformed=MerchantError.FEE_RATE_MALFORMED,
+                      out_of_range=MerchantError.FEE_RATE_OUT_OF_RANGE)
     with transaction.atomic():
         policy, _ = MerchantPolicy.objects.update_or_create(pk=1, defaults={"default_fee_rate": rate})
         audit_record(actor=actor, action="merchants.policy_updated", target=policy,

@@ -11,6 +11,7 @@ from tuishou.accounts.permissions import Role, require_operator
 from tuishou.accounts.services import api_token_issue
 from tuishou.core.errors import NotFound
 from tuishou.network import selectors, services
+from tuishou.network.errors import NetworkError
 from tuishou.network.models import MentorSwitchRequest, Promoter
 from tuishou.network.schemas import (
     InviteCodeOut,
@@ -143,7 +144,7 @@ def operator_switch_decide(request: HttpRequest, request_id: int, payload: Switc
     require_operator(request.user, Role.OPS)
     switch = MentorSwitchRequest.objects.filter(pk=request_id).first()
     if switch is None:
-        raise NotFound("network.switch_request_unknown", f"No mentor switch request #{request_id}.")
+        raise NotFound(NetworkError.SWITCH_REQUEST_UNKNOWN, request_id=request_id)
     switch = services.mentor_switch_decide(actor=request.user, switch=switch, approve=payload.approve,
                                            reason=payload.reason)
     return _switch(switch)

@@ -14,6 +14,7 @@ import secrets
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MIN_LENGTH = 6
 MAX_LENGTH = 8
+INSERT_ATTEMPTS = 8  # fresh codes tried (growing longer every third) before a writer gives up
 _VALID = re.compile(f"^[{ALPHABET}]{{{MIN_LENGTH},{MAX_LENGTH}}}$")
 
 

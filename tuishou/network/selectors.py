@@ -13,6 +13,7 @@ from django.db.models import Count, Sum
 from tuishou.accounts.models import User
 from tuishou.core.errors import InvalidInput, NotFound
 from tuishou.network import invite_codes, treepath
+from tuishou.network.errors import NetworkError
 from tuishou.network.models import Community, Mentor, MentorSwitchRequest, Promoter
 
 CHAIN_FIELDS = ("id", "sponsor_id", "user_id", "community_id", "rank", "active", "depth", "stage")
@@ -29,7 +30,7 @@ def promoter_for_user(user: User) -> Promoter:
     promoter = (Promoter.objects.select_related("community", "sponsor__user", "user")
                 .filter(user_id=getattr(user, "pk", None)).first())
     if promoter is None:
-        raise NotFound("network.not_a_promoter", "This account is not a promoter yet.")
+        raise NotFound(NetworkError.NOT_A_PROMOTER)
     return promoter
 
 
@@ -37,7 +38,7 @@ def promoter_get(promoter_id: int) -> Promoter:
     """A promoter by id, or ``network.promoter_unknown``."""
     promoter = Promoter.objects.select_related("community", "user").filter(pk=promoter_id).first()
     if promoter is None:
-        raise NotFound("network.promoter_unknown", f"No promoter #{promoter_id}.")
+        raise NotFound(NetworkError.PROMOTER_UNKNOWN, promoter_id=promoter_id)
     return promoter
 
 
@@ -71,7 +72,7 @@ def promoter_chain(promoter_id: int) -> list[dict[str, Any]]:
         cursor.execute(f"SELECT path FROM {_table()} WHERE id = %s", [promoter_id])
         row = cursor.fetchone()
     if row is None:
-        raise NotFound("network.promoter_unknown", f"No promoter #{promoter_id}.")
+        raise NotFound(NetworkError.PROMOTER_UNKNOWN, promoter_id=promoter_id)
     return chain_for_path(row[0])
 
 
@@ -148,9 +149,9 @@ def invite_code_lookup(code: str) -> dict[str, Any]:
                .values("invite_code", "invite_code_active", "user__display_name", "user__phone",
                        "community__code", "community__name", "community__active").first())
     if row is None:
-        raise NotFound("network.invite_code_unknown", f"No promoter has the invite code {normalized or code!r}.")
+        raise NotFound(NetworkError.INVITE_CODE_UNKNOWN, code=normalized or code)
     if not row["invite_code_active"] or not row["community__active"]:
-        raise InvalidInput("network.invite_code_disabled", f"The invite code {normalized} is no longer in use.")
+        raise InvalidInput(NetworkError.INVITE_CODE_DISABLED, code=normalized)
     return {"invite_code": row["invite_code"],
             "inviter_display_name": public_name(row["user__display_name"], row["user__phone"]),
             "community": {"code": row["community__code"], "name": row["community__name"]}}

@@ -14,6 +14,7 @@ from django.db.models.functions import Length
 
 from tuishou.core.errors import InvalidInput
 from tuishou.network import treepath
+from tuishou.network.errors import NetworkError
 from tuishou.network.models import NetworkPolicy, Promoter
 
 
@@ -21,8 +22,7 @@ def _path_or_refuse(parent: bytes, ordinal: int) -> bytes:
     try:
         return treepath.child_path(parent, ordinal)
     except treepath.PathTooDeep:
-        raise InvalidInput("network.path_too_deep",
-                           "The sponsor chain is too deep to place another promoter under this sponsor.") from None
+        raise InvalidInput(NetworkError.PATH_TOO_DEEP) from None
 
 
 def root_path_take() -> bytes:
@@ -71,7 +71,7 @@ def subtree_move(*, root: Promoter, new_sponsor: Promoter) -> Move:
     if len(new_path) > len(old_path):
         longest = in_subtree.aggregate(n=Max(Length("path")))["n"] or len(old_path)
         if longest - len(old_path) + len(new_path) > treepath.MAX_PATH_BYTES:
-            raise InvalidInput("network.path_too_deep", "Moving this team there would make its chain too deep.")
+            raise InvalidInput(NetworkError.PATH_TOO_DEEP)
     Promoter.objects.filter(pk=new_sponsor.pk).update(next_child_ordinal=F("next_child_ordinal") + 1)
     shift = new_sponsor.depth + 1 - root.depth
     table = connection.ops.quote_name(Promoter._meta.db_table)

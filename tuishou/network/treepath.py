@@ -29,6 +29,9 @@ and for nothing else.
 
 from __future__ import annotations
 
+from tuishou.core.errors import InvalidInput
+from tuishou.network.errors import NetworkError
+
 # (first-byte tag, tag mask, payload bits, count of ordinals this length covers)
 _CLASSES = (
     (0x00, 0x80, 7, 1 << 7),
@@ -48,8 +51,8 @@ SUBTREE_END = b"\xff"
 MAX_PATH_BYTES = 2600
 
 
-class PathTooDeep(ValueError):
-    """The path would exceed what an index entry can hold."""
+class PathTooDeep(InvalidInput):
+    """The path would exceed what an index entry can hold (``network.path_too_deep``)."""
 
 
 def encode_segment(ordinal: int) -> bytes:
@@ -97,7 +100,8 @@ def child_path(parent: bytes, ordinal: int) -> bytes:
     """The path of the ``ordinal``-th child of ``parent`` (``b""`` for a root)."""
     path = parent + encode_segment(ordinal)
     if len(path) > MAX_PATH_BYTES:
-        raise PathTooDeep(f"path of {len(path)} bytes is longer than {MAX_PATH_BYTES}")
+        raise PathTooDeep(NetworkError.PATH_TOO_DEEP,
+                          details={"path_bytes": len(path), "max_path_bytes": MAX_PATH_BYTES})
     return path
 
 

@@ -7,6 +7,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 
 from tuishou.accounts.models import User
 from tuishou.core.errors import NotFound
+from tuishou.notifications.errors import NotificationError
 from tuishou.notifications.models import Announcement, AnnouncementRead, Message
 
 
@@ -23,7 +24,7 @@ def message_for(*, user: User, message_id: int) -> Message:
     """One of ``user``'s messages; another person's is not found, like one that does not exist."""
     message = Message.objects.filter(pk=message_id, recipient=user).first() if user.is_authenticated else None
     if message is None:
-        raise NotFound("notifications.message_unknown", "There is no such message.")
+        raise NotFound(NotificationError.MESSAGE_UNKNOWN)
     return message
 
 
@@ -39,7 +40,7 @@ def announcements_for(user: User) -> QuerySet[Announcement]:
 def announcement_for(*, user: User, announcement_id: int) -> Announcement:
     announcement = announcements_for(user).filter(pk=announcement_id).first() if user.is_authenticated else None
     if announcement is None:
-        raise NotFound("notifications.announcement_unknown", "There is no such announcement.")
+        raise NotFound(NotificationError.ANNOUNCEMENT_UNKNOWN)
     return announcement
 
 

@@ -11,6 +11,7 @@ from tuishou.accounts.models import User
 from tuishou.accounts.permissions import Role, is_operator, require_user
 from tuishou.core.errors import InvalidInput, PermissionDenied
 from tuishou.notifications import selectors
+from tuishou.notifications.errors import NotificationError
 from tuishou.notifications.models import Announcement, AnnouncementRead, Message
 from tuishou.risk.services import audit_record
 
@@ -69,8 +70,7 @@ def announcement_check_author(*, actor: User, community=None) -> None:
     if is_operator(actor, Role.OPS):
         return
     if community is None or not actor.community_roles.filter(community=community).exists():
-        raise PermissionDenied("notifications.forbidden",
-                               "Only operators, or an agency's staff for their own community, may announce.")
+        raise PermissionDenied(NotificationError.FORBIDDEN)
 
 
 def announcement_publish(*, actor: User, title: str, body: str, community=None) -> Announcement:
@@ -78,11 +78,9 @@ def announcement_publish(*, actor: User, title: str, body: str, community=None) 
     their own community. Audited."""
     title, body = (title or "").strip(), (body or "").strip()
     if not title or len(title) > TITLE_MAX:
-        raise InvalidInput("notifications.title_invalid", f"A title of 1 to {TITLE_MAX} characters is needed.",
-                           details={"field": "title"})
+        raise InvalidInput(NotificationError.TITLE_INVALID, maximum=TITLE_MAX, details={"field": "title"})
     if not body or len(body) > BODY_MAX:
-        raise InvalidInput("notifications.body_invalid", f"A text of 1 to {BODY_MAX} characters is needed.",
-                           details={"field": "body"})
+        raise InvalidInput(NotificationError.BODY_INVALID, maximum=BODY_MAX, details={"field": "body"})
     announcement_check_author(actor=actor, community=community)
     with transaction.atomic():
         announcement = Announcement.objects.create(community=community, title=title, body=body, author=actor,

@@ -28,6 +28,7 @@ from tuishou.core.money import parse_amount
 from tuishou.incentives.services import volume_record
 from tuishou.merchants.selectors import merchant_staff_role
 from tuishou.orders import events
+from tuishou.orders.errors import OrderError
 from tuishou.orders.models import AfterSalesCase, AfterSalesLine, AfterSalesPhoto, Checkout, Order, OrderLine
 from tuishou.orders.paying import order_volume_base
 from tuishou.orders.refunds import amount_allocate, line_base_left, quantity_refund_amount
@@ -44,20 +45,20 @@ MAX_PHOTO_BYTES = 5 * 1024 * 1024
 def _case_locked(case_id: int) -> AfterSalesCase:
     case = AfterSalesCase.objects.select_for_update().select_related("order").filter(pk=case_id).first()
     if case is None:
-        raise NotFound("orders.after_sales_unknown", f"There is no after-sales case {case_id}.",
+        raise NotFound(OrderError.AFTER_SALES_UNKNOWN, case_id=case_id,
                        details={"case_id": case_id})
     return case
 
 
 def _require_buyer(case: AfterSalesCase, user) -> None:
     if case.order.buyer_id != getattr(user, "pk", None):
-        raise PermissionDenied("orders.not_your_order", "This is not your order.",
+        raise PermissionDenied(OrderError.NOT_YOUR_ORDER,
                                details={"order_id": case.order_id})
 
 
 def _require_merchant(case: AfterSalesCase, user) -> None:
     if merchant_staff_role(user=user, merchant_id=case.order.merchant_id) is None:
-        raise PermissionDenied("orders.not_your_order", "This order belongs to another merchant.",
+        raise PermissionDenied(OrderError.NOT_YOUR_ORDER,
                                details={"order_id": case.order_id})
 
 
@@ -67,40 +68,39 @@ def _refund_lines(order: Order, lines, amount) -> tuple[list[tuple[OrderLine, in
     """What the case takes off each line: [(line, quantity, amount)], and whether it is by amount."""
     order_lines = {line.pk: line for line in order.lines.all()}
     if (lines is None) == (amount is None):
-        raise InvalidInput("orders.after_sales_scope", "Give either the lines and quantities or an amount.",
+        raise InvalidInput(OrderError.AFTER_SALES_SCOPE,
                            details={"field": "lines"})
     if amount is not None:
         wanted = parse_amount(amount, field="amount")
         if wanted <= 0:
-            raise InvalidInput("orders.refund_amount_invalid", "The refund amount must be more than 0.",
+            raise InvalidInput(OrderError.REFUND_AMOUNT_INVALID,
                                details={"field": "amount"})
         ordered = sorted(order_lines.values(), key=lambda line: line.pk)
         left = sum((line.refundable_amount for line in ordered), Decimal("0.00"))
         if wanted > left:
-            raise InvalidInput("orders.refund_exceeds_paid", f"At most {left} can still be refunded.",
+            raise InvalidInput(OrderError.REFUND_EXCEEDS_PAID, refundable=left,
                                details={"refundable": str(left), "requested": str(wanted)})
         shares = amount_allocate(wanted, [line.refundable_amount for line in ordered])
         return [(line, 0, share) for line, share in zip(ordered, shares, strict=True) if share > 0], True
     if not lines:
-        raise InvalidInput("orders.after_sales_scope", "Choose at least one line.", details={"field": "lines"})
+        raise InvalidInput(OrderError.AFTER_SALES_SCOPE, details={"field": "lines"})
     result, seen = [], set()
     for line_id, quantity in lines:
         line = order_lines.get(line_id)
         if line is None or line_id in seen:
-            raise InvalidInput("orders.line_unknown", f"The order has no line {line_id} (or it is listed twice).",
+            raise InvalidInput(OrderError.LINE_UNKNOWN, line_id=line_id,
                                details={"line_id": line_id})
         seen.add(line_id)
         quantity_clean(quantity)
         if quantity > line.refundable_quantity:
-            raise InvalidInput("orders.refund_exceeds_paid",
-                               f"Only {line.refundable_quantity} of line {line_id} can still be refunded.",
+            raise InvalidInput(OrderError.REFUND_EXCEEDS_PAID, refundable=line.refundable_quantity,
                                details={"line_id": line_id, "refundable_quantity": line.refundable_quantity,
                                         "requested": quantity})
         money = quantity_refund_amount(paid_amount=line.paid_amount, quantity=line.quantity,
                                        refunded_amount=line.refunded_amount, refunded_quantity=line.refunded_quantity,
                                        refund_quantity=quantity)
         if money <= 0:
-            raise InvalidInput("orders.refund_exceeds_paid", f"Line {line_id} has nothing left to refund.",
+            raise InvalidInput(OrderError.REFUND_EXCEEDS_PAID, refundable=0,
                                details={"line_id": line_id})
         result.append((line, quantity, money))
     return result, False
@@ -119,27 +119,27 @@ def aftersales_open(*, buyer, order_id: int, kind: str, reason: str, lines: list
     require_user(buyer)
     now = now or timezone.now()
     if kind not in K.values:
-        raise InvalidInput("orders.after_sales_kind", f"Unknown kind {kind!r}; use refund_only or return_refund.",
+        raise InvalidInput(OrderError.AFTER_SALES_KIND, kind=kind,
                            details={"field": "kind"})
     reason = text_clean(reason, "reason", 1000)
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None:
-            raise NotFound("orders.order_unknown", f"There is no order {order_id}.", details={"order_id": order_id})
+            raise NotFound(OrderError.ORDER_UNKNOWN, order_id=order_id, details={"order_id": order_id})
         if order.buyer_id != buyer.pk:
-            raise PermissionDenied("orders.not_your_order", "This is not your order.",
+            raise PermissionDenied(OrderError.NOT_YOUR_ORDER,
                                    details={"order_id": order_id})
         if order.status not in REFUNDABLE:
-            raise Conflict("orders.after_sales_unavailable", f"An order that is {order.status} has no after-sales.",
+            raise Conflict(OrderError.AFTER_SALES_UNAVAILABLE, status=order.status,
                            details={"status": order.status})
         days = settings.TUISHOU["AFTER_SALES_DAYS"]
         if order.received_at is not None and now > order.received_at + timedelta(days=days):
-            raise Conflict("orders.after_sales_window_closed", f"After-sales closes {days} days after receipt.")
+            raise Conflict(OrderError.AFTER_SALES_WINDOW_CLOSED, days=days)
         if kind == K.RETURN_REFUND and order.shipped_at is None:
-            raise InvalidInput("orders.after_sales_kind", "Nothing was shipped yet: ask for a refund only.",
+            raise InvalidInput(OrderError.AFTER_SALES_KIND, kind=kind,
                                details={"field": "kind"})
         if order.after_sales.filter(status__in=AfterSalesCase.OPEN_STATUSES).exists():
-            raise Conflict("orders.after_sales_open_exists", "This order already has an open after-sales case.")
+            raise Conflict(OrderError.AFTER_SALES_OPEN_EXISTS)
         takes, by_amount = _refund_lines(order, lines, amount)
         total = sum((money for _, _, money in takes), Decimal("0.00"))
         restock = not by_amount and (kind == K.RETURN_REFUND or order.shipped_at is None)
@@ -150,7 +150,7 @@ def aftersales_open(*, buyer, order_id: int, kind: str, reason: str, lines: list
                     order=order, kind=kind, reason=reason, amount=total, by_amount=by_amount, restock=restock,
                     opened_at=now, answer_due_at=now + timedelta(hours=hours))
         except IntegrityError:
-            raise Conflict("orders.after_sales_open_exists", "This order already has an open after-sales case.") \
+            raise Conflict(OrderError.AFTER_SALES_OPEN_EXISTS) \
                 from None
         AfterSalesLine.objects.bulk_create(
             [AfterSalesLine(case=case, order_line=line, quantity=quantity, amount=money)
@@ -163,19 +163,19 @@ def aftersales_photo_add(*, buyer, case_id: int, image: UploadedFile) -> AfterSa
     require_user(buyer)
     case = AfterSalesCase.objects.select_related("order").filter(pk=case_id).first()
     if case is None:
-        raise NotFound("orders.after_sales_unknown", f"There is no after-sales case {case_id}.",
+        raise NotFound(OrderError.AFTER_SALES_UNKNOWN, case_id=case_id,
                        details={"case_id": case_id})
     _require_buyer(case, buyer)
     if image.size > MAX_PHOTO_BYTES:
-        raise InvalidInput("orders.photo_too_large", "A photo may be at most 5 MB.", details={"field": "image"})
+        raise InvalidInput(OrderError.PHOTO_TOO_LARGE, details={"field": "image"})
     try:
         Image.open(image).verify()
     except (UnidentifiedImageError, OSError):
-        raise InvalidInput("orders.photo_invalid", "That file is not an image.", details={"field": "image"}) \
+        raise InvalidInput(OrderError.PHOTO_INVALID, details={"field": "image"}) \
             from None
     image.seek(0)
     if case.photos.count() >= MAX_PHOTOS:
-        raise Conflict("orders.too_many_photos", f"At most {MAX_PHOTOS} photos per case.")
+        raise Conflict(OrderError.TOO_MANY_PHOTOS, max_photos=MAX_PHOTOS)
     return AfterSalesPhoto.objects.create(case=case, image=image)
 
 
@@ -218,7 +218,7 @@ def aftersales_return_receive(*, actor, case_id: int) -> AfterSalesCase:
         case = _case_locked(case_id)
         _require_merchant(case, actor)
         if case.status != A.RETURN_SHIPPED:
-            raise Conflict("orders.after_sales_state", f"An after-sales case that is {case.status} has no return.",
+            raise Conflict(OrderError.AFTER_SALES_STATE, status=case.status, to=A.REFUNDING,
                            details={"status": case.status, "to": A.REFUNDING})
         return _refund_start(case=case, actor=actor, now=timezone.now())
 
@@ -230,7 +230,7 @@ def aftersales_escalate(*, buyer, case_id: int, reason: str = "") -> AfterSalesC
         case = _case_locked(case_id)
         _require_buyer(case, buyer)
         if case.status != A.REJECTED:
-            raise Conflict("orders.after_sales_state", "Only a rejected case can be escalated by the buyer.",
+            raise Conflict(OrderError.AFTER_SALES_STATE, status=case.status, to=A.ESCALATED,
                            details={"status": case.status, "to": A.ESCALATED})
         reason = text_clean(reason, "reason", 1000, required=False)
         return case_transition(case=case, to=A.ESCALATED, actor=buyer, reason=reason or "disputed by the buyer",
@@ -260,7 +260,7 @@ def aftersales_decide(*, actor, case_id: int, refund: bool, decision: str) -> Af
         now = timezone.now()
         stamp = {"decided_by": actor, "decided_at": now, "decision": decision}
         if case.status != A.ESCALATED:
-            raise Conflict("orders.after_sales_state", "Only an escalated case is decided by customer service.",
+            raise Conflict(OrderError.AFTER_SALES_STATE, status=case.status, to=A.REFUNDING if refund else A.CLOSED,
                            details={"status": case.status})
         if refund:
             case = _refund_start(case=case, actor=actor, now=now, **stamp)

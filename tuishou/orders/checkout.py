@@ -23,6 +23,7 @@ from tuishou.catalog.selectors import sku_selling_price
 from tuishou.catalog.services import sku_stock_reserve
 from tuishou.core.errors import Conflict, DomainError, InvalidInput
 from tuishou.incentives.selectors import plan_version_in_force
+from tuishou.orders.errors import OrderError
 from tuishou.orders.models import Checkout, Order, OrderLine
 from tuishou.orders.services import address_get, quantity_clean, sku_available, text_clean
 
@@ -47,13 +48,13 @@ def _line_requests(lines) -> list[LineRequest]:
         sku_id, quantity, *rest = item
         requests.append(LineRequest(sku_id=sku_id, quantity=quantity, share_code=(rest[0] if rest else "") or ""))
     if not requests:
-        raise InvalidInput("orders.lines_empty", "Choose at least one item.", details={"field": "lines"})
+        raise InvalidInput(OrderError.LINES_EMPTY, details={"field": "lines"})
     if len(requests) > MAX_LINES:
-        raise InvalidInput("orders.too_many_lines", f"At most {MAX_LINES} items per checkout.",
+        raise InvalidInput(OrderError.TOO_MANY_LINES, max_lines=MAX_LINES,
                            details={"field": "lines"})
     for request in requests:
         if isinstance(request.sku_id, bool) or not isinstance(request.sku_id, int):
-            raise InvalidInput("orders.sku_unavailable", f"{request.sku_id!r} is not an item.",
+            raise InvalidInput(OrderError.SKU_UNAVAILABLE, sku_id=request.sku_id,
                                details={"sku_id": None})
         quantity_clean(request.quantity)
     return requests
@@ -80,7 +81,7 @@ def checkout_submit(*, buyer, lines, address_id: int, share_code: str | None = N
     require_user(buyer)
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
-        raise InvalidInput("orders.idempotency_key_invalid", "Send an idempotency key of 8–64 characters.",
+        raise InvalidInput(OrderError.IDEMPOTENCY_KEY_INVALID,
                            details={"field": "idempotency_key"})
     first = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
     if first is not None:
@@ -111,8 +112,8 @@ def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: 
         try:
             sku_stock_reserve(sku_id=sku_id, quantity=wanted[sku_id])
         except DomainError as exc:
-            raise Conflict("orders.out_of_stock", f"Only {exc.details.get('available', 0)} of "
-                           f"{skus[sku_id].product.title} left.",
+            raise Conflict(OrderError.OUT_OF_STOCK, available=exc.details.get("available", 0),
+                           title=skus[sku_id].product.title,
                            details={"sku_id": sku_id, "available": exc.details.get("available", 0),
                                     "requested": wanted[sku_id]}) from None
     by_merchant: OrderedDict[int, list[LineRequest]] = OrderedDict()

@@ -15,6 +15,7 @@ from tuishou.accounts.permissions import require_user
 from tuishou.core.errors import Conflict, NotFound, PermissionDenied
 from tuishou.merchants.selectors import merchant_staff_role
 from tuishou.orders import events
+from tuishou.orders.errors import OrderError
 from tuishou.orders.models import AfterSalesCase, Order
 from tuishou.orders.services import text_clean
 from tuishou.orders.transitions import order_transition
@@ -25,7 +26,7 @@ S = Order.Status
 def _order_locked(order_id: int) -> Order:
     order = Order.objects.select_for_update().filter(pk=order_id).first()
     if order is None:
-        raise NotFound("orders.order_unknown", f"There is no order {order_id}.", details={"order_id": order_id})
+        raise NotFound(OrderError.ORDER_UNKNOWN, order_id=order_id, details={"order_id": order_id})
     return order
 
 
@@ -41,10 +42,10 @@ def order_ship(*, actor, order_id: int, carrier: str, tracking_number: str) -> O
     with transaction.atomic():
         order = _order_locked(order_id)
         if merchant_staff_role(user=actor, merchant_id=order.merchant_id) is None:
-            raise PermissionDenied("orders.not_your_order", "This order belongs to another merchant.",
+            raise PermissionDenied(OrderError.NOT_YOUR_ORDER,
                                    details={"order_id": order_id})
         if order.status in (S.CREATED, S.CANCELLED):
-            raise Conflict("orders.not_paid", "This order is not paid; it cannot be shipped.",
+            raise Conflict(OrderError.NOT_PAID,
                            details={"order_id": order_id, "status": order.status})
         return order_transition(order=order, to=S.SHIPPED, actor=actor, reason=f"{carrier} {tracking_number}",
                                 carrier=carrier, tracking_number=tracking_number)
@@ -59,7 +60,7 @@ def order_confirm_receipt(*, actor, order_id: int) -> Order:
     with transaction.atomic():
         order = _order_locked(order_id)
         if order.buyer_id != actor.pk:
-            raise PermissionDenied("orders.not_your_order", "This is not your order.", details={"order_id": order_id})
+            raise PermissionDenied(OrderError.NOT_YOUR_ORDER, details={"order_id": order_id})
         return order_transition(order=order, to=S.RECEIVED, actor=actor, reason="confirmed by the buyer")
 
 

@@ -21,6 +21,7 @@ from tuishou.incentives.services import volume_record
 from tuishou.network.models import Promoter
 from tuishou.network.services import promoter_record_first_sale
 from tuishou.orders import events
+from tuishou.orders.errors import OrderError
 from tuishou.orders.models import Checkout, Order
 from tuishou.orders.transitions import checkout_transition, order_transition
 
@@ -32,7 +33,7 @@ S = Order.Status
 def _checkout_locked(checkout_id: int) -> Checkout:
     checkout = Checkout.objects.select_for_update().filter(pk=checkout_id).first()
     if checkout is None:
-        raise NotFound("orders.checkout_unknown", f"There is no checkout {checkout_id}.",
+        raise NotFound(OrderError.CHECKOUT_UNKNOWN, checkout_id=checkout_id,
                        details={"checkout_id": checkout_id})
     return checkout
 
@@ -51,10 +52,10 @@ def checkout_for_buyer(*, buyer, checkout_id: int) -> Checkout:
     """The buyer's checkout, or ``orders.checkout_unknown`` / ``orders.not_your_order``."""
     checkout = Checkout.objects.filter(pk=checkout_id).first()
     if checkout is None:
-        raise NotFound("orders.checkout_unknown", f"There is no checkout {checkout_id}.",
+        raise NotFound(OrderError.CHECKOUT_UNKNOWN, checkout_id=checkout_id,
                        details={"checkout_id": checkout_id})
     if checkout.buyer_id != getattr(buyer, "pk", None):
-        raise PermissionDenied("orders.not_your_order", "This is not your order.",
+        raise PermissionDenied(OrderError.NOT_YOUR_ORDER,
                                details={"checkout_id": checkout_id})
     return checkout
 
@@ -70,9 +71,9 @@ def checkout_pay(*, buyer, checkout_id: int, return_url: str = ""):
     require_user(buyer)
     checkout = checkout_for_buyer(buyer=buyer, checkout_id=checkout_id)
     if checkout.status == C.PAID:
-        raise Conflict("orders.already_paid", "This order is already paid.", details={"checkout_id": checkout_id})
+        raise Conflict(OrderError.ALREADY_PAID, details={"checkout_id": checkout_id})
     if checkout.status == C.CANCELLED or checkout.expires_at <= timezone.now():
-        raise Conflict("orders.not_payable", "This order was cancelled or its payment time ran out.",
+        raise Conflict(OrderError.NOT_PAYABLE,
                        details={"checkout_id": checkout_id})
     from tuishou.payments.models import Payment
 
@@ -87,7 +88,7 @@ def checkout_pay(*, buyer, checkout_id: int, return_url: str = ""):
                              description=f"推手订单 {', '.join(numbers)}"[:200], return_url=return_url)
     except Conflict as exc:
         if exc.code == "payments.already_paid":
-            raise Conflict("orders.already_paid", "This order is already paid.",
+            raise Conflict(OrderError.ALREADY_PAID,
                            details={"checkout_id": checkout_id}) from None
         raise
 
@@ -114,14 +115,14 @@ def order_cancel(*, buyer, order_id: int, reason: str = "") -> Order:
     require_user(buyer)
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
-        raise NotFound("orders.order_unknown", f"There is no order {order_id}.", details={"order_id": order_id})
+        raise NotFound(OrderError.ORDER_UNKNOWN, order_id=order_id, details={"order_id": order_id})
     if order.buyer_id != buyer.pk:
-        raise PermissionDenied("orders.not_your_order", "This is not your order.", details={"order_id": order_id})
+        raise PermissionDenied(OrderError.NOT_YOUR_ORDER, details={"order_id": order_id})
     with transaction.atomic():
         if not _cancel(checkout_id=order.checkout_id, actor=buyer, reason=reason or "cancelled by the buyer",
                        now=timezone.now()):
             order.refresh_from_db()
-            raise Conflict("orders.transition_invalid", f"An order that is {order.status} cannot be cancelled.",
+            raise Conflict(OrderError.TRANSITION_INVALID, status=order.status, to=S.CANCELLED,
                            details={"status": order.status, "to": S.CANCELLED})
     order.refresh_from_db()
     return order

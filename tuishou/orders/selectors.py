@@ -9,13 +9,14 @@ from tuishou.accounts.permissions import require_operator, require_user
 from tuishou.core.errors import InvalidInput, NotFound, PermissionDenied
 from tuishou.merchants.selectors import require_merchant_staff
 from tuishou.network.selectors import promoter_for_user
+from tuishou.orders.errors import OrderError
 from tuishou.orders.models import Address, AfterSalesCase, CartLine, Checkout, Order, OrderLine
 
 
 def _status_filter(qs: QuerySet, status: str | None, choices) -> QuerySet:
     if status:
         if status not in choices:
-            raise InvalidInput("orders.status_unknown", f"Unknown status {status!r}.", details={"field": "status"})
+            raise InvalidInput(OrderError.STATUS_UNKNOWN, status=status, details={"field": "status"})
         qs = qs.filter(status=status)
     return qs
 
@@ -37,7 +38,7 @@ def checkout_get(*, buyer, checkout_id: int) -> Checkout:
     """The buyer's checkout; ``orders.checkout_unknown`` (another buyer's is unknown too)."""
     checkout = Checkout.objects.filter(pk=checkout_id, buyer_id=getattr(buyer, "pk", None)).first()
     if checkout is None:
-        raise NotFound("orders.checkout_unknown", f"You have no checkout {checkout_id}.",
+        raise NotFound(OrderError.CHECKOUT_UNKNOWN, checkout_id=checkout_id,
                        details={"checkout_id": checkout_id})
     return checkout
 
@@ -52,9 +53,9 @@ def order_for_buyer(*, buyer, order_id: int) -> Order:
     """One of the buyer's orders; ``orders.order_unknown`` / ``orders.not_your_order``."""
     order = _orders().filter(pk=order_id).first()
     if order is None:
-        raise NotFound("orders.order_unknown", f"There is no order {order_id}.", details={"order_id": order_id})
+        raise NotFound(OrderError.ORDER_UNKNOWN, order_id=order_id, details={"order_id": order_id})
     if order.buyer_id != getattr(buyer, "pk", None):
-        raise PermissionDenied("orders.not_your_order", "This is not your order.", details={"order_id": order_id})
+        raise PermissionDenied(OrderError.NOT_YOUR_ORDER, details={"order_id": order_id})
     return order
 
 

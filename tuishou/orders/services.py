@@ -13,6 +13,7 @@ from tuishou.accounts.services import normalize_phone
 from tuishou.catalog.selectors import sku_for_sale
 from tuishou.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from tuishou.merchants.services import clean_text
+from tuishou.orders.errors import OrderError
 from tuishou.orders.models import Address, CartLine
 
 MAX_QUANTITY = 9999
@@ -21,14 +22,13 @@ MAX_ADDRESSES = 30
 
 def text_clean(value, field: str, max_length: int, required: bool = True) -> str:
     """A stripped text field or ``orders.field_required`` / ``orders.field_too_long``."""
-    return clean_text(value, field=field, max_length=max_length, required=required, app="orders")
+    return clean_text(value, field=field, max_length=max_length, required=required, errors=OrderError)
 
 
 def quantity_clean(value) -> int:
     """A quantity of at least 1 (and at most ``MAX_QUANTITY``), else ``orders.quantity_invalid``."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_QUANTITY:
-        raise InvalidInput("orders.quantity_invalid",
-                           f"A quantity must be a whole number from 1 to {MAX_QUANTITY}, not {value!r}.",
+        raise InvalidInput(OrderError.QUANTITY_INVALID, max_quantity=MAX_QUANTITY, value=value,
                            details={"field": "quantity", "value": value if isinstance(value, int) else None})
     return value
 
@@ -38,7 +38,7 @@ def sku_available(sku_id: int):
     try:
         return sku_for_sale(sku_id=sku_id)
     except DomainError:
-        raise Conflict("orders.sku_unavailable", f"Item {sku_id} is not for sale.",
+        raise Conflict(OrderError.SKU_UNAVAILABLE, sku_id=sku_id,
                        details={"sku_id": sku_id}) from None
 
 
@@ -51,7 +51,7 @@ def address_create(*, user, name: str, phone: str, province: str, city: str, dis
     try:
         phone = normalize_phone(phone)
     except DomainError:
-        raise InvalidInput("orders.phone_invalid", f"{phone!r} is not a mobile phone number.",
+        raise InvalidInput(OrderError.PHONE_INVALID, phone=phone,
                            details={"field": "phone"}) from None
     values = {"name": text_clean(name, "name", 60), "phone": phone, "province": text_clean(province, "province", 30),
               "city": text_clean(city, "city", 30), "district": text_clean(district, "district", 30),
@@ -59,7 +59,7 @@ def address_create(*, user, name: str, phone: str, province: str, city: str, dis
     with transaction.atomic():
         existing = Address.objects.filter(user=user)
         if existing.count() >= MAX_ADDRESSES:
-            raise Conflict("orders.too_many_addresses", f"Keep at most {MAX_ADDRESSES} addresses.")
+            raise Conflict(OrderError.TOO_MANY_ADDRESSES, max_addresses=MAX_ADDRESSES)
         is_default = is_default or not existing.exists()
         if is_default:
             existing.update(is_default=False)
@@ -70,7 +70,7 @@ def address_get(*, user, address_id: int) -> Address:
     """One of the user's addresses, else ``orders.address_unknown`` (404; another's is unknown too)."""
     address = Address.objects.filter(pk=address_id, user_id=getattr(user, "pk", None)).first()
     if address is None:
-        raise NotFound("orders.address_unknown", f"You have no address {address_id}.",
+        raise NotFound(OrderError.ADDRESS_UNKNOWN, address_id=address_id,
                        details={"address_id": address_id})
     return address
 
@@ -101,7 +101,7 @@ def cart_add(*, user, sku_id: int, quantity: int, share_code: str = "") -> CartL
 def cart_line_get(*, user, line_id: int) -> CartLine:
     line = CartLine.objects.filter(pk=line_id, user_id=getattr(user, "pk", None)).first()
     if line is None:
-        raise NotFound("orders.cart_line_unknown", f"Your cart has no line {line_id}.", details={"line_id": line_id})
+        raise NotFound(OrderError.CART_LINE_UNKNOWN, line_id=line_id, details={"line_id": line_id})
     return line
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tuishou.catalog.selectors import sku_selling_price
 from tuishou.core.errors import DomainError
+from tuishou.core.i18n import error_message
 from tuishou.orders import fulfilment, paying, selectors, services
 from tuishou.orders.checkout import checkout_submit
 from tuishou.orders.models import Checkout, Order
@@ -53,7 +54,7 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     try:
         sku = services.sku_available(sku_id if sku_id is not None else 0)
     except DomainError as exc:
-        error = exc.message
+        error = error_message(exc)
     if request.method == "POST" and sku is not None:
         try:
             address_id = _int(request.POST.get("address_id"))
@@ -67,7 +68,7 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
                                           return_url=request.build_absolute_uri(reverse("orders:mine")))
             return redirect(payment.pay_url)
         except DomainError as exc:
-            error = exc.message
+            error = error_message(exc)
     return render(request, "orders/checkout.html", {
         "sku": sku, "unit_price": None if sku is None else sku_selling_price(sku), "share": share, "error": error,
         "idempotency_key": uuid.uuid4().hex,

@@ -34,14 +34,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from tuishou.core.errors import Conflict
+from tuishou.payments.errors import PaymentError
+
 log = logging.getLogger(__name__)
 
 
-class PayableRefused(Exception):
-    """Raised by a payment-succeeded handler: the payable no longer accepts this payment."""
+class PayableRefused(Conflict):
+    """Raised by a payment-succeeded handler: the payable no longer accepts this payment.
+
+    ``reason`` is for the event log and the refund, in English; the payments service refunds automatically.
+    """
 
     def __init__(self, reason: str = "payable no longer accepts payment") -> None:
-        super().__init__(reason)
+        super().__init__(PaymentError.PAYABLE_REFUSED, reason=reason)
         self.reason = reason
 
 

@@ -14,8 +14,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from tuishou.core.errors import DomainError, InvalidInput
+from tuishou.core.errors import CallbackRejected, DomainError  # noqa: F401 (CallbackRejected is re-exported)
 from tuishou.core.providers import ProviderRegistry
+from tuishou.payments.errors import PaymentError
 
 PAYMENT_SUCCEEDED = "payment.succeeded"
 PAYMENT_FAILED = "payment.failed"
@@ -24,9 +25,6 @@ REFUND_FAILED = "refund.failed"
 PAYMENT_EVENTS = frozenset({PAYMENT_SUCCEEDED, PAYMENT_FAILED})
 REFUND_EVENTS = frozenset({REFUND_SUCCEEDED, REFUND_FAILED})
 
-
-class CallbackRejected(InvalidInput):
-    """A callback we refuse: forged, stale, malformed, or contradicting our books (400, logged as an event)."""
 
 
 class GatewayDeclined(DomainError):
@@ -83,7 +81,7 @@ class PaymentGateway(Protocol):
 
 
 _GATEWAYS: ProviderRegistry[PaymentGateway] = ProviderRegistry(
-    kind="payment gateway", setting="TUISHOU_PAYMENT_GATEWAY", unknown_code="payments.gateway_unknown",
+    kind="payment gateway", setting="TUISHOU_PAYMENT_GATEWAY", unknown_code=PaymentError.GATEWAY_UNKNOWN,
     builtin={"sandbox": "tuishou.payments.sandbox.SandboxGateway"})
 
 

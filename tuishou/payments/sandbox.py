@@ -30,6 +30,7 @@ from django.urls import reverse
 from tuishou.core.errors import Conflict, NotFound
 from tuishou.core.signing import signature_verify
 from tuishou.core.transitions import transition_apply
+from tuishou.payments.errors import PaymentError
 from tuishou.payments.gateway import (
     PAYMENT_EVENTS,
     PAYMENT_FAILED,
@@ -96,7 +97,7 @@ class SandboxGateway:
         with transaction.atomic():
             charge = SandboxCharge.objects.select_for_update().filter(txn_id=txn_id).first()
             if charge is None or charge.status != SandboxCharge.Status.PAID:
-                raise GatewayDeclined("payments.gateway_declined", f"The sandbox has no paid charge {txn_id}.")
+                raise GatewayDeclined(PaymentError.GATEWAY_DECLINED, txn_id=txn_id)
             existing = charge.refunds.filter(reference=reference).first()
             if existing is not None:
                 return existing.refund_id
@@ -118,7 +119,7 @@ class SandboxGateway:
     def callback_verify(self, *, headers: Mapping[str, str], body: bytes,
                         now: datetime | None = None) -> GatewayEvent:
         signature_verify(headers=headers, body=body, secret=CHANNEL.secret(), header_prefix=HEADER_PREFIX,
-                         code_prefix="payments", error=CallbackRejected, now=now)
+                         codes=PaymentError, error=CallbackRejected, now=now)
         return _event_parse(body)
 
 
@@ -129,7 +130,7 @@ def _event_parse(body: bytes) -> GatewayEvent:
         if fields["type"] in REFUND_EVENTS and not (data.get("refund_id") and data.get("refund_reference")):
             raise ValueError("refund event without its refund")
     except ValueError:
-        raise CallbackRejected("payments.callback_malformed", "The callback's body is not a valid event.") from None
+        raise CallbackRejected(PaymentError.CALLBACK_MALFORMED) from None
     return GatewayEvent(refund_id=str(data.get("refund_id", "")), reason=str(data.get("reason", "")),
                         refund_reference=str(data.get("refund_reference", "")), **fields)
 
@@ -140,7 +141,7 @@ def sandbox_charge_get(*, txn_id: str) -> SandboxCharge:
     """The sandbox charge behind a pay page, or ``payments.sandbox_txn_unknown``."""
     charge = SandboxCharge.objects.filter(txn_id=txn_id).first()
     if charge is None:
-        raise NotFound("payments.sandbox_txn_unknown", "No such sandbox payment.")
+        raise NotFound(PaymentError.SANDBOX_TXN_UNKNOWN)
     return charge
 
 
@@ -149,7 +150,7 @@ def sandbox_charge_pay(*, txn_id: str) -> SandboxCharge:
     with transaction.atomic():
         charge = SandboxCharge.objects.select_for_update().filter(txn_id=txn_id).first()
         if charge is None:
-            raise NotFound("payments.sandbox_txn_unknown", "No such sandbox payment.")
+            raise NotFound(PaymentError.SANDBOX_TXN_UNKNOWN)
         if charge.status == SandboxCharge.Status.OPEN:
             transition_apply(charge, to=SandboxCharge.Status.PAID, reason="the payer confirmed")
             CHANNEL.schedule(PAYMENT_SUCCEEDED, txn_id=txn_id, amount=str(charge.amount),
@@ -162,9 +163,9 @@ def sandbox_charge_fail(*, txn_id: str, reason: str = "insufficient balance") ->
     with transaction.atomic():
         charge = SandboxCharge.objects.select_for_update().filter(txn_id=txn_id).first()
         if charge is None:
-            raise NotFound("payments.sandbox_txn_unknown", "No such sandbox payment.")
+            raise NotFound(PaymentError.SANDBOX_TXN_UNKNOWN)
         if charge.status == SandboxCharge.Status.PAID:
-            raise Conflict("payments.sandbox_already_paid", "This payment is already paid.")
+            raise Conflict(PaymentError.SANDBOX_ALREADY_PAID)
         charge.failed_attempts = F("failed_attempts") + 1
         charge.save(update_fields=["failed_attempts"])
         charge.refresh_from_db()

@@ -8,6 +8,7 @@ from django.db.models import Sum
 
 from tuishou.accounts.permissions import is_operator
 from tuishou.core.errors import NotFound
+from tuishou.payments.errors import PaymentError
 from tuishou.payments.models import Payment, Refund
 
 ZERO = Decimal("0.00")
@@ -19,7 +20,7 @@ def payment_for_viewer(*, user, payment_id: int) -> Payment:
     also for someone else's payment, so ids reveal nothing."""
     payment = Payment.objects.filter(pk=payment_id).first()
     if payment is None or (payment.user_id != getattr(user, "pk", None) and not is_operator(user, *VIEWING_ROLES)):
-        raise NotFound("payments.payment_unknown", f"No payment #{payment_id}.")
+        raise NotFound(PaymentError.PAYMENT_UNKNOWN, payment_id=payment_id)
     return payment
 
 

@@ -21,6 +21,7 @@ from tuishou.core.callback_log import CallbackLog, CallbackResult
 from tuishou.core.errors import Conflict, InvalidInput
 from tuishou.core.money import CURRENCY, parse_amount
 from tuishou.payments import events
+from tuishou.payments.errors import PaymentError
 from tuishou.payments.gateway import (
     PAYMENT_EVENTS,
     PAYMENT_SUCCEEDED,
@@ -52,9 +53,9 @@ def payment_start(*, payable_type: str, payable_ref: str, amount: Decimal | str,
     """
     amount = parse_amount(amount)
     if amount <= 0:
-        raise InvalidInput("payments.amount_invalid", "A payment must be for more than zero.")
+        raise InvalidInput(PaymentError.AMOUNT_INVALID)
     if not (payable_type and payable_ref and idempotency_key):
-        raise InvalidInput("payments.payable_invalid", "Name what is paid for and give an idempotency key.")
+        raise InvalidInput(PaymentError.PAYABLE_INVALID)
     gw = gateway_get(gateway)
     wanted = {"payable_type": payable_type, "payable_ref": str(payable_ref), "amount": amount, "currency": currency}
     for _ in range(3):  # a concurrent start of the same payable wins the unique constraint: look again
@@ -70,7 +71,7 @@ def payment_start(*, payable_type: str, payable_ref: str, amount: Decimal | str,
                 continue
         break
     else:
-        raise Conflict("payments.start_contended", "This payment is being started elsewhere; try again.")
+        raise Conflict(PaymentError.START_CONTENDED)
     if payment.status == Payment.Status.CREATED:
         payment = _payment_issue(payment=payment, gateway=gw, description=description)
     return payment
@@ -86,19 +87,18 @@ def _payment_find(*, idempotency_key: str, payable_type: str, payable_ref: str, 
     ours = [p for p in candidates if (p.payable_type, p.payable_ref) == (payable_type, payable_ref)]
     paid = next((p for p in ours if p.status == Payment.Status.SUCCEEDED), None)
     if paid is not None:
-        raise Conflict("payments.already_paid", f"{payable_type} {payable_ref} is already paid.",
+        raise Conflict(PaymentError.ALREADY_PAID, payable_type=payable_type, payable_ref=payable_ref,
                        details={"payment_id": paid.pk})
     same_key = next((p for p in candidates if p.idempotency_key == idempotency_key), None)
     if same_key is not None:
         if (same_key.payable_type, same_key.payable_ref, same_key.amount, same_key.currency) != (
                 payable_type, payable_ref, amount, currency):
-            raise Conflict("payments.idempotency_key_reused",
-                           "This idempotency key was used for a different payment.")
+            raise Conflict(PaymentError.IDEMPOTENCY_KEY_REUSED)
         return same_key
     open_one = next((p for p in ours if p.status in Payment.OPEN_STATUSES), None)
     if open_one is not None and (open_one.amount, open_one.currency) != (amount, currency):
-        raise Conflict("payments.amount_changed",
-                       f"An open payment of {open_one.amount} {open_one.currency} exists for this {payable_type}.",
+        raise Conflict(PaymentError.AMOUNT_CHANGED, amount=open_one.amount, currency=open_one.currency,
+                       payable_type=payable_type,
                        details={"payment_id": open_one.pk})
     return open_one
 
@@ -150,14 +150,14 @@ def _event_apply(event: GatewayEvent, row: dict[str, Any]) -> CallbackResult:
 def _payment_locked(gateway: str, txn_id: str) -> Payment:
     payment = Payment.objects.select_for_update().filter(gateway=gateway, gateway_txn_id=txn_id).first()
     if payment is None:
-        raise CallbackRejected("payments.callback_unknown_txn", f"No payment has the transaction {txn_id}.")
+        raise CallbackRejected(PaymentError.CALLBACK_UNKNOWN_TXN, txn_id=txn_id)
     return payment
 
 
 def _amount_check(event: GatewayEvent, amount: Decimal, currency: str) -> None:
     if (event.amount, event.currency) != (amount, currency):
-        raise CallbackRejected("payments.amount_mismatch",
-                               f"The callback says {event.amount} {event.currency}; we expect {amount} {currency}.",
+        raise CallbackRejected(PaymentError.AMOUNT_MISMATCH, got=f"{event.amount} {event.currency}",
+                               expected=f"{amount} {currency}",
                                details={"expected": f"{amount} {currency}", "got": f"{event.amount} {event.currency}"})
 
 
@@ -211,8 +211,8 @@ def _refund_event_apply(event: GatewayEvent, row: dict[str, Any]) -> CallbackRes
     payment = row["payment"] = _payment_locked(row["gateway"], event.txn_id)
     refund = Refund.objects.select_for_update().filter(payment=payment, pk=_refund_pk(event.refund_reference)).first()
     if refund is None or (refund.gateway_refund_id and refund.gateway_refund_id != event.refund_id):
-        raise CallbackRejected("payments.refund_unknown",
-                               f"No refund {event.refund_reference} ({event.refund_id}) for this payment.")
+        raise CallbackRejected(PaymentError.REFUND_UNKNOWN, refund_reference=event.refund_reference,
+                               refund_id=event.refund_id)
     row["refund"] = refund
     _amount_check(event, refund.amount, payment.currency)
     record = _callbacks.claim(row)
@@ -250,24 +250,23 @@ def refund_request(*, payment: Payment, amount: Decimal | str, reason: str, idem
     """
     amount = parse_amount(amount)
     if amount <= 0:
-        raise InvalidInput("payments.amount_invalid", "A refund must be for more than zero.")
+        raise InvalidInput(PaymentError.AMOUNT_INVALID)
     if not reason.strip() or not idempotency_key:
-        raise InvalidInput("payments.refund_invalid", "Give a reason and an idempotency key for the refund.")
+        raise InvalidInput(PaymentError.REFUND_INVALID)
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             if (existing.payment_id, existing.amount) != (locked.pk, amount):
-                raise Conflict("payments.idempotency_key_reused", "This idempotency key was used for another refund.")
+                raise Conflict(PaymentError.IDEMPOTENCY_KEY_REUSED)
             return existing
         if locked.status != Payment.Status.SUCCEEDED:
-            raise Conflict("payments.not_refundable", f"A {locked.status} payment cannot be refunded.",
+            raise Conflict(PaymentError.NOT_REFUNDABLE, status=locked.status,
                            details={"status": locked.status})
         committed = refund_committed_total(locked)
         if committed + amount > locked.amount:
             raise InvalidInput(
-                "payments.refund_exceeds_paid",
-                f"Refunding {amount} would bring refunds to {committed + amount}; {locked.amount} was paid.",
+                PaymentError.REFUND_EXCEEDS_PAID, amount=amount, total=committed + amount, paid=locked.amount,
                 details={"paid": str(locked.amount), "already_refunded_or_pending": str(committed),
                          "requested": str(amount), "refundable": str(locked.amount - committed)})
         refund = Refund.objects.create(payment=locked, amount=amount, reason=reason.strip()[:200],

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from tuishou.core.errors import DomainError, NotFound
+from tuishou.core.i18n import error_message
 from tuishou.payments import sandbox
 from tuishou.payments.sandbox_models import SandboxCharge
 
@@ -32,6 +33,6 @@ def sandbox_pay(request: HttpRequest, txn_id: str) -> HttpResponse:
                 charge = sandbox.sandbox_charge_fail(txn_id=txn_id)
                 message = "支付失败（模拟：余额不足），可以再试一次。 The attempt failed (simulated); try again."
         except DomainError as exc:
-            message = exc.message
+            message = error_message(exc)
     return render(request, "payments/sandbox_pay.html",
                   {"charge": charge, "paid": charge.status == SandboxCharge.Status.PAID, "message": message})

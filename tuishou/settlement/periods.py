@@ -27,6 +27,7 @@ from tuishou.ledger.models import Account, JournalEntry
 from tuishou.ledger.services import account_for, journal_post
 from tuishou.network.models import Community, Promoter
 from tuishou.orders.models import Order
+from tuishou.settlement.errors import SettlementError
 from tuishou.settlement.models import Commission, PeriodSettlement
 from tuishou.settlement.split import ZERO, effective_rate
 
@@ -41,7 +42,7 @@ def period_bounds(period: str) -> tuple[datetime, datetime]:
     """
     match = _PERIOD_RE.fullmatch(period or "")
     if match is None:
-        raise InvalidInput("settlement.period_malformed", f"A period is a calendar month like 2026-10, not {period!r}.",
+        raise InvalidInput(SettlementError.PERIOD_MALFORMED, period=period,
                            details={"field": "period"})
     year, month = int(match[1]), int(match[2])
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -65,7 +66,7 @@ def period_settle(*, period: str, now: datetime | None = None) -> list[PeriodSet
     """
     _, end = period_bounds(period)
     if (now or timezone.now()) < end:
-        raise InvalidInput("settlement.period_open", f"{period} has not ended yet; settle it once it has.",
+        raise InvalidInput(SettlementError.PERIOD_OPEN, period=period,
                            details={"period": period})
     booked = []
     for community in Community.objects.order_by("pk"):

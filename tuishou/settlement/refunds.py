@@ -23,6 +23,7 @@ from tuishou.network.models import Promoter
 from tuishou.orders.events import OrderRefunded
 from tuishou.orders.models import Order
 from tuishou.settlement.accrual import commission_snapshot
+from tuishou.settlement.errors import SettlementError
 from tuishou.settlement.models import Commission, MerchantReceivable
 from tuishou.settlement.recompute import chain_links, order_payouts_for
 from tuishou.settlement.split import ZERO, effective_rate, order_split
@@ -50,7 +51,7 @@ def order_refund_book(event: OrderRefunded) -> JournalEntry | None:
     commissions = list(Commission.objects.select_for_update().filter(order_id=event.order_id).order_by("pk"))
     receivable = MerchantReceivable.objects.select_for_update().filter(order_id=event.order_id).first()
     if receivable is None:
-        raise Conflict("settlement.not_accrued", f"Order {event.order_number} was never booked as paid.",
+        raise Conflict(SettlementError.NOT_ACCRUED, order_number=event.order_number,
                        details={"order_id": event.order_id})
     order = Order.objects.select_related("plan_version").get(pk=event.order_id)
     paid_after = receivable.paid_amount - event.amount

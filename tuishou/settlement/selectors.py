@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet, Sum
 from tuishou.accounts.permissions import is_operator, require_operator, require_user
 from tuishou.core.errors import NotFound, PermissionDenied
 from tuishou.ledger.models import Account
+from tuishou.merchants.errors import MerchantError
 from tuishou.merchants.models import Merchant
 from tuishou.merchants.selectors import merchant_staff_role
 from tuishou.network.models import Promoter
@@ -93,9 +94,9 @@ def _merchant_for(actor, merchant_id: int) -> Merchant:
     require_user(actor)
     merchant = Merchant.objects.filter(pk=merchant_id).first()
     if merchant is None:
-        raise NotFound("merchants.merchant_unknown", f"There is no merchant {merchant_id}.")
+        raise NotFound(MerchantError.MERCHANT_UNKNOWN, merchant_id=merchant_id)
     if merchant_staff_role(user=actor, merchant_id=merchant_id) is None and not is_operator(actor, *FINANCE_ROLES):
-        raise PermissionDenied("merchants.not_staff", "You do not work for this merchant.",
+        raise PermissionDenied(MerchantError.NOT_STAFF,
                                details={"merchant_id": merchant_id})
     return merchant
 

@@ -18,6 +18,7 @@ from tuishou.core.errors import NotFound, PermissionDenied
 from tuishou.network.models import Promoter
 from tuishou.network.selectors import public_name
 from tuishou.stores import codes
+from tuishou.stores.errors import StoreError
 from tuishou.stores.models import ShareLink, Store, StoreItem
 
 
@@ -65,7 +66,7 @@ def store_by_code(code: str) -> Store:
     store = (Store.objects.select_related("promoter__user").filter(code=normalized).first()
              if codes.is_well_formed(normalized) else None)
     if store is None:
-        raise NotFound("stores.store_unknown", "There is no store with this code.", details={"code": code})
+        raise NotFound(StoreError.STORE_UNKNOWN, details={"code": code})
     return store
 
 
@@ -75,7 +76,7 @@ def link_by_code(code: str) -> ShareLink:
     link = (ShareLink.objects.select_related("promoter__user", "product").filter(code=normalized).first()
             if codes.is_well_formed(normalized) else None)
     if link is None:
-        raise NotFound("stores.link_unknown", "There is no share link with this code.", details={"code": code})
+        raise NotFound(StoreError.LINK_UNKNOWN, details={"code": code})
     return link
 
 
@@ -83,7 +84,7 @@ def product_link_by_code(code: str) -> ShareLink:
     """A product share link (the product page ``/p/<code>``); a store link or an unknown code is a 404."""
     link = link_by_code(code)
     if link.target != ShareLink.Target.PRODUCT:
-        raise NotFound("stores.link_unknown", "There is no product page with this code.", details={"code": code})
+        raise NotFound(StoreError.LINK_UNKNOWN, details={"code": code})
     return link
 
 
@@ -91,7 +92,7 @@ def promoter_link_by_code(*, promoter: Promoter, code: str) -> ShareLink:
     """One of the promoter's own links; somebody else's is ``stores.not_your_link`` (403)."""
     link = link_by_code(code)
     if link.promoter_id != promoter.pk:
-        raise PermissionDenied("stores.not_your_link", "This share link belongs to another promoter.")
+        raise PermissionDenied(StoreError.NOT_YOUR_LINK)
     return link
 
 

@@ -23,6 +23,7 @@ from tuishou.network.models import Promoter
 from tuishou.network.selectors import promoter_for_user, public_name
 from tuishou.stores import codes
 from tuishou.stores.attribution import attribution_record_visit
+from tuishou.stores.errors import StoreError
 from tuishou.stores.models import ShareClick, ShareLink, Store, StoreItem
 
 STORE_TITLE_MAX = 60
@@ -39,9 +40,9 @@ T = TypeVar("T")
 def _text(value: str | None, *, field: str, max_length: int, required: bool = False) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise InvalidInput("stores.text_missing", f"{field} must not be empty.", details={"field": field})
+        raise InvalidInput(StoreError.TEXT_MISSING, field=field, details={"field": field})
     if len(text) > max_length:
-        raise InvalidInput("stores.text_too_long", f"{field} is longer than {max_length} characters.",
+        raise InvalidInput(StoreError.TEXT_TOO_LONG, field=field, max_length=max_length,
                            details={"field": field, "max_length": max_length})
     return text
 
@@ -58,13 +59,12 @@ def _with_fresh_code(create: Callable[[str], T], *, taken: Callable[[str], bool]
         except IntegrityError:
             if not taken(code):
                 raise  # another constraint: the caller decides
-    raise Conflict("stores.code_exhausted", "Could not find a free short code; try again.")
+    raise Conflict(StoreError.CODE_EXHAUSTED)
 
 
 def _product_available(product_id: int) -> None:
     if not supply_pool().filter(pk=product_id).exists():
-        raise Conflict("stores.product_unavailable",
-                       "This product is not in the supply pool (not approved, off the shelf or without an SKU).",
+        raise Conflict(StoreError.PRODUCT_UNAVAILABLE,
                        details={"product_id": product_id})
 
 
@@ -94,16 +94,16 @@ def _store_for_edit(*, user: User, store_id: int | None = None) -> Store:
         store_id = store_mine(user=user).pk
     store = Store.objects.select_for_update().select_related("promoter").filter(pk=store_id).first()
     if store is None:
-        raise NotFound("stores.store_unknown", f"There is no store {store_id}.")
+        raise NotFound(StoreError.STORE_UNKNOWN)
     if store.promoter.user_id != getattr(user, "pk", None):
-        raise PermissionDenied("stores.not_your_store", "Only the store's own promoter can change it.")
+        raise PermissionDenied(StoreError.NOT_YOUR_STORE)
     return store
 
 
 def _item_for_edit(*, user: User, item_id: int) -> StoreItem:
     item = StoreItem.objects.select_related("store__promoter", "product").filter(pk=item_id).first()
     if item is None:
-        raise NotFound("stores.item_unknown", f"There is no store item {item_id}.", details={"item_id": item_id})
+        raise NotFound(StoreError.ITEM_UNKNOWN, item_id=item_id, details={"item_id": item_id})
     _store_for_edit(user=user, store_id=item.store_id)  # permission, and the store row lock
     return item
 
@@ -133,7 +133,7 @@ def store_item_add(*, user: User, product_id: int, title: str = "", recommendati
         store = _store_for_edit(user=user)
         _product_available(product_id)
         if StoreItem.objects.filter(store=store, product_id=product_id).exists():
-            raise Conflict("stores.item_exists", "This product is already in the store.",
+            raise Conflict(StoreError.ITEM_EXISTS,
                            details={"product_id": product_id})
         last = StoreItem.objects.filter(store=store).aggregate(m=Max("position"))["m"]
         item = StoreItem.objects.create(store=store, product_id=product_id, title=title,
@@ -170,8 +170,7 @@ def store_items_reorder(*, user: User, item_ids: Sequence[int]) -> list[StoreIte
         items = {item.pk: item for item in StoreItem.objects.filter(store=store)}
         wanted = [int(i) for i in item_ids]
         if len(wanted) != len(set(wanted)) or set(wanted) != set(items):
-            raise InvalidInput("stores.reorder_mismatch",
-                               "Send every item of the store exactly once, in the new order.",
+            raise InvalidInput(StoreError.REORDER_MISMATCH,
                                details={"expected": sorted(items), "got": wanted})
         for position, pk in enumerate(wanted):
             items[pk].position = position
@@ -195,13 +194,13 @@ def share_link_get_or_create(*, promoter: Promoter, target: str, product_id: int
 
 def _share_link(*, promoter: Promoter, target: str, product_id: int | None) -> tuple[ShareLink, bool]:
     if target not in ShareLink.Target.values:
-        raise InvalidInput("stores.link_target_unknown", f"Unknown share target {target!r}; use store or product.",
+        raise InvalidInput(StoreError.LINK_TARGET_UNKNOWN, target=target,
                            details={"field": "target"})
     if target == ShareLink.Target.STORE:
         product_id = None
         store_get_or_create(promoter=promoter)
     elif product_id is None:
-        raise InvalidInput("stores.product_missing", "A product link needs a product_id.",
+        raise InvalidInput(StoreError.PRODUCT_MISSING,
                            details={"field": "product_id"})
     existing = ShareLink.objects.filter(promoter_id=promoter.pk, target=target, product_id=product_id).first()
     if existing is not None:

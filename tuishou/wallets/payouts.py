@@ -15,17 +15,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from tuishou.core.errors import DomainError, InvalidInput
+from tuishou.core.errors import CallbackRejected, DomainError  # noqa: F401 (CallbackRejected is re-exported)
 from tuishou.core.providers import ProviderRegistry
+from tuishou.wallets.errors import WalletError
 from tuishou.wallets.rules import Payee
 
 PAYOUT_SUCCEEDED = "payout.succeeded"
 PAYOUT_FAILED = "payout.failed"
 PAYOUT_EVENTS = frozenset({PAYOUT_SUCCEEDED, PAYOUT_FAILED})
 
-
-class CallbackRejected(InvalidInput):
-    """A payout callback we refuse: forged, stale, malformed or contradicting our books (400, logged)."""
 
 
 class PayoutDeclined(DomainError):
@@ -68,7 +66,7 @@ class PayoutProvider(Protocol):
 
 
 _PROVIDERS: ProviderRegistry[PayoutProvider] = ProviderRegistry(
-    kind="payout provider", setting="TUISHOU_PAYOUT_PROVIDER", unknown_code="wallets.provider_unknown",
+    kind="payout provider", setting="TUISHOU_PAYOUT_PROVIDER", unknown_code=WalletError.PROVIDER_UNKNOWN,
     builtin={"sandbox": "tuishou.wallets.sandbox.SandboxPayoutProvider"})
 
 

@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from tuishou.core.errors import InvalidInput
+from tuishou.core.errors import InvalidInput, Phrase
+from tuishou.core.errors import gettext_noop as _
 from tuishou.core.money import MINOR_UNIT, parse_amount
+from tuishou.wallets.errors import WalletError
 
 ALIPAY = "alipay"
 BANK_CARD = "bank_card"
@@ -92,20 +94,21 @@ def payee_parse(value: Payee | Mapping[str, object]) -> Payee:
     bank = str(data.get("bank") or "").strip()
 
     def invalid(field: str, problem: str) -> InvalidInput:
-        return InvalidInput("wallets.payee_invalid", f"payee.{field}: {problem}", details={"field": f"payee.{field}"})
+        return InvalidInput(WalletError.PAYEE_INVALID, field=f"payee.{field}", problem=Phrase(problem),
+                            details={"field": f"payee.{field}"})
 
     if method not in PAYEE_METHODS:
-        raise invalid("method", f"must be one of {', '.join(PAYEE_METHODS)}")
+        raise invalid("method", _("give alipay or bank_card"))
     if not 1 <= len(name) <= 50:
-        raise invalid("name", "give the account holder's name (at most 50 characters)")
+        raise invalid("name", _("give the account holder's name (at most 50 characters)"))
     if method == BANK_CARD:
         account = re.sub(r"[\s-]", "", account)
         if not _CARD.match(account):
-            raise invalid("account", "a bank card number has 12 to 19 digits")
+            raise invalid("account", _("a bank card number has 12 to 19 digits"))
         if not 1 <= len(bank) <= 50:
-            raise invalid("bank", "name the bank of the card (at most 50 characters)")
+            raise invalid("bank", _("name the bank of the card (at most 50 characters)"))
     elif not (_PHONE.match(account) or (_EMAIL.match(account) and len(account) <= 100)):
-        raise invalid("account", "an Alipay account is a mobile number or an e-mail address")
+        raise invalid("account", _("an Alipay account is a mobile number or an e-mail address"))
     return Payee(method=method, account=account, name=name, bank=bank if method == BANK_CARD else "")
 
 

@@ -27,6 +27,7 @@ from tuishou.core.signing import signature_verify
 from tuishou.sandboxes.outbox import MAX_ATTEMPTS as MAX_ATTEMPTS  # this sandbox's figures, for its callers
 from tuishou.sandboxes.outbox import OutboxBehaviour, OutboxChannel, Transport, event_body_parse
 from tuishou.sandboxes.outbox import delivery_delays as delivery_delays
+from tuishou.wallets.errors import WalletError
 from tuishou.wallets.payouts import (
     PAYOUT_EVENTS,
     PAYOUT_FAILED,
@@ -92,7 +93,7 @@ class SandboxPayoutProvider:
     def callback_verify(self, *, headers: Mapping[str, str], body: bytes,
                         now: datetime | None = None) -> ProviderEvent:
         signature_verify(headers=headers, body=body, secret=CHANNEL.secret(), header_prefix=HEADER_PREFIX,
-                         code_prefix="wallets", error=CallbackRejected, now=now, subject="payout callback")
+                         codes=WalletError, error=CallbackRejected, now=now)
         return _event_parse(body)
 
 
@@ -101,5 +102,5 @@ def _event_parse(body: bytes) -> ProviderEvent:
         data, fields = event_body_parse(body, kinds=PAYOUT_EVENTS, required=("event_id", "payout_id", "reference",
                                                                                "currency"))
     except ValueError:
-        raise CallbackRejected("wallets.callback_malformed", "The callback's body is not a valid event.") from None
+        raise CallbackRejected(WalletError.CALLBACK_MALFORMED) from None
     return ProviderEvent(reason=str(data.get("reason", "")), **fields)

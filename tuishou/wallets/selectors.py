@@ -22,6 +22,7 @@ from tuishou.ledger.models import Account, JournalLine
 from tuishou.ledger.selectors import owner_balances
 from tuishou.network.models import Promoter
 from tuishou.settlement.selectors import promoter_withdrawable
+from tuishou.wallets.errors import WalletError
 from tuishou.wallets.models import Withdrawal
 from tuishou.wallets.reasons import Reason, reason_for
 from tuishou.wallets.rules import WithdrawalRules, withdrawal_rules_from
@@ -135,5 +136,5 @@ def withdrawal_get(withdrawal_id: int) -> Withdrawal:
     """A withdrawal by id, or ``wallets.withdrawal_unknown``."""
     withdrawal = Withdrawal.objects.select_related("promoter__user").filter(pk=withdrawal_id).first()
     if withdrawal is None:
-        raise NotFound("wallets.withdrawal_unknown", f"No withdrawal #{withdrawal_id}.")
+        raise NotFound(WalletError.WITHDRAWAL_UNKNOWN, withdrawal_id=withdrawal_id)
     return withdrawal

@@ -33,6 +33,7 @@ from tuishou.ledger.models import Account, JournalEntry
 from tuishou.ledger.services import InsufficientFunds, account_for, journal_post
 from tuishou.network.models import Promoter
 from tuishou.risk.services import audit_record
+from tuishou.wallets.errors import WalletError
 from tuishou.wallets.models import PayoutEvent, Withdrawal
 from tuishou.wallets.payouts import (
     PAYOUT_SUCCEEDED,
@@ -77,17 +78,17 @@ def withdrawal_request(*, promoter: Promoter, amount: Decimal | str, payee: Paye
     payee = payee_parse(payee)
     key = (idempotency_key or "").strip()
     if not 1 <= len(key) <= Withdrawal._meta.get_field("idempotency_key").max_length:
-        raise InvalidInput("wallets.idempotency_key_invalid", "Give an idempotency key of 1 to 100 characters.")
+        raise InvalidInput(WalletError.IDEMPOTENCY_KEY_INVALID)
     first = _replay(promoter, key, amount, payee)
     if first is not None:
         return first
     rules = withdrawal_rules()
     fee = withdrawal_fee(amount, rules)
     if amount < rules.minimum or amount - fee <= 0:
-        raise InvalidInput("wallets.amount_below_min", f"The least you can withdraw is {rules.minimum}.",
+        raise InvalidInput(WalletError.AMOUNT_BELOW_MIN, minimum=rules.minimum,
                            details={"minimum": str(rules.minimum), "amount": str(amount)})
     if amount > rules.maximum:
-        raise InvalidInput("wallets.amount_above_max", f"The most you can withdraw at once is {rules.maximum}.",
+        raise InvalidInput(WalletError.AMOUNT_ABOVE_MAX, maximum=rules.maximum,
                            details={"maximum": str(rules.maximum), "amount": str(amount)})
     try:
         with transaction.atomic():
@@ -98,13 +99,10 @@ def withdrawal_request(*, promoter: Promoter, amount: Decimal | str, payee: Paye
                 return first
             now = timezone.now()
             if withdrawal_count_on_day(promoter, now=now) >= rules.daily_count:
-                raise DailyLimitReached("wallets.daily_limit",
-                                        f"You can request {rules.daily_count} withdrawals a day; try again tomorrow.",
+                raise DailyLimitReached(WalletError.DAILY_LIMIT, daily_count=rules.daily_count,
                                         details={"daily_count": rules.daily_count})
             if available.amount < 0:
-                raise Conflict("wallets.balance_negative",
-                               f"Your balance is {available.amount} after a refund clawed back commission; "
-                               "withdrawals resume once new commission covers it.",
+                raise Conflict(WalletError.BALANCE_NEGATIVE, amount=available.amount,
                                details={"available": str(available.amount)})
             if amount > available.amount:
                 raise _insufficient(available.amount, amount)
@@ -127,14 +125,14 @@ def withdrawal_request(*, promoter: Promoter, amount: Decimal | str, payee: Paye
 
 
 def _insufficient(available: Decimal, amount: Decimal) -> Conflict:
-    return Conflict("wallets.insufficient_funds", f"You have {available} available; {amount} is more than that.",
+    return Conflict(WalletError.INSUFFICIENT_FUNDS, available=available, amount=amount,
                     details={"available": str(available), "amount": str(amount)})
 
 
 def _replay(promoter: Promoter, key: str, amount: Decimal, payee: Payee) -> Withdrawal | None:
     first = Withdrawal.objects.filter(promoter=promoter, idempotency_key=key).first()
     if first is not None and (first.amount, first.payee) != (amount, payee):
-        raise Conflict("wallets.idempotency_key_reused", "This idempotency key was used for another withdrawal.",
+        raise Conflict(WalletError.IDEMPOTENCY_KEY_REUSED,
                        details={"withdrawal_id": first.pk})
     return first
 
@@ -175,7 +173,7 @@ def withdrawal_reject(*, actor, withdrawal_id: int, reason: str) -> Withdrawal:
     require_operator(actor, "finance")
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("wallets.reason_required", "Say why the withdrawal is rejected; the promoter sees it.")
+        raise InvalidInput(WalletError.REASON_REQUIRED)
     with transaction.atomic():
         withdrawal = _locked(withdrawal_id)
         _not_own(actor, withdrawal)
@@ -191,13 +189,13 @@ def withdrawal_reject(*, actor, withdrawal_id: int, reason: str) -> Withdrawal:
 def _locked(withdrawal_id: int) -> Withdrawal:
     withdrawal = Withdrawal.objects.select_for_update().filter(pk=withdrawal_id).first()
     if withdrawal is None:
-        raise NotFound("wallets.withdrawal_unknown", f"No withdrawal #{withdrawal_id}.")
+        raise NotFound(WalletError.WITHDRAWAL_UNKNOWN, withdrawal_id=withdrawal_id)
     return withdrawal
 
 
 def _not_own(actor, withdrawal: Withdrawal) -> None:
     if Promoter.objects.filter(pk=withdrawal.promoter_id, user_id=actor.pk).exists():
-        raise PermissionDenied("wallets.self_review", "Another member of finance must review your own withdrawal.")
+        raise PermissionDenied(WalletError.SELF_REVIEW)
 
 
 def _release(withdrawal: Withdrawal, *, kind: str, step: str, memo: str, actor=None) -> JournalEntry:
@@ -281,17 +279,16 @@ def _withdrawal_for_event(provider: str, event: ProviderEvent) -> Withdrawal:
                   if number.isdigit() else None)
     if (withdrawal is None or withdrawal.payout_provider != provider
             or (withdrawal.payout_id and withdrawal.payout_id != event.payout_id)):
-        raise CallbackRejected("wallets.callback_unknown_payout",
-                               f"No payout {event.payout_id} ({event.reference}) is in progress with {provider}.")
+        raise CallbackRejected(WalletError.CALLBACK_UNKNOWN_PAYOUT, payout_id=event.payout_id,
+                               reference=event.reference, provider=provider)
     return withdrawal
 
 
 def _payout_event_apply(provider: str, event: ProviderEvent, row: dict[str, Any]) -> CallbackResult:
     withdrawal = row["withdrawal"] = _withdrawal_for_event(provider, event)
     if (event.amount, event.currency) != (withdrawal.net, withdrawal.currency):
-        raise CallbackRejected("wallets.amount_mismatch",
-                               f"The callback says {event.amount} {event.currency}; we sent "
-                               f"{withdrawal.net} {withdrawal.currency}.",
+        raise CallbackRejected(WalletError.AMOUNT_MISMATCH, got=f"{event.amount} {event.currency}",
+                               expected=f"{withdrawal.net} {withdrawal.currency}",
                                details={"expected": f"{withdrawal.net} {withdrawal.currency}",
                                         "got": f"{event.amount} {event.currency}"})
     record = _callbacks.claim(row)

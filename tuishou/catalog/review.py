@@ -1,0 +1,164 @@
+"""Review, shelf and zones of the catalog: merchant staff submit and shelve, operators approve, reject and
+place products in the hot zone (爆品区) or the inspected zone (验货区).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from tuishou.accounts.models import OperatorRole, User
+from tuishou.accounts.permissions import is_operator, require_operator, require_user
+from tuishou.catalog import inputs
+from tuishou.catalog.errors import CatalogError
+from tuishou.catalog.models import Product
+from tuishou.catalog.selectors import product_get, require_product_staff
+from tuishou.catalog.transitions import product_transition
+from tuishou.core.errors import Conflict, InvalidInput
+from tuishou.merchants.models import Merchant
+from tuishou.risk.services import audit_record
+
+OPS = OperatorRole.Role.OPS
+S = Product.Status
+REVIEWED = frozenset({S.APPROVED, S.ON_SHELF, S.OFF_SHELF})
+
+
+# ---- review and shelf ----------------------------------------------------------------------------------------
+
+def product_submit(*, actor: User, product_id: int) -> Product:
+    """Merchant staff send a draft (or rejected) product for review (提交审核); it needs an active SKU."""
+    require_user(actor)
+    product = require_product_staff(user=actor, product_id=product_id)
+    inputs.merchant_require_active(product.merchant)
+    if not product.skus.filter(active=True).exists():
+        raise InvalidInput(CatalogError.PRODUCT_INCOMPLETE)
+    return product_transition(product=product, event="submit", actor=actor)
+
+
+def product_withdraw(*, actor: User, product_id: int) -> Product:
+    """Merchant staff take a product back out of review, to edit it."""
+    require_user(actor)
+    product = require_product_staff(user=actor, product_id=product_id)
+    return product_transition(product=product, event="withdraw", actor=actor)
+
+
+def product_approve(*, actor: User, product_id: int) -> Product:
+    """An operator (ops) approves a product in review (审核通过); the merchant then puts it on the shelf."""
+    require_operator(actor, OPS)
+    with transaction.atomic():
+        product = product_transition(product=product_get(product_id=product_id), event="approve", actor=actor)
+        audit_record(actor=actor, action="catalog.product_approved", target=product)
+    return product
+
+
+def product_reject(*, actor: User, product_id: int, reason: str) -> Product:
+    """An operator (ops) rejects a product in review, with a reason the merchant sees (审核驳回)."""
+    require_operator(actor, OPS)
+    reason = inputs.text_field(reason, "reason", 2000)
+    with transaction.atomic():
+        product = product_transition(product=product_get(product_id=product_id), event="reject", actor=actor,
+                                     reason=reason)
+        audit_record(actor=actor, action="catalog.product_rejected", target=product, reason=reason)
+    return product
+
+
+def product_shelve(*, actor: User, product_id: int) -> Product:
+    """Merchant staff put an approved product on the shelf (上架)."""
+    require_user(actor)
+    product = require_product_staff(user=actor, product_id=product_id)
+    inputs.merchant_require_active(product.merchant)
+    if not product.skus.filter(active=True).exists():
+        raise InvalidInput(CatalogError.PRODUCT_INCOMPLETE)
+    return product_transition(product=product, event="shelve", actor=actor)
+
+
+def product_unshelve(*, actor: User, product_id: int, reason: str = "") -> Product:
+    """Take a product off the shelf (下架): its merchant's staff, or an ops operator with a reason (audited)."""
+    require_user(actor)
+    product = product_get(product_id=product_id)
+    if is_operator(actor, OPS) and not _works_for(actor, product):
+        reason = inputs.text_field(reason, "reason", 2000)
+        with transaction.atomic():
+            product = product_transition(product=product, event="unshelve", actor=actor, reason=reason)
+            audit_record(actor=actor, action="catalog.product_unshelved", target=product, reason=reason)
+        return product
+    product = require_product_staff(user=actor, product_id=product_id)
+    return product_transition(product=product, event="unshelve", actor=actor,
+                              reason=inputs.text_field(reason, "reason", 2000, required=False))
+
+
+def _works_for(user: User, product: Product) -> bool:
+    return product.merchant.staff.filter(user=user).exists()
+
+
+def products_unshelve_for_merchant(*, actor: User | None, merchant: Merchant, reason: str) -> int:
+    """Take every product of ``merchant`` off the shelf (on suspension); return how many moved."""
+    moved = 0
+    for product in Product.objects.filter(merchant=merchant, status=S.ON_SHELF).order_by("pk"):
+        product_transition(product=product, event="unshelve", actor=actor, reason=reason)
+        moved += 1
+    return moved
+
+
+# ---- zones (operators) ---------------------------------------------------------------------------------------
+
+def _require_reviewed(product: Product) -> None:
+    if product.status not in REVIEWED:
+        raise Conflict(CatalogError.PRODUCT_NOT_APPROVED,
+                       details={"status": product.status})
+
+
+def product_hot_zone_set(*, actor: User, product_id: int, in_hot_zone: bool, hot_price: Decimal | str | None = None,
+                         starts_at: datetime | None = None, ends_at: datetime | None = None) -> Product:
+    """An operator (ops) puts a product into 爆品区 with a negotiated price and campaign window, or takes it out.
+
+    The 爆品 price applies to every SKU while the window is open; it may not exceed the lowest active retail
+    price nor fall below the highest supply price (the merchant would sell at a loss).
+    """
+    require_operator(actor, OPS)
+    product = product_get(product_id=product_id)
+    if not in_hot_zone:
+        changes = {"in_hot_zone": False, "hot_price": None, "hot_starts_at": None, "hot_ends_at": None}
+    else:
+        _require_reviewed(product)
+        price = None
+        if hot_price is not None:
+            price = inputs.amount_field(hot_price, "hot_price")
+            skus = list(product.skus.filter(active=True).values_list("price", "supply_price"))
+            if skus and price > min(p for p, _ in skus):
+                raise InvalidInput(CatalogError.HOT_PRICE_ABOVE_PRICE, price=price,
+                                   details={"field": "hot_price"})
+            if skus and price < max(s for _, s in skus):
+                raise InvalidInput(CatalogError.HOT_PRICE_BELOW_SUPPLY_PRICE, price=price,
+                                   details={"field": "hot_price"})
+        if (starts_at is None) != (ends_at is None) or (starts_at is not None and ends_at <= starts_at):
+            raise InvalidInput(CatalogError.HOT_WINDOW_INVALID,
+                               details={"field": "ends_at"})
+        changes = {"in_hot_zone": True, "hot_price": price, "hot_starts_at": starts_at, "hot_ends_at": ends_at}
+    with transaction.atomic():
+        Product.objects.filter(pk=product.pk).update(updated_at=timezone.now(), **changes)
+        product.refresh_from_db()
+        audit_record(actor=actor, action="catalog.hot_zone_set", target=product, data={
+            "in_hot_zone": product.in_hot_zone,
+            "hot_price": None if product.hot_price is None else str(product.hot_price),
+            "starts_at": product.hot_starts_at.isoformat() if product.hot_starts_at else None,
+            "ends_at": product.hot_ends_at.isoformat() if product.hot_ends_at else None})
+    return product
+
+
+def product_inspected_set(*, actor: User, product_id: int, inspected: bool, reason: str = "") -> Product:
+    """An operator (ops) grants or withdraws the 验货区 badge (inspected by the community)."""
+    require_operator(actor, OPS)
+    product = product_get(product_id=product_id)
+    if inspected:
+        _require_reviewed(product)
+    with transaction.atomic():
+        Product.objects.filter(pk=product.pk).update(
+            inspected=bool(inspected), inspected_at=timezone.now() if inspected else None, updated_at=timezone.now())
+        product.refresh_from_db()
+        audit_record(actor=actor, action="catalog.inspected_set", target=product, reason=reason,
+                     data={"inspected": product.inspected})
+    return product

@@ -1,0 +1,24 @@
+"""Error codes of incentives and the message a person reads for each (pure Python: no Django import)."""
+
+from tuishou.core.errors import ErrorCode
+from tuishou.core.errors import gettext_noop as _
+
+
+class IncentiveError(ErrorCode):
+    """Codes of incentive plans and their versions (``incentives.*``)."""
+
+    BASE_NEGATIVE = "incentives.base_negative", _("The commission base cannot be negative.")
+    CHAIN_EMPTY = "incentives.chain_empty", _("An order's chain needs at least its credited promoter.")
+    NO_PLAN_IN_FORCE = "incentives.no_plan_in_force", _("This community has no incentive plan in force.")
+    PLAN_ALREADY_PUBLISHED = "incentives.plan_already_published", _("This version is already published.")
+    PLAN_IMMUTABLE = "incentives.plan_immutable", _(
+        "A published or retired plan version never changes; import a new draft instead.")
+    PLAN_INVALID = "incentives.plan_invalid", _("The plan is not valid: {problem}")
+    PLAN_NOT_COMPLIANT = "incentives.plan_not_compliant", _("The plan has {count} compliance error(s): {findings}")
+    PLAN_NOT_IN_FORCE = "incentives.plan_not_in_force", _("Only the version in force can be retired.")
+    PLAN_PUBLISH_ORDER = "incentives.plan_publish_order", _("The version in force was published later.")
+    PLAN_PUBLISH_RACE = "incentives.plan_publish_race", _("Another version was published at the same time; retry.")
+    REASON_MISSING = "incentives.reason_missing", _("Say why the plan is taken out of force.")
+    TEMPLATE_UNKNOWN = "incentives.template_unknown", _("No template {name!r}.")
+    TRANSITION_INVALID = "incentives.transition_invalid", _("A plan version that is {status} cannot become {to}.")
+    VOLUME_ORDERS = "incentives.volume_orders", _("orders must be -1, 0 or 1")

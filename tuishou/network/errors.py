@@ -1,0 +1,45 @@
+"""Error codes of network and the message a person reads for each (pure Python: no Django import)."""
+
+from tuishou.core.errors import ErrorCode
+from tuishou.core.errors import gettext_noop as _
+
+
+class NetworkError(ErrorCode):
+    """Codes of the promoter network: communities, invite codes, sponsors, mentors (``network.*``)."""
+
+    ALREADY_PROMOTER = "network.already_promoter", _("This account is already a promoter.")
+    COMMUNITY_CODE_INVALID = "network.community_code_invalid", _("A community code has 2–32 letters, digits or _.")
+    COMMUNITY_CODE_TAKEN = "network.community_code_taken", _("Community code {code} is taken.")
+    COMMUNITY_INACTIVE = "network.community_inactive", _("The community {name} is closed to sign-ups.")
+    COMMUNITY_KIND_UNKNOWN = "network.community_kind_unknown", _("Unknown community kind {kind!r}.")
+    COMMUNITY_NAME_MISSING = "network.community_name_missing", _("Give the community a name.")
+    COMMUNITY_UNKNOWN = "network.community_unknown", _("There is no community {code!r}.")
+    CROSS_COMMUNITY = "network.cross_community", _(
+        "This belongs to another community: sponsor and promoter must be in the same community.")
+    INVITE_CODE_DISABLED = "network.invite_code_disabled", _("The invite code {code} is no longer in use.")
+    INVITE_CODE_EXHAUSTED = "network.invite_code_exhausted", _("Could not find a free invite code; try again.")
+    INVITE_CODE_REQUIRED = "network.invite_code_required", _("Sign-up needs an invite code.")
+    INVITE_CODE_UNKNOWN = "network.invite_code_unknown", _("No promoter has the invite code {code!r}.")
+    MENTOR_FULL = "network.mentor_full", _("This mentor's team is full.")
+    MENTOR_NOT_OFFICIAL = "network.mentor_not_official", _("Mentors belong to the official community.")
+    MENTOR_UNKNOWN = "network.mentor_unknown", _("No such mentor in your community.")
+    NOT_A_PROMOTER = "network.not_a_promoter", _("This account is not a promoter yet.")
+    OFFICIAL_EXISTS = "network.official_exists", _("There is already an official community.")
+    PATH_TOO_DEEP = "network.path_too_deep", _(
+        "The sponsor chain would be too deep: a promoter cannot be placed there.")
+    PROMOTER_UNKNOWN = "network.promoter_unknown", _("There is no promoter {promoter_id}.")
+    RANK_SOURCE_UNKNOWN = "network.rank_source_unknown", _("Unknown rank source {source!r}.")
+    REASON_REQUIRED = "network.reason_required", _("Say why the sponsor is being corrected.")
+    SPONSOR_CYCLE = "network.sponsor_cycle", _("A promoter cannot move under themselves or their own team.")
+    SPONSOR_UNCHANGED = "network.sponsor_unchanged", _("This is already the promoter's sponsor.")
+    STAFF_ROLE_UNKNOWN = "network.staff_role_unknown", _("Unknown community staff role {role!r}.")
+    SWITCH_AFTER_SALES = "network.switch_after_sales", _("No mentor switch after {switch_max_sales} paid sales.")
+    SWITCH_COOLDOWN = "network.switch_cooldown", _("Too soon to switch mentor again.")
+    SWITCH_LIMIT = "network.switch_limit", _("At most {switch_max_count} mentor switches are allowed.")
+    SWITCH_NOT_PENDING = "network.switch_not_pending", _("This request is already {status}.")
+    SWITCH_NOT_PLACED = "network.switch_not_placed", _(
+        "Only promoters placed under a mentor can switch; an inviter stays your sponsor.")
+    SWITCH_PENDING = "network.switch_pending", _("A mentor switch request is already waiting for a decision.")
+    SWITCH_REQUEST_UNKNOWN = "network.switch_request_unknown", _("No mentor switch request #{request_id}.")
+    SWITCH_SAME_MENTOR = "network.switch_same_mentor", _("This is already your mentor.")
+    TRANSITION_INVALID = "network.transition_invalid", _("A mentor switch request that is {status} cannot become {to}.")

@@ -1,0 +1,133 @@
+"""Changes to a promoter already in the network: an operator's sponsor correction (纠正上级), invite codes,
+the shopkeeper stage and ranks. Registration and mentors are in ``services``, which re-exports these.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, connection, transaction
+
+from tuishou.accounts.models import User
+from tuishou.accounts.permissions import Role, require_operator
+from tuishou.core import events
+from tuishou.core.errors import Conflict, InvalidInput
+from tuishou.network import invite_codes, tree_writes, treepath
+from tuishou.network.errors import NetworkError
+from tuishou.network.models import Promoter, RankRecord
+from tuishou.risk.services import audit_record
+
+# --- operator sponsor correction (纠正上级) ---------------------------------------------------------
+
+def sponsor_correct(*, actor: User | None, promoter: Promoter, new_sponsor: Promoter, reason: str) -> Promoter:
+    """An operator re-hangs a promoter, with their whole team, under another sponsor of the same community.
+
+    Refused with ``network.sponsor_cycle`` when the new sponsor is the promoter or inside their team,
+    ``network.cross_community`` across communities, ``network.sponsor_unchanged`` for a no-op. Audited.
+    """
+    require_operator(actor, Role.OPS)
+    if not (reason or "").strip():
+        raise InvalidInput(NetworkError.REASON_REQUIRED,
+                           details={"field": "reason"})
+    with transaction.atomic():
+        locked = tree_writes.lock_pair(promoter.pk, new_sponsor.pk)
+        promoter, new_sponsor = locked[promoter.pk], locked.get(new_sponsor.pk, locked[promoter.pk])
+        if treepath.is_within(bytes(new_sponsor.path), bytes(promoter.path)):
+            raise InvalidInput(NetworkError.SPONSOR_CYCLE)
+        if new_sponsor.community_id != promoter.community_id:
+            raise InvalidInput(NetworkError.CROSS_COMMUNITY)
+        if promoter.sponsor_id == new_sponsor.pk:
+            raise InvalidInput(NetworkError.SPONSOR_UNCHANGED)
+        old_sponsor_id = promoter.sponsor_id
+        move = tree_writes.subtree_move(root=promoter, new_sponsor=new_sponsor)
+        audit_record(actor=actor, action="network.sponsor_corrected", target=promoter, reason=reason.strip(),
+                     data={"from_sponsor_id": old_sponsor_id, "to_sponsor_id": new_sponsor.pk,
+                           "old_path": move.old_path.hex(), "new_path": move.new_path.hex(),
+                           "members": move.members})
+    promoter.refresh_from_db()
+    return promoter
+
+
+# --- invite codes -------------------------------------------------------------------------------
+
+def invite_code_regenerate(*, promoter: Promoter) -> Promoter:
+    """Give the promoter a fresh invite code (and re-enable it); the old code stops resolving."""
+    for attempt in range(invite_codes.INSERT_ATTEMPTS):
+        code = invite_codes.generate(min(invite_codes.MIN_LENGTH + attempt // 3, invite_codes.MAX_LENGTH))
+        try:
+            with transaction.atomic():
+                if Promoter.objects.filter(invite_code=code).exists():
+                    continue
+                Promoter.objects.filter(pk=promoter.pk).update(invite_code=code, invite_code_active=True)
+        except IntegrityError:
+            continue
+        promoter.invite_code, promoter.invite_code_active = code, True
+        return promoter
+    raise Conflict(NetworkError.INVITE_CODE_EXHAUSTED)
+
+
+def invite_code_disable(*, promoter: Promoter, actor: User | None = None, reason: str = "") -> Promoter:
+    """Stop the promoter's invite code from registering anyone; an operator's doing so is audited."""
+    with transaction.atomic():
+        Promoter.objects.filter(pk=promoter.pk).update(invite_code_active=False)
+        if actor is not None and actor.pk != promoter.user_id:
+            require_operator(actor, Role.OPS, Role.RISK)
+            audit_record(actor=actor, action="network.invite_code_disabled", target=promoter, reason=reason,
+                         data={"invite_code": promoter.invite_code})
+    promoter.invite_code_active = False
+    return promoter
+
+
+# --- shopkeeper stage and ranks -------------------------------------------------------------------
+
+STAGE_TRANSITIONS = {(Promoter.Stage.TEMPORARY, Promoter.Stage.ORDINARY)}
+
+
+def promoter_record_first_sale(promoter: Promoter) -> Promoter:
+    """Count one paid sale; the first makes a temporary shopkeeper an ordinary one (临时店主 → 普通店主).
+
+    The orders issue calls this once per paid sale. The stage change is idempotent: later sales
+    only count. The promoter stays bound to the community they are in.
+    """
+    # One UPDATE decides the stage from the value it holds under its own row lock (no read, lock, re-read).
+    into_ordinary = [before for before, after in STAGE_TRANSITIONS if after == Promoter.Stage.ORDINARY]
+    table, quote = Promoter._meta.db_table, connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} SET paid_sales_count = paid_sales_count + 1, stage = CASE WHEN stage IN "
+            f"({', '.join(['%s'] * len(into_ordinary))}) THEN %s ELSE stage END WHERE id = %s "
+            "RETURNING stage, paid_sales_count", [*into_ordinary, Promoter.Stage.ORDINARY, promoter.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Promoter.DoesNotExist(f"No promoter #{promoter.pk}.")
+    promoter.stage, promoter.paid_sales_count = row
+    return promoter
+
+
+def promoter_rank_set(promoter: Promoter, rank: str, *, source: str, effective_at: datetime, reason: str = "",
+                      actor: User | None = None, plan_id: str = "", plan_version: int | None = None
+                      ) -> RankRecord | None:
+    """Set a promoter's current rank and append the change to their rank history.
+
+    The incentive-plan evaluation calls it with ``source="evaluation"``; an operator's change
+    (``source="operator"``) needs the actor and is audited. No change, no record: returns None.
+    """
+    if source not in RankRecord.Source.values:
+        raise InvalidInput(NetworkError.RANK_SOURCE_UNKNOWN, source=source)
+    if source == RankRecord.Source.OPERATOR:
+        require_operator(actor, Role.OPS)
+    rank = rank or ""
+    with transaction.atomic():
+        previous = Promoter.objects.select_for_update().only("rank").get(pk=promoter.pk).rank
+        if previous == rank:
+            return None
+        record = RankRecord.objects.create(promoter=promoter, rank=rank, previous_rank=previous, source=source,
+                                           plan_id=plan_id, plan_version=plan_version, effective_at=effective_at,
+                                           reason=reason, actor=actor if actor is not None and actor.pk else None)
+        Promoter.objects.filter(pk=promoter.pk).update(rank=rank)
+        events.publish("rank.changed", record_id=record.pk)
+        if source == RankRecord.Source.OPERATOR:
+            audit_record(actor=actor, action="network.rank_set", target=promoter, reason=reason,
+                         data={"rank": rank, "previous_rank": previous})
+    promoter.rank = rank
+    return record

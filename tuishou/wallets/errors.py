@@ -1,0 +1,34 @@
+"""Error codes of wallets and the message a person reads for each (pure Python: no Django import)."""
+
+from tuishou.core.errors import ErrorCode
+from tuishou.core.errors import gettext_noop as _
+
+
+class WalletError(ErrorCode):
+    """Codes of wallets, withdrawals and payout callbacks (``wallets.*``)."""
+
+    AMOUNT_ABOVE_MAX = "wallets.amount_above_max", _("The most you can withdraw at once is {maximum}.")
+    AMOUNT_BELOW_MIN = "wallets.amount_below_min", _("The least you can withdraw is {minimum}.")
+    AMOUNT_MISMATCH = "wallets.amount_mismatch", _("The callback says {got}; we sent {expected}.")
+    BALANCE_NEGATIVE = "wallets.balance_negative", _(
+        "Your balance is {amount} after a refund clawed back commission; withdrawals resume once new "
+        "commission covers it.")
+    CALLBACK_FORGED = "wallets.callback_forged", _("The callback's signature does not match.")
+    CALLBACK_MALFORMED = "wallets.callback_malformed", _(
+        "The callback cannot be read: its timestamp or body is malformed.")
+    CALLBACK_STALE = "wallets.callback_stale", _(
+        "The callback was signed {age} seconds ago; more than {limit} either way is refused as a replay.")
+    CALLBACK_UNKNOWN_PAYOUT = "wallets.callback_unknown_payout", _(
+        "No payout {payout_id} ({reference}) is in progress with {provider}.")
+    DAILY_LIMIT = "wallets.daily_limit", _("You can request {daily_count} withdrawals a day; try again tomorrow.")
+    IDEMPOTENCY_KEY_INVALID = "wallets.idempotency_key_invalid", _("Give an idempotency key of 1 to 100 characters.")
+    IDEMPOTENCY_KEY_REUSED = "wallets.idempotency_key_reused", _(
+        "This idempotency key was used for another withdrawal.")
+    INSUFFICIENT_FUNDS = "wallets.insufficient_funds", _("You have {available} available; {amount} is more than that.")
+    PAYEE_INVALID = "wallets.payee_invalid", _("{field}: {problem}")
+    PAYOUT_DECLINED = "wallets.payout_declined", _("The payout provider declined the transfer: {reason}.")
+    PROVIDER_UNKNOWN = "wallets.provider_unknown", _("There is no payout provider called {name!r}.")
+    REASON_REQUIRED = "wallets.reason_required", _("Say why the withdrawal is rejected; the promoter sees it.")
+    SELF_REVIEW = "wallets.self_review", _("Another member of finance must review your own withdrawal.")
+    TRANSITION_INVALID = "wallets.transition_invalid", _("Cannot {event} a withdrawal that is {current}.")
+    WITHDRAWAL_UNKNOWN = "wallets.withdrawal_unknown", _("No withdrawal #{withdrawal_id}.")

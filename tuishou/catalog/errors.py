@@ -55,5 +55,5 @@ class CatalogError(ErrorCode):
     STOCK_TOO_LARGE = "catalog.stock_too_large", _("stock must not exceed {max_stock}.")
     SUPPLY_PRICE_ABOVE_PRICE = "catalog.supply_price_above_price", _(
         "The supply price {supply} is above the retail price {retail}.")
-    TRANSITION_INVALID = "catalog.transition_invalid", _("Cannot {event} a product that is {status}.")
+    TRANSITION_INVALID = "catalog.transition_invalid", _("This {kind} cannot go from {status} to {to}.")
     ZONE_UNKNOWN = "catalog.zone_unknown", _("Unknown zone {zone!r}; use one of {choices}.")

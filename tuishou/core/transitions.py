@@ -101,8 +101,7 @@ class Pipeline:
         """The one error every refused move raises: ``<app>.transition_invalid`` with a sentence for a person."""
         noun = self.model._meta.verbose_name
         code = error_code(f"{self.model._meta.app_label}.transition_invalid")
-        return Conflict(code, kind=noun, status=current, current=current, to=to, event=details.get("event", to),
-                        details={"status": current, "to": to, **details})
+        return Conflict(code, kind=noun, status=current, to=to, details={"status": current, "to": to, **details})
 
     def check(self, *, current: str, to: str, **details: Any) -> None:
         """Raise the refusal unless the table allows ``current → to``."""

@@ -13,12 +13,11 @@ class IncentiveError(ErrorCode):
     PLAN_ALREADY_PUBLISHED = "incentives.plan_already_published", _("This version is already published.")
     PLAN_IMMUTABLE = "incentives.plan_immutable", _(
         "A published or retired plan version never changes; import a new draft instead.")
-    PLAN_INVALID = "incentives.plan_invalid", _("The plan is not valid: {problem}")
     PLAN_NOT_COMPLIANT = "incentives.plan_not_compliant", _("The plan has {count} compliance error(s): {findings}")
     PLAN_NOT_IN_FORCE = "incentives.plan_not_in_force", _("Only the version in force can be retired.")
     PLAN_PUBLISH_ORDER = "incentives.plan_publish_order", _("The version in force was published later.")
     PLAN_PUBLISH_RACE = "incentives.plan_publish_race", _("Another version was published at the same time; retry.")
     REASON_MISSING = "incentives.reason_missing", _("Say why the plan is taken out of force.")
     TEMPLATE_UNKNOWN = "incentives.template_unknown", _("No template {name!r}.")
-    TRANSITION_INVALID = "incentives.transition_invalid", _("A plan version that is {status} cannot become {to}.")
+    TRANSITION_INVALID = "incentives.transition_invalid", _("This {kind} cannot go from {status} to {to}.")
     VOLUME_ORDERS = "incentives.volume_orders", _("orders must be -1, 0 or 1")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tuishou.accounts.permissions import require_operator
 from tuishou.core.errors import Conflict, InvalidInput
-from tuishou.incentives.engine import PlanError, check_plan, dump_plan, load_plan
+from tuishou.incentives.engine import EngineErrorCode, PlanError, check_plan, dump_plan, load_plan
 from tuishou.incentives.errors import IncentiveError
 from tuishou.incentives.models import PlanVersion, VolumeEntry
 from tuishou.incentives.transitions import plan_version_transition
@@ -25,7 +25,7 @@ def plan_parse(*, source: str):
     try:
         return load_plan(source)
     except PlanError as exc:
-        raise InvalidInput(IncentiveError.PLAN_INVALID, problem=str(exc), details={"field": exc.field}) from None
+        raise InvalidInput(EngineErrorCode.PLAN_INVALID, problem=str(exc), details={"field": exc.field}) from None
 
 
 def plan_check(*, plan, profile: str | None = None, after_sales_days: int | None = None):
@@ -35,7 +35,7 @@ def plan_check(*, plan, profile: str | None = None, after_sales_days: int | None
     try:
         return check_plan(plan, profile=profile, after_sales_days=days)
     except PlanError as exc:
-        raise InvalidInput(IncentiveError.PLAN_INVALID, problem=str(exc), details={"field": exc.field}) from None
+        raise InvalidInput(EngineErrorCode.PLAN_INVALID, problem=str(exc), details={"field": exc.field}) from None
 
 
 def _findings(plan) -> list[dict]:

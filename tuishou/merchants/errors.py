@@ -30,6 +30,5 @@ class MerchantError(ErrorCode):
     STAFF_EXISTS = "merchants.staff_exists", _("This person already works for the merchant.")
     STAFF_ROLE_UNKNOWN = "merchants.staff_role_unknown", _("Unknown staff role {role!r}.")
     STAFF_UNKNOWN = "merchants.staff_unknown", _("This person does not work for the merchant.")
-    TRANSITION_INVALID = "merchants.transition_invalid", _(
-        "A merchant or application that is {status} cannot become {to}.")
+    TRANSITION_INVALID = "merchants.transition_invalid", _("This {kind} cannot go from {status} to {to}.")
     USER_UNKNOWN = "merchants.user_unknown", _("Nobody is registered with this phone number.")

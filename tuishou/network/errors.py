@@ -42,4 +42,4 @@ class NetworkError(ErrorCode):
     SWITCH_PENDING = "network.switch_pending", _("A mentor switch request is already waiting for a decision.")
     SWITCH_REQUEST_UNKNOWN = "network.switch_request_unknown", _("No mentor switch request #{request_id}.")
     SWITCH_SAME_MENTOR = "network.switch_same_mentor", _("This is already your mentor.")
-    TRANSITION_INVALID = "network.transition_invalid", _("A mentor switch request that is {status} cannot become {to}.")
+    TRANSITION_INVALID = "network.transition_invalid", _("This {kind} cannot go from {status} to {to}.")

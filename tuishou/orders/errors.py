@@ -42,4 +42,4 @@ class OrderError(ErrorCode):
     TOO_MANY_ADDRESSES = "orders.too_many_addresses", _("Keep at most {max_addresses} addresses.")
     TOO_MANY_LINES = "orders.too_many_lines", _("At most {max_lines} items per checkout.")
     TOO_MANY_PHOTOS = "orders.too_many_photos", _("At most {max_photos} photos per case.")
-    TRANSITION_INVALID = "orders.transition_invalid", _("An order that is {status} cannot become {to}.")
+    TRANSITION_INVALID = "orders.transition_invalid", _("This {kind} cannot go from {status} to {to}.")

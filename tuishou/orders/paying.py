@@ -122,7 +122,7 @@ def order_cancel(*, buyer, order_id: int, reason: str = "") -> Order:
         if not _cancel(checkout_id=order.checkout_id, actor=buyer, reason=reason or "cancelled by the buyer",
                        now=timezone.now()):
             order.refresh_from_db()
-            raise Conflict(OrderError.TRANSITION_INVALID, status=order.status, to=S.CANCELLED,
+            raise Conflict(OrderError.TRANSITION_INVALID, kind="order", status=order.status, to=S.CANCELLED,
                            details={"status": order.status, "to": S.CANCELLED})
     order.refresh_from_db()
     return order

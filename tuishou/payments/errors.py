@@ -32,4 +32,4 @@ class PaymentError(ErrorCode):
     SANDBOX_ALREADY_PAID = "payments.sandbox_already_paid", _("This payment is already paid.")
     SANDBOX_TXN_UNKNOWN = "payments.sandbox_txn_unknown", _("No such sandbox payment.")
     START_CONTENDED = "payments.start_contended", _("This payment is being started elsewhere; try again.")
-    TRANSITION_INVALID = "payments.transition_invalid", _("Cannot {event} a {kind} that is {current}.")
+    TRANSITION_INVALID = "payments.transition_invalid", _("This {kind} cannot go from {status} to {to}.")

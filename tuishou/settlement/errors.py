@@ -11,4 +11,4 @@ class SettlementError(ErrorCode):
     PERIOD_MALFORMED = "settlement.period_malformed", _("A period is a calendar month like 2026-10, not {period!r}.")
     PERIOD_OPEN = "settlement.period_open", _("{period} has not ended yet; settle it once it has.")
     STATE = "settlement.state", _("A {kind} that is {status} cannot become {to}.")
-    TRANSITION_INVALID = "settlement.transition_invalid", _("A {kind} that is {status} cannot become {to}.")
+    TRANSITION_INVALID = "settlement.transition_invalid", _("This {kind} cannot go from {status} to {to}.")

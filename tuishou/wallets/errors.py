@@ -30,5 +30,5 @@ class WalletError(ErrorCode):
     PROVIDER_UNKNOWN = "wallets.provider_unknown", _("There is no payout provider called {name!r}.")
     REASON_REQUIRED = "wallets.reason_required", _("Say why the withdrawal is rejected; the promoter sees it.")
     SELF_REVIEW = "wallets.self_review", _("Another member of finance must review your own withdrawal.")
-    TRANSITION_INVALID = "wallets.transition_invalid", _("Cannot {event} a withdrawal that is {current}.")
+    TRANSITION_INVALID = "wallets.transition_invalid", _("This {kind} cannot go from {status} to {to}.")
     WITHDRAWAL_UNKNOWN = "wallets.withdrawal_unknown", _("No withdrawal #{withdrawal_id}.")

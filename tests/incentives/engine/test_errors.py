@@ -64,7 +64,7 @@ def test_every_engine_code_is_a_dotted_incentives_code_with_a_message():
     assert [str(c) for c in codes] == ["incentives.plan_invalid", "incentives.input_invalid",
                                        "incentives.batch_input_invalid"]
     for code in codes:
-        assert code.message.endswith(".") and len(code.message) > 20
+        assert code.summary.endswith(".") and len(code.summary) > 20 and code.template == "{problem}"
 
 
 @pytest.mark.parametrize("error", [PlanError("rules[0].rate", "bad"), PlanError(None, "unreadable"),

@@ -8,27 +8,31 @@ field or record first), while ``error.message`` is the problem alone, as before.
 
 from __future__ import annotations
 
-import enum
 from typing import Any
 
-from tuishou.core.errors import InvalidInput
+from tuishou.core.errors import ErrorCode, InvalidInput
+from tuishou.core.errors import gettext_noop as _
 
 
-class EngineErrorCode(enum.StrEnum):
-    """The engine's error codes; each member carries a message written for a person."""
+class EngineErrorCode(ErrorCode):
+    """The engine's error codes. The message is the problem the engine found, as it words it (a field path and
+    what is wrong there, in the plan's own terms), so the template is the problem itself; ``summary`` says in a
+    sentence what kind of problem it is."""
 
-    PLAN_INVALID = "incentives.plan_invalid", "The incentive plan cannot be read or is invalid."
-    INPUT_INVALID = "incentives.input_invalid", "The network, orders or options given to the engine are invalid."
-    BATCH_INPUT_INVALID = ("incentives.batch_input_invalid",
-                           "The batch engine cannot price this plan or these arrays.")
+    PLAN_INVALID = "incentives.plan_invalid", _("{problem}")
+    INPUT_INVALID = "incentives.input_invalid", _("{problem}")
+    BATCH_INPUT_INVALID = "incentives.batch_input_invalid", _("{problem}")
 
-    message: str
+    @property
+    def summary(self) -> str:
+        return SUMMARIES[self]
 
-    def __new__(cls, value: str, message: str) -> EngineErrorCode:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.message = message
-        return member
+
+SUMMARIES = {
+    EngineErrorCode.PLAN_INVALID: "The incentive plan cannot be read or is invalid.",
+    EngineErrorCode.INPUT_INVALID: "The network, orders or options given to the engine are invalid.",
+    EngineErrorCode.BATCH_INPUT_INVALID: "The batch engine cannot price this plan or these arrays.",
+}
 
 
 class _EngineError(InvalidInput):
@@ -37,7 +41,7 @@ class _EngineError(InvalidInput):
     code_member: EngineErrorCode
 
     def __init__(self, where: str | None, message: str, details: dict[str, Any]) -> None:
-        super().__init__(str(self.code_member), message, details=details)
+        super().__init__(self.code_member, problem=message, details=details)
         self._where = where
 
     def __str__(self) -> str:

@@ -64,7 +64,8 @@ class Checkout(models.Model):
     """One submission of the buyer (提交订单): its orders, one per merchant, are paid by ONE payment
     (payable_type ``checkout``) and are paid or cancelled together.
 
-    ``idempotency_key`` is unique per buyer: submitting the same key again returns this checkout.
+    ``idempotency_key`` is unique per buyer: submitting the same key again with the same request
+    (``request_digest``) returns this checkout.
     """
 
     class Status(models.TextChoices):
@@ -74,6 +75,10 @@ class Checkout(models.Model):
 
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkouts")
     idempotency_key = models.CharField(max_length=64)
+    request_digest = models.CharField(
+        max_length=64, blank=True,
+        help_text="SHA-256 of what was asked (lines or 'the cart', the address, the share code): a replay of the "
+                  "key with anything else is refused.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     amount = MoneyField(help_text="What the payment must cover: the sum of its orders' totals.")
     share_code = models.CharField(max_length=32, blank=True)

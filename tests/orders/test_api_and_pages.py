@@ -75,7 +75,9 @@ def test_api_flow_cart_pay_ship_confirm_and_after_sales(client, after_commit):
 
     client.force_login(f.buyer("别人"))
     foreign = _post(client, f"/api/v1/orders/{order_id}/confirm-receipt")
-    assert (foreign.status_code, foreign.json()["code"]) == (403, "orders.not_your_order")
+    assert (foreign.status_code, foreign.json()) == (404, {
+        "code": "orders.order_unknown", "message": f"There is no order {order_id}.", "details": {"order_id": order_id}})
+    assert client.get(f"/api/v1/orders/mine/{order_id}").json() == foreign.json()
     client.force_login(buyer)
     assert _post(client, f"/api/v1/orders/{order_id}/confirm-receipt").json()["status"] == "received"
     line_id = created["orders"][0]["lines"][0]["id"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tuishou.accounts.models import OperatorRole
 from tuishou.accounts.permissions import is_operator, require_operator
 from tuishou.catalog.models import Product, ProductImage, Sku
-from tuishou.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tuishou.core.errors import Conflict, InvalidInput, NotFound
 from tuishou.merchants.models import Merchant
 from tuishou.merchants.selectors import merchant_staff_role, require_merchant_staff
 
@@ -94,11 +94,12 @@ def product_get(*, product_id: int) -> Product:
 
 
 def require_product_staff(*, user, product_id: int) -> Product:
-    """The product, when ``user`` works for its merchant; else ``catalog.not_your_product`` (403)."""
+    """The product, when ``user`` works for its merchant; else ``catalog.product_unknown`` (404: another
+    merchant's product is unknown, like one that does not exist)."""
     product = product_get(product_id=product_id)
     if merchant_staff_role(user=user, merchant_id=product.merchant_id) is None:
-        raise PermissionDenied("catalog.not_your_product", "This product belongs to another merchant.",
-                               details={"product_id": product_id})
+        raise NotFound("catalog.product_unknown", f"There is no product {product_id}.",
+                       details={"product_id": product_id})
     return product
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tuishou.accounts.permissions import require_user
 from tuishou.catalog.services import sku_stock_release
-from tuishou.core.errors import Conflict, NotFound, PermissionDenied
+from tuishou.core.errors import Conflict, NotFound
 from tuishou.incentives.payouts import chain_snapshot
 from tuishou.incentives.services import volume_record
 from tuishou.network.models import Promoter
@@ -48,14 +48,11 @@ def _orders_locked(checkout_id: int, *, with_promoter_path: bool = False) -> lis
 
 
 def checkout_for_buyer(*, buyer, checkout_id: int) -> Checkout:
-    """The buyer's checkout, or ``orders.checkout_unknown`` / ``orders.not_your_order``."""
-    checkout = Checkout.objects.filter(pk=checkout_id).first()
+    """The buyer's checkout, or ``orders.checkout_unknown`` (404, someone else's too)."""
+    checkout = Checkout.objects.filter(pk=checkout_id, buyer_id=getattr(buyer, "pk", None)).first()
     if checkout is None:
         raise NotFound("orders.checkout_unknown", f"There is no checkout {checkout_id}.",
                        details={"checkout_id": checkout_id})
-    if checkout.buyer_id != getattr(buyer, "pk", None):
-        raise PermissionDenied("orders.not_your_order", "This is not your order.",
-                               details={"checkout_id": checkout_id})
     return checkout
 
 
@@ -109,14 +106,13 @@ def order_cancel(*, buyer, order_id: int, reason: str = "") -> Order:
     """The buyer cancels an unpaid order (取消订单). Its checkout is paid as one, so every order of the
     checkout is cancelled with it and the stock goes back.
 
-    Raises ``orders.not_your_order``, ``orders.transition_invalid`` (already paid, or cancelled).
+    Raises ``orders.order_unknown`` (someone else's too), ``orders.transition_invalid`` (already paid, or
+    cancelled).
     """
     require_user(buyer)
-    order = Order.objects.filter(pk=order_id).first()
+    order = Order.objects.filter(pk=order_id, buyer_id=buyer.pk).first()
     if order is None:
         raise NotFound("orders.order_unknown", f"There is no order {order_id}.", details={"order_id": order_id})
-    if order.buyer_id != buyer.pk:
-        raise PermissionDenied("orders.not_your_order", "This is not your order.", details={"order_id": order_id})
     with transaction.atomic():
         if not _cancel(checkout_id=order.checkout_id, actor=buyer, reason=reason or "cancelled by the buyer",
                        now=timezone.now()):

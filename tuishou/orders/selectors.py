@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from tuishou.accounts.models import OperatorRole
 from tuishou.accounts.permissions import require_operator, require_user
-from tuishou.core.errors import InvalidInput, NotFound, PermissionDenied
+from tuishou.core.errors import InvalidInput, NotFound
 from tuishou.merchants.selectors import require_merchant_staff
 from tuishou.network.selectors import promoter_for_user
 from tuishou.orders.models import Address, AfterSalesCase, CartLine, Checkout, Order, OrderLine
@@ -49,12 +49,10 @@ def orders_for_buyer(*, buyer, status: str | None = None) -> QuerySet[Order]:
 
 
 def order_for_buyer(*, buyer, order_id: int) -> Order:
-    """One of the buyer's orders; ``orders.order_unknown`` / ``orders.not_your_order``."""
-    order = _orders().filter(pk=order_id).first()
+    """One of the buyer's orders; ``orders.order_unknown`` (404) for someone else's too."""
+    order = _orders().filter(pk=order_id, buyer_id=getattr(buyer, "pk", None)).first()
     if order is None:
         raise NotFound("orders.order_unknown", f"There is no order {order_id}.", details={"order_id": order_id})
-    if order.buyer_id != getattr(buyer, "pk", None):
-        raise PermissionDenied("orders.not_your_order", "This is not your order.", details={"order_id": order_id})
     return order
 
 

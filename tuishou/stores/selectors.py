@@ -14,7 +14,7 @@ from django.db.models import Count, QuerySet
 
 from tuishou.catalog.models import Product
 from tuishou.catalog.selectors import hot_price_applies, product_public_detail, supply_pool
-from tuishou.core.errors import NotFound, PermissionDenied
+from tuishou.core.errors import NotFound
 from tuishou.network.models import Promoter
 from tuishou.network.selectors import public_name
 from tuishou.stores import codes
@@ -88,10 +88,10 @@ def product_link_by_code(code: str) -> ShareLink:
 
 
 def promoter_link_by_code(*, promoter: Promoter, code: str) -> ShareLink:
-    """One of the promoter's own links; somebody else's is ``stores.not_your_link`` (403)."""
+    """One of the promoter's own links; somebody else's is ``stores.link_unknown`` (404) like a missing one."""
     link = link_by_code(code)
     if link.promoter_id != promoter.pk:
-        raise PermissionDenied("stores.not_your_link", "This share link belongs to another promoter.")
+        raise NotFound("stores.link_unknown", "There is no share link with this code.", details={"code": code})
     return link
 
 

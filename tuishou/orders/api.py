@@ -197,7 +197,8 @@ def merchant_orders(request: HttpRequest, merchant_id: int, status: str | None =
 
 @router.post("/{int:order_id}/ship", response=OrderOut)
 def order_ship(request: HttpRequest, order_id: int, payload: ShipIn):
-    """Ship a paid order with carrier and tracking number; ``orders.not_paid``, ``orders.order_unknown`` (another merchant's too)."""
+    """Ship a paid order with carrier and tracking number; ``orders.not_paid``, ``orders.order_unknown``
+    (another merchant's too)."""
     fulfilment.order_ship(actor=request.user, order_id=order_id, **payload.dict())
     return _order(order_id)
 

@@ -143,7 +143,8 @@ def aftersales_open(*, buyer, order_id: int, kind: str, reason: str, lines: list
     receipt) is open; return-and-refund needs the goods shipped. Raises ``orders.order_unknown`` (someone
     else's too), ``orders.after_sales_unavailable``, ``orders.after_sales_window_closed``,
     ``orders.after_sales_open_exists``, ``orders.after_sales_kind``, ``orders.quantity_invalid``,
-    ``orders.line_unknown``, ``orders.refund_exceeds_paid`` (more than was paid, or more units than remain); nothing is written then.
+    ``orders.line_unknown``, ``orders.refund_exceeds_paid`` (more than was paid, or more units than remain);
+    nothing is written then.
     """
     require_user(buyer)
     now = now or timezone.now()

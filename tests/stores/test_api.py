@@ -72,7 +72,8 @@ def test_share_links_stats_and_public_product(client):
     visitor.get(f"/s/{code}")
     visitor.get(f"/s/{code}")
     stats = client.get(f"/api/v1/stores/me/links/{code}/stats", **auth).json()
-    assert stats == {"code": code, "clicks": 2, "unique_visitors": 1, "orders": 0}
+    assert stats == {"code": code, "clicks": 2, "unique_visitors": 1, "orders": 0, "orders_with_code": 0,
+                     "orders_through_binding": 0}
 
     product = client.get(f"/api/v1/stores/public/products/{code}").json()
     sku = honey.skus.get()

@@ -227,6 +227,7 @@ def _order_build(*, buyer, address, group, skus, now, share_code, attribution,
         district=address.district, address_detail=address.detail,
         promoter_id=attribution.promoter_id, self_purchase=attribution.self_purchase,
         share_link_id=attribution.share_link_id, share_code=share_code or "", attribution_reason=attribution.reason,
+        binding_link_id=attribution.binding_link_id,
         community_id=attribution.community_id, plan_version=version, fee_rate=merchant.fee_rate,
         total=total, commission_base=base_total, commission_base_remaining=base_total)
     return order, rows

@@ -135,6 +135,9 @@ class Order(models.Model):
     self_purchase = models.BooleanField(default=False, help_text="The credited promoter is the buyer (自购).")
     share_link = models.ForeignKey("stores.ShareLink", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="orders", help_text="The share link it came through.")
+    binding_link = models.ForeignKey(
+        "stores.ShareLink", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The share link whose binding credited it (reason 'binding'): the order the link led to.")
     share_code = models.CharField(max_length=32, blank=True)
     attribution_reason = models.CharField(max_length=40, blank=True)
     community = models.ForeignKey("network.Community", null=True, blank=True, on_delete=models.PROTECT,

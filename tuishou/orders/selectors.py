@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tuishou.accounts.models import OperatorRole
 from tuishou.accounts.permissions import require_operator, require_user
@@ -95,3 +95,13 @@ def aftersales_escalated(*, user) -> QuerySet[AfterSalesCase]:
     """Customer service's queue (客服介入): escalated cases, oldest escalation first."""
     require_operator(user, OperatorRole.Role.CUSTOMER_SERVICE)
     return _cases().filter(status=AfterSalesCase.Status.ESCALATED).order_by("escalated_at", "pk")
+
+
+def link_order_counts(*, link_id: int) -> tuple[int, int]:
+    """Orders a share link brought, in one query: (placed with its share code, led to through the binding it
+    created without its code at checkout). An order placed with the code whose binding is the link's own
+    counts once, as placed with the code."""
+    through_binding = Q(binding_link_id=link_id) & ~Q(share_link_id=link_id)
+    row = Order.objects.filter(Q(share_link_id=link_id) | Q(binding_link_id=link_id)).aggregate(
+        with_code=Count("pk", filter=Q(share_link_id=link_id)), through_binding=Count("pk", filter=through_binding))
+    return row["with_code"], row["through_binding"]

@@ -3,6 +3,8 @@ the visits made before sign-in; public store and product by short code. Routes v
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
@@ -113,11 +115,10 @@ def my_link_create(request: HttpRequest, payload: LinkIn):
 
 @router.get("/me/links/{code}/stats", response=LinkStatsOut)
 def my_link_stats(request: HttpRequest, code: str):
-    """Clicks, unique visitors and orders of one of my links."""
+    """Clicks, unique visitors and orders of one of my links: placed with its share code, and placed without
+    it by consumers the link bound to me."""
     link = selectors.promoter_link_by_code(promoter=promoter_for_user(request.user), code=code)
-    stats = selectors.link_stats(link)
-    return {"code": link.code, "clicks": stats.clicks, "unique_visitors": stats.unique_visitors,
-            "orders": stats.orders}
+    return {"code": link.code, **dataclasses.asdict(selectors.link_stats(link))}
 
 
 @router.post("/visits/claim", response=ClaimOut)

@@ -56,6 +56,8 @@ class Attribution:
     that promoter. ``share_link_id``: the link the buyer came through at checkout (counts toward that link's
     orders, whoever is credited). ``community_id``: the credited promoter's community (whose plan pays).
     ``reason``: ``own_link`` | ``binding`` | ``share_link`` | ``self_purchase`` | ``none``.
+    ``binding_link_id``: with reason ``binding``, the link that created that binding (counts toward the
+    orders that link led to, with or without a share code at checkout).
     """
 
     promoter_id: int | None
@@ -63,6 +65,7 @@ class Attribution:
     share_link_id: int | None
     community_id: int | None
     reason: str
+    binding_link_id: int | None = None
 
 
 _NOT_READ = object()  # a visit that never read the consumer's binding row (its own link, its sponsor's)
@@ -225,7 +228,8 @@ def attribution_resolve(*, buyer: User, share_code: str | None, at: datetime,
             binding = row if row is not None and row.bound_at <= at and row.valid_at(at) else None
         if binding is not None:
             return Attribution(promoter_id=binding.promoter_id, self_purchase=False, share_link_id=link.pk,
-                               community_id=binding.community_id, reason="binding")
+                               community_id=binding.community_id, reason="binding",
+                               binding_link_id=binding.source_link_id)
         return Attribution(promoter_id=link.promoter_id, self_purchase=False, share_link_id=link.pk,
                            community_id=link.promoter.community_id, reason="share_link")
     if own is not None:
@@ -234,5 +238,5 @@ def attribution_resolve(*, buyer: User, share_code: str | None, at: datetime,
     binding = binding_in_force(consumer_id=buyer.pk, at=at)
     if binding is not None:
         return Attribution(promoter_id=binding.promoter_id, self_purchase=False, share_link_id=None,
-                           community_id=binding.community_id, reason="binding")
+                           community_id=binding.community_id, reason="binding", binding_link_id=binding.source_link_id)
     return Attribution(promoter_id=None, self_purchase=False, share_link_id=None, community_id=None, reason="none")

@@ -8,10 +8,9 @@ from tests.orders import factories as of
 from tests.stores import factories as f
 from tuishou.catalog.models import Product
 from tuishou.core.errors import DomainError
+from tuishou.core.visitors import VISITOR_COOKIE
 from tuishou.stores import selectors, services
-from tuishou.stores.attribution import attribution_claim_visits
 from tuishou.stores.models import AttributionVisit, ConsumerBinding, ShareClick, ShareLink, Store
-from tuishou.stores.visitors import VISITOR_COOKIE
 
 pytestmark = pytest.mark.django_db
 
@@ -121,11 +120,9 @@ def test_link_stats_count_orders_placed_with_the_code_and_orders_the_links_bindi
     elsewhere = services.share_link_get_or_create(promoter=other, target="store")
     client.get(f"/s/{link.code}")
     buyer = f.consumer()
-    client.force_login(buyer)
-    attribution_claim_visits(user=buyer, visitor_key=client.cookies[VISITOR_COOKIE].value)
 
-    # when the buyer orders once with the link's code, then twice without a code (the binding credits the
-    # link's promoter), and somebody else orders nothing through it
+    # when the buyer orders once with the link's code (which binds them to its promoter), then twice without
+    # a code (the binding credits the link's promoter), and somebody else orders through another link
     with_code = of.checkout(buyer, [(honey, 1)], share_code=link.code)
     later = of.checkout(buyer, [(honey, 2)])
     again = of.checkout(buyer, [(honey, 1)])

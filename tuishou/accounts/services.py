@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tuishou.accounts.events import SessionOpened, session_opened_notify
 from tuishou.accounts.models import ApiToken, OperatorRole, User
 from tuishou.accounts.roles import role_group
 from tuishou.core.errors import Conflict, InvalidInput, NotAuthenticated
@@ -103,12 +104,28 @@ def api_token_issue(*, user: User, label: str = "", days: int | None = None) -> 
     return IssuedToken(token=secret, record=record)
 
 
-def api_token_login(*, login: str, password: str, label: str = "") -> IssuedToken:
-    """Check a phone/username and password and issue a token; wrong credentials raise ``auth.invalid_login``."""
+def session_open(*, user: User, visitor_key: str | None, signed_up: bool = False) -> None:
+    """What every sign-in and sign-up does, whatever the entry point (API token, sign-up, a page's login):
+    in one transaction (the caller's, when there is one: a sign-up's), tell the apps that care
+    (``accounts.events``): share-link visits made under ``visitor_key`` (the visitor cookie) are claimed
+    for ``user`` and bind them by the plan's rules (``stores.attribution.attribution_claim_visits``).
+
+    Pages call it right after ``django.contrib.auth.login``; ``api_token_login`` and
+    ``network.services.promoter_signup`` call it themselves.
+    """
+    with transaction.atomic():
+        session_opened_notify(SessionOpened(user=user, visitor_key=visitor_key or None, signed_up=signed_up))
+
+
+def api_token_login(*, login: str, password: str, label: str = "", visitor_key: str | None = None) -> IssuedToken:
+    """Check a phone/username and password and issue a token; the session opens (``session_open``) in the same
+    transaction. Wrong credentials raise ``auth.invalid_login`` and open nothing."""
     user = authenticate(username=login, password=password)
     if user is None:
         raise NotAuthenticated("auth.invalid_login", "Wrong phone/username or password.")
-    return api_token_issue(user=user, label=label)
+    with transaction.atomic():
+        session_open(user=user, visitor_key=visitor_key)
+        return api_token_issue(user=user, label=label)
 
 
 def api_token_authenticate(*, token: str) -> User | None:

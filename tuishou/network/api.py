@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 from tuishou.accounts.permissions import Role, require_operator
 from tuishou.accounts.services import api_token_issue
 from tuishou.core.errors import NotFound
+from tuishou.core.visitors import visitor_key
 from tuishou.network import selectors, services
 from tuishou.network.models import MentorSwitchRequest, Promoter
 from tuishou.network.schemas import (
@@ -24,8 +25,6 @@ from tuishou.network.schemas import (
     SwitchOut,
     TeamOut,
 )
-from tuishou.stores.attribution import attribution_claim_visits
-from tuishou.stores.visitors import visitor_key
 
 router = Router(tags=["network"])
 
@@ -59,10 +58,7 @@ def signup(request: HttpRequest, payload: SignupIn):
     Share-link visits made earlier in this browser (the visitor cookie) are claimed for the new account."""
     promoter = services.promoter_signup(phone=payload.phone, password=payload.password,
                                         invite_code=payload.invite_code, display_name=payload.display_name,
-                                        community_code=payload.community_code)
-    key = visitor_key(request)
-    if key:  # share links opened in this browser before signing up bind now (注册绑定)
-        attribution_claim_visits(user=promoter.user, visitor_key=key)
+                                        community_code=payload.community_code, visitor_key=visitor_key(request))
     issued = api_token_issue(user=promoter.user, label="signup")
     return Status(201, {"token": issued.token, "promoter": _profile(selectors.promoter_for_user(promoter.user))})
 

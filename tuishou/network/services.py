@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from tuishou.accounts.models import User
 from tuishou.accounts.permissions import Role, require_operator
-from tuishou.accounts.services import user_create
+from tuishou.accounts.services import session_open, user_create
 from tuishou.core.errors import Conflict, InvalidInput, NotFound
 from tuishou.network import invite_codes, tree_writes, treepath
 from tuishou.network.models import (
@@ -215,11 +215,14 @@ def promoter_register(*, user: User, invite_code: str | None, community_code: st
 
 
 def promoter_signup(*, phone: str, password: str, invite_code: str | None, display_name: str = "",
-                    community_code: str | None = None) -> Promoter:
-    """Create the user and the promoter together, in one transaction: any refusal writes neither."""
+                    community_code: str | None = None, visitor_key: str | None = None) -> Promoter:
+    """Create the user and the promoter together and open their session (``accounts.services.session_open``:
+    share-link visits made under ``visitor_key`` are claimed), in one transaction: any refusal writes nothing."""
     with transaction.atomic():
         user = user_create(phone=phone, password=password, display_name=display_name)
-        return promoter_register(user=user, invite_code=invite_code, community_code=community_code)
+        promoter = promoter_register(user=user, invite_code=invite_code, community_code=community_code)
+        session_open(user=user, visitor_key=visitor_key, signed_up=True)
+        return promoter
 
 
 # --- placement under mentors (导师分配) ------------------------------------------------------------

@@ -12,13 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tuishou.accounts.services import session_open
 from tuishou.catalog.selectors import sku_selling_price
 from tuishou.core.errors import DomainError
+from tuishou.core.visitors import visitor_key
 from tuishou.orders import fulfilment, paying, selectors, services
 from tuishou.orders.checkout import checkout_submit
 from tuishou.orders.models import Checkout, Order
-from tuishou.stores.attribution import attribution_claim_visits
-from tuishou.stores.visitors import visitor_key
 
 LOGIN_URL = "/orders/login/"
 ADDRESS_FIELDS = ("name", "phone", "province", "city", "district", "detail")
@@ -31,9 +31,7 @@ class SignInView(LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        key = visitor_key(self.request)
-        if key:
-            attribution_claim_visits(user=form.get_user(), visitor_key=key)
+        session_open(user=form.get_user(), visitor_key=visitor_key(self.request))
         return response
 
 

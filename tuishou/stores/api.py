@@ -10,6 +10,7 @@ from django.urls import reverse
 from ninja import Router, Status
 
 from tuishou.catalog.selectors import sku_selling_price
+from tuishou.core.visitors import visitor_key
 from tuishou.network.selectors import promoter_for_user
 from tuishou.stores import selectors, services
 from tuishou.stores.attribution import attribution_claim_visits
@@ -28,7 +29,7 @@ from tuishou.stores.schemas import (
     StoreIn,
     StoreOut,
 )
-from tuishou.stores.visitors import share_url, visitor_key
+from tuishou.stores.visitors import share_url
 
 router = Router(tags=["stores"])
 

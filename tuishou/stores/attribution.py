@@ -17,7 +17,8 @@ p1 of every chain the promoter is p0 of. And a promoter who buys with no other p
 themselves (自购), whatever binding they carry as a consumer: the spec's self-purchase rule comes first.
 
 The orders app calls ``attribution_resolve`` at checkout; the share-link view calls
-``attribution_record_visit``; sign-in and sign-up call ``attribution_claim_visits``.
+``attribution_record_visit``; every sign-in and sign-up (``accounts.services.session_open``) calls
+``attribution_claim_visits`` through ``visits_claim_on_session``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tuishou.accounts.events import SessionOpened
 from tuishou.accounts.models import User
 from tuishou.incentives.selectors import engine_plan, plan_version_in_force
 from tuishou.network.models import Promoter
@@ -184,6 +186,13 @@ def attribution_claim_visits(*, user: User, visitor_key: str | None, at: datetim
         for visit in visits:
             _bind(consumer=user, link=visit.link, at=visit.at)
     return len(visits)
+
+
+def visits_claim_on_session(event: SessionOpened) -> None:
+    """The stores' part of ``accounts.services.session_open`` (registered in ``stores.apps``): claim the visits
+    made under the session's visitor cookie, in the sign-in's (or sign-up's) transaction."""
+    if event.visitor_key:
+        attribution_claim_visits(user=event.user, visitor_key=event.visitor_key)
 
 
 def binding_in_force(*, consumer_id: int, at: datetime, community_id: int | None = None) -> ConsumerBinding | None:

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from tests.stores import factories as f
-from tuishou.accounts.models import User
 from tuishou.accounts.events import on_session_opened
+from tuishou.accounts.models import User
 from tuishou.accounts.services import session_open, user_create
 from tuishou.network.models import Promoter
 from tuishou.network.services import promoter_signup

@@ -46,7 +46,7 @@ def user(display_name: str = "") -> User:
 
 def operator(role: str) -> User:
     staff = user(f"operator {role}")
-    operator_role_grant(user=staff, role=role)
+    operator_role_grant(actor=None, user=staff, role=role)
     return staff
 
 

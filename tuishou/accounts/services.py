@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from tuishou.accounts.events import SessionOpened, session_opened_notify
 from tuishou.accounts.models import ApiToken, OperatorRole, User
+from tuishou.accounts.permissions import require_operator
 from tuishou.accounts.roles import role_group
 from tuishou.core.errors import Conflict, InvalidInput, NotAuthenticated
+from tuishou.risk.services import audit_record
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
@@ -73,16 +75,42 @@ def user_create(*, phone: str | None = None, username: str | None = None, passwo
     return user
 
 
-def operator_role_grant(*, user: User, role: str) -> OperatorRole:
-    """Give a user an operator staff role (idempotent)."""
+def _role_check(actor: User | None, role: str) -> None:
+    # None is the platform itself (the demo loader, a bootstrap from the shell); a person needs the admin role.
+    if actor is not None:
+        require_operator(actor, OperatorRole.Role.ADMIN)
     if role not in OperatorRole.Role.values:
-        raise InvalidInput("accounts.role_unknown", f"Unknown operator role {role!r}.")
-    grant, _ = OperatorRole.objects.get_or_create(user=user, role=role)
-    user.groups.add(role_group(role))  # which back-office pages the role opens
-    if not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+        raise InvalidInput("accounts.role_unknown", f"Unknown operator role {role!r}.", details={"field": "role"})
+
+
+def operator_role_grant(*, actor: User | None, user: User, role: str) -> OperatorRole:
+    """Give a user an operator staff role (idempotent): the role row, the permission group that opens the
+    role's back-office pages, staff status, and an audit entry (``accounts.operator_role_granted``) when an
+    operator granted a new role. ``actor`` needs the admin role (None: the platform itself, not audited). Raises ``auth.forbidden``,
+    ``accounts.role_unknown``; nothing is written then."""
+    _role_check(actor, role)
+    with transaction.atomic():
+        grant, created = OperatorRole.objects.get_or_create(user=user, role=role)
+        user.groups.add(role_group(role))  # which back-office pages the role opens
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        if created and actor is not None:  # the audit log records operators' actions, not the platform's own
+            audit_record(actor=actor, action="accounts.operator_role_granted", target=user, data={"role": role})
     return grant
+
+
+def operator_role_revoke(*, actor: User | None, user: User, role: str) -> bool:
+    """Take an operator role away: the role row and its permission group (staff status stays: other roles, or
+    Django's own staff flag, may need it), audited (``accounts.operator_role_revoked``). True when the user
+    held it. ``actor`` needs the admin role (None: the platform itself)."""
+    _role_check(actor, role)
+    with transaction.atomic():
+        deleted, _ = OperatorRole.objects.filter(user=user, role=role).delete()
+        user.groups.remove(role_group(role))
+        if deleted and actor is not None:
+            audit_record(actor=actor, action="accounts.operator_role_revoked", target=user, data={"role": role})
+    return bool(deleted)
 
 
 def _digest(secret: str) -> str:

@@ -96,6 +96,41 @@ def community_staff_add(*, actor: User | None, community: Community, user: User,
     return staff
 
 
+def community_staff_remove(*, actor: User | None, community: Community, user: User) -> bool:
+    """Take a user off a community's owners and staff (operator action, audited); True when they were on it."""
+    require_operator(actor, Role.OPS)
+    with transaction.atomic():
+        staff = CommunityStaff.objects.filter(user=user, community=community).first()
+        if staff is None:
+            return False
+        audit_record(actor=actor, action="network.community_staff_removed", target=staff,
+                     data={"role": staff.role, "user": user.pk})
+        staff.delete()
+    return True
+
+
+def network_policy_update(*, actor: User | None, **fields) -> NetworkPolicy:
+    """Change the operator's fields of the network policy (``NetworkPolicy.EDITABLE_FIELDS``), audited
+    (``network.policy_changed`` with the changed values). The counters the services advance under the row's
+    lock are never written here. Raises ``auth.forbidden``, ``network.policy_field_unknown``."""
+    require_operator(actor, Role.OPS)
+    unknown = sorted(set(fields) - set(NetworkPolicy.EDITABLE_FIELDS))
+    if unknown:
+        raise InvalidInput("network.policy_field_unknown", f"Not a network policy setting: {', '.join(unknown)}.",
+                           details={"fields": unknown})
+    with transaction.atomic():
+        network_policy_get()
+        policy = NetworkPolicy.objects.select_for_update().get(pk=1)
+        changed = {name: value for name, value in fields.items() if getattr(policy, name) != value}
+        for name, value in changed.items():
+            setattr(policy, name, value)
+        if changed:
+            policy.save(update_fields=list(changed))
+            audit_record(actor=actor, action="network.policy_changed", target=policy,
+                         data={name: str(value) for name, value in changed.items()})
+    return policy
+
+
 def _community_by_code(code: str) -> Community:
     community = Community.objects.filter(code=code.strip().upper()).first()
     if community is None:
@@ -260,6 +295,16 @@ def mentor_enroll(*, actor: User | None, promoter: Promoter, capacity: int | Non
     with transaction.atomic():
         mentor, _ = Mentor.objects.update_or_create(promoter=promoter, defaults={"active": True, "capacity": capacity})
         audit_record(actor=actor, action="network.mentor_enrolled", target=mentor, data={"capacity": capacity})
+    return mentor
+
+
+def mentor_deactivate(*, actor: User | None, mentor: Mentor) -> Mentor:
+    """Take a mentor out of the pool (operator action, audited): they keep their team, new placements skip them."""
+    require_operator(actor, Role.OPS)
+    with transaction.atomic():
+        Mentor.objects.filter(pk=mentor.pk).update(active=False)
+        audit_record(actor=actor, action="network.mentor_deactivated", target=mentor)
+    mentor.refresh_from_db()
     return mentor
 
 

@@ -86,8 +86,8 @@ def _role_check(actor: User | None, role: str) -> None:
 def operator_role_grant(*, actor: User | None, user: User, role: str) -> OperatorRole:
     """Give a user an operator staff role (idempotent): the role row, the permission group that opens the
     role's back-office pages, staff status, and an audit entry (``accounts.operator_role_granted``) when an
-    operator granted a new role. ``actor`` needs the admin role (None: the platform itself, not audited). Raises ``auth.forbidden``,
-    ``accounts.role_unknown``; nothing is written then."""
+    operator granted a new role. ``actor`` needs the admin role (None: the platform itself, not audited).
+    Raises ``auth.forbidden``, ``accounts.role_unknown``; nothing is written then."""
     _role_check(actor, role)
     with transaction.atomic():
         grant, created = OperatorRole.objects.get_or_create(user=user, role=role)

@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from tuishou.core.signing import signature_verify
 from tuishou.sandboxes.outbox import MAX_ATTEMPTS as MAX_ATTEMPTS  # this sandbox's figures, for its callers
-from tuishou.sandboxes.outbox import OutboxBehaviour, OutboxChannel, Transport, event_body_parse
+from tuishou.sandboxes.outbox import OutboxBehaviour, OutboxChannel, event_body_parse
 from tuishou.sandboxes.outbox import delivery_delays as delivery_delays
 from tuishou.wallets.payouts import (
     PAYOUT_EVENTS,
@@ -53,14 +53,12 @@ class SandboxPayoutBehaviour(OutboxBehaviour):
         return (self.duplicate_rate, self.failure_rate)
 
 
-transport_override: Transport | None = None  # tests may capture deliveries instead of posting them
-
 CHANNEL = OutboxChannel(
     name=CHANNEL_NAME, event_prefix="pevt_", header_prefix=HEADER_PREFIX, task=sandbox_payout_callbacks_deliver,
     secret=lambda: settings.TUISHOU_SANDBOX_PAYOUT_SECRET,
     webhook_path=lambda: reverse("api-v1:wallets_payout_webhook",
                                  kwargs={"provider_name": SandboxPayoutProvider.name}),
-    behaviour=SandboxPayoutBehaviour(), transport_override=lambda: transport_override)
+    behaviour=SandboxPayoutBehaviour())
 
 
 # This sandbox's side of the outbox, under the names its callers (tests, its task, the demo) use.

@@ -12,6 +12,7 @@ from tuishou.accounts.permissions import require_operator, require_user
 from tuishou.accounts.services import normalize_phone
 from tuishou.core.errors import Conflict, InvalidInput, NotFound
 from tuishou.merchants.credit_code import is_valid_credit_code, normalize_credit_code
+from tuishou.merchants.events import MerchantSuspended, merchant_suspended_notify
 from tuishou.merchants.models import Merchant, MerchantApplication, MerchantPolicy, MerchantStaff
 from tuishou.merchants.rates import parse_rate
 from tuishou.merchants.selectors import default_fee_rate, merchant_get, require_merchant_staff
@@ -171,9 +172,8 @@ def merchant_staff_remove(*, actor: User, merchant_id: int, user_id: int) -> Non
 
 
 def merchant_suspend(*, actor: User, merchant_id: int, reason: str) -> Merchant:
-    """An operator suspends a merchant; every product of it on the shelf is taken off (下架)."""
-    from tuishou.catalog.services import products_unshelve_for_merchant  # catalog builds on merchants
-
+    """An operator suspends a merchant; every product of it on the shelf is taken off (下架) by the catalog,
+    told through ``merchants.events`` in the same transaction (catalog builds on merchants, not the reverse)."""
     require_operator(actor, OPS)
     reason = clean_text(reason, field="reason", max_length=2000, app="merchants")
     with transaction.atomic():
@@ -183,10 +183,8 @@ def merchant_suspend(*, actor: User, merchant_id: int, reason: str) -> Merchant:
         merchant.status = Merchant.Status.SUSPENDED
         merchant.suspend_reason = reason
         merchant.save(update_fields=["status", "suspend_reason"])
-        taken_off = products_unshelve_for_merchant(actor=actor, merchant=merchant,
-                                                   reason=f"merchant suspended: {reason}")
-        audit_record(actor=actor, action="merchants.merchant_suspended", target=merchant, reason=reason,
-                     data={"products_taken_off": taken_off})
+        done = merchant_suspended_notify(MerchantSuspended(merchant=merchant, actor=actor, reason=reason))
+        audit_record(actor=actor, action="merchants.merchant_suspended", target=merchant, reason=reason, data=done)
     return merchant
 
 

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from tuishou.core.errors import Conflict, NotFound
 from tuishou.core.signing import signature_verify
@@ -45,7 +46,6 @@ from tuishou.payments.gateway import (
 )
 from tuishou.payments.sandbox_models import CHANNEL_NAME, SandboxCharge, SandboxRefund
 from tuishou.payments.sandbox_models import SandboxCallback as SandboxCallback  # for callers
-from tuishou.payments.tasks import sandbox_callbacks_deliver
 from tuishou.sandboxes.outbox import MAX_ATTEMPTS as MAX_ATTEMPTS  # this sandbox's figures, for its callers
 from tuishou.sandboxes.outbox import OutboxBehaviour, OutboxChannel, event_body_parse
 from tuishou.sandboxes.outbox import delivery_delays as delivery_delays
@@ -62,6 +62,13 @@ class SandboxBehaviour(OutboxBehaviour):
 
     def rates(self) -> tuple[float, ...]:
         return (self.duplicate_rate, self.refund_failure_rate)
+
+
+@task()
+def sandbox_callbacks_deliver() -> int:
+    """The sandbox gateway sends the callbacks that are due; answers how many it tried (the worker runs it: the
+    channel enqueues it after commit, and again when a delayed or retried callback falls due)."""
+    return len(CHANNEL.deliver_due())
 
 
 CHANNEL = OutboxChannel(

@@ -3,7 +3,7 @@ import pytest
 from tests.admin_forms import form_data, inline_row
 from tests.network import factories as f
 from tuishou.network import services
-from tuishou.network.models import CommunityStaff, Mentor, MentorSwitchRequest, NetworkPolicy
+from tuishou.network.models import Community, CommunityStaff, Mentor, MentorSwitchRequest, NetworkPolicy
 from tuishou.risk.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +115,30 @@ def test_the_policy_form_audits_only_what_changed(admin_client):
     assert admin_client.post("/admin/network/networkpolicy/1/change/", data).status_code == 302
     assert list(AuditEntry.objects.values_list("action", "data")) == [
         ("network.policy_changed", {"switch_cooldown_days": "3"})]
+
+
+def test_a_community_is_created_and_renamed_through_the_services(admin_client):
+    # when an operator adds an agency's community in the back office, then renames and closes it
+    added = admin_client.post("/admin/network/community/add/", {
+        "name": "星火社群", "code": "xinghuo", "kind": "agency", "active": "on",
+        "staff-TOTAL_FORMS": "0", "staff-INITIAL_FORMS": "0"})
+    community = Community.objects.get(code="XINGHUO")
+    changed = admin_client.post(f"/admin/network/community/{community.pk}/change/", {
+        "name": "星火", "staff-TOTAL_FORMS": "0", "staff-INITIAL_FORMS": "0"})
+
+    # then community_create and community_update wrote it, each audited
+    assert (added.status_code, changed.status_code) == (302, 302)
+    community.refresh_from_db()
+    assert (community.name, community.kind, community.active) == ("星火", "agency", False)
+    assert list(AuditEntry.objects.order_by("pk").values_list("action", "data")) == [
+        ("network.community_created", {"kind": "agency", "code": "XINGHUO"}),
+        ("network.community_updated", {"name": "星火", "active": False})]
+
+
+def test_a_community_code_the_service_refuses_saves_nothing(admin_client):
+    response = admin_client.post("/admin/network/community/add/", {
+        "name": "坏码", "code": "a b", "kind": "agency", "active": "on",
+        "staff-TOTAL_FORMS": "0", "staff-INITIAL_FORMS": "0"}, follow=True)
+    assert [str(m) for m in response.wsgi_request._messages] == [
+        "Nothing was saved: A community code has 2–32 letters, digits or _. (network.community_code_invalid)"]
+    assert (Community.objects.filter(name="坏码").count(), AuditEntry.objects.count()) == (0, 0)

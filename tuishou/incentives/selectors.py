@@ -104,3 +104,9 @@ def plan_version_export(*, actor, version_id: int) -> tuple[str, str]:
     version = plan_version_get(version_id=version_id, actor=actor)
     label = f"v{version.version}" if version.version else "draft"
     return f"{version.plan_key}-{label}.yaml", version.source
+
+
+def plan_versions_list(*, community_code: str | None = None) -> QuerySet[PlanVersion]:
+    """Plan versions by community, newest first in each (the command line's list)."""
+    versions = PlanVersion.objects.select_related("community").order_by("community_id", "-id")
+    return versions.filter(community__code=community_code) if community_code else versions

@@ -171,6 +171,32 @@ def merchant_staff_remove(*, actor: User, merchant_id: int, user_id: int) -> Non
         member.delete()
 
 
+MERCHANT_EDITABLE = ("name", "legal_representative", "contact_phone", "category", "description")
+
+
+def merchant_update(*, actor: User, merchant_id: int, **fields: str) -> Merchant:
+    """An operator corrects a merchant's details (``MERCHANT_EDITABLE``: name, legal representative, contact
+    phone, category, description), audited as ``merchants.merchant_edited`` with the fields changed. Its
+    credit code, status and fee rate change only through their own actions. Raises ``auth.forbidden``,
+    ``merchants.field_unknown``, ``merchants.field_required`` / ``merchants.field_too_long``."""
+    require_operator(actor, OPS)
+    unknown = sorted(set(fields) - set(MERCHANT_EDITABLE))
+    if unknown:
+        raise InvalidInput("merchants.field_unknown", f"Not an editable merchant field: {', '.join(unknown)}.",
+                           details={"fields": unknown})
+    cleaned = {name: clean_text(value, field=name, max_length=Merchant._meta.get_field(name).max_length or 4000,
+                                required=name != "description", app="merchants") for name, value in fields.items()}
+    with transaction.atomic():
+        merchant = Merchant.objects.select_for_update().get(pk=merchant_get(merchant_id=merchant_id).pk)
+        changed = sorted(name for name, value in cleaned.items() if getattr(merchant, name) != value)
+        for name in changed:
+            setattr(merchant, name, cleaned[name])
+        if changed:
+            merchant.save(update_fields=changed)
+            audit_record(actor=actor, action="merchants.merchant_edited", target=merchant, data={"fields": changed})
+    return merchant
+
+
 def merchant_suspend(*, actor: User, merchant_id: int, reason: str) -> Merchant:
     """An operator suspends a merchant; every product of it on the shelf is taken off (下架) by the catalog,
     told through ``merchants.events`` in the same transaction (catalog builds on merchants, not the reverse)."""

@@ -20,7 +20,6 @@ from tuishou.network.models import (
     Promoter,
     RankRecord,
 )
-from tuishou.risk.services import audit_record
 
 
 class CommunityStaffInline(admin.TabularInline):
@@ -36,10 +35,18 @@ class CommunityAdmin(ServiceFormMixin, admin.ModelAdmin):
     search_fields = ["name", "code"]
     inlines = [CommunityStaffInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "kind"] if obj is not None else []  # what orders and plans are keyed on never changes
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action="network.community_saved", target=obj,
-                     data={"changed": form.changed_data})
+        # Through the services (checked, audited); the staff rows follow in save_formset.
+        community = obj
+        if not change:
+            community = services.community_create(actor=request.user, name=obj.name, code=obj.code, kind=obj.kind)
+        community = services.community_update(actor=request.user, community=community, name=obj.name,
+                                              active=obj.active)
+        obj.pk, obj.code = community.pk, community.code
+        obj._state.adding = False
 
     def save_formset(self, request, form, formset, change):
         # Staff rows through community_staff_add / _remove: checked (ops role) and audited.

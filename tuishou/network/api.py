@@ -9,7 +9,6 @@ from ninja import Query, Router, Schema, Status
 
 from tuishou.accounts.permissions import Role, require_operator
 from tuishou.accounts.services import api_token_issue
-from tuishou.core.errors import NotFound
 from tuishou.core.visitors import visitor_key
 from tuishou.network import selectors, services
 from tuishou.network.models import MentorSwitchRequest, Promoter
@@ -123,7 +122,7 @@ def operator_sponsor_correct(request: HttpRequest, promoter_id: int, payload: Sp
     promoter = selectors.promoter_get(promoter_id)
     new_sponsor = selectors.promoter_get(payload.new_sponsor_id)
     services.sponsor_correct(actor=request.user, promoter=promoter, new_sponsor=new_sponsor, reason=payload.reason)
-    return _profile(Promoter.objects.select_related("community", "user", "sponsor__user").get(pk=promoter_id))
+    return _profile(selectors.promoter_get(promoter_id))
 
 
 @router.get("/operator/switch-requests", response=list[SwitchOut])
@@ -137,9 +136,6 @@ def operator_switch_requests(request: HttpRequest, status: str = "pending"):
 def operator_switch_decide(request: HttpRequest, request_id: int, payload: SwitchDecisionIn):
     """Approve (and apply) or reject a pending mentor switch; audited."""
     require_operator(request.user, Role.OPS)
-    switch = MentorSwitchRequest.objects.filter(pk=request_id).first()
-    if switch is None:
-        raise NotFound("network.switch_request_unknown", f"No mentor switch request #{request_id}.")
-    switch = services.mentor_switch_decide(actor=request.user, switch=switch, approve=payload.approve,
-                                           reason=payload.reason)
+    switch = services.mentor_switch_decide(actor=request.user, switch=selectors.switch_request_get(request_id),
+                                           approve=payload.approve, reason=payload.reason)
     return _switch(switch)

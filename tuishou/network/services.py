@@ -84,6 +84,25 @@ def community_create(*, actor: User | None, name: str, code: str, kind: str = Co
     return community
 
 
+def community_update(*, actor: User | None, community: Community, name: str, active: bool) -> Community:
+    """Rename a community or open and close it to sign-ups (operator action, audited as
+    ``network.community_updated`` with what changed). Its code and kind never change."""
+    require_operator(actor, Role.OPS)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("network.community_name_missing", "Give the community a name.", details={"field": "name"})
+    with transaction.atomic():
+        locked = Community.objects.select_for_update().get(pk=community.pk)
+        changed = {field: value for field, value in (("name", name), ("active", active))
+                   if getattr(locked, field) != value}
+        if changed:
+            for field, value in changed.items():
+                setattr(locked, field, value)
+            locked.save(update_fields=list(changed))
+            audit_record(actor=actor, action="network.community_updated", target=locked, data=changed)
+    return locked
+
+
 def community_staff_add(*, actor: User | None, community: Community, user: User,
                         role: str = CommunityStaff.Role.STAFF) -> CommunityStaff:
     """Make a user the owner or staff of a community (idempotent; operator action)."""

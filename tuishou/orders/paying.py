@@ -7,6 +7,7 @@ and promoters. Payments itself locks its payment row before calling the handlers
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.db import transaction
@@ -21,7 +22,9 @@ from tuishou.incentives.services import volume_record
 from tuishou.network.models import Promoter
 from tuishou.network.services import promoter_record_first_sale
 from tuishou.orders import events
+from tuishou.orders.checkout import checkout_submit
 from tuishou.orders.models import Checkout, Order
+from tuishou.orders.services import ADDRESS_FIELDS, address_create
 from tuishou.orders.transitions import order_transition
 
 PAYABLE_TYPE = "checkout"
@@ -54,6 +57,20 @@ def checkout_for_buyer(*, buyer, checkout_id: int) -> Checkout:
         raise NotFound("orders.checkout_unknown", f"There is no checkout {checkout_id}.",
                        details={"checkout_id": checkout_id})
     return checkout
+
+
+def checkout_buy_now(*, buyer, sku_id: int, quantity: int, share_code: str = "", address_id: int | None,
+                     address: Mapping[str, str] | None = None, idempotency_key: str, return_url: str = ""):
+    """Buy one SKU in one step, as a product's checkout page does: without ``address_id`` the typed ``address``
+    (name, phone, province, city, district, detail) is saved first (``address_create``); then the checkout is
+    submitted (``checkout_submit``: a replay of the key answers the first one) and its payment started
+    (``checkout_pay``). Answers the payment, whose ``pay_url`` the buyer goes to. Raises what those raise."""
+    if address_id is None:
+        address_id = address_create(user=buyer, **{field: (address or {}).get(field, "")
+                                                   for field in ADDRESS_FIELDS}).pk
+    checkout = checkout_submit(buyer=buyer, lines=[(sku_id, quantity)], address_id=address_id,
+                               share_code=share_code, idempotency_key=idempotency_key)
+    return checkout_pay(buyer=buyer, checkout_id=checkout.pk, return_url=return_url)
 
 
 def checkout_pay(*, buyer, checkout_id: int, return_url: str = ""):

@@ -17,11 +17,9 @@ from tuishou.catalog.selectors import sku_selling_price
 from tuishou.core.errors import DomainError
 from tuishou.core.visitors import visitor_key
 from tuishou.orders import fulfilment, paying, selectors, services
-from tuishou.orders.checkout import checkout_submit
 from tuishou.orders.models import Checkout, Order
 
 LOGIN_URL = "/orders/login/"
-ADDRESS_FIELDS = ("name", "phone", "province", "city", "district", "detail")
 
 
 class SignInView(LoginView):
@@ -54,15 +52,11 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
         error = exc.message
     if request.method == "POST" and sku is not None:
         try:
-            address_id = _int(request.POST.get("address_id"))
-            if address_id is None:
-                address_id = services.address_create(
-                    user=request.user, **{f: request.POST.get(f, "") for f in ADDRESS_FIELDS}).pk
-            quantity = _int(request.POST.get("quantity"), 0)
-            checkout = checkout_submit(buyer=request.user, lines=[(sku.pk, quantity)], address_id=address_id,
-                                       share_code=share, idempotency_key=request.POST.get("idempotency_key", ""))
-            payment = paying.checkout_pay(buyer=request.user, checkout_id=checkout.pk,
-                                          return_url=request.build_absolute_uri(reverse("orders:mine")))
+            payment = paying.checkout_buy_now(
+                buyer=request.user, sku_id=sku.pk, quantity=_int(request.POST.get("quantity"), 0), share_code=share,
+                address_id=_int(request.POST.get("address_id")), address=request.POST,
+                idempotency_key=request.POST.get("idempotency_key", ""),
+                return_url=request.build_absolute_uri(reverse("orders:mine")))
             return redirect(payment.pay_url)
         except DomainError as exc:
             error = exc.message

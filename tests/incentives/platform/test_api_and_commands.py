@@ -98,12 +98,18 @@ def test_plan_command_refuses_a_non_compliant_publish_with_exit_1(tmp_path):
     assert str(err.value).startswith("incentives.plan_not_compliant: The plan has 1 compliance error(s): L1")
 
 
-def test_operator_retires_the_plan_in_force_with_a_reason(client):
+def _shop_plan_in_force(client):
+    """An ops operator's credentials, the official community and the shop plan published in it (by the API)."""
     ops, community = net.operator("ops"), net.official()
     auth = _auth(ops)
     draft = client.post(f"/api/v1/incentives/communities/{community.code}/plans", {"source": SHOP_PLAN},
                         content_type="application/json", **auth).json()
     client.post(f"/api/v1/incentives/plans/{draft['id']}/publish", **auth)
+    return auth, community, draft
+
+
+def test_operator_retires_the_plan_in_force_with_a_reason(client):
+    auth, community, draft = _shop_plan_in_force(client)
 
     no_reason = client.post(f"/api/v1/incentives/plans/{draft['id']}/retire", {"reason": " "},
                             content_type="application/json", **auth)
@@ -125,11 +131,7 @@ def test_operator_retires_the_plan_in_force_with_a_reason(client):
 
 def test_the_payout_preview_prices_an_imagined_order_with_todays_chain_and_writes_nothing(client):
     # given the shop plan in force and a shopkeeper under a shopkeeper
-    ops, community = net.operator("ops"), net.official()
-    auth = _auth(ops)
-    draft = client.post(f"/api/v1/incentives/communities/{community.code}/plans", {"source": SHOP_PLAN},
-                        content_type="application/json", **auth).json()
-    client.post(f"/api/v1/incentives/plans/{draft['id']}/publish", **auth)
+    auth, community, draft = _shop_plan_in_force(client)
     top = net.root(community)
     seller = net.invitee(top)
     Promoter.objects.filter(pk__in=[top.pk, seller.pk]).update(rank="shopkeeper")

@@ -170,3 +170,11 @@ def test_the_payout_preview_refuses_what_it_cannot_price(client):
     assert ask("/api/v1/incentives/plans/999999/payout-preview", {"promoter_id": stranger.pk, "base": "1"},
                **auth) == (404, "incentives.plan_version_unknown")
     assert ask(url, {"promoter_id": stranger.pk, "base": "1"}, **_auth(net.user())) == (403, "auth.forbidden")
+
+
+def test_the_back_office_exports_a_version_under_the_same_name_as_the_api(client, admin_client):
+    _, _, draft = _shop_plan_in_force(client)
+    exported = admin_client.post("/admin/incentives/planversion/", {"action": "export_yaml",
+                                                                    "_selected_action": [draft["id"]]})
+    assert (exported.status_code, exported.content.decode()) == (200, SHOP_PLAN)
+    assert exported["Content-Disposition"] == 'attachment; filename="shop-v1.yaml"'

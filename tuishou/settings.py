@@ -204,6 +204,10 @@ TUISHOU_PAYMENT_GATEWAY = os.environ.get("TUISHOU_PAYMENT_GATEWAY", "sandbox")
 TUISHOU_SANDBOX_GATEWAY_SECRET = os.environ.get("TUISHOU_SANDBOX_GATEWAY_SECRET") or hashlib.sha256(
     f"tuishou-sandbox-gateway:{SECRET_KEY}".encode()).hexdigest()
 TUISHOU_PUBLIC_URL = os.environ.get("TUISHOU_PUBLIC_URL", "http://127.0.0.1:8000")
+# How the sandboxes' callbacks are sent, by outbox channel ("payment", "payout"): a transport
+# ``(path, body, headers) -> HTTP status`` or its dotted path. Empty: in process under tests, else over HTTP to
+# TUISHOU_PUBLIC_URL. Tests override it to capture deliveries.
+TUISHOU_OUTBOX_TRANSPORTS: dict = {}
 
 # Withdrawals: the payout provider new payouts go through, and the payout sandbox's signing secret (derived from
 # SECRET_KEY when not given, and distinct from the payment sandbox's).

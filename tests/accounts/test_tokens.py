@@ -74,12 +74,12 @@ def test_operator_roles_open_the_back_office_pages_of_their_domain():
     from tuishou.accounts.services import operator_role_grant
 
     finance = user_create(phone="13912340001", password="a-long-password")
-    operator_role_grant(user=finance, role="finance")
+    operator_role_grant(actor=None, user=finance, role="finance")
     finance = User.objects.get(pk=finance.pk)  # fresh permission cache
     assert finance.is_staff
     assert finance.has_perm("network.view_promoter") and finance.has_perm("ledger.view_account")
     assert not finance.has_perm("network.change_promoter")
     ops = user_create(phone="13912340002", password="a-long-password")
-    operator_role_grant(user=ops, role="ops")
+    operator_role_grant(actor=None, user=ops, role="ops")
     ops = User.objects.get(pk=ops.pk)
     assert ops.has_perm("network.change_promoter") and ops.has_perm("catalog.change_product")

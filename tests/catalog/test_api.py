@@ -79,13 +79,13 @@ def test_malformed_and_too_precise_prices_get_stable_codes(client):
     assert Sku.objects.count() == 0
 
 
-def test_another_merchants_product_is_forbidden(client):
+def test_another_merchants_product_is_unknown(client):
     item = factories.product(merchant=merchant_factories.merchant())
     sku = factories.sku(product=item)
     client.force_login(merchant_factories.owner_of(merchant_factories.merchant(name="别家")))
     resp = _json(client, "put", f"/api/v1/catalog/skus/{sku.pk}/stock", {"stock": 0})
-    assert (resp.status_code, resp.json()) == (403, {
-        "code": "catalog.not_your_product", "message": "This product belongs to another merchant.",
+    assert (resp.status_code, resp.json()) == (404, {
+        "code": "catalog.product_unknown", "message": f"There is no product {item.pk}.",
         "details": {"product_id": item.pk}})
     assert Sku.objects.get().stock == 100
 

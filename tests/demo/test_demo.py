@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from tuishou.catalog.models import Product
+from tuishou.core.hooks import SERVE_BANNER
 from tuishou.demo.accounts import DEMO_ACCOUNTS
 from tuishou.demo.loader import demo_load
 from tuishou.demo.selectors import demo_logins
@@ -32,6 +33,10 @@ def test_demo_loads_a_consistent_data_set_through_the_services():
     placed = Promoter.objects.get(user__username="promoter_demo")
     assert placed.joined_via == "placed" and placed.sponsor.mentor.active
     assert [role for role, *_ in demo_logins()] == [a.role for a in DEMO_ACCOUNTS]
+    # tuishou serve prints them through its banner hook (core does not import the demo)
+    banner = [line for lines in SERVE_BANNER.notify("http://127.0.0.1:8000") for line in lines]
+    assert banner[:2] == ["", "Demo logins (sign in with the phone number):"]
+    assert len(banner) == 2 + len(DEMO_ACCOUNTS)
     deepest = Promoter.objects.order_by("-depth").first()
     assert len(promoter_chain(deepest.pk)) == deepest.depth + 1
 

@@ -30,7 +30,7 @@ def user(**kwargs) -> User:
 
 def operator(role: str = OperatorRole.Role.OPS) -> User:
     staff = user(display_name=f"operator {role}")
-    operator_role_grant(user=staff, role=role)
+    operator_role_grant(actor=None, user=staff, role=role)
     return staff
 
 

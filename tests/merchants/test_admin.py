@@ -1,5 +1,6 @@
 import pytest
 
+from tests.admin_forms import form_data
 from tests.merchants import factories
 from tuishou.merchants.models import Merchant, MerchantApplication, MerchantPolicy
 from tuishou.risk.models import AuditEntry
@@ -47,3 +48,32 @@ def test_policy_edit_goes_through_the_service_and_refuses_bad_rates(admin_client
     assert resp.status_code == 302
     assert str(MerchantPolicy.objects.get().default_fee_rate) == "0.0450"
     assert AuditEntry.objects.get().action == "merchants.policy_updated"
+
+
+def test_editing_a_merchant_goes_through_the_service_and_is_audited(admin_client):
+    shop = factories.merchant()
+    url = f"/admin/merchants/merchant/{shop.pk}/change/"
+    data = form_data(admin_client.get(url))
+    data["category"] = "茶叶"
+
+    assert admin_client.post(url, data).status_code == 302
+
+    shop.refresh_from_db()
+    assert shop.category == "茶叶"
+    assert list(AuditEntry.objects.values_list("action", "data")) == [
+        ("merchants.merchant_edited", {"fields": ["category"]})]
+
+
+def test_a_blank_merchant_name_is_refused_beside_the_field_and_nothing_is_saved(admin_client):
+    shop = factories.merchant()
+    url = f"/admin/merchants/merchant/{shop.pk}/change/"
+    data = form_data(admin_client.get(url))
+    data["name"], data["category"] = "   ", "茶叶"
+
+    response = admin_client.post(url, data)
+
+    assert (response.status_code, response.context["adminform"].form.errors["name"]) == (
+        200, ["这个字段是必填项。"])
+    shop.refresh_from_db()
+    assert shop.category != "茶叶"
+    assert not AuditEntry.objects.exists()

@@ -18,7 +18,7 @@ def user(display_name: str = "") -> User:
 
 def operator(role: str = "ops") -> User:
     staff = user("运营")
-    operator_role_grant(user=staff, role=role)
+    operator_role_grant(actor=None, user=staff, role=role)
     return staff
 
 

@@ -1,8 +1,9 @@
 import pytest
 
+from tests.admin_forms import form_data, inline_row
 from tests.network import factories as f
 from tuishou.network import services
-from tuishou.network.models import MentorSwitchRequest, NetworkPolicy
+from tuishou.network.models import Community, CommunityStaff, Mentor, MentorSwitchRequest, NetworkPolicy
 from tuishou.risk.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +45,100 @@ def test_approve_action_applies_the_switch(admin_client):
     assert resp.status_code == 302
     assert MentorSwitchRequest.objects.get().status == "applied"
     assert f.refreshed(placed).sponsor_id == new.promoter_id != old.promoter_id
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.wsgi_request._messages]
+
+
+def test_adding_an_agency_promoter_as_mentor_is_refused_and_nothing_is_saved(admin_client):
+    # given a promoter of an agency's community
+    outsider = f.root(f.agency())
+
+    # when an operator adds them as a mentor in the back office
+    response = admin_client.post("/admin/network/mentor/add/", {"promoter": outsider.pk, "active": "on",
+                                                                 "capacity": "5"}, follow=True)
+
+    # then the refusal is all the page says, and nothing was written
+    assert _messages(response) == [
+        "Nothing was saved: Mentors belong to the official community. (network.mentor_not_official)"]
+    assert (Mentor.objects.count(), AuditEntry.objects.count()) == (0, 0)
+
+
+def test_adding_and_deactivating_a_mentor_goes_through_the_services(admin_client):
+    # given an official-community promoter
+    promoter = f.root()
+
+    # when an operator adds them with a capacity, then unticks "active"
+    added = admin_client.post("/admin/network/mentor/add/", {"promoter": promoter.pk, "active": "on",
+                                                              "capacity": "5"})
+    mentor = Mentor.objects.get()
+    changed = admin_client.post(f"/admin/network/mentor/{mentor.pk}/change/", {"capacity": "5"})
+
+    # then the mentor was enrolled and taken out of the pool, each audited
+    assert (added.status_code, changed.status_code) == (302, 302)
+    mentor.refresh_from_db()
+    assert (mentor.promoter_id, mentor.capacity, mentor.active) == (promoter.pk, 5, False)
+    assert list(AuditEntry.objects.order_by("pk").values_list("action", "data")) == [
+        ("network.mentor_enrolled", {"capacity": 5}), ("network.mentor_deactivated", {})]
+
+
+def test_community_staff_are_added_and_removed_through_the_service(admin_client):
+    # given an agency's community and a user to make its staff
+    community = f.agency()
+    person = f.user("运营小张")
+    page = admin_client.get(f"/admin/network/community/{community.pk}/change/")
+
+    # when an operator adds a staff row on the community's page
+    data = inline_row(form_data(page), "staff", user=person.pk, role="owner")
+    added = admin_client.post(f"/admin/network/community/{community.pk}/change/", data)
+
+    # then the row is there and audited by community_staff_add
+    assert added.status_code == 302
+    staff = CommunityStaff.objects.get()
+    assert (staff.user_id, staff.community_id, staff.role) == (person.pk, community.pk, "owner")
+    assert AuditEntry.objects.filter(action="network.community_staff_set", target_id=str(staff.pk)).count() == 1
+
+    # and when the row is deleted, community_staff_remove takes it away with an audit entry
+    data = form_data(admin_client.get(f"/admin/network/community/{community.pk}/change/"))
+    data["staff-0-DELETE"] = "on"
+    removed = admin_client.post(f"/admin/network/community/{community.pk}/change/", data)
+    assert removed.status_code == 302
+    assert not CommunityStaff.objects.exists()
+    assert AuditEntry.objects.filter(action="network.community_staff_removed").count() == 1
+
+
+def test_the_policy_form_audits_only_what_changed(admin_client):
+    services.network_policy_get()
+    data = form_data(admin_client.get("/admin/network/networkpolicy/1/change/"))
+    data["switch_cooldown_days"] = "3"
+    assert admin_client.post("/admin/network/networkpolicy/1/change/", data).status_code == 302
+    assert list(AuditEntry.objects.values_list("action", "data")) == [
+        ("network.policy_changed", {"switch_cooldown_days": "3"})]
+
+
+def test_a_community_is_created_and_renamed_through_the_services(admin_client):
+    # when an operator adds an agency's community in the back office, then renames and closes it
+    added = admin_client.post("/admin/network/community/add/", {
+        "name": "星火社群", "code": "xinghuo", "kind": "agency", "active": "on",
+        "staff-TOTAL_FORMS": "0", "staff-INITIAL_FORMS": "0"})
+    community = Community.objects.get(code="XINGHUO")
+    changed = admin_client.post(f"/admin/network/community/{community.pk}/change/", {
+        "name": "星火", "staff-TOTAL_FORMS": "0", "staff-INITIAL_FORMS": "0"})
+
+    # then community_create and community_update wrote it, each audited
+    assert (added.status_code, changed.status_code) == (302, 302)
+    community.refresh_from_db()
+    assert (community.name, community.kind, community.active) == ("星火", "agency", False)
+    assert list(AuditEntry.objects.order_by("pk").values_list("action", "data")) == [
+        ("network.community_created", {"kind": "agency", "code": "XINGHUO"}),
+        ("network.community_updated", {"name": "星火", "active": False})]
+
+
+def test_a_community_code_the_service_refuses_saves_nothing(admin_client):
+    response = admin_client.post("/admin/network/community/add/", {
+        "name": "坏码", "code": "a b", "kind": "agency", "active": "on",
+        "staff-TOTAL_FORMS": "0", "staff-INITIAL_FORMS": "0"}, follow=True)
+    assert [str(m) for m in response.wsgi_request._messages] == [
+        "Nothing was saved: A community code has 2–32 letters, digits or _. (network.community_code_invalid)"]
+    assert (Community.objects.filter(name="坏码").count(), AuditEntry.objects.count()) == (0, 0)

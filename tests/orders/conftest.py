@@ -13,7 +13,6 @@ def _clean_state():
     from tuishou.payments import sandbox
 
     sandbox.sandbox_behave()
-    sandbox.transport_override = None
     _frozen_engine_plan.cache_clear()
     yield
     sandbox.sandbox_behave()

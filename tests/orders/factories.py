@@ -46,7 +46,7 @@ def user(display_name: str = "") -> User:
 
 def operator(role: str) -> User:
     staff = user(f"operator {role}")
-    operator_role_grant(user=staff, role=role)
+    operator_role_grant(actor=None, user=staff, role=role)
     return staff
 
 
@@ -70,9 +70,9 @@ def buyer(display_name: str = "小王") -> User:
     return user(display_name)
 
 
-def address(person: User) -> Address:
+def address(person: User, *, detail: str = "文三路 100 号 2 幢 301") -> Address:
     return services.address_create(user=person, name="王小明", phone="13812345678", province="浙江省",
-                                   city="杭州市", district="西湖区", detail="文三路 100 号 2 幢 301")
+                                   city="杭州市", district="西湖区", detail=detail)
 
 
 def root(display_name: str = "阿花") -> Promoter:

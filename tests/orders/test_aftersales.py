@@ -179,7 +179,7 @@ def test_only_one_case_is_open_at_a_time_and_only_the_buyer_opens_one(sale):
     order, _, _ = sale
     with pytest.raises(DomainError) as err:
         svc.aftersales_open(buyer=f.buyer("别人"), order_id=order.pk, kind="refund_only", reason="x", amount="1.00")
-    assert err.value.code == "orders.not_your_order"
+    assert (err.value.code, err.value.status) == ("orders.order_unknown", 404)
     svc.aftersales_open(buyer=order.buyer, order_id=order.pk, kind="refund_only", reason="x", amount="1.00")
     with pytest.raises(DomainError) as err:
         svc.aftersales_open(buyer=order.buyer, order_id=order.pk, kind="refund_only", reason="y", amount="1.00")
@@ -243,7 +243,7 @@ def test_another_merchant_cannot_answer(sale):
     case = svc.aftersales_open(buyer=order.buyer, order_id=order.pk, kind="refund_only", reason="x", amount="1.00")
     with pytest.raises(DomainError) as err:
         svc.aftersales_answer(actor=f.owner(f.shop(name="别家")), case_id=case.pk, accept=True)
-    assert err.value.code == "orders.not_your_order"
+    assert (err.value.code, err.value.status) == ("orders.after_sales_unknown", 404)
     assert f.refreshed(case).status == "open"
 
 

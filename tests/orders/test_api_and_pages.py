@@ -75,7 +75,9 @@ def test_api_flow_cart_pay_ship_confirm_and_after_sales(client, after_commit):
 
     client.force_login(f.buyer("别人"))
     foreign = _post(client, f"/api/v1/orders/{order_id}/confirm-receipt")
-    assert (foreign.status_code, foreign.json()["code"]) == (403, "orders.not_your_order")
+    assert (foreign.status_code, foreign.json()) == (404, {
+        "code": "orders.order_unknown", "message": f"There is no order {order_id}.", "details": {"order_id": order_id}})
+    assert client.get(f"/api/v1/orders/mine/{order_id}").json() == foreign.json()
     client.force_login(buyer)
     assert _post(client, f"/api/v1/orders/{order_id}/confirm-receipt").json()["status"] == "received"
     line_id = created["orders"][0]["lines"][0]["id"]
@@ -133,3 +135,46 @@ def test_admin_lists_orders_with_filters_and_search_and_the_escalated_queue(admi
                 "/admin/orders/checkout/"):
         assert admin_client.get(url).status_code == 200, url
     assert order.number in admin_client.get(f"/admin/orders/order/?q={order.recipient_phone}").content.decode()
+
+
+def test_api_a_replayed_checkout_from_the_cart_leaves_what_the_cart_holds_now(client):
+    # given a checkout of the cart's honey
+    honey, tea = f.sku(price="59.90", stock=5), f.sku(price="30.00", stock=5, title="龙井")
+    buyer = f.buyer()
+    client.force_login(buyer)
+    _post(client, "/api/v1/orders/cart", {"sku_id": honey.pk, "quantity": 2})
+    body = {"from_cart": True, "address_id": f.address(buyer).pk, "idempotency_key": "api-key-0004"}
+    first = _post(client, "/api/v1/orders/checkout", body)
+    assert (first.status_code, client.get("/api/v1/orders/cart").json()) == (201, [])
+
+    # when tea goes into the cart and the first request is retried
+    _post(client, "/api/v1/orders/cart", {"sku_id": tea.pk, "quantity": 1})
+    again = _post(client, "/api/v1/orders/checkout", body)
+
+    # then the retry answers the first checkout and the tea is still in the cart, never ordered
+    assert (again.status_code, again.json()["id"]) == (201, first.json()["id"])
+    assert [(line["sku_id"], line["quantity"]) for line in client.get("/api/v1/orders/cart").json()] == [(tea.pk, 1)]
+    assert (Checkout.objects.count(), OrderLine.objects.get().sku_id) == (1, honey.pk)
+
+
+def test_api_a_checkout_replay_with_other_lines_is_refused(client):
+    honey = f.sku(stock=5)
+    buyer = f.buyer()
+    client.force_login(buyer)
+    body = {"lines": [{"sku_id": honey.pk, "quantity": 1}], "address_id": f.address(buyer).pk,
+            "idempotency_key": "api-key-0005"}
+    first = _post(client, "/api/v1/orders/checkout", body)
+    body["lines"][0]["quantity"] = 3
+    again = _post(client, "/api/v1/orders/checkout", body)
+    assert (again.status_code, again.json()["code"], again.json()["details"]) == (
+        409, "orders.idempotency_key_reused", {"checkout_id": first.json()["id"]})
+    assert (Checkout.objects.count(), OrderLine.objects.get().quantity) == (1, 1)
+
+
+def test_api_checkout_from_an_empty_cart_is_refused_and_writes_nothing(client):
+    buyer = f.buyer()
+    client.force_login(buyer)
+    answer = _post(client, "/api/v1/orders/checkout", {"from_cart": True, "address_id": f.address(buyer).pk,
+                                                        "idempotency_key": "api-key-0006"})
+    assert (answer.status_code, answer.json()["code"]) == (400, "orders.lines_empty")
+    assert (Checkout.objects.count(), Order.objects.count()) == (0, 0)

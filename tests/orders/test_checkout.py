@@ -7,7 +7,7 @@ from tests.orders import factories as f
 from tuishou.catalog.models import Product, Sku
 from tuishou.core.errors import DomainError
 from tuishou.orders.checkout import checkout_submit
-from tuishou.orders.models import Checkout, Order, OrderLine
+from tuishou.orders.models import Address, Checkout, Order, OrderLine
 
 pytestmark = pytest.mark.django_db
 
@@ -71,9 +71,48 @@ def test_the_same_idempotency_key_returns_the_first_checkout_and_reserves_once()
     honey = f.sku(stock=10)
     buyer = f.buyer()
     first = f.checkout(buyer, [(honey, 2)], key="checkout-key-1")
-    again = f.checkout(buyer, [(honey, 5)], key="checkout-key-1")
+    again = f.checkout(buyer, [(honey, 2)], key="checkout-key-1")
     assert again.pk == first.pk
     assert (Checkout.objects.count(), Order.objects.count(), Sku.objects.get(pk=honey.pk).stock) == (1, 1, 8)
+
+
+@pytest.mark.parametrize("change", ["quantity", "sku", "share_code", "address"])
+def test_the_same_idempotency_key_with_another_payload_is_refused_and_writes_nothing(change):
+    # given a checkout of two honeys to the buyer's home
+    honey, tea = f.sku(stock=10), f.sku(stock=10, title="龙井")
+    buyer = f.buyer()
+    first = f.checkout(buyer, [(honey, 2)], key="checkout-key-2")
+    home = Address.objects.get(user=buyer)
+    lines, share_code, address_id = [(honey.pk, 2)], None, home.pk
+    if change == "quantity":
+        lines = [(honey.pk, 5)]
+    elif change == "sku":
+        lines = [(tea.pk, 2)]
+    elif change == "share_code":
+        share_code = "ABCDEFGH"
+    else:
+        address_id = f.address(buyer, detail="莫干山路 1 号").pk
+
+    # when the same key comes with another payload, it is refused
+    with pytest.raises(DomainError) as refused:
+        checkout_submit(buyer=buyer, lines=lines, address_id=address_id, share_code=share_code,
+                        idempotency_key="checkout-key-2")
+
+    # then the first checkout stands alone and nothing more is reserved
+    assert (refused.value.code, refused.value.status, refused.value.details) == (
+        "orders.idempotency_key_reused", 409, {"checkout_id": first.pk})
+    assert (Checkout.objects.count(), Order.objects.count(), OrderLine.objects.count()) == (1, 1, 1)
+    assert [Sku.objects.get(pk=s.pk).stock for s in (honey, tea)] == [8, 10]
+
+
+def test_a_replay_to_a_copy_of_the_same_address_is_the_same_checkout():
+    # a page that saves the typed address before submitting saves it again on a double submit
+    honey = f.sku(stock=10)
+    buyer = f.buyer()
+    first = f.checkout(buyer, [(honey, 1)], key="checkout-key-3")
+    copy = f.address(buyer)
+    again = checkout_submit(buyer=buyer, lines=[(honey.pk, 1)], address_id=copy.pk, idempotency_key="checkout-key-3")
+    assert (again.pk, Checkout.objects.count(), Sku.objects.get(pk=honey.pk).stock) == (first.pk, 1, 9)
 
 
 def test_a_promoter_buying_without_a_link_is_a_self_purchase_and_no_promoter_means_none():

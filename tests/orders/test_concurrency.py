@@ -6,6 +6,7 @@ import pytest
 
 from tests.concurrency import at_once
 from tests.orders import factories as f
+from tests.outbox import transport
 from tuishou.catalog.models import Sku
 from tuishou.core.errors import DomainError
 from tuishou.orders.checkout import checkout_submit
@@ -39,9 +40,8 @@ def test_a_payment_callback_delivered_twice_at_once_pays_once():
 
     payment = checkout_pay(buyer=result.buyer, checkout_id=result.pk)
     captured = []
-    sandbox.transport_override = lambda path, body, headers: captured.append((path, body, dict(headers))) or 200
-    sandbox.sandbox_charge_pay(txn_id=payment.gateway_txn_id)  # transaction=True: on_commit runs at once
-    sandbox.transport_override = None
+    with transport(sandbox.CHANNEL, lambda path, body, headers: captured.append((path, body, dict(headers))) or 200):
+        sandbox.sandbox_charge_pay(txn_id=payment.gateway_txn_id)  # transaction=True: on_commit runs at once
     assert len(captured) == 1
     path, body, headers = captured[0]
     extra = {k: v for k, v in headers.items() if k.lower() != "content-type"}

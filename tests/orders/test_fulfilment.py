@@ -42,7 +42,7 @@ def test_shipping_another_merchants_order_is_refused(after_commit):
     stranger = f.owner(f.shop(name="别家"))
     with pytest.raises(DomainError) as err:
         order_ship(actor=stranger, order_id=order.pk, carrier="顺丰", tracking_number="SF1")
-    assert err.value.code == "orders.not_your_order"
+    assert (err.value.code, err.value.status) == ("orders.order_unknown", 404)
     assert f.refreshed(order).status == "paid"
 
 
@@ -61,7 +61,7 @@ def test_confirming_someone_elses_order_is_refused(after_commit):
     order_ship(actor=f.owner(order.merchant), order_id=order.pk, carrier="顺丰", tracking_number="SF1")
     with pytest.raises(DomainError) as err:
         order_confirm_receipt(actor=f.buyer("别人"), order_id=order.pk)
-    assert err.value.code == "orders.not_your_order"
+    assert (err.value.code, err.value.status) == ("orders.order_unknown", 404)
     assert f.refreshed(order).status == "shipped"
 
 

@@ -85,10 +85,10 @@ def test_someone_else_cannot_pay_or_cancel_my_checkout():
     other = f.buyer("别人")
     with pytest.raises(DomainError) as err:
         checkout_pay(buyer=other, checkout_id=result.pk)
-    assert err.value.code == "orders.not_your_order"
+    assert (err.value.code, err.value.status) == ("orders.checkout_unknown", 404)
     with pytest.raises(DomainError) as err:
         order_cancel(buyer=other, order_id=result.orders.get().pk)
-    assert err.value.code == "orders.not_your_order"
+    assert (err.value.code, err.value.status) == ("orders.order_unknown", 404)
     assert (Payment.objects.count(), f.refreshed(result).status) == (0, "pending")
 
 

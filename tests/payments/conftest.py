@@ -11,10 +11,8 @@ from tuishou.payments import events, sandbox
 @pytest.fixture(autouse=True)
 def _sandbox_well_behaved():
     sandbox.sandbox_behave()
-    sandbox.transport_override = None
     yield
     sandbox.sandbox_behave()
-    sandbox.transport_override = None
 
 
 class PayableDouble:

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.concurrency import at_once
+from tests.outbox import transport
 from tests.payments import factories as f
 from tuishou.core.errors import DomainError
 from tuishou.payments import sandbox, services
@@ -15,8 +16,8 @@ def test_the_same_callback_delivered_twice_at_once_is_processed_once(payable):
     # given the payer paid and the sandbox's callback was captured instead of sent
     payment = f.payment(ref="H1")
     sent = []
-    sandbox.transport_override = lambda path, body, headers: sent.append((body, dict(headers))) or 200
-    sandbox.sandbox_charge_pay(txn_id=payment.gateway_txn_id)
+    with transport(sandbox.CHANNEL, lambda path, body, headers: sent.append((body, dict(headers))) or 200):
+        sandbox.sandbox_charge_pay(txn_id=payment.gateway_txn_id)
     [(body, headers)] = sent
     # when it arrives twice at the same moment
     results = at_once([lambda: services.payment_callback_handle(gateway="sandbox", headers=headers, body=body)] * 2)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.outbox import transport
 from tests.payments import factories as f
 from tuishou.payments import sandbox
 from tuishou.payments.sandbox import SandboxBehaviour, delivery_delays
@@ -61,9 +62,9 @@ def test_the_same_seed_gives_the_same_duplicates_and_delays():
 def test_callbacks_are_signed_over_timestamp_and_body_with_the_shared_secret(settings):
     payment = f.payment(ref="S1", amount="12.30")
     sent = []
-    sandbox.transport_override = lambda path, body, headers: sent.append((path, body, headers)) or 200
     sandbox.sandbox_charge_pay(txn_id=payment.gateway_txn_id)
-    sandbox.sandbox_callbacks_deliver_due()
+    with transport(sandbox.CHANNEL, lambda path, body, headers: sent.append((path, body, headers)) or 200):
+        sandbox.sandbox_callbacks_deliver_due()
     [(path, body, headers)] = sent
     assert path == f.WEBHOOK
     stamp = headers["X-Sandbox-Timestamp"]
@@ -85,13 +86,12 @@ def test_a_delivery_that_cannot_reach_the_webhook_is_retried_later(payable):
     def down(path, body, headers):
         raise ConnectionRefusedError("webhook down")
 
-    sandbox.transport_override = down
     now = timezone.now()
-    sandbox.sandbox_callbacks_deliver_due(now=now)
+    with transport(sandbox.CHANNEL, down):
+        sandbox.sandbox_callbacks_deliver_due(now=now)
     callback = SandboxCallback.objects.get()
     assert (callback.attempts, callback.delivered_at, callback.deliver_after) == (1, None, now + timedelta(seconds=30))
     assert "webhook down" in callback.last_error
-    sandbox.transport_override = None
     assert sandbox.sandbox_callbacks_deliver_due(now=now + timedelta(seconds=10)) == []
     sandbox.sandbox_callbacks_deliver_due(now=now + timedelta(seconds=31))
     callback.refresh_from_db()
@@ -103,11 +103,11 @@ def test_a_delivery_that_cannot_reach_the_webhook_is_retried_later(payable):
 def test_the_sandbox_gives_up_after_its_last_attempt():
     payment = f.payment(ref="S3")
     sandbox.sandbox_charge_pay(txn_id=payment.gateway_txn_id)
-    sandbox.transport_override = lambda path, body, headers: 503
     later = timezone.now()
-    for _ in range(sandbox.MAX_ATTEMPTS):
-        later += timedelta(days=1)
-        sandbox.sandbox_callbacks_deliver_due(now=later)
+    with transport(sandbox.CHANNEL, lambda path, body, headers: 503):
+        for _ in range(sandbox.MAX_ATTEMPTS):
+            later += timedelta(days=1)
+            sandbox.sandbox_callbacks_deliver_due(now=later)
     callback = SandboxCallback.objects.get()
     assert (callback.attempts, callback.gave_up, callback.last_status, callback.delivered_at) == (
         sandbox.MAX_ATTEMPTS, True, 503, None)

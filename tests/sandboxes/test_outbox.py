@@ -9,8 +9,10 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 
+from tests import outbox
 from tuishou.core.errors import InvalidInput
 from tuishou.core.signing import signature_verify
 from tuishou.payments.errors import PaymentError
@@ -62,10 +64,21 @@ class FlakyBehaviour(OutboxBehaviour):
         return (self.duplicate_rate, self.failure_rate)
 
 
+@pytest.fixture(autouse=True)
+def _transports(settings):
+    """Each test routes its channels' deliveries in a setting of its own (put back afterwards)."""
+    settings.TUISHOU_OUTBOX_TRANSPORTS = {}
+
+
 def _channel(webhook=None, *, behaviour=None, supports_defer=True, name="test"):
+    routes = django_settings.TUISHOU_OUTBOX_TRANSPORTS  # this test's own dict (see _transports)
+    if webhook is None:
+        routes.pop(name, None)
+    else:
+        routes[name] = webhook
     return OutboxChannel(name=name, event_prefix="tevt_", header_prefix="X-Test", secret=lambda: "test-secret",
                          webhook_path=lambda: WEBHOOK, task=RecordingTask(supports_defer=supports_defer),
-                         behaviour=behaviour or OutboxBehaviour(), transport_override=lambda: webhook)
+                         behaviour=behaviour or OutboxBehaviour())
 
 
 def _callback(channel_name="test", **fields):
@@ -254,3 +267,21 @@ def test_a_callback_body_is_read_into_checked_fields():
 def test_anything_else_is_no_event_body(body):
     with pytest.raises(ValueError):
         event_body_parse(body, kinds=frozenset({"thing.happened"}), required=("event_id",))
+
+
+
+@pytest.mark.django_db
+def test_a_channel_sends_through_the_transport_the_setting_names_by_dotted_path():
+    # given a transport named by its dotted path, as a deployment would name one
+    outbox.RECORDED.clear()
+    django_settings.TUISHOU_OUTBOX_TRANSPORTS = {"test": "tests.outbox.recording_transport"}
+    callback = _callback()
+    channel = OutboxChannel(name="test", event_prefix="tevt_", header_prefix="X-Test", secret=lambda: "test-secret",
+                            webhook_path=lambda: WEBHOOK, task=RecordingTask(supports_defer=True),
+                            behaviour=OutboxBehaviour())
+
+    # when the channel delivers, the callback goes through it
+    status = channel.deliver(callback=callback)
+
+    assert (status, outbox.RECORDED) == (204, [(WEBHOOK, callback.body.encode())])
+    assert OutboxCallback.objects.get().delivered_at is not None

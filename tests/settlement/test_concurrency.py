@@ -7,6 +7,7 @@ import pytest
 
 from tests.concurrency import at_once
 from tests.orders import factories as of
+from tests.outbox import transport
 from tests.settlement import factories as f
 from tuishou.orders import aftersales
 from tuishou.payments import sandbox
@@ -20,11 +21,10 @@ K = f.K
 def _captured_refund(order, amount: str):
     """Open a case and have the merchant accept; the gateway's refund callback is caught, not delivered."""
     captured = []
-    sandbox.transport_override = lambda path, body, headers: captured.append((path, body, dict(headers))) or 200
-    case = aftersales.aftersales_open(buyer=order.buyer, order_id=order.pk, kind="refund_only", reason="退",
-                                      amount=amount)
-    aftersales.aftersales_answer(actor=of.owner(order.merchant), case_id=case.pk, accept=True)
-    sandbox.transport_override = None
+    with transport(sandbox.CHANNEL, lambda path, body, headers: captured.append((path, body, dict(headers))) or 200):
+        case = aftersales.aftersales_open(buyer=order.buyer, order_id=order.pk, kind="refund_only", reason="退",
+                                          amount=amount)
+        aftersales.aftersales_answer(actor=of.owner(order.merchant), case_id=case.pk, accept=True)
     path, body, headers = captured[-1]
     extra = {k: v for k, v in headers.items() if k.lower() != "content-type"}
 

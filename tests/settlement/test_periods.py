@@ -6,11 +6,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError
 from django.utils import timezone
 
 from tests.orders import factories as of
 from tests.settlement import factories as f
 from tuishou.core.errors import DomainError
+from tuishou.incentives.selectors import plan_version_in_force
 from tuishou.ledger.models import JournalEntry
 from tuishou.settlement.models import Commission, PeriodSettlement
 from tuishou.settlement.periods import period_bounds, period_settle, previous_period
@@ -101,3 +103,22 @@ def test_the_previous_period_is_the_month_before_in_shanghai_time():
     # 2026-10-31 17:00 UTC is 2026-11-01 01:00 in Shanghai: the month before is October
     assert previous_period(datetime(2026, 10, 31, 17, 0, tzinfo=ZoneInfo("UTC"))) == "2026-10"
     assert previous_period(datetime(2026, 1, 5, tzinfo=ZoneInfo("Asia/Shanghai"))) == "2025-12"
+
+
+def test_a_constraint_failure_while_booking_raises_and_is_not_taken_for_already_booked(month):
+    # given a period commission row left behind without its settlement (a hand repair gone wrong)
+    period, a, _ = month
+    _, end = period_bounds(period)
+    version = plan_version_in_force(community_id=a.community_id, at=end)
+    Commission.objects.create(period=period, community=a.community, promoter=a, rule="team_volume",
+                              plan_version=version, base=Decimal("1"), rate=Decimal("0"),
+                              accrued_amount=Decimal("0"), amount=Decimal("0"), status=Commission.Status.AVAILABLE)
+
+    # when the month is booked, the clash with that row is an error, not "already booked"
+    with pytest.raises(IntegrityError):
+        period_settle(period=period, now=end)
+
+    # then nothing of the month was written
+    assert not PeriodSettlement.objects.exists()
+    assert not JournalEntry.objects.filter(kind=JournalEntry.Kind.PERIOD_COMMISSION).exists()
+    assert Commission.objects.filter(period=period).count() == 1

@@ -63,7 +63,7 @@ def plan(*, community: Community | None = None, mode: str = "last_click", valid_
     binding = f"binding: {{mode: {mode}" + ("" if valid_days is None else f", valid_days: {valid_days}") + "}"
     source = "\n".join(binding if line.startswith("binding:") else line for line in source.splitlines())
     ops = user("运营")
-    operator_role_grant(user=ops, role="ops")
+    operator_role_grant(actor=None, user=ops, role="ops")
     draft = plan_draft_import(actor=ops, community=community or official(), source=source)
     return plan_publish(actor=ops, draft=draft, at=published_at)
 

@@ -72,7 +72,8 @@ def test_share_links_stats_and_public_product(client):
     visitor.get(f"/s/{code}")
     visitor.get(f"/s/{code}")
     stats = client.get(f"/api/v1/stores/me/links/{code}/stats", **auth).json()
-    assert stats == {"code": code, "clicks": 2, "unique_visitors": 1, "orders": 0}
+    assert stats == {"code": code, "clicks": 2, "unique_visitors": 1, "orders": 0, "orders_with_code": 0,
+                     "orders_through_binding": 0}
 
     product = client.get(f"/api/v1/stores/public/products/{code}").json()
     sku = honey.skus.get()
@@ -111,13 +112,13 @@ def test_api_errors_have_the_one_json_shape(client):
          "stores.reorder_mismatch"),
         (_json(client, "post", "/api/v1/stores/me/items", {"title": "no product"}), 422, "request.invalid"),
         (_json(client, "post", "/api/v1/stores/me/links", {"target": "banner"}), 400, "stores.link_target_unknown"),
-        (client.get(f"/api/v1/stores/me/links/{other_link.code}/stats"), 403, "stores.not_your_link"),
+        (client.get(f"/api/v1/stores/me/links/{other_link.code}/stats"), 404, "stores.link_unknown"),
         (client.get("/api/v1/stores/public/stores/zzzzzzz"), 404, "stores.store_unknown"),
         (client.get("/api/v1/stores/public/products/zzzzzzz"), 404, "stores.link_unknown"),
     ]
     client.force_login(other.user)
-    cases.append((_json(client, "patch", f"/api/v1/stores/me/items/{item['id']}", {"title": "x"}), 403,
-                  "stores.not_your_store"))
+    cases.append((_json(client, "patch", f"/api/v1/stores/me/items/{item['id']}", {"title": "x"}), 404,
+                  "stores.store_unknown"))
     client.force_login(f.consumer())
     cases.append((client.get("/api/v1/stores/me"), 404, "network.not_a_promoter"))
     client.logout()

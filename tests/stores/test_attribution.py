@@ -72,9 +72,9 @@ def test_first_click_checkout_through_another_link_still_credits_the_first_promo
     # when they check out with B's share code
     result = attribution_resolve(buyer=buyer, share_code=_store_link(b).code, at=T0 + DAY)
 
-    # then A is credited, and the order still counts for B's link
+    # then A is credited, through the binding A's link created; the order still counts for B's link
     assert result == Attribution(promoter_id=a.pk, self_purchase=False, share_link_id=_store_link(b).pk,
-                                 community_id=a.community_id, reason="binding")
+                                 community_id=a.community_id, reason="binding", binding_link_id=_store_link(a).pk)
 
 
 def test_last_click_moves_to_the_latest_link():
@@ -93,7 +93,8 @@ def test_last_click_moves_to_the_latest_link():
         b.pk, T0 + 8 * DAY, _store_link(b).pk)
     assert ConsumerBinding.objects.count() == 1
     assert attribution_resolve(buyer=buyer, share_code=None, at=T0 + 2 * DAY) == Attribution(
-        promoter_id=b.pk, self_purchase=False, share_link_id=None, community_id=b.community_id, reason="binding")
+        promoter_id=b.pk, self_purchase=False, share_link_id=None, community_id=b.community_id, reason="binding",
+        binding_link_id=_store_link(b).pk)
 
 
 def test_binding_expires_after_valid_days():
@@ -225,7 +226,8 @@ def test_promoter_through_another_promoters_link_credits_that_promoter():
     result = attribution_resolve(buyer=buyer_promoter.user, share_code=_store_link(other).code, at=T0)
 
     assert result == Attribution(promoter_id=other.pk, self_purchase=False, share_link_id=_store_link(other).pk,
-                                 community_id=other.community_id, reason="binding")
+                                 community_id=other.community_id, reason="binding",
+                                 binding_link_id=_store_link(other).pk)
     # but a purchase with no other promoter's link is the buyer's own (自购), binding or not
     later = attribution_resolve(buyer=buyer_promoter.user, share_code=None, at=T0 + DAY)
     assert (later.promoter_id, later.self_purchase, later.reason) == (buyer_promoter.pk, True, "self_purchase")

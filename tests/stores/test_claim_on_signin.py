@@ -7,9 +7,11 @@ import pytest
 from django.test import Client
 
 from tests.stores import factories as f
+from tuishou.accounts.events import on_session_opened
 from tuishou.accounts.models import User
-from tuishou.accounts.services import user_create
+from tuishou.accounts.services import session_open, user_create
 from tuishou.network.models import Promoter
+from tuishou.network.services import promoter_signup
 from tuishou.stores.models import AttributionVisit, ConsumerBinding, ShareLink
 from tuishou.stores.services import share_link_get_or_create
 
@@ -151,3 +153,43 @@ def test_signing_up_through_the_inviters_own_link_does_not_bind_the_newcomer_to_
 
     # then no binding makes the newcomer's own purchases (自购) sales credited to the sponsor
     assert _bindings() == []
+
+
+def test_a_sign_up_and_its_claims_are_one_transaction():
+    # given a visitor who opened A's link, and a sign-in handler that fails after the claim has been made
+    a, b = f.root("阿花"), f.root("阿明")
+    browser = Client()
+    link = _opened_link(browser, a)
+
+    def refuse(event):
+        assert AttributionVisit.objects.filter(user=event.user).count() == 1  # the stores' claim ran first
+        raise RuntimeError("refused")
+
+    unregister = on_session_opened(refuse)
+    try:
+        # when they sign up
+        with pytest.raises(RuntimeError):
+            promoter_signup(phone="13812345678", password=PASSWORD, invite_code=b.invite_code,
+                            visitor_key=AttributionVisit.objects.get().visitor_key)
+    finally:
+        unregister()
+
+    # then neither the account nor the claim was written
+    assert not User.objects.filter(phone="13812345678").exists()
+    assert (_bindings(), _unclaimed()) == ([], [link.pk])
+
+
+def test_session_open_is_the_one_service_a_new_sign_in_page_calls():
+    # given a visit through A's link under a known visitor key
+    a = f.root("阿花")
+    buyer = user_create(phone="13812345678", password=PASSWORD)
+    link = _opened_link(Client(), a)
+    key = AttributionVisit.objects.get().visitor_key
+
+    # when a page opens the buyer's session with that key
+    session_open(user=buyer, visitor_key=key)
+
+    # then the visit is the buyer's and binds them to A; a second sign-in claims nothing more
+    assert _bindings() == [(buyer.pk, a.pk, link.pk)]
+    session_open(user=buyer, visitor_key=key)
+    assert AttributionVisit.objects.filter(user=buyer).count() == 1

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.orders import factories as of
 from tests.stores import factories as f
 from tuishou.catalog.models import Product
 from tuishou.core.errors import DomainError
+from tuishou.core.visitors import VISITOR_COOKIE
 from tuishou.stores import selectors, services
 from tuishou.stores.models import AttributionVisit, ConsumerBinding, ShareClick, ShareLink, Store
-from tuishou.stores.visitors import VISITOR_COOKIE
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +67,8 @@ def test_share_url_records_the_click_sets_the_cookie_and_redirects(client):
     assert (first.status_code, first["Location"]) == (302, f"/p/{link.code}")
     assert second.status_code == 302
     assert VISITOR_COOKIE in first.cookies
-    assert selectors.link_stats(link, orders_count_fn=lambda _: 0) == selectors.LinkStats(
-        clicks=3, unique_visitors=2, orders=0)
+    assert selectors.link_stats(link) == selectors.LinkStats(
+        clicks=3, unique_visitors=2, orders=0, orders_with_code=0, orders_through_binding=0)
     assert ShareClick.objects.filter(user_agent_hash="").count() == 1
     assert AttributionVisit.objects.filter(link=link, user__isnull=True).count() == 3
 
@@ -111,19 +112,42 @@ def test_unknown_share_code_is_a_404_page_and_counts_nothing(client):
     assert ShareClick.objects.count() == 0
 
 
-def test_link_stats_counts_orders_through_the_given_function():
+def test_link_stats_count_orders_placed_with_the_code_and_orders_the_links_binding_led_to(client):
+    # given a product link, a visitor who opens it before signing in, and a link of another promoter
+    promoter, other = f.root("阿花"), f.root("阿明")
+    honey = of.sku(title="云南高山蜂蜜")
+    link = services.share_link_get_or_create(promoter=promoter, target="product", product_id=honey.product_id)
+    elsewhere = services.share_link_get_or_create(promoter=other, target="store")
+    client.get(f"/s/{link.code}")
+    buyer = f.consumer()
+
+    # when the buyer orders once with the link's code (which binds them to its promoter), then twice without
+    # a code (the binding credits the link's promoter), and somebody else orders through another link
+    with_code = of.checkout(buyer, [(honey, 1)], share_code=link.code)
+    later = of.checkout(buyer, [(honey, 2)])
+    again = of.checkout(buyer, [(honey, 1)])
+    of.checkout(f.consumer(display_name="路人"), [(honey, 1)], share_code=elsewhere.code)
+
+    # then the link counts one order placed with its code and two it led to through its binding
+    assert [(o.share_link_id, o.binding_link_id, o.promoter_id, o.attribution_reason)
+            for c in (with_code, later, again) for o in c.orders.all()] == [
+        (link.pk, link.pk, promoter.pk, "binding"), (None, link.pk, promoter.pk, "binding"),
+        (None, link.pk, promoter.pk, "binding")]
+    assert selectors.link_stats(link) == selectors.LinkStats(
+        clicks=1, unique_visitors=1, orders=3, orders_with_code=1, orders_through_binding=2)
+    assert selectors.link_stats(elsewhere) == selectors.LinkStats(
+        clicks=0, unique_visitors=0, orders=1, orders_with_code=1, orders_through_binding=0)
+
+    # and the promoter's API says which is which
+    client.force_login(promoter.user)
+    assert client.get(f"/api/v1/stores/me/links/{link.code}/stats").json() == {
+        "code": link.code, "clicks": 1, "unique_visitors": 1, "orders": 3, "orders_with_code": 1,
+        "orders_through_binding": 2}
+
+
+def test_a_link_nobody_ordered_through_counts_no_order():
     promoter = f.root("阿花")
     link = services.share_link_get_or_create(promoter=promoter, target="store")
-    services.share_click_record(link=link, visitor_key="k1", user=None)
 
-    stats = selectors.link_stats(link, orders_count_fn=lambda counted: 4 if counted.pk == link.pk else 0)
-
-    assert stats == selectors.LinkStats(clicks=1, unique_visitors=1, orders=4)
-
-
-def test_link_stats_reads_orders_from_the_orders_app_by_default():
-    # given a link nobody has ordered through (orders.Order carries share_link once the orders app is there)
-    promoter = f.root("阿花")
-    link = services.share_link_get_or_create(promoter=promoter, target="store")
-
-    assert selectors.link_stats(link).orders == 0
+    assert selectors.link_stats(link) == selectors.LinkStats(
+        clicks=0, unique_visitors=0, orders=0, orders_with_code=0, orders_through_binding=0)

@@ -134,10 +134,10 @@ def test_only_the_stores_promoter_can_change_it():
     for person in (other.user, consumer):
         with pytest.raises(DomainError) as exc:
             services.store_item_update(user=person, item_id=item.pk, title="被改了")
-        assert (_code(exc), exc.value.status) == ("stores.not_your_store", 403)
+        assert (_code(exc), exc.value.status) == ("stores.store_unknown", 404)
         with pytest.raises(DomainError) as exc:
             services.store_item_remove(user=person, item_id=item.pk)
-        assert _code(exc) == "stores.not_your_store"
+        assert _code(exc) == "stores.store_unknown"
 
     assert list(StoreItem.objects.values_list("title", flat=True)) == ["原标题"]
 

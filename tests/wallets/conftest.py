@@ -10,10 +10,8 @@ from tuishou.wallets import sandbox
 @pytest.fixture(autouse=True)
 def _sandbox_well_behaved():
     sandbox.sandbox_payout_behave()
-    sandbox.transport_override = None
     yield
     sandbox.sandbox_payout_behave()
-    sandbox.transport_override = None
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from tests.concurrency import at_once
+from tests.outbox import transport
 from tests.wallets import factories as f
 from tuishou.core.errors import DomainError
 from tuishou.wallets import sandbox, services
@@ -59,8 +60,8 @@ def test_the_same_payout_callback_delivered_twice_at_once_is_processed_once():
     f.fund(promoter, "500.00")
     withdrawal = f.withdraw(promoter, "500.00")
     sent = []
-    sandbox.transport_override = lambda path, body, headers: sent.append((body, dict(headers))) or 200
-    services.withdrawal_approve(actor=f.finance(), withdrawal_id=withdrawal.pk)  # committed: submitted at once
+    with transport(sandbox.CHANNEL, lambda path, body, headers: sent.append((body, dict(headers))) or 200):
+        services.withdrawal_approve(actor=f.finance(), withdrawal_id=withdrawal.pk)  # committed: submitted at once
     [(body, headers)] = sent
     assert f.refreshed(withdrawal).status == "paying"
     # when it arrives twice at the same moment
@@ -80,10 +81,10 @@ def test_a_rejection_racing_an_approval_lets_one_decide():
     promoter = f.promoter()
     f.fund(promoter, "100.00")
     withdrawal = f.withdraw(promoter, "100.00")
-    sandbox.transport_override = lambda path, body, headers: 200  # the payout stays in payment
-    results = at_once([lambda: services.withdrawal_approve(actor=f.finance(), withdrawal_id=withdrawal.pk),
-                        lambda: services.withdrawal_reject(actor=f.finance(), withdrawal_id=withdrawal.pk,
-                                                           reason="风控")])
+    with transport(sandbox.CHANNEL, lambda path, body, headers: 200):  # the payout stays in payment
+        results = at_once([lambda: services.withdrawal_approve(actor=f.finance(), withdrawal_id=withdrawal.pk),
+                           lambda: services.withdrawal_reject(actor=f.finance(), withdrawal_id=withdrawal.pk,
+                                                              reason="风控")])
     errors = [r for r in results if isinstance(r, DomainError)]
     assert [e.code for e in errors] == ["wallets.transition_invalid"]
     final = f.refreshed(withdrawal).status

@@ -124,7 +124,7 @@ def test_finance_may_not_review_their_own_withdrawal():
     promoter = f.promoter()
     from tuishou.accounts.services import operator_role_grant
 
-    operator_role_grant(user=promoter.user, role="finance")
+    operator_role_grant(actor=None, user=promoter.user, role="finance")
     f.fund(promoter, "100.00")
     withdrawal = f.withdraw(promoter, "50.00")
     with pytest.raises(DomainError) as caught:

@@ -1,7 +1,12 @@
+"""Back office for people: users with their operator roles (granted and revoked through the services, so the
+permission group follows and the change is audited), API tokens."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from tuishou.accounts.models import ApiToken, OperatorRole, User
+from tuishou.accounts.services import operator_role_grant, operator_role_revoke
+from tuishou.core.admin_actions import ServiceFormMixin, formset_through_services
 
 
 class OperatorRoleInline(admin.TabularInline):
@@ -10,12 +15,21 @@ class OperatorRoleInline(admin.TabularInline):
 
 
 @admin.register(User)
-class TuishouUserAdmin(UserAdmin):
+class TuishouUserAdmin(ServiceFormMixin, UserAdmin):
     list_display = ["username", "phone", "display_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_active", "operator_roles__role"]
     search_fields = ["username", "phone", "display_name", "email"]
     fieldsets = (*UserAdmin.fieldsets, ("Tuishou", {"fields": ("phone", "display_name")}))
     inlines = [OperatorRoleInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not OperatorRole:
+            return super().save_formset(request, form, formset, change)
+        # Roles through the services: the admin role is checked, the permission group follows, audited.
+        return formset_through_services(
+            formset, key="role",
+            add=lambda row: operator_role_grant(actor=request.user, user=form.instance, role=row.role),
+            remove=lambda row: operator_role_revoke(actor=request.user, user=form.instance, role=row.role))
 
 
 @admin.register(ApiToken)

@@ -6,8 +6,7 @@ from ninja import Router, Status
 from tuishou.accounts.permissions import operator_roles
 from tuishou.accounts.schemas import LoginIn, MeOut, TokenOut
 from tuishou.accounts.services import api_token_login, api_token_revoke
-from tuishou.stores.attribution import attribution_claim_visits
-from tuishou.stores.visitors import visitor_key
+from tuishou.core.visitors import visitor_key
 
 router = Router(tags=["auth"])
 
@@ -16,10 +15,8 @@ router = Router(tags=["auth"])
 def token_create(request: HttpRequest, payload: LoginIn):
     """Exchange a phone number (or username) and password for a bearer token; share-link visits made earlier
     in this browser (the visitor cookie) are claimed for the account."""
-    issued = api_token_login(login=payload.login, password=payload.password, label=payload.label)
-    key = visitor_key(request)
-    if key:  # share links opened in this browser before signing in bind now
-        attribution_claim_visits(user=issued.record.user, visitor_key=key)
+    issued = api_token_login(login=payload.login, password=payload.password, label=payload.label,
+                             visitor_key=visitor_key(request))
     return Status(201, {"token": issued.token, "expires_at": issued.record.expires_at})
 
 

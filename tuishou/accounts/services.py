@@ -17,9 +17,12 @@ from django.utils import timezone
 from django.utils.functional import lazy
 
 from tuishou.accounts.errors import AccountError
+from tuishou.accounts.events import SessionOpened, session_opened_notify
 from tuishou.accounts.models import ApiToken, OperatorRole, User
+from tuishou.accounts.permissions import require_operator
 from tuishou.accounts.roles import role_group
 from tuishou.core.errors import Conflict, InvalidInput, NotAuthenticated
+from tuishou.risk.services import audit_record
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
@@ -78,16 +81,42 @@ def user_create(*, phone: str | None = None, username: str | None = None, passwo
     return user
 
 
-def operator_role_grant(*, user: User, role: str) -> OperatorRole:
-    """Give a user an operator staff role (idempotent)."""
+def _role_check(actor: User | None, role: str) -> None:
+    # None is the platform itself (the demo loader, a bootstrap from the shell); a person needs the admin role.
+    if actor is not None:
+        require_operator(actor, OperatorRole.Role.ADMIN)
     if role not in OperatorRole.Role.values:
-        raise InvalidInput(AccountError.ROLE_UNKNOWN, role=role)
-    grant, _ = OperatorRole.objects.get_or_create(user=user, role=role)
-    user.groups.add(role_group(role))  # which back-office pages the role opens
-    if not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+        raise InvalidInput(AccountError.ROLE_UNKNOWN, role=role, details={"field": "role"})
+
+
+def operator_role_grant(*, actor: User | None, user: User, role: str) -> OperatorRole:
+    """Give a user an operator staff role (idempotent): the role row, the permission group that opens the
+    role's back-office pages, staff status, and an audit entry (``accounts.operator_role_granted``) when an
+    operator granted a new role. ``actor`` needs the admin role (None: the platform itself, not audited).
+    Raises ``auth.forbidden``, ``accounts.role_unknown``; nothing is written then."""
+    _role_check(actor, role)
+    with transaction.atomic():
+        grant, created = OperatorRole.objects.get_or_create(user=user, role=role)
+        user.groups.add(role_group(role))  # which back-office pages the role opens
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        if created and actor is not None:  # the audit log records operators' actions, not the platform's own
+            audit_record(actor=actor, action="accounts.operator_role_granted", target=user, data={"role": role})
     return grant
+
+
+def operator_role_revoke(*, actor: User | None, user: User, role: str) -> bool:
+    """Take an operator role away: the role row and its permission group (staff status stays: other roles, or
+    Django's own staff flag, may need it), audited (``accounts.operator_role_revoked``). True when the user
+    held it. ``actor`` needs the admin role (None: the platform itself)."""
+    _role_check(actor, role)
+    with transaction.atomic():
+        deleted, _ = OperatorRole.objects.filter(user=user, role=role).delete()
+        user.groups.remove(role_group(role))
+        if deleted and actor is not None:
+            audit_record(actor=actor, action="accounts.operator_role_revoked", target=user, data={"role": role})
+    return bool(deleted)
 
 
 def _digest(secret: str) -> str:
@@ -109,12 +138,28 @@ def api_token_issue(*, user: User, label: str = "", days: int | None = None) -> 
     return IssuedToken(token=secret, record=record)
 
 
-def api_token_login(*, login: str, password: str, label: str = "") -> IssuedToken:
-    """Check a phone/username and password and issue a token; wrong credentials raise ``auth.invalid_login``."""
+def session_open(*, user: User, visitor_key: str | None, signed_up: bool = False) -> None:
+    """What every sign-in and sign-up does, whatever the entry point (API token, sign-up, a page's login):
+    in one transaction (the caller's, when there is one: a sign-up's), tell the apps that care
+    (``accounts.events``): share-link visits made under ``visitor_key`` (the visitor cookie) are claimed
+    for ``user`` and bind them by the plan's rules (``stores.attribution.attribution_claim_visits``).
+
+    Pages call it right after ``django.contrib.auth.login``; ``api_token_login`` and
+    ``network.services.promoter_signup`` call it themselves.
+    """
+    with transaction.atomic():
+        session_opened_notify(SessionOpened(user=user, visitor_key=visitor_key or None, signed_up=signed_up))
+
+
+def api_token_login(*, login: str, password: str, label: str = "", visitor_key: str | None = None) -> IssuedToken:
+    """Check a phone/username and password and issue a token; the session opens (``session_open``) in the same
+    transaction. Wrong credentials raise ``auth.invalid_login`` and open nothing."""
     user = authenticate(username=login, password=password)
     if user is None:
         raise NotAuthenticated(AccountError.AUTH_INVALID_LOGIN)
-    return api_token_issue(user=user, label=label)
+    with transaction.atomic():
+        session_open(user=user, visitor_key=visitor_key)
+        return api_token_issue(user=user, label=label)
 
 
 def api_token_authenticate(*, token: str) -> User | None:

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from tuishou.catalog import services
 from tuishou.catalog.models import Product, ProductImage, ProductStatusChange, Sku
 from tuishou.core.admin_actions import ReasonForm, form_action, run_service
+from tuishou.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 
 LOW_STOCK = 10
 
@@ -59,14 +60,9 @@ class ProductImageInline(admin.TabularInline):
         return format_html('<img src="{}" style="height:64px">', obj.image.url) if obj.image else ""
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = ProductStatusChange
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ["created_at", "event", "from_status", "to_status", "actor", "reason"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class HotZoneForm(forms.Form):
@@ -177,19 +173,11 @@ class SkuAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProductStatusChange)
-class ProductStatusChangeAdmin(admin.ModelAdmin):
+class ProductStatusChangeAdmin(ReadOnlyAdmin):
+    """History is append-only."""
+
     list_display = ["created_at", "product", "event", "from_status", "to_status", "actor", "reason"]
     list_filter = ["event", "to_status", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["product__title", "reason", "actor__username", "actor__phone"]
     list_select_related = ["product", "actor"]
     date_hierarchy = "created_at"
-
-    # History is append-only.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

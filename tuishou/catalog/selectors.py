@@ -12,7 +12,7 @@ from tuishou.accounts.models import OperatorRole
 from tuishou.accounts.permissions import is_operator, require_operator
 from tuishou.catalog.errors import CatalogError
 from tuishou.catalog.models import Product, ProductImage, Sku
-from tuishou.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tuishou.core.errors import Conflict, InvalidInput, NotFound
 from tuishou.merchants.models import Merchant
 from tuishou.merchants.selectors import merchant_staff_role, require_merchant_staff
 
@@ -95,11 +95,11 @@ def product_get(*, product_id: int) -> Product:
 
 
 def require_product_staff(*, user, product_id: int) -> Product:
-    """The product, when ``user`` works for its merchant; else ``catalog.not_your_product`` (403)."""
+    """The product, when ``user`` works for its merchant; else ``catalog.product_unknown`` (404: another
+    merchant's product is unknown, like one that does not exist)."""
     product = product_get(product_id=product_id)
     if merchant_staff_role(user=user, merchant_id=product.merchant_id) is None:
-        raise PermissionDenied(CatalogError.NOT_YOUR_PRODUCT,
-                               details={"product_id": product_id})
+        raise NotFound(CatalogError.PRODUCT_UNKNOWN, product_id=product_id, details={"product_id": product_id})
     return product
 
 

@@ -77,9 +77,9 @@ def _accounts() -> dict[str, User]:
     admin = users["ops_admin"]
     admin.is_staff = admin.is_superuser = True
     admin.save(update_fields=["is_staff", "is_superuser"])
-    operator_role_grant(user=admin, role="admin")
-    operator_role_grant(user=users["ops_finance"], role="finance")
-    operator_role_grant(user=users["ops_service"], role="customer_service")
+    operator_role_grant(actor=None, user=admin, role="admin")
+    operator_role_grant(actor=admin, user=users["ops_finance"], role="finance")
+    operator_role_grant(actor=admin, user=users["ops_service"], role="customer_service")
     return users
 
 

@@ -12,6 +12,7 @@ from django.utils.html import format_html_join
 from tuishou.core.admin_history import status_history_inline
 from tuishou.core.errors import DomainError
 from tuishou.incentives.models import PlanVersion, PlanVersionStatusChange, RankEvaluationRun, VolumeEntry
+from tuishou.incentives.selectors import plan_version_export
 from tuishou.incentives.services import plan_draft_import, plan_publish
 from tuishou.network.models import Community
 
@@ -97,10 +98,9 @@ class PlanVersionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export the selected version as YAML")
     def export_yaml(self, request, queryset):
-        version = queryset.order_by("pk").first()
-        response = HttpResponse(version.source, content_type="application/yaml; charset=utf-8")
-        label = f"v{version.version}" if version.version else "draft"
-        response["Content-Disposition"] = f'attachment; filename="{version.plan_key}-{label}.yaml"'
+        filename, source = plan_version_export(actor=request.user, version_id=queryset.order_by("pk").first().pk)
+        response = HttpResponse(source, content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
 

@@ -7,6 +7,7 @@ from tuishou.core.errors import gettext_noop as _
 class IncentiveError(ErrorCode):
     """Codes of incentive plans and their versions (``incentives.*``)."""
 
+    PLAN_VERSION_UNKNOWN = "incentives.plan_version_unknown", _("There is no plan version {version_id}.")
     BASE_NEGATIVE = "incentives.base_negative", _("The commission base cannot be negative.")
     CHAIN_EMPTY = "incentives.chain_empty", _("An order's chain needs at least its credited promoter.")
     NO_PLAN_IN_FORCE = "incentives.no_plan_in_force", _("This community has no incentive plan in force.")

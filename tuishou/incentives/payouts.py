@@ -12,11 +12,15 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from tuishou.core.errors import InvalidInput
+from tuishou.accounts.permissions import require_operator
+from tuishou.core.errors import InvalidInput, NotFound
+from tuishou.core.money import parse_amount
 from tuishou.incentives.engine import Member, order_payouts
 from tuishou.incentives.errors import IncentiveError
 from tuishou.incentives.models import PlanVersion
-from tuishou.incentives.selectors import engine_plan
+from tuishou.incentives.selectors import engine_plan, plan_version_get
+from tuishou.network.errors import NetworkError
+from tuishou.network.models import Promoter
 from tuishou.network.selectors import chain_for_path, promoter_chain
 
 
@@ -68,3 +72,29 @@ def order_payouts_compute(*, version: PlanVersion, order_ref: str, chain: Sequen
     members = [Member(id=str(link.promoter_id), rank=index.get(link.rank, 0), active=link.active) for link in chain]
     payouts = order_payouts(plan, order_id=order_ref, chain=members, base=base, self_purchase=self_purchase)
     return [OrderPayout(promoter_id=int(p.promoter), rule=p.rule, amount=p.amount) for p in payouts]
+
+
+@dataclass(frozen=True)
+class PayoutPreview:
+    """What an order with base ``base`` credited to a promoter would pay under ``version``, with today's chain."""
+
+    version: PlanVersion
+    chain: list[ChainLink]
+    payouts: list[OrderPayout]
+    total: Decimal
+
+
+def payout_preview(*, actor, version_id: int, promoter_id: int, base: Decimal | str,
+                   self_purchase: bool) -> PayoutPreview:
+    """Price an imagined order (operators): nothing is written. Raises ``incentives.plan_version_unknown``,
+    ``network.promoter_unknown`` (not in the version's community), ``money.*`` for a malformed base."""
+    require_operator(actor)
+    version = plan_version_get(version_id=version_id)
+    if not Promoter.objects.filter(pk=promoter_id, community_id=version.community_id).exists():
+        raise NotFound(NetworkError.PROMOTER_UNKNOWN, promoter_id=promoter_id)
+    base = parse_amount(base, field="base")
+    chain = chain_snapshot(promoter_id=promoter_id)
+    payouts = order_payouts_compute(version=version, order_ref="preview", chain=chain, base=base,
+                                    self_purchase=self_purchase)
+    return PayoutPreview(version=version, chain=chain, payouts=payouts,
+                         total=sum((p.amount for p in payouts), start=base * 0))

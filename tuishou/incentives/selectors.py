@@ -1,17 +1,22 @@
-"""Reads for incentive plans: the version in force, and the engine's view of a version."""
+"""Reads for incentive plans: templates, a community's versions, the version in force, and the engine's view of
+a version."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tuishou.accounts.permissions import require_operator
 from tuishou.core.errors import NotFound
 from tuishou.incentives.engine import Plan, load_plan
+from tuishou.incentives.engine.templates import list_templates, load_template, template_text
 from tuishou.incentives.errors import IncentiveError
 from tuishou.incentives.models import PlanVersion
+from tuishou.network.errors import NetworkError
+from tuishou.network.models import Community
 
 
 def plan_version_in_force(*, community_id: int, at: datetime | None = None) -> PlanVersion | None:
@@ -45,3 +50,65 @@ def engine_plan(version: PlanVersion) -> Plan:
     if version.status == PlanVersion.Status.DRAFT:
         return load_plan(version.document)
     return _frozen_engine_plan(version.pk, version.source)
+
+
+def templates_list() -> list[dict]:
+    """The plan templates shipped with the platform: name, plan id, title, the profile each declares (and
+    passes)."""
+    out = []
+    for name in list_templates():
+        plan = load_template(name)
+        out.append({"name": name, "plan": plan.id, "title": plan.name, "jurisdiction": plan.jurisdiction})
+    return out
+
+
+def template_source(*, name: str) -> str:
+    """A template's YAML, to start a draft from; ``incentives.template_unknown`` (404)."""
+    if name not in list_templates():
+        raise NotFound(IncentiveError.TEMPLATE_UNKNOWN, name=name)
+    return template_text(name)
+
+
+def community_by_code(*, code: str) -> Community:
+    """A community by its code; ``network.community_unknown`` (404)."""
+    community = Community.objects.filter(code=code).first()
+    if community is None:
+        raise NotFound(NetworkError.COMMUNITY_UNKNOWN, code=code)
+    return community
+
+
+def plan_versions_for_community(*, actor, code: str) -> QuerySet[PlanVersion]:
+    """Every version of a community's plans, newest first (operators)."""
+    require_operator(actor)
+    return (PlanVersion.objects.filter(community=community_by_code(code=code)).select_related("community")
+            .order_by("-id"))
+
+
+def plan_in_force_for_community(*, code: str) -> PlanVersion:
+    """The version in force for a community now; ``incentives.no_plan_in_force`` (404)."""
+    return plan_version_require_in_force(community_id=community_by_code(code=code).pk)
+
+
+def plan_version_get(*, version_id: int, actor=None) -> PlanVersion:
+    """A plan version with its community; ``incentives.plan_version_unknown`` (404). With ``actor``, only an
+    operator may read it (services that change a version check their own role)."""
+    if actor is not None:
+        require_operator(actor)
+    version = PlanVersion.objects.select_related("community").filter(pk=version_id).first()
+    if version is None:
+        raise NotFound(IncentiveError.PLAN_VERSION_UNKNOWN, version_id=version_id,
+                       details={"version_id": version_id})
+    return version
+
+
+def plan_version_export(*, actor, version_id: int) -> tuple[str, str]:
+    """A version's document as it was imported (YAML or JSON) and the file name to save it under (operators)."""
+    version = plan_version_get(version_id=version_id, actor=actor)
+    label = f"v{version.version}" if version.version else "draft"
+    return f"{version.plan_key}-{label}.yaml", version.source
+
+
+def plan_versions_list(*, community_code: str | None = None) -> QuerySet[PlanVersion]:
+    """Plan versions by community, newest first in each (the command line's list)."""
+    versions = PlanVersion.objects.select_related("community").order_by("community_id", "-id")
+    return versions.filter(community__code=community_code) if community_code else versions

@@ -38,6 +38,12 @@ def plan_check(*, plan, profile: str | None = None, after_sales_days: int | None
         raise InvalidInput(EngineErrorCode.PLAN_INVALID, problem=str(exc), details={"field": exc.field}) from None
 
 
+def plan_check_source(*, source: str, profile: str | None = None, after_sales_days: int | None = None) -> dict:
+    """Parse and check a plan document without storing anything: the check's JSON answer."""
+    plan = plan_parse(source=source)
+    return plan_check(plan=plan, profile=profile, after_sales_days=after_sales_days).to_json(plan.id)
+
+
 def _findings(plan) -> list[dict]:
     return [f.to_json() for f in plan_check(plan=plan).findings]
 

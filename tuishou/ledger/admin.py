@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from tuishou.core.admin_readonly import ReadOnlyAdmin
+from tuishou.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
 
 
@@ -21,18 +21,10 @@ class AccountAdmin(ReadOnlyAdmin):
         return obj.amount
 
 
-class JournalLineInline(admin.TabularInline):
+class JournalLineInline(ReadOnlyInline):
     model = JournalLine
-    extra = 0
-    can_delete = False
     fields = ["account", "amount", "order_ref", "order_line_ref", "plan_id", "plan_version", "rule", "rate", "base"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(JournalEntry)

@@ -6,14 +6,14 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
-from tuishou.core.admin_actions import ReasonForm, form_action, run_service
+from tuishou.core.admin_actions import ReasonForm, ServiceFormMixin, form_action, run_service
 from tuishou.core.admin_history import status_history_inline
+from tuishou.core.admin_readonly import ReadOnlyInline
 from tuishou.core.errors import DomainError
 from tuishou.merchants import services
 from tuishou.merchants.errors import MerchantError
 from tuishou.merchants.models import Merchant, MerchantApplication, MerchantPolicy, MerchantStaff, MerchantStatusChange
 from tuishou.merchants.rates import parse_rate
-from tuishou.risk.services import audit_record
 
 
 @admin.register(MerchantApplication)
@@ -47,16 +47,11 @@ class MerchantApplicationAdmin(admin.ModelAdmin):
                                actor=request.user, application_id=app.pk, reason=data["reason"]))
 
 
-class MerchantStaffInline(admin.TabularInline):
+class MerchantStaffInline(ReadOnlyInline):
     """Read-only: owners manage their staff (``merchant_staff_add``); operators look."""
 
     model = MerchantStaff
-    extra = 0
     fields = readonly_fields = ["user", "role", "added_at"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class FeeRateForm(forms.Form):
@@ -65,7 +60,7 @@ class FeeRateForm(forms.Form):
 
 
 @admin.register(Merchant)
-class MerchantAdmin(admin.ModelAdmin):
+class MerchantAdmin(ServiceFormMixin, admin.ModelAdmin):
     list_display = ["name", "credit_code", "category", "status", "fee_rate", "product_count", "created_at"]
     list_filter = ["status", "category"]
     search_fields = ["name", "credit_code", "legal_representative", "contact_phone", "staff__user__phone"]
@@ -87,10 +82,10 @@ class MerchantAdmin(admin.ModelAdmin):
         return False  # suspend instead: orders and ledgers point at merchants
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and form.changed_data:
-            audit_record(actor=request.user, action="merchants.merchant_edited", target=obj,
-                         data={"fields": sorted(form.changed_data)})
+        # Through the service (checked, audited); a refusal comes back to the form (ServiceFormMixin).
+        services.merchant_update(actor=request.user, merchant_id=obj.pk,
+                                 **{name: form.cleaned_data[name] for name in form.changed_data
+                                    if name in services.MERCHANT_EDITABLE})
 
     @admin.action(description="Suspend selected merchants (takes their products off the shelf)")
     def suspend(self, request, queryset):

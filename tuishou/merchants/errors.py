@@ -7,6 +7,7 @@ from tuishou.core.errors import gettext_noop as _
 class MerchantError(ErrorCode):
     """Codes of merchants, their applications and staff (``merchants.*``)."""
 
+    FIELD_UNKNOWN = "merchants.field_unknown", _("Not an editable merchant field: {fields}.")
     ALREADY_ACTIVE = "merchants.already_active", _("This merchant is not suspended.")
     ALREADY_SUSPENDED = "merchants.already_suspended", _("This merchant is already suspended.")
     APPLICATION_ALREADY_REVIEWED = "merchants.application_already_reviewed", _("This application was already {status}.")

@@ -12,6 +12,7 @@ from tuishou.accounts.services import normalize_phone
 from tuishou.core.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from tuishou.merchants.credit_code import is_valid_credit_code, normalize_credit_code
 from tuishou.merchants.errors import MerchantError
+from tuishou.merchants.events import MerchantSuspended, merchant_suspended_notify
 from tuishou.merchants.models import Merchant, MerchantApplication, MerchantPolicy, MerchantStaff
 from tuishou.merchants.rates import parse_rate
 from tuishou.merchants.selectors import default_fee_rate, merchant_get, require_merchant_staff
@@ -171,10 +172,35 @@ def merchant_staff_remove(*, actor: User, merchant_id: int, user_id: int) -> Non
         member.delete()
 
 
-def merchant_suspend(*, actor: User, merchant_id: int, reason: str) -> Merchant:
-    """An operator suspends a merchant; every product of it on the shelf is taken off (下架)."""
-    from tuishou.catalog.services import products_unshelve_for_merchant  # catalog builds on merchants
+MERCHANT_EDITABLE = ("name", "legal_representative", "contact_phone", "category", "description")
 
+
+def merchant_update(*, actor: User, merchant_id: int, **fields: str) -> Merchant:
+    """An operator corrects a merchant's details (``MERCHANT_EDITABLE``: name, legal representative, contact
+    phone, category, description), audited as ``merchants.merchant_edited`` with the fields changed. Its
+    credit code, status and fee rate change only through their own actions. Raises ``auth.forbidden``,
+    ``merchants.field_unknown``, ``merchants.field_required`` / ``merchants.field_too_long``."""
+    require_operator(actor, OPS)
+    unknown = sorted(set(fields) - set(MERCHANT_EDITABLE))
+    if unknown:
+        raise InvalidInput(MerchantError.FIELD_UNKNOWN, fields=", ".join(unknown),
+                           details={"fields": unknown})
+    cleaned = {name: clean_text(value, field=name, max_length=Merchant._meta.get_field(name).max_length or 4000,
+                                required=name != "description", errors=MerchantError) for name, value in fields.items()}
+    with transaction.atomic():
+        merchant = Merchant.objects.select_for_update().get(pk=merchant_get(merchant_id=merchant_id).pk)
+        changed = sorted(name for name, value in cleaned.items() if getattr(merchant, name) != value)
+        for name in changed:
+            setattr(merchant, name, cleaned[name])
+        if changed:
+            merchant.save(update_fields=changed)
+            audit_record(actor=actor, action="merchants.merchant_edited", target=merchant, data={"fields": changed})
+    return merchant
+
+
+def merchant_suspend(*, actor: User, merchant_id: int, reason: str) -> Merchant:
+    """An operator suspends a merchant; every product of it on the shelf is taken off (下架) by the catalog,
+    told through ``merchants.events`` in the same transaction (catalog builds on merchants, not the reverse)."""
     require_operator(actor, OPS)
     reason = clean_text(reason, field="reason", max_length=2000, errors=MerchantError)
     with transaction.atomic():
@@ -183,10 +209,8 @@ def merchant_suspend(*, actor: User, merchant_id: int, reason: str) -> Merchant:
             raise Conflict(MerchantError.ALREADY_SUSPENDED)
         merchant_transition(merchant=merchant, to=Merchant.Status.SUSPENDED, actor=actor, reason=reason,
                             suspend_reason=reason)
-        taken_off = products_unshelve_for_merchant(actor=actor, merchant=merchant,
-                                                   reason=f"merchant suspended: {reason}")
-        audit_record(actor=actor, action="merchants.merchant_suspended", target=merchant, reason=reason,
-                     data={"products_taken_off": taken_off})
+        done = merchant_suspended_notify(MerchantSuspended(merchant=merchant, actor=actor, reason=reason))
+        audit_record(actor=actor, action="merchants.merchant_suspended", target=merchant, reason=reason, data=done)
     return merchant
 
 

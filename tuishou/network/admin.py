@@ -1,11 +1,14 @@
 """Back office for the network. Tree fields are read-only here: sponsors change only through the services
-(sponsor correction, mentor switches), which keep every path consistent and leave audit records."""
+(sponsor correction, mentor switches), which keep every path consistent and leave audit records; community
+staff, mentors and the network policy are saved through their services too."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import Count
 
+from tuishou.core.admin_actions import ServiceFormMixin, formset_through_services
+from tuishou.core.admin_readonly import ReadOnlyAdmin
 from tuishou.core.errors import DomainError
 from tuishou.network import services
 from tuishou.network.models import (
@@ -17,7 +20,6 @@ from tuishou.network.models import (
     Promoter,
     RankRecord,
 )
-from tuishou.risk.services import audit_record
 
 
 class CommunityStaffInline(admin.TabularInline):
@@ -27,16 +29,33 @@ class CommunityStaffInline(admin.TabularInline):
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(ServiceFormMixin, admin.ModelAdmin):
     list_display = ["name", "code", "kind", "active", "created_at"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "code"]
     inlines = [CommunityStaffInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "kind"] if obj is not None else []  # what orders and plans are keyed on never changes
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action="network.community_saved", target=obj,
-                     data={"changed": form.changed_data})
+        # Through the services (checked, audited); the staff rows follow in save_formset.
+        community = obj
+        if not change:
+            community = services.community_create(actor=request.user, name=obj.name, code=obj.code, kind=obj.kind)
+        community = services.community_update(actor=request.user, community=community, name=obj.name,
+                                              active=obj.active)
+        obj.pk, obj.code = community.pk, community.code
+        obj._state.adding = False
+
+    def save_formset(self, request, form, formset, change):
+        # Staff rows through community_staff_add / _remove: checked (ops role) and audited.
+        formset_through_services(
+            formset, key="user",
+            add=lambda row: services.community_staff_add(actor=request.user, community=form.instance, user=row.user,
+                                                         role=row.role),
+            remove=lambda row: services.community_staff_remove(actor=request.user, community=form.instance,
+                                                               user=row.user))
 
 
 @admin.register(Promoter)
@@ -63,7 +82,7 @@ class PromoterAdmin(admin.ModelAdmin):
 
 
 @admin.register(NetworkPolicy)
-class NetworkPolicyAdmin(admin.ModelAdmin):
+class NetworkPolicyAdmin(ServiceFormMixin, admin.ModelAdmin):
     list_display = ["__str__", "invite_code_required", "placement_policy", "switch_cooldown_days",
                     "switch_max_count", "switch_max_sales", "switch_requires_approval"]
     fields = [*NetworkPolicy.EDITABLE_FIELDS, "round_robin_cursor", "next_root_ordinal"]
@@ -77,19 +96,15 @@ class NetworkPolicyAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        # Only the operator's fields: the counters move under row locks in the services and must not be
-        # overwritten with the values this form loaded.
-        obj.pk = 1
-        if change:
-            obj.save(update_fields=NetworkPolicy.EDITABLE_FIELDS)
-        else:
-            obj.save()
-        audit_record(actor=request.user, action="network.policy_changed", target=obj,
-                     data={name: str(form.cleaned_data.get(name)) for name in form.changed_data})
+        # Only the operator's fields, through the service: the counters move under row locks in the services
+        # and must not be overwritten with the values this form loaded.
+        policy = services.network_policy_update(
+            actor=request.user, **{name: form.cleaned_data[name] for name in NetworkPolicy.EDITABLE_FIELDS})
+        obj.pk = policy.pk
 
 
 @admin.register(Mentor)
-class MentorAdmin(admin.ModelAdmin):
+class MentorAdmin(ServiceFormMixin, admin.ModelAdmin):
     list_display = ["id", "promoter", "active", "capacity", "load"]
     list_filter = ["active"]
     search_fields = ["promoter__user__phone", "promoter__user__display_name", "promoter__invite_code"]
@@ -103,13 +118,17 @@ class MentorAdmin(admin.ModelAdmin):
     def load(self, obj: Mentor) -> int:
         return obj._load
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["promoter"] if obj is not None else []  # another promoter is another mentor: add one
+
     def save_model(self, request, obj, form, change):
-        if obj.promoter.community.kind != Community.Kind.OFFICIAL:
-            messages.error(request, "Mentors belong to the official community; nothing was saved.")
-            return
-        super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action="network.mentor_saved", target=obj,
-                     data={"active": obj.active, "capacity": obj.capacity})
+        # Through the services (official community only, audited); a refusal comes back to the form.
+        mentor = obj
+        if obj.active or not change:
+            mentor = services.mentor_enroll(actor=request.user, promoter=obj.promoter, capacity=obj.capacity)
+        if not obj.active:
+            mentor = services.mentor_deactivate(actor=request.user, mentor=mentor)
+        obj.pk = mentor.pk
 
 
 @admin.register(MentorSwitchRequest)
@@ -149,16 +168,9 @@ class MentorSwitchRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(RankRecord)
-class RankRecordAdmin(admin.ModelAdmin):
+class RankRecordAdmin(ReadOnlyAdmin):
+    """Append-only history."""
+
     list_display = ["promoter", "previous_rank", "rank", "source", "plan_id", "plan_version", "effective_at"]
     list_filter = ["source", "rank"]
     search_fields = ["promoter__user__phone", "promoter__invite_code"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # append-only history
-
-    def has_delete_permission(self, request, obj=None):
-        return False

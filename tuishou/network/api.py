@@ -9,9 +9,8 @@ from ninja import Query, Router, Schema, Status
 
 from tuishou.accounts.permissions import Role, require_operator
 from tuishou.accounts.services import api_token_issue
-from tuishou.core.errors import NotFound
+from tuishou.core.visitors import visitor_key
 from tuishou.network import selectors, services
-from tuishou.network.errors import NetworkError
 from tuishou.network.models import MentorSwitchRequest, Promoter
 from tuishou.network.schemas import (
     InviteCodeOut,
@@ -25,8 +24,6 @@ from tuishou.network.schemas import (
     SwitchOut,
     TeamOut,
 )
-from tuishou.stores.attribution import attribution_claim_visits
-from tuishou.stores.visitors import visitor_key
 
 router = Router(tags=["network"])
 
@@ -60,10 +57,7 @@ def signup(request: HttpRequest, payload: SignupIn):
     Share-link visits made earlier in this browser (the visitor cookie) are claimed for the new account."""
     promoter = services.promoter_signup(phone=payload.phone, password=payload.password,
                                         invite_code=payload.invite_code, display_name=payload.display_name,
-                                        community_code=payload.community_code)
-    key = visitor_key(request)
-    if key:  # share links opened in this browser before signing up bind now (注册绑定)
-        attribution_claim_visits(user=promoter.user, visitor_key=key)
+                                        community_code=payload.community_code, visitor_key=visitor_key(request))
     issued = api_token_issue(user=promoter.user, label="signup")
     return Status(201, {"token": issued.token, "promoter": _profile(selectors.promoter_for_user(promoter.user))})
 
@@ -128,7 +122,7 @@ def operator_sponsor_correct(request: HttpRequest, promoter_id: int, payload: Sp
     promoter = selectors.promoter_get(promoter_id)
     new_sponsor = selectors.promoter_get(payload.new_sponsor_id)
     services.sponsor_correct(actor=request.user, promoter=promoter, new_sponsor=new_sponsor, reason=payload.reason)
-    return _profile(Promoter.objects.select_related("community", "user", "sponsor__user").get(pk=promoter_id))
+    return _profile(selectors.promoter_get(promoter_id))
 
 
 @router.get("/operator/switch-requests", response=list[SwitchOut])
@@ -142,9 +136,6 @@ def operator_switch_requests(request: HttpRequest, status: str = "pending"):
 def operator_switch_decide(request: HttpRequest, request_id: int, payload: SwitchDecisionIn):
     """Approve (and apply) or reject a pending mentor switch; audited."""
     require_operator(request.user, Role.OPS)
-    switch = MentorSwitchRequest.objects.filter(pk=request_id).first()
-    if switch is None:
-        raise NotFound(NetworkError.SWITCH_REQUEST_UNKNOWN, request_id=request_id)
-    switch = services.mentor_switch_decide(actor=request.user, switch=switch, approve=payload.approve,
-                                           reason=payload.reason)
+    switch = services.mentor_switch_decide(actor=request.user, switch=selectors.switch_request_get(request_id),
+                                           approve=payload.approve, reason=payload.reason)
     return _switch(switch)

@@ -7,6 +7,7 @@ from tuishou.core.errors import gettext_noop as _
 class NetworkError(ErrorCode):
     """Codes of the promoter network: communities, invite codes, sponsors, mentors (``network.*``)."""
 
+    POLICY_FIELD_UNKNOWN = "network.policy_field_unknown", _("Not a network policy setting: {fields}.")
     ALREADY_PROMOTER = "network.already_promoter", _("This account is already a promoter.")
     COMMUNITY_CODE_INVALID = "network.community_code_invalid", _("A community code has 2–32 letters, digits or _.")
     COMMUNITY_CODE_TAKEN = "network.community_code_taken", _("Community code {code} is taken.")

@@ -35,8 +35,10 @@ def promoter_for_user(user: User) -> Promoter:
 
 
 def promoter_get(promoter_id: int) -> Promoter:
-    """A promoter by id, or ``network.promoter_unknown``."""
-    promoter = Promoter.objects.select_related("community", "user").filter(pk=promoter_id).first()
+    """A promoter by id with their community, user and sponsor (what a profile shows), or
+    ``network.promoter_unknown``."""
+    promoter = (Promoter.objects.select_related("community", "user", "sponsor__user").filter(pk=promoter_id)
+                .first())
     if promoter is None:
         raise NotFound(NetworkError.PROMOTER_UNKNOWN, promoter_id=promoter_id)
     return promoter
@@ -160,3 +162,11 @@ def invite_code_lookup(code: str) -> dict[str, Any]:
 def switch_requests(*, status: str = MentorSwitchRequest.Status.PENDING, limit: int = 200) -> list[MentorSwitchRequest]:
     """Mentor switch requests in one status, newest first (for the operators' queue)."""
     return list(MentorSwitchRequest.objects.filter(status=status)[:limit])
+
+
+def switch_request_get(request_id: int) -> MentorSwitchRequest:
+    """A mentor switch request by id, or ``network.switch_request_unknown`` (404)."""
+    switch = MentorSwitchRequest.objects.filter(pk=request_id).first()
+    if switch is None:
+        raise NotFound(NetworkError.SWITCH_REQUEST_UNKNOWN, request_id=request_id)
+    return switch

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tuishou.accounts.models import User
 from tuishou.accounts.permissions import Role, require_operator
-from tuishou.accounts.services import user_create
+from tuishou.accounts.services import session_open, user_create
 from tuishou.core import events
 from tuishou.core.errors import Conflict, InvalidInput, NotFound
 from tuishou.network import invite_codes, tree_writes, treepath
@@ -94,6 +94,25 @@ def community_create(*, actor: User | None, name: str, code: str, kind: str = Co
     return community
 
 
+def community_update(*, actor: User | None, community: Community, name: str, active: bool) -> Community:
+    """Rename a community or open and close it to sign-ups (operator action, audited as
+    ``network.community_updated`` with what changed). Its code and kind never change."""
+    require_operator(actor, Role.OPS)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(NetworkError.COMMUNITY_NAME_MISSING, details={"field": "name"})
+    with transaction.atomic():
+        locked = Community.objects.select_for_update().get(pk=community.pk)
+        changed = {field: value for field, value in (("name", name), ("active", active))
+                   if getattr(locked, field) != value}
+        if changed:
+            for field, value in changed.items():
+                setattr(locked, field, value)
+            locked.save(update_fields=list(changed))
+            audit_record(actor=actor, action="network.community_updated", target=locked, data=changed)
+    return locked
+
+
 def community_staff_add(*, actor: User | None, community: Community, user: User,
                         role: str = CommunityStaff.Role.STAFF) -> CommunityStaff:
     """Make a user the owner or staff of a community (idempotent; operator action)."""
@@ -104,6 +123,41 @@ def community_staff_add(*, actor: User | None, community: Community, user: User,
         staff, _ = CommunityStaff.objects.update_or_create(user=user, community=community, defaults={"role": role})
         audit_record(actor=actor, action="network.community_staff_set", target=staff, data={"role": role})
     return staff
+
+
+def community_staff_remove(*, actor: User | None, community: Community, user: User) -> bool:
+    """Take a user off a community's owners and staff (operator action, audited); True when they were on it."""
+    require_operator(actor, Role.OPS)
+    with transaction.atomic():
+        staff = CommunityStaff.objects.filter(user=user, community=community).first()
+        if staff is None:
+            return False
+        audit_record(actor=actor, action="network.community_staff_removed", target=staff,
+                     data={"role": staff.role, "user": user.pk})
+        staff.delete()
+    return True
+
+
+def network_policy_update(*, actor: User | None, **fields) -> NetworkPolicy:
+    """Change the operator's fields of the network policy (``NetworkPolicy.EDITABLE_FIELDS``), audited
+    (``network.policy_changed`` with the changed values). The counters the services advance under the row's
+    lock are never written here. Raises ``auth.forbidden``, ``network.policy_field_unknown``."""
+    require_operator(actor, Role.OPS)
+    unknown = sorted(set(fields) - set(NetworkPolicy.EDITABLE_FIELDS))
+    if unknown:
+        raise InvalidInput(NetworkError.POLICY_FIELD_UNKNOWN, fields=", ".join(unknown),
+                           details={"fields": unknown})
+    with transaction.atomic():
+        network_policy_get()
+        policy = NetworkPolicy.objects.select_for_update().get(pk=1)
+        changed = {name: value for name, value in fields.items() if getattr(policy, name) != value}
+        for name, value in changed.items():
+            setattr(policy, name, value)
+        if changed:
+            policy.save(update_fields=list(changed))
+            audit_record(actor=actor, action="network.policy_changed", target=policy,
+                         data={name: str(value) for name, value in changed.items()})
+    return policy
 
 
 def _community_by_code(code: str) -> Community:
@@ -226,11 +280,14 @@ def promoter_register(*, user: User, invite_code: str | None, community_code: st
 
 
 def promoter_signup(*, phone: str, password: str, invite_code: str | None, display_name: str = "",
-                    community_code: str | None = None) -> Promoter:
-    """Create the user and the promoter together, in one transaction: any refusal writes neither."""
+                    community_code: str | None = None, visitor_key: str | None = None) -> Promoter:
+    """Create the user and the promoter together and open their session (``accounts.services.session_open``:
+    share-link visits made under ``visitor_key`` are claimed), in one transaction: any refusal writes nothing."""
     with transaction.atomic():
         user = user_create(phone=phone, password=password, display_name=display_name)
-        return promoter_register(user=user, invite_code=invite_code, community_code=community_code)
+        promoter = promoter_register(user=user, invite_code=invite_code, community_code=community_code)
+        session_open(user=user, visitor_key=visitor_key, signed_up=True)
+        return promoter
 
 
 # --- placement under mentors (导师分配) ------------------------------------------------------------
@@ -268,6 +325,16 @@ def mentor_enroll(*, actor: User | None, promoter: Promoter, capacity: int | Non
     with transaction.atomic():
         mentor, _ = Mentor.objects.update_or_create(promoter=promoter, defaults={"active": True, "capacity": capacity})
         audit_record(actor=actor, action="network.mentor_enrolled", target=mentor, data={"capacity": capacity})
+    return mentor
+
+
+def mentor_deactivate(*, actor: User | None, mentor: Mentor) -> Mentor:
+    """Take a mentor out of the pool (operator action, audited): they keep their team, new placements skip them."""
+    require_operator(actor, Role.OPS)
+    with transaction.atomic():
+        Mentor.objects.filter(pk=mentor.pk).update(active=False)
+        audit_record(actor=actor, action="network.mentor_deactivated", target=mentor)
+    mentor.refresh_from_db()
     return mentor
 
 

@@ -23,7 +23,7 @@ from PIL import Image, UnidentifiedImageError
 from tuishou.accounts.models import OperatorRole
 from tuishou.accounts.permissions import require_operator, require_user
 from tuishou.catalog.services import sku_stock_release
-from tuishou.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tuishou.core.errors import Conflict, InvalidInput, NotFound
 from tuishou.core.money import parse_amount
 from tuishou.incentives.services import volume_record
 from tuishou.merchants.selectors import merchant_staff_role
@@ -45,21 +45,23 @@ MAX_PHOTO_BYTES = 5 * 1024 * 1024
 def _case_locked(case_id: int) -> AfterSalesCase:
     case = AfterSalesCase.objects.select_for_update().select_related("order").filter(pk=case_id).first()
     if case is None:
-        raise NotFound(OrderError.AFTER_SALES_UNKNOWN, case_id=case_id,
-                       details={"case_id": case_id})
+        raise _case_unknown(case_id)
     return case
 
 
+def _case_unknown(case_id: int) -> NotFound:
+    return NotFound(OrderError.AFTER_SALES_UNKNOWN, case_id=case_id, details={"case_id": case_id})
+
+
 def _require_buyer(case: AfterSalesCase, user) -> None:
+    # Someone else's case is unknown (404), as a case that does not exist: its id is not confirmed.
     if case.order.buyer_id != getattr(user, "pk", None):
-        raise PermissionDenied(OrderError.NOT_YOUR_ORDER,
-                               details={"order_id": case.order_id})
+        raise _case_unknown(case.pk)
 
 
 def _require_merchant(case: AfterSalesCase, user) -> None:
     if merchant_staff_role(user=user, merchant_id=case.order.merchant_id) is None:
-        raise PermissionDenied(OrderError.NOT_YOUR_ORDER,
-                               details={"order_id": case.order_id})
+        raise _case_unknown(case.pk)
 
 
 # ---- the buyer opens a case ----------------------------------------------------------------------------------
@@ -111,10 +113,11 @@ def aftersales_open(*, buyer, order_id: int, kind: str, reason: str, lines: list
     """The buyer asks for a refund (申请售后) of some lines and quantities, or of an amount.
 
     Possible while the order is paid, shipped, or received and its after-sales window (AFTER_SALES_DAYS after
-    receipt) is open; return-and-refund needs the goods shipped. Raises ``orders.not_your_order``,
-    ``orders.after_sales_unavailable``, ``orders.after_sales_window_closed``, ``orders.after_sales_open_exists``,
-    ``orders.after_sales_kind``, ``orders.quantity_invalid``, ``orders.line_unknown``,
-    ``orders.refund_exceeds_paid`` (more than was paid, or more units than remain); nothing is written then.
+    receipt) is open; return-and-refund needs the goods shipped. Raises ``orders.order_unknown`` (someone
+    else's too), ``orders.after_sales_unavailable``, ``orders.after_sales_window_closed``,
+    ``orders.after_sales_open_exists``, ``orders.after_sales_kind``, ``orders.quantity_invalid``,
+    ``orders.line_unknown``, ``orders.refund_exceeds_paid`` (more than was paid, or more units than remain);
+    nothing is written then.
     """
     require_user(buyer)
     now = now or timezone.now()
@@ -123,12 +126,9 @@ def aftersales_open(*, buyer, order_id: int, kind: str, reason: str, lines: list
                            details={"field": "kind"})
     reason = text_clean(reason, "reason", 1000)
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        order = Order.objects.select_for_update().filter(pk=order_id, buyer_id=buyer.pk).first()
         if order is None:
             raise NotFound(OrderError.ORDER_UNKNOWN, order_id=order_id, details={"order_id": order_id})
-        if order.buyer_id != buyer.pk:
-            raise PermissionDenied(OrderError.NOT_YOUR_ORDER,
-                                   details={"order_id": order_id})
         if order.status not in REFUNDABLE:
             raise Conflict(OrderError.AFTER_SALES_UNAVAILABLE, status=order.status,
                            details={"status": order.status})
@@ -183,7 +183,7 @@ def aftersales_photo_add(*, buyer, case_id: int, image: UploadedFile) -> AfterSa
 
 def aftersales_answer(*, actor, case_id: int, accept: bool, answer: str = "") -> AfterSalesCase:
     """The merchant answers an open case: accept (a refund-only case is refunded at once; a return waits for
-    the goods) or reject with a reason. ``orders.not_your_order`` for another merchant's case."""
+    the goods) or reject with a reason. ``orders.after_sales_unknown`` for another merchant's case."""
     require_user(actor)
     with transaction.atomic():
         case = _case_locked(case_id)

@@ -8,7 +8,7 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from tuishou.orders import aftersales, fulfilment, paying, selectors, services
-from tuishou.orders.checkout import LineRequest, checkout_submit
+from tuishou.orders.checkout import LineRequest, checkout_submit, checkout_submit_from_cart
 from tuishou.orders.schemas import (
     AddressIn,
     AddressOut,
@@ -94,18 +94,16 @@ def cart_remove(request: HttpRequest, line_id: int):
 def checkout(request: HttpRequest, payload: CheckoutIn):
     """Submit a checkout: one order per merchant, prices from the server, stock reserved for
     ORDER_PAYMENT_MINUTES. The same ``idempotency_key`` returns the first checkout. With ``from_cart`` the
-    cart's lines are ordered (the cart is emptied of them)."""
+    cart's lines are ordered (the cart is emptied of them, in the same transaction; a replay leaves the cart
+    alone). The same key with another request is ``orders.idempotency_key_reused``."""
     if payload.from_cart:
-        cart_lines = list(selectors.cart_for_user(user=request.user))
-        lines = [LineRequest(sku_id=c.sku_id, quantity=c.quantity, share_code=c.share_code) for c in cart_lines]
+        result = checkout_submit_from_cart(buyer=request.user, address_id=payload.address_id,
+                                           share_code=payload.share_code, idempotency_key=payload.idempotency_key)
     else:
-        cart_lines = []
         lines = [LineRequest(sku_id=li.sku_id, quantity=li.quantity, share_code=li.share_code)
                  for li in payload.lines]
-    result = checkout_submit(buyer=request.user, lines=lines, address_id=payload.address_id,
-                             share_code=payload.share_code, idempotency_key=payload.idempotency_key)
-    if cart_lines:
-        selectors.cart_for_user(user=request.user).filter(pk__in=[c.pk for c in cart_lines]).delete()
+        result = checkout_submit(buyer=request.user, lines=lines, address_id=payload.address_id,
+                                 share_code=payload.share_code, idempotency_key=payload.idempotency_key)
     return Status(201, checkout_out(result))
 
 
@@ -199,7 +197,8 @@ def merchant_orders(request: HttpRequest, merchant_id: int, status: str | None =
 
 @router.post("/{int:order_id}/ship", response=OrderOut)
 def order_ship(request: HttpRequest, order_id: int, payload: ShipIn):
-    """Ship a paid order with carrier and tracking number; ``orders.not_paid``, ``orders.not_your_order``."""
+    """Ship a paid order with carrier and tracking number; ``orders.not_paid``, ``orders.order_unknown``
+    (another merchant's too)."""
     fulfilment.order_ship(actor=request.user, order_id=order_id, **payload.dict())
     return _order(order_id)
 

@@ -7,6 +7,8 @@ are written — or, on any bad input, nothing is.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from tuishou.catalog.services import sku_stock_reserve
 from tuishou.core.errors import Conflict, DomainError, InvalidInput
 from tuishou.incentives.selectors import plan_version_in_force
 from tuishou.orders.errors import OrderError
-from tuishou.orders.models import Checkout, Order, OrderLine
+from tuishou.orders.models import CartLine, Checkout, Order, OrderLine
 from tuishou.orders.services import address_get, quantity_clean, sku_available, text_clean
 
 MAX_LINES = 50
@@ -71,36 +73,89 @@ def checkout_submit(*, buyer, lines, address_id: int, share_code: str | None = N
     commission settings snapshotted. ``lines``: ``[(sku_id, quantity)]`` or ``[(sku_id, quantity, share_code)]``.
 
     A client price is never read: prices come from the catalog now (the 爆品 price during its window). The
-    same ``idempotency_key`` from the same buyer returns the first checkout, whatever else is sent.
-    Each order is attributed (``stores.attribution.attribution_resolve``) with the share code of its first line
-    that has one, else ``share_code``, and records the plan version in force in the credited community.
+    same ``idempotency_key`` from the same buyer with the same request (lines, address, share code) returns the
+    first checkout; with anything else it is ``orders.idempotency_key_reused`` (409), as for payments and
+    withdrawals. Each order is attributed (``stores.attribution.attribution_resolve``) with the share code of
+    its first line that has one, else ``share_code``, and records the plan version in force in the credited
+    community.
 
     Raises ``orders.quantity_invalid``, ``orders.sku_unavailable``, ``orders.out_of_stock``,
-    ``orders.address_unknown``, ``orders.idempotency_key_invalid``; nothing is written then.
+    ``orders.address_unknown``, ``orders.idempotency_key_invalid``, ``orders.idempotency_key_reused``;
+    nothing is written then.
     """
+    return _submit(buyer=buyer, requests=_line_requests(lines), address_id=address_id, share_code=share_code,
+                   idempotency_key=idempotency_key)
+
+
+def checkout_submit_from_cart(*, buyer, address_id: int, share_code: str | None = None,
+                              idempotency_key: str) -> Checkout:
+    """Check out every line of the buyer's cart (each with the share code it was added with), as
+    ``checkout_submit`` does, and remove those lines from the cart in the same transaction.
+
+    A replay of the key answers the first checkout and leaves the cart as it is now; ``orders.lines_empty``
+    when the cart is empty.
+    """
+    return _submit(buyer=buyer, requests=None, address_id=address_id, share_code=share_code,
+                   idempotency_key=idempotency_key)
+
+
+def _submit(*, buyer, requests: list[LineRequest] | None, address_id: int, share_code: str | None,
+            idempotency_key: str) -> Checkout:
+    """``requests`` None means "the cart": it is read, locked and emptied inside the transaction."""
     require_user(buyer)
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
         raise InvalidInput(OrderError.IDEMPOTENCY_KEY_INVALID,
                            details={"field": "idempotency_key"})
-    first = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
-    if first is not None:
-        return first
-    requests = _line_requests(lines)
     address = address_get(user=buyer, address_id=address_id)
     share_code = text_clean(share_code, "share_code", 32, required=False)
+    digest = _request_digest(requests, address, share_code)
+    first = _replay(buyer, key, digest)
+    if first is not None:
+        return first
     try:
         with transaction.atomic():
-            return _checkout_write(buyer=buyer, requests=requests, address=address, share_code=share_code, key=key)
+            cart = []
+            if requests is None:
+                cart = list(CartLine.objects.select_for_update().filter(user=buyer).order_by("pk"))
+                # Under the cart's locks a concurrent submit of this key has committed (seen now) or not started.
+                first = _replay(buyer, key, digest)
+                if first is not None:
+                    return first
+                requests = _line_requests([LineRequest(sku_id=c.sku_id, quantity=c.quantity,
+                                                       share_code=c.share_code) for c in cart])
+            checkout = _checkout_write(buyer=buyer, requests=requests, address=address, share_code=share_code,
+                                       key=key, digest=digest)
+            if cart:
+                CartLine.objects.filter(pk__in=[c.pk for c in cart]).delete()
+            return checkout
     except IntegrityError:
         # The same key submitted twice at once: the first transaction won, return its checkout.
-        first = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
+        first = _replay(buyer, key, digest)
         if first is None:
             raise
         return first
 
 
-def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: str, key: str) -> Checkout:
+def _request_digest(requests: list[LineRequest] | None, address, share_code: str) -> str:
+    """What a replay must repeat: the lines (or "the cart", whatever it holds by then), the address's
+    contents (a copy of the same address is the same request) and the share code."""
+    lines = "cart" if requests is None else sorted([r.sku_id, r.quantity, r.share_code] for r in requests)
+    where = [address.name, address.phone, address.province, address.city, address.district, address.detail]
+    return hashlib.sha256(json.dumps([lines, where, share_code], ensure_ascii=False).encode()).hexdigest()
+
+
+def _replay(buyer, key: str, digest: str) -> Checkout | None:
+    first = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
+    # Checkouts from before the digest was recorded have none: those replay as they always did.
+    if first is not None and first.request_digest and first.request_digest != digest:
+        raise Conflict(OrderError.IDEMPOTENCY_KEY_REUSED,
+                       details={"checkout_id": first.pk})
+    return first
+
+
+def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: str, key: str,
+                    digest: str) -> Checkout:
     from tuishou.stores.attribution import attribution_resolve  # stores depends on orders' data, not code
 
     now = timezone.now()
@@ -132,7 +187,7 @@ def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: 
     # Priced before it is written: the checkout is inserted with its amount, the orders and then all their
     # lines in one insert each.
     amount = sum((order.total for order, _ in orders), Decimal("0.00"))
-    checkout = Checkout.objects.create(buyer=buyer, idempotency_key=key, amount=amount,
+    checkout = Checkout.objects.create(buyer=buyer, idempotency_key=key, request_digest=digest, amount=amount,
                                        share_code=share_code, expires_at=now + timedelta(minutes=minutes))
     for order, _ in orders:
         order.checkout = checkout
@@ -173,6 +228,7 @@ def _order_build(*, buyer, address, group, skus, now, share_code, attribution,
         district=address.district, address_detail=address.detail,
         promoter_id=attribution.promoter_id, self_purchase=attribution.self_purchase,
         share_link_id=attribution.share_link_id, share_code=share_code or "", attribution_reason=attribution.reason,
+        binding_link_id=attribution.binding_link_id,
         community_id=attribution.community_id, plan_version=version, fee_rate=merchant.fee_rate,
         total=total, commission_base=base_total, commission_base_remaining=base_total)
     return order, rows

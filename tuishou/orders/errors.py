@@ -7,6 +7,8 @@ from tuishou.core.errors import gettext_noop as _
 class OrderError(ErrorCode):
     """Codes of orders: cart, addresses, checkout, payment, fulfilment, after-sales (``orders.*``)."""
 
+    IDEMPOTENCY_KEY_REUSED = "orders.idempotency_key_reused", _(
+        "This idempotency key was used for another checkout.")
     ADDRESS_UNKNOWN = "orders.address_unknown", _("You have no address {address_id}.")
     AFTER_SALES_KIND = "orders.after_sales_kind", _(
         "Unknown or unavailable kind {kind!r}: use refund_only, or return_refund once the order is "

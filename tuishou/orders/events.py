@@ -1,12 +1,9 @@
 """Order domain events: the ONE place an order's ``paid``, ``refunded`` and ``completed`` are emitted.
 
-Two kinds of listeners:
-
-* ``subscribe(EventType, handler)``: called synchronously, inside the transaction that changed the order,
-  so a handler's writes (the money issue books its ledger entries here) commit or roll back with it. A
-  handler that raises aborts the whole change.
-* ``subscribe_after_commit(EventType, handler)``: called through ``transaction.on_commit`` once the change
-  is committed (notifications, tasks, webhooks); never called for a change that rolled back.
+``subscribe(EventType, handler)``: the handler is called synchronously, inside the transaction that changed the
+order, so its writes (settlement books its ledger entries here) commit or roll back with it. A handler that
+raises aborts the whole change. A handler with a side effect outside the database (a notification, a task)
+schedules it itself with ``transaction.on_commit``, as the payments and wallets services do.
 
 Each event is emitted exactly once per change: emission happens inside the same transaction as the status
 move or refund it reports, and those are guarded by conditional updates and idempotency keys.
@@ -137,7 +134,8 @@ def subscribe(event_type: type, handler: Handler) -> None:
 
 
 def subscribe_after_commit(event_type: type, handler: Handler) -> None:
-    """Call ``handler(event)`` after the transaction that emits ``event_type`` commits."""
+    """Call ``handler(event)`` after the transaction that emits ``event_type`` commits, never for one that rolls
+    back (the message centre enqueues its tasks so)."""
     if handler not in _after_commit[event_type]:
         _after_commit[event_type].append(handler)
 
@@ -150,10 +148,8 @@ def unsubscribe(event_type: type, handler: Handler) -> None:
 
 
 def emit(event: Event) -> None:
-    """Deliver ``event``: in-transaction handlers now, after-commit handlers on commit.
-
-    Only the orders services call this, inside the atomic block that made the change.
-    """
+    """Deliver ``event`` to its handlers, now. Only the orders services call this, inside the atomic block that
+    made the change."""
     for handler in list(_in_transaction[type(event)]):
         handler(event)
     for handler in list(_after_commit[type(event)]):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuishou.accounts.permissions import require_user
-from tuishou.core.errors import Conflict, NotFound, PermissionDenied
+from tuishou.core.errors import Conflict, NotFound
 from tuishou.merchants.selectors import merchant_staff_role
 from tuishou.orders import events
 from tuishou.orders.errors import OrderError
@@ -26,14 +26,19 @@ S = Order.Status
 def _order_locked(order_id: int) -> Order:
     order = Order.objects.select_for_update().filter(pk=order_id).first()
     if order is None:
-        raise NotFound(OrderError.ORDER_UNKNOWN, order_id=order_id, details={"order_id": order_id})
+        raise _order_unknown(order_id)
     return order
+
+
+def _order_unknown(order_id: int) -> NotFound:
+    # Someone else's order is unknown (404) like one that does not exist: its id is not confirmed.
+    return NotFound(OrderError.ORDER_UNKNOWN, order_id=order_id, details={"order_id": order_id})
 
 
 def order_ship(*, actor, order_id: int, carrier: str, tracking_number: str) -> Order:
     """Merchant staff ship a paid order (发货) with the carrier and its tracking number.
 
-    Raises ``orders.not_your_order`` (another merchant's order), ``orders.not_paid`` (not paid yet, or
+    Raises ``orders.order_unknown`` (another merchant's order too), ``orders.not_paid`` (not paid yet, or
     cancelled), ``orders.transition_invalid`` (already shipped, or refunding).
     """
     require_user(actor)
@@ -42,8 +47,7 @@ def order_ship(*, actor, order_id: int, carrier: str, tracking_number: str) -> O
     with transaction.atomic():
         order = _order_locked(order_id)
         if merchant_staff_role(user=actor, merchant_id=order.merchant_id) is None:
-            raise PermissionDenied(OrderError.NOT_YOUR_ORDER,
-                                   details={"order_id": order_id})
+            raise _order_unknown(order_id)
         if order.status in (S.CREATED, S.CANCELLED):
             raise Conflict(OrderError.NOT_PAID,
                            details={"order_id": order_id, "status": order.status})
@@ -54,13 +58,13 @@ def order_ship(*, actor, order_id: int, carrier: str, tracking_number: str) -> O
 def order_confirm_receipt(*, actor, order_id: int) -> Order:
     """The buyer confirms receipt (确认收货); the after-sales window starts now.
 
-    Raises ``orders.not_your_order`` for someone else's order, ``orders.transition_invalid`` unless shipped.
+    Raises ``orders.order_unknown`` for someone else's order too, ``orders.transition_invalid`` unless shipped.
     """
     require_user(actor)
     with transaction.atomic():
         order = _order_locked(order_id)
         if order.buyer_id != actor.pk:
-            raise PermissionDenied(OrderError.NOT_YOUR_ORDER, details={"order_id": order_id})
+            raise _order_unknown(order_id)
         return order_transition(order=order, to=S.RECEIVED, actor=actor, reason="confirmed by the buyer")
 
 

@@ -65,7 +65,8 @@ class Checkout(models.Model):
     """One submission of the buyer (提交订单): its orders, one per merchant, are paid by ONE payment
     (payable_type ``checkout``) and are paid or cancelled together.
 
-    ``idempotency_key`` is unique per buyer: submitting the same key again returns this checkout.
+    ``idempotency_key`` is unique per buyer: submitting the same key again with the same request
+    (``request_digest``) returns this checkout.
     """
 
     class Status(models.TextChoices):
@@ -75,6 +76,10 @@ class Checkout(models.Model):
 
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkouts")
     idempotency_key = models.CharField(max_length=64)
+    request_digest = models.CharField(
+        max_length=64, blank=True,
+        help_text="SHA-256 of what was asked (lines or 'the cart', the address, the share code): a replay of the "
+                  "key with anything else is refused.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     amount = MoneyField(help_text="What the payment must cover: the sum of its orders' totals.")
     share_code = models.CharField(max_length=32, blank=True)
@@ -131,6 +136,9 @@ class Order(models.Model):
     self_purchase = models.BooleanField(default=False, help_text="The credited promoter is the buyer (自购).")
     share_link = models.ForeignKey("stores.ShareLink", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="orders", help_text="The share link it came through.")
+    binding_link = models.ForeignKey(
+        "stores.ShareLink", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The share link whose binding credited it (reason 'binding'): the order the link led to.")
     share_code = models.CharField(max_length=32, blank=True)
     attribution_reason = models.CharField(max_length=40, blank=True)
     community = models.ForeignKey("network.Community", null=True, blank=True, on_delete=models.PROTECT,

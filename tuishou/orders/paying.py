@@ -7,6 +7,7 @@ and promoters. Payments itself locks its payment row before calling the handlers
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.db import transaction
@@ -15,14 +16,16 @@ from django.utils import timezone
 
 from tuishou.accounts.permissions import require_user
 from tuishou.catalog.services import sku_stock_release
-from tuishou.core.errors import Conflict, NotFound, PermissionDenied
+from tuishou.core.errors import Conflict, NotFound
 from tuishou.incentives.payouts import chain_snapshot
 from tuishou.incentives.services import volume_record
 from tuishou.network.models import Promoter
 from tuishou.network.services import promoter_record_first_sale
 from tuishou.orders import events
+from tuishou.orders.checkout import checkout_submit
 from tuishou.orders.errors import OrderError
 from tuishou.orders.models import Checkout, Order
+from tuishou.orders.services import ADDRESS_FIELDS, address_create
 from tuishou.orders.transitions import checkout_transition, order_transition
 
 PAYABLE_TYPE = "checkout"
@@ -49,15 +52,26 @@ def _orders_locked(checkout_id: int, *, with_promoter_path: bool = False) -> lis
 
 
 def checkout_for_buyer(*, buyer, checkout_id: int) -> Checkout:
-    """The buyer's checkout, or ``orders.checkout_unknown`` / ``orders.not_your_order``."""
-    checkout = Checkout.objects.filter(pk=checkout_id).first()
+    """The buyer's checkout, or ``orders.checkout_unknown`` (404, someone else's too)."""
+    checkout = Checkout.objects.filter(pk=checkout_id, buyer_id=getattr(buyer, "pk", None)).first()
     if checkout is None:
         raise NotFound(OrderError.CHECKOUT_UNKNOWN, checkout_id=checkout_id,
                        details={"checkout_id": checkout_id})
-    if checkout.buyer_id != getattr(buyer, "pk", None):
-        raise PermissionDenied(OrderError.NOT_YOUR_ORDER,
-                               details={"checkout_id": checkout_id})
     return checkout
+
+
+def checkout_buy_now(*, buyer, sku_id: int, quantity: int, share_code: str = "", address_id: int | None,
+                     address: Mapping[str, str] | None = None, idempotency_key: str, return_url: str = ""):
+    """Buy one SKU in one step, as a product's checkout page does: without ``address_id`` the typed ``address``
+    (name, phone, province, city, district, detail) is saved first (``address_create``); then the checkout is
+    submitted (``checkout_submit``: a replay of the key answers the first one) and its payment started
+    (``checkout_pay``). Answers the payment, whose ``pay_url`` the buyer goes to. Raises what those raise."""
+    if address_id is None:
+        address_id = address_create(user=buyer, **{field: (address or {}).get(field, "")
+                                                   for field in ADDRESS_FIELDS}).pk
+    checkout = checkout_submit(buyer=buyer, lines=[(sku_id, quantity)], address_id=address_id,
+                               share_code=share_code, idempotency_key=idempotency_key)
+    return checkout_pay(buyer=buyer, checkout_id=checkout.pk, return_url=return_url)
 
 
 def checkout_pay(*, buyer, checkout_id: int, return_url: str = ""):
@@ -110,14 +124,13 @@ def order_cancel(*, buyer, order_id: int, reason: str = "") -> Order:
     """The buyer cancels an unpaid order (取消订单). Its checkout is paid as one, so every order of the
     checkout is cancelled with it and the stock goes back.
 
-    Raises ``orders.not_your_order``, ``orders.transition_invalid`` (already paid, or cancelled).
+    Raises ``orders.order_unknown`` (someone else's too), ``orders.transition_invalid`` (already paid, or
+    cancelled).
     """
     require_user(buyer)
-    order = Order.objects.filter(pk=order_id).first()
+    order = Order.objects.filter(pk=order_id, buyer_id=buyer.pk).first()
     if order is None:
         raise NotFound(OrderError.ORDER_UNKNOWN, order_id=order_id, details={"order_id": order_id})
-    if order.buyer_id != buyer.pk:
-        raise PermissionDenied(OrderError.NOT_YOUR_ORDER, details={"order_id": order_id})
     with transaction.atomic():
         if not _cancel(checkout_id=order.checkout_id, actor=buyer, reason=reason or "cancelled by the buyer",
                        now=timezone.now()):

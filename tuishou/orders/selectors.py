@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tuishou.accounts.models import OperatorRole
 from tuishou.accounts.permissions import require_operator, require_user
-from tuishou.core.errors import InvalidInput, NotFound, PermissionDenied
+from tuishou.core.errors import InvalidInput, NotFound
 from tuishou.merchants.selectors import require_merchant_staff
 from tuishou.network.selectors import promoter_for_user
 from tuishou.orders.errors import OrderError
@@ -50,12 +50,10 @@ def orders_for_buyer(*, buyer, status: str | None = None) -> QuerySet[Order]:
 
 
 def order_for_buyer(*, buyer, order_id: int) -> Order:
-    """One of the buyer's orders; ``orders.order_unknown`` / ``orders.not_your_order``."""
-    order = _orders().filter(pk=order_id).first()
+    """One of the buyer's orders; ``orders.order_unknown`` (404) for someone else's too."""
+    order = _orders().filter(pk=order_id, buyer_id=getattr(buyer, "pk", None)).first()
     if order is None:
         raise NotFound(OrderError.ORDER_UNKNOWN, order_id=order_id, details={"order_id": order_id})
-    if order.buyer_id != getattr(buyer, "pk", None):
-        raise PermissionDenied(OrderError.NOT_YOUR_ORDER, details={"order_id": order_id})
     return order
 
 
@@ -98,3 +96,13 @@ def aftersales_escalated(*, user) -> QuerySet[AfterSalesCase]:
     """Customer service's queue (客服介入): escalated cases, oldest escalation first."""
     require_operator(user, OperatorRole.Role.CUSTOMER_SERVICE)
     return _cases().filter(status=AfterSalesCase.Status.ESCALATED).order_by("escalated_at", "pk")
+
+
+def link_order_counts(*, link_id: int) -> tuple[int, int]:
+    """Orders a share link brought, in one query: (placed with its share code, led to through the binding it
+    created without its code at checkout). An order placed with the code whose binding is the link's own
+    counts once, as placed with the code."""
+    through_binding = Q(binding_link_id=link_id) & ~Q(share_link_id=link_id)
+    row = Order.objects.filter(Q(share_link_id=link_id) | Q(binding_link_id=link_id)).aggregate(
+        with_code=Count("pk", filter=Q(share_link_id=link_id)), through_binding=Count("pk", filter=through_binding))
+    return row["with_code"], row["through_binding"]

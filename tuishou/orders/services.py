@@ -44,6 +44,9 @@ def sku_available(sku_id: int):
 
 # ---- addresses -----------------------------------------------------------------------------------------------
 
+ADDRESS_FIELDS = ("name", "phone", "province", "city", "district", "detail")
+
+
 def address_create(*, user, name: str, phone: str, province: str, city: str, district: str, detail: str,
                    is_default: bool = False) -> Address:
     """Add a delivery address; the first one (or one marked default) becomes the default."""

@@ -12,17 +12,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tuishou.accounts.services import session_open
 from tuishou.catalog.selectors import sku_selling_price
 from tuishou.core.errors import DomainError
 from tuishou.core.i18n import error_message
+from tuishou.core.visitors import visitor_key
 from tuishou.orders import fulfilment, paying, selectors, services
-from tuishou.orders.checkout import checkout_submit
 from tuishou.orders.models import Checkout, Order
-from tuishou.stores.attribution import attribution_claim_visits
-from tuishou.stores.visitors import visitor_key
 
 LOGIN_URL = "/orders/login/"
-ADDRESS_FIELDS = ("name", "phone", "province", "city", "district", "detail")
 
 
 class SignInView(LoginView):
@@ -32,9 +30,7 @@ class SignInView(LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        key = visitor_key(self.request)
-        if key:
-            attribution_claim_visits(user=form.get_user(), visitor_key=key)
+        session_open(user=form.get_user(), visitor_key=visitor_key(self.request))
         return response
 
 
@@ -57,15 +53,11 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
         error = error_message(exc)
     if request.method == "POST" and sku is not None:
         try:
-            address_id = _int(request.POST.get("address_id"))
-            if address_id is None:
-                address_id = services.address_create(
-                    user=request.user, **{f: request.POST.get(f, "") for f in ADDRESS_FIELDS}).pk
-            quantity = _int(request.POST.get("quantity"), 0)
-            checkout = checkout_submit(buyer=request.user, lines=[(sku.pk, quantity)], address_id=address_id,
-                                       share_code=share, idempotency_key=request.POST.get("idempotency_key", ""))
-            payment = paying.checkout_pay(buyer=request.user, checkout_id=checkout.pk,
-                                          return_url=request.build_absolute_uri(reverse("orders:mine")))
+            payment = paying.checkout_buy_now(
+                buyer=request.user, sku_id=sku.pk, quantity=_int(request.POST.get("quantity"), 0), share_code=share,
+                address_id=_int(request.POST.get("address_id")), address=request.POST,
+                idempotency_key=request.POST.get("idempotency_key", ""),
+                return_url=request.build_absolute_uri(reverse("orders:mine")))
             return redirect(payment.pay_url)
         except DomainError as exc:
             error = error_message(exc)

@@ -6,7 +6,8 @@ each with a unique event id, headers ``X-Sandbox-Timestamp`` and ``X-Sandbox-Sig
 ``f"{timestamp}.{body}"`` with ``TUISHOU_SANDBOX_GATEWAY_SECRET``, see ``tuishou.core.signing``). Its callbacks
 are channel ``payment`` of the sandboxes' shared outbox (``tuishou.sandboxes.outbox``): sent after the
 sandbox's transaction commits, retried with back-off, in process in tests and over HTTP otherwise;
-``sandbox_callbacks_deliver_due(now=…)`` lets delayed ones through, ``transport_override`` captures them.
+``sandbox_callbacks_deliver_due(now=…)`` lets delayed ones through, the ``TUISHOU_OUTBOX_TRANSPORTS`` setting
+captures them.
 
 ``SandboxBehaviour`` makes it misbehave the way real gateways do, repeatably from a seed: a share of events
 delivered twice (the redelivery comes after the first), deliveries delayed by a random number of seconds,
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
 from django.urls import reverse
+from django_tasks import task
 
 from tuishou.core.errors import Conflict, NotFound
 from tuishou.core.signing import signature_verify
@@ -45,9 +47,8 @@ from tuishou.payments.gateway import (
 )
 from tuishou.payments.sandbox_models import CHANNEL_NAME, SandboxCharge, SandboxRefund
 from tuishou.payments.sandbox_models import SandboxCallback as SandboxCallback  # for callers
-from tuishou.payments.tasks import sandbox_callbacks_deliver
 from tuishou.sandboxes.outbox import MAX_ATTEMPTS as MAX_ATTEMPTS  # this sandbox's figures, for its callers
-from tuishou.sandboxes.outbox import OutboxBehaviour, OutboxChannel, Transport, event_body_parse
+from tuishou.sandboxes.outbox import OutboxBehaviour, OutboxChannel, event_body_parse
 from tuishou.sandboxes.outbox import delivery_delays as delivery_delays
 
 HEADER_PREFIX = "X-Sandbox"  # the headers are X-Sandbox-Timestamp and X-Sandbox-Signature
@@ -64,13 +65,18 @@ class SandboxBehaviour(OutboxBehaviour):
         return (self.duplicate_rate, self.refund_failure_rate)
 
 
-transport_override: Transport | None = None  # tests may capture deliveries instead of posting them
+@task()
+def sandbox_callbacks_deliver() -> int:
+    """The sandbox gateway sends the callbacks that are due; answers how many it tried (the worker runs it: the
+    channel enqueues it after commit, and again when a delayed or retried callback falls due)."""
+    return len(CHANNEL.deliver_due())
+
 
 CHANNEL = OutboxChannel(
     name=CHANNEL_NAME, event_prefix="evt_", header_prefix=HEADER_PREFIX, task=sandbox_callbacks_deliver,
     secret=lambda: settings.TUISHOU_SANDBOX_GATEWAY_SECRET,
     webhook_path=lambda: reverse("api-v1:payments_webhook", kwargs={"gateway_name": SandboxGateway.name}),
-    behaviour=SandboxBehaviour(), transport_override=lambda: transport_override)
+    behaviour=SandboxBehaviour())
 
 
 # This sandbox's side of the outbox, under the names its callers (tests, its task, the demo) use.

@@ -2,7 +2,8 @@
 
 Locking: anything that changes a payment or its refunds first locks the payment row (``select_for_update``),
 then the refund; callbacks, refunds and concurrent deliveries of one event therefore queue on one row.
-Gateway calls that reach outside the process run after commit, through tasks (``tuishou.payments.tasks``).
+Gateway calls that reach outside the process run after commit, through a task (``refund_submit_task``, defined
+here beside what enqueues it, so that services and tasks do not import each other).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from tuishou.core.callback_log import CallbackLog, CallbackResult
 from tuishou.core.errors import Conflict, InvalidInput
@@ -276,9 +278,13 @@ def refund_request(*, payment: Payment, amount: Decimal | str, reason: str, idem
 
 
 def _refund_submit_after_commit(refund: Refund) -> None:
-    from tuishou.payments.tasks import refund_submit as refund_submit_task
-
     transaction.on_commit(lambda: refund_submit_task.enqueue(refund.pk))
+
+
+@task()
+def refund_submit_task(refund_id: int) -> str:
+    """Send a requested refund to its gateway (the worker runs it); answers the refund's status afterwards."""
+    return refund_submit(refund_id=refund_id).status
 
 
 def refund_submit(*, refund_id: int) -> Refund:

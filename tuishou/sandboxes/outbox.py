@@ -15,8 +15,9 @@ callbacks, and how it misbehaves (an ``OutboxBehaviour``). Then:
   ``MAX_ATTEMPTS``-th attempt, when it gives up.
 
 In tests (``settings.TESTING``) callbacks go through Django's test client in process; otherwise they are POSTed
-with ``urllib`` to ``TUISHOU_PUBLIC_URL``. A channel's ``transport_override`` (tests capture deliveries with it)
-wins over both.
+with ``urllib`` to ``TUISHOU_PUBLIC_URL``. ``settings.TUISHOU_OUTBOX_TRANSPORTS`` (channel name → a transport or
+its dotted path) wins over both: a deployment can route a sandbox elsewhere, and a test captures deliveries
+by overriding the setting for its own duration (pytest-django's ``settings`` fixture puts it back).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.module_loading import import_string
 
 from tuishou.core.errors import InvalidInput
 from tuishou.core.money import parse_amount
@@ -82,21 +84,19 @@ def delivery_delays(behaviour: OutboxBehaviour, rng: random.Random) -> list[int]
 class OutboxChannel:
     """One sandbox's side of the outbox: where its callbacks go, how they are signed, how it misbehaves.
 
-    ``secret``, ``webhook_path`` and ``transport_override`` are called at each delivery, so settings changed in
-    a test and a transport a test swaps in take effect at once; ``task`` is the django-tasks task that runs
-    ``deliver_due`` for this channel; ``behaviour`` is how it behaves until told otherwise (``behave``).
+    ``secret`` and ``webhook_path`` are called, and the transport looked up (``transport``), at each delivery, so
+    settings changed in a test take effect at once; ``task`` is the django-tasks task that runs ``deliver_due``
+    for this channel; ``behaviour`` is how it behaves until told otherwise (``behave``).
     """
 
     def __init__(self, *, name: str, event_prefix: str, header_prefix: str, secret: Callable[[], str],
-                 webhook_path: Callable[[], str], task: Any, behaviour: OutboxBehaviour,
-                 transport_override: Callable[[], Transport | None] = lambda: None) -> None:
+                 webhook_path: Callable[[], str], task: Any, behaviour: OutboxBehaviour) -> None:
         self.name = name
         self.event_prefix = event_prefix
         self.header_prefix = header_prefix
         self.secret = secret
         self.webhook_path = webhook_path
         self.task = task
-        self.transport_override = transport_override
         self.default_behaviour = behaviour
         self.behave()
 
@@ -171,7 +171,7 @@ class OutboxChannel:
         body = callback.body.encode()
         status, error = None, ""
         try:
-            transport = self.transport_override() or _transport()
+            transport = self.transport()
             status = transport(self.webhook_path(), body, self.headers(body))
         except (OSError, urllib.error.URLError) as exc:  # the webhook is down: a retry comes later
             error = repr(exc)[:300]
@@ -188,6 +188,14 @@ class OutboxChannel:
             transaction.on_commit(lambda: self._dispatch([changes["deliver_after"]]))
         callback.refresh_from_db()
         return status
+
+    def transport(self) -> Transport:
+        """How this channel's callbacks are sent now: ``settings.TUISHOU_OUTBOX_TRANSPORTS[name]`` (a transport or
+        its dotted path) when set, else in process under tests and over HTTP otherwise."""
+        configured = getattr(settings, "TUISHOU_OUTBOX_TRANSPORTS", {}).get(self.name)
+        if configured is None:
+            return _transport()
+        return import_string(configured) if isinstance(configured, str) else configured
 
 
 def event_body_parse(body: bytes, *, kinds: frozenset[str], required: tuple[str, ...]) -> tuple[dict, dict]:

@@ -96,17 +96,22 @@ def community_period_settle(*, community: Community, period: str) -> PeriodSettl
         personal_volume=volume, self_purchase_volume=self_volume)
     base_total = sum(volume.values(), ZERO)
     key = f"period:{community.code}:{period}"
-    try:
-        with transaction.atomic():
-            settlement = PeriodSettlement.objects.create(
-                community=community, period=period, plan_version=version, base_total=base_total,
-                payout_total=sum((p.amount for p in payouts), ZERO), recipients=len({p.promoter for p in payouts}),
-                entry_key=key if payouts else "")
-            if payouts:
-                _book(key=key, community=community, period=period, version=version, payouts=payouts,
-                      base_total=base_total)
-    except IntegrityError:
-        return None  # another run booked this (community, period) first
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                settlement = PeriodSettlement.objects.create(
+                    community=community, period=period, plan_version=version, base_total=base_total,
+                    payout_total=sum((p.amount for p in payouts), ZERO), recipients=len({p.promoter for p in payouts}),
+                    entry_key=key if payouts else "")
+        except IntegrityError:
+            # Only the period row's own uniqueness means "another run booked this (community, period) first";
+            # any other failure (here or while booking below) is raised, never taken for "already booked".
+            if PeriodSettlement.objects.filter(community=community, period=period).exists():
+                return None
+            raise
+        if payouts:
+            _book(key=key, community=community, period=period, version=version, payouts=payouts,
+                  base_total=base_total)
     return settlement
 
 

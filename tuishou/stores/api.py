@@ -3,11 +3,14 @@ the visits made before sign-in; public store and product by short code. Routes v
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
 
 from tuishou.catalog.selectors import sku_selling_price
+from tuishou.core.visitors import visitor_key
 from tuishou.network.selectors import promoter_for_user
 from tuishou.stores import selectors, services
 from tuishou.stores.attribution import attribution_claim_visits
@@ -26,7 +29,7 @@ from tuishou.stores.schemas import (
     StoreIn,
     StoreOut,
 )
-from tuishou.stores.visitors import share_url, visitor_key
+from tuishou.stores.visitors import share_url
 
 router = Router(tags=["stores"])
 
@@ -113,11 +116,10 @@ def my_link_create(request: HttpRequest, payload: LinkIn):
 
 @router.get("/me/links/{code}/stats", response=LinkStatsOut)
 def my_link_stats(request: HttpRequest, code: str):
-    """Clicks, unique visitors and orders of one of my links."""
+    """Clicks, unique visitors and orders of one of my links: placed with its share code, and placed without
+    it by consumers the link bound to me."""
     link = selectors.promoter_link_by_code(promoter=promoter_for_user(request.user), code=code)
-    stats = selectors.link_stats(link)
-    return {"code": link.code, "clicks": stats.clicks, "unique_visitors": stats.unique_visitors,
-            "orders": stats.orders}
+    return {"code": link.code, **dataclasses.asdict(selectors.link_stats(link))}
 
 
 @router.post("/visits/claim", response=ClaimOut)

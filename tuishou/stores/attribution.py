@@ -17,7 +17,8 @@ p1 of every chain the promoter is p0 of. And a promoter who buys with no other p
 themselves (自购), whatever binding they carry as a consumer: the spec's self-purchase rule comes first.
 
 The orders app calls ``attribution_resolve`` at checkout; the share-link view calls
-``attribution_record_visit``; sign-in and sign-up call ``attribution_claim_visits``.
+``attribution_record_visit``; every sign-in and sign-up (``accounts.services.session_open``) calls
+``attribution_claim_visits`` through ``visits_claim_on_session``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tuishou.accounts.events import SessionOpened
 from tuishou.accounts.models import User
 from tuishou.incentives.selectors import engine_plan, plan_version_in_force
 from tuishou.network.models import Promoter
@@ -56,6 +58,8 @@ class Attribution:
     that promoter. ``share_link_id``: the link the buyer came through at checkout (counts toward that link's
     orders, whoever is credited). ``community_id``: the credited promoter's community (whose plan pays).
     ``reason``: ``own_link`` | ``binding`` | ``share_link`` | ``self_purchase`` | ``none``.
+    ``binding_link_id``: with reason ``binding``, the link that created that binding (counts toward the
+    orders that link led to, with or without a share code at checkout).
     """
 
     promoter_id: int | None
@@ -63,6 +67,7 @@ class Attribution:
     share_link_id: int | None
     community_id: int | None
     reason: str
+    binding_link_id: int | None = None
 
 
 _NOT_READ = object()  # a visit that never read the consumer's binding row (its own link, its sponsor's)
@@ -183,6 +188,13 @@ def attribution_claim_visits(*, user: User, visitor_key: str | None, at: datetim
     return len(visits)
 
 
+def visits_claim_on_session(event: SessionOpened) -> None:
+    """The stores' part of ``accounts.services.session_open`` (registered in ``stores.apps``): claim the visits
+    made under the session's visitor cookie, in the sign-in's (or sign-up's) transaction."""
+    if event.visitor_key:
+        attribution_claim_visits(user=event.user, visitor_key=event.visitor_key)
+
+
 def binding_in_force(*, consumer_id: int, at: datetime, community_id: int | None = None) -> ConsumerBinding | None:
     """The consumer's binding that counts at ``at``: in ``community_id``, or else the most recently bound one
     across communities."""
@@ -225,7 +237,8 @@ def attribution_resolve(*, buyer: User, share_code: str | None, at: datetime,
             binding = row if row is not None and row.bound_at <= at and row.valid_at(at) else None
         if binding is not None:
             return Attribution(promoter_id=binding.promoter_id, self_purchase=False, share_link_id=link.pk,
-                               community_id=binding.community_id, reason="binding")
+                               community_id=binding.community_id, reason="binding",
+                               binding_link_id=binding.source_link_id)
         return Attribution(promoter_id=link.promoter_id, self_purchase=False, share_link_id=link.pk,
                            community_id=link.promoter.community_id, reason="share_link")
     if own is not None:
@@ -234,5 +247,5 @@ def attribution_resolve(*, buyer: User, share_code: str | None, at: datetime,
     binding = binding_in_force(consumer_id=buyer.pk, at=at)
     if binding is not None:
         return Attribution(promoter_id=binding.promoter_id, self_purchase=False, share_link_id=None,
-                           community_id=binding.community_id, reason="binding")
+                           community_id=binding.community_id, reason="binding", binding_link_id=binding.source_link_id)
     return Attribution(promoter_id=None, self_purchase=False, share_link_id=None, community_id=None, reason="none")

@@ -62,10 +62,15 @@ class LinkOut(Schema):
 
 
 class LinkStatsOut(Schema):
+    """``orders`` = ``orders_with_code`` (placed with the link's share code) + ``orders_through_binding``
+    (placed without it by a consumer the link bound to its promoter)."""
+
     code: str
     clicks: int
     unique_visitors: int
     orders: int
+    orders_with_code: int
+    orders_through_binding: int
 
 
 class PublicItemOut(Schema):

@@ -3,20 +3,18 @@ items and links, and the figures of a link (clicks, unique visitors, orders)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, QuerySet
 
 from tuishou.catalog.models import Product
 from tuishou.catalog.selectors import hot_price_applies, product_public_detail, supply_pool
-from tuishou.core.errors import NotFound, PermissionDenied
+from tuishou.core.errors import NotFound
 from tuishou.network.models import Promoter
 from tuishou.network.selectors import public_name
+from tuishou.orders.selectors import link_order_counts
 from tuishou.stores import codes
 from tuishou.stores.errors import StoreError
 from tuishou.stores.models import ShareLink, Store, StoreItem
@@ -37,11 +35,15 @@ class PublicItem:
 
 @dataclass(frozen=True)
 class LinkStats:
-    """What a share link brought: opens, distinct visitors (by cookie), and orders placed through it."""
+    """What a share link brought: opens, distinct visitors (by cookie), and orders: ``orders_with_code``
+    placed with its share code, ``orders_through_binding`` placed without it by a consumer the link had bound
+    to its promoter; ``orders`` is both."""
 
     clicks: int
     unique_visitors: int
     orders: int
+    orders_with_code: int
+    orders_through_binding: int
 
 
 def promoter_name(promoter: Promoter) -> str:
@@ -89,10 +91,10 @@ def product_link_by_code(code: str) -> ShareLink:
 
 
 def promoter_link_by_code(*, promoter: Promoter, code: str) -> ShareLink:
-    """One of the promoter's own links; somebody else's is ``stores.not_your_link`` (403)."""
+    """One of the promoter's own links; somebody else's is ``stores.link_unknown`` (404) like a missing one."""
     link = link_by_code(code)
     if link.promoter_id != promoter.pk:
-        raise PermissionDenied(StoreError.NOT_YOUR_LINK)
+        raise NotFound(StoreError.LINK_UNKNOWN, details={"code": code})
     return link
 
 
@@ -137,22 +139,11 @@ def promoter_links(promoter: Promoter) -> QuerySet[ShareLink]:
             .annotate(click_count=Count("clicks")).order_by("-id"))
 
 
-def _orders_through_link(link: ShareLink) -> int:
-    """Orders that carry this link (``orders.Order.share_link``); 0 while the orders app is not installed."""
-    try:
-        order_model = apps.get_model("orders", "Order")
-        order_model._meta.get_field("share_link")
-    except (LookupError, FieldDoesNotExist):
-        return 0
-    return order_model.objects.filter(share_link_id=link.pk).count()
-
-
-def link_stats(link: ShareLink, orders_count_fn: Callable[[ShareLink], int] | None = None) -> LinkStats:
-    """Clicks, unique visitors (distinct cookie ids: two clicks with the same cookie are one) and orders.
-
-    Orders are counted by ``orders_count_fn(link)`` when given, else from ``orders.Order`` rows whose
-    ``share_link`` is this link (the orders app sets it from ``Attribution.share_link_id``), else 0.
-    """
+def link_stats(link: ShareLink) -> LinkStats:
+    """Clicks, unique visitors (distinct cookie ids: two clicks with the same cookie are one) and the orders
+    the link brought: placed with its share code, and led to through the binding it created (see
+    ``orders.selectors.link_order_counts``)."""
     row = link.clicks.aggregate(clicks=Count("id"), visitors=Count("visitor_key", distinct=True))
-    orders = (orders_count_fn or _orders_through_link)(link)
-    return LinkStats(clicks=row["clicks"], unique_visitors=row["visitors"], orders=orders)
+    with_code, through_binding = link_order_counts(link_id=link.pk)
+    return LinkStats(clicks=row["clicks"], unique_visitors=row["visitors"], orders=with_code + through_binding,
+                     orders_with_code=with_code, orders_through_binding=through_binding)

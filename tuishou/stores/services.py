@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from tuishou.accounts.models import User
 from tuishou.catalog.selectors import supply_pool
-from tuishou.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tuishou.core.errors import Conflict, InvalidInput, NotFound
 from tuishou.network.models import Promoter
 from tuishou.network.selectors import promoter_for_user, public_name
 from tuishou.stores import codes
@@ -93,10 +93,9 @@ def _store_for_edit(*, user: User, store_id: int | None = None) -> Store:
     if store_id is None:
         store_id = store_mine(user=user).pk
     store = Store.objects.select_for_update().select_related("promoter").filter(pk=store_id).first()
-    if store is None:
+    if store is None or store.promoter.user_id != getattr(user, "pk", None):
+        # Someone else's store is unknown (404) like one that does not exist.
         raise NotFound(StoreError.STORE_UNKNOWN)
-    if store.promoter.user_id != getattr(user, "pk", None):
-        raise PermissionDenied(StoreError.NOT_YOUR_STORE)
     return store
 
 

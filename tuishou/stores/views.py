@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET
 
 from tuishou.catalog.selectors import sku_selling_price
 from tuishou.core.errors import NotFound
+from tuishou.core.visitors import visitor_cookie_set, visitor_key
 from tuishou.stores import selectors
 from tuishou.stores.models import ShareLink, Store
 from tuishou.stores.poster import format_price, poster_png
 from tuishou.stores.services import share_click_record, store_get_or_create
-from tuishou.stores.visitors import share_url, visitor_cookie_set, visitor_key
+from tuishou.stores.visitors import share_url
 
 
 def _not_found(request: HttpRequest, what: str) -> HttpResponse:

@@ -22,10 +22,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django_tasks import task
 
 from tuishou.core.signing import signature_verify
 from tuishou.sandboxes.outbox import MAX_ATTEMPTS as MAX_ATTEMPTS  # this sandbox's figures, for its callers
-from tuishou.sandboxes.outbox import OutboxBehaviour, OutboxChannel, Transport, event_body_parse
+from tuishou.sandboxes.outbox import OutboxBehaviour, OutboxChannel, event_body_parse
 from tuishou.sandboxes.outbox import delivery_delays as delivery_delays
 from tuishou.wallets.errors import WalletError
 from tuishou.wallets.payouts import (
@@ -38,7 +39,6 @@ from tuishou.wallets.payouts import (
 from tuishou.wallets.rules import Payee
 from tuishou.wallets.sandbox_models import CHANNEL_NAME, SandboxTransfer
 from tuishou.wallets.sandbox_models import SandboxPayoutCallback as SandboxPayoutCallback  # for callers
-from tuishou.wallets.tasks import sandbox_payout_callbacks_deliver
 
 HEADER_PREFIX = "X-Payout"  # the headers are X-Payout-Timestamp and X-Payout-Signature
 
@@ -54,14 +54,19 @@ class SandboxPayoutBehaviour(OutboxBehaviour):
         return (self.duplicate_rate, self.failure_rate)
 
 
-transport_override: Transport | None = None  # tests may capture deliveries instead of posting them
+@task()
+def sandbox_payout_callbacks_deliver() -> int:
+    """The payout sandbox sends the callbacks that are due; answers how many it tried (the worker runs it: the
+    channel enqueues it after commit, and again when a delayed or retried callback falls due)."""
+    return len(CHANNEL.deliver_due())
+
 
 CHANNEL = OutboxChannel(
     name=CHANNEL_NAME, event_prefix="pevt_", header_prefix=HEADER_PREFIX, task=sandbox_payout_callbacks_deliver,
     secret=lambda: settings.TUISHOU_SANDBOX_PAYOUT_SECRET,
     webhook_path=lambda: reverse("api-v1:wallets_payout_webhook",
                                  kwargs={"provider_name": SandboxPayoutProvider.name}),
-    behaviour=SandboxPayoutBehaviour(), transport_override=lambda: transport_override)
+    behaviour=SandboxPayoutBehaviour())
 
 
 # This sandbox's side of the outbox, under the names its callers (tests, its task, the demo) use.

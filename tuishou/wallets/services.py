@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from tuishou.accounts.permissions import require_operator
 from tuishou.core.callback_log import CallbackLog, CallbackResult
@@ -221,9 +222,14 @@ def _book_paid(withdrawal: Withdrawal) -> JournalEntry:
 # ---- payout -----------------------------------------------------------------------------------------------
 
 def _payout_submit_after_commit(withdrawal_id: int) -> None:
-    from tuishou.wallets.tasks import withdrawal_payout_submit as submit_task
+    transaction.on_commit(lambda: withdrawal_payout_submit_task.enqueue(withdrawal_id))
 
-    transaction.on_commit(lambda: submit_task.enqueue(withdrawal_id))
+
+@task()
+def withdrawal_payout_submit_task(withdrawal_id: int) -> str:
+    """Send an approved withdrawal to its payout provider (the worker runs it; defined beside what enqueues it,
+    so that services and tasks do not import each other); answers the withdrawal's status afterwards."""
+    return withdrawal_payout_submit(withdrawal_id=withdrawal_id).status
 
 
 def withdrawal_payout_submit(*, withdrawal_id: int) -> Withdrawal:

@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 from tests.network import factories as net
 from tuishou.accounts.services import api_token_issue
 from tuishou.incentives.models import PlanVersion
+from tuishou.network.models import Promoter
 from tuishou.risk.models import AuditEntry
 
 from .plans import RECRUIT_PLAN, SHOP_PLAN
@@ -97,12 +98,18 @@ def test_plan_command_refuses_a_non_compliant_publish_with_exit_1(tmp_path):
     assert str(err.value).startswith("incentives.plan_not_compliant: The plan has 1 compliance error(s): L1")
 
 
-def test_operator_retires_the_plan_in_force_with_a_reason(client):
+def _shop_plan_in_force(client):
+    """An ops operator's credentials, the official community and the shop plan published in it (by the API)."""
     ops, community = net.operator("ops"), net.official()
     auth = _auth(ops)
     draft = client.post(f"/api/v1/incentives/communities/{community.code}/plans", {"source": SHOP_PLAN},
                         content_type="application/json", **auth).json()
     client.post(f"/api/v1/incentives/plans/{draft['id']}/publish", **auth)
+    return auth, community, draft
+
+
+def test_operator_retires_the_plan_in_force_with_a_reason(client):
+    auth, community, draft = _shop_plan_in_force(client)
 
     no_reason = client.post(f"/api/v1/incentives/plans/{draft['id']}/retire", {"reason": " "},
                             content_type="application/json", **auth)
@@ -120,3 +127,54 @@ def test_operator_retires_the_plan_in_force_with_a_reason(client):
                         content_type="application/json", **auth)
     assert (again.status_code, again.json()["code"]) == (409, "incentives.plan_not_in_force")
     assert AuditEntry.objects.filter(action="incentives.plan_retired").count() == 1
+
+
+def test_the_payout_preview_prices_an_imagined_order_with_todays_chain_and_writes_nothing(client):
+    # given the shop plan in force and a shopkeeper under a shopkeeper
+    auth, community, draft = _shop_plan_in_force(client)
+    top = net.root(community)
+    seller = net.invitee(top)
+    Promoter.objects.filter(pk__in=[top.pk, seller.pk]).update(rank="shopkeeper")
+    audits = AuditEntry.objects.count()
+
+    # when an operator previews an order with base 100.00 credited to the seller
+    preview = client.post(f"/api/v1/incentives/plans/{draft['id']}/payout-preview",
+                          {"promoter_id": seller.pk, "base": "100.00", "self_purchase": False},
+                          content_type="application/json", **auth)
+
+    # then the direct rule pays the seller and the first tier their sponsor; nothing is written
+    assert (preview.status_code, preview.json()) == (200, {
+        "plan": "shop", "version": 1,
+        "chain": [{"promoter_id": seller.pk, "rank": "shopkeeper", "active": True},
+                  {"promoter_id": top.pk, "rank": "shopkeeper", "active": True}],
+        "payouts": [{"promoter_id": seller.pk, "rule": "direct", "amount": "50.00"},
+                    {"promoter_id": top.pk, "rule": "tiers", "amount": "10.00"}],
+        "total": "60.00"})
+    assert AuditEntry.objects.count() == audits
+
+
+def test_the_payout_preview_refuses_what_it_cannot_price(client):
+    ops, community = net.operator("ops"), net.official()
+    auth = _auth(ops)
+    draft = client.post(f"/api/v1/incentives/communities/{community.code}/plans", {"source": SHOP_PLAN},
+                        content_type="application/json", **auth).json()
+    stranger = net.root(net.agency())
+    url = f"/api/v1/incentives/plans/{draft['id']}/payout-preview"
+
+    def ask(url, body, **headers):
+        answer = client.post(url, body, content_type="application/json", **headers)
+        return answer.status_code, answer.json()["code"]
+
+    assert ask(url, {"promoter_id": stranger.pk, "base": "100.00"}, **auth) == (404, "network.promoter_unknown")
+    assert ask(url, {"promoter_id": net.root(community).pk, "base": "-1"}, **auth)[0] == 400
+    assert ask("/api/v1/incentives/plans/999999/payout-preview", {"promoter_id": stranger.pk, "base": "1"},
+               **auth) == (404, "incentives.plan_version_unknown")
+    assert ask(url, {"promoter_id": stranger.pk, "base": "1"}, **_auth(net.user())) == (403, "auth.forbidden")
+
+
+def test_the_back_office_exports_a_version_under_the_same_name_as_the_api(client, admin_client):
+    _, _, draft = _shop_plan_in_force(client)
+    exported = admin_client.post("/admin/incentives/planversion/", {"action": "export_yaml",
+                                                                    "_selected_action": [draft["id"]]})
+    assert (exported.status_code, exported.content.decode()) == (200, SHOP_PLAN)
+    assert exported["Content-Disposition"] == 'attachment; filename="shop-v1.yaml"'

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from tuishou.core.hooks import SERVE_BANNER
+
 
 class Command(BaseCommand):
     help = "Serve the platform: web (gunicorn), background worker and scheduler."
@@ -70,15 +72,12 @@ class Command(BaseCommand):
             sys.exit(exit_code)
 
     def _print_banner(self, bind: str) -> None:
-        from tuishou.demo.selectors import demo_logins
-
         url = f"http://{bind}"
         self.stdout.write(self.style.SUCCESS(f"\nTuishou 推手 is starting at {url}"))
         self.stdout.write(f"  back office  {url}/admin/")
         self.stdout.write(f"  API docs     {url}/api/v1/docs   (OpenAPI: {url}/api/v1/openapi.json)")
-        logins = demo_logins()
-        if logins:
-            self.stdout.write("\nDemo logins (sign in with the phone number):")
-            for role, login, password in logins:
-                self.stdout.write(f"  {role:<22} {login:<16} {password}")
+        # Apps add their own lines (the demo app its logins) without core importing them.
+        for lines in SERVE_BANNER.notify(url):
+            for line in lines:
+                self.stdout.write(line)
         self.stdout.write("")

@@ -11,10 +11,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tuishou.accounts.models import User
-from tuishou.core.errors import DomainError
+from tuishou.core.errors import DomainError, NotFound
+from tuishou.incentives import selectors
 from tuishou.incentives.models import PlanVersion
 from tuishou.incentives.services import plan_draft_import, plan_publish
-from tuishou.network.models import Community
 
 
 class Command(BaseCommand):
@@ -43,10 +43,10 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.code}: {exc.message}", returncode=1) from None
 
     def _version(self, pk: int) -> PlanVersion:
-        version = PlanVersion.objects.select_related("community").filter(pk=pk).first()
-        if version is None:
-            raise CommandError(f"no plan version {pk}", returncode=2)
-        return version
+        try:
+            return selectors.plan_version_get(version_id=pk)
+        except NotFound:
+            raise CommandError(f"no plan version {pk}", returncode=2) from None
 
     def _actor(self, username: str) -> User:
         actor = User.objects.filter(username=username).first()
@@ -55,18 +55,16 @@ class Command(BaseCommand):
         return actor
 
     def do_list(self, opts):
-        versions = PlanVersion.objects.select_related("community").order_by("community_id", "-id")
-        if opts.get("community"):
-            versions = versions.filter(community__code=opts["community"])
-        for v in versions:
+        for v in selectors.plan_versions_list(community_code=opts.get("community")):
             label = f"v{v.version}" if v.version else "draft"
             self.stdout.write(f"{v.pk:>5}  {v.community.code:<12} {v.plan_key:<20} {label:<6} {v.status:<10} "
                               f"{v.error_count} error(s)")
 
     def do_import(self, opts):
-        community = Community.objects.filter(code=opts["community"]).first()
-        if community is None:
-            raise CommandError(f"unknown community {opts['community']!r}", returncode=2)
+        try:
+            community = selectors.community_by_code(code=opts["community"])
+        except NotFound:
+            raise CommandError(f"unknown community {opts['community']!r}", returncode=2) from None
         try:
             source = Path(opts["file"]).read_text(encoding="utf-8")
         except OSError as exc:

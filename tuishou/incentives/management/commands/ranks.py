@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
+from tuishou.core.errors import NotFound
 from tuishou.incentives.evaluation import ranks_evaluate, ranks_evaluate_all
-from tuishou.network.models import Community
+from tuishou.incentives.selectors import community_by_code
 
 
 class Command(BaseCommand):
@@ -25,9 +26,10 @@ class Command(BaseCommand):
             if at is None or at.tzinfo is None:
                 raise CommandError(f"--at {opts['at']!r}: give an ISO 8601 time with an offset", returncode=2)
         if opts.get("community"):
-            community = Community.objects.filter(code=opts["community"]).first()
-            if community is None:
-                raise CommandError(f"unknown community {opts['community']!r}", returncode=2)
+            try:
+                community = community_by_code(code=opts["community"])
+            except NotFound:
+                raise CommandError(f"unknown community {opts['community']!r}", returncode=2) from None
             summaries = [ranks_evaluate(community=community, at=at)]
         else:
             summaries = ranks_evaluate_all(at=at)

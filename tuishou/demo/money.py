@@ -62,7 +62,7 @@ def withdraw(world: World, promoter: Promoter, *, share: str, review: str | None
     (``review``: "pay", "approve" — left to the payout task — "reject", or None: still under review).
     Answers False when there is too little to withdraw."""
     amount = (promoter_withdrawable(promoter) * Decimal(share)).quantize(Decimal("1"), rounding=ROUND_DOWN)
-    if amount < 20:
+    if amount < 15:
         return False
     withdrawal = wallets.withdrawal_request(promoter=promoter, amount=amount, payee=_payee(promoter),
                                            idempotency_key=key)
@@ -83,11 +83,10 @@ def _review(world: World, withdrawal_id: int, review: str) -> None:
 
 
 # (days ago, reviews of that round's requests, in order of the promoters' balances)
-ROUNDS = ((49, ("pay", "pay", "reject")), (42, ("pay", "pay", "pay")), (35, ("pay", "reject", "pay", "pay")),
-          (28, ("pay", "pay", "pay", "pay")), (21, ("pay", "pay", "reject", "pay")),
+ROUNDS = ((35, ("pay", "reject", "pay")), (28, ("pay", "pay", "pay", "pay")), (21, ("pay", "pay", "reject", "pay")),
           (14, ("pay", "pay", "pay", "pay")), (7, ("pay", "pay", "pay", "reject")),
           (2, ("approve", "approve", "pay")), (0.8, (None, None, None, None)))
-DEMO_ROUNDS = ((30, "0.5", "pay"), (16, "0.3", "reject"), (9, "0.4", "pay"), (4, "0.3", "approve"),
+DEMO_ROUNDS = ((18, "0.4", "pay"), (11, "0.3", "reject"), (7, "0.4", "pay"), (3, "0.3", "approve"),
                (0.5, "0.3", None))
 
 

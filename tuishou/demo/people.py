@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from django.utils import timezone
-
 from tuishou.accounts.models import User
 from tuishou.accounts.services import user_create
 from tuishou.demo.world import DAY, HOUR, World
@@ -21,8 +19,8 @@ from tuishou.network.models import Promoter
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = ["子涵", "欣怡", "梓萱", "诗涵", "一诺", "雨桐", "浩然", "宇轩", "子轩", "俊杰", "思远", "晓燕", "丽娟",
          "海燕", "建华", "春梅", "志强", "秀英", "桂芳", "晨曦", "佳怡", "明轩", "雅静", "婷婷", "磊", "静", "敏", "洋"]
-# The demo promoter's team (the team page shows it): recruits per level, and how many of each level joined this
-# calendar month (the "new members this month" figure).
+# The demo promoter's team (the team page shows it): recruits per level, and how many of each level joined in
+# the last hours (the "new members this month" figure).
 DEMO_TEAM = ((10, 0), (14, 1), (9, 4))
 DEMO_TEAM_SIZE = sum(size for size, _ in DEMO_TEAM)
 
@@ -76,16 +74,17 @@ def grow(world: World, phones: Phones, *, founders: list[Promoter], count: int, 
 
 
 def demo_team(world: World, phones: Phones, *, on_join: Callable[[Promoter], None]) -> None:
-    """Schedule the demo promoter's team: each level recruited by the level above, the last few this month."""
-    month_start = timezone.localtime(world.end).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    """Schedule the demo promoter's team: each level recruited by the level above, the last few in the hours
+    before the load (new members this month, unless the demo is loaded in the first hours of a month).
+
+    Every moment is relative to the load, never to the calendar, so the same seed replays the same story.
+    """
     levels: list[list[Promoter]] = [[world.demo_promoter]]
-    windows = ((world.ago(85 * DAY), world.ago(45 * DAY)), (world.ago(70 * DAY), world.ago(12 * DAY)),
-               (world.ago(50 * DAY), month_start))
-    for depth, ((size, this_month), (start, stop)) in enumerate(zip(DEMO_TEAM, windows, strict=True), start=1):
+    windows = ((85 * DAY, 45 * DAY), (70 * DAY, 12 * DAY), (50 * DAY, 2 * DAY))
+    for depth, ((size, recent), (oldest, youngest)) in enumerate(zip(DEMO_TEAM, windows, strict=True), start=1):
         levels.append([])
-        recent_from = max(month_start, world.ago(3 * DAY))
-        moments = spread(world, size - this_month, start=start, stop=min(stop, month_start))
-        moments += spread(world, this_month, start=recent_from, stop=world.ago(HOUR))
+        moments = spread(world, size - recent, start=world.ago(oldest), stop=world.ago(youngest))
+        moments += spread(world, recent, start=world.ago(10 * HOUR), stop=world.ago(HOUR))
 
         def join(depth: int = depth) -> None:
             uplines = levels[depth - 1]

@@ -20,6 +20,7 @@ from tuishou.settlement.selectors import promoter_withdrawable
 from tuishou.settlement.settle import settlement_run
 from tuishou.wallets import services as wallets
 
+MIN_WITHDRAWAL = Decimal("15")  # above the platform's minimum and its fee
 REJECT_REASONS = ("收款账户姓名与实名信息不一致，请核对后重新申请。", "近期订单存在异常退款，待核实后再提现。")
 
 
@@ -58,12 +59,14 @@ def _payee(promoter: Promoter) -> dict:
 
 
 def withdraw(world: World, promoter: Promoter, *, share: str, review: str | None, key: str) -> bool:
-    """The promoter asks for ``share`` of what they may withdraw (whole yuan); finance reviews it a day later
+    """The promoter asks for ``share`` of what they may withdraw (whole yuan, at least ``MIN_WITHDRAWAL``);
+    finance reviews it a day later
     (``review``: "pay", "approve" — left to the payout task — "reject", or None: still under review).
     Answers False when there is too little to withdraw."""
-    amount = (promoter_withdrawable(promoter) * Decimal(share)).quantize(Decimal("1"), rounding=ROUND_DOWN)
-    if amount < 15:
+    withdrawable = promoter_withdrawable(promoter)
+    if withdrawable < MIN_WITHDRAWAL:
         return False
+    amount = max((withdrawable * Decimal(share)).quantize(Decimal("1"), rounding=ROUND_DOWN), MIN_WITHDRAWAL)
     withdrawal = wallets.withdrawal_request(promoter=promoter, amount=amount, payee=_payee(promoter),
                                            idempotency_key=key)
     if review is not None:
@@ -74,7 +77,9 @@ def withdraw(world: World, promoter: Promoter, *, share: str, review: str | None
 def _review(world: World, withdrawal_id: int, review: str) -> None:
     finance = world.users["ops_finance"]
     if review == "reject":
-        wallets.withdrawal_reject(actor=finance, withdrawal_id=withdrawal_id, reason=world.rng.choice(REJECT_REASONS))
+        # Not drawn from the demo's random source: finance's rounds never change what else the demo does.
+        reason = REJECT_REASONS[withdrawal_id % len(REJECT_REASONS)]
+        wallets.withdrawal_reject(actor=finance, withdrawal_id=withdrawal_id, reason=reason)
         return
     wallets.withdrawal_approve(actor=finance, withdrawal_id=withdrawal_id)
     if review == "pay":  # the payout task's work, done now: submit to the sandbox and take its callback

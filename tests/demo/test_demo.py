@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 ORDERS = {"created": 6, "paid": 12, "shipped": 19, "received": 29, "completed": 167, "cancelled": 11,
           "refunded": 12}
-COMMISSIONS = {"available": 125, "cancelled": 16, "pending": 149}
+COMMISSIONS = {"available": 131, "cancelled": 13, "pending": 133}
 WITHDRAWALS = {"requested": 5, "approved": 3, "paid": 13, "rejected": 2}
 
 
@@ -79,7 +79,8 @@ def test_the_books_reconcile(demo_output):
 
 def test_orders_commissions_and_withdrawals_in_every_state(demo_output):
     assert by_status(Order.objects) == ORDERS
-    assert (by_status(Commission.objects), by_status(Withdrawal.objects)) == (COMMISSIONS, WITHDRAWALS)
+    assert {"commissions": by_status(Commission.objects), "withdrawals": by_status(Withdrawal.objects)} == {
+        "commissions": COMMISSIONS, "withdrawals": WITHDRAWALS}
     partly = Order.objects.filter(refunded_amount__gt=0).exclude(status="refunded")
     assert by_status(partly) == {"completed": 7, "received": 2}
     shipped = Order.objects.filter(status__in=["shipped", "received", "completed"])
@@ -122,9 +123,10 @@ def test_the_demo_promoter_has_a_full_centre(demo_output):
     assert promoter.store.title == "悦悦的好物小铺" and promoter.store.items.count() == 9
     links = ShareLink.objects.filter(promoter=promoter)
     assert links.count() == 10 and sum(link_stats(link).orders for link in links) >= 20
-    assert (by_status(Commission.objects.filter(promoter=promoter)),
-            by_status(Withdrawal.objects.filter(promoter=promoter))) == (
-        {"available": 13, "cancelled": 3, "pending": 12}, {})
+    assert {"commissions": by_status(Commission.objects.filter(promoter=promoter)),
+            "withdrawals": by_status(Withdrawal.objects.filter(promoter=promoter))} == {
+        "commissions": {"available": 20, "cancelled": 3, "pending": 12},
+        "withdrawals": {"requested": 1, "approved": 1, "paid": 2, "rejected": 1}}
     levels = {row["depth"]: row["count"] for row in team_counts_by_depth(promoter)}
     assert sum(levels.values()) >= 30 and set(levels) >= {1, 2, 3}
     path = bytes(promoter.path)
@@ -137,9 +139,11 @@ def test_the_demo_promoter_has_a_full_centre(demo_output):
 def test_the_demo_consumer_has_orders_to_confirm_and_a_refund(demo_output):
     consumer = User.objects.get(username="consumer_demo")
     statuses = by_status(Order.objects.filter(buyer=consumer))
-    assert statuses == {"created": 2, "paid": 2, "shipped": 1, "received": 1, "completed": 5, "cancelled": 1,
+    assert statuses == {"created": 1, "paid": 1, "shipped": 1, "received": 1, "completed": 3, "cancelled": 1,
                         "refunded": 1}
-    assert binding_in_force(consumer_id=consumer.pk, at=timezone.now()).promoter.user.username == "promoter_demo"
+    promoter = Promoter.objects.get(user__username="promoter_demo")
+    binding = binding_in_force(consumer_id=consumer.pk, at=timezone.now(), community_id=promoter.community_id)
+    assert binding.promoter == promoter and binding.expires_at > timezone.now()
 
 
 def test_communities_plans_ranks_and_the_agency_draft(demo_output):

@@ -208,7 +208,6 @@ def demo_load(*, seed: int = 2026, promoters: int = 320, consumers: int = 120) -
     with transaction.atomic(), callbacks_in_process(), moved_clock(clock):
         users = _accounts()
         world = World(rng=random.Random(seed), timeline=Timeline(clock, end=end), end=end, users=users)
-        world.consumers.append(users["consumer_demo"])
         orders = _replay(world, promoters=promoters, consumers=consumers)
     return DemoSummary(merchants=len(MERCHANTS), products=len(world.products), communities=1 + len(COMMUNITIES),
                        promoters=Promoter.objects.count(), consumers=consumers + 1, orders=orders)

@@ -10,7 +10,7 @@ from tuishou.stores import services as stores
 from tuishou.stores.models import ShareLink
 
 STORE_SHARE = 0.75  # of promoters open a store
-STAR_WEIGHT = 80.0  # the few promoters who sell far more than the rest (enough to rise in rank)
+STAR_WEIGHT = 150.0  # the few promoters who sell far more than the rest (enough to rise in rank)
 USER_AGENTS = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) MicroMessenger/8.0.47",
                "Mozilla/5.0 (Linux; Android 14; V2309A) MicroMessenger/8.0.45",
                "Mozilla/5.0 (Linux; Android 13; 22081212C) MQQBrowser/6.2",

@@ -37,7 +37,7 @@ class World:
     product_titles: dict[int, str] = field(default_factory=dict)
     promoters: list[Promoter] = field(default_factory=list)  # everyone who has joined so far
     sellers: dict[int, Seller] = field(default_factory=dict)  # promoter id → seller, once the store is open
-    consumers: list[User] = field(default_factory=list)  # buyers who are not promoters (the demo's, too)
+    consumers: list[User] = field(default_factory=list)  # other buyers who are not promoters
     demo_customers: list[User] = field(default_factory=list)  # consumers locked to the demo promoter (锁粉)
     addresses: dict[int, int] = field(default_factory=dict)  # user id → address id
     stars: dict[int, int] = field(default_factory=dict)  # community id → star sellers still to come

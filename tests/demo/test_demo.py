@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 ORDERS = {"created": 6, "paid": 12, "shipped": 19, "received": 29, "completed": 167, "cancelled": 11,
           "refunded": 12}
 COMMISSIONS = {"available": 131, "cancelled": 13, "pending": 133}
-WITHDRAWALS = {"requested": 5, "approved": 3, "paid": 13, "rejected": 2}
+WITHDRAWALS = {"requested": 5, "approved": 3, "paid": 13, "rejected": 3}
 
 
 @pytest.fixture(scope="module")

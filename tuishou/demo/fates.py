@@ -182,8 +182,7 @@ def purchases_schedule(world: World) -> dict[str, int]:
         fate, _, youngest, oldest = FATES[name]
         purchase = Purchase(world=world, number=number, merchant_id=demo_merchant if name in DEMO_MERCHANT_FATES
                             else None)
-        if buyer is not None:
-            purchase.seller = None  # set when it starts: the demo promoter's store is open by then
+        if buyer is not None:  # the seller is the demo promoter, set when the story starts (the store is open)
             purchase.buyer = world.demo_consumer if buyer == "consumer" else None
             purchase.customers_of_demo = buyer == "customer"
         start = world.between(youngest, oldest)

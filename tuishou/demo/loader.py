@@ -148,8 +148,9 @@ def _official(world: World, phones: people.Phones, *, size: int) -> None:
         on_join(mentor)
     world.timeline.at(world.clock_now() + 3 * HOUR, lambda: shops.store_open(world, demo, items=DEMO_STORE_ITEMS,
                                                                              title=DEMO_STORE_TITLE))
-    people.demo_team(world, phones, on_join=on_join)
-    people.grow(world, phones, founders=[root, *mentors, demo], count=size - MENTORS - 2 - people.DEMO_TEAM_SIZE,
+    team = people.demo_team_sizes(size - MENTORS - 2)
+    people.demo_team(world, phones, sizes=team, on_join=on_join)
+    people.grow(world, phones, founders=[root, *mentors, demo], count=size - MENTORS - 2 - sum(n for n, _ in team),
                 start=world.ago((HISTORY_DAYS - 1) * DAY), placed_share=0.35, on_join=on_join)
 
 
@@ -194,7 +195,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     return orders
 
 
-MIN_PROMOTERS = sum(size for *_, size in COMMUNITIES) + MENTORS + 2 + people.DEMO_TEAM_SIZE + 10
+MIN_PROMOTERS = sum(size for *_, size in COMMUNITIES) + MENTORS + 2  # the agencies, the root, mentors, the demo
 
 
 def demo_load(*, seed: int = 2026, promoters: int = 320, consumers: int = 120) -> DemoSummary:

@@ -73,7 +73,17 @@ def grow(world: World, phones: Phones, *, founders: list[Promoter], count: int, 
         world.timeline.at(moment, join)
 
 
-def demo_team(world: World, phones: Phones, *, on_join: Callable[[Promoter], None]) -> None:
+def demo_team_sizes(room: int) -> tuple[tuple[int, int], ...]:
+    """``DEMO_TEAM``, scaled down when the official community has room for fewer (a small demo for tests)."""
+    wanted = DEMO_TEAM_SIZE + 10
+    if room >= wanted:
+        return DEMO_TEAM
+    sizes = tuple(size * room // wanted for size, _ in DEMO_TEAM)
+    return tuple((size, min(recent, size)) for size, (_, recent) in zip(sizes, DEMO_TEAM, strict=True))
+
+
+def demo_team(world: World, phones: Phones, *, sizes: tuple[tuple[int, int], ...],
+              on_join: Callable[[Promoter], None]) -> None:
     """Schedule the demo promoter's team: each level recruited by the level above, the last few in the hours
     before the load (new members this month, unless the demo is loaded in the first hours of a month).
 
@@ -81,13 +91,13 @@ def demo_team(world: World, phones: Phones, *, on_join: Callable[[Promoter], Non
     """
     levels: list[list[Promoter]] = [[world.demo_promoter]]
     windows = ((85 * DAY, 45 * DAY), (70 * DAY, 12 * DAY), (50 * DAY, 2 * DAY))
-    for depth, ((size, recent), (oldest, youngest)) in enumerate(zip(DEMO_TEAM, windows, strict=True), start=1):
+    for depth, ((size, recent), (oldest, youngest)) in enumerate(zip(sizes, windows, strict=True), start=1):
         levels.append([])
         moments = spread(world, size - recent, start=world.ago(oldest), stop=world.ago(youngest))
         moments += spread(world, recent, start=world.ago(10 * HOUR), stop=world.ago(HOUR))
 
         def join(depth: int = depth) -> None:
-            uplines = levels[depth - 1]
+            uplines = levels[depth - 1] or levels[0]
             sponsor = uplines[world.rng.randrange(len(uplines))]
             promoter = network.promoter_register(user=user_new(world, phones), invite_code=sponsor.invite_code)
             levels[depth].append(promoter)

@@ -1,33 +1,164 @@
+"""`tuishou demo` loads a living platform through the services: loaded once for this module (it replays three
+months), then read by each test. Counts are exact: the demo is seeded and every order's fate is certain."""
+
+from __future__ import annotations
+
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
 
+from tuishou.accounts.models import User
 from tuishou.catalog.models import Product
 from tuishou.core.hooks import SERVE_BANNER
-from tuishou.demo.accounts import DEMO_ACCOUNTS
-from tuishou.demo.loader import demo_load
+from tuishou.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tuishou.demo.selectors import demo_logins
+from tuishou.incentives.models import PlanVersion
 from tuishou.incentives.selectors import plan_version_in_force
+from tuishou.ledger.reconcile import reconcile_run
 from tuishou.merchants.models import Merchant
+from tuishou.network import treepath
 from tuishou.network.models import Community, Promoter
-from tuishou.network.selectors import promoter_chain
+from tuishou.network.selectors import promoter_chain, team_counts_by_depth
+from tuishou.orders.models import AfterSalesCase, Order
+from tuishou.settlement.models import Commission
+from tuishou.stores.attribution import binding_in_force
+from tuishou.stores.models import ConsumerBinding, ShareClick, ShareLink, Store, StoreItem
+from tuishou.stores.selectors import link_stats
+from tuishou.wallets.models import Withdrawal
 
 pytestmark = pytest.mark.django_db
 
+ORDERS = {"created": 6, "paid": 12, "shipped": 19, "received": 29, "completed": 167, "cancelled": 11,
+          "refunded": 12}
+COMMISSIONS = {"available": 131, "cancelled": 13, "pending": 133}
+WITHDRAWALS = {"requested": 5, "approved": 3, "paid": 13, "rejected": 3}
 
-def test_demo_loads_a_consistent_data_set_through_the_services():
-    summary = demo_load(seed=7, promoters=160)
-    assert (summary.merchants, summary.products, summary.communities, summary.promoters) == (4, 11, 3, 160)
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded by the command on the empty test database, rolled back after the module."""
+    from django.conf import settings
+
+    media, settings.MEDIA_ROOT = settings.MEDIA_ROOT, tmp_path_factory.mktemp("demo-media")
+    out = StringIO()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("demo", "--if-empty", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            settings.MEDIA_ROOT = media
+
+
+def by_status(queryset) -> dict[str, int]:
+    return dict(queryset.values_list("status").annotate(n=Count("id")).order_by("status"))
+
+
+def test_the_command_reports_what_it_loaded_and_a_second_run_is_a_no_op(demo_output):
+    assert demo_output.startswith("demo: 4 merchants, 11 products, 3 communities, 320 promoters, 121 consumers, "
+                                  "256 orders in ")
+    counts = (Order.objects.count(), Commission.objects.count(), Withdrawal.objects.count(), User.objects.count())
+    for _ in range(2):
+        out = StringIO()
+        call_command("demo", "--if-empty", stdout=out)
+        assert out.getvalue() == "demo: the database already holds data; nothing loaded\n"
+    assert (Order.objects.count(), Commission.objects.count(), Withdrawal.objects.count(),
+            User.objects.count()) == counts
+
+
+def test_the_books_reconcile(demo_output):
+    report = reconcile_run()
+    assert report.ok, "\n".join(report.lines())
+
+
+def test_orders_commissions_and_withdrawals_in_every_state(demo_output):
+    assert by_status(Order.objects) == ORDERS
+    assert {"commissions": by_status(Commission.objects), "withdrawals": by_status(Withdrawal.objects)} == {
+        "commissions": COMMISSIONS, "withdrawals": WITHDRAWALS}
+    partly = Order.objects.filter(refunded_amount__gt=0).exclude(status="refunded")
+    assert by_status(partly) == {"completed": 7, "received": 2}
+    shipped = Order.objects.filter(status__in=["shipped", "received", "completed"])
+    assert not shipped.filter(tracking_number="").exists() and not shipped.filter(carrier="").exists()
+
+
+def test_after_sales_cases_answered_escalated_and_near_their_sla(demo_output):
+    now = timezone.now()
+    assert by_status(AfterSalesCase.objects) == {"escalated": 1, "merchant_accepted": 1, "merchant_rejected": 1,
+                                                 "open": 1, "refunded": 21}
+    demo_merchant = Merchant.objects.get(staff__user__username="merchant_demo")
+    near = AfterSalesCase.objects.get(status="open")
+    assert near.order.merchant == demo_merchant and now < near.answer_due_at < now + timezone.timedelta(hours=3)
+    escalated = AfterSalesCase.objects.get(status="escalated")
+    assert escalated.order.merchant == demo_merchant and escalated.answer_due_at < escalated.escalated_at < now
+    answered = AfterSalesCase.objects.get(status="merchant_rejected")
+    assert answered.merchant_answer and answered.answered_by.username == "merchant_demo"
+    decided = AfterSalesCase.objects.filter(decided_by__username="ops_service")
+    assert [case.status for case in decided] == ["refunded"]
+
+
+def test_stores_links_clicks_and_bindings(demo_output):
+    now = timezone.now()
+    stores = Store.objects.count()
+    assert stores >= Promoter.objects.count() * 0.7
+    titles = list(Store.objects.values_list("title", flat=True))
+    assert len(set(titles)) >= stores * 0.6 and not any("店主" in title for title in titles)
+    assert not StoreItem.objects.filter(recommendation="").exists()
+    clicks = ShareClick.objects.count()
+    visitors = ShareClick.objects.values("link", "visitor_key").distinct().count()
+    assert clicks > visitors > 500
+    assert ConsumerBinding.objects.filter(expires_at__gt=now).count() > 20
+    assert ConsumerBinding.objects.filter(expires_at__lte=now).exists()  # some bindings ran out
+
+
+def test_the_demo_promoter_has_a_full_centre(demo_output):
+    now = timezone.now()
+    promoter = Promoter.objects.get(user__username="promoter_demo")
+    assert promoter.joined_via == "placed" and promoter.sponsor.mentor.active
+    assert promoter.store.title == "悦悦的好物小铺" and promoter.store.items.count() == 9
+    links = ShareLink.objects.filter(promoter=promoter)
+    assert links.count() == 10 and sum(link_stats(link).orders for link in links) >= 20
+    assert {"commissions": by_status(Commission.objects.filter(promoter=promoter)),
+            "withdrawals": by_status(Withdrawal.objects.filter(promoter=promoter))} == {
+        "commissions": {"available": 20, "cancelled": 3, "pending": 12},
+        "withdrawals": {"requested": 1, "approved": 1, "paid": 2, "rejected": 1}}
+    levels = {row["depth"]: row["count"] for row in team_counts_by_depth(promoter)}
+    assert sum(levels.values()) >= 30 and set(levels) >= {1, 2, 3}
+    path = bytes(promoter.path)
+    team = Promoter.objects.filter(path__gt=path, path__lt=path + treepath.SUBTREE_END)
+    # New this month: five joined in the ten hours before the load (the test reads a little after it).
+    assert team.filter(created_at__gte=now - timezone.timedelta(hours=12)).count() == 5
+    customers = ConsumerBinding.objects.filter(promoter=promoter, expires_at__gt=now)
+    assert customers.count() >= 3
+
+
+def test_the_demo_consumer_has_orders_to_confirm_and_a_refund(demo_output):
+    consumer = User.objects.get(username="consumer_demo")
+    statuses = by_status(Order.objects.filter(buyer=consumer))
+    assert statuses == {"created": 1, "paid": 1, "shipped": 1, "received": 1, "completed": 3, "cancelled": 1,
+                        "refunded": 1}
+    promoter = Promoter.objects.get(user__username="promoter_demo")
+    binding = binding_in_force(consumer_id=consumer.pk, at=timezone.now(), community_id=promoter.community_id)
+    assert binding.promoter == promoter and binding.expires_at > timezone.now()
+
+
+def test_communities_plans_ranks_and_the_agency_draft(demo_output):
     assert Merchant.objects.filter(status="active").count() == 4
     assert Product.objects.filter(status="on_shelf").count() == 11
-    assert Product.objects.filter(in_hot_zone=True).count() == 4
+    assert Product.objects.filter(in_hot_zone=True, hot_starts_at__lte=timezone.now(),
+                                  hot_ends_at__gt=timezone.now()).count() == 4
     assert Product.objects.filter(inspected=True).count() == 3
-    assert Promoter.objects.count() == 160
     counts = {c.code: c.promoters.count() for c in Community.objects.all()}
-    assert counts == {"OFFICIAL": 20, "XINGHUO": 80, "QINGTENG": 60}
+    assert counts == {"OFFICIAL": 180, "XINGHUO": 80, "QINGTENG": 60}
     for community in Community.objects.all():
         assert plan_version_in_force(community_id=community.pk) is not None
-        roots = community.promoters.filter(sponsor=None)
-        assert roots.count() == 1  # one tree per community, sponsor edges never cross
+        assert community.promoters.filter(sponsor=None).count() == 1
         assert not Promoter.objects.filter(community=community).exclude(
             sponsor__community=community).exclude(sponsor=None).exists()
     placed = Promoter.objects.get(user__username="promoter_demo")
@@ -37,13 +168,15 @@ def test_demo_loads_a_consistent_data_set_through_the_services():
     banner = [line for lines in SERVE_BANNER.notify("http://127.0.0.1:8000") for line in lines]
     assert banner[:2] == ["", "Demo logins (sign in with the phone number):"]
     assert len(banner) == 2 + len(DEMO_ACCOUNTS)
+    xinghuo = Promoter.objects.filter(community__code="XINGHUO")
+    assert set(xinghuo.values_list("rank", flat=True)) >= {"", "shopkeeper"}
+    draft = PlanVersion.objects.get(status="draft")
+    assert draft.community.code == "XINGHUO" and {f["code"] for f in draft.findings} == {"L4", "L6"}
     deepest = Promoter.objects.order_by("-depth").first()
     assert len(promoter_chain(deepest.pk)) == deepest.depth + 1
 
 
-def test_demo_command_if_empty_loads_once(capsys):
-    call_command("demo", "--promoters", "150", "--seed", "5")
-    assert capsys.readouterr().out.startswith("demo: 4 merchants, 11 products, 3 communities, 150 promoters")
-    call_command("demo", "--if-empty")
-    assert capsys.readouterr().out == "demo: the database already holds data; nothing loaded\n"
-    assert Promoter.objects.count() == 150
+def test_the_demo_logins_work(demo_output):
+    assert [role for role, *_ in demo_logins()] == [a.role for a in DEMO_ACCOUNTS]
+    for account in DEMO_ACCOUNTS:
+        assert User.objects.get(phone=account.phone).check_password(DEMO_PASSWORD)

@@ -25,7 +25,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("operator (service)", "ops_service", "13800000003", "客服小林"),
     DemoAccount("merchant staff", "merchant_demo", "13800000010", "山野优品·王店长"),
     DemoAccount("agency staff", "agency_demo", "13800000020", "星火社群·陈老师"),
-    DemoAccount("promoter (mentor)", "promoter_mentor", "13800000030", "导师·李娜"),
-    DemoAccount("promoter", "promoter_demo", "13800000031", "店主·张悦"),
-    DemoAccount("consumer", "consumer_demo", "13800000040", "消费者·刘洋"),
+    DemoAccount("promoter (mentor)", "promoter_mentor", "13800000030", "李娜"),
+    DemoAccount("promoter", "promoter_demo", "13800000031", "张悦"),
+    DemoAccount("consumer", "consumer_demo", "13800000040", "刘洋"),
 ]

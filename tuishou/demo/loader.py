@@ -1,10 +1,15 @@
-"""`tuishou demo`: a realistic data set, loaded through the same services the platform uses.
+"""`tuishou demo`: a living platform, replayed through the same services the platform uses.
 
-What it makes: operator staff, four vetted merchants with products, SKUs and locally drawn pictures
-(some in the hot zone 爆品区, some with the inspected badge 验货区), the official community with
-mentors and two agencies, a few hundred promoters in preferential-attachment trees (a share of the
-official community's sign-ups placed under mentors), a plan in force for every community, and consumers.
-Seeded: the same seed gives the same data set.
+The loader sets a moved clock three months back and replays what happens on the platform until now: operator
+staff, four vetted merchants with products, SKUs and locally drawn pictures (some in the hot zone 爆品区, some
+with the inspected badge 验货区), the official community with mentors and two agencies, each with a plan in
+force; a few hundred promoters joining over the months in preferential-attachment trees (a share of the
+official community's sign-ups placed under mentors), most opening a micro-store with their own texts; consumers
+opening share links and buying; payments through the sandbox gateway with its signed callbacks; shipping,
+receipt, after-sales and refunds; the nightly jobs (expiry, auto-confirm, completion, escalation, settlement),
+weekly rank evaluations, monthly period settlement; withdrawals reviewed by finance and paid out through the
+payout sandbox; and a draft plan prepared for an agency. Nothing is written that a service would not write, so
+`tuishou reconcile` is clean afterwards. Seeded: the same seed gives the same data set (counts, names, texts).
 """
 
 from __future__ import annotations
@@ -19,8 +24,15 @@ from tuishou.accounts.models import User
 from tuishou.accounts.services import operator_role_grant, user_create
 from tuishou.catalog import services as catalog
 from tuishou.catalog.images import placeholder_image
+from tuishou.demo import people, shops
 from tuishou.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tuishou.demo.callbacks import callbacks_in_process
 from tuishou.demo.catalog_data import MERCHANTS, DemoMerchant
+from tuishou.demo.clock import DemoClock, moved_clock
+from tuishou.demo.fates import purchases_schedule
+from tuishou.demo.money import routine_schedule, withdrawals_schedule
+from tuishou.demo.timeline import Timeline
+from tuishou.demo.world import DAY, HOUR, World
 from tuishou.incentives.engine.templates import template_text
 from tuishou.incentives.services import plan_draft_import, plan_publish
 from tuishou.merchants.credit_code import ALPHABET, check_character
@@ -28,15 +40,22 @@ from tuishou.merchants.services import merchant_application_approve, merchant_ap
 from tuishou.network import services as network
 from tuishou.network.models import Community, NetworkPolicy, Promoter
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-GIVEN = ["子涵", "欣怡", "梓萱", "诗涵", "一诺", "雨桐", "浩然", "宇轩", "子轩", "俊杰", "思远", "晓燕", "丽娟",
-         "海燕", "建华", "春梅", "志强", "秀英", "桂芳", "晨曦", "佳怡", "明轩", "雅静", "婷婷", "磊", "静", "敏", "洋"]
 COMMUNITIES = (
     # code, name, plan template, promoters
     ("XINGHUO", "星火社群", "rank-differential-peer", 80),
     ("QINGTENG", "青藤联盟", "single-level-cps", 60),
 )
 OFFICIAL_TEMPLATE = "two-level-distribution"
+HISTORY_DAYS = 90
+STARS = {"XINGHUO": 3}  # the agency's head and first recruits with a store sell enough to rise in rank
+MENTORS = 6
+DEMO_STORE_ITEMS = 9
+DEMO_STORE_TITLE = "悦悦的好物小铺"
+# The agency's proposal: the team-volume template, adapted for the Chinese market (its findings show why the
+# operator should look twice before publishing it).
+DRAFT_TEMPLATE = "team-volume-bonus"
+DRAFT_CHANGES = (("name: 团队业绩奖方案", "name: 星火社群团队业绩奖方案（2027 草案）"),
+                 ("currency: USD", "currency: CNY"), ("jurisdiction: us", "jurisdiction: cn"))
 
 
 @dataclass(frozen=True)
@@ -46,26 +65,12 @@ class DemoSummary:
     communities: int
     promoters: int
     consumers: int
-
-
-class _Phones:
-    """Demo phone numbers: 137xxxxxxxx, distinct, never those of the named demo accounts (138…)."""
-
-    def __init__(self) -> None:
-        self.next = 13700000000
-
-    def take(self) -> str:
-        self.next += 1
-        return str(self.next)
+    orders: int
 
 
 def _credit_code(n: int) -> str:
     first17 = "91" + "440300" + "".join(ALPHABET[(n * 7 + i * 3) % len(ALPHABET)] for i in range(9))
     return first17 + check_character(first17)
-
-
-def _name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
 def _accounts() -> dict[str, User]:
@@ -83,107 +88,130 @@ def _accounts() -> dict[str, User]:
     return users
 
 
-def _merchant(spec: DemoMerchant, *, n: int, owner: User, ops: User, rng: random.Random) -> int:
+def _merchant(world: World, spec: DemoMerchant, *, n: int, owner: User) -> None:
+    ops = world.ops
     application = merchant_application_submit(
         applicant=owner, business_name=spec.name, credit_code=_credit_code(n),
         legal_representative=spec.legal_representative, contact_phone=owner.phone, category=spec.category,
         description=spec.description)
     merchant = merchant_application_approve(actor=ops, application_id=application.pk).merchant
-    now = timezone.now()
+    world.merchant_staff[merchant.pk] = owner
     for p, item in enumerate(spec.products):
         product = catalog.product_create(actor=owner, merchant_id=merchant.pk, title=item.title,
                                          category=item.category, description=item.description)
         catalog.product_image_add(actor=owner, product_id=product.pk,
                                   image=placeholder_image(item.title, seed=n * 100 + p))
-        for s, sku in enumerate(item.skus):
-            catalog.sku_create(actor=owner, product_id=product.pk, spec_name=sku.spec, code=f"SKU-{n}{p:02d}{s}",
-                               price=sku.price, supply_price=sku.supply_price, stock=sku.stock,
-                               commission_mode="percent" if sku.commission_rate else "fixed",
-                               commission_rate=sku.commission_rate, commission_amount=sku.commission_amount)
+        skus = [catalog.sku_create(actor=owner, product_id=product.pk, spec_name=sku.spec, code=f"SKU-{n}{p:02d}{s}",
+                                   price=sku.price, supply_price=sku.supply_price, stock=sku.stock,
+                                   commission_mode="percent" if sku.commission_rate else "fixed",
+                                   commission_rate=sku.commission_rate, commission_amount=sku.commission_amount).pk
+                for s, sku in enumerate(item.skus)]
         catalog.product_submit(actor=owner, product_id=product.pk)
         catalog.product_approve(actor=ops, product_id=product.pk)
         catalog.product_shelve(actor=owner, product_id=product.pk)
-        if item.hot_price:
-            catalog.product_hot_zone_set(actor=ops, product_id=product.pk, in_hot_zone=True, hot_price=item.hot_price,
-                                         starts_at=now, ends_at=now + timezone.timedelta(days=14 + rng.randrange(14)))
+        world.products[product.pk], world.product_merchant[product.pk] = skus, merchant.pk
+        world.product_titles[product.pk] = item.title
+        if item.hot_price:  # a campaign that started nine days ago and runs another two to four weeks
+            days = 23 + world.rng.randrange(14)
+            world.timeline.at(world.ago(9 * DAY), lambda pk=product.pk, price=item.hot_price, days=days:
+                              catalog.product_hot_zone_set(actor=ops, product_id=pk, in_hot_zone=True,
+                                                           hot_price=price, starts_at=timezone.now(),
+                                                           ends_at=timezone.now() + days * DAY))
         if item.inspected:
-            catalog.product_inspected_set(actor=ops, product_id=product.pk, inspected=True,
-                                          reason="社群验货报告通过")
-    return len(spec.products)
+            catalog.product_inspected_set(actor=ops, product_id=product.pk, inspected=True, reason="社群验货报告通过")
 
 
-def _grow(*, community: Community, founders: list[Promoter], count: int, rng: random.Random, phones: _Phones,
-          placed_share: float = 0.0) -> list[Promoter]:
-    """Invite-code sign-ups by preferential attachment (a promoter with a big team recruits more)."""
-    members = list(founders)
-    weights = [1.0] * len(members)
-    for _ in range(count):
-        user = user_create(phone=phones.take(), password=None, display_name=_name(rng))
-        if rng.random() < placed_share:
-            promoter = network.promoter_register(user=user, invite_code=None)  # placed under a mentor
-        else:
-            inviter = rng.choices(members, weights=weights)[0]
-            promoter = network.promoter_register(user=user, invite_code=inviter.invite_code)
-            weights[members.index(inviter)] += 1.0
-        members.append(promoter)
-        weights.append(1.0)
-    return members
+def _publish(world: World, *, community: Community, template: str) -> None:
+    draft = plan_draft_import(actor=world.ops, community=community, source=template_text(template))
+    plan_publish(actor=world.ops, draft=draft)
 
 
-def _publish(*, ops: User, community: Community, template: str) -> None:
-    draft = plan_draft_import(actor=ops, community=community, source=template_text(template))
-    plan_publish(actor=ops, draft=draft)
-
-
-@transaction.atomic
-def demo_load(*, seed: int = 2026, promoters: int = 320, consumers: int = 40) -> DemoSummary:
-    """Load the demo data set into an empty database (see the module docstring)."""
-    rng = random.Random(seed)
-    phones = _Phones()
-    users = _accounts()
-    ops = users["ops_admin"]
-
-    products = 0
-    owners = [users["merchant_demo"]] + [user_create(phone=phones.take(), password=None, display_name=_name(rng))
-                                         for _ in MERCHANTS[1:]]
-    for n, (spec, owner) in enumerate(zip(MERCHANTS, owners, strict=True), start=1):
-        products += _merchant(spec, n=n, owner=owner, ops=ops, rng=rng)
-
-    # The official community (芬香 model): a platform root who is also the default sponsor, and mentors.
+def _official(world: World, phones: people.Phones, *, size: int) -> None:
+    """The official community (芬香 model): a platform root who is also the default sponsor, mentors, the demo
+    promoter placed under one of them with a team of their own, and sign-ups over the months."""
     official = network.community_official_get()
-    official_root = network.community_root_create(
-        community=official, user=user_create(phone=phones.take(), password=None, display_name="官方总店"), actor=ops)
+    root = network.community_root_create(community=official, user=people.user_new(world, phones, "官方总店"),
+                                         actor=world.ops)
     policy = network.network_policy_get()
-    NetworkPolicy.objects.filter(pk=policy.pk).update(default_sponsor=official_root)
-    mentors = [network.promoter_register(user=users["promoter_mentor"], invite_code=official_root.invite_code)]
-    for _ in range(5):
-        user = user_create(phone=phones.take(), password=None, display_name="导师·" + _name(rng))
-        mentors.append(network.promoter_register(user=user, invite_code=official_root.invite_code))
+    NetworkPolicy.objects.filter(pk=policy.pk).update(default_sponsor=root)
+    mentors = [network.promoter_register(user=world.users["promoter_mentor"], invite_code=root.invite_code)]
+    for _ in range(MENTORS - 1):
+        user = people.user_new(world, phones, people.person_name(world))
+        mentors.append(network.promoter_register(user=user, invite_code=root.invite_code))
     for mentor in mentors:
-        network.mentor_enroll(actor=ops, promoter=mentor)
-    demo_promoter = network.promoter_register(user=users["promoter_demo"], invite_code=None)  # placed
-    official_size = promoters - sum(size for *_, size in COMMUNITIES)
-    grown = _grow(community=official, founders=[official_root, *mentors, demo_promoter],
-                  count=max(official_size - len(mentors) - 2, 0), rng=rng, phones=phones, placed_share=0.35)
-    _publish(ops=ops, community=official, template=OFFICIAL_TEMPLATE)
-    total = len(grown)
+        network.mentor_enroll(actor=world.ops, promoter=mentor)
+    demo = network.promoter_register(user=world.users["promoter_demo"], invite_code=None)  # placed
+    _publish(world, community=official, template=OFFICIAL_TEMPLATE)
+    on_join = lambda promoter: shops.on_join(world, promoter)  # noqa: E731
+    world.promoters += [root, demo]  # the platform's root sells nothing itself
+    for mentor in mentors:
+        on_join(mentor)
+    world.timeline.at(world.clock_now() + 3 * HOUR, lambda: shops.store_open(world, demo, items=DEMO_STORE_ITEMS,
+                                                                             title=DEMO_STORE_TITLE))
+    team = people.demo_team_sizes(size - MENTORS - 2)
+    people.demo_team(world, phones, sizes=team, on_join=on_join)
+    people.grow(world, phones, founders=[root, *mentors, demo], count=size - MENTORS - 2 - sum(n for n, _ in team),
+                start=world.ago((HISTORY_DAYS - 1) * DAY), placed_share=0.35, on_join=on_join)
 
-    # Agencies (淘小铺 model): each with its own head, staff and plan.
+
+def _agencies(world: World, phones: people.Phones) -> None:
+    """Agencies (淘小铺 model): each with its own head, staff and plan."""
     for i, (code, name, template, size) in enumerate(COMMUNITIES):
-        community = network.community_create(actor=ops, name=name, code=code)
-        staff = users["agency_demo"] if i == 0 else user_create(phone=phones.take(), password=None,
-                                                                 display_name=name + "·运营")
-        network.community_staff_add(actor=ops, community=community, user=staff, role="owner")
+        community = network.community_create(actor=world.ops, name=name, code=code)
+        staff = world.users["agency_demo"] if i == 0 else people.user_new(world, phones, name + "·运营")
+        network.community_staff_add(actor=world.ops, community=community, user=staff, role="owner")
         head = network.community_root_create(
-            community=community, user=user_create(phone=phones.take(), password=None,
-                                                  display_name=name + "·" + _name(rng)), actor=ops)
-        total += len(_grow(community=community, founders=[head], count=size - 1, rng=rng, phones=phones))
-        _publish(ops=ops, community=community, template=template)
+            community=community, user=people.user_new(world, phones, people.person_name(world)), actor=world.ops)
+        _publish(world, community=community, template=template)
+        world.stars[community.pk] = STARS.get(code, 0)
+        shops.on_join(world, head)
+        people.grow(world, phones, founders=[head], count=size - 1, start=world.ago((HISTORY_DAYS - 2) * DAY),
+                    on_join=lambda promoter: shops.on_join(world, promoter))
 
-    for _ in range(consumers):
-        user_create(phone=phones.take(), password=None, display_name=_name(rng))
-    return DemoSummary(merchants=len(MERCHANTS), products=products, communities=1 + len(COMMUNITIES),
-                       promoters=total, consumers=consumers + 1)
+
+def _draft_proposed(world: World) -> None:
+    """The first agency's proposal for next year's plan, imported as a draft with its compliance findings."""
+    source = template_text(DRAFT_TEMPLATE)
+    for old, new in DRAFT_CHANGES:
+        source = source.replace(old, new)
+    source = "# 星火社群提议：在级差之外增加月度团队业绩奖，请平台审核。\n" + source
+    plan_draft_import(actor=world.ops, community=Community.objects.get(code=COMMUNITIES[0][0]), source=source)
+
+
+def _replay(world: World, *, promoters: int, consumers: int) -> int:
+    phones = people.Phones()
+    owners = [world.users["merchant_demo"]] + [people.user_new(world, phones) for _ in MERCHANTS[1:]]
+    for n, (spec, owner) in enumerate(zip(MERCHANTS, owners, strict=True), start=1):
+        _merchant(world, spec, n=n, owner=owner)
+    official_size = promoters - sum(size for *_, size in COMMUNITIES)
+    _official(world, phones, size=official_size)
+    _agencies(world, phones)
+    people.consumers_schedule(world, phones, count=consumers, customers=max(consumers // 10, 1))
+    orders = sum(purchases_schedule(world).values())
+    routine_schedule(world, start_days=HISTORY_DAYS - 1)
+    withdrawals_schedule(world)
+    world.timeline.at(world.ago(3 * DAY), lambda: _draft_proposed(world))
+    world.timeline.run()
+    return orders
+
+
+MIN_PROMOTERS = sum(size for *_, size in COMMUNITIES) + MENTORS + 2  # the agencies, the root, mentors, the demo
+
+
+def demo_load(*, seed: int = 2026, promoters: int = 320, consumers: int = 120) -> DemoSummary:
+    """Load the demo data set into an empty database (see the module docstring), in one transaction."""
+    if promoters < MIN_PROMOTERS:
+        raise ValueError(f"the demo needs at least {MIN_PROMOTERS} promoters")
+    end = timezone.now()
+    clock = DemoClock(end - HISTORY_DAYS * DAY)
+    # The clock is put back before the transaction commits: what runs after commit (the tasks the services
+    # enqueue) runs at the real time.
+    with transaction.atomic(), callbacks_in_process(), moved_clock(clock):
+        users = _accounts()
+        world = World(rng=random.Random(seed), timeline=Timeline(clock, end=end), end=end, users=users)
+        orders = _replay(world, promoters=promoters, consumers=consumers)
+    return DemoSummary(merchants=len(MERCHANTS), products=len(world.products), communities=1 + len(COMMUNITIES),
+                       promoters=Promoter.objects.count(), consumers=consumers + 1, orders=orders)
 
 
 def demo_is_loaded() -> bool:

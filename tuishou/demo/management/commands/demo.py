@@ -12,7 +12,8 @@ from tuishou.demo.selectors import demo_logins
 
 
 class Command(BaseCommand):
-    help = "Load a realistic demo data set (merchants, goods, communities, promoters, consumers, plans)."
+    help = ("Load a living demo platform: merchants, goods, communities, promoters and their stores, consumers, "
+            "three months of orders, payments, after-sales, commissions and withdrawals.")
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the database holds users")
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         summary = demo_load(seed=opts["seed"], promoters=opts["promoters"])
         self.stdout.write(self.style.SUCCESS(
             f"demo: {summary.merchants} merchants, {summary.products} products, {summary.communities} communities, "
-            f"{summary.promoters} promoters, {summary.consumers} consumers in {time.monotonic() - started:.1f} s"))
+            f"{summary.promoters} promoters, {summary.consumers} consumers, {summary.orders} orders "
+            f"in {time.monotonic() - started:.1f} s"))
         for role, login, _ in demo_logins():
             self.stdout.write(f"  {role:<22} {login:<14} password {DEMO_PASSWORD}")

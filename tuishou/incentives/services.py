@@ -15,6 +15,8 @@ from tuishou.core.errors import Conflict, InvalidInput
 from tuishou.incentives.engine import PlanError, check_plan, dump_plan, load_plan
 from tuishou.incentives.models import PlanVersion, VolumeEntry
 from tuishou.network.models import Community, Promoter
+from tuishou.network.promotion import promotion_findings
+from tuishou.network.services import network_policy_get
 from tuishou.risk.services import audit_record
 
 
@@ -37,7 +39,8 @@ def plan_check(*, plan, profile: str | None = None, after_sales_days: int | None
 
 
 def _findings(plan) -> list[dict]:
-    return [f.to_json() for f in plan_check(plan=plan).findings]
+    """The plan's findings, plus the platform's own (P1: the promotion policy asks for a purchase first)."""
+    return [f.to_json() for f in plan_check(plan=plan).findings] + promotion_findings(network_policy_get())
 
 
 def plan_draft_import(*, actor, community: Community, source: str) -> PlanVersion:

@@ -13,7 +13,7 @@ from django.db.models import Count, Sum
 from tuishou.accounts.models import User
 from tuishou.core.errors import InvalidInput, NotFound
 from tuishou.network import invite_codes, treepath
-from tuishou.network.models import Community, Mentor, MentorSwitchRequest, Promoter
+from tuishou.network.models import Community, Mentor, MentorSwitchRequest, Promoter, PromoterApplication
 
 CHAIN_FIELDS = ("id", "sponsor_id", "user_id", "community_id", "rank", "active", "depth", "stage")
 _CHAIN_COLUMNS = ", ".join(CHAIN_FIELDS)
@@ -159,3 +159,12 @@ def invite_code_lookup(code: str) -> dict[str, Any]:
 def switch_requests(*, status: str = MentorSwitchRequest.Status.PENDING, limit: int = 200) -> list[MentorSwitchRequest]:
     """Mentor switch requests in one status, newest first (for the operators' queue)."""
     return list(MentorSwitchRequest.objects.filter(status=status)[:limit])
+
+
+def promoter_applications(*, status: str = PromoterApplication.Status.PENDING,
+                          limit: int = 200) -> list[PromoterApplication]:
+    """Applications to become a promoter in one status, oldest first (the operators' review queue)."""
+    if status not in PromoterApplication.Status.values:
+        raise InvalidInput("network.application_status_unknown", f"Unknown application status {status!r}.",
+                           details={"field": "status"})
+    return list(PromoterApplication.objects.filter(status=status).order_by("created_at", "id")[:limit])

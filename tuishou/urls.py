@@ -23,10 +23,12 @@ urlpatterns = [
     path("healthz", health),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch, remembered in a cookie
     path("account/", include("tuishou.accounts.urls")),
+    path("me/", include("tuishou.accounts.urls_me")),
     path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.
     path("", include("tuishou.stores.urls")),
+    path("", include("tuishou.catalog.urls")),  # the storefront: /, /c/<category>/, /search/, /goods/<id>/
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

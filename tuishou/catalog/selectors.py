@@ -73,6 +73,11 @@ def supply_pool(*, zone: str | None = None, category: str | None = None, search:
             .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))))
 
 
+def supply_categories() -> list[str]:
+    """The categories that have something for sale, by name (the storefront's category chips)."""
+    return list(supply_pool().order_by().values_list("category", flat=True).distinct().order_by("category"))
+
+
 def product_public_detail(*, product_id: int) -> Product:
     """A product in the supply pool with its active SKUs and images; ``catalog.product_unknown`` otherwise."""
     product = (supply_pool().filter(pk=product_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
@@ -35,6 +35,9 @@ api = NinjaAPI(
     description="Social distribution commerce: promoters, their network, the catalog and incentive plans.",
     urls_namespace="api-v1",
     auth=[BearerToken(), django_auth],
+    # Swagger UI from django-ninja's own static files ("ninja" is an installed app), never a CDN; no validator
+    # badge either, which would call an outside host.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

@@ -159,3 +159,17 @@ def test_admin_shows_the_compliance_warning_and_decides_applications(admin_clien
     nf.policy(promotion_mode=Mode.QUALIFYING_PURCHASE, promotion_min_purchase=Decimal("399.00"))
     page = admin_client.get("/admin/network/networkpolicy/1/change/").content.decode()
     assert "P1" in page and "《禁止传销条例》" in page
+
+
+def test_admin_refuses_a_qualifying_purchase_policy_without_an_amount_and_warns_with_one(admin_client):
+    nf.root()
+    form = {"invite_code_required": "on", "placement_policy": "least_loaded", "switch_cooldown_days": "30",
+            "switch_max_count": "1", "switch_max_sales": "", "default_sponsor": "",
+            "promotion_mode": "qualifying_purchase", "promotion_min_purchase": ""}
+    refused = admin_client.post("/admin/network/networkpolicy/1/change/", form)
+    assert refused.status_code == 200 and NetworkPolicy.objects.get().promotion_mode == "everyone"
+    saved = admin_client.post("/admin/network/networkpolicy/1/change/", {**form, "promotion_min_purchase": "299"},
+                              follow=True)
+    assert NetworkPolicy.objects.get().promotion_min_purchase == Decimal("299.00")
+    page = saved.content.decode()
+    assert "P1: Becoming a promoter requires spending ¥299.00 first" in page

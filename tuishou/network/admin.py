@@ -74,6 +74,12 @@ class NetworkPolicyAdmin(admin.ModelAdmin):
     readonly_fields = ["compliance", "round_robin_cursor", "next_root_ordinal"]
     raw_id_fields = ["default_sponsor"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "promotion_min_purchase":
+            field.required = False  # MoneyField's form field does not read blank=True; empty unless 满额分销
+        return field
+
     @admin.display(description="Compliance findings")
     def compliance(self, obj: NetworkPolicy) -> str:
         findings = promotion.promotion_findings(obj)

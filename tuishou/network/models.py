@@ -164,7 +164,8 @@ class NetworkPolicy(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="network_policy_singleton"),
             models.CheckConstraint(
-                condition=~Q(promotion_mode="qualifying_purchase") | Q(promotion_min_purchase__gt=0),
+                condition=~Q(promotion_mode="qualifying_purchase")
+                | Q(promotion_min_purchase__isnull=False, promotion_min_purchase__gt=0),
                 name="network_policy_qualifying_amount"),
         ]
 

@@ -142,7 +142,7 @@ def _qualify(*, user: User, code: str, policy: NetworkPolicy, waiting: PromoterA
         return Becoming(promoter=promoter)
     if not code:
         raise InvalidInput("network.purchase_required",
-                           f"Spend ¥{required - spent} more on received orders to become a promoter.",
+                           f"Spend ¥{required - spent:.2f} more on received orders to become a promoter.",
                            details={"spent": str(spent), "required": str(required)})
     if waiting is None:
         waiting = PromoterApplication.objects.create(user=user, status=Status.AWAITING_PURCHASE, invite_code=code)
@@ -188,7 +188,9 @@ def promotion_findings(policy: NetworkPolicy) -> list[dict]:
     """
     if policy.promotion_mode != Mode.QUALIFYING_PURCHASE:
         return []
+    amount = policy.promotion_min_purchase
+    spend = f"¥{amount:.2f}" if amount is not None else "an amount"
     return [{"code": "P1", "severity": "warning", "rule": None,
-             "message": (f"Becoming a promoter requires spending ¥{policy.promotion_min_purchase} first (满额分销). "
+             "message": (f"Becoming a promoter requires spending {spend} first (满额分销). "
                          "Under 《禁止传销条例》 a purchase required to gain the right to recruit and earn can be "
                          "judged an entry fee in disguise (变相入门费). Prefer 'everyone' or 'application'.")}]

@@ -24,10 +24,17 @@ PER_PAGE = 20
 
 def _tile(product: Product, now) -> dict:
     images = list(product.images.all())  # prefetched, in position order
-    hot = selectors.hot_price_applies(product, now=now)
+    hot_price = selectors.hot_price_applies(product, now=now)
     return {"url": reverse("catalog:product", args=[product.pk]), "title": product.title,
-            "image": images[0].image.url if images else "", "price": product.hot_price if hot else product.min_price,
-            "hot": hot, "inspected": product.inspected}
+            "image": images[0].image.url if images else "",
+            "price": product.hot_price if hot_price else product.min_price,
+            "hot": _in_hot_zone(product, now), "inspected": product.inspected}
+
+
+def _in_hot_zone(product: Product, now) -> bool:
+    """In 爆品区 with its campaign window open (the badge), whether or not it has a campaign price."""
+    return (product.in_hot_zone and (product.hot_starts_at is None or product.hot_starts_at <= now)
+            and (product.hot_ends_at is None or product.hot_ends_at > now))
 
 
 def _tiles(products, now) -> list[dict]:
@@ -74,7 +81,8 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
         item = selectors.product_public_detail(product_id=product_id)
     except NotFound:
         raise Http404 from None
-    hot = selectors.hot_price_applies(item, now=timezone.now())  # the 爆品 price replaces every SKU's price
-    skus = [{"sku": sku, "price": item.hot_price if hot else sku.price} for sku in item.skus.all()]
+    now = timezone.now()
+    hot_price = selectors.hot_price_applies(item, now=now)  # the 爆品 price replaces every SKU's price
+    skus = [{"sku": sku, "price": item.hot_price if hot_price else sku.price} for sku in item.skus.all()]
     return render(request, "catalog/product.html", {"product": item, "images": list(item.images.all()),
-                                                    "skus": skus, "hot": hot})
+                                                    "skus": skus, "hot": _in_hot_zone(item, now)})

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from tuishou.accounts.forms import BecomePromoterForm, PromoterSignUpForm, RoleForm, SignInForm, SignUpForm
@@ -136,8 +137,9 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 def _role_names() -> dict[str, str]:
-    return {CONSUMER: _("Customer"), PROMOTER: _("Promoter"), MERCHANT: _("Merchant"), AGENCY: _("Agency"),
-            OPERATOR: _("Operator")}
+    return {CONSUMER: pgettext("role", "Customer"), PROMOTER: pgettext("role", "Promoter"),
+            MERCHANT: pgettext("role", "Merchant"), AGENCY: pgettext("role", "Agency"),
+            OPERATOR: pgettext("role", "Operator")}
 
 
 @login_required

@@ -49,8 +49,8 @@ def test_signup_errors_are_beside_the_field_in_chinese_and_keep_what_was_typed()
 
 def test_promoter_signup_prefills_the_invite_code_from_the_query_and_from_the_visitors_link():
     inviter, other = nf.root(), nf.root()
-    assert f'value="{inviter.invite_code}"' in Client().get(
-        f"/account/signup/?invite={inviter.invite_code}").content.decode()
+    prefilled = Client().get(f"/account/signup/?invite={inviter.invite_code}").content.decode()
+    assert f'value="{inviter.invite_code}"' in prefilled and "邀请人：" in prefilled
     browser = Client()
     browser.get(f"/s/{share_link_get_or_create(promoter=other, target=ShareLink.Target.STORE).code}")
     assert f'value="{other.invite_code}"' in browser.get("/account/signup/?as=promoter").content.decode()
@@ -130,3 +130,15 @@ def test_becoming_a_promoter_when_everyone_may():
     assert client.post("/me/promoter/", {"invite_code": ""})["Location"] == "/centre/"
     assert Promoter.objects.get(user=person).sponsor_id == mentor.promoter_id
     assert client.get("/me/promoter/")["Location"] == "/centre/"
+
+
+def test_chinese_by_default_english_by_the_footer_switch_remembered_in_a_cookie():
+    client = Client()
+    home = client.get("/").content.decode()
+    assert '<html lang="zh-CN">' in home and "全部商品" in home and 'name="language" value="en"' in home
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/me/"})
+    assert switched["Location"] == "/me/" and client.cookies["django_language"].value == "en"
+    english = client.get("/").content.decode()
+    assert '<html lang="en">' in english and "All goods" in english and "Sign in" in english
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "全部商品" in client.get("/").content.decode()

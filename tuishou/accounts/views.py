@@ -25,6 +25,7 @@ from tuishou.accounts.signup import account_signup, invite_code_for_visitor
 from tuishou.core.errors import DomainError
 from tuishou.core.pages import form_add_error
 from tuishou.network.promotion import promoter_become, promotion_standing
+from tuishou.network.selectors import invite_code_lookup
 from tuishou.stores.attribution import attribution_claim_visits
 from tuishou.stores.visitors import visitor_key
 
@@ -79,7 +80,19 @@ def signup(request: HttpRequest) -> HttpResponse:
         initial = {"invite_code": invite or invite_code_for_visitor(visitor_key=key)} if as_promoter else {}
         form = form_class(initial=initial)
     return render(request, "accounts/signup.html", {"form": form, "as_promoter": as_promoter,
+                                                    "inviter": _inviter(form) if as_promoter else None,
                                                     "next": _safe_next(request)})
+
+
+def _inviter(form) -> dict | None:
+    """Whose code is in the form (to confirm before signing up), or None for no code or a wrong one."""
+    code = form.data.get("invite_code") if form.is_bound else form.initial.get("invite_code")
+    if not code:
+        return None
+    try:
+        return invite_code_lookup(code)
+    except DomainError:
+        return None
 
 
 def _signup_message(request: HttpRequest, done) -> None:

@@ -1,4 +1,3 @@
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest

@@ -81,7 +81,7 @@ class AfterSalesForm(forms.Form):
         for line in order.lines.all():
             name = f"line_{line.pk}"
             self.fields[name] = forms.TypedChoiceField(
-                label=f"{line.title} · {line.spec_name}", coerce=int, initial=0,
+                label=f"{line.title} · {line.spec_name}", coerce=int, initial=0, required=False, empty_value=0,
                 choices=[(n, str(n)) for n in range(line.refundable_quantity + 1)])
             self.line_fields.append((name, line))
 

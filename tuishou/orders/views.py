@@ -89,8 +89,9 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 
 def _cart_page(request: HttpRequest, *, errors: dict | None = None, status: int = 200) -> HttpResponse:
     context = {"basket": cart_basket(user=request.user), "errors": errors or {}}
-    template = "orders/cart.html#cart" if request.htmx else "orders/cart.html"
-    return render(request, template, context, status=status)
+    if request.htmx:  # htmx swaps only 2xx answers: the refusal travels inside the fragment
+        return render(request, "orders/cart.html#cart", context)
+    return render(request, "orders/cart.html", context, status=status)
 
 
 @login_required

@@ -213,3 +213,24 @@ def test_my_orders_tabs_and_the_order_detail_are_the_buyers_own(after_commit):
         selectors.order_detail_for_buyer(buyer=buyer, number=other.number)
     with pytest.raises(InvalidInput):
         selectors.orders_for_buyer_tab(buyer=buyer, tab="nope")
+
+
+# ---- placing an order from the checkout page -----------------------------------------------------------------
+
+def test_a_refused_checkout_to_a_new_address_saves_no_address_and_a_used_key_answers_its_checkout():
+    from tuishou.orders.buying import checkout_place
+
+    buyer = f.buyer()
+    honey = f.sku(price="59.90", stock=5)
+    new = {"name": "王小明", "phone": "13812345678", "province": "浙江省", "city": "杭州市", "district": "西湖区",
+           "detail": "文三路 100 号"}
+
+    with pytest.raises(Conflict):
+        checkout_place(buyer=buyer, idempotency_key="place-000001", new_address=new, sku_id=honey.pk, quantity=6)
+    assert Address.objects.count() == 0
+    placed = checkout_place(buyer=buyer, idempotency_key="place-000001", new_address=new, sku_id=honey.pk,
+                            quantity=2)
+    again = checkout_place(buyer=buyer, idempotency_key="place-000001", new_address=new, sku_id=honey.pk,
+                           quantity=2)
+
+    assert (again.pk, placed.amount, Address.objects.count()) == (placed.pk, Decimal("119.80"), 1)

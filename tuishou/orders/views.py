@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuishou.core.errors import DomainError
 from tuishou.core.pages import error_message, form_add_error
 from tuishou.orders import paying, selectors, services
+from tuishou.orders.buying import checkout_place
 from tuishou.orders.cart import buy_now_basket, cart_basket
-from tuishou.orders.checkout import checkout_submit, checkout_submit_from_cart
 from tuishou.orders.forms import NEW, AddressForm, CheckoutForm, QuantityForm
 from tuishou.stores.attribution import attribution_claim_visits
 from tuishou.stores.visitors import visitor_key
@@ -178,22 +178,18 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
 def _checkout_submit(request: HttpRequest, form: CheckoutForm, address_form: AddressForm) -> HttpResponse | None:
     """Submit and start paying; None (with the errors on the forms) when something was refused."""
     data = form.cleaned_data
+    new_address = None
+    if data["address"] == NEW:
+        if not address_form.is_valid():
+            return None
+        new_address = address_form.values()
     try:
-        if data["address"] == NEW:
-            if not address_form.is_valid():
-                return None
-            address_id = services.address_create(user=request.user, **address_form.values()).pk
-        else:
-            address_id = int(data["address"])
-        common = {"buyer": request.user, "address_id": address_id, "share_code": data["share"],
-                  "idempotency_key": data["idempotency_key"]}
-        if data["sku"]:
-            checkout = checkout_submit(lines=[(data["sku"], data["quantity"] or 0, data["share"])], **common)
-        else:
-            checkout = checkout_submit_from_cart(**common)
+        checkout = checkout_place(
+            buyer=request.user, idempotency_key=data["idempotency_key"], new_address=new_address,
+            address_id=None if new_address else int(data["address"]), sku_id=data["sku"],
+            quantity=data["quantity"] or 0, share_code=data["share"])
     except DomainError as exc:
-        target = address_form if exc.details.get("field") in AddressForm.FIELDS else form
-        form_add_error(target, exc)
+        form_add_error(address_form if exc.details.get("field") in AddressForm.FIELDS else form, exc)
         return None
     return_url = request.build_absolute_uri(reverse("orders:paid", args=[checkout.pk]))
     try:

@@ -264,3 +264,52 @@ def test_a_promoter_buying_through_their_own_link_is_a_self_purchase(site, phone
     assert (order.status, order.buyer_id, order.promoter_id, order.self_purchase, order.plan_version_id,
             order.share_link_id, order.attribution_reason) == (
         "paid", seller.user_id, seller.pk, True, version.pk, link.pk, "own_link")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_purchase_works_with_javascript_off_and_reads_on_a_desk(site, browser, request):
+    # given a product link, and a consumer signed in in a browser without JavaScript
+    _, _, _, link = _promoter_with_a_product()
+    user_create(phone="13812345678", password=PASSWORD, display_name="小王")
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    shots = Shots(page, ARTIFACTS / request.node.name)
+    shutil.rmtree(shots.folder, ignore_errors=True)
+    shots.folder.mkdir(parents=True)
+    shots.take = lambda name: page.screenshot(path=str(shots.folder / f"{name}.png"), full_page=True)
+    page.goto(f"{site}/account/login/?next=/p/{link.code}")
+    page.fill("#id_username", "13812345678")
+    page.fill("#id_password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/p/{link.code}$"))
+    shots.take("desk-product")
+
+    # when they add to the cart with a plain form, change the quantity, check out and pay
+    page.get_by_role("button", name="加入购物车").click()
+    page.wait_for_url(re.compile(rf"/p/{link.code}$"))
+    assert "已加入购物车" in page.inner_text("main")
+    page.goto(f"{site}/cart/")
+    page.locator(".cart-line input[name=quantity]").fill("999999")
+    page.get_by_role("button", name="更新").click()
+    assert "9999" in page.inner_text(".cart-line") and page.inner_text("#cart-total") == "¥59.90"
+    page.locator(".cart-line input[name=quantity]").fill("2")
+    page.get_by_role("button", name="更新").click()
+    page.wait_for_url(re.compile(r"/cart/$"))
+    assert page.inner_text("#cart-total") == "¥119.80"
+    shots.take("desk-cart")
+    page.get_by_role("link", name="去结算").click()
+    for selector, value in ADDRESS.items():
+        page.fill(selector, value)
+    page.get_by_role("button", name="提交订单并支付").click()
+    page.wait_for_url(re.compile(r"/sandbox-pay/sbx_\w+$"))
+    page.locator("button.pay").click()
+    page.wait_for_url(re.compile(r"/orders/\d+/$"))
+
+    # then the order is being confirmed, and the reload link shows it paid once the callback has landed
+    assert "支付确认中" in page.inner_text("#order-status")
+    shots.take("desk-being-confirmed")
+    _callbacks_land()
+    page.get_by_role("link", name="刷新").click()
+    assert "已付款" in page.inner_text("#order-status")
+    shots.take("desk-paid")
+    context.close()

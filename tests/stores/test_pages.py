@@ -206,3 +206,13 @@ def test_back_office_lists_stores_links_and_bindings(admin_client):
     for page in pages:
         assert admin_client.get(page).status_code == 200, page
     assert "妈妈都说好的蜂蜜" in admin_client.get(pages[1]).content.decode()
+
+
+def test_a_sold_out_product_offers_no_buy_buttons(client):
+    promoter, honey, _ = _store_with_items()
+    honey.skus.update(stock=0)
+    link = ShareLink.objects.get(promoter=promoter, product=honey)
+
+    html = client.get(f"/p/{link.code}").content.decode()
+
+    assert '<span class="btn disabled">已售罄</span>' in html and "立即购买" not in html

@@ -1,7 +1,7 @@
 """URL map: the back office, the API and its documents, health."""
 
-from django.conf import settings
 from django.contrib import admin
+from django.core.files.storage import default_storage
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views.static import serve
@@ -17,6 +17,12 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+def media(request, path):
+    """Uploaded files, from where the file storage writes them (not MEDIA_ROOT as read when this module was
+    imported: tests move it)."""
+    return serve(request, path, document_root=default_storage.location)
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
@@ -30,5 +36,5 @@ urlpatterns = [
     path("", include("tuishou.stores.urls")),
     path("", include("tuishou.catalog.urls")),  # the storefront: /, /c/<category>/, /search/, /goods/<id>/
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("media/<path:path>", media),
 ]

@@ -23,7 +23,7 @@ from tuishou.catalog.selectors import sku_selling_price
 from tuishou.catalog.services import sku_stock_reserve
 from tuishou.core.errors import Conflict, DomainError, InvalidInput
 from tuishou.incentives.selectors import plan_version_in_force
-from tuishou.orders.models import Checkout, Order, OrderLine
+from tuishou.orders.models import CartLine, Checkout, Order, OrderLine
 from tuishou.orders.services import address_get, quantity_clean, sku_available, text_clean
 
 MAX_LINES = 50
@@ -97,6 +97,27 @@ def checkout_submit(*, buyer, lines, address_id: int, share_code: str | None = N
         if first is None:
             raise
         return first
+
+
+def checkout_submit_from_cart(*, buyer, address_id: int, share_code: str | None = None,
+                              idempotency_key: str) -> Checkout:
+    """Check out every line of the buyer's cart (each with the share code it was added with) and empty the
+    cart of them, in one transaction; a replay of the key answers the first checkout and leaves the cart alone.
+
+    (The web pages' stand-in until the cart checkout of issue 8 lands with the same name and arguments.)
+    """
+    require_user(buyer)
+    key = (idempotency_key or "").strip()
+    with transaction.atomic():
+        first = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
+        if first is not None:
+            return first
+        cart = list(CartLine.objects.select_for_update().filter(user_id=buyer.pk).order_by("pk"))
+        checkout = checkout_submit(buyer=buyer, address_id=address_id, share_code=share_code, idempotency_key=key,
+                                   lines=[LineRequest(sku_id=c.sku_id, quantity=c.quantity, share_code=c.share_code)
+                                          for c in cart])
+        CartLine.objects.filter(pk__in=[c.pk for c in cart]).delete()
+    return checkout
 
 
 def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: str, key: str) -> Checkout:

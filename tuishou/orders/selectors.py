@@ -9,7 +9,7 @@ from tuishou.accounts.permissions import require_operator, require_user
 from tuishou.core.errors import InvalidInput, NotFound, PermissionDenied
 from tuishou.merchants.selectors import require_merchant_staff
 from tuishou.network.selectors import promoter_for_user
-from tuishou.orders.models import Address, AfterSalesCase, CartLine, Checkout, Order, OrderLine
+from tuishou.orders.models import Address, AfterSalesCase, CartLine, Checkout, Order, OrderLine, OrderStatusChange
 
 
 def _status_filter(qs: QuerySet, status: str | None, choices) -> QuerySet:
@@ -97,3 +97,41 @@ def aftersales_escalated(*, user) -> QuerySet[AfterSalesCase]:
     """Customer service's queue (客服介入): escalated cases, oldest escalation first."""
     require_operator(user, OperatorRole.Role.CUSTOMER_SERVICE)
     return _cases().filter(status=AfterSalesCase.Status.ESCALATED).order_by("escalated_at", "pk")
+
+
+# ---- the buyer's pages ---------------------------------------------------------------------------------------
+
+S = Order.Status
+# My orders' tabs (我的订单: 全部 / 待付款 / 待发货 / 待收货 / 已完成 / 售后) → the statuses each shows.
+BUYER_TABS: dict[str, tuple[str, ...]] = {
+    "all": (),
+    "unpaid": (S.CREATED,),
+    "to_ship": (S.PAID,),
+    "to_receive": (S.SHIPPED,),
+    "done": (S.RECEIVED, S.COMPLETED),
+    "after_sales": (S.REFUNDING, S.REFUNDED),
+}
+
+
+def orders_for_buyer_tab(*, buyer, tab: str = "all") -> QuerySet[Order]:
+    """The buyer's orders of one tab of 我的订单, newest first (an unknown tab is ``orders.status_unknown``)."""
+    require_user(buyer)
+    if tab not in BUYER_TABS:
+        raise InvalidInput("orders.status_unknown", f"Unknown tab {tab!r}.", details={"field": "tab"})
+    qs = _orders().select_related("checkout").filter(buyer_id=buyer.pk)
+    if BUYER_TABS[tab]:
+        qs = qs.filter(status__in=BUYER_TABS[tab])
+    return qs.order_by("-pk")
+
+
+def order_detail_for_buyer(*, buyer, number: str) -> Order:
+    """One of the buyer's orders by its number, with its lines, status history (oldest first), and after-sales
+    cases (newest first) with their lines and photos; ``orders.order_unknown`` (404) for anyone else's."""
+    order = (_orders().select_related("checkout")
+             .prefetch_related(Prefetch("status_changes", queryset=OrderStatusChange.objects.order_by("pk")),
+                               Prefetch("after_sales", queryset=AfterSalesCase.objects.order_by("-pk")
+                                        .prefetch_related("lines__order_line", "photos")))
+             .filter(number=str(number)[:24], buyer_id=getattr(buyer, "pk", None)).first())
+    if order is None:
+        raise NotFound("orders.order_unknown", f"There is no order {number}.", details={"number": number})
+    return order

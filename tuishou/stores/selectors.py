@@ -32,6 +32,8 @@ class PublicItem:
     price: Decimal
     link_code: str | None
     cover_url: str | None
+    hot: bool = False
+    inspected: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ def store_public_items(store: Store) -> list[PublicItem]:
         visible.append(PublicItem(
             item_id=item.pk, product_id=product.pk, title=item.title or product.title,
             recommendation=item.recommendation, price=product_price(product), link_code=link_codes.get(product.pk),
-            cover_url=images[0].image.url if images else None))
+            cover_url=images[0].image.url if images else None, hot=product.in_hot_zone,
+            inspected=product.inspected))
     return visible
 
 

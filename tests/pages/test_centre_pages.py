@@ -291,3 +291,72 @@ def test_money_is_decimal_in_the_overview_context(client, after_commit):
     w = world(after_commit)
     response = signed_in(client, w["promoter"]).get("/centre/")
     assert response.context["summary"].pending == Decimal("7.18")
+
+
+def test_centre_in_english(client, after_commit):
+    w = world(after_commit)
+    c = signed_in(client, w["promoter"])
+    c.cookies["django_language"] = "en"
+    html = c.get("/centre/").content.decode()
+    assert "Withdrawable" in html and "Earned today" in html and "可提现" not in html
+    html = c.get("/centre/commissions/").content.decode()
+    assert ("direct commission on a sale credited to you: your own customer&#x27;s order, commission base "
+            "¥23.96 × ≈30%") in html
+    assert "Pending" in html and "待结算" not in html
+
+
+def test_wallet_withdrawal_is_requested_and_listed(client):
+    from tests.wallets.factories import fund
+
+    w = world(sold=False)
+    fund(w["promoter"], "100.00")
+    c = signed_in(client, w["promoter"])
+    form = {"amount": "60.00", "method": "bank_card", "account": "6222 0212 3456 7890", "name": "李四",
+            "bank": "工商银行", "key": "same-key"}
+    response = c.post("/centre/wallet/", form)
+    assert response.status_code == 302 and response["Location"] == "/centre/wallet/"
+    assert c.post("/centre/wallet/", form).status_code == 302  # sent twice (a double tap): one withdrawal
+    withdrawal = Withdrawal.objects.get()
+    assert (withdrawal.amount, withdrawal.fee, withdrawal.net, withdrawal.status) == (
+        Decimal("60.00"), Decimal("1.00"), Decimal("59.00"), "requested")
+    html = c.get("/centre/wallet/").content.decode()
+    assert "**** **** **** 7890 *四" in html and "审核中" in html
+    history = c.get("/centre/wallet/?tab=history").content.decode()
+    assert "申请提现，余额冻结" in history and "-¥60.00" in history
+
+
+def test_wallet_payee_error_is_beside_its_field_in_chinese(client):
+    from tests.wallets.factories import fund
+
+    w = world(sold=False)
+    fund(w["promoter"], "100.00")
+    response = signed_in(client, w["promoter"]).post("/centre/wallet/", {
+        "amount": "60.00", "method": "bank_card", "account": "12", "name": "李四", "bank": "工商银行", "key": "k"})
+    html = response.content.decode()
+    assert '<div class="error" id="id_account_error">支付宝账号是手机号或邮箱；银行卡号为 12 到 19 位数字。</div>' in html
+    assert Withdrawal.objects.count() == 0
+
+
+def test_mentor_switch_refused_by_policy_is_beside_the_field_and_a_pending_request_is_listed(client):
+    from tuishou.accounts.services import user_create
+    from tuishou.network import services as network_services
+    from tuishou.network.models import Mentor, MentorSwitchRequest, NetworkPolicy
+
+    f.plan()
+    top = f.root("导师长")
+    network_services.network_policy_get()
+    NetworkPolicy.objects.filter(pk=1).update(invite_code_required=False, switch_cooldown_days=30)
+    Mentor.objects.create(promoter=f.invitee(top, "王导师"))
+    other = Mentor.objects.create(promoter=f.invitee(top, "陈导师"))
+    f.invitee(other.promoter)
+    placed = network_services.promoter_register(user=user_create(phone="13700002222", password=None), invite_code=None)
+    c = signed_in(client, placed)
+    html = c.post("/centre/mentor/", {"to_mentor": str(other.pk), "reason": "想换"}).content.decode()
+    assert 'id="id_to_mentor_error"' not in html  # the cooldown is about the person, not the chosen mentor
+    assert "距离上次加入或更换时间太短" in html
+    assert "想换" in html
+    assert MentorSwitchRequest.objects.count() == 0
+    NetworkPolicy.objects.filter(pk=1).update(switch_cooldown_days=0, switch_requires_approval=True)
+    assert c.post("/centre/mentor/", {"to_mentor": str(other.pk), "reason": ""}).status_code == 302
+    html = c.get("/centre/mentor/").content.decode()
+    assert "申请已提交，等待平台审核。" in html and "待审核" in html

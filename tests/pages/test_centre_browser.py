@@ -34,6 +34,11 @@ def _fresh_plan_cache():
 
 
 @pytest.fixture
+def after_commit_live(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def phone(browser, live_server):
     context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True,
                                   device_scale_factor=2, base_url=live_server.url)
@@ -174,3 +179,27 @@ def test_request_a_withdrawal_with_the_fee_shown(phone):
     assert (withdrawal.amount, withdrawal.fee, withdrawal.net) == (f.money("150.00"), f.money("1.00"),
                                                                    f.money("149.00"))
     shots.take("wallet-requested")
+
+
+def test_every_centre_page_on_a_phone_in_chinese_then_english(phone, after_commit_live):
+    w = world(after_commit_live)
+    f.invitee(w["promoter"], "小徒弟")
+    fund(w["promoter"], "30.00")
+    shots = Shots(phone, "tour")
+    sign_in(phone, w["promoter"])
+    pages = ["/centre/", "/centre/commissions/", "/centre/pool/", "/centre/store/", "/centre/links/",
+             "/centre/invite/", "/centre/team/", "/centre/rank/", "/centre/mentor/", "/centre/customers/",
+             "/centre/wallet/", "/centre/wallet/?tab=history"]
+    for url in pages:
+        phone.goto(url)
+        assert phone.evaluate("document.documentElement.lang") == "zh-CN"
+        shots.take("zh" + url.replace("/", "-").replace("?", "-"))
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="English").tap()
+    for url in pages:
+        phone.goto(url)
+        assert phone.evaluate("document.documentElement.lang") == "en"
+        assert not re.search(r"[\u4e00-\u9fff]{2,}", phone.locator("h1, .appbar .title").first.inner_text())
+        shots.take("en" + url.replace("/", "-").replace("?", "-"))
+    phone.goto("/centre/commissions/")
+    assert "direct commission on a sale credited to you" in phone.inner_text("main")

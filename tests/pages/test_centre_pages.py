@@ -217,6 +217,8 @@ def test_rank_page_shows_each_requirement(client, after_commit):
     assert 'data-testid="rank">会员<' in html
     assert "下一等级：店主" in html
     assert "¥23.96 / ¥100.00" in html
+    assert "还差 ¥76.04" in html
+    assert "个人业绩</span>" in html
     assert 'aria-valuenow="23"' in html
 
 

@@ -121,8 +121,9 @@ def rank(request: HttpRequest, promoter: Promoter) -> HttpResponse:
     progress = rank_progress(promoter)
     names = rank_names(promoter.community_id)
     groups = [[{"label": METRIC_LABELS.get(r.metric, r.metric), "money": r.metric in MONEY_METRICS,
-                "days": r.days, "rank": names.get(r.rank or "", r.rank), "current": r.current, "target": r.target,
-                "met": r.met, "percent": r.percent} for r in group] for group in progress.groups]
+                "days": r.days, "rank": names.get(r.rank, r.rank) if r.rank else "", "current": r.current,
+                "target": r.target, "left": max(r.target - r.current, 0), "met": r.met, "percent": r.percent}
+               for r in group] for group in progress.groups]
     return render(request, "network/centre/rank.html", {"progress": progress, "groups": groups})
 
 

@@ -335,7 +335,8 @@ def test_wallet_payee_error_is_beside_its_field_in_chinese(client):
     response = signed_in(client, w["promoter"]).post("/centre/wallet/", {
         "amount": "60.00", "method": "bank_card", "account": "12", "name": "李四", "bank": "工商银行", "key": "k"})
     html = response.content.decode()
-    assert '<div class="error" id="id_account_error">支付宝账号是手机号或邮箱；银行卡号为 12 到 19 位数字。</div>' in html
+    message = "支付宝账号是手机号或邮箱；银行卡号为 12 到 19 位数字。"
+    assert f'<div class="error" id="id_account_error">{message}</div>' in html
     assert Withdrawal.objects.count() == 0
 
 

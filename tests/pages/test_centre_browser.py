@@ -65,7 +65,7 @@ def sign_in(page, promoter: Promoter, next_url: str = "/centre/") -> None:
     page.goto(f"/account/login/?next={next_url}")
     page.fill("#id_username", promoter.user.phone)
     page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").tap()
+    page.locator("main button[type=submit]").click()
     page.wait_for_url(re.compile(r"^https?://[^/]+" + re.escape(next_url) + "$"))
 
 
@@ -203,3 +203,19 @@ def test_every_centre_page_on_a_phone_in_chinese_then_english(phone, after_commi
         shots.take("en" + url.replace("/", "-").replace("?", "-"))
     phone.goto("/centre/commissions/")
     assert "direct commission on a sale credited to you" in phone.inner_text("main")
+
+
+def test_centre_on_a_desk(browser, live_server):
+    w = world(sold=False)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        sign_in(page, w["promoter"])
+        folder = ARTIFACTS / "desk"
+        folder.mkdir(parents=True, exist_ok=True)
+        for n, url in enumerate(["/centre/", "/centre/pool/", "/centre/store/"], start=1):
+            page.goto(url)
+            page.screenshot(path=str(folder / f"{n:02d}{url.replace('/', '-')}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    finally:
+        context.close()

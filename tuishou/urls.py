@@ -35,6 +35,11 @@ urlpatterns = [
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.
     path("", include("tuishou.stores.urls")),
     path("", include("tuishou.catalog.urls")),  # the storefront: /, /c/<category>/, /search/, /goods/<id>/
+    # The promoter centre (推广中心): each app's pages under /centre/.
+    path("centre/", include("tuishou.network.urls_centre")),
+    path("centre/", include("tuishou.stores.urls_centre")),
+    path("centre/", include("tuishou.settlement.urls_centre")),
+    path("centre/", include("tuishou.wallets.urls_centre")),
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.
     path("media/<path:path>", media),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, FloatField, Max, Min, Prefetch, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from tuishou.accounts.models import OperatorRole
@@ -144,3 +144,27 @@ def sku_for_sale(*, sku_id: int) -> Sku:
             or sku.product.merchant.status != Merchant.Status.ACTIVE):
         raise Conflict("catalog.sku_unavailable", "This item is not for sale right now.", details={"sku_id": sku_id})
     return sku
+
+
+def supply_pool_by_commission(*, zone: str | None = None, category: str | None = None, search: str | None = None,
+                              sort: str = "newest", now: datetime | None = None) -> QuerySet[Product]:
+    """The supply pool as ``supply_pool`` gives it, plus the sort ``commission`` (highest commission base first).
+
+    ``commission_rank`` is the product's highest active SKU's commission base in 分 as the database computes it
+    (rate × price, or the fixed amount), good for ordering; the exact base for display is ``commission_base``
+    applied to each SKU in Python.
+    """
+    if sort != "commission":
+        return supply_pool(zone=zone, category=category, search=search, sort=sort, now=now)
+    active = Q(skus__active=True)
+    per_sku = Case(When(skus__commission_mode=Sku.CommissionMode.PERCENT,
+                        then=F("skus__price") * F("skus__commission_rate")),
+                   default=F("skus__commission_amount"), output_field=FloatField())
+    return (supply_pool(zone=zone, category=category, search=search, now=now)
+            .annotate(commission_rank=Max(per_sku, filter=active)).order_by("-commission_rank", "-id"))
+
+
+def categories_in_pool() -> list[str]:
+    """The categories that have at least one product in the supply pool, alphabetically."""
+    return list(Product.objects.filter(pk__in=supply_pool().values("pk")).order_by("category")
+                .values_list("category", flat=True).distinct())

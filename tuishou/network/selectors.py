@@ -168,3 +168,38 @@ def promoter_applications(*, status: str = PromoterApplication.Status.PENDING,
         raise InvalidInput("network.application_status_unknown", f"Unknown application status {status!r}.",
                            details={"field": "status"})
     return list(PromoterApplication.objects.filter(status=status).order_by("created_at", "id")[:limit])
+
+
+# --- the promoter centre ---------------------------------------------------------------------------------------
+
+def direct_downlines_query(promoter: Promoter):
+    """The promoter's direct downlines, newest first, as value rows for a paginated list (我的团队)."""
+    return (Promoter.objects.filter(sponsor_id=promoter.pk).order_by("-id")
+            .values("id", "user__display_name", "user__phone", "stage", "rank", "joined_via", "created_at"))
+
+
+def team_joined_since(promoter: Promoter, since) -> int:
+    """How many of the promoter's team (any depth, the promoter not counted) joined at or after ``since``."""
+    path = bytes(promoter.path)
+    return Promoter.objects.filter(path__gt=path, path__lt=path + treepath.SUBTREE_END, created_at__gte=since).count()
+
+
+def team_rank_counts(promoter: Promoter) -> dict[str, int]:
+    """Team members (any depth) per rank id; ``""`` is the lowest rank."""
+    path = bytes(promoter.path)
+    rows = (Promoter.objects.filter(path__gt=path, path__lt=path + treepath.SUBTREE_END)
+            .values("rank").annotate(n=Count("*")).order_by("rank"))
+    return {row["rank"]: row["n"] for row in rows}
+
+
+def mentor_of(promoter: Promoter) -> Mentor | None:
+    """The mentor the promoter was placed under (their sponsor, when the sponsor is in the mentor pool)."""
+    if promoter.sponsor_id is None:
+        return None
+    return Mentor.objects.select_related("promoter__user").filter(promoter_id=promoter.sponsor_id).first()
+
+
+def switch_requests_of(promoter: Promoter, *, limit: int = 10) -> list[MentorSwitchRequest]:
+    """The promoter's own mentor switch requests, newest first, with the mentors' names at hand."""
+    return list(MentorSwitchRequest.objects.filter(promoter=promoter)
+                .select_related("to_mentor__promoter__user", "from_mentor__promoter__user")[:limit])

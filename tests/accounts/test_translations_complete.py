@@ -75,6 +75,9 @@ def marked_strings() -> list[tuple[str, int, str | None, str]]:
                    if line not in skip]
     for path in sorted(ROOT.rglob("templates/**/*.html")):
         code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+        # A template's indentation survives templatize, shifted by a space where a tag opens the line, which
+        # Python's tokenizer refuses ("unindent does not match"); the lines' order and numbers are what count.
+        code = "\n".join(line.lstrip() for line in code.splitlines())
         result += [(str(path.relative_to(ROOT)), line, ctx, msgid) for line, ctx, msgid in _extract(code)]
     return result
 

@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.catalog import factories as cf
 from tests.merchants import factories as mf
+from tuishou.accounts.services import user_create
 from tuishou.catalog.images import placeholder_image
 from tuishou.catalog.models import Product, ProductImage
+from tuishou.orders.models import CartLine
 
 pytestmark = pytest.mark.django_db
 
@@ -81,12 +83,45 @@ def test_category_and_search_list_only_matching_goods():
     assert "这里还没有商品" in Client().get("/c/不存在/").content.decode()
 
 
-def test_product_page_shows_skus_with_prices_and_buy_links_and_unknown_is_404():
+def test_product_page_is_the_link_page_without_a_promoter_skus_badges_cart_and_buy_now():
     shop = mf.merchant()
-    honey = cf.on_shelf(merchant=shop, title="高山蜂蜜", price="59.90")
+    honey = cf.on_shelf(merchant=shop, title="高山蜂蜜", price="59.90", inspected=True, in_hot_zone=True)
+    first = honey.skus.get()
+    gone = cf.sku(product=honey, price="99.00", stock=0, spec_name="1kg礼盒")
+
+    response = Client().get(f"/goods/{honey.pk}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in ("高山蜂蜜", "¥59.90", "¥99.00", "500g×2袋", "库存 100", "1kg礼盒", "已售罄",
+                 '<span class="badge hot">爆品</span>', '<span class="badge inspected">已验货</span>',
+                 'action="/cart/add/"', 'formaction="/checkout/buy/"', f'name="sku" value="{first.pk}" checked',
+                 f'name="sku" value="{gone.pk}" disabled', 'name="quantity"', "加入购物车", "立即购买",
+                 f'name="next" value="/goods/{honey.pk}/"'):
+        assert text in html, text
+    assert 'name="share"' not in html and "预估佣金" not in html  # no promoter's link, nobody earns here
+
+
+def test_buying_from_the_storefront_product_page_goes_through_the_cart_and_checkout_without_a_share_code():
+    honey = cf.on_shelf(merchant=mf.merchant(), title="高山蜂蜜", price="59.90")
     sku = honey.skus.get()
-    page = Client().get(f"/goods/{honey.pk}/").content.decode()
-    assert "高山蜂蜜" in page and "¥59.90" in page and f'href="/checkout/?sku={sku.pk}"' in page
+    buyer = user_create(phone="13812345678", password="a-long-password")
+    browser = Client()
+    browser.force_login(buyer)
+
+    added = browser.post("/cart/add/", {"sku": sku.pk, "quantity": "2", "next": f"/goods/{honey.pk}/"})
+    bought = browser.post("/checkout/buy/", {"sku": sku.pk, "quantity": "1"})
+    checkout = browser.get(bought["Location"])
+
+    assert (added.status_code, added["Location"]) == (302, f"/goods/{honey.pk}/")
+    assert list(CartLine.objects.values_list("user_id", "sku_id", "quantity", "share_code")) == [
+        (buyer.pk, sku.pk, 2, "")]
+    assert (bought.status_code, bought["Location"]) == (302, f"/checkout/?sku={sku.pk}&quantity=1&share=")
+    assert checkout.status_code == 200 and "高山蜂蜜" in checkout.content.decode()
+
+
+def test_product_page_unknown_or_not_for_sale_is_404():
+    shop = mf.merchant()
     draft = cf.product(merchant=shop, title="草稿商品")
     for url in (f"/goods/{draft.pk}/", "/goods/999999/"):
         missing = Client().get(url)

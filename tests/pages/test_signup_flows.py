@@ -15,6 +15,7 @@ import pytest
 from tests.catalog import factories as cf
 from tests.merchants import factories as mf
 from tests.network import factories as nf
+from tuishou.accounts.services import user_create
 from tuishou.catalog.images import placeholder_image
 from tuishou.catalog.models import ProductImage
 from tuishou.network.models import Promoter
@@ -144,3 +145,27 @@ def test_an_invitee_signs_up_as_a_promoter_with_the_code_prefilled(live_server, 
     shots.take("me-promoter")
     phone.get_by_role("button", name="消费者").tap()
     phone.wait_for_url(f"{site}/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitor_buys_from_the_storefront_product_page_through_sign_in_and_checkout(live_server, phone):
+    _storefront()
+    user_create(phone="13812345678", password=PASSWORD, display_name="小王")
+    shots, site = Shots(phone, "storefront"), live_server.url
+
+    phone.goto(f"{site}/")
+    phone.locator("main a", has_text="明前龙井 250g 礼盒").first.tap()
+    phone.wait_for_url(re.compile(r"/goods/\d+/$"))
+    main = phone.inner_text("main")
+    assert "已验货" in main and "¥128.00" in main and "库存 100" in main and "立即购买" in main
+    shots.take("product")
+    phone.fill("#quantity", "2")
+    phone.get_by_role("button", name="立即购买").tap()
+    phone.wait_for_url(re.compile(r"/account/login/\?next="))
+    phone.fill("#id_username", "13812345678")
+    phone.fill("#id_password", PASSWORD)
+    phone.locator("main button[type=submit]").tap()
+    phone.wait_for_url(re.compile(r"/checkout/\?sku=\d+&quantity=2&share=$"))
+    main = phone.inner_text("main")
+    assert "明前龙井 250g 礼盒" in main and "¥256.00" in main
+    shots.take("checkout")

@@ -60,7 +60,7 @@ def test_store_page_shows_visible_items_in_order_with_recommendations_and_badges
     assert response.status_code == 200
     for text in ("花花优选", "阿花 精选", "只卖自己吃过的", "妈妈都说好的蜂蜜", "每天一勺", "¥59.90", "普洱茶饼",
                  "越陈越香", "¥128.00", '<span class="badge hot">爆品</span>',
-                 '<span class="badge inspected">验货</span>', 'href="/static/tuishou/app.css"'):
+                 '<span class="badge inspected">已验货</span>', 'href="/static/tuishou/app.css"'):
         assert text in html, text
     assert "店主：" not in html
     assert "不想卖了" not in html
@@ -100,7 +100,7 @@ def test_product_page_has_skus_with_stock_and_price_and_forms_that_carry_the_sha
     html = response.content.decode()
     assert response.status_code == 200
     for text in ("妈妈都说好的蜂蜜", "阿花 推荐", "每天一勺", "¥59.90", sku.spec_name, f"库存 {sku.stock}",
-                 '<span class="badge inspected">验货</span>', 'action="/cart/add/"', 'formaction="/checkout/buy/"',
+                 '<span class="badge inspected">已验货</span>', 'action="/cart/add/"', 'formaction="/checkout/buy/"',
                  f'name="share" value="{link.code}"', f'name="sku" value="{sku.pk}" checked', 'name="quantity"',
                  "加入购物车", "立即购买", f'href="/m/{Store.objects.get(promoter=promoter).code}"'):
         assert text in html, text

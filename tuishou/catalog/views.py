@@ -76,13 +76,17 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def product(request: HttpRequest, product_id: int) -> HttpResponse:
-    """A product for sale: pictures, description, each SKU with its price and stock, and a buy link."""
+    """A product reached from the storefront rather than through a promoter's link: the same page as at a link
+    (gallery, 爆品/验货 badges, SKUs with price and stock, quantity, add to cart and buy now through the buyer's cart
+    and checkout), without a share code, a recommendation or a store to go back to."""
     try:
         item = selectors.product_public_detail(product_id=product_id)
     except NotFound:
         raise Http404 from None
     now = timezone.now()
-    hot_price = selectors.hot_price_applies(item, now=now)  # the 爆品 price replaces every SKU's price
-    skus = [{"sku": sku, "price": item.hot_price if hot_price else sku.price} for sku in item.skus.all()]
-    return render(request, "catalog/product.html", {"product": item, "images": list(item.images.all()),
-                                                    "skus": skus, "hot": _in_hot_zone(item, now)})
+    skus = [{"sku": sku, "price": selectors.sku_selling_price(sku, now=now), "earn": None} for sku in item.skus.all()]
+    chosen = next((row for row in skus if row["sku"].stock > 0), skus[0] if skus else None)
+    price = item.hot_price if selectors.hot_price_applies(item, now=now) else item.min_price
+    return render(request, "catalog/product.html", {
+        "product": item, "title": item.title, "images": list(item.images.all()), "price": price, "skus": skus,
+        "chosen": chosen, "earn_from": None, "hot": _in_hot_zone(item, now)})

@@ -105,7 +105,7 @@ def team(request: HttpRequest, promoter: Promoter) -> HttpResponse:
 METRIC_LABELS = {
     "personal_volume": gettext_lazy("My sales volume"),
     "team_volume": gettext_lazy("Team sales volume"),
-    "personal_orders": gettext_lazy("My orders"),
+    "personal_orders": gettext_lazy("My own orders"),
     "direct_promoters": gettext_lazy("New direct promoters"),
     "active_directs": gettext_lazy("Active direct promoters"),
     "legs_at_rank": gettext_lazy("Lines with a member at this rank"),

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,22 +27,19 @@ from tuishou.orders import paying, selectors, services
 from tuishou.orders.buying import checkout_place
 from tuishou.orders.cart import buy_now_basket, cart_basket
 from tuishou.orders.forms import NEW, AddressForm, CheckoutForm, QuantityForm
-from tuishou.stores.attribution import attribution_claim_visits
-from tuishou.stores.visitors import visitor_key
 
 
-class SignInView(LoginView):
-    """The old sign-in address (``/orders/login/``), kept for links already sent: the one sign-in page's form;
-    share-link visits made before signing in (the visitor cookie) are claimed."""
-
-    template_name = "accounts/login.html"
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        key = visitor_key(self.request)
-        if key:
-            attribution_claim_visits(user=form.get_user(), visitor_key=key)
-        return response
+def sign_in_moved(request: HttpRequest) -> HttpResponse:
+    """The old sign-in address (``/orders/login/``), kept for links already sent: on to the one sign-in page,
+    ``/account/login/`` (which claims the share-link visits made before signing in), with ``next`` and the rest
+    of the query. A POST is sent on as a POST (307), so a form still open on the old page signs in."""
+    target = reverse("accounts:login")
+    if request.META.get("QUERY_STRING"):
+        target = f"{target}?{request.META['QUERY_STRING']}"
+    response = HttpResponseRedirect(target)
+    if request.method == "POST":
+        response.status_code = 307
+    return response
 
 
 def _int(value, default=None):

@@ -29,7 +29,7 @@ from tuishou.wallets.rules import withdrawal_fee
 Status = Withdrawal.Status
 STATUS_BADGES = {Status.REQUESTED: ("warn", gettext_lazy("Under review")),
                  Status.APPROVED: ("info", gettext_lazy("Approved")), Status.PAYING: ("info", gettext_lazy("Paying")),
-                 Status.PAID: ("ok", gettext_lazy("Paid")), Status.REJECTED: ("danger", gettext_lazy("Refused")),
+                 Status.PAID: ("ok", gettext_lazy("Paid out")), Status.REJECTED: ("danger", gettext_lazy("Refused")),
                  Status.FAILED: ("danger", gettext_lazy("Payout failed"))}
 BALANCES = {"pending": pgettext_lazy("balance", "Pending"), "available": pgettext_lazy("balance", "Available"),
             "frozen": pgettext_lazy("balance", "Frozen"), "withdrawn": pgettext_lazy("balance", "Withdrawn")}

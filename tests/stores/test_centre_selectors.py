@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tests.orders import factories as f
-from tuishou.catalog.selectors import categories_in_pool, supply_pool_by_commission
+from tuishou.catalog.selectors import supply_categories, supply_pool_by_commission
 from tuishou.core.errors import NotFound
 from tuishou.stores import selectors
 from tuishou.stores.models import StoreItem
@@ -88,7 +88,7 @@ def test_pool_sorted_by_commission_highest_base_first_and_categories():
     assert order == [high.product_id, mid.product_id, low.product_id]
     assert [p.pk for p in supply_pool_by_commission(sort="newest")] == [mid.product_id, high.product_id,
                                                                        low.product_id]
-    assert categories_in_pool() == sorted({p.category for p in supply_pool_by_commission()})
+    assert supply_categories() == sorted({p.category for p in supply_pool_by_commission()})
 
 
 def test_moving_a_store_item_and_someone_elses_item():

@@ -162,9 +162,3 @@ def supply_pool_by_commission(*, zone: str | None = None, category: str | None =
                    default=F("skus__commission_amount"), output_field=FloatField())
     return (supply_pool(zone=zone, category=category, search=search, now=now)
             .annotate(commission_rank=Max(per_sku, filter=active)).order_by("-commission_rank", "-id"))
-
-
-def categories_in_pool() -> list[str]:
-    """The categories that have at least one product in the supply pool, alphabetically."""
-    return list(Product.objects.filter(pk__in=supply_pool().values("pk")).order_by("category")
-                .values_list("category", flat=True).distinct())

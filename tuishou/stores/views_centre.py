@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tuishou.catalog.selectors import categories_in_pool, supply_pool_by_commission
+from tuishou.catalog.selectors import supply_categories, supply_pool_by_commission
 from tuishou.core.errors import DomainError
 from tuishou.core.pages import paginate
 from tuishou.network.centre_errors import centre_error
@@ -55,7 +55,7 @@ def pool(request: HttpRequest, promoter: Promoter) -> HttpResponse:
              "hot": p.in_hot_zone} for p in page]
     return render(request, "stores/centre/pool.html", {
         "page": page, "rows": rows, "query": query, "filters": filters, "sorts": POOL_SORTS, "zones": POOL_ZONES,
-        "categories": categories_in_pool()})
+        "categories": supply_categories()})
 
 
 @require_POST

@@ -30,9 +30,10 @@ lint: $(STAMP)
 # Page tests drive Debian's Chromium through Playwright (never a downloaded browser); the CJK font draws
 # Chinese text in share posters and screenshots.
 browser:
-	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q "Noto Sans CJK" || { \
-	  echo "installing chromium and fonts-noto-cjk from Debian"; \
-	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk; }
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q "Noto Sans CJK" \
+	  && fc-list 2>/dev/null | grep -q "Noto Color Emoji" || { \
+	  echo "installing chromium, fonts-noto-cjk and fonts-noto-color-emoji (the tab bar's icons) from Debian"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk fonts-noto-color-emoji; }
 
 test-sqlite: $(STAMP) browser
 	DATABASE_URL= $(BIN)/python -m pytest

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
@@ -75,6 +75,9 @@ api = TuishouAPI(
     description="Social distribution commerce: promoters, their network, the catalog and incentive plans.",
     urls_namespace="api-v1",
     auth=[BearerToken(), django_auth],
+    # Swagger UI from django-ninja's own static files ("ninja" is an installed app), never a CDN; no validator
+    # badge either, which would call an outside host.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

@@ -24,12 +24,40 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("TUISHOU_DATA_DIR") or BASE_DIR / "data")
 TESTING = "pytest" in sys.modules or os.environ.get("TUISHOU_TESTING") == "1"
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for (DEBUG=1): a person trying `make run` must never meet Django's debug pages, which list
+# every internal URL. Developers who want them set DEBUG=1.
+DEBUG = env_bool("DEBUG", False)
+EMBEDDED = (os.environ.get("DATABASE_URL") or "sqlite").startswith("sqlite")
+
+
+def _persisted_secret_key(path: Path) -> str:
+    """The embedded mode's key: generated once into ``data/secret_key`` (owner-only), then read back, so
+    sessions and signed cookies survive a restart without anybody having to invent a key."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    import secrets
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process wrote it first: theirs stands
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(key)
+    return key
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY") or ""
 if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production"
+    if DEBUG or TESTING:
+        SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production"
+    elif EMBEDDED:
+        SECRET_KEY = _persisted_secret_key(DATA_DIR / "secret_key")
+    else:
+        raise RuntimeError("SECRET_KEY must be set when DEBUG is off and the database is not the embedded SQLite")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -42,6 +70,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its templates and static files: the API docs' Swagger UI is served from here, not a CDN
     "template_partials",
     "django_tasks",
     "django_tasks_db",

@@ -1,7 +1,7 @@
 """URL map: the back office, the API and its documents, health."""
 
-from django.conf import settings
 from django.contrib import admin
+from django.core.files.storage import default_storage
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views.static import serve
@@ -17,6 +17,12 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+def media(request, path):
+    """Uploaded files, from where the file storage writes them (not MEDIA_ROOT as read when this module was
+    imported: tests move it)."""
+    return serve(request, path, document_root=default_storage.location)
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
@@ -24,10 +30,17 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch, remembered in a cookie
     path("account/", include("tuishou.accounts.urls")),
     path("centre/messages/", include("tuishou.notifications.urls")),  # the message centre
+    path("me/", include("tuishou.accounts.urls_me")),
     path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.
     path("", include("tuishou.stores.urls")),
+    path("", include("tuishou.catalog.urls")),  # the storefront: /, /c/<category>/, /search/, /goods/<id>/
+    # The promoter centre (推广中心): each app's pages under /centre/.
+    path("centre/", include("tuishou.network.urls_centre")),
+    path("centre/", include("tuishou.stores.urls_centre")),
+    path("centre/", include("tuishou.settlement.urls_centre")),
+    path("centre/", include("tuishou.wallets.urls_centre")),
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("media/<path:path>", media),
 ]

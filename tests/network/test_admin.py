@@ -26,7 +26,8 @@ def test_policy_edit_keeps_the_counters_and_is_audited(admin_client):
     policy = services.network_policy_get()
     assert policy.next_root_ordinal == 2
     form = {"invite_code_required": "", "placement_policy": "round_robin", "switch_cooldown_days": "7",
-            "switch_max_count": "2", "switch_max_sales": "", "default_sponsor": ""}
+            "switch_max_count": "2", "switch_max_sales": "", "default_sponsor": "", "promotion_mode": "everyone",
+            "promotion_min_purchase": ""}
     NetworkPolicy.objects.filter(pk=1).update(next_root_ordinal=5)  # moved on while the form was open
     resp = admin_client.post("/admin/network/networkpolicy/1/change/", form)
     assert resp.status_code == 302

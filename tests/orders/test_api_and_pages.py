@@ -1,4 +1,3 @@
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
@@ -102,30 +101,6 @@ def test_the_openapi_document_lists_the_order_routes(client):
                   "/api/v1/orders/{order_id}/ship", "/api/v1/orders/after-sales/{case_id}/decide",
                   "/api/v1/orders/promoter/after-sales", "/api/v1/orders/after-sales/escalated"):
         assert route in paths, route
-
-
-def test_checkout_page_submits_and_redirects_to_the_pay_page_then_lists_the_order(client):
-    honey = f.sku(price="59.90", stock=5)
-    buyer = f.buyer()
-    assert client.get(f"/checkout/?sku={honey.pk}").status_code == 302  # sign in first
-    client.force_login(buyer)
-    page = client.get(f"/checkout/?sku={honey.pk}&share=NOPE")
-    assert page.status_code == 200 and "云南高山蜂蜜" in page.content.decode()
-    answer = client.post("/checkout/", {"sku": honey.pk, "share": "NOPE", "idempotency_key": "page-key-0001",
-                                        "quantity": "2", "name": "王小明", "phone": "13812345678",
-                                        "province": "浙江省", "city": "杭州市", "district": "西湖区",
-                                        "detail": "文三路 100 号"})
-    assert answer.status_code == 302
-    assert "/sandbox-pay/" in answer["Location"]
-    order = Order.objects.get()
-    assert (order.total, order.status) == (Decimal("119.80"), "created")
-    mine = client.get("/orders/").content.decode()
-    assert order.number in mine and "去支付" in mine
-    bad = client.post("/checkout/", {"sku": honey.pk, "idempotency_key": "page-key-0002", "quantity": "0",
-                                     "address_id": order.checkout.buyer.addresses.get().pk})
-    assert bad.status_code == 200 and "quantity" in bad.content.decode()
-    cancel = client.post(f"/orders/{order.pk}/cancel/")
-    assert (cancel.status_code, Order.objects.get().status) == (302, "cancelled")
 
 
 def test_admin_lists_orders_with_filters_and_search_and_the_escalated_queue(admin_client, after_commit):

@@ -28,9 +28,9 @@ def test_a_consumer_arriving_through_a_share_link_buys_pays_receives_and_the_ord
     opened = client.get(f"/s/{link.code}")
     assert (opened.status_code, opened["Location"]) == (302, f"/p/{link.code}")
     page = client.post("/checkout/", {"sku": honey.pk, "share": link.code, "idempotency_key": "e2e-key-0001",
-                                      "quantity": "1", "name": "王小明", "phone": "13812345678",
-                                      "province": "浙江省", "city": "杭州市", "district": "西湖区",
-                                      "detail": "文三路 100 号"})
+                                      "quantity": "1", "address": "new", "new-name": "王小明",
+                                      "new-phone": "13812345678", "new-province": "浙江省", "new-city": "杭州市",
+                                      "new-district": "西湖区", "new-detail": "文三路 100 号"})
     pay_path = urlsplit(page["Location"]).path
     with after_commit():
         paid = client.post(pay_path, {"action": "pay"})
@@ -45,7 +45,7 @@ def test_a_consumer_arriving_through_a_share_link_buys_pays_receives_and_the_ord
     client.post(f"/api/v1/orders/{order.pk}/ship", {"carrier": "顺丰", "tracking_number": "SF100"},
                 content_type="application/json")
     client.force_login(consumer)
-    client.post(f"/orders/{order.pk}/confirm/")
+    client.post(f"/orders/{order.number}/receive/")
     order = f.refreshed(order)
     assert order.status == "received"
 

@@ -1,5 +1,6 @@
 """Share-link visits made before signing in are claimed when the visitor signs up (API), gets a token (API) or
-signs in on the orders' login page; without the visitor cookie nothing is claimed."""
+signs in on the sign-in page (``/account/login/``; the old ``/orders/login/`` leads there); without the visitor
+cookie nothing is claimed."""
 
 from __future__ import annotations
 
@@ -106,7 +107,7 @@ def test_a_token_login_without_the_cookie_or_with_a_wrong_password_claims_nothin
     assert _unclaimed() == [link.pk]
 
 
-def test_signing_in_on_the_orders_login_page_claims_the_visits():
+def test_signing_in_on_the_sign_in_page_claims_the_visits():
     # given a visit through A's link before signing in
     a = f.root("阿花")
     buyer = user_create(phone="13812345678", password=PASSWORD)
@@ -114,8 +115,8 @@ def test_signing_in_on_the_orders_login_page_claims_the_visits():
     link = _opened_link(browser, a)
 
     # when the buyer signs in on the page
-    response = browser.post("/orders/login/", {"username": "13812345678", "password": PASSWORD,
-                                               "next": "/orders/"})
+    response = browser.post("/account/login/", {"username": "13812345678", "password": PASSWORD,
+                                                "next": "/orders/"})
 
     # then they are signed in and bound to A
     assert (response.status_code, response["Location"]) == (302, "/orders/")
@@ -123,7 +124,7 @@ def test_signing_in_on_the_orders_login_page_claims_the_visits():
     assert _unclaimed() == []
 
 
-def test_the_orders_login_page_claims_nothing_without_the_cookie_or_on_a_failed_sign_in():
+def test_the_sign_in_page_claims_nothing_without_the_cookie_or_on_a_failed_sign_in():
     # given a visit through A's link in one browser
     a = f.root("阿花")
     user_create(phone="13812345678", password=PASSWORD)
@@ -131,14 +132,41 @@ def test_the_orders_login_page_claims_nothing_without_the_cookie_or_on_a_failed_
     link = _opened_link(browser, a)
 
     # when that browser fails to sign in, and another browser signs in
-    failed = browser.post("/orders/login/", {"username": "13812345678", "password": "wrong-password"})
-    other = Client().post("/orders/login/", {"username": "13812345678", "password": PASSWORD})
+    failed = browser.post("/account/login/", {"username": "13812345678", "password": "wrong-password"})
+    other = Client().post("/account/login/", {"username": "13812345678", "password": PASSWORD})
 
     # then nothing was claimed
     assert (failed.status_code, other.status_code) == (200, 302)
-    assert "手机号或密码不正确" in failed.content.decode()
+    assert failed.context["form"].non_field_errors()  # the sign-in page says the password was wrong
     assert _bindings() == []
     assert _unclaimed() == [link.pk]
+
+
+def test_the_old_orders_login_address_leads_to_the_sign_in_page_with_next():
+    # when a browser opens the old address with a next page, and an old form posts to it
+    opened = Client().get("/orders/login/?next=/orders/A1/")
+    posted = Client().post("/orders/login/?next=/cart/", {"username": "13812345678", "password": PASSWORD})
+
+    # then both are sent on to /account/login/ with the query kept, the POST as a POST
+    assert (opened.status_code, opened["Location"]) == (302, "/account/login/?next=/orders/A1/")
+    assert (posted.status_code, posted["Location"]) == (307, "/account/login/?next=/cart/")
+
+
+def test_an_old_sign_in_form_posted_to_the_old_address_signs_in_and_claims_the_visits():
+    # given a visit through A's link before signing in
+    a = f.root("阿花")
+    buyer = user_create(phone="13812345678", password=PASSWORD)
+    browser = Client()
+    link = _opened_link(browser, a)
+
+    # when the old form posts to /orders/login/ and the browser repeats the POST where it is sent (307)
+    moved = browser.post("/orders/login/", {"username": "13812345678", "password": PASSWORD, "next": "/orders/"})
+    response = browser.post(moved["Location"], {"username": "13812345678", "password": PASSWORD,
+                                                "next": "/orders/"})
+
+    # then the buyer is signed in and bound to A
+    assert (response.status_code, response["Location"]) == (302, "/orders/")
+    assert _bindings() == [(buyer.pk, a.pk, link.pk)]
 
 
 def test_signing_up_through_the_inviters_own_link_does_not_bind_the_newcomer_to_the_inviter():

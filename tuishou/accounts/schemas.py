@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class LoginIn(Schema):
@@ -22,3 +22,18 @@ class MeOut(Schema):
     phone: str | None
     display_name: str
     operator_roles: list[str]
+
+
+class SignupIn(Schema):
+    phone: str = Field(..., max_length=20)
+    password: str = Field(..., max_length=128)
+    display_name: str = Field("", max_length=60)
+    invite_code: str | None = Field(None, max_length=16)
+
+
+class SignupOut(Schema):
+    token: str
+    expires_at: datetime
+    user_id: int
+    promoter: bool
+    application: str | None

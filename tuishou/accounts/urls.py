@@ -1,4 +1,4 @@
-"""Pages of accounts: ``/account/login/``, ``/account/logout/``, ``/account/home/``."""
+"""Pages of accounts: ``/account/login|logout|signup|home/``."""
 
 from django.urls import path
 
@@ -9,5 +9,6 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("signup/", views.signup, name="signup"),
     path("home/", views.landing, name="landing"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, FloatField, Max, Min, Prefetch, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from tuishou.accounts.models import OperatorRole
@@ -74,6 +74,11 @@ def supply_pool(*, zone: str | None = None, category: str | None = None, search:
             .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))))
 
 
+def supply_categories() -> list[str]:
+    """The categories that have something for sale, by name (the storefront's category chips)."""
+    return list(supply_pool().order_by().values_list("category", flat=True).distinct().order_by("category"))
+
+
 def product_public_detail(*, product_id: int) -> Product:
     """A product in the supply pool with its active SKUs and images; ``catalog.product_unknown`` otherwise."""
     product = (supply_pool().filter(pk=product_id)
@@ -140,3 +145,21 @@ def sku_for_sale(*, sku_id: int) -> Sku:
             or sku.product.merchant.status != Merchant.Status.ACTIVE):
         raise Conflict(CatalogError.SKU_UNAVAILABLE, details={"sku_id": sku_id})
     return sku
+
+
+def supply_pool_by_commission(*, zone: str | None = None, category: str | None = None, search: str | None = None,
+                              sort: str = "newest", now: datetime | None = None) -> QuerySet[Product]:
+    """The supply pool as ``supply_pool`` gives it, plus the sort ``commission`` (highest commission base first).
+
+    ``commission_rank`` is the product's highest active SKU's commission base in 分 as the database computes it
+    (rate × price, or the fixed amount), good for ordering; the exact base for display is ``commission_base``
+    applied to each SKU in Python.
+    """
+    if sort != "commission":
+        return supply_pool(zone=zone, category=category, search=search, sort=sort, now=now)
+    active = Q(skus__active=True)
+    per_sku = Case(When(skus__commission_mode=Sku.CommissionMode.PERCENT,
+                        then=F("skus__price") * F("skus__commission_rate")),
+                   default=F("skus__commission_amount"), output_field=FloatField())
+    return (supply_pool(zone=zone, category=category, search=search, now=now)
+            .annotate(commission_rank=Max(per_sku, filter=active)).order_by("-commission_rank", "-id"))

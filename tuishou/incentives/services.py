@@ -17,6 +17,8 @@ from tuishou.incentives.errors import IncentiveError
 from tuishou.incentives.models import PlanVersion, VolumeEntry
 from tuishou.incentives.transitions import plan_version_transition
 from tuishou.network.models import Community, Promoter
+from tuishou.network.promotion import promotion_findings
+from tuishou.network.services import network_policy_get
 from tuishou.risk.services import audit_record
 
 
@@ -45,7 +47,8 @@ def plan_check_source(*, source: str, profile: str | None = None, after_sales_da
 
 
 def _findings(plan) -> list[dict]:
-    return [f.to_json() for f in plan_check(plan=plan).findings]
+    """The plan's findings, plus the platform's own (P1: the promotion policy asks for a purchase first)."""
+    return [f.to_json() for f in plan_check(plan=plan).findings] + promotion_findings(network_policy_get())
 
 
 def plan_draft_import(*, actor, community: Community, source: str) -> PlanVersion:

@@ -4,13 +4,16 @@ staff, mentors and the network policy are saved through their services too."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.db.models import Count
+from django.utils.html import format_html_join
 
 from tuishou.core.admin_actions import ServiceFormMixin, formset_through_services
 from tuishou.core.admin_readonly import ReadOnlyAdmin
 from tuishou.core.errors import DomainError
-from tuishou.network import services
+from tuishou.network import promotion, services
 from tuishou.network.models import (
     Community,
     CommunityStaff,
@@ -18,6 +21,7 @@ from tuishou.network.models import (
     MentorSwitchRequest,
     NetworkPolicy,
     Promoter,
+    PromoterApplication,
     RankRecord,
 )
 
@@ -83,11 +87,25 @@ class PromoterAdmin(admin.ModelAdmin):
 
 @admin.register(NetworkPolicy)
 class NetworkPolicyAdmin(ServiceFormMixin, admin.ModelAdmin):
-    list_display = ["__str__", "invite_code_required", "placement_policy", "switch_cooldown_days",
+    list_display = ["__str__", "invite_code_required", "placement_policy", "promotion_mode", "switch_cooldown_days",
                     "switch_max_count", "switch_max_sales", "switch_requires_approval"]
-    fields = [*NetworkPolicy.EDITABLE_FIELDS, "round_robin_cursor", "next_root_ordinal"]
-    readonly_fields = ["round_robin_cursor", "next_root_ordinal"]
+    fields = [*NetworkPolicy.EDITABLE_FIELDS, "compliance", "round_robin_cursor", "next_root_ordinal"]
+    readonly_fields = ["compliance", "round_robin_cursor", "next_root_ordinal"]
     raw_id_fields = ["default_sponsor"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "promotion_min_purchase":
+            field.required = False  # MoneyField's form field does not read blank=True; empty unless 满额分销
+        return field
+
+    @admin.display(description="Compliance findings")
+    def compliance(self, obj: NetworkPolicy) -> str:
+        findings = promotion.promotion_findings(obj)
+        if not findings:
+            return "None"
+        return format_html_join("", "<p><strong>{} {}</strong>: {}</p>",
+                                ((f["severity"], f["code"], f["message"]) for f in findings))
 
     def has_add_permission(self, request):
         return not NetworkPolicy.objects.exists()
@@ -101,6 +119,51 @@ class NetworkPolicyAdmin(ServiceFormMixin, admin.ModelAdmin):
         policy = services.network_policy_update(
             actor=request.user, **{name: form.cleaned_data[name] for name in NetworkPolicy.EDITABLE_FIELDS})
         obj.pk = policy.pk
+        for finding in promotion.promotion_findings(policy):  # said at once, not only on the next visit
+            messages.warning(request, f"{finding['code']}: {finding['message']}")
+
+
+class DecisionForm(ActionForm):
+    reason = forms.CharField(required=False, max_length=1000, label="Reason (required to reject)")
+
+
+@admin.register(PromoterApplication)
+class PromoterApplicationAdmin(admin.ModelAdmin):
+    """The review queue of applications to become a promoter (申请审核); decisions go through the service."""
+
+    list_display = ["id", "user", "status", "invite_code", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["user__phone", "user__username", "user__display_name", "invite_code"]
+    list_select_related = ["user", "decided_by"]
+    readonly_fields = ["user", "status", "invite_code", "reason", "created_at", "decided_by", "decided_at",
+                       "decision_reason"]
+    action_form = DecisionForm
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, approve: bool) -> None:
+        done = 0
+        for application in queryset.filter(status=PromoterApplication.Status.PENDING):
+            try:
+                promotion.promoter_application_decide(actor=request.user, application_id=application.pk,
+                                                      approve=approve, reason=request.POST.get("reason", ""))
+                done += 1
+            except DomainError as exc:
+                messages.error(request, f"#{application.pk}: {exc.message} ({exc.code})")
+        messages.info(request, f"{done} application(s) {'approved' if approve else 'rejected'}.")
+
+    @admin.action(description="Approve: the applicants become promoters")
+    def approve(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description="Reject (type the reason above)")
+    def reject(self, request, queryset):
+        self._decide(request, queryset, False)
 
 
 @admin.register(Mentor)

@@ -10,12 +10,17 @@ from ninja import Query, Router, Schema, Status
 from tuishou.accounts.permissions import Role, require_operator
 from tuishou.accounts.services import api_token_issue
 from tuishou.core.visitors import visitor_key
-from tuishou.network import selectors, services
-from tuishou.network.models import MentorSwitchRequest, Promoter
+from tuishou.network import promotion, selectors, services
+from tuishou.network.models import MentorSwitchRequest, Promoter, PromoterApplication
 from tuishou.network.schemas import (
+    ApplicationDecisionIn,
+    ApplicationOut,
+    BecomeIn,
+    BecomeOut,
     InviteCodeOut,
     MentorOut,
     ProfileOut,
+    PromotionOut,
     SignupIn,
     SignupOut,
     SponsorCorrectionIn,
@@ -60,6 +65,37 @@ def signup(request: HttpRequest, payload: SignupIn):
                                         community_code=payload.community_code, visitor_key=visitor_key(request))
     issued = api_token_issue(user=promoter.user, label="signup")
     return Status(201, {"token": issued.token, "promoter": _profile(selectors.promoter_for_user(promoter.user))})
+
+
+def _application(application: PromoterApplication | None) -> dict | None:
+    if application is None:
+        return None
+    return {"id": application.pk, "user_id": application.user_id, "status": application.status,
+            "invite_code": application.invite_code, "reason": application.reason,
+            "created_at": application.created_at, "decided_at": application.decided_at,
+            "decision_reason": application.decision_reason}
+
+
+@router.get("/me/promotion", response=PromotionOut)
+def my_promotion(request: HttpRequest):
+    """Whether I may become a promoter under the platform's promotion policy, and what is left to do."""
+    standing = promotion.promotion_standing(user=request.user)
+    return {"mode": standing.mode, "action": standing.action, "spent": str(standing.spent),
+            "required": None if standing.required is None else str(standing.required),
+            "application": _application(standing.application)}
+
+
+@router.post("/me/promotion", response={201: BecomeOut})
+def my_promotion_become(request: HttpRequest, payload: BecomeIn):
+    """Become a promoter from my consumer account under the promotion policy: at once (``promoter``), or by an
+    ``application`` that waits for review or for a qualifying purchase.
+
+    Errors: 409 ``network.already_promoter`` | ``network.application_pending``, 400 ``network.purchase_required``
+    | ``network.invite_code_required`` | ``network.invite_code_disabled``, 404 ``network.invite_code_unknown``."""
+    becoming = promotion.promoter_become(user=request.user, invite_code=payload.invite_code, reason=payload.reason)
+    promoter = selectors.promoter_for_user(request.user) if becoming.promoter else None
+    return Status(201, {"promoter": _profile(promoter) if promoter else None,
+                        "application": _application(becoming.application)})
 
 
 @router.get("/invite-codes/{code}", auth=None, response=InviteCodeOut)
@@ -139,3 +175,20 @@ def operator_switch_decide(request: HttpRequest, request_id: int, payload: Switc
     switch = services.mentor_switch_decide(actor=request.user, switch=selectors.switch_request_get(request_id),
                                            approve=payload.approve, reason=payload.reason)
     return _switch(switch)
+
+
+@router.get("/operator/promoter-applications", response=list[ApplicationOut])
+def operator_promoter_applications(request: HttpRequest, status: str = "pending"):
+    """Applications to become a promoter in one status (pending by default), oldest first, at most 200."""
+    require_operator(request.user, Role.OPS)
+    return [_application(a) for a in selectors.promoter_applications(status=status)]
+
+
+@router.post("/operator/promoter-applications/{application_id}/decision", response=ApplicationOut)
+def operator_promoter_application_decide(request: HttpRequest, application_id: int, payload: ApplicationDecisionIn):
+    """Approve (the applicant becomes a promoter) or reject (reason required) a pending application; audited.
+
+    Errors: 400 ``network.decision_reason_missing``, 404 ``network.application_unknown``, 409
+    ``network.application_decided``."""
+    return _application(promotion.promoter_application_decide(actor=request.user, application_id=application_id,
+                                                              approve=payload.approve, reason=payload.reason))

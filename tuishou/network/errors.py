@@ -7,6 +7,16 @@ from tuishou.core.errors import gettext_noop as _
 class NetworkError(ErrorCode):
     """Codes of the promoter network: communities, invite codes, sponsors, mentors (``network.*``)."""
 
+    APPLICATION_DECIDED = "network.application_decided", _("This application is not waiting for review.")
+    APPLICATION_PENDING = "network.application_pending", _("Your application is waiting for review.")
+    APPLICATION_STATUS_UNKNOWN = "network.application_status_unknown", _("Unknown application status {status!r}.")
+    APPLICATION_UNKNOWN = "network.application_unknown", _("No promoter application #{application_id}.")
+    DECISION_REASON_MISSING = "network.decision_reason_missing", _("Give the applicant a reason for the rejection.")
+    PROMOTION_BY_POLICY = "network.promotion_by_policy", _(
+        "Promoters join by application or after a qualifying purchase here: sign up as a customer first.")
+    PURCHASE_REQUIRED = "network.purchase_required", _(
+        "Spend {amount} more on received orders to become a promoter.")
+
     POLICY_FIELD_UNKNOWN = "network.policy_field_unknown", _("Not a network policy setting: {fields}.")
     ALREADY_PROMOTER = "network.already_promoter", _("This account is already a promoter.")
     COMMUNITY_CODE_INVALID = "network.community_code_invalid", _("A community code has 2–32 letters, digits or _.")

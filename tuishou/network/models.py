@@ -140,16 +140,72 @@ class NetworkPolicy(models.Model):
         null=True, blank=True, help_text="No switch once the promoter has this many paid sales; empty: no limit.")
     switch_requires_approval = models.BooleanField(default=False)
 
+    class Promotion(models.TextChoices):
+        """Who may become a promoter (推广资格): the three modes of CRMEB, Shopro and likeshop."""
+
+        EVERYONE = "everyone", "Everyone (人人分销)"
+        APPLICATION = "application", "By application, reviewed by an operator (申请审核)"
+        QUALIFYING_PURCHASE = "qualifying_purchase", "After a qualifying purchase (满额分销)"
+
+    promotion_mode = models.CharField(max_length=24, choices=Promotion.choices, default=Promotion.EVERYONE,
+                                      help_text="Who may become a promoter. Requiring a purchase first can be an "
+                                                "entry fee in disguise (《禁止传销条例》): the compliance check warns.")
+    promotion_min_purchase = MoneyField(
+        null=True, blank=True,
+        help_text="满额分销: what the person must have spent on received or completed orders (元).")
+
     EDITABLE_FIELDS = ["invite_code_required", "default_sponsor", "placement_policy", "switch_cooldown_days",
-                       "switch_max_count", "switch_max_sales", "switch_requires_approval"]
+                       "switch_max_count", "switch_max_sales", "switch_requires_approval", "promotion_mode",
+                       "promotion_min_purchase"]
 
     class Meta:
         verbose_name = "network policy"
         verbose_name_plural = "network policy"
-        constraints = [models.CheckConstraint(condition=Q(pk=1), name="network_policy_singleton")]
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="network_policy_singleton"),
+            models.CheckConstraint(
+                condition=~Q(promotion_mode="qualifying_purchase")
+                | Q(promotion_min_purchase__isnull=False, promotion_min_purchase__gt=0),
+                name="network_policy_qualifying_amount"),
+        ]
 
     def __str__(self) -> str:
         return "Network policy"
+
+
+class PromoterApplication(models.Model):
+    """A consumer's request to become a promoter (申请成为推手) under a policy that does not let everyone in.
+
+    ``pending``: waits for an operator (application mode). ``awaiting_purchase``: the person signed up with an
+    invite code while a qualifying purchase is required; the code is kept until they qualify. ``approved``
+    ends with a ``Promoter`` row made in the same transaction; ``rejected`` carries the operator's reason.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        AWAITING_PURCHASE = "awaiting_purchase", "Awaiting a qualifying purchase"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="promoter_applications")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    invite_code = models.CharField(max_length=16, blank=True, help_text="The code given at sign-up, if any.")
+    reason = models.TextField(blank=True, help_text="What the applicant wrote.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(status__in=["pending", "awaiting_purchase"]),
+                                    name="promoter_application_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Application #{self.pk} {self.user} ({self.status})"
 
 
 class Mentor(models.Model):

@@ -110,3 +110,39 @@ class SwitchDecisionIn(Schema):
 class SponsorCorrectionIn(Schema):
     new_sponsor_id: int
     reason: str = Field(..., max_length=500)
+
+
+class ApplicationOut(Schema):
+    id: int
+    user_id: int
+    status: str
+    invite_code: str
+    reason: str
+    created_at: datetime
+    decided_at: datetime | None
+    decision_reason: str
+
+
+class PromotionOut(Schema):
+    """Where I stand under the promotion policy: ``action`` is promoter | join | apply | pending | buy."""
+
+    mode: str
+    action: str
+    spent: str
+    required: str | None
+    application: ApplicationOut | None
+
+
+class BecomeIn(Schema):
+    invite_code: str | None = Field(None, max_length=16)
+    reason: str = Field("", max_length=1000)
+
+
+class BecomeOut(Schema):
+    promoter: ProfileOut | None
+    application: ApplicationOut | None
+
+
+class ApplicationDecisionIn(Schema):
+    approve: bool
+    reason: str = Field("", max_length=1000)

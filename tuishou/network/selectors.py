@@ -14,7 +14,7 @@ from tuishou.accounts.models import User
 from tuishou.core.errors import InvalidInput, NotFound
 from tuishou.network import invite_codes, treepath
 from tuishou.network.errors import NetworkError
-from tuishou.network.models import Community, Mentor, MentorSwitchRequest, Promoter
+from tuishou.network.models import Community, Mentor, MentorSwitchRequest, Promoter, PromoterApplication
 
 CHAIN_FIELDS = ("id", "sponsor_id", "user_id", "community_id", "rank", "active", "depth", "stage")
 _CHAIN_COLUMNS = ", ".join(CHAIN_FIELDS)
@@ -170,3 +170,47 @@ def switch_request_get(request_id: int) -> MentorSwitchRequest:
     if switch is None:
         raise NotFound(NetworkError.SWITCH_REQUEST_UNKNOWN, request_id=request_id)
     return switch
+
+
+def promoter_applications(*, status: str = PromoterApplication.Status.PENDING,
+                          limit: int = 200) -> list[PromoterApplication]:
+    """Applications to become a promoter in one status, oldest first (the operators' review queue)."""
+    if status not in PromoterApplication.Status.values:
+        raise InvalidInput(NetworkError.APPLICATION_STATUS_UNKNOWN, status=status,
+                           details={"field": "status"})
+    return list(PromoterApplication.objects.filter(status=status).order_by("created_at", "id")[:limit])
+
+
+# --- the promoter centre ---------------------------------------------------------------------------------------
+
+def direct_downlines_query(promoter: Promoter):
+    """The promoter's direct downlines, newest first, as value rows for a paginated list (我的团队)."""
+    return (Promoter.objects.filter(sponsor_id=promoter.pk).order_by("-id")
+            .values("id", "user__display_name", "user__phone", "stage", "rank", "joined_via", "created_at"))
+
+
+def team_joined_since(promoter: Promoter, since) -> int:
+    """How many of the promoter's team (any depth, the promoter not counted) joined at or after ``since``."""
+    path = bytes(promoter.path)
+    return Promoter.objects.filter(path__gt=path, path__lt=path + treepath.SUBTREE_END, created_at__gte=since).count()
+
+
+def team_rank_counts(promoter: Promoter) -> dict[str, int]:
+    """Team members (any depth) per rank id; ``""`` is the lowest rank."""
+    path = bytes(promoter.path)
+    rows = (Promoter.objects.filter(path__gt=path, path__lt=path + treepath.SUBTREE_END)
+            .values("rank").annotate(n=Count("*")).order_by("rank"))
+    return {row["rank"]: row["n"] for row in rows}
+
+
+def mentor_of(promoter: Promoter) -> Mentor | None:
+    """The mentor the promoter was placed under (their sponsor, when the sponsor is in the mentor pool)."""
+    if promoter.sponsor_id is None:
+        return None
+    return Mentor.objects.select_related("promoter__user").filter(promoter_id=promoter.sponsor_id).first()
+
+
+def switch_requests_of(promoter: Promoter, *, limit: int = 10) -> list[MentorSwitchRequest]:
+    """The promoter's own mentor switch requests, newest first, with the mentors' names at hand."""
+    return list(MentorSwitchRequest.objects.filter(promoter=promoter)
+                .select_related("to_mentor__promoter__user", "from_mentor__promoter__user")[:limit])

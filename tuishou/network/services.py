@@ -282,7 +282,13 @@ def promoter_register(*, user: User, invite_code: str | None, community_code: st
 def promoter_signup(*, phone: str, password: str, invite_code: str | None, display_name: str = "",
                     community_code: str | None = None, visitor_key: str | None = None) -> Promoter:
     """Create the user and the promoter together and open their session (``accounts.services.session_open``:
-    share-link visits made under ``visitor_key`` are claimed), in one transaction: any refusal writes nothing."""
+    share-link visits made under ``visitor_key`` are claimed), in one transaction: any refusal writes nothing.
+
+    Only while the promotion policy lets everyone in; otherwise ``network.promotion_by_policy`` (sign up as
+    a consumer with ``accounts_signup``, which files the application or keeps the invite code).
+    """
+    if network_policy_get().promotion_mode != NetworkPolicy.Promotion.EVERYONE:
+        raise Conflict(NetworkError.PROMOTION_BY_POLICY, details={"field": "invite_code"})
     with transaction.atomic():
         user = user_create(phone=phone, password=password, display_name=display_name)
         promoter = promoter_register(user=user, invite_code=invite_code, community_code=community_code)

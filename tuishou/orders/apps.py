@@ -13,4 +13,9 @@ class OrdersConfig(AppConfig):
         from tuishou.payments.events import on_payment_succeeded, on_refund_succeeded
 
         on_payment_succeeded(PAYABLE_TYPE, checkout_payment_succeeded)
+        # The promotion policy's qualifying purchase (满额分销) is measured on orders.
+        from tuishou.network.promotion import QUALIFYING_SPEND
+        from tuishou.orders.selectors import qualifying_spend
+
+        QUALIFYING_SPEND.register(qualifying_spend)
         on_refund_succeeded(PAYABLE_TYPE, checkout_refund_succeeded)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from tuishou.accounts.models import OperatorRole
 from tuishou.accounts.permissions import require_operator, require_user
@@ -10,7 +12,7 @@ from tuishou.core.errors import InvalidInput, NotFound
 from tuishou.merchants.selectors import require_merchant_staff
 from tuishou.network.selectors import promoter_for_user
 from tuishou.orders.errors import OrderError
-from tuishou.orders.models import Address, AfterSalesCase, CartLine, Checkout, Order, OrderLine
+from tuishou.orders.models import Address, AfterSalesCase, CartLine, Checkout, Order, OrderLine, OrderStatusChange
 
 
 def _status_filter(qs: QuerySet, status: str | None, choices) -> QuerySet:
@@ -106,3 +108,52 @@ def link_order_counts(*, link_id: int) -> tuple[int, int]:
     row = Order.objects.filter(Q(share_link_id=link_id) | Q(binding_link_id=link_id)).aggregate(
         with_code=Count("pk", filter=Q(share_link_id=link_id)), through_binding=Count("pk", filter=through_binding))
     return row["with_code"], row["through_binding"]
+
+
+# ---- the buyer's pages ---------------------------------------------------------------------------------------
+
+S = Order.Status
+# My orders' tabs (我的订单: 全部 / 待付款 / 待发货 / 待收货 / 已完成 / 售后) → the statuses each shows.
+BUYER_TABS: dict[str, tuple[str, ...]] = {
+    "all": (),
+    "unpaid": (S.CREATED,),
+    "to_ship": (S.PAID,),
+    "to_receive": (S.SHIPPED,),
+    "done": (S.RECEIVED, S.COMPLETED),
+    "after_sales": (S.REFUNDING, S.REFUNDED),
+}
+
+
+def orders_for_buyer_tab(*, buyer, tab: str = "all") -> QuerySet[Order]:
+    """The buyer's orders of one tab of 我的订单, newest first (an unknown tab is ``orders.status_unknown``)."""
+    require_user(buyer)
+    if tab not in BUYER_TABS:
+        raise InvalidInput(OrderError.STATUS_UNKNOWN, status=tab, details={"field": "tab"})
+    qs = _orders().select_related("checkout").filter(buyer_id=buyer.pk)
+    if BUYER_TABS[tab]:
+        qs = qs.filter(status__in=BUYER_TABS[tab])
+    return qs.order_by("-pk")
+
+
+def order_detail_for_buyer(*, buyer, number: str) -> Order:
+    """One of the buyer's orders by its number, with its lines, status history (oldest first), and after-sales
+    cases (newest first) with their lines and photos; ``orders.order_unknown`` (404) for anyone else's."""
+    order = (_orders().select_related("checkout")
+             .prefetch_related(Prefetch("status_changes", queryset=OrderStatusChange.objects.order_by("pk")),
+                               Prefetch("after_sales", queryset=AfterSalesCase.objects.order_by("-pk")
+                                        .prefetch_related("lines__order_line", "photos")))
+             .filter(number=str(number)[:24], buyer_id=getattr(buyer, "pk", None)).first())
+    if order is None:
+        raise NotFound(OrderError.ORDER_UNKNOWN, order_id=number, details={"number": number})
+    return order
+
+
+def qualifying_spend(user) -> Decimal:
+    """What ``user`` has spent on received or completed orders, net of refunds: the measure of 满额分销 (the
+    network's promotion policy asks through ``network.promotion.QUALIFYING_SPEND``)."""
+    total = (Order.objects.filter(buyer=user, status__in=(Order.Status.RECEIVED, Order.Status.COMPLETED))
+             .aggregate(net=Sum(F("total") - F("refunded_amount")))["net"])
+    if total is None:
+        return Decimal("0.00")
+    # MoneyField stores 分: an expression over two of them comes back as the integer it sums.
+    return total if isinstance(total, Decimal) else (Decimal(total) / 100).quantize(Decimal("0.01"))

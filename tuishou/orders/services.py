@@ -51,14 +51,7 @@ def address_create(*, user, name: str, phone: str, province: str, city: str, dis
                    is_default: bool = False) -> Address:
     """Add a delivery address; the first one (or one marked default) becomes the default."""
     require_user(user)
-    try:
-        phone = normalize_phone(phone)
-    except DomainError:
-        raise InvalidInput(OrderError.PHONE_INVALID, phone=phone,
-                           details={"field": "phone"}) from None
-    values = {"name": text_clean(name, "name", 60), "phone": phone, "province": text_clean(province, "province", 30),
-              "city": text_clean(city, "city", 30), "district": text_clean(district, "district", 30),
-              "detail": text_clean(detail, "detail", 200)}
+    values = _address_values(name=name, phone=phone, province=province, city=city, district=district, detail=detail)
     with transaction.atomic():
         existing = Address.objects.filter(user=user)
         if existing.count() >= MAX_ADDRESSES:
@@ -67,6 +60,38 @@ def address_create(*, user, name: str, phone: str, province: str, city: str, dis
         if is_default:
             existing.update(is_default=False)
         return Address.objects.create(user=user, is_default=is_default, **values)
+
+
+def _address_values(*, name: str, phone: str, province: str, city: str, district: str, detail: str) -> dict:
+    try:
+        phone = normalize_phone(phone)
+    except DomainError:
+        raise InvalidInput(OrderError.PHONE_INVALID, phone=phone, details={"field": "phone"}) from None
+    return {"name": text_clean(name, "name", 60), "phone": phone, "province": text_clean(province, "province", 30),
+            "city": text_clean(city, "city", 30), "district": text_clean(district, "district", 30),
+            "detail": text_clean(detail, "detail", 200)}
+
+
+def address_update(*, user, address_id: int, name: str, phone: str, province: str, city: str, district: str,
+                   detail: str) -> Address:
+    """Change one of the user's addresses (orders already placed keep the copy they were given)."""
+    address = address_get(user=user, address_id=address_id)
+    values = _address_values(name=name, phone=phone, province=province, city=city, district=district, detail=detail)
+    for field, value in values.items():
+        setattr(address, field, value)
+    address.save(update_fields=list(values))
+    return address
+
+
+def address_set_default(*, user, address_id: int) -> Address:
+    """Make one of the user's addresses the default (默认地址); the others stop being it."""
+    with transaction.atomic():
+        address = address_get(user=user, address_id=address_id)
+        Address.objects.filter(user_id=user.pk).exclude(pk=address.pk).update(is_default=False)
+        if not address.is_default:
+            address.is_default = True
+            address.save(update_fields=["is_default"])
+    return address
 
 
 def address_get(*, user, address_id: int) -> Address:
@@ -79,23 +104,46 @@ def address_get(*, user, address_id: int) -> Address:
 
 
 def address_delete(*, user, address_id: int) -> None:
-    """Delete one of the user's addresses (orders keep their own copy)."""
-    address_get(user=user, address_id=address_id).delete()
+    """Delete one of the user's addresses (orders keep their own copy); when it was the default, the newest
+    remaining address becomes the default."""
+    with transaction.atomic():
+        address = address_get(user=user, address_id=address_id)
+        was_default = address.is_default
+        address.delete()
+        if was_default:
+            successor = Address.objects.filter(user_id=user.pk).order_by("-id").first()
+            if successor is not None:
+                Address.objects.filter(pk=successor.pk).update(is_default=True)
 
 
 # ---- cart ----------------------------------------------------------------------------------------------------
 
+def quantity_in_stock(*, sku, quantity: int) -> int:
+    """``quantity`` when the SKU has that many in stock now, else ``orders.out_of_stock`` naming the field: a
+    cart or a buy-now page never shows a total for more than can be sold."""
+    quantity = quantity_clean(quantity)
+    if quantity > sku.stock:
+        raise Conflict(OrderError.OUT_OF_STOCK, available=sku.stock, title=sku.product.title,
+                       details={"field": "quantity", "sku_id": sku.pk, "available": sku.stock, "requested": quantity})
+    return quantity
+
+
 def cart_add(*, user, sku_id: int, quantity: int, share_code: str = "") -> CartLine:
-    """Put ``quantity`` more of an SKU in the cart, remembering the share code it came through (the latest)."""
+    """Put ``quantity`` more of an SKU in the cart, remembering the share code it came through (the latest).
+
+    Raises ``orders.quantity_invalid`` (not 1–``MAX_QUANTITY``), ``orders.sku_unavailable`` and
+    ``orders.out_of_stock`` (more than the stock, counting what the cart already holds); nothing is written then.
+    """
     require_user(user)
     quantity = quantity_clean(quantity)
-    sku_available(sku_id)
+    sku = sku_available(sku_id)
     share_code = (share_code or "").strip()[:32]
     with transaction.atomic():
         line = CartLine.objects.select_for_update().filter(user=user, sku_id=sku_id).first()
         if line is None:
+            quantity_in_stock(sku=sku, quantity=quantity)
             return CartLine.objects.create(user=user, sku_id=sku_id, quantity=quantity, share_code=share_code)
-        line.quantity = quantity_clean(line.quantity + quantity)
+        line.quantity = quantity_in_stock(sku=sku, quantity=quantity_clean(line.quantity + quantity))
         line.share_code = share_code or line.share_code
         line.save(update_fields=["quantity", "share_code"])
         return line
@@ -109,9 +157,10 @@ def cart_line_get(*, user, line_id: int) -> CartLine:
 
 
 def cart_line_set_quantity(*, user, line_id: int, quantity: int) -> CartLine:
-    """Change a cart line's quantity."""
+    """Change a cart line's quantity: ``orders.quantity_invalid`` or ``orders.out_of_stock`` leave it as it was."""
     line = cart_line_get(user=user, line_id=line_id)
-    line.quantity = quantity_clean(quantity)
+    quantity = quantity_clean(quantity)
+    line.quantity = quantity_in_stock(sku=sku_available(line.sku_id), quantity=quantity)
     line.save(update_fields=["quantity"])
     return line
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tuishou.core.errors import DomainError, NotFound
-from tuishou.core.i18n import error_message
+from tuishou.core.pages import error_message
 from tuishou.payments import sandbox
 from tuishou.payments.sandbox_models import SandboxCharge
 
@@ -23,7 +24,7 @@ def sandbox_pay(request: HttpRequest, txn_id: str) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ("pay", "fail"):
-            return HttpResponseBadRequest("action must be pay or fail")
+            return HttpResponseBadRequest(_("Choose pay or fail."))
         try:
             if action == "pay":
                 charge = sandbox.sandbox_charge_pay(txn_id=txn_id)
@@ -31,7 +32,7 @@ def sandbox_pay(request: HttpRequest, txn_id: str) -> HttpResponse:
                     return HttpResponseRedirect(charge.return_url)
             else:
                 charge = sandbox.sandbox_charge_fail(txn_id=txn_id)
-                message = "支付失败（模拟：余额不足），可以再试一次。 The attempt failed (simulated); try again."
+                message = _("The payment failed (simulated: insufficient balance). You can try again.")
         except DomainError as exc:
             message = error_message(exc)
     return render(request, "payments/sandbox_pay.html",

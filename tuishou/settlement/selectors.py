@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from tuishou.accounts.permissions import is_operator, require_operator, require_user
 from tuishou.core.errors import NotFound, PermissionDenied
@@ -155,3 +156,35 @@ def period_settlements(*, actor, period: str = "") -> list[PeriodSettlement]:
     if period:
         rows = rows.filter(period=period)
     return list(rows)
+
+
+# --- the promoter centre ---------------------------------------------------------------------------------------
+
+def promoter_commissions_query(*, promoter: Promoter, status: str | None = None) -> QuerySet[Commission]:
+    """The promoter's commissions newest first, with the order and the plan version that paid each, for a
+    paginated list (佣金明细). ``status`` is one of ``Commission.Status`` or empty for all."""
+    rows = Commission.objects.filter(promoter=promoter).select_related("order", "plan_version")
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("-id")
+
+
+@dataclass(frozen=True)
+class Earnings:
+    """What the promoter earned today and this calendar month (今日收益 / 本月收益), in the platform's time zone:
+    commissions booked in the period at what they are worth now (refunds taken off, cancelled ones excluded)."""
+
+    today: Decimal
+    month: Decimal
+
+
+def promoter_earnings(promoter: Promoter, *, now: datetime | None = None) -> Earnings:
+    """Today's and this month's earnings of a promoter, from one aggregate over their commissions."""
+    local = timezone.localtime(now or timezone.now())
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    month_start = day_start.replace(day=1)
+    rows = (Commission.objects.filter(promoter=promoter, created_at__gte=month_start)
+            .exclude(status=Commission.Status.CANCELLED)
+            .aggregate(today=Sum("amount", filter=Q(created_at__gte=day_start)), month=Sum("amount")))
+    return Earnings(today=rows["today"] if rows["today"] is not None else ZERO,
+                    month=rows["month"] if rows["month"] is not None else ZERO)

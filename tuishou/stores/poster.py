@@ -196,3 +196,19 @@ def poster_png(link: ShareLink, *, share_url: str) -> bytes:
     png = _render(cover=cover, title=contents["title"], price=price, subtitle=contents["subtitle"], url=share_url)
     default_storage.save(name, ContentFile(png))
     return png
+
+
+def invite_poster_png(*, inviter_name: str, invite_code: str, signup_url: str) -> bytes:
+    """The invite poster (邀请海报) of a promoter: a picture, the invitation, the code and a QR code of the
+    sign-up URL with the code filled in. Kept in the media storage like share posters."""
+    title = f"{inviter_name} 邀请你一起做推手"
+    subtitle = f"邀请码 {invite_code}"
+    placeholder = placeholder_image("推手", seed=sum(invite_code.encode()))
+    fingerprint = "|".join(["invite", invite_code, title, signup_url, str(cjk_font_file())])
+    name = f"posters/invite-{invite_code}-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}.png"
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    png = _render(cover=placeholder.read(), title=title, price=None, subtitle=subtitle, url=signup_url)
+    default_storage.save(name, ContentFile(png))
+    return png

@@ -7,17 +7,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
+from tuishou.catalog.commission import commission_base
 from tuishou.catalog.models import Product
-from tuishou.catalog.selectors import hot_price_applies, product_public_detail, supply_pool
+from tuishou.catalog.selectors import hot_price_applies, product_public_detail, sku_selling_price, supply_pool
 from tuishou.core.errors import NotFound
+from tuishou.core.fields import MoneyField
+from tuishou.incentives.payouts import chain_snapshot, order_payouts_compute
+from tuishou.incentives.selectors import plan_version_in_force
 from tuishou.network.models import Promoter
 from tuishou.network.selectors import public_name
+from tuishou.orders.models import Order, OrderLine
 from tuishou.orders.selectors import link_order_counts
 from tuishou.stores import codes
 from tuishou.stores.errors import StoreError
-from tuishou.stores.models import ShareLink, Store, StoreItem
+from tuishou.stores.models import AttributionVisit, ConsumerBinding, ShareClick, ShareLink, Store, StoreItem
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,8 @@ class PublicItem:
     price: Decimal
     link_code: str | None
     cover_url: str | None
+    hot: bool = False
+    inspected: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,7 +126,8 @@ def store_public_items(store: Store) -> list[PublicItem]:
         visible.append(PublicItem(
             item_id=item.pk, product_id=product.pk, title=item.title or product.title,
             recommendation=item.recommendation, price=product_price(product), link_code=link_codes.get(product.pk),
-            cover_url=images[0].image.url if images else None))
+            cover_url=images[0].image.url if images else None, hot=product.in_hot_zone,
+            inspected=product.inspected))
     return visible
 
 
@@ -147,3 +156,116 @@ def link_stats(link: ShareLink) -> LinkStats:
     with_code, through_binding = link_order_counts(link_id=link.pk)
     return LinkStats(clicks=row["clicks"], unique_visitors=row["visitors"], orders=with_code + through_binding,
                      orders_with_code=with_code, orders_through_binding=through_binding)
+
+
+# --- the promoter centre ---------------------------------------------------------------------------------------
+
+def promoter_links_with_stats(promoter: Promoter) -> QuerySet[ShareLink]:
+    """The promoter's share links newest first, each with ``click_count``, ``visitor_count`` (distinct cookie
+    ids) and ``order_count`` (orders placed with it or through its binding) computed in the same query (推广链接)."""
+    # Orders placed with the link's code, or led to through the binding it created (as ``link_stats`` counts).
+    orders = (Order.objects.filter(Q(share_link_id=OuterRef("pk")) | Q(binding_link_id=OuterRef("pk"))).order_by()
+              .annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n"))
+    clicks = (ShareClick.objects.filter(link_id=OuterRef("pk")).order_by().values("link_id")
+              .annotate(n=Count("*"), v=Count("visitor_key", distinct=True)))
+    return (ShareLink.objects.filter(promoter=promoter).select_related("product")
+            .annotate(click_count=Coalesce(Subquery(clicks.values("n")), 0),
+                      visitor_count=Coalesce(Subquery(clicks.values("v")), 0),
+                      order_count=Coalesce(Subquery(orders), 0))
+            .order_by("-id"))
+
+
+def store_product_ids(promoter: Promoter) -> set[int]:
+    """Ids of the products already in the promoter's store (to mark them in the supply pool)."""
+    return set(StoreItem.objects.filter(store__promoter_id=promoter.pk).values_list("product_id", flat=True))
+
+
+def promoter_customers(promoter: Promoter) -> QuerySet[ConsumerBinding]:
+    """Consumers bound to the promoter (我的客户 / 锁粉), newest binding first, each with ``order_count``,
+    ``spent`` (what they paid on orders credited to the promoter) and ``last_title`` (the first line of
+    their latest such order), from one query."""
+    theirs = Order.objects.filter(promoter_id=promoter.pk, buyer_id=OuterRef("consumer_id"),
+                                        paid_at__isnull=False).order_by()
+    totals = theirs.values("buyer_id").annotate(n=Count("*"), s=Sum("total"))
+    last_title = (OrderLine.objects.filter(order__promoter_id=promoter.pk, order__buyer_id=OuterRef("consumer_id"),
+                                            order__paid_at__isnull=False)
+                  .order_by("-order_id", "id").values("title")[:1])
+    return (ConsumerBinding.objects.filter(promoter=promoter).select_related("consumer")
+            .annotate(order_count=Coalesce(Subquery(totals.values("n")), 0),
+                      spent=Coalesce(Subquery(totals.values("s")), Value(0), output_field=MoneyField()),
+                      last_title=Subquery(last_title))
+            .order_by("-bound_at", "-id"))
+
+
+def masked_phone(phone: str | None) -> str:
+    """A phone number as a promoter sees a customer's: ``138****5678``."""
+    if phone and len(phone) >= 7:
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "—"
+
+
+def pool_estimates(promoter: Promoter, products) -> dict[int, Decimal]:
+    """预估佣金: product id → what the promoter would earn selling one unit of the product's best-paying SKU
+    themselves, under the plan in force in their community and their chain as it stands; empty without a plan.
+
+    Prices each distinct commission base once with the payout service (``incentives.payouts``:
+    ``chain_snapshot`` + ``order_payouts_compute``, the code the payout-preview API runs), so a page of
+    products costs one chain read and no query per product. ``products`` must carry their active SKUs.
+    """
+    version = plan_version_in_force(community_id=promoter.community_id)
+    if version is None:
+        return {}
+    chain = chain_snapshot(promoter_id=promoter.pk, path=bytes(promoter.path))
+    priced: dict[Decimal, Decimal] = {}
+    out = {}
+    for product in products:
+        bases = [sku_commission_base(sku) for sku in product.skus.all() if sku.active]
+        if not bases:
+            continue
+        base = max(bases)
+        if base not in priced:
+            payouts = order_payouts_compute(version=version, order_ref="estimate", chain=chain, base=base,
+                                            self_purchase=False)
+            priced[base] = sum((p.amount for p in payouts if p.promoter_id == promoter.pk), start=Decimal("0.00"))
+        out[product.pk] = priced[base]
+    return out
+
+
+def sku_commission_base(sku) -> Decimal:
+    """B of one unit of an SKU at its selling price now (the 爆品 price in its window)."""
+    return commission_base(sku.commission_mode, sku.commission_rate, sku.commission_amount,
+                           paid_amount=sku_selling_price(sku), quantity=1)
+
+
+def store_item_of(*, promoter: Promoter, item_id: int) -> StoreItem:
+    """One item of the promoter's own store; another store's item is ``stores.item_unknown`` (404), never shown."""
+    item = (StoreItem.objects.select_related("product").prefetch_related("product__images")
+            .filter(pk=item_id, store__promoter_id=promoter.pk).first())
+    if item is None:
+        raise NotFound(StoreError.ITEM_UNKNOWN, item_id=item_id, details={"item_id": item_id})
+    return item
+
+
+def store_item_order_moved(*, promoter: Promoter, item_id: int, up: bool) -> list[int]:
+    """The ids of the promoter's store items in order, with ``item_id`` swapped with its neighbour above
+    (``up``) or below; unchanged at either end. Another store's item is ``stores.item_unknown``."""
+    ids = list(StoreItem.objects.filter(store__promoter_id=promoter.pk).order_by("position", "id")
+               .values_list("id", flat=True))
+    if item_id not in ids:
+        raise NotFound(StoreError.ITEM_UNKNOWN, item_id=item_id, details={"item_id": item_id})
+    at = ids.index(item_id)
+    other = at - 1 if up else at + 1
+    if 0 <= other < len(ids):
+        ids[at], ids[other] = ids[other], ids[at]
+    return ids
+
+
+def invite_code_for_visitor(*, visitor_key: str | None) -> str:
+    """The invite code of the promoter whose share link this visitor opened last (to prefill sign-up), or ""."""
+    if not visitor_key:
+        return ""
+    visit = (AttributionVisit.objects.filter(visitor_key=visitor_key, user__isnull=True)
+             .select_related("link__promoter").order_by("-at", "-id").first())
+    if visit is None or not visit.link.promoter.invite_code_active:
+        return ""
+    return visit.link.promoter.invite_code

@@ -11,14 +11,16 @@ import secrets
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tuishou.catalog.selectors import sku_selling_price
 from tuishou.core.errors import NotFound
 from tuishou.core.visitors import visitor_cookie_set, visitor_key
 from tuishou.stores import selectors
+from tuishou.stores.earnings import product_earnings, promoter_of
 from tuishou.stores.models import ShareLink, Store
-from tuishou.stores.poster import format_price, poster_png
+from tuishou.stores.poster import poster_png
 from tuishou.stores.services import share_click_record, store_get_or_create
 from tuishou.stores.visitors import share_url
 
@@ -34,7 +36,7 @@ def share(request: HttpRequest, code: str) -> HttpResponse:
     try:
         link = selectors.link_by_code(code)
     except NotFound:
-        return _not_found(request, "分享链接")
+        return _not_found(request, _("share link"))
     key = visitor_key(request) or secrets.token_urlsafe(16)
     share_click_record(link=link, visitor_key=key, user=request.user,
                        user_agent=request.headers.get("User-Agent"))
@@ -49,35 +51,39 @@ def share(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def store_page(request: HttpRequest, code: str) -> HttpResponse:
-    """A promoter's micro-store: name, slogan, and the visible items in the promoter's order."""
+    """A promoter's micro-store: title, slogan, who picked the goods, and the visible items in the promoter's
+    order, each with the promoter's recommendation (推荐语)."""
     try:
         store: Store = selectors.store_by_code(code)
     except NotFound:
-        return _not_found(request, "小店")
-    items = selectors.store_public_items(store)
+        return _not_found(request, _("store"))
     return render(request, "stores/store.html", {
         "store": store, "promoter_name": selectors.promoter_name(store.promoter),
-        "items": [{"item": item, "price": format_price(item.price)} for item in items]})
+        "items": selectors.store_public_items(store)})
 
 
 @require_GET
 def product_page(request: HttpRequest, code: str) -> HttpResponse:
-    """A product at a promoter's link: pictures, title, description, SKUs with prices, and the buy links that
-    carry the share code to checkout."""
+    """A product at a promoter's link: gallery, title, 爆品/验货 badges, the promoter's recommendation, SKUs
+    with price and stock, quantity, add to cart and buy now (both carry the share code), and for a signed-in
+    promoter what they would earn from it (预估佣金)."""
     try:
         link = selectors.product_link_by_code(code)
         product = selectors.link_product(link)
     except NotFound:
-        return _not_found(request, "商品")
+        return _not_found(request, _("product"))
     item = selectors.store_item_for_product(promoter_id=link.promoter_id, product_id=product.pk)
-    skus = [{"sku": sku, "price": format_price(sku_selling_price(sku)),
-             "buy_url": f"/checkout/?sku={sku.pk}&share={link.code}"} for sku in product.skus.all()]
+    earnings = product_earnings(promoter=promoter_of(request.user), product=product)
+    skus = [{"sku": sku, "price": sku_selling_price(sku), "earn": earnings.get(sku.pk)} for sku in product.skus.all()]
+    chosen = next((row for row in skus if row["sku"].stock > 0), skus[0] if skus else None)
     return render(request, "stores/product.html", {
         "link": link, "product": product, "images": list(product.images.all()),
         "title": item.title if item is not None and item.title else product.title,
         "recommendation": item.recommendation if item is not None else "",
-        "price": format_price(selectors.product_price(product)), "skus": skus,
-        "promoter_name": selectors.promoter_name(link.promoter)})
+        "price": selectors.product_price(product), "skus": skus, "chosen": chosen,
+        "earn_from": min(earnings.values()) if earnings else None,
+        "promoter_name": selectors.promoter_name(link.promoter), "hot": product.in_hot_zone,
+        "store_code": getattr(getattr(link.promoter, "store", None), "code", None)})
 
 
 @require_GET
@@ -86,7 +92,7 @@ def poster(request: HttpRequest, code: str) -> HttpResponse:
     try:
         link = selectors.link_by_code(code)
     except NotFound:
-        return _not_found(request, "分享海报")
+        return _not_found(request, _("poster"))
     png = poster_png(link, share_url=share_url(request, link.code))
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "public, max-age=300"

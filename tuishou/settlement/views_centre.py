@@ -1,0 +1,76 @@
+"""The promoter centre's commission list (佣金明细): each commission with its order, the rule and the plan version
+that paid it, and why, in words; filtered by status, paginated."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.http import require_GET
+
+from tuishou.core.pages import paginate
+from tuishou.network.models import Promoter
+from tuishou.network.views_centre import promoter_page
+from tuishou.settlement.models import Commission
+from tuishou.settlement.selectors import promoter_commission_summary, promoter_commissions_query
+
+Status = Commission.Status
+STATUS_LABELS = {Status.PENDING: pgettext_lazy("commission status", "Pending"),
+                 Status.AVAILABLE: pgettext_lazy("commission status", "Available"),
+                 Status.CLAWED_BACK: pgettext_lazy("commission status", "Clawed back"),
+                 Status.CANCELLED: pgettext_lazy("commission status", "Cancelled")}
+STATUS_FILTERS = {"": pgettext_lazy("commission status", "All"), **STATUS_LABELS}
+TONES = {Status.PENDING: "warn", Status.AVAILABLE: "ok", Status.CLAWED_BACK: "danger", Status.CANCELLED: "off"}
+STATUS_BADGES = {status: (TONES[status], label) for status, label in STATUS_LABELS.items()}
+RULE_WORDS = {
+    "direct": gettext_lazy("direct commission on a sale credited to you"),
+    "self_purchase": gettext_lazy("self-purchase commission"),
+    "tiers": gettext_lazy("team commission from a sale in your team"),
+    "differential": gettext_lazy("rank differential on a sale in your team"),
+    "peer": gettext_lazy("peer bonus on a sale by a promoter of your rank"),
+    "recruit_bonus": gettext_lazy("recruiting bonus"),
+    "team_volume": gettext_lazy("monthly team volume bonus"),
+    "pool": gettext_lazy("monthly pool share"),
+}
+
+
+def why(commission: Commission, promoter: Promoter) -> str:
+    """Why the commission was paid, in the page's language: whose sale, which rule, base × rate."""
+    rule = RULE_WORDS.get(commission.rule, commission.rule)
+    if commission.order_id is None:
+        return _("%(rule)s for %(period)s") % {"rule": rule, "period": commission.period}
+    chain = commission.order.chain or []
+    level = next((i for i, link in enumerate(chain) if link.get("promoter_id") == promoter.pk), None)
+    if level == 0:
+        whose = _("your own customer's order")
+    elif level is not None:
+        whose = _("an order of your level-%(n)s team member") % {"n": level}
+    else:
+        whose = _("an order")
+    return _("%(rule)s: %(whose)s, commission base ¥%(base)s × %(rate)s%%") % {
+        "rule": rule, "whose": whose, "base": commission.base, "rate": rate_text(commission.rate)}
+
+
+def rate_text(rate: Decimal) -> str:
+    """The stored rate is the effective one (amount ÷ base, after rounding down to the fen): ``0.299666`` reads
+    as ``≈30``, an exact ``0.3`` as ``30``."""
+    percent = rate * 100
+    shown = percent.quantize(Decimal("0.1")).normalize()
+    return f"{shown:f}" if shown == percent else f"≈{shown:f}"
+
+
+@require_GET
+@promoter_page
+def commissions(request: HttpRequest, promoter: Promoter) -> HttpResponse:
+    """My commissions newest first, filtered by ``?status=``; balances at the top."""
+    status = request.GET.get("status", "")
+    if status not in STATUS_FILTERS:
+        status = ""
+    page = paginate(request, promoter_commissions_query(promoter=promoter, status=status or None))
+    rows = [{"c": c, "why": why(c, promoter), "badge": STATUS_BADGES.get(c.status, ("off", c.status))} for c in page]
+    return render(request, "settlement/centre/commissions.html", {
+        "page": page, "rows": rows, "status": status, "filters": STATUS_FILTERS,
+        "summary": promoter_commission_summary(promoter)})

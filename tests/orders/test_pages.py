@@ -72,9 +72,9 @@ def test_the_cart_groups_lines_by_merchant_with_subtotals_and_a_total(client):
 
 
 @pytest.mark.parametrize(("quantity", "message"), [
-    ("999999", "A quantity must be a whole number from 1 to 9999"),
-    ("6", "Only 5 of 云南高山蜂蜜 left."),
-    ("0", "A quantity must be a whole number from 1 to 9999"),
+    ("999999", "数量须为 1 到 9999 之间的整数"),
+    ("6", "云南高山蜂蜜 仅剩 5 件。"),
+    ("0", "数量须为 1 到 9999 之间的整数"),
     ("lots", "输入整数。"),
 ])
 def test_a_quantity_the_service_refuses_is_shown_beside_the_line_and_no_total_for_it(client, quantity, message):
@@ -155,7 +155,7 @@ def test_buy_now_of_999999_is_refused_before_any_total(client):
 
     html = _html(page)
     assert page.status_code == 400
-    assert "A quantity must be a whole number from 1 to 9999" in html
+    assert "数量须为 1 到 9999 之间的整数" in html
     assert "¥" not in html  # no price, no total
 
 
@@ -172,7 +172,7 @@ def test_checkout_with_a_new_address_keeps_what_was_typed_beside_a_bad_phone_and
     assert page.status_code == 200 and 'id="total">¥119.80' in _html(page)
     assert bad.status_code == 400
     assert re.search(r'id="id_new-phone"[^>]*value="12345"|value="12345"[^>]*id="id_new-phone"', html)
-    assert "id_new-phone_error" in html and "&#x27;12345&#x27; is not a mobile phone number." in html
+    assert "id_new-phone_error" in html and "&#x27;12345&#x27; 不是有效的手机号码。" in html
     assert 'value="文三路 100 号"' in html
     assert (Order.objects.count(), Address.objects.filter(user=buyer).count()) == (0, 0)
 
@@ -261,7 +261,7 @@ def test_pressing_pay_on_a_paid_order_says_it_is_paid_not_a_code(client, after_c
 
     html = _html(answer)
     assert answer.redirect_chain == [(f"/orders/{order.number}/", 302)]
-    assert "orders.already_paid" not in html and "already paid" in html
+    assert "orders.already_paid" not in html and "该订单已支付。" in html
 
 
 def test_an_unpaid_order_shows_pay_and_cancel_and_cancels_after_the_confirmation_page(client):

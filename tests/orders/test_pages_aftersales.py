@@ -65,8 +65,8 @@ def test_a_partial_refund_with_a_photo_shows_its_progress_and_then_the_refunded_
 
 
 @pytest.mark.parametrize(("photos", "message"), [
-    ([SimpleUploadedFile("notes.txt", b"not a picture", content_type="text/plain")], "That file is not an image."),
-    ([_photo(f"p{i}.png") for i in range(10)], "At most 9 photos per case."),
+    ([SimpleUploadedFile("notes.txt", b"not a picture", content_type="text/plain")], "该文件不是图片。"),
+    ([_photo(f"p{i}.png") for i in range(10)], "每个售后单最多 9 张照片。"),
 ])
 def test_a_refused_photo_is_shown_beside_the_photos_and_no_case_is_written(client, received, photos, message):
     line = received.lines.get()
@@ -85,7 +85,7 @@ def test_no_line_chosen_is_an_error_above_the_form(client, received):
     answer = client.post(f"/orders/{received.number}/after-sales/", {"kind": "refund_only", "reason": "坏了"})
 
     assert answer.status_code == 400
-    assert "Choose at least one line." in answer.content.decode()
+    assert "请至少选择一件商品，或填写退款金额。" in answer.content.decode()
     assert AfterSalesCase.objects.count() == 0
 
 

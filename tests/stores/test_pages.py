@@ -191,7 +191,7 @@ def test_the_product_page_reads_the_same_number_of_queries_for_1_or_6_pictures_a
 
     many = _queries(client, f"/p/{link.code}")
 
-    assert many == few <= 16
+    assert many == few <= 18
 
 
 def test_back_office_lists_stores_links_and_bindings(admin_client):

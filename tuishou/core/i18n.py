@@ -37,7 +37,10 @@ def catalog_messages(path: Path) -> dict[str, str]:
     """``{msgid: msgstr}`` of a ``.po`` or ``.mo`` file, translated entries only (the header left out)."""
     with path.open("rb") as handle:
         catalog = read_mo(handle) if path.suffix == ".mo" else read_po(handle)
-    return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+    def text(value) -> str:  # a plural entry's id and string are sequences (a list in .mo, a tuple in .po)
+        return value if isinstance(value, str) else "\x00".join(value)
+
+    return {text(m.id): text(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
 
 
 def compile_po(path: Path) -> Path:

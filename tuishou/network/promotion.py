@@ -28,6 +28,7 @@ from tuishou.network import invite_codes
 from tuishou.network.errors import NetworkError
 from tuishou.network.models import NetworkPolicy, Promoter, PromoterApplication
 from tuishou.network.services import _already_promoter, _inviter_for_code, network_policy_get, promoter_register
+from tuishou.network.transitions import application_transition
 from tuishou.risk.services import audit_record
 
 Mode = NetworkPolicy.Promotion
@@ -119,10 +120,8 @@ def _apply(*, user: User, code: str, reason: str, waiting: PromoterApplication |
     if waiting is not None and waiting.status == Status.PENDING:
         raise Conflict(NetworkError.APPLICATION_PENDING)
     if waiting is not None:  # kept from sign-up under another mode: it becomes the application
-        waiting.status, waiting.reason = Status.PENDING, reason[:1000]
-        waiting.invite_code = code or waiting.invite_code
-        waiting.save(update_fields=["status", "reason", "invite_code"])
-        return waiting
+        return application_transition(application=waiting, to=Status.PENDING, changes={
+            "reason": reason[:1000], "invite_code": code or waiting.invite_code})
     return PromoterApplication.objects.create(user=user, status=Status.PENDING, invite_code=code,
                                               reason=reason[:1000])
 
@@ -134,9 +133,8 @@ def _qualify(*, user: User, code: str, policy: NetworkPolicy, waiting: PromoterA
     if spent >= required:
         promoter = promoter_register(user=user, invite_code=code or None)
         if waiting is not None:
-            waiting.status, waiting.decided_at = Status.APPROVED, timezone.now()
-            waiting.decision_reason = "qualifying purchase reached"
-            waiting.save(update_fields=["status", "decided_at", "decision_reason"])
+            application_transition(application=waiting, to=Status.APPROVED, changes={
+                "decided_at": timezone.now(), "decision_reason": "qualifying purchase reached"})
         return Becoming(promoter=promoter)
     if not code:
         raise InvalidInput(NetworkError.PURCHASE_REQUIRED, amount=f"¥{required - spent:.2f}",
@@ -167,10 +165,9 @@ def promoter_application_decide(*, actor: User | None, application_id: int, appr
             raise Conflict(NetworkError.APPLICATION_DECIDED)
         if approve:
             promoter_register(user=application.user, invite_code=application.invite_code or None)
-        application.status = Status.APPROVED if approve else Status.REJECTED
-        application.decided_by, application.decided_at = actor, timezone.now()
-        application.decision_reason = reason[:1000]
-        application.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        application_transition(application=application, to=Status.APPROVED if approve else Status.REJECTED,
+                               actor=actor, changes={"decided_by": actor, "decided_at": timezone.now(),
+                                                     "decision_reason": reason[:1000]})
         audit_record(actor=actor, action=f"network.promoter_application_{application.status}", target=application,
                      reason=reason, data={"user_id": application.user_id, "invite_code": application.invite_code})
     return application

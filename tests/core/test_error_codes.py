@@ -154,9 +154,9 @@ def test_an_error_renders_in_the_language_asked_for_its_phrases_too():
     error = InvalidInput(CoreError.MONEY_NEGATIVE, field="amount")
     assert (error_message(error, "zh-hans"), error_message(error, "en")) == ("amount：不能为负数。",
                                                                              "amount: must not be negative.")
-    phrase = InvalidInput(ENUMS["WalletError"].PAYEE_INVALID, field="payee.account",
+    phrase = InvalidInput(ENUMS["WalletError"].PAYEE_INVALID,
                           problem=Phrase(gettext_noop("a bank card number has 12 to 19 digits")))
-    assert error_message(phrase, "zh-hans") == "payee.account：银行卡号为 12 到 19 位数字"
+    assert error_message(phrase, "zh-hans") == "银行卡号为 12 到 19 位数字"
 
 
 # ---- the API ------------------------------------------------------------------------------------------------

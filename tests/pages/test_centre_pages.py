@@ -335,7 +335,7 @@ def test_wallet_payee_error_is_beside_its_field_in_chinese(client):
     response = signed_in(client, w["promoter"]).post("/centre/wallet/", {
         "amount": "60.00", "method": "bank_card", "account": "12", "name": "李四", "bank": "工商银行", "key": "k"})
     html = response.content.decode()
-    message = "支付宝账号是手机号或邮箱；银行卡号为 12 到 19 位数字。"
+    message = "银行卡号为 12 到 19 位数字"
     assert f'<div class="error" id="id_account_error">{message}</div>' in html
     assert Withdrawal.objects.count() == 0
 
@@ -356,7 +356,7 @@ def test_mentor_switch_refused_by_policy_is_beside_the_field_and_a_pending_reque
     c = signed_in(client, placed)
     html = c.post("/centre/mentor/", {"to_mentor": str(other.pk), "reason": "想换"}).content.decode()
     assert 'id="id_to_mentor_error"' not in html  # the cooldown is about the person, not the chosen mentor
-    assert "距离上次加入或更换时间太短" in html
+    assert "距上次更换导师时间太短，请稍后再试。" in html
     assert "想换" in html
     assert MentorSwitchRequest.objects.count() == 0
     NetworkPolicy.objects.filter(pk=1).update(switch_cooldown_days=0, switch_requires_approval=True)

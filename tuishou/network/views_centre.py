@@ -21,10 +21,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tuishou.core.errors import DomainError, NotFound, PermissionDenied
-from tuishou.core.pages import paginate
+from tuishou.core.pages import form_add_error, paginate
 from tuishou.incentives.progress import rank_names, rank_progress
 from tuishou.network import selectors, services
-from tuishou.network.centre_errors import centre_error
 from tuishou.network.models import Promoter
 from tuishou.settlement.selectors import promoter_commission_summary, promoter_earnings
 from tuishou.stores.poster import invite_poster_png
@@ -154,8 +153,7 @@ def mentor(request: HttpRequest, promoter: Promoter) -> HttpResponse:
             switch = services.mentor_switch_request(promoter=promoter, to_mentor_id=form.cleaned_data["to_mentor"],
                                                     reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            field = exc.details.get("field") if isinstance(exc.details, dict) else None
-            form.add_error(field if field in form.fields else None, centre_error(exc))
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Your mentor has been switched.") if switch.status == "applied"
                              else _("Your request is waiting for the platform's approval."))

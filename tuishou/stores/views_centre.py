@@ -19,8 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tuishou.catalog.selectors import supply_categories, supply_pool_by_commission
 from tuishou.core.errors import DomainError
-from tuishou.core.pages import paginate
-from tuishou.network.centre_errors import centre_error
+from tuishou.core.pages import error_message, form_add_error, paginate
 from tuishou.network.models import Promoter
 from tuishou.network.views_centre import promoter_page
 from tuishou.stores import selectors, services
@@ -67,7 +66,7 @@ def pool_add(request: HttpRequest, promoter: Promoter, product_id: int) -> HttpR
         services.store_item_add(user=request.user, product_id=product_id)
     except DomainError as exc:
         if exc.code != "stores.item_exists":  # picking twice is what the person wanted: it is in the store
-            error = centre_error(exc)
+            error = error_message(exc)
     if request.htmx:
         return render(request, "stores/centre/pool.html#pick", {"product_id": product_id, "picked": error is None,
                                                                 "error": error})
@@ -76,11 +75,6 @@ def pool_add(request: HttpRequest, promoter: Promoter, product_id: int) -> HttpR
     else:
         messages.success(request, _("Added to your store."))
     return redirect(request.POST.get("next") or reverse("store_centre:pool"))
-
-
-def _form_error(form: forms.Form, exc: DomainError) -> None:
-    field = exc.details.get("field") if isinstance(exc.details, dict) else None
-    form.add_error(field if field in form.fields else None, centre_error(exc))
 
 
 class StoreForm(forms.Form):
@@ -99,7 +93,7 @@ def store(request: HttpRequest, promoter: Promoter) -> HttpResponse:
             services.store_update(user=request.user, title=form.cleaned_data["title"],
                                   slogan=form.cleaned_data["slogan"])
         except DomainError as exc:
-            _form_error(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Your store is saved."))
             return redirect(reverse("store_centre:store"))
@@ -135,7 +129,7 @@ def item_edit(request: HttpRequest, promoter: Promoter, item_id: int) -> HttpRes
         try:
             services.store_item_update(user=request.user, item_id=item.pk, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(reverse("store_centre:store"))

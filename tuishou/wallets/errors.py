@@ -25,7 +25,7 @@ class WalletError(ErrorCode):
     IDEMPOTENCY_KEY_REUSED = "wallets.idempotency_key_reused", _(
         "This idempotency key was used for another withdrawal.")
     INSUFFICIENT_FUNDS = "wallets.insufficient_funds", _("You have {available} available; {amount} is more than that.")
-    PAYEE_INVALID = "wallets.payee_invalid", _("{field}: {problem}")
+    PAYEE_INVALID = "wallets.payee_invalid", _("{problem}")  # the field is in details, shown beside it
     PAYOUT_DECLINED = "wallets.payout_declined", _("The payout provider declined the transfer: {reason}.")
     PROVIDER_UNKNOWN = "wallets.provider_unknown", _("There is no payout provider called {name!r}.")
     REASON_REQUIRED = "wallets.reason_required", _("Say why the withdrawal is rejected; the promoter sees it.")

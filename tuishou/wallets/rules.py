@@ -94,7 +94,7 @@ def payee_parse(value: Payee | Mapping[str, object]) -> Payee:
     bank = str(data.get("bank") or "").strip()
 
     def invalid(field: str, problem: str) -> InvalidInput:
-        return InvalidInput(WalletError.PAYEE_INVALID, field=f"payee.{field}", problem=Phrase(problem),
+        return InvalidInput(WalletError.PAYEE_INVALID, problem=Phrase(problem),
                             details={"field": f"payee.{field}"})
 
     if method not in PAYEE_METHODS:

@@ -18,8 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tuishou.core.errors import DomainError
 from tuishou.core.money import parse_amount
-from tuishou.core.pages import PER_PAGE
-from tuishou.network.centre_errors import centre_error
+from tuishou.core.pages import PER_PAGE, error_message
 from tuishou.network.models import Promoter
 from tuishou.network.views_centre import promoter_page
 from tuishou.wallets import selectors, services
@@ -57,7 +56,7 @@ def _add_service_error(form: WithdrawalForm, exc: DomainError) -> None:
     field = field.removeprefix("payee.")
     if exc.code in AMOUNT_ERRORS or exc.code.startswith("money."):
         field = "amount"
-    form.add_error(field if field in form.fields else None, centre_error(exc))
+    form.add_error(field if field in form.fields else None, error_message(exc))
 
 
 class _Lazy:

@@ -8,7 +8,7 @@ snapshot with the reduced base — so a later rank change or plan version never 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
@@ -18,10 +18,12 @@ from tuishou.core.money import parse_amount
 from tuishou.incentives.engine import Member, order_payouts
 from tuishou.incentives.errors import IncentiveError
 from tuishou.incentives.models import PlanVersion
-from tuishou.incentives.selectors import engine_plan, plan_version_get
+from tuishou.incentives.selectors import engine_plan, plan_version_get, plan_version_in_force
 from tuishou.network.errors import NetworkError
 from tuishou.network.models import Promoter
 from tuishou.network.selectors import chain_for_path, promoter_chain
+
+ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -98,3 +100,20 @@ def payout_preview(*, actor, version_id: int, promoter_id: int, base: Decimal | 
                                     self_purchase=self_purchase)
     return PayoutPreview(version=version, chain=chain, payouts=payouts,
                          total=sum((p.amount for p in payouts), start=base * 0))
+
+
+def promoter_estimates(*, promoter: Promoter, bases: Iterable[Decimal]) -> dict[Decimal, Decimal]:
+    """预估佣金: for each distinct commission base B, what ``promoter`` would earn from a customer's order of B
+    through their link, under the version in force in their community and their chain as it stands. Each base is
+    priced once (a page of products costs one chain read); empty when the community has no plan in force."""
+    version = plan_version_in_force(community_id=promoter.community_id)
+    if version is None:
+        return {}
+    chain = chain_snapshot(promoter_id=promoter.pk, path=bytes(promoter.path))
+    estimates: dict[Decimal, Decimal] = {}
+    for base in bases:
+        if base not in estimates:
+            payouts = order_payouts_compute(version=version, order_ref="estimate", chain=chain, base=base,
+                                            self_purchase=False)
+            estimates[base] = sum((p.amount for p in payouts if p.promoter_id == promoter.pk), start=ZERO)
+    return estimates

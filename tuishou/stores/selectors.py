@@ -15,8 +15,7 @@ from tuishou.catalog.models import Product
 from tuishou.catalog.selectors import hot_price_applies, product_public_detail, sku_selling_price, supply_pool
 from tuishou.core.errors import NotFound
 from tuishou.core.fields import MoneyField
-from tuishou.incentives.payouts import chain_snapshot, order_payouts_compute
-from tuishou.incentives.selectors import plan_version_in_force
+from tuishou.incentives.payouts import promoter_estimates
 from tuishou.network.models import Promoter
 from tuishou.network.selectors import public_name
 from tuishou.orders.models import Order, OrderLine
@@ -205,30 +204,29 @@ def masked_phone(phone: str | None) -> str:
 
 
 def pool_estimates(promoter: Promoter, products) -> dict[int, Decimal]:
-    """预估佣金: product id → what the promoter would earn selling one unit of the product's best-paying SKU
-    themselves, under the plan in force in their community and their chain as it stands; empty without a plan.
+    """预估佣金: product id → what the promoter would earn selling one unit of the product's best-paying active
+    SKU (``incentives.payouts.promoter_estimates``); empty without a plan. ``products`` carry their SKUs."""
+    best = {product.pk: max(bases) for product in products
+            if (bases := [sku_commission_base(sku) for sku in product.skus.all() if sku.active])}
+    estimates = promoter_estimates(promoter=promoter, bases=best.values())
+    return {pk: estimates[base] for pk, base in best.items() if base in estimates}
 
-    Prices each distinct commission base once with the payout service (``incentives.payouts``:
-    ``chain_snapshot`` + ``order_payouts_compute``, the code the payout-preview API runs), so a page of
-    products costs one chain read and no query per product. ``products`` must carry their active SKUs.
-    """
-    version = plan_version_in_force(community_id=promoter.community_id)
-    if version is None:
+
+def sku_estimates(promoter: Promoter | None, product) -> dict[int, Decimal]:
+    """预估佣金 on a product page: SKU id → what ``promoter`` would earn from one unit sold through their link;
+    empty for anyone who is not a promoter, or without a plan in force."""
+    if promoter is None:
         return {}
-    chain = chain_snapshot(promoter_id=promoter.pk, path=bytes(promoter.path))
-    priced: dict[Decimal, Decimal] = {}
-    out = {}
-    for product in products:
-        bases = [sku_commission_base(sku) for sku in product.skus.all() if sku.active]
-        if not bases:
-            continue
-        base = max(bases)
-        if base not in priced:
-            payouts = order_payouts_compute(version=version, order_ref="estimate", chain=chain, base=base,
-                                            self_purchase=False)
-            priced[base] = sum((p.amount for p in payouts if p.promoter_id == promoter.pk), start=Decimal("0.00"))
-        out[product.pk] = priced[base]
-    return out
+    bases = {sku.pk: sku_commission_base(sku) for sku in product.skus.all()}
+    estimates = promoter_estimates(promoter=promoter, bases=bases.values())
+    return {pk: estimates[base] for pk, base in bases.items() if base in estimates}
+
+
+def promoter_of(user) -> Promoter | None:
+    """The signed-in user's promoter row, or None (anonymous visitors and consumers earn nothing)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Promoter.objects.filter(user_id=user.pk).first()
 
 
 def sku_commission_base(sku) -> Decimal:

@@ -18,7 +18,6 @@ from tuishou.catalog.selectors import sku_selling_price
 from tuishou.core.errors import NotFound
 from tuishou.core.visitors import visitor_cookie_set, visitor_key
 from tuishou.stores import selectors
-from tuishou.stores.earnings import product_earnings, promoter_of
 from tuishou.stores.models import ShareLink, Store
 from tuishou.stores.poster import poster_png
 from tuishou.stores.services import share_click_record, store_get_or_create
@@ -73,7 +72,7 @@ def product_page(request: HttpRequest, code: str) -> HttpResponse:
     except NotFound:
         return _not_found(request, _("product"))
     item = selectors.store_item_for_product(promoter_id=link.promoter_id, product_id=product.pk)
-    earnings = product_earnings(promoter=promoter_of(request.user), product=product)
+    earnings = selectors.sku_estimates(selectors.promoter_of(request.user), product)
     skus = [{"sku": sku, "price": sku_selling_price(sku), "earn": earnings.get(sku.pk)} for sku in product.skus.all()]
     chosen = next((row for row in skus if row["sku"].stock > 0), skus[0] if skus else None)
     return render(request, "stores/product.html", {

@@ -1,6 +1,13 @@
-"""Where the message centre listens: each event, after its transaction commits, enqueues one task."""
+"""Where the message centre listens: each event, after its transaction commits, enqueues one task.
+
+Order events are delivered inside the order's transaction (``orders.events``); their handlers here only
+schedule the task for after the commit, so a rolled-back payment or refund sends nothing."""
 
 from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
 
 from tuishou.core import events
 from tuishou.notifications import tasks
@@ -9,12 +16,13 @@ from tuishou.orders import events as order_events
 
 def _order_paid(event: order_events.OrderPaid) -> None:
     if event.promoter_id is not None:
-        tasks.notify_order_paid.enqueue(order_id=event.order_id)
+        transaction.on_commit(partial(tasks.notify_order_paid.enqueue, order_id=event.order_id), robust=True)
 
 
 def _order_refunded(event: order_events.OrderRefunded) -> None:
     if event.promoter_id is not None:
-        tasks.notify_order_refunded.enqueue(order_id=event.order_id, case_id=event.case_id)
+        transaction.on_commit(partial(tasks.notify_order_refunded.enqueue, order_id=event.order_id,
+                                      case_id=event.case_id), robust=True)
 
 
 def _settled(*, commission_ids: list[int]) -> None:
@@ -35,8 +43,8 @@ def _rank(*, record_id: int) -> None:
 
 def subscribe_all() -> None:
     """Called once from ``NotificationsConfig.ready``."""
-    order_events.subscribe_after_commit(order_events.OrderPaid, _order_paid)
-    order_events.subscribe_after_commit(order_events.OrderRefunded, _order_refunded)
+    order_events.subscribe(order_events.OrderPaid, _order_paid)
+    order_events.subscribe(order_events.OrderRefunded, _order_refunded)
     events.subscribe("commission.settled", _settled)
     events.subscribe("withdrawal.finished", _withdrawal)
     events.subscribe("promoter.joined", _joined)

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
-
 
 @dataclass(frozen=True)
 class ChainMember:
@@ -124,7 +122,6 @@ Event = OrderPaid | OrderRefunded | OrderCompleted
 Handler = Callable[[Event], None]
 
 _in_transaction: dict[type, list[Handler]] = defaultdict(list)
-_after_commit: dict[type, list[Handler]] = defaultdict(list)
 
 
 def subscribe(event_type: type, handler: Handler) -> None:
@@ -133,18 +130,10 @@ def subscribe(event_type: type, handler: Handler) -> None:
         _in_transaction[event_type].append(handler)
 
 
-def subscribe_after_commit(event_type: type, handler: Handler) -> None:
-    """Call ``handler(event)`` after the transaction that emits ``event_type`` commits, never for one that rolls
-    back (the message centre enqueues its tasks so)."""
-    if handler not in _after_commit[event_type]:
-        _after_commit[event_type].append(handler)
-
-
 def unsubscribe(event_type: type, handler: Handler) -> None:
-    """Remove a handler from both lists (tests use it to clean up)."""
-    for registry in (_in_transaction, _after_commit):
-        if handler in registry[event_type]:
-            registry[event_type].remove(handler)
+    """Remove a handler (tests use it to clean up)."""
+    if handler in _in_transaction[event_type]:
+        _in_transaction[event_type].remove(handler)
 
 
 def emit(event: Event) -> None:
@@ -152,5 +141,3 @@ def emit(event: Event) -> None:
     made the change."""
     for handler in list(_in_transaction[type(event)]):
         handler(event)
-    for handler in list(_after_commit[type(event)]):
-        transaction.on_commit(lambda h=handler: h(event), robust=True)

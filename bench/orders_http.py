@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,22 +96,22 @@ def _wrk(base: str, path: str, script: Path, *, seconds: int, connections: int, 
     return result
 
 
-def run(*, db_url: str, workdir: Path, buyers: list[tuple[str, int, str]], sku_ids: list[int], seconds: int,
-        health_seconds: int, connections: int, threads: int, workers: int) -> dict:
-    """Serve the project with gunicorn on a free loopback port and measure checkout and /healthz with wrk."""
-    if shutil.which("wrk") is None:
-        return {"skipped": "wrk is not installed (apt-get install wrk)"}
+@contextmanager
+def served(*, db_url: str, workdir: Path, workers: int):
+    """gunicorn serving the project (``DEBUG=0``, static files collected) on a free loopback port, answering
+    ``/healthz`` before the block runs; stopped by its own pid whatever happens. Yields the base URL."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, DATABASE_URL=db_url, DEBUG="0", LOG_LEVEL="WARNING", ALLOWED_HOSTS="127.0.0.1",
                TUISHOU_DATA_DIR=str(workdir), SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only"),
                DJANGO_SETTINGS_MODULE="tuishou.settings", PYTHONPATH=str(ROOT))
     env.pop("TUISHOU_TESTING", None)
+    subprocess.run([sys.executable, "-m", "django", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
+                   check=True)
     cmd = [sys.executable, "-m", "gunicorn", "tuishou.wsgi:application", "--workers", str(workers),
            "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning"]
     log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 - closed in finally
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    nonce = secrets.token_hex(4)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -122,6 +123,24 @@ def run(*, db_url: str, workdir: Path, buyers: list[tuple[str, int, str]], sku_i
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError("gunicorn did not come up: " + (workdir / "gunicorn.log").read_text()[-2000:])
             time.sleep(0.3)
+        yield base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def run(*, db_url: str, workdir: Path, buyers: list[tuple[str, int, str]], sku_ids: list[int], seconds: int,
+        health_seconds: int, connections: int, threads: int, workers: int) -> dict:
+    """Serve the project with gunicorn on a free loopback port and measure checkout and /healthz with wrk."""
+    if shutil.which("wrk") is None:
+        return {"skipped": "wrk is not installed (apt-get install wrk)"}
+    nonce = secrets.token_hex(4)
+    with served(db_url=db_url, workdir=workdir, workers=workers) as base:
         token, address_id, code = buyers[0]
         status, body = _get(base + CHECKOUT_PATH, data=json.dumps(
             {"lines": [{"sku_id": sku_ids[0], "quantity": 1}], "address_id": address_id, "share_code": code,
@@ -141,14 +160,6 @@ def run(*, db_url: str, workdir: Path, buyers: list[tuple[str, int, str]], sku_i
                                   threads=threads)
         results["checkout"] = _wrk(base, CHECKOUT_PATH, checkout_lua, seconds=seconds, connections=connections,
                                    threads=threads)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
     from tuishou.orders.models import Checkout
 
     results["checkout"]["created"] = Checkout.objects.filter(idempotency_key__startswith=f"wrk-{nonce}-").count() - 1

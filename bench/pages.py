@@ -26,12 +26,9 @@ import argparse
 import os
 import random
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +37,7 @@ os.environ.setdefault("TUISHOU_BENCH_DB", "tuishou_bench_pages")
 
 from bench import orders  # noqa: E402
 from bench.network_tree import _bulk_load, encode, generate  # noqa: E402
-from bench.orders_http import REPORT_LUA, _free_port, _get, _wrk  # noqa: E402
+from bench.orders_http import REPORT_LUA, _get, _wrk, served  # noqa: E402
 
 GOALS = {"store": 0.50, "product": 0.50, "centre": 0.25}
 RECOMMENDATIONS = ["自用三个月回购的好物，家里老人孩子都爱吃。", "产地直发，收到当天就能吃上，性价比很高。",
@@ -147,43 +144,6 @@ def world_build(args, rng: random.Random) -> dict:
     return {"stores": store_codes, "links": link_codes, "cookies": cookies, "orders": serial, "timings": timings}
 
 
-@contextmanager
-def served(db_url: str, workdir: Path, *, workers: int):
-    """gunicorn serving the project (DEBUG=0) on a free loopback port; stopped by its pid whatever happens."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, DATABASE_URL=db_url, DEBUG="0", LOG_LEVEL="WARNING", ALLOWED_HOSTS="127.0.0.1",
-               TUISHOU_DATA_DIR=str(workdir), SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only"),
-               DJANGO_SETTINGS_MODULE="tuishou.settings", PYTHONPATH=str(ROOT))
-    env.pop("TUISHOU_TESTING", None)
-    subprocess.run([sys.executable, "-m", "django", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
-                   check=True)
-    cmd = [sys.executable, "-m", "gunicorn", "tuishou.wsgi:application", "--workers", str(workers),
-           "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning"]
-    log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 - closed in finally
-    server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if _get(base + "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("gunicorn did not come up: " + (workdir / "gunicorn.log").read_text()[-2000:])
-            time.sleep(0.3)
-        yield base
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-
-
 def measure(base: str, workdir: Path, world: dict, args) -> dict:
     """One wrk run per page, the baseline first, each after a short warm-up of every path."""
     pages = {"healthz": (["/healthz"], []),
@@ -250,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["TUISHOU_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
         orders.django_setup(args.pg, workdir)
         world = world_build(args, rng)
-        with served(orders.db_url(args.pg, orders.BENCH_DB), workdir, workers=args.workers) as base:
+        with served(db_url=orders.db_url(args.pg, orders.BENCH_DB), workdir=workdir, workers=args.workers) as base:
             results = measure(base, workdir, world, args)
         print(report(results, world, args))
     finally:

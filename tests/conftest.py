@@ -49,6 +49,16 @@ def _postgres_only(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_plan_cache():
+    """Plans are cached by version id, and test databases reuse ids: every test starts with an empty cache."""
+    from tuishou.incentives.selectors import _frozen_engine_plan
+
+    _frozen_engine_plan.cache_clear()
+    yield
+    _frozen_engine_plan.cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(request, tmp_path_factory):
     """Files a test writes (product images, posters) go to a temporary folder, never to data/."""
     from django.conf import settings as django_settings

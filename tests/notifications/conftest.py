@@ -1,4 +1,4 @@
-"""Message-centre tests reuse the settlement and wallets set-up (well-behaved sandboxes, a fresh plan cache)."""
+"""Message-centre tests start with well-behaved sandboxes (the plan cache is cleared by the root conftest)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,14 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _clean_state():
-    from tuishou.incentives.selectors import _frozen_engine_plan
     from tuishou.payments import sandbox
     from tuishou.wallets import sandbox as payout_sandbox
 
     sandbox.sandbox_behave()
-    sandbox.transport_override = None
     payout_sandbox.sandbox_payout_behave()
-    payout_sandbox.transport_override = None
-    _frozen_engine_plan.cache_clear()
     yield
     sandbox.sandbox_behave()
-    sandbox.transport_override = None
     payout_sandbox.sandbox_payout_behave()
-    payout_sandbox.transport_override = None
-    _frozen_engine_plan.cache_clear()
 
 
 @pytest.fixture

@@ -39,13 +39,9 @@ SLOW_GATEWAY = sandbox.SandboxBehaviour(delay_seconds=(3600, 3600))
 
 @pytest.fixture(autouse=True)
 def _slow_sandbox():
-    from tuishou.incentives.selectors import _frozen_engine_plan
-
     sandbox.sandbox_behave(SLOW_GATEWAY)
-    _frozen_engine_plan.cache_clear()
     yield
     sandbox.sandbox_behave()
-    _frozen_engine_plan.cache_clear()
 
 
 @pytest.fixture

@@ -24,15 +24,6 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "centre"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_plan_cache():
-    from tuishou.incentives.selectors import _frozen_engine_plan
-
-    _frozen_engine_plan.cache_clear()
-    yield
-    _frozen_engine_plan.cache_clear()
-
-
 @pytest.fixture
 def after_commit_live(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)

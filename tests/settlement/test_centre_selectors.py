@@ -21,15 +21,6 @@ def after_commit(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_plan_cache():
-    from tuishou.incentives.selectors import _frozen_engine_plan
-
-    _frozen_engine_plan.cache_clear()
-    yield
-    _frozen_engine_plan.cache_clear()
-
-
 def _commissions(after_commit, count: int):
     """``count`` orders of 59.90 × 2 through one promoter's link: each pays them 7.18 (30% of B = 23.96)."""
     f.plan()

@@ -22,15 +22,6 @@ def after_commit(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_plan_cache():
-    from tuishou.incentives.selectors import _frozen_engine_plan
-
-    _frozen_engine_plan.cache_clear()
-    yield
-    _frozen_engine_plan.cache_clear()
-
-
 def test_link_figures_clicks_unique_visitors_and_orders(after_commit):
     f.plan()
     promoter = f.invitee(f.root(), "小李")

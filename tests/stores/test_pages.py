@@ -19,15 +19,6 @@ from tuishou.stores.models import ShareLink, Store
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_plan_cache():
-    from tuishou.incentives.selectors import _frozen_engine_plan
-
-    _frozen_engine_plan.cache_clear()
-    yield
-    _frozen_engine_plan.cache_clear()
-
-
 def _store_with_items():
     promoter = f.root("阿花")
     services.store_update(user=promoter.user, title="花花优选", slogan="只卖自己吃过的")

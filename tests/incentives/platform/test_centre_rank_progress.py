@@ -39,15 +39,6 @@ rules:
 """
 
 
-@pytest.fixture(autouse=True)
-def _fresh_plan_cache():
-    from tuishou.incentives.selectors import _frozen_engine_plan
-
-    _frozen_engine_plan.cache_clear()
-    yield
-    _frozen_engine_plan.cache_clear()
-
-
 def _sale(promoter: Promoter, base: str, *, days_ago: int = 1, self_purchase: bool = False, ref: str) -> None:
     volume_record(promoter=promoter, base=Decimal(base), self_purchase=self_purchase,
                   occurred_at=timezone.now() - timedelta(days=days_ago), source_ref=ref)

@@ -43,6 +43,7 @@ urlpatterns = [
     path("centre/", include("tuishou.stores.urls_centre")),
     path("centre/", include("tuishou.settlement.urls_centre")),
     path("centre/", include("tuishou.wallets.urls_centre")),
+    path("centre/", include("tuishou.community.urls_centre")),
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.
     path("media/<path:path>", media),
 ]

@@ -102,7 +102,8 @@ def _places(values: list[tuple[int, Decimal | int, int]]) -> list[tuple[int, int
 def _sales(community_id: int, window: Window) -> list[tuple[int, Decimal, int]]:
     rows = (Order.objects.filter(community_id=community_id, promoter__isnull=False, self_purchase=False,
                                  paid_at__gte=window.start, paid_at__lt=window.end)
-            .values("promoter_id").annotate(net=Sum(F("total") - F("refunded_amount"), output_field=MoneyField()), orders=Count("id"))
+            .values("promoter_id")
+            .annotate(net=Sum(F("total") - F("refunded_amount"), output_field=MoneyField()), orders=Count("id"))
             .filter(net__gt=0).values_list("promoter_id", "net", "orders"))
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 

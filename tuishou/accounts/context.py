@@ -43,6 +43,7 @@ AGENCY_DESK = (
     NavItem("agency-mentors", _("Mentors"), "/agency/mentors/", "🎓"),
     NavItem("agency-growth", _("Growth"), "/agency/growth/", "📈"),
     NavItem("agency-plan", _("Incentive plan"), "/agency/plan/", "🧮"),
+    NavItem("agency-announcements", _("Announcements"), "/agency/announcements/", "📣"),
 )
 OPERATOR_DESK = (
     NavItem("ops", _("Dashboard"), "/ops/", "📊"),
@@ -53,6 +54,7 @@ OPERATOR_DESK = (
     NavItem("ops-after-sales", _("Escalated after-sales"), "/ops/after-sales/", "🛟"),
     NavItem("ops-promoters", _("Promoters"), "/ops/promoters/", "🧑‍🤝‍🧑"),
     NavItem("ops-communities", _("Communities"), "/ops/communities/", "🏘️"),
+    NavItem("ops-announcements", _("Announcements"), "/ops/announcements/", "📣"),
     NavItem("admin", _("Back office"), "/admin/", "🗄️"),
 )
 DESKS = {"/merchant/": (_("Merchant portal"), MERCHANT_DESK), "/agency/": (_("Agency portal"), AGENCY_DESK),

@@ -35,6 +35,8 @@ urlpatterns = [
     # The desks (desk.html): the merchant portal, the agency portal and operations.
     path("ops/announcements/", include("tuishou.notifications.urls_desk")),
     path("agency/announcements/", include("tuishou.notifications.urls_desk")),
+    path("ops/leaderboards/", include("tuishou.community.urls_desk")),
+    path("agency/leaderboards/", include("tuishou.community.urls_desk")),
     path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.

@@ -102,3 +102,22 @@ def test_api_and_page(world, client, django_assert_max_num_queries):
     text = page.content.decode()
     assert page.status_code == 200 and "小周" in text and "¥179.70" in text and "排行榜仅供展示" in text
     assert client.get("/centre/leaderboards/?board=x&period=y").status_code == 200  # stray values: the defaults
+
+
+def test_desk_boards_for_staff_of_the_community_and_operators(world, client, django_assert_max_num_queries):
+    from tests.network import factories as nf
+    from tuishou.network.models import Community, CommunityStaff
+
+    staff, outsider = nf.user("星火运营"), nf.user("路人")
+    agency = Community.objects.create(kind=Community.Kind.AGENCY, name="星火社群", code="XINGHUO")
+    CommunityStaff.objects.create(user=staff, community=agency)
+    client.force_login(staff)
+    page = client.get("/agency/leaderboards/?board=growth").content.decode()
+    assert "星火社群" in page and "阿花" not in page  # their own community only: nobody joined it this month
+    client.force_login(nf.operator("finance"))
+    official = world["hua"].community_id
+    with django_assert_max_num_queries(12):
+        page = client.get(f"/ops/leaderboards/?community={official}&board=sales&period=month").content.decode()
+    assert page.index("小周") < page.index("阿花") < page.index("小李") and "¥179.70" in page
+    client.force_login(outsider)
+    assert client.get("/agency/leaderboards/").status_code == 404

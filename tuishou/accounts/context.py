@@ -43,6 +43,7 @@ AGENCY_DESK = (
     NavItem("agency-mentors", _("Mentors"), "/agency/mentors/", "🎓"),
     NavItem("agency-growth", _("Growth"), "/agency/growth/", "📈"),
     NavItem("agency-plan", _("Incentive plan"), "/agency/plan/", "🧮"),
+    NavItem("agency-leaderboards", _("Leaderboards"), "/agency/leaderboards/", "🏆"),
     NavItem("agency-announcements", _("Announcements"), "/agency/announcements/", "📣"),
 )
 OPERATOR_DESK = (
@@ -54,6 +55,7 @@ OPERATOR_DESK = (
     NavItem("ops-after-sales", _("Escalated after-sales"), "/ops/after-sales/", "🛟"),
     NavItem("ops-promoters", _("Promoters"), "/ops/promoters/", "🧑‍🤝‍🧑"),
     NavItem("ops-communities", _("Communities"), "/ops/communities/", "🏘️"),
+    NavItem("ops-leaderboards", _("Leaderboards"), "/ops/leaderboards/", "🏆"),
     NavItem("ops-announcements", _("Announcements"), "/ops/announcements/", "📣"),
     NavItem("admin", _("Back office"), "/admin/", "🗄️"),
 )

@@ -23,11 +23,12 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tuishou.accounts.permissions import is_operator
 from tuishou.community.errors import CommunityError
 from tuishou.core.errors import InvalidInput
 from tuishou.core.fields import MoneyField
 from tuishou.network import treepath
-from tuishou.network.models import Promoter
+from tuishou.network.models import Community, Promoter
 from tuishou.network.selectors import public_name
 from tuishou.orders.models import Order
 
@@ -145,3 +146,10 @@ def leaderboard(*, community_id: int, board: str, period: str, viewer_id: int | 
 
     return Board(board, window, [standing(row) for row in shown], standing(mine_row) if mine_row else None,
                  len(placed))
+
+
+def leaderboard_communities(user):
+    """The communities whose boards ``user`` may read at a desk: every one for an operator, else those they staff."""
+    if is_operator(user):
+        return Community.objects.order_by("kind", "name")
+    return Community.objects.filter(staff__user=user).order_by("name")

@@ -1,12 +1,14 @@
-"""The community's pages in the promoter centre: the leaderboards (/centre/leaderboards/)."""
+"""The community's pages: the leaderboards in the promoter centre (/centre/leaderboards/) and at the desks
+(/agency/leaderboards/ for a community's staff, /ops/leaderboards/ for operators, any community)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from tuishou.community.leaderboards import BOARDS, PERIODS, leaderboard
+from tuishou.community.leaderboards import BOARDS, PERIODS, leaderboard, leaderboard_communities
 from tuishou.network.models import Promoter
 from tuishou.network.views_centre import promoter_page
 
@@ -22,3 +24,23 @@ def leaderboards(request: HttpRequest, promoter: Promoter) -> HttpResponse:
     result = leaderboard(community_id=promoter.community_id, board=board, period=period, viewer_id=promoter.pk)
     return render(request, "community/centre/leaderboards.html", {
         "result": result, "boards": BOARDS.items(), "periods": PERIODS.items(), "board": board, "period": period})
+
+
+def _choice(value: str, allowed, default: str) -> str:
+    return value if value in allowed else default  # a stray parameter shows the default, never an error
+
+
+@require_GET
+@login_required
+def desk_leaderboards(request: HttpRequest) -> HttpResponse:
+    """Every board of one community the person may read (the first one unless ``community`` picks another)."""
+    communities = list(leaderboard_communities(request.user))
+    if not communities:
+        raise Http404("no community to read")
+    chosen = next((c for c in communities if str(c.pk) == request.GET.get("community")), communities[0])
+    board = _choice(request.GET.get("board", ""), BOARDS, "sales")
+    period = _choice(request.GET.get("period", ""), PERIODS, "month")
+    result = leaderboard(community_id=chosen.pk, board=board, period=period, top=100)
+    return render(request, "community/desk/leaderboards.html", {
+        "result": result, "boards": BOARDS.items(), "periods": PERIODS.items(), "board": board, "period": period,
+        "communities": communities, "community": chosen})

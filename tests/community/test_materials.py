@@ -196,3 +196,31 @@ def test_the_api_publishes_reuses_rates_reports_and_moderates(world, client):
     assert client.get(f"/api/v1/community/materials/{pk}").status_code == 404
     assert client.post(f"/api/v1/community/materials/{pk}/reuse", {"channel": "moments"},
                        content_type="application/json").json()["code"] == "community.material_hidden"
+
+
+def test_the_centre_pages_publish_reuse_rate_and_report(world, client, django_assert_max_num_queries):
+    client.force_login(world["hua"].user)
+    product = world["item"].product_id
+    kept = client.post("/centre/materials/new/", {"product": product, "text": "", "video_url": "ftp://x"})
+    assert kept.status_code == 200 and Material.objects.count() == 0
+    published = client.post("/centre/materials/new/", {"product": product, "text": "山里的蜂蜜", "images": [png()]})
+    material = Material.objects.get()
+    assert published["Location"] == f"/centre/materials/{material.pk}/" and material.images.count() == 1
+    client.force_login(world["li"].user)
+    with django_assert_max_num_queries(20):
+        listing = client.get("/centre/materials/?order=citations").content.decode()
+    assert "山里的蜂蜜" in listing and world["item"].product.title in listing
+    client.post(f"/centre/materials/{material.pk}/reuse/", {"channel": "moments"})
+    page = client.get(f"/centre/materials/{material.pk}/").content.decode()
+    link = ShareLink.objects.get(material=material)
+    assert f"/s/{link.code}" in page and Citation.objects.count() == 1
+    client.post(f"/centre/materials/{material.pk}/rate/", {"score": "4"})
+    client.post(f"/centre/materials/{material.pk}/rate/", {"score": "9"})  # refused, shown on the page
+    assert Rating.objects.get().score == 4
+    client.post(f"/centre/materials/{material.pk}/report/", {"reason": "图片不清楚"})
+    assert MaterialReport.objects.get().reason == "图片不清楚"
+    assert client.post(f"/centre/materials/{material.pk}/delete/").status_code == 404
+    assert client.get(f"/centre/materials/{material.pk + 1}/").status_code == 404
+    client.force_login(world["hua"].user)
+    mine = client.get("/centre/materials/mine/").content.decode()
+    assert "山里的蜂蜜" in mine

@@ -134,3 +134,8 @@ def materials_of(promoter_id: int) -> QuerySet[Material]:
     """A promoter's own materials, newest first, with their citation counts."""
     return (Material.objects.filter(author_id=promoter_id).select_related("product")
             .annotate(citation_count=Count("citations")).order_by("-created_at", "-id"))
+
+
+def rating_of(material: Material, promoter) -> int | None:
+    """``promoter``'s rating of ``material``, if any."""
+    return Rating.objects.filter(material=material, rater=promoter).values_list("score", flat=True).first()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tuishou.catalog import selectors, services
 from tuishou.catalog.forms_merchant import ImageForm, ProductForm, ReasonForm, SkuCreateForm, SkuForm, StockForm
-from tuishou.catalog.listing_merchant import product_listing
+from tuishou.catalog.listings import STATUS_LABELS, MerchantProductListing
 from tuishou.catalog.models import Product
 from tuishou.core.errors import DomainError, NotFound, PermissionDenied
 from tuishou.core.pages import error_message, form_add_error
@@ -26,10 +26,9 @@ from tuishou.merchants.models import MerchantStaff
 from tuishou.merchants.portal import merchant_page
 
 S = Product.Status
-STATUS_BADGES = {S.DRAFT: ("off", gettext_lazy("Draft")), S.PENDING_REVIEW: ("warn", gettext_lazy("In review")),
-                 S.REJECTED: ("danger", gettext_lazy("Rejected")),
-                 S.APPROVED: ("info", gettext_lazy("Approved, not on sale")),
-                 S.ON_SHELF: ("ok", gettext_lazy("On sale")), S.OFF_SHELF: ("off", gettext_lazy("Off the shelf"))}
+TONES = {S.DRAFT: "off", S.PENDING_REVIEW: "warn", S.REJECTED: "danger", S.APPROVED: "info", S.ON_SHELF: "ok",
+         S.OFF_SHELF: "off"}
+STATUS_BADGES = {status: (TONES[status], label) for status, label in STATUS_LABELS.items()}
 # What the product's page offers in each status (the services still decide).
 ACTIONS = {S.DRAFT: ("submit",), S.REJECTED: ("submit",), S.PENDING_REVIEW: ("withdraw",),
            S.APPROVED: ("shelve",), S.OFF_SHELF: ("shelve",), S.ON_SHELF: ("unshelve",)}
@@ -54,8 +53,13 @@ def _product_url(product_id: int) -> str:
 @require_GET
 @merchant_page
 def products(request: HttpRequest, membership: MerchantStaff) -> HttpResponse:
-    """The merchant's products: search, status filter, sorting, pagination and CSV export."""
-    return product_listing(request, membership, context=_portal(request))
+    """The merchant's products: search, status and low-stock filters, sorting, pagination and CSV export."""
+    listing = MerchantProductListing(request, merchant_id=membership.merchant_id)
+    if listing.export_requested:
+        return listing.export_response()
+    rows = [{"product": p, "badge": STATUS_BADGES.get(p.status), "cover": next(iter(p.images.all()), None)}
+            for p in listing.page.object_list]
+    return render(request, "catalog/merchant/products.html", _portal(request, listing=listing, rows=rows))
 
 
 @require_http_methods(["GET", "POST"])
@@ -75,18 +79,31 @@ def product_new(request: HttpRequest, membership: MerchantStaff) -> HttpResponse
     return render(request, "catalog/merchant/product_new.html", _portal(request, form=form))
 
 
+def percent(sku) -> str | None:
+    """A percentage setting as people write it: ``0.1500`` → ``"15"``, ``0.1250`` → ``"12.5"``."""
+    if sku.commission_rate is None:
+        return None
+    return f"{(sku.commission_rate * 100).normalize():f}"
+
+
+def history(product: Product) -> list[dict]:
+    """The product's status changes, latest first, with the statuses in the reader's words."""
+    return [{"from": STATUS_LABELS.get(c.from_status, "—"), "to": STATUS_LABELS.get(c.to_status, c.to_status),
+             "reason": c.reason, "at": c.created_at} for c in reversed(list(product.status_changes.all()))]
+
+
 def _product_page(request: HttpRequest, product_id: int, *, status: int = 200, **forms) -> HttpResponse:
     """The product's page with its forms (those given are bound, with their errors)."""
     product = selectors.product_for_merchant_page(user=request.user, product_id=product_id)
     skus = list(product.skus.all())
     stock_forms = forms.pop("stock_forms", {})
-    rows = [{"sku": sku, "low": sku.active and sku.stock <= selectors.LOW_STOCK,
+    rows = [{"sku": sku, "low": sku.active and sku.stock <= selectors.LOW_STOCK, "percent": percent(sku),
              "stock_form": stock_forms.get(sku.pk) or StockForm(prefix=f"sku{sku.pk}",
                                                                 initial={"stock": sku.stock, "expected": sku.stock})}
             for sku in skus]
     context = _portal(
         request, product=product, rows=rows, images=list(product.images.all()),
-        history=list(product.status_changes.all())[::-1], badge=STATUS_BADGES.get(product.status),
+        history=history(product), badge=STATUS_BADGES.get(product.status),
         actions=[(a, ACTION_LABELS[a]) for a in ACTIONS.get(product.status, ())],
         editable=product.status not in (S.PENDING_REVIEW, S.ON_SHELF),
         product_form=forms.get("product_form") or ProductForm(initial={
@@ -161,6 +178,11 @@ def sku_stock(request: HttpRequest, membership: MerchantStaff, product_id: int, 
             services.sku_stock_set(actor=request.user, sku_id=sku.pk, stock=form.cleaned_data["stock"],
                                    expected=form.cleaned_data["expected"])
         except DomainError as exc:
+            if "stock" in exc.details:  # changed meanwhile: show the fresh number, so sending again applies it
+                data = request.POST.copy()
+                data[f"sku{sku.pk}-expected"] = str(exc.details["stock"])
+                form = StockForm(data, prefix=f"sku{sku.pk}")
+                form.is_valid()
             form.add_error("stock", error_message(exc))
         else:
             messages.success(request, _("Stock of %(spec)s set to %(stock)s.") % {

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tuishou.catalog import selectors, services
 from tuishou.catalog.forms_merchant import RejectForm
-from tuishou.catalog.listing_ops import review_listing
-from tuishou.catalog.views_merchant import STATUS_BADGES
+from tuishou.catalog.listings import ReviewListing
+from tuishou.catalog.views_merchant import STATUS_BADGES, history, percent
 from tuishou.core.errors import DomainError, NotFound, PermissionDenied
 from tuishou.core.pages import error_message, form_add_error
 
@@ -48,15 +48,20 @@ def ops_page(view):
 def reviews(request: HttpRequest) -> HttpResponse:
     """The review queue: pending products oldest first; ``status`` shows reviewed ones; search, merchant filter,
     sorting, pagination, CSV export."""
-    return review_listing(request, context={"section": "reviews", "status_badges": STATUS_BADGES})
+    listing = ReviewListing(request)
+    if listing.export_requested:
+        return listing.export_response()
+    rows = [{"product": p, "badge": STATUS_BADGES.get(p.status), "cover": next(iter(p.images.all()), None)}
+            for p in listing.page.object_list]
+    return render(request, "catalog/ops/reviews.html", {"listing": listing, "rows": rows})
 
 
 def _review_page(request: HttpRequest, product_id: int, *, form: RejectForm | None = None,
                  status: int = 200) -> HttpResponse:
     product = selectors.product_for_review(user=request.user, product_id=product_id)
     return render(request, "catalog/ops/review.html", {
-        "section": "reviews", "product": product, "skus": list(product.skus.all()),
-        "images": list(product.images.all()), "history": list(product.status_changes.all())[::-1],
+        "product": product, "skus": [{"sku": sku, "percent": percent(sku)} for sku in product.skus.all()],
+        "images": list(product.images.all()), "history": history(product),
         "badge": STATUS_BADGES.get(product.status), "form": form or RejectForm(),
         "pending": product.status == product.Status.PENDING_REVIEW}, status=status)
 

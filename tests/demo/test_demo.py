@@ -192,4 +192,7 @@ def test_the_demo_merchant_has_products_in_every_status_and_low_stock(demo_outpu
     low = Sku.objects.filter(product__merchant=merchant, active=True, stock__lte=LOW_STOCK)
     assert sorted(low.values_list("spec_name", "stock")) == [("200g 真空装", 4), ("200g×3 袋", 0),
                                                              ("454g 中深烘", 7)]
-    assert Product.objects.filter(status="pending_review").get().title == "高山蜂蜜 500g 玻璃瓶"
+    assert sorted(Product.objects.filter(status="pending_review").values_list("title", "merchant__name")) == [
+        ("竹纤维洗碗布 10 片装", "洁净家居日用品有限公司"), ("高山蜂蜜 500g 玻璃瓶", "山野优品农业有限公司")]
+    assert sorted(merchant.staff.values_list("user__phone", "role")) == [("13800000010", "owner"),
+                                                                        ("13800000015", "staff")]

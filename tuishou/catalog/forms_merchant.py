@@ -83,7 +83,7 @@ class ImageForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False,
+    reason = forms.CharField(label=_("Why (optional)"), max_length=2000, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 

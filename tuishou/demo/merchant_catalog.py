@@ -1,7 +1,7 @@
 """The demo merchant's catalog in every state the merchant portal shows: a draft still being written, one in
-review (it waits in the operators' review queue, with another merchant's), one rejected with the operator's reason, one taken off the
-shelf, and goods on sale running low on stock (库存紧张). Written through the catalog's own services, after the
-replay, so no demo order touches them."""
+review (it waits in the operators' review queue, with another merchant's), one rejected with the operator's
+reason, one taken off the shelf, and goods on sale running low on stock (库存紧张); and a clerk on its staff.
+Written through the catalog's and merchants' own services, after the replay, so no demo order touches them."""
 
 from __future__ import annotations
 
@@ -37,9 +37,9 @@ REJECT_REASON = "商品描述未写明生产日期与保质期，且缺少食品
 def _product(owner, merchant_id: int, n: int, title: str, category: str, description: str, skus) -> int:
     product = catalog.product_create(actor=owner, merchant_id=merchant_id, title=title, category=category,
                                      description=description)
-    catalog.product_image_add(actor=owner, product_id=pk, image=placeholder_image(title, seed=900 + n))
+    catalog.product_image_add(actor=owner, product_id=product.pk, image=placeholder_image(title, seed=900 + n))
     for s, (spec, price, supply, stock, rate) in enumerate(skus):
-        catalog.sku_create(actor=owner, product_id=pk, spec_name=spec, code=f"SY-{n + 20}{s}", price=price,
+        catalog.sku_create(actor=owner, product_id=product.pk, spec_name=spec, code=f"SY-{n + 20}{s}", price=price,
                            supply_price=supply, stock=stock, commission_mode="percent", commission_rate=rate)
     return product.pk
 

@@ -19,6 +19,7 @@ from tuishou.merchants.models import MerchantStaff
 
 pytestmark = pytest.mark.django_db
 S = Product.Status
+INCOMPLETE = "请先添加并启用至少一个 SKU。"
 SKU = {"spec_name": "500g 单瓶", "code": "HONEY-500", "price": "88.00", "supply_price": "49.00",
        "commission_mode": "percent", "commission_rate": "15", "commission_amount": "", "stock": "120"}
 
@@ -100,11 +101,11 @@ def test_sku_form_errors_show_beside_the_field_keep_the_input_and_write_nothing(
 def test_product_form_errors_and_submit_without_an_sku(shop, owner):
     client = _client(owner)
     resp = client.post("/merchant/products/new/", {"title": "  ", "category": "冲调"})
-    assert resp.status_code == 200 and 'id="id_title_error"' in resp.content.decode()
+    assert resp.status_code == 400 and 'id="id_title_error"' in resp.content.decode()
     assert Product.objects.count() == 0
     product = cf.product(merchant=shop)
     resp = client.post(f"/merchant/products/{product.pk}/submit/", follow=True)
-    assert "至少需要" in resp.content.decode() or "SKU" in resp.content.decode()
+    assert INCOMPLETE in resp.content.decode()
     product.refresh_from_db()
     assert product.status == S.DRAFT
 
@@ -230,3 +231,14 @@ def test_the_product_page_runs_a_fixed_number_of_queries(shop, owner, django_ass
 
 def test_an_image_is_a_real_picture(shop):  # the helper the tests above use draws a real PNG
     assert Image.open(placeholder_image("x", seed=1)).format == "PNG"
+
+
+def test_the_pages_read_in_english_too(shop, owner):
+    product = cf.product(merchant=shop, status=S.REJECTED, reject_reason="缺少生产日期")
+    cf.sku(product=product, commission_rate="0.1250")
+    client = _client(owner)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/merchant/products/{product.pk}/").content.decode()
+    assert "Rejected by the reviewer:" in page and "12.5% of the price" in page and "Submit for review" in page
+    resp = client.post(f"/merchant/products/{product.pk}/skus/", {**SKU, "supply_price": "90.00"})
+    assert "The supply price 90.00 is above the retail price 88.00." in resp.content.decode()

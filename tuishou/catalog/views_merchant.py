@@ -76,7 +76,8 @@ def product_new(request: HttpRequest, membership: MerchantStaff) -> HttpResponse
         else:
             messages.success(request, _("Draft saved: add its SKUs and pictures, then submit it for review."))
             return redirect(_product_url(product.pk))
-    return render(request, "catalog/merchant/product_new.html", _portal(request, form=form))
+    return render(request, "catalog/merchant/product_new.html", _portal(request, form=form),
+                  status=400 if form.is_bound else 200)
 
 
 def percent(sku) -> str | None:

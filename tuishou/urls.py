@@ -33,6 +33,9 @@ urlpatterns = [
     path("me/", include("tuishou.accounts.urls_me")),
     path("jobs/", include("tuishou.core.urls")),  # background jobs' progress and files (tuishou.core.jobs)
     # The desks (desk.html): the merchant portal, the agency portal and operations.
+    path("merchant/", include("tuishou.merchants.urls_merchant")),  # the overview and staff
+    path("merchant/", include("tuishou.catalog.urls_merchant")),  # products, SKUs, stock, pictures
+    path("ops/reviews/", include("tuishou.catalog.urls_ops")),  # the product review queue
     path("ops/announcements/", include("tuishou.notifications.urls_desk")),
     path("agency/announcements/", include("tuishou.notifications.urls_desk")),
     path("ops/leaderboards/", include("tuishou.community.urls_desk")),

@@ -12,7 +12,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tuishou.accounts.models import User
-from tuishou.catalog.models import Product
+from tuishou.catalog.models import Product, Sku
+from tuishou.catalog.selectors import LOW_STOCK
 from tuishou.core.hooks import SERVE_BANNER
 from tuishou.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tuishou.demo.selectors import demo_logins
@@ -150,7 +151,7 @@ def test_the_demo_consumer_has_orders_to_confirm_and_a_refund(demo_output):
 
 def test_communities_plans_ranks_and_the_agency_draft(demo_output):
     assert Merchant.objects.filter(status="active").count() == 4
-    assert Product.objects.filter(status="on_shelf").count() == 11
+    assert Product.objects.filter(status="on_shelf").count() == 13  # the 11 sold, and the demo merchant's 2 low
     assert Product.objects.filter(in_hot_zone=True, hot_starts_at__lte=timezone.now(),
                                   hot_ends_at__gt=timezone.now()).count() == 4
     assert Product.objects.filter(inspected=True).count() == 3
@@ -180,3 +181,18 @@ def test_the_demo_logins_work(demo_output):
     assert [role for role, *_ in demo_logins()] == [a.role for a in DEMO_ACCOUNTS]
     for account in DEMO_ACCOUNTS:
         assert User.objects.get(phone=account.phone).check_password(DEMO_PASSWORD)
+
+
+def test_the_demo_merchant_has_products_in_every_status_and_low_stock(demo_output):
+    merchant = Merchant.objects.get(staff__user__username="merchant_demo")
+    assert by_status(Product.objects.filter(merchant=merchant)) == {
+        "draft": 1, "pending_review": 1, "rejected": 1, "on_shelf": 6, "off_shelf": 1}
+    rejected = Product.objects.get(merchant=merchant, status="rejected")
+    assert rejected.reject_reason.startswith("商品描述未写明生产日期") and rejected.reviewed_by.username == "ops_admin"
+    low = Sku.objects.filter(product__merchant=merchant, active=True, stock__lte=LOW_STOCK)
+    assert sorted(low.values_list("spec_name", "stock")) == [("200g 真空装", 4), ("200g×3 袋", 0),
+                                                             ("454g 中深烘", 7)]
+    assert sorted(Product.objects.filter(status="pending_review").values_list("title", "merchant__name")) == [
+        ("竹纤维洗碗布 10 片装", "洁净家居日用品有限公司"), ("高山蜂蜜 500g 玻璃瓶", "山野优品农业有限公司")]
+    assert sorted(merchant.staff.values_list("user__phone", "role")) == [("13800000010", "owner"),
+                                                                        ("13800000015", "staff")]

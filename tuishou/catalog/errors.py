@@ -48,6 +48,7 @@ class CatalogError(ErrorCode):
     SKU_UNAVAILABLE = "catalog.sku_unavailable", _("This item is not for sale right now.")
     SKU_UNKNOWN = "catalog.sku_unknown", _("There is no SKU {sku_id}.")
     SORT_UNKNOWN = "catalog.sort_unknown", _("Unknown sort {sort!r}; use one of {choices}.")
+    STATUS_UNKNOWN = "catalog.status_unknown", _("Unknown status {status!r}.")
     STOCK_CHANGED = "catalog.stock_changed", _("The stock changed meanwhile; it is now {stock}.")
     STOCK_INSUFFICIENT = "catalog.stock_insufficient", _("Only {left} left in stock.")
     STOCK_MALFORMED = "catalog.stock_malformed", _("stock must be a whole number, not {value!r}.")

@@ -163,3 +163,77 @@ def supply_pool_by_commission(*, zone: str | None = None, category: str | None =
                    default=F("skus__commission_amount"), output_field=FloatField())
     return (supply_pool(zone=zone, category=category, search=search, now=now)
             .annotate(commission_rank=Max(per_sku, filter=active)).order_by("-commission_rank", "-id"))
+
+
+# ---- the merchant portal and the operators' review queue ------------------------------------------------------
+
+LOW_STOCK = 10  # an active SKU with this many units or fewer is flagged 库存紧张 in the merchant portal
+REVIEW_STATUSES = (Product.Status.PENDING_REVIEW, Product.Status.REJECTED, Product.Status.APPROVED,
+                   Product.Status.ON_SHELF, Product.Status.OFF_SHELF)
+
+
+def merchant_product_rows(*, user, merchant_id: int, status: str | None = None) -> QuerySet[Product]:
+    """A merchant's products for its staff's list page: every status, annotated with ``min_price``,
+    ``total_stock``, ``sku_count`` and ``low_stock`` (active SKUs at or below ``LOW_STOCK``), cover images
+    prefetched. ``catalog.status_unknown``-free: an unknown status simply matches nothing."""
+    qs = merchant_products(user=user, merchant_id=merchant_id, status=status)
+    return qs.annotate(low_stock=Count("skus", filter=Q(skus__active=True, skus__stock__lte=LOW_STOCK),
+                                       distinct=True))
+
+
+def merchant_product_counts(*, user, merchant_id: int) -> dict[str, int]:
+    """How many of the merchant's products are in each status (every status present, zeros included), and
+    ``low_stock``: active SKUs of its products at or below ``LOW_STOCK`` units. Two queries."""
+    require_merchant_staff(user=user, merchant_id=merchant_id)
+    counts = dict.fromkeys(Product.Status.values, 0)
+    rows = Product.objects.filter(merchant_id=merchant_id).order_by().values("status").annotate(n=Count("id"))
+    counts.update({row["status"]: row["n"] for row in rows})
+    counts["low_stock"] = Sku.objects.filter(product__merchant_id=merchant_id, active=True,
+                                             stock__lte=LOW_STOCK).count()
+    return counts
+
+
+def product_for_merchant_page(*, user, product_id: int) -> Product:
+    """A product of a merchant ``user`` works for, with every SKU (active or not), its pictures and its status
+    history; ``catalog.product_unknown`` (404) for another merchant's product, like a missing one."""
+    product = require_product_staff(user=user, product_id=product_id)
+    return (Product.objects.filter(pk=product.pk).select_related("merchant", "reviewed_by")
+            .prefetch_related(Prefetch("skus", queryset=Sku.objects.order_by("id")),
+                              Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+                              "status_changes")
+            .get())
+
+
+def sku_for_merchant_page(*, user, product_id: int, sku_id: int) -> Sku:
+    """One SKU of a product ``user``'s merchant owns; ``catalog.sku_unknown`` (404) otherwise."""
+    product = require_product_staff(user=user, product_id=product_id)
+    sku = Sku.objects.filter(pk=sku_id, product=product).select_related("product").first()
+    if sku is None:
+        raise NotFound(CatalogError.SKU_UNKNOWN, sku_id=sku_id, details={"sku_id": sku_id})
+    return sku
+
+
+def reviews_for_operator(*, user, status: str = Product.Status.PENDING_REVIEW) -> QuerySet[Product]:
+    """The operators' review queue (商品审核): products in ``status`` (pending review by default, oldest
+    waiting first; any reviewed status for the history, latest review first), with their merchant, prices
+    and pictures. Ops operators (or admin) only."""
+    require_operator(user, OperatorRole.Role.OPS)
+    if status not in REVIEW_STATUSES:
+        raise InvalidInput(CatalogError.STATUS_UNKNOWN, status=status,
+                           details={"field": "status"})
+    qs = _with_prices(Product.objects.filter(status=status)).select_related("merchant", "reviewed_by")
+    qs = qs.prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")))
+    if status == Product.Status.PENDING_REVIEW:
+        return qs.order_by("updated_at", "id")
+    return qs.order_by("-reviewed_at", "-id")
+
+
+def product_for_review(*, user, product_id: int) -> Product:
+    """A product with its merchant, SKUs, pictures and history, for an ops operator reviewing it."""
+    require_operator(user, OperatorRole.Role.OPS)
+    product = product_get(product_id=product_id)
+    return (Product.objects.filter(pk=product.pk).select_related("merchant", "reviewed_by")
+            .prefetch_related(Prefetch("skus", queryset=Sku.objects.order_by("id")),
+                              Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+                              "status_changes")
+            .get())

@@ -31,6 +31,7 @@ from tuishou.demo.catalog_data import MERCHANTS, DemoMerchant
 from tuishou.demo.clock import DemoClock, moved_clock
 from tuishou.demo.fates import purchases_schedule
 from tuishou.demo.materials import materials_schedule
+from tuishou.demo.merchant_catalog import demo_merchant_catalog
 from tuishou.demo.money import routine_schedule, withdrawals_schedule
 from tuishou.demo.timeline import Timeline
 from tuishou.demo.world import DAY, HOUR, World
@@ -194,6 +195,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     world.timeline.at(world.ago(3 * DAY), lambda: _draft_proposed(world))
     materials_schedule(world)
     world.timeline.run()
+    demo_merchant_catalog(world)
     return orders
 
 

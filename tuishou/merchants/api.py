@@ -17,6 +17,7 @@ from tuishou.merchants.schemas import (
     ReasonIn,
     StaffIn,
     StaffOut,
+    StaffRoleIn,
 )
 
 router = Router(tags=["merchants"])
@@ -74,6 +75,13 @@ def staff_add(request: HttpRequest, merchant_id: int, payload: StaffIn):
     member = services.merchant_staff_add(actor=request.user, merchant_id=merchant_id, phone=payload.phone,
                                          role=payload.role)
     return Status(201, member)
+
+
+@router.put("/{merchant_id}/staff/{user_id}", response=StaffOut)
+def staff_role_set(request: HttpRequest, merchant_id: int, user_id: int, payload: StaffRoleIn):
+    """The owner makes a member ``staff`` or ``owner``; the last owner stays an owner."""
+    return services.merchant_staff_role_set(actor=request.user, merchant_id=merchant_id, user_id=user_id,
+                                            role=payload.role)
 
 
 @router.delete("/{merchant_id}/staff/{user_id}", response={204: None})

@@ -58,6 +58,10 @@ class StaffIn(Schema):
     role: str = "staff"
 
 
+class StaffRoleIn(Schema):
+    role: str
+
+
 class StaffOut(Schema):
     user_id: int
     display_name: str

@@ -72,3 +72,21 @@ def merchant_application_list(*, status: str | None = None, applicant=None) -> Q
     if applicant is not None:
         qs = qs.filter(applicant=applicant)
     return qs
+
+
+def merchant_membership_current(*, user, wanted: int | None = None) -> tuple[MerchantStaff, list[MerchantStaff]]:
+    """The membership the merchant portal acts under, and every membership of ``user`` (for the switcher).
+
+    ``wanted`` is the merchant id the person chose (``?merchant=<id>`` or the one remembered in the session):
+    it must be one they work for (``merchants.not_staff``, 403, otherwise). Without one, the first merchant
+    they joined. ``merchants.not_staff`` too when they work for no merchant at all. One query.
+    """
+    memberships = list(merchant_memberships(user=user)) if getattr(user, "is_authenticated", False) else []
+    if not memberships:
+        raise PermissionDenied(MerchantError.NOT_STAFF, details={"merchant_id": wanted})
+    if wanted is None:
+        return memberships[0], memberships
+    for membership in memberships:
+        if membership.merchant_id == wanted:
+            return membership, memberships
+    raise PermissionDenied(MerchantError.NOT_STAFF, details={"merchant_id": wanted})

@@ -141,35 +141,83 @@ def merchant_application_reject(*, actor: User, application_id: int, reason: str
     return application
 
 
-def merchant_staff_add(*, actor: User, merchant_id: int, phone: str,
-                       role: str = MerchantStaff.Role.STAFF) -> MerchantStaff:
-    """The merchant's owner adds a registered user (by phone) as staff or co-owner."""
-    require_user(actor)
-    merchant = require_merchant_staff(user=actor, merchant_id=merchant_id, owner=True)
+def _staff_role(role: str) -> str:
     if role not in MerchantStaff.Role.values:
         raise InvalidInput(MerchantError.STAFF_ROLE_UNKNOWN, role=role, details={"field": "role"})
+    return role
+
+
+def merchant_staff_add(*, actor: User, merchant_id: int, phone: str,
+                       role: str = MerchantStaff.Role.STAFF) -> MerchantStaff:
+    """The merchant's owner adds a registered user (by phone) as staff or co-owner (audited
+    ``merchants.staff_added``)."""
+    require_user(actor)
+    merchant = require_merchant_staff(user=actor, merchant_id=merchant_id, owner=True)
+    role = _staff_role(role)
     user = User.objects.filter(phone=normalize_phone(phone)).first()
     if user is None:
         raise NotFound(MerchantError.USER_UNKNOWN,
                        details={"field": "phone"})
     with transaction.atomic():
         if MerchantStaff.objects.filter(merchant=merchant, user=user).exists():
-            raise Conflict(MerchantError.STAFF_EXISTS)
-        return MerchantStaff.objects.create(merchant=merchant, user=user, role=role)
+            raise Conflict(MerchantError.STAFF_EXISTS, details={"field": "phone"})
+        try:
+            with transaction.atomic():
+                member = MerchantStaff.objects.create(merchant=merchant, user=user, role=role)
+        except IntegrityError:  # added by another owner meanwhile
+            raise Conflict(MerchantError.STAFF_EXISTS, details={"field": "phone"}) from None
+        audit_record(actor=actor, action="merchants.staff_added", target=merchant,
+                     data={"user_id": user.pk, "role": role})
+    return member
+
+
+def _member_for_change(merchant: Merchant, user_id: int) -> MerchantStaff:
+    """The membership, locked with the merchant's owners (in pk order) so two owners demoting each other
+    at once cannot leave the merchant without one."""
+    list(MerchantStaff.objects.select_for_update().filter(merchant=merchant, role=MerchantStaff.Role.OWNER)
+         .order_by("pk"))
+    member = MerchantStaff.objects.select_for_update().filter(merchant=merchant, user_id=user_id).first()
+    if member is None:
+        raise NotFound(MerchantError.STAFF_UNKNOWN, details={"user_id": user_id})
+    return member
+
+
+def _keeps_an_owner(merchant: Merchant, member: MerchantStaff) -> None:
+    if (member.role == MerchantStaff.Role.OWNER
+            and MerchantStaff.objects.filter(merchant=merchant, role=MerchantStaff.Role.OWNER).count() == 1):
+        raise Conflict(MerchantError.LAST_OWNER)
+
+
+def merchant_staff_role_set(*, actor: User, merchant_id: int, user_id: int, role: str) -> MerchantStaff:
+    """The owner makes a member staff or co-owner (audited ``merchants.staff_role_set``); the last owner stays
+    an owner. Setting the role a member already holds changes nothing and writes nothing."""
+    require_user(actor)
+    merchant = require_merchant_staff(user=actor, merchant_id=merchant_id, owner=True)
+    role = _staff_role(role)
+    with transaction.atomic():
+        member = _member_for_change(merchant, user_id)
+        if member.role == role:
+            return member
+        if role != MerchantStaff.Role.OWNER:
+            _keeps_an_owner(merchant, member)
+        old, member.role = member.role, role
+        member.save(update_fields=["role"])
+        audit_record(actor=actor, action="merchants.staff_role_set", target=merchant,
+                     data={"user_id": member.user_id, "from": old, "to": role})
+    return member
 
 
 def merchant_staff_remove(*, actor: User, merchant_id: int, user_id: int) -> None:
-    """The owner removes someone from the merchant's staff; the last owner cannot be removed."""
+    """The owner removes someone from the merchant's staff (audited ``merchants.staff_removed``); the last
+    owner cannot be removed."""
     require_user(actor)
     merchant = require_merchant_staff(user=actor, merchant_id=merchant_id, owner=True)
     with transaction.atomic():
-        member = MerchantStaff.objects.filter(merchant=merchant, user_id=user_id).first()
-        if member is None:
-            raise NotFound(MerchantError.STAFF_UNKNOWN)
-        if (member.role == MerchantStaff.Role.OWNER
-                and MerchantStaff.objects.filter(merchant=merchant, role=MerchantStaff.Role.OWNER).count() == 1):
-            raise Conflict(MerchantError.LAST_OWNER)
+        member = _member_for_change(merchant, user_id)
+        _keeps_an_owner(merchant, member)
         member.delete()
+        audit_record(actor=actor, action="merchants.staff_removed", target=merchant,
+                     data={"user_id": user_id, "role": member.role})
 
 
 MERCHANT_EDITABLE = ("name", "legal_representative", "contact_phone", "category", "description")

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 class PeopleListing(Listing):
     name = "tests.people"
-    columns = (Column("username", "Username", sort="name"), Column("display_name", "Name"),
+    columns = (Column("username", "Username", sort="name", link=lambda u: f"/people/{u.username}/"), Column("display_name", "Name"),
                Column("is_staff", "Staff"), Column("formula", "Formula", value=lambda u: f"={u.username}"))
     search = ("username", "display_name")
     filters = (Filter("is_staff", "Staff", choices=(("1", "yes"), ("0", "no")),
@@ -120,3 +120,17 @@ def test_a_domain_error_fails_the_job_with_its_message(people):
         assert job_execute(job.pk).status == "failed"  # a second delivery changes nothing
     finally:
         JOB_KINDS.pop("tests.refuses")
+
+
+def test_the_table_links_cells_and_the_job_card_keeps_a_local_result_link(people, rf):
+    from django.template.loader import render_to_string
+
+    listing = _listing("?sort=name")
+    html = render_to_string("components/listing.html#table", {"listing": listing, "request": listing.request})
+    assert '<a href="/people/p00/">p00</a>' in html
+    job = Job.objects.create(kind="core.listing_export", owner=people[0], status="done")
+    client = _client(people[0])
+    card = client.get(f"/jobs/{job.pk}/?done=/report/7/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'href="/report/7/"' in card
+    card = client.get(f"/jobs/{job.pk}/?done=//evil.example/", HTTP_HX_REQUEST="true").content.decode()
+    assert "evil" not in card

@@ -77,6 +77,14 @@ class Column:
     export: bool = True     # in the CSV
     show: bool = True       # in the table
 
+    @property
+    def linked(self) -> bool:
+        return self.link is not None
+
+    def url(self, row) -> str:
+        """The link of ``row``'s cell, if the column links (templates: ``{{ column|link_of:row }}``)."""
+        return self.link(row) if self.link is not None else ""
+
     def of(self, row) -> Any:
         if self.value is not None:
             return self.value(row)

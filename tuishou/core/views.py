@@ -25,7 +25,9 @@ def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
     """The job's progress card (the partial the page polls; a whole page when opened by itself)."""
     job = _job(request, job_id)
     if request.headers.get("HX-Request"):
-        return render(request, "components/ui.html#job", {"job": job, "done_url": request.GET.get("done", "")})
+        done = request.GET.get("done", "")
+        done = done if done.startswith("/") and not done.startswith("//") and "\\" not in done else ""
+        return render(request, "components/ui.html#job", {"job": job, "done_url": done})
     return render(request, "core/job.html", {"job": job})
 
 

@@ -39,6 +39,7 @@ def query(context, **changes) -> str:
 
 
 @register.filter
-def call(fn, arg):
-    """``{{ column.link|call:row }}``: a callable of one argument, applied (desk lists' link columns)."""
-    return fn(arg) if callable(fn) else ""
+def link_of(column, row) -> str:
+    """``{{ column|link_of:row }}``: a desk list column's link for ``row`` (a template would call the column's
+    ``link`` function with no argument if it were reached as ``column.link``)."""
+    return column.url(row) if hasattr(column, "url") else ""

@@ -183,11 +183,15 @@ def aftersales_photo_add(*, buyer, case_id: int, image: UploadedFile) -> AfterSa
 
 def aftersales_answer(*, actor, case_id: int, accept: bool, answer: str = "") -> AfterSalesCase:
     """The merchant answers an open case: accept (a refund-only case is refunded at once; a return waits for
-    the goods) or reject with a reason. ``orders.after_sales_unknown`` for another merchant's case."""
+    the goods) or reject with a reason. ``orders.after_sales_unknown`` for another merchant's case,
+    ``orders.after_sales_not_open`` once it was answered or escalated, ``orders.field_required`` (field
+    ``answer``) for a rejection without a reason; nothing is written then."""
     require_user(actor)
     with transaction.atomic():
         case = _case_locked(case_id)
         _require_merchant(case, actor)
+        if case.status != A.OPEN:
+            raise Conflict(OrderError.AFTER_SALES_NOT_OPEN, details={"case_id": case.pk, "status": case.status})
         now = timezone.now()
         answer = text_clean(answer, "answer", 1000, required=not accept)
         stamp = {"merchant_answer": answer, "answered_by": actor, "answered_at": now}

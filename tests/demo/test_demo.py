@@ -180,3 +180,18 @@ def test_the_demo_logins_work(demo_output):
     assert [role for role, *_ in demo_logins()] == [a.role for a in DEMO_ACCOUNTS]
     for account in DEMO_ACCOUNTS:
         assert User.objects.get(phone=account.phone).check_password(DEMO_PASSWORD)
+
+
+def test_the_demo_merchant_has_orders_to_ship_and_cases_near_and_past_their_sla(demo_output):
+    from tuishou.orders.desk import merchant_cases, merchant_orders, service_cases, sla_left
+
+    now = timezone.now()
+    staff = User.objects.get(username="merchant_demo")
+    merchant = Merchant.objects.get(staff__user=staff)
+    assert merchant_orders(user=staff, merchant_id=merchant.pk, tab="to_ship").count() >= 5
+    assert merchant_orders(user=staff, merchant_id=merchant.pk, tab="shipped").count() >= 3
+    left = [sla_left(case, now) for case in merchant_cases(user=staff, merchant_id=merchant.pk, tab="to_answer")]
+    assert [(s.overdue, s.hours) for s in left] == [(True, 0), (False, 1)]
+    service = User.objects.get(username="ops_service")
+    assert service_cases(user=service, tab="breaches", now=now).count() == 1
+    assert service_cases(user=service, tab="escalated", now=now).get().order.merchant == merchant

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-# (value stored on the order, its name in Chinese): the common carriers; "other" lets the merchant type one.
-CARRIERS: tuple[str, ...] = ("顺丰速运", "中通快递", "圆通速递", "韵达快递", "申通快递", "京东物流", "邮政EMS", "极兔速递")
+# The common carriers, by the name stored on the order; "other" lets the merchant type one.
+CARRIERS: tuple[str, ...] = ("顺丰速运", "中通快递", "圆通速递", "韵达快递", "申通快递", "京东物流", "邮政EMS",
+                             "极兔速递")
 OTHER = "other"
 TRACKING_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{2,29}")
 

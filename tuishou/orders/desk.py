@@ -14,13 +14,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tuishou.accounts.models import OperatorRole
 from tuishou.accounts.permissions import require_operator
-from tuishou.core.errors import InvalidInput, NotFound
-from tuishou.merchants.selectors import require_merchant_staff
+from tuishou.core.errors import InvalidInput, NotFound, PermissionDenied
+from tuishou.merchants.errors import MerchantError
+from tuishou.merchants.models import Merchant
+from tuishou.merchants.selectors import merchant_memberships, require_merchant_staff
 from tuishou.orders.errors import OrderError
 from tuishou.orders.models import AfterSalesCase, AfterSalesStatusChange, Order, OrderLine, OrderStatusChange
 
@@ -71,6 +73,22 @@ def _tab(tabs: dict, tab: str) -> tuple[str, ...]:
 
 
 # ---- a merchant's orders -------------------------------------------------------------------------------------
+
+def desk_merchant(*, user) -> Merchant:
+    """The merchant whose desk the signed-in staff member works at: their first membership (by merchant id).
+    ``merchants.not_staff`` (403) for anyone who works for no merchant."""
+    membership = merchant_memberships(user=user).first() if getattr(user, "is_authenticated", False) else None
+    if membership is None:
+        raise PermissionDenied(MerchantError.NOT_STAFF, details={})
+    return membership.merchant
+
+
+def merchant_order_counts(*, user, merchant_id: int) -> dict[str, int]:
+    """How many of the merchant's orders each tab holds (one query), for the tabs' badges."""
+    require_merchant_staff(user=user, merchant_id=merchant_id)
+    counts = {tab: Count("pk", filter=Q(status__in=statuses)) for tab, statuses in MERCHANT_TABS.items() if statuses}
+    return Order.objects.filter(merchant_id=merchant_id).aggregate(all=Count("pk"), **counts)
+
 
 def merchant_orders(*, user, merchant_id: int, tab: str = "all", search: str = "", date_from: date | None = None,
                     date_to: date | None = None) -> QuerySet[Order]:
@@ -166,7 +184,21 @@ def sla_left(case: AfterSalesCase, now: datetime) -> SlaLeft | None:
 
 
 def _cases() -> QuerySet[AfterSalesCase]:
-    return AfterSalesCase.objects.select_related("order").prefetch_related("lines__order_line", "photos")
+    return AfterSalesCase.objects.select_related("order")
+
+
+def _case_detail() -> QuerySet[AfterSalesCase]:
+    return _cases().prefetch_related("lines__order_line", "photos",
+                                     Prefetch("status_changes", queryset=AfterSalesStatusChange.objects.order_by("pk")))
+
+
+def merchant_case_counts(*, user, merchant_id: int, now: datetime | None = None) -> dict[str, int]:
+    """How many cases each tab holds, and ``overdue``: open cases past their deadline (one query)."""
+    require_merchant_staff(user=user, merchant_id=merchant_id)
+    counts = {tab: Count("pk", filter=Q(status__in=statuses)) for tab, statuses in CASE_TABS.items() if statuses}
+    return AfterSalesCase.objects.filter(order__merchant_id=merchant_id).aggregate(
+        all=Count("pk"), overdue=Count("pk", filter=Q(status=A.OPEN, answer_due_at__lt=now or timezone.now())),
+        **counts)
 
 
 def merchant_cases(*, user, merchant_id: int, tab: str = "to_answer", search: str = "",
@@ -191,9 +223,7 @@ def merchant_case(*, user, merchant_id: int, case_id: int) -> AfterSalesCase:
     """One of the merchant's cases with its lines, photos and history; ``orders.after_sales_unknown`` (404)
     for another merchant's or a missing one."""
     require_merchant_staff(user=user, merchant_id=merchant_id)
-    case = (_cases().prefetch_related(Prefetch("status_changes",
-                                               queryset=AfterSalesStatusChange.objects.order_by("pk")))
-            .filter(pk=case_id, order__merchant_id=merchant_id).first())
+    case = _case_detail().filter(pk=case_id, order__merchant_id=merchant_id).first()
     if case is None:
         raise NotFound(OrderError.AFTER_SALES_UNKNOWN, case_id=case_id, details={"case_id": case_id})
     return case
@@ -229,9 +259,7 @@ def service_cases(*, user, tab: str = "escalated", search: str = "",
 def service_case(*, user, case_id: int) -> AfterSalesCase:
     """Any case, for customer service, with its order's lines, photos and history."""
     require_operator(user, OperatorRole.Role.CUSTOMER_SERVICE)
-    case = (_cases().select_related("order__merchant")
-            .prefetch_related(Prefetch("status_changes", queryset=AfterSalesStatusChange.objects.order_by("pk")))
-            .filter(pk=case_id).first())
+    case = _case_detail().select_related("order__merchant").filter(pk=case_id).first()
     if case is None:
         raise NotFound(OrderError.AFTER_SALES_UNKNOWN, case_id=case_id, details={"case_id": case_id})
     return case

@@ -52,6 +52,12 @@ class AnswerForm(forms.Form):
             if case.kind == "return_refund" else _("Accept: refund the buyer now")
         self.fields["decision"].choices = ((self.ACCEPT, accept), (self.REJECT, _("Reject, with the reason")))
 
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.REJECT and not data.get("answer", "").strip():
+            self.add_error("answer", _("Tell the buyer why you reject the request."))
+        return data
+
     @property
     def accept(self) -> bool:
         return self.cleaned_data["decision"] == self.ACCEPT

@@ -36,6 +36,8 @@ class OrderError(ErrorCode):
     NOT_YOUR_ORDER = "orders.not_your_order", _("This is not your order.")
     ORDER_UNKNOWN = "orders.order_unknown", _("There is no order {order_id}.")
     OUT_OF_STOCK = "orders.out_of_stock", _("Only {available} of {title} left.")
+    PARTIAL_REFUND_INVALID = "orders.partial_refund_invalid", _(
+        "A partial refund is more than 0 and less than the {asked} asked.")
     PHONE_INVALID = "orders.phone_invalid", _("{phone!r} is not a mobile phone number.")
     PHOTO_INVALID = "orders.photo_invalid", _("That file is not an image.")
     PHOTO_TOO_LARGE = "orders.photo_too_large", _("A photo may be at most 5 MB.")

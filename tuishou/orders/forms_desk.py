@@ -4,6 +4,8 @@ the field they name."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -39,28 +41,48 @@ class ShipForm(forms.Form):
 class AnswerForm(forms.Form):
     """The merchant's answer to a case: accept (refund now, or wait for the return) or reject with a reason."""
 
-    ACCEPT, REJECT = "accept", "reject"
+    ACCEPT, PARTIAL, REJECT = "accept", "partial", "reject"
     decision = forms.ChoiceField(label=_("Your answer"), widget=forms.RadioSelect, choices=(
         (ACCEPT, _("Accept")), (REJECT, _("Reject"))))
+    refund_amount = forms.DecimalField(label=_("Partial refund amount"), required=False, max_digits=12,
+                                       decimal_places=2, min_value=Decimal("0.01"),
+                                       widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+                                       help_text=_("Only for a partial refund: less than the amount asked."))
     answer = forms.CharField(label=_("Message to the buyer"), max_length=1000, required=False,
                              widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("Required when you reject: the buyer and customer service read it."))
+                             help_text=_("Required when you reject or refund part: the buyer and customer service "
+                                         "read it."))
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         accept = _("Accept the return (the buyer sends the goods back, then is refunded)") \
             if case.kind == "return_refund" else _("Accept: refund the buyer now")
-        self.fields["decision"].choices = ((self.ACCEPT, accept), (self.REJECT, _("Reject, with the reason")))
+        choices = [(self.ACCEPT, accept)]
+        if case.kind == "refund_only":
+            choices.append((self.PARTIAL, _("Refund part of it, and tell the buyer why")))
+        else:
+            del self.fields["refund_amount"]
+        self.fields["decision"].choices = [*choices, (self.REJECT, _("Reject, with the reason"))]
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == self.REJECT and not data.get("answer", "").strip():
+        decision = data.get("decision")
+        if decision == self.REJECT and not data.get("answer", "").strip():
             self.add_error("answer", _("Tell the buyer why you reject the request."))
+        if decision == self.PARTIAL:
+            if data.get("refund_amount") is None and "refund_amount" not in self.errors:
+                self.add_error("refund_amount", _("Give the amount to refund."))
+            if not data.get("answer", "").strip():
+                self.add_error("answer", _("Tell the buyer why you refund only part."))
         return data
 
     @property
     def accept(self) -> bool:
-        return self.cleaned_data["decision"] == self.ACCEPT
+        return self.cleaned_data["decision"] != self.REJECT
+
+    @property
+    def partial_amount(self) -> Decimal | None:
+        return self.cleaned_data.get("refund_amount") if self.cleaned_data["decision"] == self.PARTIAL else None
 
 
 class DecideForm(forms.Form):

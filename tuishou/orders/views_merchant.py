@@ -122,7 +122,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             aftersales.aftersales_answer(actor=request.user, case_id=case.pk, accept=form.accept,
-                                         answer=form.cleaned_data["answer"])
+                                         answer=form.cleaned_data["answer"], refund_amount=form.partial_amount)
         except DomainError as exc:
             form_add_error(form, exc)
         else:

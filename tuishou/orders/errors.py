@@ -45,6 +45,9 @@ class OrderError(ErrorCode):
         "A quantity must be a whole number from 1 to {max_quantity}, not {value!r}.")
     REFUND_AMOUNT_INVALID = "orders.refund_amount_invalid", _("The refund amount must be more than 0.")
     REFUND_EXCEEDS_PAID = "orders.refund_exceeds_paid", _("At most {refundable} can still be refunded.")
+    SHIP_FILE_EMPTY = "orders.ship_file_empty", _("No row of the file has a tracking number.")
+    SHIP_FILE_INVALID = "orders.ship_file_invalid", _(
+        "Upload a CSV file (at most 1 MB, 1,000 rows) with the columns order number, carrier and tracking number.")
     SKU_UNAVAILABLE = "orders.sku_unavailable", _("Item {sku_id!r} is not for sale.")
     STATUS_UNKNOWN = "orders.status_unknown", _("Unknown status {status!r}.")
     TOO_MANY_ADDRESSES = "orders.too_many_addresses", _("Keep at most {max_addresses} addresses.")

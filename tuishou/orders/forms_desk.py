@@ -97,3 +97,11 @@ class DecideForm(forms.Form):
     @property
     def refund(self) -> bool:
         return self.cleaned_data["outcome"] == self.REFUND
+
+
+class ShipFileForm(forms.Form):
+    """批量发货: the CSV of orders to ship with the carrier and tracking number filled in."""
+
+    file = forms.FileField(label=_("CSV file"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+                           help_text=_("Export the orders to ship, fill in the carrier and tracking number columns, "
+                                       "and upload the file here."))

@@ -8,6 +8,7 @@ app_name = "orders_merchant"
 
 urlpatterns = [
     path("orders/", views_merchant.order_list, name="orders"),
+    path("orders/ship-batch/", views_merchant.order_ship_batch, name="ship_batch"),
     path("orders/<str:number>/", views_merchant.order_detail, name="order"),
     path("orders/<str:number>/ship/", views_merchant.order_ship, name="ship"),
     path("after-sales/", views_merchant.case_list, name="cases"),

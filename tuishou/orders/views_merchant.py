@@ -12,17 +12,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tuishou.core.errors import DomainError
 from tuishou.core.pages import error_message, form_add_error
 from tuishou.merchants.models import Merchant
 from tuishou.orders import aftersales, desk, fulfilment
-from tuishou.orders.forms_desk import AnswerForm, ShipForm
+from tuishou.orders.forms_desk import AnswerForm, ShipFileForm, ShipForm
 from tuishou.orders.listings import MerchantCaseListing, MerchantOrderListing
 from tuishou.orders.models import AfterSalesCase, Order
+from tuishou.orders.shipping_batch import MAX_BYTES as MAX_UPLOAD
+from tuishou.orders.shipping_batch import BatchRefused, orders_ship_batch
 
 
 def _merchant(request: HttpRequest) -> Merchant:
@@ -42,6 +46,31 @@ def order_list(request: HttpRequest) -> HttpResponse:
     counts = desk.merchant_order_counts(user=request.user, merchant_id=merchant.pk)
     return render(request, "orders/merchant/orders.html", {
         "merchant": merchant, "listing": listing, "tabs": listing.tab_items(counts)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_ship_batch(request: HttpRequest) -> HttpResponse:
+    """批量发货: upload the exported list to ship with carriers and tracking numbers filled in; all or nothing,
+    each refused row listed with its line and reason."""
+    merchant = _merchant(request)
+    form = ShipFileForm(request.POST or None, request.FILES or None)
+    refusals = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            shipped = orders_ship_batch(actor=request.user, merchant_id=merchant.pk,
+                                        data=form.cleaned_data["file"].read(MAX_UPLOAD + 1))
+        except BatchRefused as exc:
+            refusals = [{"line": r.line, "number": r.number, "message": error_message(r.error)}
+                        for r in exc.refusals]
+        except DomainError as exc:
+            form_add_error(form, exc)
+        else:
+            messages.success(request, ngettext("%(n)s order shipped.", "%(n)s orders shipped.", len(shipped))
+                             % {"n": len(shipped)})
+            return redirect(reverse("orders_merchant:orders") + "?tab=shipped")
+    return render(request, "orders/merchant/ship_batch.html", {"form": form, "refusals": refusals},
+                  status=400 if request.method == "POST" else 200)
 
 
 def _order(request: HttpRequest, merchant: Merchant, number: str) -> Order:

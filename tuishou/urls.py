@@ -36,6 +36,8 @@ urlpatterns = [
     path("merchant/", include("tuishou.merchants.urls_merchant")),  # the overview and staff
     path("merchant/", include("tuishou.catalog.urls_merchant")),  # products, SKUs, stock, pictures
     path("ops/reviews/", include("tuishou.catalog.urls_ops")),  # the product review queue
+    path("merchant/", include("tuishou.orders.urls_merchant")),  # orders to ship, after-sales
+    path("ops/", include("tuishou.orders.urls_ops")),  # escalated after-sales (customer service)
     path("ops/announcements/", include("tuishou.notifications.urls_desk")),
     path("agency/announcements/", include("tuishou.notifications.urls_desk")),
     path("ops/leaderboards/", include("tuishou.community.urls_desk")),

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 class PeopleListing(Listing):
     name = "tests.people"
-    columns = (Column("username", "Username", sort="name", link=lambda u: f"/people/{u.username}/"), Column("display_name", "Name"),
+    columns = (Column("username", "Username", sort="name", link=lambda u: f"/people/{u.username}/"),
+               Column("display_name", "Name"),
                Column("is_staff", "Staff"), Column("formula", "Formula", value=lambda u: f"={u.username}"))
     search = ("username", "display_name")
     filters = (Filter("is_staff", "Staff", choices=(("1", "yes"), ("0", "no")),

@@ -33,9 +33,9 @@ from tuishou.wallets.models import Withdrawal
 
 pytestmark = pytest.mark.django_db
 
-ORDERS = {"created": 6, "paid": 12, "shipped": 19, "received": 29, "completed": 167, "cancelled": 11,
+ORDERS = {"created": 6, "paid": 17, "shipped": 22, "received": 30, "completed": 167, "cancelled": 11,
           "refunded": 12}
-COMMISSIONS = {"available": 131, "cancelled": 13, "pending": 133}
+COMMISSIONS = {"available": 131, "cancelled": 13, "pending": 143}
 WITHDRAWALS = {"requested": 5, "approved": 3, "paid": 13, "rejected": 3}
 
 
@@ -64,7 +64,7 @@ def by_status(queryset) -> dict[str, int]:
 
 def test_the_command_reports_what_it_loaded_and_a_second_run_is_a_no_op(demo_output):
     assert demo_output.startswith("demo: 4 merchants, 11 products, 3 communities, 320 promoters, 121 consumers, "
-                                  "256 orders in ")
+                                  "265 orders in ")
     counts = (Order.objects.count(), Commission.objects.count(), Withdrawal.objects.count(), User.objects.count())
     for _ in range(2):
         out = StringIO()
@@ -92,9 +92,9 @@ def test_orders_commissions_and_withdrawals_in_every_state(demo_output):
 def test_after_sales_cases_answered_escalated_and_near_their_sla(demo_output):
     now = timezone.now()
     assert by_status(AfterSalesCase.objects) == {"escalated": 1, "merchant_accepted": 1, "merchant_rejected": 1,
-                                                 "open": 1, "refunded": 21}
+                                                 "open": 2, "refunded": 21}
     demo_merchant = Merchant.objects.get(staff__user__username="merchant_demo")
-    near = AfterSalesCase.objects.get(status="open")
+    near = AfterSalesCase.objects.get(status="open", answer_due_at__gt=now)
     assert near.order.merchant == demo_merchant and now < near.answer_due_at < now + timezone.timedelta(hours=3)
     escalated = AfterSalesCase.objects.get(status="escalated")
     assert escalated.order.merchant == demo_merchant and escalated.answer_due_at < escalated.escalated_at < now
@@ -196,3 +196,16 @@ def test_the_demo_merchant_has_products_in_every_status_and_low_stock(demo_outpu
         ("竹纤维洗碗布 10 片装", "洁净家居日用品有限公司"), ("高山蜂蜜 500g 玻璃瓶", "山野优品农业有限公司")]
     assert sorted(merchant.staff.values_list("user__phone", "role")) == [("13800000010", "owner"),
                                                                         ("13800000015", "staff")]
+def test_the_demo_merchant_has_orders_to_ship_and_cases_near_and_past_their_sla(demo_output):
+    from tuishou.orders.desk import merchant_cases, merchant_orders, service_cases, sla_left
+
+    now = timezone.now()
+    staff = User.objects.get(username="merchant_demo")
+    merchant = Merchant.objects.get(staff__user=staff)
+    assert merchant_orders(user=staff, merchant_id=merchant.pk, tab="to_ship").count() >= 5
+    assert merchant_orders(user=staff, merchant_id=merchant.pk, tab="shipped").count() >= 3
+    left = [sla_left(case, now) for case in merchant_cases(user=staff, merchant_id=merchant.pk, tab="to_answer")]
+    assert [(s.overdue, s.hours) for s in left] == [(True, 0), (False, 1)]
+    service = User.objects.get(username="ops_service")
+    assert service_cases(user=service, tab="breaches", now=now).count() == 1
+    assert service_cases(user=service, tab="escalated", now=now).get().order.merchant == merchant

@@ -209,7 +209,7 @@ def test_an_unanswered_case_escalates_after_the_sla_and_customer_service_forces_
     # the merchant is too late now
     with pytest.raises(DomainError) as err:
         svc.aftersales_answer(actor=f.owner(order.merchant), case_id=case.pk, accept=False, answer="不行")
-    assert err.value.code == "orders.transition_invalid"
+    assert err.value.code == "orders.after_sales_not_open"
     with pytest.raises(DomainError) as err:
         svc.aftersales_decide(actor=f.operator("ops"), case_id=case.pk, refund=True, decision="退")
     assert err.value.code == "auth.forbidden"

@@ -46,13 +46,13 @@ def test_shipping_another_merchants_order_is_refused(after_commit):
     assert f.refreshed(order).status == "paid"
 
 
-def test_shipping_twice_is_an_invalid_transition(after_commit):
+def test_shipping_twice_is_refused(after_commit):
     order = f.paid_order(after_commit)
     staff = f.owner(order.merchant)
     order_ship(actor=staff, order_id=order.pk, carrier="顺丰", tracking_number="SF1")
     with pytest.raises(DomainError) as err:
         order_ship(actor=staff, order_id=order.pk, carrier="圆通", tracking_number="YT2")
-    assert err.value.code == "orders.transition_invalid"
+    assert err.value.code == "orders.already_shipped"
     assert f.refreshed(order).tracking_number == "SF1"
 
 

@@ -32,6 +32,7 @@ from tuishou.demo.clock import DemoClock, moved_clock
 from tuishou.demo.fates import purchases_schedule
 from tuishou.demo.materials import materials_schedule
 from tuishou.demo.merchant_catalog import demo_merchant_catalog
+from tuishou.demo.merchant_desk import merchant_desk_schedule
 from tuishou.demo.money import routine_schedule, withdrawals_schedule
 from tuishou.demo.timeline import Timeline
 from tuishou.demo.world import DAY, HOUR, World
@@ -190,6 +191,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     _agencies(world, phones)
     people.consumers_schedule(world, phones, count=consumers, customers=max(consumers // 10, 1))
     orders = sum(purchases_schedule(world).values())
+    orders += merchant_desk_schedule(world)  # the demo merchant's desk: orders to ship, a case past its SLA
     routine_schedule(world, start_days=HISTORY_DAYS - 1)
     withdrawals_schedule(world)
     world.timeline.at(world.ago(3 * DAY), lambda: _draft_proposed(world))

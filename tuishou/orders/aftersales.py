@@ -181,21 +181,50 @@ def aftersales_photo_add(*, buyer, case_id: int, image: UploadedFile) -> AfterSa
 
 # ---- answers, returns, escalation, decisions ----------------------------------------------------------------
 
-def aftersales_answer(*, actor, case_id: int, accept: bool, answer: str = "") -> AfterSalesCase:
+def aftersales_answer(*, actor, case_id: int, accept: bool, answer: str = "",
+                      refund_amount: Decimal | str | None = None) -> AfterSalesCase:
     """The merchant answers an open case: accept (a refund-only case is refunded at once; a return waits for
-    the goods) or reject with a reason. ``orders.after_sales_unknown`` for another merchant's case."""
+    the goods) or reject with a reason. ``orders.after_sales_unknown`` for another merchant's case,
+    ``orders.after_sales_not_open`` once it was answered or escalated, ``orders.field_required`` (field
+    ``answer``) for a rejection without a reason; nothing is written then.
+
+    With ``refund_amount`` the merchant accepts part of a refund-only request (部分退款): the case refunds that
+    amount now, spread over its lines by amount (nothing is restocked), and the answer tells the buyer why;
+    ``orders.partial_refund_invalid`` (field ``refund_amount``) unless it is more than 0 and less than asked,
+    ``orders.after_sales_kind`` for a return (its goods come back whole).
+    """
     require_user(actor)
     with transaction.atomic():
         case = _case_locked(case_id)
         _require_merchant(case, actor)
+        if case.status != A.OPEN:
+            raise Conflict(OrderError.AFTER_SALES_NOT_OPEN, details={"case_id": case.pk, "status": case.status})
         now = timezone.now()
-        answer = text_clean(answer, "answer", 1000, required=not accept)
+        answer = text_clean(answer, "answer", 1000, required=not accept or refund_amount is not None)
         stamp = {"merchant_answer": answer, "answered_by": actor, "answered_at": now}
         if not accept:
             return case_transition(case=case, to=A.REJECTED, actor=actor, reason=answer, **stamp)
-        if case.kind == K.RETURN_REFUND:
+        if refund_amount is not None:
+            _case_reduce(case, refund_amount)
+        elif case.kind == K.RETURN_REFUND:
             return case_transition(case=case, to=A.ACCEPTED, actor=actor, reason=answer, **stamp)
         return _refund_start(case=case, actor=actor, now=now, **stamp)
+
+
+def _case_reduce(case: AfterSalesCase, refund_amount) -> None:
+    """Make an open refund-only case refund ``refund_amount`` (less than asked), by amount over its lines."""
+    if case.kind != K.REFUND_ONLY:
+        raise InvalidInput(OrderError.AFTER_SALES_KIND, kind=case.kind, details={"field": "refund_amount"})
+    amount = parse_amount(refund_amount, field="refund_amount")
+    if not Decimal("0.00") < amount < case.amount:
+        raise InvalidInput(OrderError.PARTIAL_REFUND_INVALID, asked=case.amount,
+                           details={"field": "refund_amount", "asked": str(case.amount)})
+    takes = list(case.lines.order_by("order_line_id"))
+    shares = amount_allocate(amount, [take.amount for take in takes])
+    for take, share in zip(takes, shares, strict=True):
+        AfterSalesLine.objects.filter(pk=take.pk).update(quantity=0, amount=share)
+    case.amount, case.by_amount, case.restock = amount, True, False
+    AfterSalesCase.objects.filter(pk=case.pk).update(amount=amount, by_amount=True, restock=False)
 
 
 def aftersales_return_ship(*, buyer, case_id: int, carrier: str, tracking_number: str) -> AfterSalesCase:

@@ -212,8 +212,10 @@ def merchant_aftersales(request: HttpRequest, merchant_id: int, status: str | No
 
 @router.post("/after-sales/{int:case_id}/answer", response=AfterSalesOut)
 def aftersales_answer(request: HttpRequest, case_id: int, payload: AnswerIn):
-    """Accept or reject an open case (within AFTER_SALES_SLA_HOURS, or it escalates)."""
-    aftersales.aftersales_answer(actor=request.user, case_id=case_id, accept=payload.accept, answer=payload.answer)
+    """Accept or reject an open case (within AFTER_SALES_SLA_HOURS, or it escalates); accept with
+    ``refund_amount`` to refund only part of a refund-only request (部分退款), with the answer saying why."""
+    aftersales.aftersales_answer(actor=request.user, case_id=case_id, accept=payload.accept, answer=payload.answer,
+                                 refund_amount=payload.refund_amount)
     return _case(case_id)
 
 

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuishou.accounts.permissions import require_user
-from tuishou.core.errors import Conflict, NotFound
+from tuishou.core.errors import Conflict, InvalidInput, NotFound
 from tuishou.merchants.selectors import merchant_staff_role
 from tuishou.orders import events
+from tuishou.orders.carriers import tracking_number_normal
 from tuishou.orders.errors import OrderError
 from tuishou.orders.models import AfterSalesCase, Order
 from tuishou.orders.services import text_clean
@@ -35,15 +36,27 @@ def _order_unknown(order_id: int) -> NotFound:
     return NotFound(OrderError.ORDER_UNKNOWN, order_id=order_id, details={"order_id": order_id})
 
 
+def tracking_number_clean(value) -> str:
+    """A tracking number (运单号) without spaces: ``orders.field_required`` when empty, else
+    ``orders.tracking_number_invalid`` unless it is 3–30 letters, digits or hyphens (field ``tracking_number``)."""
+    typed = text_clean(value, "tracking_number", 60)
+    tracking_number = tracking_number_normal(typed)
+    if tracking_number is None:
+        raise InvalidInput(OrderError.TRACKING_NUMBER_INVALID, tracking_number=typed,
+                           details={"field": "tracking_number"})
+    return tracking_number
+
+
 def order_ship(*, actor, order_id: int, carrier: str, tracking_number: str) -> Order:
     """Merchant staff ship a paid order (发货) with the carrier and its tracking number.
 
-    Raises ``orders.order_unknown`` (another merchant's order too), ``orders.not_paid`` (not paid yet, or
-    cancelled), ``orders.transition_invalid`` (already shipped, or refunding).
+    Raises ``orders.field_required`` / ``orders.tracking_number_invalid`` (the carrier or tracking number),
+    ``orders.order_unknown`` (another merchant's order too), ``orders.not_paid`` (not paid yet, or cancelled),
+    ``orders.already_shipped``, ``orders.not_shippable`` (refunding or refunded); nothing is written then.
     """
     require_user(actor)
     carrier = text_clean(carrier, "carrier", 40)
-    tracking_number = text_clean(tracking_number, "tracking_number", 60)
+    tracking_number = tracking_number_clean(tracking_number)
     with transaction.atomic():
         order = _order_locked(order_id)
         if merchant_staff_role(user=actor, merchant_id=order.merchant_id) is None:
@@ -51,6 +64,10 @@ def order_ship(*, actor, order_id: int, carrier: str, tracking_number: str) -> O
         if order.status in (S.CREATED, S.CANCELLED):
             raise Conflict(OrderError.NOT_PAID,
                            details={"order_id": order_id, "status": order.status})
+        if order.status in (S.SHIPPED, S.RECEIVED, S.COMPLETED):
+            raise Conflict(OrderError.ALREADY_SHIPPED, details={"order_id": order_id, "status": order.status})
+        if order.status in (S.REFUNDING, S.REFUNDED):
+            raise Conflict(OrderError.NOT_SHIPPABLE, details={"order_id": order_id, "status": order.status})
         return order_transition(order=order, to=S.SHIPPED, actor=actor, reason=f"{carrier} {tracking_number}",
                                 carrier=carrier, tracking_number=tracking_number)
 

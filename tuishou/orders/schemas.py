@@ -76,6 +76,7 @@ class AfterSalesIn(Schema):
 class AnswerIn(Schema):
     accept: bool
     answer: str = ""
+    refund_amount: str | None = None  # accept part of a refund-only request (部分退款), as a decimal string
 
 
 class DecideIn(Schema):

@@ -53,4 +53,7 @@ class NetworkError(ErrorCode):
     SWITCH_PENDING = "network.switch_pending", _("A mentor switch request is already waiting for a decision.")
     SWITCH_REQUEST_UNKNOWN = "network.switch_request_unknown", _("No mentor switch request #{request_id}.")
     SWITCH_SAME_MENTOR = "network.switch_same_mentor", _("This is already your mentor.")
+    COMMUNITY_NOT_FOUND = "network.community_not_found", _("There is no such community.")
+    COMMUNITY_ROLE_REQUIRED = "network.community_role_required", _(
+        "Your role in this community does not allow this (needed: {roles}).")
     TRANSITION_INVALID = "network.transition_invalid", _("This {kind} cannot go from {status} to {to}.")

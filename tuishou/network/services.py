@@ -114,7 +114,7 @@ def community_update(*, actor: User | None, community: Community, name: str, act
 
 
 def community_staff_add(*, actor: User | None, community: Community, user: User,
-                        role: str = CommunityStaff.Role.STAFF) -> CommunityStaff:
+                        role: str = CommunityStaff.Role.MANAGER) -> CommunityStaff:
     """Make a user the owner or staff of a community (idempotent; operator action)."""
     require_operator(actor, Role.OPS)
     if role not in CommunityStaff.Role.values:

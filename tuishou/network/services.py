@@ -85,7 +85,7 @@ def community_create(*, actor: User | None, name: str, code: str, kind: str = Co
         raise InvalidInput(NetworkError.COMMUNITY_NAME_MISSING, details={"field": "name"})
     with transaction.atomic():
         if Community.objects.filter(code=code).exists():
-            raise Conflict(NetworkError.COMMUNITY_CODE_TAKEN, code=code)
+            raise Conflict(NetworkError.COMMUNITY_CODE_TAKEN, code=code, details={"field": "code"})
         if kind == Community.Kind.OFFICIAL and Community.objects.filter(kind=kind).exists():
             raise Conflict(NetworkError.OFFICIAL_EXISTS)
         community = Community.objects.create(kind=kind, name=name.strip(), code=code)

@@ -70,4 +70,6 @@ class NetworkError(ErrorCode):
     CHOICE_HEAD = "network.community_choice_head", _("The head of a community stays in it.")
     CHOICE_MENTOR = "network.community_choice_mentor", _("Mentors of the official community stay in it.")
     COMMUNITY_NO_HEAD = "network.community_no_head", _("{name} has no head promoter to join under yet.")
+    RANGE_INVALID = "network.range_invalid", _("The end date is before the start date.")
+    RANGE_TOO_LONG = "network.range_too_long", _("Choose a range of at most {days} days.")
     TRANSITION_INVALID = "network.transition_invalid", _("This {kind} cannot go from {status} to {to}.")

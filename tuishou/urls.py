@@ -33,6 +33,8 @@ urlpatterns = [
     path("me/", include("tuishou.accounts.urls_me")),
     path("jobs/", include("tuishou.core.urls")),  # background jobs' progress and files (tuishou.core.jobs)
     # The desks (desk.html): the merchant portal, the agency portal and operations.
+    path("agency/", include("tuishou.network.urls_agency")),  # the agency portal: overview, promoters, growth
+    path("ops/communities/", include("tuishou.network.urls_ops")),  # agencies opened and run by operators
     path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.

@@ -167,7 +167,8 @@ def community_growth(*, user: User | None, community_id: int, start: date, end: 
         size += new
         days.append({"day": day, "new": new, "size": size})
     return {"community": community, "start": start, "end": end, "days": days, "size_before": before,
-            "new_total": size - before, "leaders": _team_growth(community, since=since, until=until, limit=leaders)}
+            "new_total": size - before, "size_after": size,
+            "leaders": _team_growth(community, since=since, until=until, limit=leaders)}
 
 
 def _team_growth(community: Community, *, since: datetime, until: datetime, limit: int) -> list[dict[str, Any]]:

@@ -8,9 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from tuishou.accounts.models import User
+from tuishou.accounts.permissions import Role, require_operator
 from tuishou.core.errors import InvalidInput, NotFound, PermissionDenied
 from tuishou.network import invite_codes, treepath
 from tuishou.network.errors import NetworkError
@@ -75,6 +77,32 @@ def staff_communities(user: User | None) -> list[dict[str, Any]]:
             .values("community_id", "community__code", "community__name", "role"))
     return [{"id": r["community_id"], "code": r["community__code"], "name": r["community__name"],
              "role": r["role"]} for r in rows]
+
+
+def communities_for_operator(*, user: User | None):
+    """Every community with ``promoter_count`` and ``staff_count`` (counted in subqueries, one query), for the
+    operators' list (ops or admin role)."""
+    require_operator(user, Role.OPS)
+    promoters = (Promoter.objects.filter(community=OuterRef("pk")).order_by().values("community")
+                 .annotate(n=Count("pk")).values("n"))
+    staff = (CommunityStaff.objects.filter(community=OuterRef("pk")).order_by().values("community")
+             .annotate(n=Count("pk")).values("n"))
+    return Community.objects.annotate(promoter_count=Coalesce(Subquery(promoters), 0),
+                                      staff_count=Coalesce(Subquery(staff), 0))
+
+
+def community_for_operator(*, user: User | None, community_id: int) -> dict[str, Any]:
+    """One community for the operators' page: the community, its head promoters (roots), its staff with their
+    users, and its promoter count; ``network.community_not_found`` (404) when there is none."""
+    require_operator(user, Role.OPS)
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:
+        raise NotFound(NetworkError.COMMUNITY_NOT_FOUND, details={"community_id": community_id})
+    heads = list(Promoter.objects.filter(community=community, sponsor__isnull=True).select_related("user")
+                 .order_by("id"))
+    staff = list(CommunityStaff.objects.filter(community=community).select_related("user").order_by("role", "id"))
+    return {"community": community, "heads": heads, "staff": staff,
+            "promoters": Promoter.objects.filter(community=community).count()}
 
 
 def promoter_for_user(user: User) -> Promoter:

@@ -192,3 +192,9 @@ def operator_promoter_application_decide(request: HttpRequest, application_id: i
     ``network.application_decided``."""
     return _application(promotion.promoter_application_decide(actor=request.user, application_id=application_id,
                                                               approve=payload.approve, reason=payload.reason))
+
+
+# Agencies (operators open and run them; their staff read them) and a temporary shopkeeper's community choice.
+from tuishou.network.api_agency import router as agency_router  # noqa: E402
+
+router.add_router("", agency_router)

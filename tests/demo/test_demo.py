@@ -62,7 +62,7 @@ def by_status(queryset) -> dict[str, int]:
 
 
 def test_the_command_reports_what_it_loaded_and_a_second_run_is_a_no_op(demo_output):
-    assert demo_output.startswith("demo: 4 merchants, 11 products, 3 communities, 320 promoters, 121 consumers, "
+    assert demo_output.startswith("demo: 4 merchants, 11 products, 3 communities, 321 promoters, 121 consumers, "
                                   "256 orders in ")
     counts = (Order.objects.count(), Commission.objects.count(), Withdrawal.objects.count(), User.objects.count())
     for _ in range(2):
@@ -155,7 +155,7 @@ def test_communities_plans_ranks_and_the_agency_draft(demo_output):
                                   hot_ends_at__gt=timezone.now()).count() == 4
     assert Product.objects.filter(inspected=True).count() == 3
     counts = {c.code: c.promoters.count() for c in Community.objects.all()}
-    assert counts == {"OFFICIAL": 180, "XINGHUO": 80, "QINGTENG": 60}
+    assert counts == {"OFFICIAL": 181, "XINGHUO": 80, "QINGTENG": 60}  # 181: the newcomer yet to choose
     for community in Community.objects.all():
         assert plan_version_in_force(community_id=community.pk) is not None
         assert community.promoters.filter(sponsor=None).count() == 1
@@ -180,3 +180,19 @@ def test_the_demo_logins_work(demo_output):
     assert [role for role, *_ in demo_logins()] == [a.role for a in DEMO_ACCOUNTS]
     for account in DEMO_ACCOUNTS:
         assert User.objects.get(phone=account.phone).check_password(DEMO_PASSWORD)
+
+
+def test_the_agency_portal_and_the_community_choice_have_their_people(demo_output):
+    from tuishou.network.community_choice import communities_open_to_join
+    from tuishou.network.community_insight import community_overview
+
+    agency = User.objects.get(username="agency_demo")
+    xinghuo = Community.objects.get(code="XINGHUO")
+    assert sorted(xinghuo.staff.values_list("role", flat=True)) == ["owner", "viewer"]
+    overview = community_overview(user=agency, community_id=xinghuo.pk)
+    assert overview["promoters"] == 80 and overview["mentors"] >= 10
+    newcomer = Promoter.objects.get(user__username="promoter_new")
+    assert (newcomer.stage, newcomer.community.code, newcomer.community_chosen_at) == ("temporary", "OFFICIAL", None)
+    assert newcomer.sponsor.user.username == "promoter_mentor"
+    choice = communities_open_to_join(newcomer)
+    assert choice.can_choose and [c["code"] for c in choice.communities] == ["OFFICIAL", "XINGHUO", "QINGTENG"]

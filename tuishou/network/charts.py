@@ -31,7 +31,7 @@ def _frame(top: int, title: str, labels: Sequence[str], x_of) -> list[str]:
     plot_h = HEIGHT - TOP - BOTTOM
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
              f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
-    for tick in (0, top // 2 if top >= 2 else None, top):
+    for tick in (0, top // 2 if top % 2 == 0 else None, top):  # the middle line only where it is a whole number
         if tick is None:
             continue
         y = TOP + plot_h - plot_h * tick / top

@@ -19,6 +19,20 @@ from tuishou.network.models import Community, Promoter
 STAGES = Promoter.Stage
 
 
+class _Link:
+    """A column's link as a callable the template language does not call by itself (Django calls any callable it
+    resolves, with no argument: a plain lambda there fails silently and the cell loses its link)."""
+
+    do_not_call_in_templates = True
+
+    def __init__(self, pattern: str, key: str = "id") -> None:
+        self.pattern, self.key = pattern, key
+
+    def __call__(self, row) -> str:
+        value = row[self.key] if isinstance(row, dict) else getattr(row, self.key)
+        return self.pattern.format(value)
+
+
 def _name(row) -> str:
     return selectors.public_name(row["user__display_name"], row["user__phone"])
 
@@ -54,7 +68,7 @@ class AgencyPromoterListing(_CommunityListing):
 
     @property
     def columns(self):
-        return (Column("name", _("Promoter"), value=_name, link=lambda r: f"/agency/promoters/{r['id']}/"),
+        return (Column("name", _("Promoter name"), value=_name, link=_Link("/agency/promoters/{}/")),
                 Column("invite_code", _("Invite code")),
                 Column("rank", _("Rank"), value=self.rank_label),
                 Column("stage", _("Stage"), value=_stage_label),
@@ -89,7 +103,7 @@ class AgencyMentorListing(_CommunityListing):
 
     @property
     def columns(self):
-        return (Column("name", _("Mentor"), value=_name, link=lambda r: f"/agency/promoters/{r['id']}/"),
+        return (Column("name", _("Mentor"), value=_name, link=_Link("/agency/promoters/{}/")),
                 Column("invite_code", _("Invite code")),
                 Column("rank", _("Rank"), value=self.rank_label),
                 Column("directs", _("Direct members"), num=True, sort="directs"),
@@ -137,7 +151,7 @@ class OpsCommunityListing(Listing):
     """Every community, for operators: name, code, kind, open or closed, promoters and staff."""
 
     name = "network.ops_communities"
-    columns = (Column("name", _("Community"), link=lambda c: f"/ops/communities/{c.pk}/"),
+    columns = (Column("name", _("Community"), link=_Link("/ops/communities/{}/", "pk")),
                Column("code", _("Code")),
                Column("kind", _("Kind"), value=lambda c: str(_("Official") if c.kind == "official" else _("Agency"))),
                Column("active", _("Status"), value=lambda c: str(_("Open") if c.active else _("Closed"))),

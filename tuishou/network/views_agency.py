@@ -109,8 +109,11 @@ def mentors(request: HttpRequest, community_id: int) -> HttpResponse:
 
 
 class RangeForm(forms.Form):
-    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    # The browser's date picker reads and writes ISO dates, whatever the page's language.
+    start = forms.DateField(label=gettext_lazy("From"), input_formats=["%Y-%m-%d"],
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=gettext_lazy("To"), input_formats=["%Y-%m-%d"],
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 @require_GET

@@ -196,3 +196,15 @@ def test_the_agency_portal_and_the_community_choice_have_their_people(demo_outpu
     assert newcomer.sponsor.user.username == "promoter_mentor"
     choice = communities_open_to_join(newcomer)
     assert choice.can_choose and [c["code"] for c in choice.communities] == ["OFFICIAL", "XINGHUO", "QINGTENG"]
+
+
+def test_the_demo_agency_account_reads_its_portal(demo_output, client):
+    client.force_login(User.objects.get(username="agency_demo"))
+    for url in ("/agency/", "/agency/promoters/?sort=sales", "/agency/mentors/", "/agency/growth/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "星火社群" in response.content.decode(), url
+    overview = client.get("/agency/").content.decode()
+    assert 'data-testid="kpi-promoters">80<' in overview and "¥0.00" not in overview.split("kpi-sales")[1][:40]
+    client.force_login(User.objects.get(username="promoter_new"))
+    assert 'data-testid="community-form"' in client.get("/centre/community/").content.decode()

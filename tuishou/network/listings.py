@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuishou.core.listing import Column, Filter, Listing
@@ -76,7 +77,7 @@ class AgencyPromoterListing(_CommunityListing):
                 Column("directs", _("Direct members"), num=True, sort="directs"),
                 Column("paid_sales_count", _("Paid sales"), num=True),
                 Column("personal_volume", _("Sales volume"), num=True, money=True, sort="sales"),
-                Column("created_at", _("Joined"), value=lambda r: r["created_at"].date(), sort="new"))
+                Column("created_at", _("Joined"), value=lambda r: timezone.localdate(r["created_at"]), sort="new"))
 
     @property
     def filters(self):
@@ -109,7 +110,7 @@ class AgencyMentorListing(_CommunityListing):
                 Column("directs", _("Direct members"), num=True, sort="directs"),
                 Column("team_size", _("Team size"), num=True),
                 Column("personal_volume", _("Sales volume"), num=True, money=True, sort="sales"),
-                Column("created_at", _("Joined"), value=lambda r: r["created_at"].date(), sort="old"))
+                Column("created_at", _("Joined"), value=lambda r: timezone.localdate(r["created_at"]), sort="old"))
 
     @property
     def filters(self):
@@ -157,7 +158,7 @@ class OpsCommunityListing(Listing):
                Column("active", _("Status"), value=lambda c: str(_("Open") if c.active else _("Closed"))),
                Column("promoter_count", _("Promoters"), num=True, sort="promoters"),
                Column("staff_count", _("Staff"), num=True),
-               Column("created_at", _("Created"), value=lambda c: c.created_at.date(), sort="new"))
+               Column("created_at", _("Created"), value=lambda c: timezone.localdate(c.created_at), sort="new"))
     search = ("name", "code")
     search_label = _("Name or code")
     filters = (Filter("kind", _("Kind"), choices=((Community.Kind.AGENCY, _("Agency")),

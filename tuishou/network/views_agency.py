@@ -66,8 +66,14 @@ def overview(request: HttpRequest, community_id: int) -> HttpResponse:
     figures = community_insight.community_overview(user=request.user, community_id=community_id)
     names = rank_names(community_id)
     total = figures["promoters"] or 1
-    ranks = [{"id": rank or "-", "name": names.get(rank, rank) or _("Lowest rank"), "count": n,
-              "percent": round(100 * n / total)} for rank, n in figures["ranks"].items()]
+    lowest = next((rank_id for rank_id in names if rank_id), "")  # "" is the lowest rank until evaluated
+    counts: dict[str, int] = {}
+    for rank, n in figures["ranks"].items():
+        counts[rank or lowest] = counts.get(rank or lowest, 0) + n
+    order = {rank_id: i for i, rank_id in enumerate(names)}
+    ranks = [{"id": rank, "name": names.get(rank, rank) or _("Lowest rank"), "count": n,
+              "percent": round(100 * n / total)}
+             for rank, n in sorted(counts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))]
     return render(request, "network/agency/overview.html",
                   _context(request, figures["community"], figures=figures, ranks=ranks))
 

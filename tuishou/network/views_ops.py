@@ -73,7 +73,8 @@ class AgencyForm(forms.Form):
                                         required=False)
     head_password = forms.CharField(label=gettext_lazy("Head's password (new account)"), required=False,
                                     widget=forms.PasswordInput(render_value=True), max_length=128,
-                                    help_text=gettext_lazy("Empty: the head signs in with a one-time code."))
+                                    help_text=gettext_lazy(
+                                        "A new account signs in with it; leave it empty for an existing account."))
     head_invite_code = forms.CharField(label=gettext_lazy("Head's invite code"), max_length=16, required=False,
                                        help_text=gettext_lazy("Empty: one is generated."))
     staff = StaffField(label=gettext_lazy("Staff"), required=False,

@@ -35,6 +35,10 @@ urlpatterns = [
     # The desks (desk.html): the merchant portal, the agency portal and operations.
     path("agency/", include("tuishou.network.urls_agency")),  # the agency portal: overview, promoters, growth
     path("ops/communities/", include("tuishou.network.urls_ops")),  # agencies opened and run by operators
+    path("ops/announcements/", include("tuishou.notifications.urls_desk")),
+    path("agency/announcements/", include("tuishou.notifications.urls_desk")),
+    path("ops/leaderboards/", include("tuishou.community.urls_desk")),
+    path("agency/leaderboards/", include("tuishou.community.urls_desk")),
     path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.
@@ -45,6 +49,7 @@ urlpatterns = [
     path("centre/", include("tuishou.stores.urls_centre")),
     path("centre/", include("tuishou.settlement.urls_centre")),
     path("centre/", include("tuishou.wallets.urls_centre")),
+    path("centre/", include("tuishou.community.urls_centre")),
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.
     path("media/<path:path>", media),
 ]

@@ -134,3 +134,35 @@ def test_an_operator_opens_an_agency_and_its_staff_read_the_portal(desk):
     stranger = Promoter.objects.get(community__code="XINGHUO")
     response = portal.goto(f"/agency/promoters/{stranger.pk}/")
     assert response.status == 404
+
+
+def test_a_temporary_shopkeeper_chooses_an_agency_on_a_phone(browser, live_server):
+    # given a shopkeeper invited into the official community, and an agency with its head
+    inviter = nf.root(display_name="官方总店")
+    newcomer = promoter_register(user=user_create(phone="13811110003", password=PASSWORD, display_name="王小新"),
+                                 invite_code=inviter.invite_code)
+    agency = nf.agency()
+    head = nf.root(agency, "星火负责人")
+    shots = Shots()
+    shots.count = 10
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, base_url=live_server.url)
+    try:
+        page = context.new_page()
+        sign_in(page, newcomer.user.phone, "/centre/community/")
+        assert page.inner_text("[data-testid=current-community]") == "官方社群"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shots.take(page, "centre-community-choose")
+
+        # when they pick the agency and join it
+        page.locator("label.choice", has_text="星火社群").tap()
+        page.get_by_role("button", name="加入这个社群").tap()
+        page.wait_for_load_state("load")
+
+        # then they are in the agency under its head, and the page says so
+        assert page.inner_text("[data-testid=current-community]") == "星火社群"
+        moved = Promoter.objects.get(pk=newcomer.pk)
+        assert (moved.community_id, moved.sponsor_id, moved.joined_via) == (agency.pk, head.pk, "chosen")
+        shots.take(page, "centre-community-chosen")
+    finally:
+        context.close()

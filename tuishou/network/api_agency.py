@@ -1,6 +1,7 @@
 """The agencies' API, under ``/api/v1/network/``: operators open and run agencies (``operator/communities``),
 agency staff read their community (``agency/communities/{id}/…``, behind ``require_community_staff``: another
-community is 404), and a temporary shopkeeper chooses a community (``me/communities``, ``me/community``)."""
+community is 404). A temporary shopkeeper's choice of community (``me/communities``, ``me/community``) is in
+``network.api`` beside the other ``me`` routes."""
 
 from __future__ import annotations
 
@@ -10,14 +11,11 @@ from django.http import HttpRequest
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
 
-from tuishou.network import agencies, community_choice, community_insight, selectors
-from tuishou.network.schemas import ProfileOut
+from tuishou.network import agencies, community_insight, selectors
 from tuishou.network.schemas_agency import (
     ActiveIn,
     AgencyIn,
     AgencyOut,
-    ChoiceOut,
-    ChooseIn,
     CommunityRowOut,
     GrowthOut,
     MembershipOut,
@@ -160,24 +158,3 @@ def agency_growth(request: HttpRequest, community_id: int, query: Query[RangeQue
     Errors: 400 ``network.range_invalid`` | ``network.range_too_long``."""
     return community_insight.community_growth(user=request.user, community_id=community_id, start=query.start,
                                               end=query.end)
-
-
-# --- a temporary shopkeeper's community ----------------------------------------------------------------------
-
-@router.get("/me/communities", response=ChoiceOut)
-def my_communities(request: HttpRequest):
-    """The communities open to join, mine marked ``current``, and whether I may still choose."""
-    choice = community_choice.communities_open_to_join(selectors.promoter_for_user(request.user))
-    return {"can_choose": choice.can_choose, "communities": choice.communities}
-
-
-@router.post("/me/community", response=ProfileOut)
-def my_community_choose(request: HttpRequest, payload: ChooseIn):
-    """Join another community before my first sale (my team moves with me). Errors: 409
-    ``network.community_choice_fixed`` (after the first sale) | ``network.community_choice_team_bound`` |
-    ``network.community_choice_head`` | ``network.community_no_head``, 404 ``network.community_not_found``."""
-    from tuishou.network.api import _profile
-
-    promoter = selectors.promoter_for_user(request.user)
-    community_choice.promoter_community_choose(promoter=promoter, community_id=payload.community_id)
-    return _profile(selectors.promoter_for_user(request.user))

@@ -156,8 +156,9 @@ def test_a_temporary_shopkeeper_chooses_an_agency_on_a_phone(browser, live_serve
 
         # when they pick the agency and join it
         page.locator("label.choice", has_text="星火社群").tap()
-        page.get_by_role("button", name="加入这个社群").tap()
-        page.wait_for_load_state("load")
+        assert page.is_checked(f"input[name=community][value='{agency.pk}']")
+        with page.expect_navigation():
+            page.get_by_role("button", name="加入这个社群").tap()
 
         # then they are in the agency under its head, and the page says so
         assert page.inner_text("[data-testid=current-community]") == "星火社群"

@@ -38,6 +38,8 @@ urlpatterns = [
     path("ops/reviews/", include("tuishou.catalog.urls_ops")),  # the product review queue
     path("merchant/", include("tuishou.orders.urls_merchant")),  # orders to ship, after-sales
     path("ops/", include("tuishou.orders.urls_ops")),  # escalated after-sales (customer service)
+    path("agency/", include("tuishou.network.urls_agency")),  # the agency portal: overview, promoters, growth
+    path("ops/communities/", include("tuishou.network.urls_ops")),  # agencies opened and run by operators
     path("ops/announcements/", include("tuishou.notifications.urls_desk")),
     path("agency/announcements/", include("tuishou.notifications.urls_desk")),
     path("ops/leaderboards/", include("tuishou.community.urls_desk")),

@@ -63,7 +63,7 @@ def by_status(queryset) -> dict[str, int]:
 
 
 def test_the_command_reports_what_it_loaded_and_a_second_run_is_a_no_op(demo_output):
-    assert demo_output.startswith("demo: 4 merchants, 11 products, 3 communities, 320 promoters, 121 consumers, "
+    assert demo_output.startswith("demo: 4 merchants, 11 products, 3 communities, 321 promoters, 121 consumers, "
                                   "265 orders in ")
     counts = (Order.objects.count(), Commission.objects.count(), Withdrawal.objects.count(), User.objects.count())
     for _ in range(2):
@@ -156,7 +156,7 @@ def test_communities_plans_ranks_and_the_agency_draft(demo_output):
                                   hot_ends_at__gt=timezone.now()).count() == 4
     assert Product.objects.filter(inspected=True).count() == 3
     counts = {c.code: c.promoters.count() for c in Community.objects.all()}
-    assert counts == {"OFFICIAL": 180, "XINGHUO": 80, "QINGTENG": 60}
+    assert counts == {"OFFICIAL": 181, "XINGHUO": 80, "QINGTENG": 60}  # 181: the newcomer yet to choose
     for community in Community.objects.all():
         assert plan_version_in_force(community_id=community.pk) is not None
         assert community.promoters.filter(sponsor=None).count() == 1
@@ -209,3 +209,29 @@ def test_the_demo_merchant_has_orders_to_ship_and_cases_near_and_past_their_sla(
     service = User.objects.get(username="ops_service")
     assert service_cases(user=service, tab="breaches", now=now).count() == 1
     assert service_cases(user=service, tab="escalated", now=now).get().order.merchant == merchant
+def test_the_agency_portal_and_the_community_choice_have_their_people(demo_output):
+    from tuishou.network.community_choice import communities_open_to_join
+    from tuishou.network.community_insight import community_overview
+
+    agency = User.objects.get(username="agency_demo")
+    xinghuo = Community.objects.get(code="XINGHUO")
+    assert sorted(xinghuo.staff.values_list("role", flat=True)) == ["owner", "viewer"]
+    overview = community_overview(user=agency, community_id=xinghuo.pk)
+    assert overview["promoters"] == 80 and overview["mentors"] >= 10
+    newcomer = Promoter.objects.get(user__username="promoter_new")
+    assert (newcomer.stage, newcomer.community.code, newcomer.community_chosen_at) == ("temporary", "OFFICIAL", None)
+    assert newcomer.sponsor.user.username == "promoter_mentor"
+    choice = communities_open_to_join(newcomer)
+    assert choice.can_choose and [c["code"] for c in choice.communities] == ["OFFICIAL", "XINGHUO", "QINGTENG"]
+
+
+def test_the_demo_agency_account_reads_its_portal(demo_output, client):
+    client.force_login(User.objects.get(username="agency_demo"))
+    for url in ("/agency/", "/agency/promoters/?sort=sales", "/agency/mentors/", "/agency/growth/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "星火社群" in response.content.decode(), url
+    overview = client.get("/agency/").content.decode()
+    assert 'data-testid="kpi-promoters">80<' in overview and "¥0.00" not in overview.split("kpi-sales")[1][:40]
+    client.force_login(User.objects.get(username="promoter_new"))
+    assert 'data-testid="community-form"' in client.get("/centre/community/").content.decode()

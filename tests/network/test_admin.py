@@ -119,21 +119,32 @@ def test_the_policy_form_audits_only_what_changed(admin_client):
 
 
 def test_a_community_is_created_and_renamed_through_the_services(admin_client):
-    # when an operator adds an agency's community in the back office, then renames and closes it
+    # when an operator adds an agency's community (with its head, as agency_create wants) in the back office,
+    # then renames and closes it
     added = admin_client.post("/admin/network/community/add/", {
-        "name": "星火社群", "code": "xinghuo", "kind": "agency", "active": "on",
-        "staff-TOTAL_FORMS": "0", "staff-INITIAL_FORMS": "0"})
+        "name": "星火社群", "code": "xinghuo", "kind": "agency", "active": "on", "head_phone": "13712345678",
+        "head_invite_code": "XHHEAD", "staff-TOTAL_FORMS": "0", "staff-INITIAL_FORMS": "0"})
     community = Community.objects.get(code="XINGHUO")
     changed = admin_client.post(f"/admin/network/community/{community.pk}/change/", {
         "name": "星火", "staff-TOTAL_FORMS": "0", "staff-INITIAL_FORMS": "0"})
 
-    # then community_create and community_update wrote it, each audited
+    # then agency_create and community_update wrote it, each audited
     assert (added.status_code, changed.status_code) == (302, 302)
     community.refresh_from_db()
     assert (community.name, community.kind, community.active) == ("星火", "agency", False)
-    assert list(AuditEntry.objects.order_by("pk").values_list("action", "data")) == [
-        ("network.community_created", {"kind": "agency", "code": "XINGHUO"}),
-        ("network.community_updated", {"name": "星火", "active": False})]
+    head = community.promoters.get()
+    assert (head.invite_code, head.user.phone, head.sponsor_id) == ("XHHEAD", "13712345678", None)
+    assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)) == [
+        "network.community_created", "network.root_created", "network.agency_created", "network.community_updated"]
+    assert AuditEntry.objects.order_by("pk").last().data == {"name": "星火", "active": False}
+
+
+def test_an_agency_without_a_head_is_refused_in_the_back_office(admin_client):
+    response = admin_client.post("/admin/network/community/add/", {
+        "name": "晨光", "code": "CG", "kind": "agency", "active": "on",
+        "staff-TOTAL_FORMS": "0", "staff-INITIAL_FORMS": "0"}, follow=True)
+    assert [m.message.split(":")[0] for m in response.wsgi_request._messages] == ["Nothing was saved"]
+    assert (Community.objects.count(), AuditEntry.objects.count()) == (0, 0)
 
 
 def test_a_community_code_the_service_refuses_saves_nothing(admin_client):

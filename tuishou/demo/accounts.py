@@ -27,5 +27,6 @@ DEMO_ACCOUNTS = [
     DemoAccount("agency staff", "agency_demo", "13800000020", "星火社群·陈老师"),
     DemoAccount("promoter (mentor)", "promoter_mentor", "13800000030", "李娜"),
     DemoAccount("promoter", "promoter_demo", "13800000031", "张悦"),
+    DemoAccount("promoter (temporary, to choose a community)", "promoter_new", "13800000032", "王小新"),
     DemoAccount("consumer", "consumer_demo", "13800000040", "刘洋"),
 ]

@@ -26,6 +26,7 @@ from tuishou.catalog import services as catalog
 from tuishou.catalog.images import placeholder_image
 from tuishou.demo import people, shops
 from tuishou.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tuishou.demo.agency import agency_demo
 from tuishou.demo.callbacks import callbacks_in_process
 from tuishou.demo.catalog_data import MERCHANTS, DemoMerchant
 from tuishou.demo.clock import DemoClock, moved_clock
@@ -196,6 +197,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     withdrawals_schedule(world)
     world.timeline.at(world.ago(3 * DAY), lambda: _draft_proposed(world))
     materials_schedule(world)
+    agency_demo(world, phones)  # the agency portal's viewer and a temporary shopkeeper yet to choose a community
     world.timeline.run()
     demo_merchant_catalog(world)
     return orders

@@ -13,7 +13,7 @@ from django.utils.html import format_html_join
 from tuishou.core.admin_actions import ServiceFormMixin, formset_through_services
 from tuishou.core.admin_readonly import ReadOnlyAdmin
 from tuishou.core.errors import DomainError
-from tuishou.network import promotion, services
+from tuishou.network import agencies, promotion, services
 from tuishou.network.models import (
     Community,
     CommunityStaff,
@@ -32,6 +32,25 @@ class CommunityStaffInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class CommunityAddForm(forms.ModelForm):
+    """Adding an agency opens it with its head promoter, as /ops/communities/new/ does (agencies.agency_create)."""
+
+    head_phone = forms.CharField(label="Head promoter's phone (agency)", max_length=20, required=False,
+                                 help_text="An existing account, or a new one is opened with this phone.")
+    head_display_name = forms.CharField(label="Head's name (new account)", max_length=60, required=False)
+    head_password = forms.CharField(label="Head's password (new account)", max_length=128, required=False,
+                                    widget=forms.PasswordInput(render_value=True))
+    head_invite_code = forms.CharField(label="Head's invite code", max_length=16, required=False,
+                                       help_text="Empty: one is generated.")
+
+    class Meta:
+        model = Community
+        fields = ["kind", "name", "code", "active"]
+
+
+HEAD_FIELDS = ["head_phone", "head_display_name", "head_password", "head_invite_code"]
+
+
 @admin.register(Community)
 class CommunityAdmin(ServiceFormMixin, admin.ModelAdmin):
     list_display = ["name", "code", "kind", "active", "created_at"]
@@ -39,13 +58,26 @@ class CommunityAdmin(ServiceFormMixin, admin.ModelAdmin):
     search_fields = ["name", "code"]
     inlines = [CommunityStaffInline]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = CommunityAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [*fields, *HEAD_FIELDS] if obj is None else [f for f in fields if f not in HEAD_FIELDS]
+
     def get_readonly_fields(self, request, obj=None):
         return ["code", "kind"] if obj is not None else []  # what orders and plans are keyed on never changes
 
     def save_model(self, request, obj, form, change):
-        # Through the services (checked, audited); the staff rows follow in save_formset.
+        # Through the services (checked, audited); the staff rows follow in save_formset. An agency opens with its
+        # head promoter through agencies.agency_create, the same service as the operators' page and the API.
         community = obj
-        if not change:
+        if not change and obj.kind == Community.Kind.AGENCY:
+            community = agencies.agency_create(actor=request.user, name=obj.name, code=obj.code,
+                                               **{f: form.cleaned_data.get(f) or "" for f in HEAD_FIELDS}).community
+        elif not change:
             community = services.community_create(actor=request.user, name=obj.name, code=obj.code, kind=obj.kind)
         community = services.community_update(actor=request.user, community=community, name=obj.name,
                                               active=obj.active)

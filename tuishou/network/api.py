@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from tuishou.accounts.permissions import Role, require_operator
 from tuishou.accounts.services import api_token_issue
 from tuishou.core.visitors import visitor_key
-from tuishou.network import promotion, selectors, services
+from tuishou.network import community_choice, promotion, selectors, services
 from tuishou.network.models import MentorSwitchRequest, Promoter, PromoterApplication
 from tuishou.network.schemas import (
     ApplicationDecisionIn,
@@ -29,6 +29,7 @@ from tuishou.network.schemas import (
     SwitchOut,
     TeamOut,
 )
+from tuishou.network.schemas_agency import ChoiceOut, ChooseIn
 
 router = Router(tags=["network"])
 
@@ -192,3 +193,28 @@ def operator_promoter_application_decide(request: HttpRequest, application_id: i
     ``network.application_decided``."""
     return _application(promotion.promoter_application_decide(actor=request.user, application_id=application_id,
                                                               approve=payload.approve, reason=payload.reason))
+
+
+# --- a temporary shopkeeper's community ----------------------------------------------------------------------
+
+@router.get("/me/communities", response=ChoiceOut)
+def my_communities(request: HttpRequest):
+    """The communities open to join, mine marked ``current``, and whether I may still choose."""
+    choice = community_choice.communities_open_to_join(selectors.promoter_for_user(request.user))
+    return {"can_choose": choice.can_choose, "communities": choice.communities}
+
+
+@router.post("/me/community", response=ProfileOut)
+def my_community_choose(request: HttpRequest, payload: ChooseIn):
+    """Join another community before my first sale (my team moves with me). Errors: 409
+    ``network.community_choice_fixed`` (after the first sale) | ``network.community_choice_team_bound`` |
+    ``network.community_choice_head`` | ``network.community_no_head``, 404 ``network.community_not_found``."""
+    promoter = selectors.promoter_for_user(request.user)
+    community_choice.promoter_community_choose(promoter=promoter, community_id=payload.community_id)
+    return _profile(selectors.promoter_for_user(request.user))
+
+
+# Agencies: operators open and run them, their staff read them.
+from tuishou.network.api_agency import router as agency_router  # noqa: E402
+
+router.add_router("", agency_router)

@@ -53,4 +53,23 @@ class NetworkError(ErrorCode):
     SWITCH_PENDING = "network.switch_pending", _("A mentor switch request is already waiting for a decision.")
     SWITCH_REQUEST_UNKNOWN = "network.switch_request_unknown", _("No mentor switch request #{request_id}.")
     SWITCH_SAME_MENTOR = "network.switch_same_mentor", _("This is already your mentor.")
+    COMMUNITY_NOT_FOUND = "network.community_not_found", _("There is no such community.")
+    COMMUNITY_ROLE_REQUIRED = "network.community_role_required", _(
+        "Your role in this community does not allow this (needed: {roles}).")
+    USER_PHONE_UNKNOWN = "network.user_phone_unknown", _("No account has the phone number {phone}.")
+    HEAD_ALREADY_PROMOTER = "network.head_already_promoter", _(
+        "This person is already a promoter in {community}: a community's head must be new to the network.")
+    INVITE_CODE_INVALID = "network.invite_code_invalid", _(
+        "An invite code has {minimum}–{maximum} characters from {alphabet}.")
+    INVITE_CODE_TAKEN = "network.invite_code_taken", _("The invite code {code} is taken.")
+    STAFF_DUPLICATE = "network.staff_duplicate", _("{phone} is listed twice among the staff.")
+    CHOICE_FIXED = "network.community_choice_fixed", _(
+        "Your community is fixed since your first sale: it can no longer be changed.")
+    CHOICE_TEAM_BOUND = "network.community_choice_team_bound", _(
+        "Someone in your team has already sold in this community: your team cannot move.")
+    CHOICE_HEAD = "network.community_choice_head", _("The head of a community stays in it.")
+    CHOICE_MENTOR = "network.community_choice_mentor", _("Mentors of the official community stay in it.")
+    COMMUNITY_NO_HEAD = "network.community_no_head", _("{name} has no head promoter to join under yet.")
+    RANGE_INVALID = "network.range_invalid", _("The end date is before the start date.")
+    RANGE_TOO_LONG = "network.range_too_long", _("Choose a range of at most {days} days.")
     TRANSITION_INVALID = "network.transition_invalid", _("This {kind} cannot go from {status} to {to}.")

@@ -46,15 +46,20 @@ class Community(models.Model):
 
 
 class CommunityStaff(models.Model):
-    """A user who runs a community: the agency's owner or its staff (运营人员)."""
+    """A user who runs a community: the agency's owner, a manager (运营人员) or a viewer (只读).
+
+    Owners and managers change what the agency may change (its plan drafts, announcements); viewers read its
+    pages. ``network.selectors.require_community_staff`` is the one check, in the services.
+    """
 
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        STAFF = "staff", "Staff"
+        OWNER = "owner", "Owner (负责人)"
+        MANAGER = "manager", "Manager (运营)"
+        VIEWER = "viewer", "Viewer (只读)"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_roles")
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="staff")
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MANAGER)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "community"], name="community_staff_unique")]
@@ -81,6 +86,7 @@ class Promoter(models.Model):
         PLACED = "placed", "Placed under a mentor (导师分配)"
         DEFAULT_SPONSOR = "default_sponsor", "Platform default sponsor"
         ROOT = "root", "Root of a tree"
+        CHOSEN = "chosen", "Chose an agency community (自选社群)"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="promoter")
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="promoters")
@@ -96,6 +102,9 @@ class Promoter(models.Model):
     switch_count = models.PositiveIntegerField(default=0, help_text="Mentor switches made so far.")
     last_switched_at = models.DateTimeField(null=True, blank=True)
     paid_sales_count = models.PositiveIntegerField(default=0)
+    community_chosen_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the temporary shopkeeper chose their community (empty: never chose; "
+                                         "the inviter's community). Fixed after the first paid sale.")
     personal_volume = MoneyField(default=Decimal("0.00"), help_text="Lifetime credited sales (元).")
     rank = models.CharField(max_length=32, blank=True, default="",
                             help_text="Current rank id in the community's plan; empty is the lowest rank.")

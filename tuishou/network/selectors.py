@@ -8,13 +8,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from tuishou.accounts.models import User
-from tuishou.core.errors import InvalidInput, NotFound
+from tuishou.accounts.permissions import Role, require_operator
+from tuishou.core.errors import InvalidInput, NotFound, PermissionDenied
 from tuishou.network import invite_codes, treepath
 from tuishou.network.errors import NetworkError
-from tuishou.network.models import Community, Mentor, MentorSwitchRequest, Promoter, PromoterApplication
+from tuishou.network.models import (
+    Community,
+    CommunityStaff,
+    Mentor,
+    MentorSwitchRequest,
+    Promoter,
+    PromoterApplication,
+)
 
 CHAIN_FIELDS = ("id", "sponsor_id", "user_id", "community_id", "rank", "active", "depth", "stage")
 _CHAIN_COLUMNS = ", ".join(CHAIN_FIELDS)
@@ -23,6 +32,77 @@ _CHAIN_COLUMNS = ", ".join(CHAIN_FIELDS)
 def _table() -> str:
     return connection.ops.quote_name(Promoter._meta.db_table)
 ZERO = Decimal("0.00")
+
+
+# --- agency staff (机构运营人员) ----------------------------------------------------------------------
+
+StaffRole = CommunityStaff.Role
+ANY_STAFF = (StaffRole.OWNER, StaffRole.MANAGER, StaffRole.VIEWER)  # reads: every page of the agency portal
+MANAGERS = (StaffRole.OWNER, StaffRole.MANAGER)  # changes: plan drafts, announcements
+
+
+def community_staff_role(user: User | None, community_id: int) -> str | None:
+    """The user's staff role in the community (``owner``/``manager``/``viewer``), or None."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    return (CommunityStaff.objects.filter(user_id=user.pk, community_id=community_id)
+            .values_list("role", flat=True).first())
+
+
+def require_community_staff(user: User | None, community_id: int | None, *,
+                            roles: tuple[str, ...] = ANY_STAFF) -> Community:
+    """The community ``community_id`` if ``user`` is on its staff with one of ``roles``; else raise.
+
+    The one check of agency staff's permissions, called by the services and selectors behind every agency page
+    and API. A community that does not exist and one the user is not staff of both answer
+    ``network.community_not_found`` (404): nobody learns which other communities exist. Staff whose role is
+    not among ``roles`` (a viewer asked to change something) get ``network.community_role_required`` (403).
+    Two indexed reads. Operators get no pass here: their pages check ``require_operator``.
+    """
+    role = community_staff_role(user, community_id) if community_id is not None else None
+    community = Community.objects.filter(pk=community_id).first() if role is not None else None
+    if community is None:
+        raise NotFound(NetworkError.COMMUNITY_NOT_FOUND, details={"community_id": community_id})
+    if role not in roles:
+        raise PermissionDenied(NetworkError.COMMUNITY_ROLE_REQUIRED, roles=", ".join(roles),
+                               details={"roles": list(roles), "role": role})
+    return community
+
+
+def staff_communities(user: User | None) -> list[dict[str, Any]]:
+    """The communities the user is staff of, by id, with their role: ``[{"id", "code", "name", "role"}]``."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    rows = (CommunityStaff.objects.filter(user_id=user.pk).order_by("community_id")
+            .values("community_id", "community__code", "community__name", "role"))
+    return [{"id": r["community_id"], "code": r["community__code"], "name": r["community__name"],
+             "role": r["role"]} for r in rows]
+
+
+def communities_for_operator(*, user: User | None):
+    """Every community with ``promoter_count`` and ``staff_count`` (counted in subqueries, one query), for the
+    operators' list (ops or admin role)."""
+    require_operator(user, Role.OPS)
+    promoters = (Promoter.objects.filter(community=OuterRef("pk")).order_by().values("community")
+                 .annotate(n=Count("pk")).values("n"))
+    staff = (CommunityStaff.objects.filter(community=OuterRef("pk")).order_by().values("community")
+             .annotate(n=Count("pk")).values("n"))
+    return Community.objects.annotate(promoter_count=Coalesce(Subquery(promoters), 0),
+                                      staff_count=Coalesce(Subquery(staff), 0))
+
+
+def community_for_operator(*, user: User | None, community_id: int) -> dict[str, Any]:
+    """One community for the operators' page: the community, its head promoters (roots), its staff with their
+    users, and its promoter count; ``network.community_not_found`` (404) when there is none."""
+    require_operator(user, Role.OPS)
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:
+        raise NotFound(NetworkError.COMMUNITY_NOT_FOUND, details={"community_id": community_id})
+    heads = list(Promoter.objects.filter(community=community, sponsor__isnull=True).select_related("user")
+                 .order_by("id"))
+    staff = list(CommunityStaff.objects.filter(community=community).select_related("user").order_by("role", "id"))
+    return {"community": community, "heads": heads, "staff": staff,
+            "promoters": Promoter.objects.filter(community=community).count()}
 
 
 def promoter_for_user(user: User) -> Promoter:

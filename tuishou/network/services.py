@@ -85,7 +85,7 @@ def community_create(*, actor: User | None, name: str, code: str, kind: str = Co
         raise InvalidInput(NetworkError.COMMUNITY_NAME_MISSING, details={"field": "name"})
     with transaction.atomic():
         if Community.objects.filter(code=code).exists():
-            raise Conflict(NetworkError.COMMUNITY_CODE_TAKEN, code=code)
+            raise Conflict(NetworkError.COMMUNITY_CODE_TAKEN, code=code, details={"field": "code"})
         if kind == Community.Kind.OFFICIAL and Community.objects.filter(kind=kind).exists():
             raise Conflict(NetworkError.OFFICIAL_EXISTS)
         community = Community.objects.create(kind=kind, name=name.strip(), code=code)
@@ -114,7 +114,7 @@ def community_update(*, actor: User | None, community: Community, name: str, act
 
 
 def community_staff_add(*, actor: User | None, community: Community, user: User,
-                        role: str = CommunityStaff.Role.STAFF) -> CommunityStaff:
+                        role: str = CommunityStaff.Role.MANAGER) -> CommunityStaff:
     """Make a user the owner or staff of a community (idempotent; operator action)."""
     require_operator(actor, Role.OPS)
     if role not in CommunityStaff.Role.values:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("rank/", views.rank, name="rank"),
     path("mentor/", views.mentor, name="mentor"),
+    path("community/", views.community, name="community"),
 ]

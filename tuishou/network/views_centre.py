@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tuishou.core.errors import DomainError, NotFound, PermissionDenied
 from tuishou.core.pages import form_add_error, paginate
 from tuishou.incentives.progress import rank_names, rank_progress
-from tuishou.network import selectors, services
+from tuishou.network import community_choice, selectors, services
 from tuishou.network.models import Promoter
 from tuishou.settlement.selectors import promoter_commission_summary, promoter_earnings
 from tuishou.stores.poster import invite_poster_png
@@ -169,3 +169,34 @@ def mentor(request: HttpRequest, promoter: Promoter) -> HttpResponse:
 
 def _mentor_name(mentor) -> str:
     return selectors.public_name(mentor.promoter.user.display_name, mentor.promoter.user.phone) if mentor else "—"
+
+
+class CommunityChoiceForm(forms.Form):
+    community = forms.TypedChoiceField(label=gettext_lazy("Community"), coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, communities, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [(c["id"], c["name"]) for c in communities]
+
+
+@require_http_methods(["GET", "POST"])
+@promoter_page
+def community(request: HttpRequest, promoter: Promoter) -> HttpResponse:
+    """选择社群: a temporary shopkeeper picks the community to join before the first sale; after it, the page only
+    says which community they belong to."""
+    choice = community_choice.communities_open_to_join(promoter)
+    form = CommunityChoiceForm(request.POST or None, communities=choice.communities,
+                               initial={"community": promoter.community_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            chosen = community_choice.promoter_community_choose(promoter=promoter,
+                                                                community_id=form.cleaned_data["community"])
+        except DomainError as exc:
+            form_add_error(form, exc)
+        else:
+            messages.success(request, _("You are now in %(name)s.") % {"name": chosen.community.name})
+            return redirect(reverse("centre:community"))
+    return render(request, "network/centre/community.html", {
+        "promoter": promoter, "choice": choice, "form": form,
+        "current": next((c for c in choice.communities if c["current"]), None)})
+

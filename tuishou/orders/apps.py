@@ -18,4 +18,9 @@ class OrdersConfig(AppConfig):
         from tuishou.orders.selectors import qualifying_spend
 
         QUALIFYING_SPEND.register(qualifying_spend)
+        # The agency portal's sales of a community (this month's on its overview).
+        from tuishou.network.community_insight import COMMUNITY_SALES
+        from tuishou.orders.selectors import community_sales
+
+        COMMUNITY_SALES.register(community_sales)
         on_refund_succeeded(PAYABLE_TYPE, checkout_refund_succeeded)

@@ -157,3 +157,15 @@ def qualifying_spend(user) -> Decimal:
         return Decimal("0.00")
     # MoneyField stores 分: an expression over two of them comes back as the integer it sums.
     return total if isinstance(total, Decimal) else (Decimal(total) / 100).quantize(Decimal("0.01"))
+
+
+def community_sales(window) -> tuple[int, Decimal]:
+    """Orders credited to ``window.community_id`` and paid in ``[window.start, window.end)``, and their total net
+    of refunds (the agency portal asks through ``network.community_insight.COMMUNITY_SALES``)."""
+    row = (Order.objects.filter(community_id=window.community_id, paid_at__gte=window.start, paid_at__lt=window.end)
+           .aggregate(n=Count("pk"), net=Sum(F("total") - F("refunded_amount"))))
+    net = row["net"]
+    if net is None:
+        return row["n"], Decimal("0.00")
+    # MoneyField stores 分: an expression over two of them comes back as the integer it sums.
+    return row["n"], net if isinstance(net, Decimal) else (Decimal(net) / 100).quantize(Decimal("0.01"))

@@ -1,0 +1,172 @@
+"""The network's desk lists (``tuishou.core.listing``): an agency's promoters and mentors (/agency/promoters/,
+/agency/mentors/) and the operators' communities (/ops/communities/).
+
+Rows come from selectors that check who asks (``require_community_staff``, ``require_operator``). Rank names come
+from the community's plan, which the network does not read: the page passes them in the scope (``ranks``: id →
+name), so an export job rebuilds the same labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tuishou.core.listing import Column, Filter, Listing
+from tuishou.network import community_insight, selectors
+from tuishou.network.models import Community, Promoter
+
+STAGES = Promoter.Stage
+
+
+class _Link:
+    """A column's link as a callable the template language does not call by itself (Django calls any callable it
+    resolves, with no argument: a plain lambda there fails silently and the cell loses its link)."""
+
+    do_not_call_in_templates = True
+
+    def __init__(self, pattern: str, key: str = "id") -> None:
+        self.pattern, self.key = pattern, key
+
+    def __call__(self, row) -> str:
+        value = row[self.key] if isinstance(row, dict) else getattr(row, self.key)
+        return self.pattern.format(value)
+
+
+def _name(row) -> str:
+    return selectors.public_name(row["user__display_name"], row["user__phone"])
+
+
+def _stage_label(row) -> str:
+    return str(_("Temporary") if row["stage"] == STAGES.TEMPORARY else _("Ordinary"))
+
+
+class _CommunityListing(Listing):
+    """A list of one community's promoters; scope: ``community_id`` and ``ranks`` (id → name)."""
+
+    def rank_label(self, row) -> str:
+        return self.scope.get("ranks", {}).get(row["rank"], row["rank"]) or str(_("Lowest rank"))
+
+    def rank_choices(self) -> list[tuple[str, str]]:
+        return [(rank_id, name) for rank_id, name in self.scope.get("ranks", {}).items() if rank_id]
+
+    def rank_filter(self, rows, value: str):
+        """The lowest rank is stored as "" until an evaluation names it: its filter matches both."""
+        ids = [value]
+        if next(iter(self.rank_choices()), ("",))[0] == value:
+            ids.append("")
+        return rows.filter(rank__in=ids)
+
+
+class AgencyPromoterListing(_CommunityListing):
+    name = "network.agency_promoters"
+    search = ("user__display_name", "user__phone", "invite_code")
+    search_label = _("Name, phone or invite code")
+    sorts = {"new": (_("Newest"), ("-id",)), "old": (_("Oldest"), ("id",)),
+             "sales": (_("Sales volume"), ("-personal_volume", "id")),
+             "directs": (_("Direct members"), ("-directs", "id")), "depth": (_("Level"), ("depth", "id"))}
+
+    @property
+    def columns(self):
+        return (Column("name", _("Promoter name"), value=_name, link=_Link("/agency/promoters/{}/")),
+                Column("invite_code", _("Invite code")),
+                Column("rank", _("Rank"), value=self.rank_label),
+                Column("stage", _("Stage"), value=_stage_label),
+                Column("depth", _("Level"), num=True, sort="depth"),
+                Column("directs", _("Direct members"), num=True, sort="directs"),
+                Column("paid_sales_count", _("Paid sales"), num=True),
+                Column("personal_volume", _("Sales volume"), num=True, money=True, sort="sales"),
+                Column("created_at", _("Joined"), value=lambda r: timezone.localdate(r["created_at"]), sort="new"))
+
+    @property
+    def filters(self):
+        return (Filter("rank", _("Rank"), choices=lambda listing: listing.rank_choices(),
+                       apply=self.rank_filter),
+                Filter("stage", _("Stage"), choices=((STAGES.TEMPORARY, _("Temporary")),
+                                                     (STAGES.ORDINARY, _("Ordinary")))))
+
+    def rows(self):
+        return community_insight.community_promoters(user=self.user, community_id=self.scope["community_id"])
+
+
+TEAM_SIZE_CHUNK = 200
+
+
+class AgencyMentorListing(_CommunityListing):
+    """The mentors with their team sizes: counted for the page shown (one query), or per chunk in an export."""
+
+    name = "network.agency_mentors"
+    search = ("user__display_name", "user__phone", "invite_code")
+    search_label = _("Name, phone or invite code")
+    sorts = {"directs": (_("Direct members"), ("-directs", "id")), "old": (_("Oldest"), ("id",)),
+             "sales": (_("Sales volume"), ("-personal_volume", "id"))}
+
+    @property
+    def columns(self):
+        return (Column("name", _("Mentor"), value=_name, link=_Link("/agency/promoters/{}/")),
+                Column("invite_code", _("Invite code")),
+                Column("rank", _("Rank"), value=self.rank_label),
+                Column("directs", _("Direct members"), num=True, sort="directs"),
+                Column("team_size", _("Team size"), num=True),
+                Column("personal_volume", _("Sales volume"), num=True, money=True, sort="sales"),
+                Column("created_at", _("Joined"), value=lambda r: timezone.localdate(r["created_at"]), sort="old"))
+
+    @property
+    def filters(self):
+        return (Filter("rank", _("Rank"), choices=lambda listing: listing.rank_choices(),
+                       apply=self.rank_filter),)
+
+    def rows(self):
+        return community_insight.community_mentors(user=self.user, community_id=self.scope["community_id"])
+
+    def _with_team_sizes(self, rows: list[dict]) -> list[dict]:
+        sizes = community_insight.team_sizes({r["id"]: r["path"] for r in rows},
+                                             community_id=self.scope["community_id"])
+        for row in rows:
+            row["team_size"] = sizes[row["id"]]
+        return rows
+
+    @property
+    def page(self):
+        page = super().page
+        if not getattr(page, "_sized", False):
+            page.object_list = self._with_team_sizes(list(page.object_list))
+            page._sized = True
+        return page
+
+    def csv_lines(self, rows: Iterable | None = None) -> Iterator[str]:
+        return super().csv_lines(rows if rows is not None else self._sized_rows())
+
+    def _sized_rows(self) -> Iterator[dict]:
+        chunk: list[dict] = []
+        for row in self.queryset().iterator(chunk_size=TEAM_SIZE_CHUNK):
+            chunk.append(row)
+            if len(chunk) == TEAM_SIZE_CHUNK:
+                yield from self._with_team_sizes(chunk)
+                chunk = []
+        yield from self._with_team_sizes(chunk)
+
+
+class OpsCommunityListing(Listing):
+    """Every community, for operators: name, code, kind, open or closed, promoters and staff."""
+
+    name = "network.ops_communities"
+    columns = (Column("name", _("Community"), link=_Link("/ops/communities/{}/", "pk")),
+               Column("code", _("Code")),
+               Column("kind", _("Kind"), value=lambda c: str(_("Official") if c.kind == "official" else _("Agency"))),
+               Column("active", _("Status"), value=lambda c: str(_("Open") if c.active else _("Closed"))),
+               Column("promoter_count", _("Promoters"), num=True, sort="promoters"),
+               Column("staff_count", _("Staff"), num=True),
+               Column("created_at", _("Created"), value=lambda c: timezone.localdate(c.created_at), sort="new"))
+    search = ("name", "code")
+    search_label = _("Name or code")
+    filters = (Filter("kind", _("Kind"), choices=((Community.Kind.AGENCY, _("Agency")),
+                                                  (Community.Kind.OFFICIAL, _("Official")))),
+               Filter("active", _("Status"), choices=(("1", _("Open")), ("0", _("Closed"))),
+                      apply=lambda rows, value: rows.filter(active=value == "1")))
+    sorts = {"new": (_("Newest"), ("-id",)), "name": (_("Name"), ("name", "id")),
+             "promoters": (_("Most promoters"), ("-promoter_count", "id"))}
+
+    def rows(self):
+        return selectors.communities_for_operator(user=self.user)

@@ -162,3 +162,10 @@ def plan_study_for_editor(*, actor, study_id: int) -> PlanStudy:
     if study is None or not is_plan_editor(actor, study.version.community_id):
         raise NotFound(IncentiveError.STUDY_UNKNOWN, study_id=study_id, details={"study_id": study_id})
     return study
+
+
+def plan_proposals(*, actor) -> QuerySet[PlanVersion]:
+    """Drafts proposed by their communities, oldest first (operators)."""
+    require_operator(actor)
+    return (PlanVersion.objects.filter(status=PlanVersion.Status.PROPOSED).select_related("community", "created_by")
+            .order_by("id"))

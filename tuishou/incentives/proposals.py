@@ -120,9 +120,10 @@ def plan_proposal_publish(*, actor, draft: PlanVersion, at: datetime | None = No
     ``plan_publish``); the compliance check runs again and an error finding still blocks it.
     """
     require_operator(actor, "ops")
+    if not draft.is_draft:
+        raise Conflict(IncentiveError.PLAN_ALREADY_PUBLISHED, details={"status": draft.status})
     if draft.status != V.PROPOSED:
-        raise Conflict(IncentiveError.PLAN_NOT_PROPOSED if draft.is_draft else IncentiveError.PLAN_ALREADY_PUBLISHED,
-                       details={"status": draft.status})
+        raise Conflict(IncentiveError.PLAN_NOT_PROPOSED, details={"status": draft.status})
     plan_parse(source=draft.source)
     return plan_publish_from(actor=actor, draft=draft, at=at, statuses=(V.PROPOSED,),
                              reason="proposal published")

@@ -119,9 +119,10 @@ def plan_publish_from(*, actor, draft: PlanVersion, statuses: tuple[str, ...], a
     try:
         with transaction.atomic():
             locked = PlanVersion.objects.select_for_update().get(pk=draft.pk)
+            if not locked.is_draft:
+                raise Conflict(IncentiveError.PLAN_ALREADY_PUBLISHED)
             if locked.status not in statuses:
-                raise Conflict(IncentiveError.PLAN_ALREADY_PUBLISHED if not locked.is_draft
-                               else IncentiveError.PLAN_NOT_PROPOSED)
+                raise Conflict(IncentiveError.PLAN_NOT_PROPOSED)
             current = (PlanVersion.objects.select_for_update()
                        .filter(community_id=locked.community_id, status=PlanVersion.Status.PUBLISHED).first())
             if current is not None:

@@ -141,9 +141,11 @@ def payout_preview(request: HttpRequest, version_id: int, payload: PayoutPreview
 # Agency staff work on their community's drafts, ops operators on any; another community's draft is a 404.
 
 def _study(s) -> dict:
-    return {"id": s.pk, "version_id": s.version_id, "kind": s.kind, "status": s.status, "progress": s.progress,
-            "params": s.params, "report": s.report, "error": s.error, "created_at": s.created_at,
-            "finished_at": s.finished_at}
+    job = s.job
+    return {"id": s.pk, "version_id": s.version_id, "kind": s.kind, "status": s.state,
+            "progress": 100 if s.report is not None else (job.percent if job else 0), "params": s.params,
+            "report": s.report, "error": job.error_message if job else "", "created_at": s.created_at,
+            "job_id": s.job_id}
 
 
 @router.post("/communities/{code}/drafts", response={201: PlanVersionOut})

@@ -127,34 +127,25 @@ class RankEvaluationRun(models.Model):
 
 
 class PlanStudy(models.Model):
-    """A simulation or a backtest of a plan version (方案推演 / 回测): what was asked, how far it got, its report.
+    """A simulation or a backtest of a plan version (方案推演 / 回测): what was asked, the job that does it, its report.
 
-    The work runs in the background (``studies``); ``progress`` (0–100) is what the progress bar shows, and
-    ``report`` the finished figures, kept so that an agency and the operators read the same numbers later.
+    The work runs as a background job (``tuishou.core.jobs``: its status and progress bar); the finished
+    figures are kept here, beside the version, so that the agency's staff and the operators all read the same
+    report later, whoever started it.
     """
 
     class Kind(models.TextChoices):
         SIMULATION = "simulation", "Simulation"
         BACKTEST = "backtest", "Backtest"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="studies")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     params = models.JSONField(default=dict, blank=True, help_text="What was asked: sizes and seed, or the window.")
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    job = models.OneToOneField("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     report = models.JSONField(null=True, blank=True)
-    error = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -162,4 +153,11 @@ class PlanStudy(models.Model):
         verbose_name_plural = "plan studies"
 
     def __str__(self) -> str:
-        return f"{self.kind} #{self.pk} of {self.version_id} ({self.status})"
+        return f"{self.kind} #{self.pk} of {self.version_id}"
+
+    @property
+    def state(self) -> str:
+        """done when the report is in; else the job's status (queued, running, failed)."""
+        if self.report is not None:
+            return "done"
+        return self.job.status if self.job_id else "failed"

@@ -112,4 +112,4 @@ class StudyOut(Schema):
     report: dict | None
     error: str
     created_at: datetime
-    finished_at: datetime | None
+    job_id: int | None

@@ -158,7 +158,7 @@ def plan_version_for_editor(*, actor, version_id: int) -> PlanVersion:
 def plan_study_for_editor(*, actor, study_id: int) -> PlanStudy:
     """A simulation or backtest ``actor`` may read (as ``plan_version_for_editor``); ``incentives.study_unknown``."""
     require_user(actor)
-    study = PlanStudy.objects.select_related("version__community").filter(pk=study_id).first()
+    study = PlanStudy.objects.select_related("version__community", "job").filter(pk=study_id).first()
     if study is None or not is_plan_editor(actor, study.version.community_id):
         raise NotFound(IncentiveError.STUDY_UNKNOWN, study_id=study_id, details={"study_id": study_id})
     return study

@@ -1,5 +1,5 @@
 """The plan version status table, moved by ``tuishou.core.transitions``: draft → (proposed →) published →
-retired, a proposal sent back to draft; and the plan study table: queued → running → done | failed.
+retired, a proposal sent back to draft.
 
 Publishing stamps ``published_at`` and retiring ``retired_at``, once; each move is recorded with the operator
 and the reason in ``PlanVersionStatusChange`` (commissions are recomputed from a version years later, so
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tuishou.core.transitions import Pipeline, pipeline_register, transition_apply
-from tuishou.incentives.models import PlanStudy, PlanVersion, PlanVersionStatusChange
+from tuishou.incentives.models import PlanVersion, PlanVersionStatusChange
 
 V = PlanVersion.Status
 
@@ -21,20 +21,12 @@ PLAN_VERSION = pipeline_register(Pipeline(
            V.PUBLISHED: frozenset({V.RETIRED}), V.RETIRED: frozenset()},
     stamps={V.PUBLISHED: "published_at", V.RETIRED: "retired_at"}))
 
-S = PlanStudy.Status
-
-# No history table: a study is a computation, not a decision; its rows say when it started and finished.
-PLAN_STUDY = pipeline_register(Pipeline(
-    model=PlanStudy,
-    moves={S.QUEUED: frozenset({S.RUNNING, S.FAILED}), S.RUNNING: frozenset({S.DONE, S.FAILED}),
-           S.DONE: frozenset(), S.FAILED: frozenset()},
-    stamps={S.RUNNING: "started_at", S.DONE: "finished_at", S.FAILED: "finished_at"}))
-
 
 def plan_version_transition(*, version: PlanVersion, to: str, actor=None, reason: str = "",
                             at: datetime | None = None, version_number: int | None = None,
                             **changes) -> PlanVersion:
-    """Publish or retire ``version`` (``version_number``: the number publishing gives it) and record it."""
+    """Publish, propose, send back or retire ``version`` (``version_number``: the number publishing gives it) and
+    record it."""
     if version_number is not None:
         changes["version"] = version_number
     return transition_apply(version, to=to, actor=actor, reason=reason, at=at, changes=changes)

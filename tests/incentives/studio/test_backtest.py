@@ -9,7 +9,7 @@ from tuishou.core.errors import InvalidInput
 from tuishou.incentives.backtest import backtest_run, backtest_window, masked_name, months_before
 from tuishou.incentives.models import PlanStudy
 from tuishou.incentives.proposals import plan_draft_start
-from tuishou.incentives.studies import plan_backtest_start, plan_study_run
+from tuishou.incentives.studies import plan_backtest_start
 
 from .community import DRAFT, build
 
@@ -72,19 +72,18 @@ def test_the_window_defaults_to_three_months_and_refuses_what_cannot_be(after_co
         assert err.value.details == {"field": "start"}
 
 
-def test_a_backtest_runs_as_a_study_with_progress_and_keeps_its_report(after_commit):
+def test_a_backtest_runs_as_a_job_with_progress_and_keeps_its_report(after_commit):
     built = build(after_commit)
     draft = plan_draft_start(actor=built.staff, community=built.community, source=DRAFT)
-    study = plan_backtest_start(actor=built.staff, version=draft)
-    assert (study.status, study.progress, study.kind) == ("queued", 0, "backtest")
+    with after_commit():
+        study = plan_backtest_start(actor=built.staff, version=draft)
     today = timezone.localdate()
-    assert study.params == {"start": (months_before(today, 3) + timedelta(days=1)).isoformat(),
-                            "end": today.isoformat()}
-    plan_study_run(study_id=study.pk)
-    study = PlanStudy.objects.get(pk=study.pk)
-    assert (study.status, study.progress, study.error) == ("done", 100, "")
+    assert (study.kind, study.params) == ("backtest", {
+        "start": (months_before(today, 3) + timedelta(days=1)).isoformat(), "end": today.isoformat()})
+    study = PlanStudy.objects.select_related("job").get(pk=study.pk)
+    assert (study.state, study.job.status, study.job.percent, study.job.owner) == ("done", "done", 100, built.staff)
     assert study.report["draft"]["payout_total"] == "49.00"
-    assert study.started_at is not None and study.finished_at is not None
+    assert study.job.result == {"study_id": study.pk}
 
 
 def test_someone_outside_the_community_cannot_backtest_its_draft_and_nothing_is_written(after_commit):

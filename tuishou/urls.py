@@ -33,6 +33,8 @@ urlpatterns = [
     path("me/", include("tuishou.accounts.urls_me")),
     path("jobs/", include("tuishou.core.urls")),  # background jobs' progress and files (tuishou.core.jobs)
     # The desks (desk.html): the merchant portal, the agency portal and operations.
+    path("agency/plan/", include("tuishou.incentives.urls_agency")),  # the community's plan: drafts, studies
+    path("ops/plans/", include("tuishou.incentives.urls_ops")),  # plans: proposals, drafts, studies, publishing
     path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.

@@ -169,3 +169,32 @@ def plan_proposals(*, actor) -> QuerySet[PlanVersion]:
     require_operator(actor)
     return (PlanVersion.objects.filter(status=PlanVersion.Status.PROPOSED).select_related("community", "created_by")
             .order_by("id"))
+
+
+def plan_desk(*, community: Community) -> dict:
+    """The agency's plan page: the version in force, the drafts (newest first) and their latest studies."""
+    drafts = list(PlanVersion.objects.filter(community=community, status__in=[PlanVersion.Status.DRAFT,
+                                                                             PlanVersion.Status.PROPOSED])
+                  .select_related("created_by").order_by("-id")[:50])
+    return {"community": community, "in_force": plan_version_in_force(community_id=community.pk),
+            "drafts": drafts, "templates": templates_list()}
+
+
+def plan_desk_ops(*, actor) -> dict:
+    """The operators' plans page: proposals waiting, each community's version in force, recent drafts."""
+    require_operator(actor, "ops")
+    in_force = {v.community_id: v for v in PlanVersion.objects.filter(status=PlanVersion.Status.PUBLISHED)}
+    communities = [(c, in_force.get(c.pk)) for c in Community.objects.order_by("pk")]
+    drafts = list(PlanVersion.objects.filter(status=PlanVersion.Status.DRAFT).select_related("community", "created_by")
+                  .order_by("-id")[:20])
+    return {"proposals": list(plan_proposals(actor=actor)), "communities": communities, "drafts": drafts,
+            "templates": templates_list()}
+
+
+def plan_editor_page(*, actor, version_id: int) -> dict:
+    """A draft (or any version) with its history and its latest simulations and backtests."""
+    version = plan_version_for_editor(actor=actor, version_id=version_id)
+    studies = list(version.studies.select_related("job", "created_by").order_by("-id")[:10])
+    history = list(version.status_changes.select_related("actor").order_by("id"))
+    return {"version": version, "studies": studies, "history": history,
+            "in_force": plan_version_in_force(community_id=version.community_id)}

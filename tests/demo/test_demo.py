@@ -170,8 +170,8 @@ def test_communities_plans_ranks_and_the_agency_draft(demo_output):
     assert len(banner) == 2 + len(DEMO_ACCOUNTS)
     xinghuo = Promoter.objects.filter(community__code="XINGHUO")
     assert set(xinghuo.values_list("rank", flat=True)) >= {"", "shopkeeper"}
-    draft = PlanVersion.objects.get(status="draft")
-    assert draft.community.code == "XINGHUO" and {f["code"] for f in draft.findings} == {"L4", "L6"}
+    proposed = PlanVersion.objects.get(status="proposed")  # the agency's proposal (demo/plans.py)
+    assert proposed.community.code == "XINGHUO" and {f["code"] for f in proposed.findings} == {"L4", "L6"}
     deepest = Promoter.objects.order_by("-depth").first()
     assert len(promoter_chain(deepest.pk)) == deepest.depth + 1
 
@@ -180,3 +180,19 @@ def test_the_demo_logins_work(demo_output):
     assert [role for role, *_ in demo_logins()] == [a.role for a in DEMO_ACCOUNTS]
     for account in DEMO_ACCOUNTS:
         assert User.objects.get(phone=account.phone).check_password(DEMO_PASSWORD)
+
+
+def test_the_agency_has_a_proposal_waiting_and_a_working_draft_with_its_studies(demo_output):
+    from tuishou.incentives.models import PlanStudy
+
+    staff = User.objects.get(username="agency_demo")
+    drafts = {v.status: v for v in PlanVersion.objects.filter(community__code="XINGHUO", status__in=["draft", "proposed"])}
+    assert set(drafts) == {"draft", "proposed"}
+    assert drafts["proposed"].status_changes.get().actor == staff
+    assert drafts["draft"].created_by == staff and drafts["draft"].error_count == 2  # L5 under cn
+    studies = {(s.version_id, s.kind): s for s in PlanStudy.objects.select_related("job")}
+    assert set(studies) == {(drafts["proposed"].pk, "backtest"), (drafts["draft"].pk, "backtest"),
+                            (drafts["draft"].pk, "simulation")}
+    assert all(s.state == "done" and s.job.status == "done" for s in studies.values())
+    backtest = studies[(drafts["draft"].pk, "backtest")].report
+    assert backtest["orders"] > 0 and backtest["actual"]["payout_total"] != "0.00"

@@ -24,7 +24,7 @@ from tuishou.accounts.models import User
 from tuishou.accounts.services import operator_role_grant, user_create
 from tuishou.catalog import services as catalog
 from tuishou.catalog.images import placeholder_image
-from tuishou.demo import people, shops
+from tuishou.demo import people, plans, shops
 from tuishou.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tuishou.demo.callbacks import callbacks_in_process
 from tuishou.demo.catalog_data import MERCHANTS, DemoMerchant
@@ -192,6 +192,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     withdrawals_schedule(world)
     world.timeline.at(world.ago(3 * DAY), lambda: _draft_proposed(world))
     world.timeline.run()
+    plans.plan_studio_load(world)  # the agency's proposal and working draft, simulated and backtested
     return orders
 
 

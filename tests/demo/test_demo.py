@@ -186,7 +186,8 @@ def test_the_agency_has_a_proposal_waiting_and_a_working_draft_with_its_studies(
     from tuishou.incentives.models import PlanStudy
 
     staff = User.objects.get(username="agency_demo")
-    drafts = {v.status: v for v in PlanVersion.objects.filter(community__code="XINGHUO", status__in=["draft", "proposed"])}
+    drafts = {v.status: v for v in PlanVersion.objects.filter(community__code="XINGHUO",
+                                                              status__in=["draft", "proposed"])}
     assert set(drafts) == {"draft", "proposed"}
     assert drafts["proposed"].status_changes.get().actor == staff
     assert drafts["draft"].created_by == staff and drafts["draft"].error_count == 2  # L5 under cn

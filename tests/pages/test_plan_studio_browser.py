@@ -12,9 +12,9 @@ import pytest
 
 from tuishou.accounts.services import operator_role_grant, user_create
 from tuishou.core import jobs
+from tuishou.incentives.engine.templates import template_text
 from tuishou.incentives.models import PlanStudy, PlanVersion
 from tuishou.incentives.services import plan_draft_import, plan_publish
-from tuishou.incentives.engine.templates import template_text
 from tuishou.network import services as network
 
 PASSWORD = "studio-pass-2026"

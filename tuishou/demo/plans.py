@@ -8,7 +8,6 @@ or more paid on one order), so it cannot be proposed yet — with a finished sim
 
 from __future__ import annotations
 
-
 from tuishou.core.jobs import job_execute
 from tuishou.demo.world import World
 from tuishou.incentives.engine.templates import template_text
@@ -18,9 +17,9 @@ from tuishou.incentives.studies import plan_backtest_start, plan_simulation_star
 from tuishou.network.models import Community
 
 COMMUNITY = "XINGHUO"
-WORKING_DRAFT = (("name: 等级级差与平级奖方案", "name: 星火社群 2027 草案（提高级差）"), ("currency: USD", "currency: CNY"),
-                 ("jurisdiction: us", "jurisdiction: cn"), ('member: "0.30"', 'member: "0.35"'),
-                 ('shopkeeper: "0.40"', 'shopkeeper: "0.45"'))
+WORKING_DRAFT = (("name: 等级级差与平级奖方案", "name: 星火社群 2027 草案（提高级差）"),
+                 ("currency: USD", "currency: CNY"), ("jurisdiction: us", "jurisdiction: cn"),
+                 ('member: "0.30"', 'member: "0.35"'), ('shopkeeper: "0.40"', 'shopkeeper: "0.45"'))
 SIMULATION = {"promoters": 300, "months": 6, "seed": 7}
 
 
@@ -40,6 +39,7 @@ def plan_studio_load(world: World) -> None:
     source = template_text("rank-differential-peer")
     for old, new in WORKING_DRAFT:
         source = source.replace(old, new)
-    draft = plan_draft_start(actor=staff, community=community, source="# 星火社群：提高会员与店主的级差比例（草稿）\n" + source)
+    source = "# 星火社群：提高会员与店主的级差比例（草稿）\n" + source
+    draft = plan_draft_start(actor=staff, community=community, source=source)
     _run(plan_simulation_start(actor=staff, version=draft, **SIMULATION))
     _run(plan_backtest_start(actor=staff, version=draft))

@@ -34,7 +34,6 @@ from tuishou.incentives.schemas import (
     StudyOut,
     TemplateOut,
 )
-from tuishou.incentives.studies import plan_backtest_start, plan_simulation_start
 from tuishou.incentives.services import (
     plan_check_source,
     plan_draft_import,
@@ -42,6 +41,7 @@ from tuishou.incentives.services import (
     plan_publish,
     plan_retire,
 )
+from tuishou.incentives.studies import plan_backtest_start, plan_simulation_start
 
 router = Router(tags=["incentives"])
 

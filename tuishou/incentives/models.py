@@ -15,7 +15,8 @@ class PlanVersion(models.Model):
 
     A draft can be edited and replaced; an agency proposes its draft to the operators (``proposed``: frozen
     until an operator publishes it or sends it back to draft with a reason); publishing assigns the next
-    version number, runs the compliance check (an error finding blocks it) and retires the version in force. A published or retired version
+    version number, runs the compliance check (an error finding blocks it) and retires the version in
+    force. A published or retired version
     never changes: orders record (plan_key, version) and commissions are recomputed from it years later.
     """
 

@@ -59,7 +59,7 @@ def test_the_editor_checks_as_you_type_and_saves(client, after_commit):
     draft = plan_draft_start(actor=built.staff, community=built.community, source=DRAFT)
     client.force_login(built.staff)
     page = client.get(f"/agency/plan/drafts/{draft.pk}/").content.decode()
-    assert 'hx-post="/agency/plan/drafts/%d/check/"' % draft.pk in page
+    assert f'hx-post="/agency/plan/drafts/{draft.pk}/check/"' in page
     assert "L5" in page  # three promoters paid on one order: a warning under us
     recruiting = DRAFT.replace('  - {type: tiers, id: team, rates: ["0.05", "0.05"]}',
                                '  - {type: recruit_bonus, amount: "10.00"}')

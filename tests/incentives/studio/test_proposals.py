@@ -55,7 +55,8 @@ def test_staff_draft_from_a_template_propose_and_an_operator_publishes(agency):
     published = plan_proposal_publish(actor=ops, draft=PlanVersion.objects.get(pk=draft.pk))
     assert (published.status, published.version, published.published_by) == ("published", 1, ops)
     assert _history(draft) == [("draft", "proposed", "请审核"), ("proposed", "published", "proposal published")]
-    assert list(AuditEntry.objects.filter(target_id=str(draft.pk), action__startswith="incentives.").order_by("id").values_list("action", "actor")) == [
+    audit = AuditEntry.objects.filter(target_id=str(draft.pk), action__startswith="incentives.").order_by("id")
+    assert list(audit.values_list("action", "actor")) == [
         ("incentives.plan_imported", staff.pk), ("incentives.plan_proposed", staff.pk),
         ("incentives.plan_published", ops.pk)]
 

@@ -194,7 +194,7 @@ def _simulation_charts(report: dict) -> dict:
     months = report.get("by_month", [])
     return {
         "by_rule": charts.bars(_("Payouts by rule"), list(report["by_rule"]),
-                               [(_("Paid"), list(report["by_rule"].values()))]),
+                               [(_("Paid out"), list(report["by_rule"].values()))]),
         "by_rank": charts.bars(_("Mean earnings by rank"), [r["rank"] for r in report["disclosure"]],
                                [(_("Mean"), [r["mean"] for r in report["disclosure"]]),
                                 (_("90th percentile"), [r["p90"] for r in report["disclosure"]])]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SOURCE_WIDGET = forms.Textarea(attrs={"rows": 28, "spellcheck": "false", "class": "code", "autocomplete": "off"})
 
@@ -33,8 +34,10 @@ class SimulateForm(forms.Form):
 
 
 class BacktestForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=pgettext_lazy("backtest window", "From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=pgettext_lazy("backtest window", "To"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ProposeForm(forms.Form):

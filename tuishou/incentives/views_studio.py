@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuishou.core.errors import DomainError, NotFound, PermissionDenied
@@ -194,7 +195,7 @@ def _simulation_charts(report: dict) -> dict:
     months = report.get("by_month", [])
     return {
         "by_rule": charts.bars(_("Payouts by rule"), list(report["by_rule"]),
-                               [(_("Paid out"), list(report["by_rule"].values()))]),
+                               [(pgettext("plan report", "Paid out"), list(report["by_rule"].values()))]),
         "by_rank": charts.bars(_("Mean earnings by rank"), [r["rank"] for r in report["disclosure"]],
                                [(_("Mean"), [r["mean"] for r in report["disclosure"]]),
                                 (_("90th percentile"), [r["p90"] for r in report["disclosure"]])]),

@@ -171,8 +171,8 @@ def test_communities_plans_ranks_and_the_agency_draft(demo_output):
     assert len(banner) == 2 + len(DEMO_ACCOUNTS)
     xinghuo = Promoter.objects.filter(community__code="XINGHUO")
     assert set(xinghuo.values_list("rank", flat=True)) >= {"", "shopkeeper"}
-    draft = PlanVersion.objects.get(status="draft")
-    assert draft.community.code == "XINGHUO" and {f["code"] for f in draft.findings} == {"L4", "L6"}
+    proposed = PlanVersion.objects.get(status="proposed")  # the agency's proposal (demo/plans.py)
+    assert proposed.community.code == "XINGHUO" and {f["code"] for f in proposed.findings} == {"L4", "L6"}
     deepest = Promoter.objects.order_by("-depth").first()
     assert len(promoter_chain(deepest.pk)) == deepest.depth + 1
 
@@ -235,3 +235,18 @@ def test_the_demo_agency_account_reads_its_portal(demo_output, client):
     assert 'data-testid="kpi-promoters">80<' in overview and "¥0.00" not in overview.split("kpi-sales")[1][:40]
     client.force_login(User.objects.get(username="promoter_new"))
     assert 'data-testid="community-form"' in client.get("/centre/community/").content.decode()
+def test_the_agency_has_a_proposal_waiting_and_a_working_draft_with_its_studies(demo_output):
+    from tuishou.incentives.models import PlanStudy
+
+    staff = User.objects.get(username="agency_demo")
+    drafts = {v.status: v for v in PlanVersion.objects.filter(community__code="XINGHUO",
+                                                              status__in=["draft", "proposed"])}
+    assert set(drafts) == {"draft", "proposed"}
+    assert drafts["proposed"].status_changes.get().actor == staff
+    assert drafts["draft"].created_by == staff and drafts["draft"].error_count == 2  # L5 under cn
+    studies = {(s.version_id, s.kind): s for s in PlanStudy.objects.select_related("job")}
+    assert set(studies) == {(drafts["proposed"].pk, "backtest"), (drafts["draft"].pk, "backtest"),
+                            (drafts["draft"].pk, "simulation")}
+    assert all(s.state == "done" and s.job.status == "done" for s in studies.values())
+    backtest = studies[(drafts["draft"].pk, "backtest")].report
+    assert backtest["orders"] > 0 and backtest["actual"]["payout_total"] != "0.00"

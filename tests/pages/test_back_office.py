@@ -27,7 +27,7 @@ def test_operator_signs_in_and_browses_promoters_products_and_plans(live_server,
     assert "玻尿酸补水面膜 10 片装" in page.inner_text("#result_list")
 
     page.goto(f"{live_server.url}/admin/incentives/planversion/")
-    assert page.locator("#result_list tbody tr").count() == 4  # a plan in force per community, an agency's draft
+    assert page.locator("#result_list tbody tr").count() == 5  # a plan in force per community, the agency's two drafts
     page.click("text=Import plan")
     assert page.locator("textarea[name=source]").count() == 1
     page.screenshot(path=str(tmp_path / "back-office.png"), full_page=True)

@@ -9,14 +9,29 @@ from ninja import Router, Status
 from tuishou.incentives import selectors
 from tuishou.incentives.models import PlanVersion
 from tuishou.incentives.payouts import payout_preview as plan_payout_preview
+from tuishou.incentives.proposals import (
+    plan_draft_edit,
+    plan_draft_start,
+    plan_proposal_publish,
+    plan_proposal_send_back,
+    plan_propose,
+    plan_source_findings,
+)
 from tuishou.incentives.schemas import (
+    BacktestIn,
     CheckIn,
     CheckOut,
+    DraftSourceIn,
+    DraftStartIn,
     PayoutPreviewIn,
     PayoutPreviewOut,
     PlanSourceIn,
     PlanVersionOut,
+    ProposeIn,
     RetireIn,
+    SendBackIn,
+    SimulationIn,
+    StudyOut,
     TemplateOut,
 )
 from tuishou.incentives.services import (
@@ -26,6 +41,7 @@ from tuishou.incentives.services import (
     plan_publish,
     plan_retire,
 )
+from tuishou.incentives.studies import plan_backtest_start, plan_simulation_start
 
 router = Router(tags=["incentives"])
 
@@ -119,3 +135,86 @@ def payout_preview(request: HttpRequest, version_id: int, payload: PayoutPreview
             "payouts": [{"promoter_id": p.promoter_id, "rule": p.rule, "amount": f"{p.amount:.2f}"}
                         for p in preview.payouts],
             "total": f"{preview.total:.2f}"}
+
+
+# ---- the plan studio: a community's drafts, their checks, simulations, backtests and proposals --------------
+# Agency staff work on their community's drafts, ops operators on any; another community's draft is a 404.
+
+def _study(s) -> dict:
+    job = s.job
+    return {"id": s.pk, "version_id": s.version_id, "kind": s.kind, "status": s.state,
+            "progress": 100 if s.report is not None else (job.percent if job else 0), "params": s.params,
+            "report": s.report, "error": job.error_message if job else "", "created_at": s.created_at,
+            "job_id": s.job_id}
+
+
+@router.post("/communities/{code}/drafts", response={201: PlanVersionOut})
+def draft_start(request: HttpRequest, code: str, payload: DraftStartIn):
+    """Start a draft from a shipped template (``template``) or a pasted YAML/JSON document (``source``)."""
+    draft = plan_draft_start(actor=request.user, community=selectors.community_by_code(code=code),
+                             template=payload.template, source=payload.source)
+    return Status(201, _out(draft))
+
+
+@router.put("/drafts/{version_id}", response=PlanVersionOut)
+def draft_edit(request: HttpRequest, version_id: int, payload: DraftSourceIn):
+    """Replace a draft's document; a proposed draft waits for the operators (409)."""
+    draft = selectors.plan_version_for_editor(actor=request.user, version_id=version_id)
+    return _out(plan_draft_edit(actor=request.user, draft=draft, source=payload.source))
+
+
+@router.post("/drafts/{version_id}/check", response=CheckOut)
+def draft_check(request: HttpRequest, version_id: int, payload: DraftSourceIn):
+    """The compliance findings of an edited text of the draft, without storing it (the editor's live check)."""
+    draft = selectors.plan_version_for_editor(actor=request.user, version_id=version_id)
+    return plan_source_findings(actor=request.user, community=draft.community, source=payload.source)
+
+
+@router.post("/drafts/{version_id}/simulations", response={202: StudyOut})
+def draft_simulate(request: HttpRequest, version_id: int, payload: SimulationIn):
+    """Queue a simulation of the draft on a synthetic community; poll ``/studies/{id}`` for progress."""
+    draft = selectors.plan_version_for_editor(actor=request.user, version_id=version_id)
+    study = plan_simulation_start(actor=request.user, version=draft, promoters=payload.promoters,
+                                  months=payload.months, seed=payload.seed)
+    return Status(202, _study(study))
+
+
+@router.post("/drafts/{version_id}/backtests", response={202: StudyOut})
+def draft_backtest(request: HttpRequest, version_id: int, payload: BacktestIn):
+    """Queue a backtest of the draft on the community's orders of a window (default: the last 3 months)."""
+    draft = selectors.plan_version_for_editor(actor=request.user, version_id=version_id)
+    study = plan_backtest_start(actor=request.user, version=draft, first=payload.start, last=payload.end)
+    return Status(202, _study(study))
+
+
+@router.get("/studies/{study_id}", response=StudyOut)
+def study_detail(request: HttpRequest, study_id: int):
+    """A simulation or backtest: its progress, then its report."""
+    return _study(selectors.plan_study_for_editor(actor=request.user, study_id=study_id))
+
+
+@router.post("/drafts/{version_id}/propose", response=PlanVersionOut)
+def draft_propose(request: HttpRequest, version_id: int, payload: ProposeIn):
+    """Propose the draft to the operators (409 when already proposed, 400 with an error finding)."""
+    draft = selectors.plan_version_for_editor(actor=request.user, version_id=version_id)
+    return _out(plan_propose(actor=request.user, draft=draft, note=payload.note))
+
+
+@router.get("/proposals", response=list[PlanVersionOut])
+def proposals(request: HttpRequest):
+    """Drafts proposed by their communities, oldest first (operators)."""
+    return [_out(v) for v in selectors.plan_proposals(actor=request.user)]
+
+
+@router.post("/drafts/{version_id}/publish", response=PlanVersionOut)
+def proposal_publish(request: HttpRequest, version_id: int):
+    """Publish a proposed draft (ops); a draft nobody proposed is ``incentives.plan_not_proposed`` (409)."""
+    draft = selectors.plan_version_get(version_id=version_id, actor=request.user)
+    return _out(plan_proposal_publish(actor=request.user, draft=draft))
+
+
+@router.post("/drafts/{version_id}/send-back", response=PlanVersionOut)
+def proposal_send_back(request: HttpRequest, version_id: int, payload: SendBackIn):
+    """Send a proposal back to its community's draft with a reason (ops)."""
+    draft = selectors.plan_version_get(version_id=version_id, actor=request.user)
+    return _out(plan_proposal_send_back(actor=request.user, draft=draft, reason=payload.reason))

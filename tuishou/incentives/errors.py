@@ -22,3 +22,16 @@ class IncentiveError(ErrorCode):
     TEMPLATE_UNKNOWN = "incentives.template_unknown", _("No template {name!r}.")
     TRANSITION_INVALID = "incentives.transition_invalid", _("This {kind} cannot go from {status} to {to}.")
     VOLUME_ORDERS = "incentives.volume_orders", _("orders must be -1, 0 or 1")
+    NOT_COMMUNITY_STAFF = "incentives.not_community_staff", _("You are not on the staff of any community.")
+    PLAN_NOT_EDITABLE = "incentives.plan_not_editable", _(
+        "This draft is proposed to the operators: it cannot change until they send it back.")
+    PLAN_ALREADY_PROPOSED = "incentives.plan_already_proposed", _("This draft is already proposed to the operators.")
+    PLAN_NOT_PROPOSED = "incentives.plan_not_proposed", _(
+        "Only a draft proposed by its community can be published or sent back from the proposals.")
+    SEND_BACK_REASON_MISSING = "incentives.send_back_reason_missing", _("Say why the proposal is sent back.")
+    SOURCE_MISSING = "incentives.source_missing", _("Choose a template or paste a plan.")
+    STUDY_UNKNOWN = "incentives.study_unknown", _("There is no simulation or backtest {study_id}.")
+    SIMULATION_SIZE = "incentives.simulation_size", _(
+        "A simulation runs on {min_promoters} to {max_promoters} promoters over 1 to {max_months} months.")
+    BACKTEST_WINDOW = "incentives.backtest_window", _(
+        "The window must start before it ends, end no later than today and span at most {max_days} days.")

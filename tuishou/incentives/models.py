@@ -13,13 +13,16 @@ from tuishou.core.transitions import StatusChange
 class PlanVersion(models.Model):
     """One version of a community's incentive plan (利益机制).
 
-    A draft can be edited and replaced; publishing assigns the next version number, runs the compliance
-    check (an error finding blocks it) and retires the version in force. A published or retired version
+    A draft can be edited and replaced; an agency proposes its draft to the operators (``proposed``: frozen
+    until an operator publishes it or sends it back to draft with a reason); publishing assigns the next
+    version number, runs the compliance check (an error finding blocks it) and retires the version in
+    force. A published or retired version
     never changes: orders record (plan_key, version) and commissions are recomputed from it years later.
     """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        PROPOSED = "proposed", "Proposed to the operators"
         PUBLISHED = "published", "Published (in force)"
         RETIRED = "retired", "Retired"
 
@@ -47,7 +50,8 @@ class PlanVersion(models.Model):
                                     condition=Q(version__isnull=False)),
             models.UniqueConstraint(fields=["community"], condition=Q(status="published"),
                                     name="plan_one_in_force_per_community"),
-            models.CheckConstraint(condition=Q(status="draft") | Q(version__isnull=False, published_at__isnull=False),
+            models.CheckConstraint(condition=Q(status__in=["draft", "proposed"])
+                                   | Q(version__isnull=False, published_at__isnull=False),
                                    name="plan_published_has_version"),
         ]
         indexes = [models.Index(fields=["community", "published_at"], name="plan_in_force_idx")]
@@ -59,6 +63,15 @@ class PlanVersion(models.Model):
     @property
     def error_count(self) -> int:
         return sum(1 for f in self.findings if f.get("severity") == "error")
+
+    @property
+    def editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_draft(self) -> bool:
+        """Not yet published: a draft, or a draft proposed to the operators (the engine reads its document)."""
+        return self.status in (self.Status.DRAFT, self.Status.PROPOSED)
 
 
 class PlanVersionStatusChange(StatusChange):
@@ -112,3 +125,40 @@ class RankEvaluationRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community} @ {self.evaluated_at:%Y-%m-%d %H:%M}"
+
+
+class PlanStudy(models.Model):
+    """A simulation or a backtest of a plan version (方案推演 / 回测): what was asked, the job that does it, its report.
+
+    The work runs as a background job (``tuishou.core.jobs``: its status and progress bar); the finished
+    figures are kept here, beside the version, so that the agency's staff and the operators all read the same
+    report later, whoever started it.
+    """
+
+    class Kind(models.TextChoices):
+        SIMULATION = "simulation", "Simulation"
+        BACKTEST = "backtest", "Backtest"
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="studies")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    params = models.JSONField(default=dict, blank=True, help_text="What was asked: sizes and seed, or the window.")
+    job = models.OneToOneField("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    report = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["version", "kind", "-id"], name="plan_study_version_idx")]
+        verbose_name_plural = "plan studies"
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} of {self.version_id}"
+
+    @property
+    def state(self) -> str:
+        """done when the report is in; else the job's status (queued, running, failed)."""
+        if self.report is not None:
+            return "done"
+        return self.job.status if self.job_id else "failed"

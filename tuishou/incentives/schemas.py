@@ -1,8 +1,8 @@
 """API shapes for incentive plans."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class PlanSourceIn(Schema):
@@ -72,3 +72,44 @@ class TemplateOut(Schema):
     plan: str
     title: str
     jurisdiction: str | None
+
+
+class DraftStartIn(Schema):
+    template: str = Field("", max_length=64)
+    source: str = Field("", max_length=100_000)
+
+
+class DraftSourceIn(Schema):
+    source: str = Field(..., max_length=100_000)
+
+
+class SimulationIn(Schema):
+    promoters: int | None = None
+    months: int | None = None
+    seed: int | None = Field(None, ge=0, le=2**31)
+
+
+class BacktestIn(Schema):
+    start: date | None = None
+    end: date | None = None
+
+
+class ProposeIn(Schema):
+    note: str = Field("", max_length=500)
+
+
+class SendBackIn(Schema):
+    reason: str = Field(..., max_length=500)
+
+
+class StudyOut(Schema):
+    id: int
+    version_id: int
+    kind: str
+    status: str
+    progress: int
+    params: dict
+    report: dict | None
+    error: str
+    created_at: datetime
+    job_id: int | None

@@ -54,6 +54,11 @@ def _findings(plan) -> list[dict]:
 def plan_draft_import(*, actor, community: Community, source: str) -> PlanVersion:
     """Import a YAML/JSON plan as a new draft for ``community`` (ops role), with its compliance findings."""
     require_operator(actor, "ops")
+    return plan_draft_write(actor=actor, community=community, source=source)
+
+
+def plan_draft_write(*, actor, community: Community, source: str) -> PlanVersion:
+    """Store a new draft (the caller has checked who may): parsed, checked, audited."""
     plan = plan_parse(source=source)
     with transaction.atomic():
         draft = PlanVersion.objects.create(
@@ -67,6 +72,13 @@ def plan_draft_import(*, actor, community: Community, source: str) -> PlanVersio
 def plan_draft_update(*, actor, draft: PlanVersion, source: str) -> PlanVersion:
     """Replace a draft's document; published and retired versions never change."""
     require_operator(actor, "ops")
+    return plan_draft_rewrite(actor=actor, draft=draft, source=source)
+
+
+def plan_draft_rewrite(*, actor, draft: PlanVersion, source: str) -> PlanVersion:
+    """Replace a draft's document (the caller has checked who may); a proposed draft waits for the operators."""
+    if draft.status == PlanVersion.Status.PROPOSED:
+        raise Conflict(IncentiveError.PLAN_NOT_EDITABLE)
     if draft.status != PlanVersion.Status.DRAFT:
         raise Conflict(IncentiveError.PLAN_IMMUTABLE)
     plan = plan_parse(source=source)
@@ -88,6 +100,13 @@ def plan_publish(*, actor, draft: PlanVersion, at: datetime | None = None) -> Pl
     force for the community is retired in the same transaction.
     """
     require_operator(actor, "ops")
+    return plan_publish_from(actor=actor, draft=draft, at=at,
+                             statuses=(PlanVersion.Status.DRAFT, PlanVersion.Status.PROPOSED))
+
+
+def plan_publish_from(*, actor, draft: PlanVersion, statuses: tuple[str, ...], at: datetime | None = None,
+                      reason: str = "published") -> PlanVersion:
+    """``plan_publish`` for a draft in one of ``statuses`` (read under the row lock); the caller checks the role."""
     at = at or timezone.now()
     plan = plan_parse(source=draft.source)
     findings = _findings(plan)
@@ -100,8 +119,10 @@ def plan_publish(*, actor, draft: PlanVersion, at: datetime | None = None) -> Pl
     try:
         with transaction.atomic():
             locked = PlanVersion.objects.select_for_update().get(pk=draft.pk)
-            if locked.status != PlanVersion.Status.DRAFT:
+            if not locked.is_draft:
                 raise Conflict(IncentiveError.PLAN_ALREADY_PUBLISHED)
+            if locked.status not in statuses:
+                raise Conflict(IncentiveError.PLAN_NOT_PROPOSED)
             current = (PlanVersion.objects.select_for_update()
                        .filter(community_id=locked.community_id, status=PlanVersion.Status.PUBLISHED).first())
             if current is not None:
@@ -112,7 +133,7 @@ def plan_publish(*, actor, draft: PlanVersion, at: datetime | None = None) -> Pl
             last = (PlanVersion.objects.filter(community_id=locked.community_id, plan_key=plan.id)
                     .aggregate(m=Max("version"))["m"]) or 0
             plan_version_transition(version=locked, to=PlanVersion.Status.PUBLISHED, actor=actor, at=at,
-                                    reason="published", version_number=last + 1, published_by=actor,
+                                    reason=reason, version_number=last + 1, published_by=actor,
                                     findings=findings)
             audit_record(actor=actor, action="incentives.plan_published", target=locked,
                          data={"plan": plan.id, "version": locked.version,

@@ -1,0 +1,125 @@
+"""A plan and its compliance findings as people read them on the desk pages, in the page's language.
+
+The engine's findings carry an English sentence with the particulars (which rank, which rate); a page shows a
+sentence per finding code in the reader's language, the rule it concerns, and the particulars only in English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+FINDING_TEXT = {
+    "L1": _("Pays a reward for recruiting as such (拉人头): never publishable."),
+    "L2": _("A paid rank can be reached by buying (entry fee / buy-to-qualify)."),
+    "L3": _("A paid rank is reached on volume that counts self-purchases, with no other test."),
+    "L4": _("Uplines are paid on their downlines' sales (团队计酬)."),
+    "L5": _("Three or more promoters can be paid on one order."),
+    "L6": _("An upline can be paid with no sales of their own."),
+    "L7": _("Self-purchases count toward rank or team volume."),
+    "L8": _("One order's worst-case payouts exceed the commission base or the cap."),
+    "L9": _("Commission could be withdrawn before the after-sales window closes."),
+    "L10": _("A rank threshold counts heads (recruits) rather than sales."),
+    "L11": _("The income-disclosure report is not published to the community."),
+    "P1": _("Becoming a promoter requires a purchase first (possible entry fee)."),
+}
+SEVERITY = {"error": pgettext_lazy("finding severity", "Error"), "warning": pgettext_lazy("finding severity",
+                                                                                          "Warning")}
+RULE_TYPES = {
+    "direct": _("Direct commission"), "self_purchase": _("Self-purchase bonus"), "tiers": _("Fixed tiers"),
+    "differential": _("Rank differential (级差)"), "peer": _("Peer bonus (平级奖)"),
+    "team_volume": _("Team volume bonus"), "pool": _("Pool"), "recruit_bonus": _("Recruiting bonus"),
+}
+METRICS = {
+    "personal_volume": _("personal volume"), "team_volume": _("team volume"), "personal_orders": _("personal orders"),
+    "direct_promoters": _("direct promoters"), "active_directs": _("active direct downlines"),
+    "legs_at_rank": _("legs at rank"), "bought": _("own purchases"),
+}
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    code: str
+    severity: str
+    severity_label: str
+    rule: str | None
+    text: str
+    detail: str
+
+
+def finding_rows(findings: list[dict]) -> list[FindingRow]:
+    """Findings for a page: errors first; the engine's English particulars only for an English reader."""
+    english = (get_language() or "").startswith("en")
+    rows = [FindingRow(code=f["code"], severity=f["severity"], severity_label=str(SEVERITY.get(f["severity"],
+                                                                                              f["severity"])),
+                       rule=f.get("rule"), text=str(FINDING_TEXT.get(f["code"], f["code"])),
+                       detail=f.get("message", "") if english else "")
+            for f in findings]
+    return sorted(rows, key=lambda r: (r.severity != "error", r.code))
+
+
+def _test_text(test) -> str:
+    """A qualify test as a line: ``personal volume ≥ 200.00 (30 days)``, ``all of: …``."""
+    if not isinstance(test, dict):
+        return str(test)
+    if "all" in test or "any" in test:
+        word = _("all of") if "all" in test else _("any of")
+        return f"{word}: " + "; ".join(_test_text(t) for t in test.get("all") or test.get("any"))
+    parts = []
+    for metric, params in test.items():
+        text = f"{METRICS.get(metric, metric)} ≥ {params.get('min', params.get('amount', ''))}"
+        if params.get("rank"):
+            text += f" [{params['rank']}]"
+        if params.get("days"):
+            text += " " + str(_("(%(days)s days)") % {"days": params["days"]})
+        if params.get("count_self") is False:
+            text += " " + str(_("without self-purchases"))
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def _rates_text(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{rank} {rate}" for rank, rate in value.items())
+    if isinstance(value, list):
+        return " / ".join(str(v) for v in value)
+    return str(value)
+
+
+def _rule_text(rule: dict) -> str:
+    """The rule's parameters on one line (rates, schedule, limits)."""
+    bits = []
+    for key in ("rate", "rates", "amount", "share"):
+        if key in rule:
+            bits.append(f"{key}: {_rates_text(rule[key])}")
+    if "schedule" in rule:
+        bits.append("schedule: " + ", ".join(f"≥{s['min']} → {s['rate']}" for s in rule["schedule"]))
+    for key in ("min_rank", "per_rank", "source", "include_seller", "period", "split"):
+        if key in rule:
+            bits.append(f"{key}: {rule[key]}")
+    return " · ".join(bits)
+
+
+def plan_readable(document: dict) -> dict:
+    """Ranks, rules and parameters of a plan document (``dump_plan``'s form) for a page."""
+    settlement = document.get("settlement") or {}
+    compression = document.get("compression")
+    return {
+        "name": document.get("name", ""), "id": document.get("id", ""),
+        "ranks": [{"id": r["id"], "name": r.get("name", r["id"]),
+                   "qualify": _test_text(r["qualify"]) if r.get("qualify") else ""} for r in document.get("ranks", [])],
+        "rules": [{"label": r.get("id") or r["type"], "type": str(RULE_TYPES.get(r["type"], r["type"])),
+                   "params": _rule_text(r)} for r in document.get("rules", [])],
+        "parameters": [
+            (_("Jurisdiction"), document.get("jurisdiction") or "—"),
+            (_("Currency"), document.get("currency", "")),
+            (_("Commission base"), document.get("base", "commission")),
+            (_("Binding"), " · ".join(f"{k}: {v}" for k, v in (document.get("binding") or {}).items()) or "—"),
+            (_("Settlement"), " · ".join(f"{k}: {v}" for k, v in settlement.items()) or "—"),
+            (_("Cap per order"), (document.get("caps") or {}).get("per_order") or "—"),
+            (_("Compression"), _test_text(compression["active_if"]) if compression else "—"),
+            (_("Income disclosure"), _("yes") if document.get("disclosure") else _("no")),
+        ],
+    }

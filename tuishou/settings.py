@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tuishou.wallets",
     "tuishou.notifications",
     "tuishou.scheduling",
+    "tuishou.reports",
     "tuishou.demo",
 ]
 

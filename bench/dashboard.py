@@ -139,8 +139,8 @@ def services_setup():
     communities = [official] + [network.community_create(actor=ops, name=name, code=code)
                                 for code, name in (("XINGHUO", "星火社群"), ("QINGTENG", "青藤联盟"))]
     for community in communities:
-        plan_publish(actor=ops, draft=plan_draft_import(actor=ops, community=community,
-                                                        source=PLAN.replace("id: bench", f"id: bench-{community.code}")))
+        source = PLAN.replace("id: bench", f"id: bench-{community.code}")
+        plan_publish(actor=ops, draft=plan_draft_import(actor=ops, community=community, source=source))
     merchants = [merchant_factories.merchant(owner=user_create(phone=f"1390000{i:04d}", password=None),
                                              fee_rate="0.0500", name=f"商家{i}") for i in range(1, 21)]
     return ops, communities, merchants
@@ -204,7 +204,7 @@ def bulk_load(*, promoters: int, orders: int, communities, merchants, buyer) -> 
     base_entry = sql("SELECT coalesce(max(id), 0) FROM ledger_journalentry")[0][0]
     insert_select(JournalEntry, {"id": f"{base_entry} + o.g", "kind": "'commission_accrued'",
                                  "key": "'order:' || o.id || ':paid'", "created_at": "o.paid_at"}, "o")
-    refunds = f"o WHERE o.g % 33 = 0"
+    refunds = "o WHERE o.g % 33 = 0"
     insert_select(JournalEntry, {"id": f"{base_entry} + {orders} + o.g", "kind": "'commission_cancelled'",
                                  "key": "'order:' || o.id || ':refund'", "created_at": "o.paid_at + interval '7 days'"},
                   refunds)

@@ -160,7 +160,7 @@ def bulk_load(*, promoters: int, orders: int, communities, merchants, buyer) -> 
     base_user = sql("SELECT coalesce(max(id), 0) FROM accounts_user")[0][0]
     insert_select(User, {"id": f"{base_user} + g", "username": "'bench' || g", "phone": "'2' || lpad(g::text, 10, '0')",
                          "password": "'!'", "date_joined": "now() - (g % 400) * interval '1 day'"},
-                  f"generate_series(1, {promoters}) g")
+                  f"generate_series(1::bigint, {promoters}) g")
     # Promoter g: community by g % 5; path = 8 unique bytes (not a tree: the reports never read the tree).
     base_promoter = sql("SELECT coalesce(max(id), 0) FROM network_promoter")[0][0]
     insert_select(Promoter, {
@@ -170,12 +170,12 @@ def bulk_load(*, promoters: int, orders: int, communities, merchants, buyer) -> 
         "joined_via": "'invite'", "stage": "'ordinary'",
         "rank": "CASE WHEN (g * 7) % 10 < 6 THEN '' WHEN (g * 7) % 10 < 9 THEN 'member' ELSE 'shopkeeper' END",
         "created_at": "now() - ((g * 7919) % 400) * interval '1 day' - (g % 86400) * interval '1 second'"},
-        f"generate_series(1, {promoters}) g")
+        f"generate_series(1::bigint, {promoters}) g")
     took["users + promoters"] = time.perf_counter() - t
     t = time.perf_counter()
     insert_select(Account, {"kind": "'promoter_pending'", "promoter_id": f"{base_promoter} + g",
                             "key": f"'promoter_pending:promoter:' || ({base_promoter} + g)", "balance": "0"},
-                  f"generate_series(1, {promoters}) g")
+                  f"generate_series(1::bigint, {promoters}) g")
     margin = sql("INSERT INTO ledger_account (kind, key, currency, balance, line_count, created_at) VALUES "
                  "('commission_margin', 'commission_margin', 'CNY', 0, 0, now()) ON CONFLICT (key) DO UPDATE "
                  "SET kind = excluded.kind RETURNING id")[0][0]
@@ -188,7 +188,8 @@ def bulk_load(*, promoters: int, orders: int, communities, merchants, buyer) -> 
     base_order = sql("SELECT coalesce(max(id), 0) FROM orders_order")[0][0]
     sql(f"CREATE TEMP TABLE o AS SELECT g, {base_order} + g AS id, "
         f"(g * 2654435761) % {promoters} + 1 AS p, 1000 + (g * 7919) % 49000 AS total, "
-        f"now() - (g::float8 / {orders}) * interval '365 days' AS paid_at FROM generate_series(1, {orders}) g")
+        f"now() - (g::float8 / {orders}) * interval '365 days' AS paid_at "
+        f"FROM generate_series(1::bigint, {orders}) g")
     insert_select(Order, {
         "id": "o.id", "number": "'B' || o.g", "checkout_id": str(checkout.pk), "buyer_id": str(buyer.pk),
         "merchant_id": f"{m_first} + o.g % {m_count}", "status": "CASE WHEN o.g % 33 = 0 THEN 'refunded' ELSE "

@@ -23,3 +23,9 @@ def test_a_line_chart_of_nothing_still_draws_its_axes():
     assert line_chart(Series("empty", [], [])).count('class="axis"') == 2
     flat = line_chart(Series("zeros", ["a", "b"], [0, 0]))
     assert flat.count("<circle") == 2 and "<polyline" in flat
+
+
+def test_a_line_breaks_where_there_is_no_figure():
+    svg = line_chart(Series("ratio", ["a", "b", "c", "d"], [Decimal("0.5"), None, Decimal("0.4"), Decimal("0.3")]))
+    assert svg.count("<polyline") == 2 and svg.count("<circle") == 3
+    assert bar_chart(Series("ratio", ["a", "b"], [None, 1])).count("<rect") == 2

@@ -23,7 +23,7 @@ class Series:
 
     title: str
     labels: Sequence[str]
-    values: Sequence[Decimal | int]
+    values: Sequence[Decimal | int | None]  # None: no figure that day (a ratio with nothing to divide)
     fmt: Callable[[Decimal | int], str] = str
 
 
@@ -82,14 +82,23 @@ def _y(value, top: Decimal) -> float:
 
 
 def line_chart(series: Series) -> str:
-    """A line through the points, a dot on each with its tooltip (``<title>label: value</title>``)."""
-    top = nice_ceiling(max(series.values, default=0))
+    """A line through the points, a dot on each with its tooltip (``<title>label: value</title>``); the line
+    breaks where a value is ``None`` (no figure is not a zero)."""
+    top = nice_ceiling(max((v for v in series.values if v is not None), default=0))
     parts = _frame(series, top)
     n = len(series.values)
-    points = " ".join(f"{_x(i, n):.1f},{_y(v, top):.1f}" for i, v in enumerate(series.values))
-    if points:
-        parts.append(f'<polyline class="line" fill="none" points="{points}"/>')
+    runs: list[list[str]] = [[]]
+    for i, value in enumerate(series.values):
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append(f"{_x(i, n):.1f},{_y(value, top):.1f}")
+    for run in runs:
+        if run:
+            parts.append(f'<polyline class="line" fill="none" points="{" ".join(run)}"/>')
     for i, (label, value) in enumerate(zip(series.labels, series.values, strict=True)):
+        if value is None:
+            continue
         parts.append(f'<circle class="dot" cx="{_x(i, n):.1f}" cy="{_y(value, top):.1f}" r="3">'
                      f"<title>{escape(label)}: {escape(series.fmt(value))}</title></circle>")
     parts.append("</svg>")
@@ -98,13 +107,13 @@ def line_chart(series: Series) -> str:
 
 def bar_chart(series: Series) -> str:
     """One bar per label, each with its tooltip; negative values are drawn as zero-height bars."""
-    top = nice_ceiling(max(series.values, default=0))
+    top = nice_ceiling(max((v for v in series.values if v is not None), default=0))
     parts = _frame(series, top)
     n = len(series.values)
     plot_w, base = WIDTH - LEFT - RIGHT, HEIGHT - BOTTOM
     width = max(1.0, plot_w / max(n, 1) * 0.7)
     for i, (label, value) in enumerate(zip(series.labels, series.values, strict=True)):
-        y = min(_y(max(Decimal(value), Decimal(0)), top), base)
+        y = min(_y(max(Decimal(value or 0), Decimal(0)), top), base)
         parts.append(f'<rect class="bar" x="{_x(i, n) - width / 2:.1f}" y="{y:.1f}" width="{width:.1f}" '
                      f'height="{base - y:.1f}"><title>{escape(label)}: {escape(series.fmt(value))}</title></rect>')
     parts.append("</svg>")

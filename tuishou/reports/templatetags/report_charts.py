@@ -27,7 +27,6 @@ FORMATS = {"money": money, "count": lambda v: number_format(v, force_grouping=Tr
 @register.simple_tag
 def chart(kind: str, days, values, title: str, fmt: str = "count") -> str:
     labels = [day.strftime("%m-%d") for day in days]
-    values = [Decimal(0) if v is None else v for v in values]
     draw = line_chart if kind == "line" else bar_chart
     return mark_safe(draw(Series(str(title), labels, values, FORMATS[fmt])))  # the chart escapes its own text
 
@@ -35,3 +34,9 @@ def chart(kind: str, days, values, title: str, fmt: str = "count") -> str:
 @register.filter
 def pct(value) -> str:
     return percent(value)
+
+
+@register.filter
+def points(value) -> str:
+    """A change of a ratio in percentage points: 0.0144 → 1.44."""
+    return "–" if value is None else f"{(Decimal(value) * 100).quantize(Decimal('0.01'))}"

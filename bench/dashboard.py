@@ -260,8 +260,9 @@ BARE_DASHBOARD = [
        LEFT JOIN LATERAL (SELECT sum(l.amount) AS total FROM ledger_journalline l WHERE l.order_ref = o.number) c
             ON true
        WHERE o.paid_at >= %(prev)s AND o.paid_at < %(end)s GROUP BY 1""",
-    """SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date, created_at < %(prev)s, count(*)
-       FROM network_promoter WHERE created_at < %(end)s GROUP BY 1, 2""",
+    "SELECT count(*) FROM network_promoter WHERE created_at < %(prev)s",
+    """SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date, count(*)
+       FROM network_promoter WHERE created_at >= %(prev)s AND created_at < %(end)s GROUP BY 1""",
     """SELECT (opened_at AT TIME ZONE 'Asia/Shanghai')::date, count(*) FROM orders_aftersalescase
        WHERE opened_at >= %(prev)s AND opened_at < %(end)s GROUP BY 1""",
     """SELECT (answer_due_at AT TIME ZONE 'Asia/Shanghai')::date, count(*) FROM orders_aftersalescase

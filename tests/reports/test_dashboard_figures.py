@@ -111,7 +111,8 @@ def test_every_agency_together(world):
 def test_the_dashboard_takes_seven_queries(world, django_assert_max_num_queries):
     period = period_resolve(first=None, last=None, now=NOW)
     scope = scope_resolve(community="OFFICIAL", merchant=world["shop_a"].pk)
-    with django_assert_max_num_queries(8):  # the operator's roles, then seven reads
+    # the operator's roles, then seven reads (PostgreSQL: inside a savepoint that turns JIT off, three more)
+    with django_assert_max_num_queries(11):
         ops_dashboard(user=world["ops"], period=period, scope=scope, now=NOW)
 
 

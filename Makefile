@@ -67,3 +67,8 @@ clean:
 .PHONY: bench-settle
 bench-settle: $(STAMP)
 	$(BIN)/python bench/settle.py
+
+# The operator's dashboard and income disclosure on 1,000,000 promoters and orders (throwaway PostgreSQL database).
+.PHONY: bench-dashboard
+bench-dashboard: $(STAMP)
+	$(BIN)/python bench/dashboard.py

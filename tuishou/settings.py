@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "tuishou.notifications",
     "tuishou.community",
     "tuishou.scheduling",
+    "tuishou.reports",
     "tuishou.demo",
 ]
 

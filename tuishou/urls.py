@@ -46,6 +46,7 @@ urlpatterns = [
     path("agency/leaderboards/", include("tuishou.community.urls_desk")),
     path("agency/plan/", include("tuishou.incentives.urls_agency")),  # the community's plan: drafts, studies
     path("ops/plans/", include("tuishou.incentives.urls_ops")),  # plans: proposals, drafts, studies, publishing
+    path("ops/", include("tuishou.reports.urls_ops")),  # the dashboard and the income disclosure
     path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.

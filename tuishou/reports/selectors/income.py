@@ -1,0 +1,187 @@
+"""The income-disclosure report (收入披露): what promoters actually earned over the last 12 months, by rank, per
+community — the figures the US FTC asks of such plans (how many people, what the typical one earned, how
+many earned nothing), computed on the real ledger.
+
+Earnings of a promoter = the commissions booked to them in the ledger in the window: every line on one of
+their accounts that carries a commission snapshot (order commissions, period bonuses), net of cancellations,
+clawbacks and reversals. Every promoter in scope counts, including those who earned nothing; a promoter is
+counted under their current rank (an empty rank is the plan's lowest). Median and p90 are nearest-rank
+percentiles (the value at position ⌈p·n⌉ of the sorted earnings: an amount somebody actually earned); the
+mean is the total ÷ the count, to the fen.
+
+One SQL statement, the same on SQLite and PostgreSQL: earnings per promoter (one pass over the window's
+commission lines), every promoter joined to them, window functions number each within its rank and
+community, and one aggregate picks the positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from tuishou.core.money import from_minor
+from tuishou.incentives.selectors import engine_plan, plan_version_in_force
+from tuishou.ledger.models import Account, JournalEntry, JournalLine
+from tuishou.network.models import Community, Promoter
+from tuishou.reports.selectors.scope import Period, Scope, platform_today, require_report_reader
+
+WINDOW_DAYS = 365
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class IncomeRow:
+    """One rank of one community (``rank`` ``None``: the community's every rank together)."""
+
+    community_code: str
+    community_name: str
+    rank: str | None
+    rank_name: str
+    promoters: int
+    zero_earners: int
+    median: Decimal
+    mean: Decimal
+    p90: Decimal
+    total: Decimal
+
+    @property
+    def zero_share(self) -> Decimal:
+        return (Decimal(self.zero_earners) / self.promoters).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class IncomeReport:
+    period: Period
+    rows: list[IncomeRow]
+
+
+def income_window(now: datetime | None = None) -> Period:
+    """The last 12 months: the 365 platform days up to today."""
+    today = platform_today(now)
+    return Period(today - timedelta(days=WINDOW_DAYS - 1), today)
+
+
+def _rank_names(communities: list[Community], at: datetime) -> dict[int, list[tuple[str, str]]]:
+    """``{community id: [(rank id, name), …]}`` lowest first, from each community's plan in force."""
+    names = {}
+    for community in communities:
+        version = plan_version_in_force(community_id=community.pk, at=at)
+        if version is not None:
+            names[community.pk] = [(rank.id, rank.name) for rank in engine_plan(version).ranks]
+    return names
+
+
+def _statement(*, lowest: dict[int, str], community_id: int | None) -> tuple[str, list]:
+    line, entry, account, promoter = (connection.ops.quote_name(m._meta.db_table)
+                                      for m in (JournalLine, JournalEntry, Account, Promoter))
+    params: list = []
+    if lowest:
+        values = ", ".join("(%s, %s)" for _ in lowest)
+        params += [v for pair in lowest.items() for v in pair]
+        lowest_cte = f"lowest (community_id, rank_id) AS (VALUES {values}),"
+        rank_expr = "CASE WHEN p.rank = '' THEN COALESCE(lw.rank_id, '') ELSE p.rank END"
+        lowest_join = "LEFT JOIN lowest lw ON lw.community_id = p.community_id"
+    else:
+        lowest_cte, rank_expr, lowest_join = "", "p.rank", ""
+    where_community = "AND p.community_id = %s" if community_id is not None else ""
+    sql = f"""
+        WITH {lowest_cte}
+        earned AS (
+            SELECT a.promoter_id AS promoter_id, -SUM(l.amount) AS amount
+            FROM {line} l
+            JOIN {entry} e ON e.id = l.entry_id
+            JOIN {account} a ON a.id = l.account_id
+            WHERE l.order_ref IS NOT NULL AND a.promoter_id IS NOT NULL
+              AND e.created_at >= %s AND e.created_at < %s
+            GROUP BY a.promoter_id
+        ), people AS (
+            SELECT p.community_id AS community_id, {rank_expr} AS rank_id, COALESCE(er.amount, 0) AS amount
+            FROM {promoter} p
+            LEFT JOIN earned er ON er.promoter_id = p.id
+            {lowest_join}
+            WHERE p.created_at < %s {where_community}
+        ), ranked AS (
+            SELECT community_id, rank_id, amount,
+                   ROW_NUMBER() OVER (PARTITION BY community_id, rank_id ORDER BY amount) AS rn,
+                   COUNT(*) OVER (PARTITION BY community_id, rank_id) AS n,
+                   ROW_NUMBER() OVER (PARTITION BY community_id ORDER BY amount) AS rn_c,
+                   COUNT(*) OVER (PARTITION BY community_id) AS n_c
+            FROM people
+        )
+        SELECT community_id, rank_id, COUNT(*), SUM(amount), SUM(CASE WHEN amount <= 0 THEN 1 ELSE 0 END),
+               MAX(CASE WHEN rn = (n + 1) / 2 THEN amount END), MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN amount END)
+        FROM ranked GROUP BY community_id, rank_id
+        UNION ALL
+        SELECT community_id, NULL, COUNT(*), SUM(amount), SUM(CASE WHEN amount <= 0 THEN 1 ELSE 0 END),
+               MAX(CASE WHEN rn_c = (n_c + 1) / 2 THEN amount END),
+               MAX(CASE WHEN rn_c = (9 * n_c + 9) / 10 THEN amount END)
+        FROM ranked GROUP BY community_id
+    """
+    return sql, params
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Every promoter is sorted twice and the window's lines hashed per promoter: in memory, not in temporary
+        # files (PostgreSQL's default work_mem is 4 MB), for this statement's transaction only.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def income_disclosure(*, user, scope: Scope, now: datetime | None = None) -> IncomeReport:
+    """The report over the last 12 months for one community (``scope.community``) or every community."""
+    require_report_reader(user)
+    now = now or timezone.now()
+    period = income_window(now)
+    communities = ([scope.community] if scope.community is not None
+                   else list(Community.objects.order_by("-kind", "id")))
+    ranks = _rank_names(communities, now)
+    sql, params = _statement(lowest={cid: names[0][0] for cid, names in ranks.items() if names},
+                             community_id=scope.community.pk if scope.community is not None else None)
+    adapt = connection.ops.adapt_datetimefield_value
+    params += [adapt(period.start), adapt(min(period.end, now)), adapt(now)]
+    if scope.community is not None:
+        params.append(scope.community.pk)
+    found = _fetch(sql, params)
+    by_key = {(row[0], row[1]): row for row in found}
+    rows = []
+    for community in communities:
+        names = ranks.get(community.pk, [])
+        order = [rank_id for rank_id, _ in names]
+        present = sorted((rank for cid, rank in by_key if cid == community.pk and rank is not None),
+                         key=lambda r: (order.index(r) if r in order else len(order), r))
+        for rank in [*present, None]:
+            row = by_key.get((community.pk, rank))
+            if row is None:
+                continue
+            _, _, count, total, zero, median, p90 = row
+            total = from_minor(total)
+            rows.append(IncomeRow(
+                community_code=community.code, community_name=community.name, rank=rank,
+                rank_name=dict(names).get(rank, rank or "") if rank is not None else "",
+                promoters=count, zero_earners=zero, median=from_minor(median), p90=from_minor(p90), total=total,
+                mean=(total / count).quantize(CENT, rounding=ROUND_HALF_UP)))
+    return IncomeReport(period=period, rows=rows)
+
+
+INCOME_CSV_HEADER = ["community", "community_name", "rank", "rank_name", "promoters", "earned_nothing",
+                     "earned_nothing_share", "median", "mean", "p90", "total"]
+
+
+def income_csv_rows(report: IncomeReport) -> list[list[str]]:
+    """The report as CSV rows (header first); amounts in yuan with two places, shares as fractions."""
+    out = [INCOME_CSV_HEADER]
+    for row in report.rows:
+        out.append([row.community_code, row.community_name, row.rank if row.rank is not None else "*",
+                    row.rank_name, str(row.promoters), str(row.zero_earners), str(row.zero_share),
+                    str(row.median), str(row.mean), str(row.p90), str(row.total)])
+    return out

@@ -1,0 +1,42 @@
+"""``{% chart "line" labels values title fmt %}``: a server-side SVG chart (``tuishou.reports.charts``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+
+from tuishou.core.templatetags.ui import money
+from tuishou.reports.charts import Series, bar_chart, line_chart
+
+register = template.Library()
+
+
+def percent(value) -> str:
+    """A ratio (0.5500) as a percentage (55.00%); an empty ratio (nothing to divide) as a dash."""
+    if value is None:
+        return "–"
+    return f"{(Decimal(value) * 100).quantize(Decimal('0.01'))}%"
+
+
+FORMATS = {"money": money, "count": lambda v: number_format(v, force_grouping=True), "percent": percent}
+
+
+@register.simple_tag
+def chart(kind: str, days, values, title: str, fmt: str = "count") -> str:
+    labels = [day.strftime("%m-%d") for day in days]
+    draw = line_chart if kind == "line" else bar_chart
+    return mark_safe(draw(Series(str(title), labels, values, FORMATS[fmt])))  # the chart escapes its own text
+
+
+@register.filter
+def pct(value) -> str:
+    return percent(value)
+
+
+@register.filter
+def points(value) -> str:
+    """A change of a ratio in percentage points: 0.0144 → 1.44."""
+    return "–" if value is None else f"{(Decimal(value) * 100).quantize(Decimal('0.01'))}"

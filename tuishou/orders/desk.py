@@ -19,10 +19,8 @@ from django.utils import timezone
 
 from tuishou.accounts.models import OperatorRole
 from tuishou.accounts.permissions import require_operator
-from tuishou.core.errors import InvalidInput, NotFound, PermissionDenied
-from tuishou.merchants.errors import MerchantError
-from tuishou.merchants.models import Merchant
-from tuishou.merchants.selectors import merchant_memberships, require_merchant_staff
+from tuishou.core.errors import InvalidInput, NotFound
+from tuishou.merchants.selectors import require_merchant_staff
 from tuishou.orders.errors import OrderError
 from tuishou.orders.models import AfterSalesCase, AfterSalesStatusChange, Order, OrderLine, OrderStatusChange
 
@@ -73,15 +71,6 @@ def _tab(tabs: dict, tab: str) -> tuple[str, ...]:
 
 
 # ---- a merchant's orders -------------------------------------------------------------------------------------
-
-def desk_merchant(*, user) -> Merchant:
-    """The merchant whose desk the signed-in staff member works at: their first membership (by merchant id).
-    ``merchants.not_staff`` (403) for anyone who works for no merchant."""
-    membership = merchant_memberships(user=user).first() if getattr(user, "is_authenticated", False) else None
-    if membership is None:
-        raise PermissionDenied(MerchantError.NOT_STAFF, details={})
-    return membership.merchant
-
 
 def merchant_order_counts(*, user, merchant_id: int) -> dict[str, int]:
     """How many of the merchant's orders each tab holds (one query), for the tabs' badges."""

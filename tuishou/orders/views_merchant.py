@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuishou.core.errors import DomainError
 from tuishou.core.pages import error_message, form_add_error
 from tuishou.merchants.models import Merchant
+from tuishou.merchants.portal import current_membership
 from tuishou.orders import aftersales, desk, fulfilment
 from tuishou.orders.forms_desk import AnswerForm, ShipFileForm, ShipForm
 from tuishou.orders.listings import MerchantCaseListing, MerchantOrderListing
@@ -30,8 +31,9 @@ from tuishou.orders.shipping_batch import BatchRefused, orders_ship_batch
 
 
 def _merchant(request: HttpRequest) -> Merchant:
+    """The merchant this request works at: the portal's one choice (``?merchant=``, remembered in the session)."""
     try:
-        return desk.desk_merchant(user=request.user)
+        return current_membership(request)[0].merchant
     except DomainError:
         raise Http404 from None
 

@@ -20,6 +20,7 @@ from tuishou.core.errors import NotFound
 from tuishou.core.money import CURRENCY
 from tuishou.ledger.models import Account, JournalLine
 from tuishou.ledger.selectors import owner_balances
+from tuishou.merchants.models import Merchant
 from tuishou.network.models import Promoter
 from tuishou.settlement.selectors import promoter_withdrawable
 from tuishou.wallets.errors import WalletError
@@ -78,10 +79,12 @@ def business_day_bounds(at: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def withdrawal_count_on_day(promoter: Promoter, *, now: datetime | None = None) -> int:
-    """Withdrawals the promoter requested on the (Asia/Shanghai) day of ``now``, whatever became of them."""
+def withdrawal_count_on_day(owner: Promoter | Merchant, *, now: datetime | None = None) -> int:
+    """Withdrawals the promoter (or merchant) requested on the (Asia/Shanghai) day of ``now``, whatever became of
+    them."""
     start, end = business_day_bounds(now or timezone.now())
-    return Withdrawal.objects.filter(promoter=promoter, requested_at__gte=start, requested_at__lt=end).count()
+    field = "merchant" if isinstance(owner, Merchant) else "promoter"
+    return Withdrawal.objects.filter(**{field: owner}, requested_at__gte=start, requested_at__lt=end).count()
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,7 @@ def withdrawals_of(promoter: Promoter, *, limit: int = 20, offset: int = 0) -> t
 def withdrawal_review_queue(*, status: str = Withdrawal.Status.REQUESTED, limit: int = 50,
                             offset: int = 0) -> tuple[int, list[Withdrawal]]:
     """``(total, one page)`` of withdrawals in ``status``, oldest first: what finance reviews next (审核队列)."""
-    rows: QuerySet[Withdrawal] = (Withdrawal.objects.filter(status=status).select_related("promoter__user")
+    rows: QuerySet[Withdrawal] = (Withdrawal.objects.filter(status=status).select_related("promoter__user", "merchant")
                                   .order_by("requested_at", "id"))
     return rows.count(), list(rows[offset:offset + limit])
 

@@ -48,7 +48,8 @@ class Withdrawal(models.Model):
     promoter = models.ForeignKey("network.Promoter", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="withdrawals")
     merchant = models.ForeignKey("merchants.Merchant", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="withdrawals", help_text="Set instead of the promoter: a merchant payout.")
+                                 related_name="withdrawals",
+                                 help_text="Set instead of the promoter: a merchant's payout.")
     amount = MoneyField(help_text="What leaves the available balance (元).")
     fee = MoneyField(help_text="Withdrawal fee, platform revenue (手续费).")
     net = MoneyField(help_text="What the payee receives: amount − fee (到账金额).")
@@ -160,4 +161,5 @@ class PayoutEvent(ReceivedCallback):
 
 from tuishou.wallets.sandbox_models import SandboxPayoutCallback, SandboxTransfer  # noqa: E402
 
-__all__ = ["MerchantPayoutAccount", "PayoutEvent", "SandboxPayoutCallback", "SandboxTransfer", "Withdrawal", "WithdrawalStatusChange"]
+__all__ = ["MerchantPayoutAccount", "PayoutEvent", "SandboxPayoutCallback", "SandboxTransfer", "Withdrawal",
+           "WithdrawalStatusChange"]

@@ -13,9 +13,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tuishou.accounts.permissions import require_operator
 from tuishou.core.errors import NotFound
 from tuishou.core.money import CURRENCY
 from tuishou.ledger.models import Account, JournalLine
@@ -135,9 +136,33 @@ def withdrawal_review_queue(*, status: str = Withdrawal.Status.REQUESTED, limit:
     return rows.count(), list(rows[offset:offset + limit])
 
 
+PAYEE_KINDS = ("promoter", "merchant")
+
+
+def withdrawal_review_query(*, actor, status: str = "", payee_kind: str = "", search: str = "") -> QuerySet[Withdrawal]:
+    """Finance's view of every withdrawal, promoters' and merchants' (提现审核), oldest first: in one ``status``
+    (any when empty), of one ``payee_kind`` (``promoter`` / ``merchant``), matching ``search`` (the promoter's
+    phone or invite code, the merchant's name, the withdrawal's number). Finance (or admin) only."""
+    require_operator(actor, "finance")
+    rows = Withdrawal.objects.select_related("promoter__user", "merchant", "reviewer")
+    if status:
+        rows = rows.filter(status=status)
+    if payee_kind in PAYEE_KINDS:
+        rows = rows.filter(**{f"{payee_kind}__isnull": False})
+    search = search.strip()
+    if search:
+        match = (Q(promoter__user__phone__contains=search) | Q(promoter__invite_code__iexact=search)
+                 | Q(merchant__name__icontains=search) | Q(payee_name__icontains=search))
+        number = search.removeprefix("#")
+        if number.isdigit():
+            match |= Q(pk=int(number))
+        rows = rows.filter(match)
+    return rows.order_by("requested_at", "id")
+
+
 def withdrawal_get(withdrawal_id: int) -> Withdrawal:
     """A withdrawal by id, or ``wallets.withdrawal_unknown``."""
-    withdrawal = Withdrawal.objects.select_related("promoter__user").filter(pk=withdrawal_id).first()
+    withdrawal = Withdrawal.objects.select_related("promoter__user", "merchant").filter(pk=withdrawal_id).first()
     if withdrawal is None:
         raise NotFound(WalletError.WITHDRAWAL_UNKNOWN, withdrawal_id=withdrawal_id)
     return withdrawal

@@ -21,7 +21,7 @@ from __future__ import annotations
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -29,11 +29,11 @@ from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from tuishou.core.errors import NotFound
+from tuishou.core.errors import InvalidInput, NotFound
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
 from tuishou.merchants.errors import MerchantError
-from tuishou.merchants.models import Merchant
-from tuishou.merchants.selectors import merchant_staff_role
+from tuishou.merchants.models import Merchant, MerchantStaff
+from tuishou.settlement.errors import SettlementError
 from tuishou.settlement.periods import period_bounds
 
 ZERO = Decimal("0.00")
@@ -72,10 +72,13 @@ def _zone() -> zoneinfo.ZoneInfo:
 
 def statement_merchant(*, actor, merchant_id: int) -> Merchant:
     """The merchant, if ``actor`` works for it; ``merchants.merchant_unknown`` (404) otherwise, as if missing."""
-    merchant = Merchant.objects.filter(pk=merchant_id).first()
-    if merchant is None or merchant_staff_role(user=actor, merchant_id=merchant_id) is None:
+    membership = None
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        membership = (MerchantStaff.objects.filter(user=actor, merchant_id=merchant_id).select_related("merchant")
+                      .first())
+    if membership is None:
         raise NotFound(MerchantError.MERCHANT_UNKNOWN, merchant_id=merchant_id, details={"merchant_id": merchant_id})
-    return merchant
+    return membership.merchant
 
 
 def _balance_lines(merchant_id: int) -> QuerySet[JournalLine]:
@@ -144,6 +147,19 @@ def merchant_statement_month(*, actor, merchant_id: int, period: str) -> Stateme
     """The statement of one calendar month ``YYYY-MM`` (``settlement.period_malformed`` otherwise)."""
     start, end = period_bounds(period)
     return merchant_statement_for(actor=actor, merchant_id=merchant_id, start=start, end=end, label=period)
+
+
+def merchant_statement_range(*, actor, merchant_id: int, first: date, last: date) -> Statement:
+    """The statement from the first day to the last day (inclusive) in the platform's time zone: a settlement
+    period of the merchant's choosing. ``settlement.statement_range`` when the days are reversed or more than
+    366 apart."""
+    if last < first or (last - first).days > 365:
+        raise InvalidInput(SettlementError.STATEMENT_RANGE, details={"field": "last"})
+    zone = _zone()
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+    return merchant_statement_for(actor=actor, merchant_id=merchant_id, start=start, end=end,
+                                  label=f"{first:%Y-%m-%d} – {last:%Y-%m-%d}")
 
 
 def merchant_statements_monthly(*, actor, merchant_id: int, months: int = 12,

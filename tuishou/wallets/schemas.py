@@ -61,6 +61,8 @@ class PageQuery(Schema):
 
 class ReviewQuery(PageQuery):
     status: Withdrawal.Status = Withdrawal.Status.REQUESTED
+    payee_kind: str = Field("", pattern="^(|promoter|merchant)$", description="promoter, merchant or empty: both")
+    q: str = Field("", max_length=50, description="A promoter's phone or invite code, a merchant's name, #id")
 
 
 class PayeeIn(Schema):

@@ -128,14 +128,6 @@ def withdrawals_of(promoter: Promoter, *, limit: int = 20, offset: int = 0) -> t
     return rows.count(), list(rows[offset:offset + limit])
 
 
-def withdrawal_review_queue(*, status: str = Withdrawal.Status.REQUESTED, limit: int = 50,
-                            offset: int = 0) -> tuple[int, list[Withdrawal]]:
-    """``(total, one page)`` of withdrawals in ``status``, oldest first: what finance reviews next (审核队列)."""
-    rows: QuerySet[Withdrawal] = (Withdrawal.objects.filter(status=status).select_related("promoter__user", "merchant")
-                                  .order_by("requested_at", "id"))
-    return rows.count(), list(rows[offset:offset + limit])
-
-
 PAYEE_KINDS = ("promoter", "merchant")
 
 

@@ -39,15 +39,21 @@ def merchant_withdrawal_rules() -> WithdrawalRules:
     return withdrawal_rules_from({**MERCHANT_RULES_DEFAULT, **configured})
 
 
+def merchant_membership(*, user, merchant_id: int) -> MerchantStaff:
+    """The user's staff row at the merchant (with the merchant); ``merchants.merchant_unknown`` (404) when they
+    have none there."""
+    membership = None
+    if user is not None and getattr(user, "is_authenticated", False):
+        membership = (MerchantStaff.objects.filter(user=user, merchant_id=merchant_id).select_related("merchant")
+                      .first())
+    if membership is None:
+        raise NotFound(MerchantError.MERCHANT_UNKNOWN, merchant_id=merchant_id, details={"merchant_id": merchant_id})
+    return membership
+
+
 def merchant_role(*, user, merchant_id: int) -> str:
     """The user's staff role at the merchant; ``merchants.merchant_unknown`` (404) when they have none there."""
-    role = None
-    if user is not None and getattr(user, "is_authenticated", False):
-        role = (MerchantStaff.objects.filter(user=user, merchant_id=merchant_id)
-                .values_list("role", flat=True).first())
-    if role is None:
-        raise NotFound(MerchantError.MERCHANT_UNKNOWN, merchant_id=merchant_id, details={"merchant_id": merchant_id})
-    return role
+    return merchant_membership(user=user, merchant_id=merchant_id).role
 
 
 def merchant_payout_account_set(*, actor, merchant_id: int, account_name: str, account_number: str,

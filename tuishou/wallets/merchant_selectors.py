@@ -18,7 +18,12 @@ from tuishou.core.money import CURRENCY
 from tuishou.ledger.models import Account
 from tuishou.ledger.selectors import owner_balances
 from tuishou.merchants.models import Merchant
-from tuishou.wallets.merchant_payouts import PAYOUT_ROLES, merchant_role, merchant_withdrawal_rules
+from tuishou.wallets.merchant_payouts import (
+    PAYOUT_ROLES,
+    merchant_membership,
+    merchant_role,
+    merchant_withdrawal_rules,
+)
 from tuishou.wallets.models import MerchantPayoutAccount, Withdrawal
 from tuishou.wallets.rules import WithdrawalRules
 from tuishou.wallets.selectors import withdrawal_count_on_day
@@ -54,8 +59,8 @@ class MerchantPayouts:
 
 def merchant_payouts_get(*, actor, merchant_id: int, now: datetime | None = None) -> MerchantPayouts:
     """The merchant's balances from its ledger accounts, what it may withdraw now and its payout account."""
-    role = merchant_role(user=actor, merchant_id=merchant_id)
-    merchant = Merchant.objects.get(pk=merchant_id)
+    membership = merchant_membership(user=actor, merchant_id=merchant_id)
+    merchant, role = membership.merchant, membership.role
     balances = owner_balances(merchant)
     rules = merchant_withdrawal_rules()
     available = balances[Kind.MERCHANT_PAYABLE]

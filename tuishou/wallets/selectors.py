@@ -141,15 +141,31 @@ def withdrawal_review_query(*, actor, status: str = "", payee_kind: str = "", se
         rows = rows.filter(status=status)
     if payee_kind in PAYEE_KINDS:
         rows = rows.filter(**{f"{payee_kind}__isnull": False})
+    return withdrawals_matching(rows, search).order_by("requested_at", "id")
+
+
+def withdrawals_matching(rows: QuerySet[Withdrawal], search: str) -> QuerySet[Withdrawal]:
+    """``rows`` whose promoter's phone contains ``search`` or invite code is it, whose merchant's or payee's name
+    contains it, or whose number it is (``#12`` or ``12``)."""
     search = search.strip()
-    if search:
-        match = (Q(promoter__user__phone__contains=search) | Q(promoter__invite_code__iexact=search)
-                 | Q(merchant__name__icontains=search) | Q(payee_name__icontains=search))
-        number = search.removeprefix("#")
-        if number.isdigit():
-            match |= Q(pk=int(number))
-        rows = rows.filter(match)
-    return rows.order_by("requested_at", "id")
+    if not search:
+        return rows
+    match = (Q(promoter__user__phone__contains=search) | Q(promoter__invite_code__iexact=search)
+             | Q(merchant__name__icontains=search) | Q(payee_name__icontains=search))
+    number = search.removeprefix("#")
+    if number.isdigit() and len(number) < 10:
+        match |= Q(pk=int(number))
+    return rows.filter(match)
+
+
+def withdrawal_review_get(*, actor, withdrawal_id: int) -> Withdrawal:
+    """One withdrawal as finance reviews it, with its history; finance (or admin) only."""
+    require_operator(actor, "finance")
+    withdrawal = (Withdrawal.objects.select_related("promoter__user", "merchant", "reviewer")
+                  .prefetch_related("status_changes__actor").filter(pk=withdrawal_id).first())
+    if withdrawal is None:
+        raise NotFound(WalletError.WITHDRAWAL_UNKNOWN, withdrawal_id=withdrawal_id)
+    return withdrawal
 
 
 def withdrawal_get(withdrawal_id: int) -> Withdrawal:

@@ -57,8 +57,8 @@ def test_the_owner_sets_the_account_and_a_bad_number_stays_beside_its_field(clie
                                                       "bank": "招商银行"})
     assert page.status_code == 200 and 'id="id_account_number_error"' in page.content.decode()
     assert MerchantPayoutAccount.objects.get(merchant=shop).account_number == before
-    assert client.post("/merchant/payouts/account/", {"account_name": "山野优品", "account_number": "6222 0000 1111 2222",
-                                                      "bank": "工商银行"}).status_code == 302
+    good = {"account_name": "山野优品", "account_number": "6222 0000 1111 2222", "bank": "工商银行"}
+    assert client.post("/merchant/payouts/account/", good).status_code == 302
     assert MerchantPayoutAccount.objects.get(merchant=shop).account_number == "6222000011112222"
 
 
@@ -70,7 +70,7 @@ def test_pages_for_someone_who_is_not_staff_are_404(client, shop):
 
 
 def test_list_pages_have_bounded_queries(client, shop, after_commit, django_assert_max_num_queries):
-    for n in range(2):
+    for _ in range(2):
         f.withdraw(shop, "100.00")
     finance = f.finance()
     client.force_login(finance)

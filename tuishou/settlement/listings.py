@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.listing import Column, Filter, Listing
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
@@ -13,7 +14,8 @@ from tuishou.settlement import statements
 
 K = Account.Kind
 E = JournalEntry.Kind
-ACCOUNT_LABELS = {K.MERCHANT_PENDING: _("Pending"), K.MERCHANT_PAYABLE: _("Available"),
+ACCOUNT_LABELS = {K.MERCHANT_PENDING: pgettext_lazy("balance", "Pending"),
+                  K.MERCHANT_PAYABLE: pgettext_lazy("balance", "Available"),
                   K.MERCHANT_FROZEN: _("In withdrawal")}
 ENTRY_LABELS = {E.ORDER_PAID: _("Order paid"), E.COMMISSION_ACCRUED: _("Order paid"),
                 E.MERCHANT_SETTLED: _("Settled: now available"), E.ORDER_REFUNDED: _("Refund"),
@@ -21,7 +23,8 @@ ENTRY_LABELS = {E.ORDER_PAID: _("Order paid"), E.COMMISSION_ACCRUED: _("Order pa
                 E.WITHDRAWAL_REQUESTED: _("Withdrawal requested"), E.WITHDRAWAL_REJECTED: _("Withdrawal refused"),
                 E.WITHDRAWAL_PAID: _("Withdrawal paid out"), E.WITHDRAWAL_FAILED: _("Payout failed"),
                 E.ADJUSTMENT: _("Adjustment"), E.REVERSAL: _("Reversal")}
-KIND_CHOICES = ((K.MERCHANT_PENDING, _("Pending")), (K.MERCHANT_PAYABLE, _("Available")),
+KIND_CHOICES = ((K.MERCHANT_PENDING, pgettext_lazy("balance", "Pending")),
+                (K.MERCHANT_PAYABLE, pgettext_lazy("balance", "Available")),
                 (K.MERCHANT_FROZEN, _("In withdrawal")))
 
 

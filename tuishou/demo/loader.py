@@ -30,6 +30,7 @@ from tuishou.demo.callbacks import callbacks_in_process
 from tuishou.demo.catalog_data import MERCHANTS, DemoMerchant
 from tuishou.demo.clock import DemoClock, moved_clock
 from tuishou.demo.fates import purchases_schedule
+from tuishou.demo.merchant_money import merchant_payouts_schedule
 from tuishou.demo.money import routine_schedule, withdrawals_schedule
 from tuishou.demo.timeline import Timeline
 from tuishou.demo.world import DAY, HOUR, World
@@ -190,6 +191,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     orders = sum(purchases_schedule(world).values())
     routine_schedule(world, start_days=HISTORY_DAYS - 1)
     withdrawals_schedule(world)
+    merchant_payouts_schedule(world)
     world.timeline.at(world.ago(3 * DAY), lambda: _draft_proposed(world))
     world.timeline.run()
     return orders

@@ -41,7 +41,7 @@ class MerchantWithdrawalListing(Listing):
                Column("amount", _("Amount"), num=True, money=True, sort="big"),
                Column("payee_display", _("Paid to")),
                Column("status", _("Status"), value=status_label),
-               Column("reason", _("Reason")),
+               Column("reason", pgettext_lazy("withdrawal", "Reason")),
                Column("completed_at", _("Completed")))
     search = ()
     filters = (Filter("status", _("Status"), choices=STATUS_CHOICES),)
@@ -56,17 +56,17 @@ class FinanceWithdrawalListing(Listing):
     """Finance's queue: every withdrawal, promoters' and merchants', under review by default."""
 
     name = "wallets.finance_withdrawals"
-    columns = (Column("pk", _("No."), num=True, link=lambda w: f"/ops/withdrawals/{w.pk}/"),
+    columns = (Column("pk", _("No."), num=True),
                Column("requested_at", _("Requested"), sort="old"),
                Column("payee_kind", _("Payee type"), value=lambda w: str(
                    pgettext_lazy("payee", "Merchant") if w.merchant_id else pgettext_lazy("payee", "Promoter"))),
-               Column("payee", _("Payee"), value=payee_label, link=lambda w: f"/ops/withdrawals/{w.pk}/"),
+               Column("payee", _("Payee"), value=payee_label),
                Column("amount", _("Amount"), num=True, money=True, sort="big"),
                Column("fee", _("Fee"), num=True, money=True),
                Column("net", _("Net"), num=True, money=True),
                Column("payee_display", _("Paid to")),
                Column("status", _("Status"), value=status_label),
-               Column("reason", _("Reason")))
+               Column("reason", pgettext_lazy("withdrawal", "Reason")))
     search_label = _("Phone, invite code, merchant or No.")
     filters = (Filter("status", _("Status"), choices=STATUS_CHOICES, all_label=_("Any status")),
                Filter("payee", _("Payee type"), choices=PAYEE_CHOICES,

@@ -61,4 +61,5 @@ def _order_of(memo: str) -> str:
     parts = memo.split()
     if "订单" not in parts[:-1]:
         return ""
-    return parts[parts.index("订单") + 1].lstrip("#")
+    number = parts[parts.index("订单") + 1]
+    return "" if number.startswith("#") else number  # "#12" is the order's row id, not its number

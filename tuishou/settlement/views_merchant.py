@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from tuishou.core.errors import DomainError
@@ -22,14 +23,15 @@ from tuishou.settlement.desk import merchant_page
 from tuishou.settlement.listings import StatementLinesListing
 
 FIGURES = (("opening", _("Opening balance")), ("sales", _("Sales")), ("platform_fee", _("Platform fee")),
-           ("commissions", _("Commissions borne")), ("refunds", _("Refunds")), ("withdrawals", _("Withdrawals")),
+           ("commissions", _("Commissions borne")), ("refunds", pgettext_lazy("statement", "Refunds")),
+           ("withdrawals", pgettext_lazy("statement", "Withdrawals")),
            ("other", _("Other")), ("closing", _("Closing balance")), ("closing_pending", _("of which pending")),
            ("closing_available", _("of which available")), ("closing_frozen", _("of which in withdrawal")))
 
 
 class RangeForm(forms.Form):
-    first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    last = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 def figures_of(statement: statements.Statement) -> list:

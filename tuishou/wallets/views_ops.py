@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tuishou.core.errors import DomainError, NotFound, PermissionDenied
 from tuishou.core.pages import form_add_error
 from tuishou.wallets import selectors, services
-from tuishou.wallets.listings import FinanceWithdrawalListing, payee_label, status_label
+from tuishou.wallets.listings import STATUS_LABELS, FinanceWithdrawalListing, payee_label, status_label
 
 
 class RejectForm(forms.Form):
@@ -81,4 +81,7 @@ def withdrawal_review(request: HttpRequest, withdrawal_id: int) -> HttpResponse:
     withdrawal = selectors.withdrawal_review_get(actor=request.user, withdrawal_id=withdrawal_id)
     return render(request, "wallets/ops/withdrawal.html", {
         "w": withdrawal, "payee": payee_label(withdrawal), "status": status_label(withdrawal),
-        "history": list(withdrawal.status_changes.all()), "review": review, "reject": reject})
+        "history": [{"created_at": h.created_at, "actor": h.actor, "reason": h.reason,
+                     "from_label": STATUS_LABELS.get(h.from_status, h.from_status),
+                     "to_label": STATUS_LABELS.get(h.to_status, h.to_status)} for h in withdrawal.status_changes.all()],
+        "review": review, "reject": reject})

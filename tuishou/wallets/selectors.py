@@ -128,7 +128,7 @@ def withdrawals_of(promoter: Promoter, *, limit: int = 20, offset: int = 0) -> t
     return rows.count(), list(rows[offset:offset + limit])
 
 
-PAYEE_KINDS = ("promoter", "merchant")
+PAYEE_TYPES = ("promoter", "merchant")
 
 
 def withdrawal_review_query(*, actor, status: str = "", payee_kind: str = "", search: str = "") -> QuerySet[Withdrawal]:
@@ -139,7 +139,7 @@ def withdrawal_review_query(*, actor, status: str = "", payee_kind: str = "", se
     rows = Withdrawal.objects.select_related("promoter__user", "merchant", "reviewer")
     if status:
         rows = rows.filter(status=status)
-    if payee_kind in PAYEE_KINDS:
+    if payee_kind in PAYEE_TYPES:
         rows = rows.filter(**{f"{payee_kind}__isnull": False})
     return withdrawals_matching(rows, search).order_by("requested_at", "id")
 

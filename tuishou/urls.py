@@ -36,6 +36,10 @@ urlpatterns = [
     path("merchant/statements/", include("tuishou.settlement.urls_merchant")),
     path("merchant/payouts/", include("tuishou.wallets.urls_merchant")),
     path("ops/withdrawals/", include("tuishou.wallets.urls_ops")),
+    path("ops/announcements/", include("tuishou.notifications.urls_desk")),
+    path("agency/announcements/", include("tuishou.notifications.urls_desk")),
+    path("ops/leaderboards/", include("tuishou.community.urls_desk")),
+    path("agency/leaderboards/", include("tuishou.community.urls_desk")),
     path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.
@@ -46,6 +50,7 @@ urlpatterns = [
     path("centre/", include("tuishou.stores.urls_centre")),
     path("centre/", include("tuishou.settlement.urls_centre")),
     path("centre/", include("tuishou.wallets.urls_centre")),
+    path("centre/", include("tuishou.community.urls_centre")),
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.
     path("media/<path:path>", media),
 ]

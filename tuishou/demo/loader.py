@@ -30,6 +30,7 @@ from tuishou.demo.callbacks import callbacks_in_process
 from tuishou.demo.catalog_data import MERCHANTS, DemoMerchant
 from tuishou.demo.clock import DemoClock, moved_clock
 from tuishou.demo.fates import purchases_schedule
+from tuishou.demo.materials import materials_schedule
 from tuishou.demo.merchant_money import merchant_payouts_schedule
 from tuishou.demo.money import routine_schedule, withdrawals_schedule
 from tuishou.demo.timeline import Timeline
@@ -193,6 +194,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     withdrawals_schedule(world)
     merchant_payouts_schedule(world)
     world.timeline.at(world.ago(3 * DAY), lambda: _draft_proposed(world))
+    materials_schedule(world)
     world.timeline.run()
     return orders
 

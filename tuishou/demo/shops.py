@@ -65,9 +65,10 @@ def on_join(world: World, promoter: Promoter) -> None:
 
 
 def buyer_click(world: World, *, seller: Seller, product_id: int, buyer) -> ShareLink:
-    """The buyer opens the seller's link to the product (a click, and a binding by the plan's rule)."""
-    link = stores.share_link_get_or_create(promoter=seller.promoter, target=ShareLink.Target.PRODUCT,
-                                           product_id=product_id)
+    """The buyer opens the seller's link to the product (a click, and a binding by the plan's rule): the link
+    carrying a material when the seller reused one for it (素材), else their plain product link."""
+    link = world.material_links.get((seller.promoter.pk, product_id)) or stores.share_link_get_or_create(
+        promoter=seller.promoter, target=ShareLink.Target.PRODUCT, product_id=product_id)
     stores.share_click_record(link=link, visitor_key=f"demo-user-{buyer.pk}", user=buyer,
                               user_agent=world.rng.choice(USER_AGENTS))
     return link

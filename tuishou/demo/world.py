@@ -41,6 +41,8 @@ class World:
     demo_customers: list[User] = field(default_factory=list)  # consumers locked to the demo promoter (锁粉)
     addresses: dict[int, int] = field(default_factory=dict)  # user id → address id
     stars: dict[int, int] = field(default_factory=dict)  # community id → star sellers still to come
+    # (promoter id, product id) → the link carrying a material the promoter reused: their buyers click it
+    material_links: dict[tuple[int, int], object] = field(default_factory=dict)
 
     @property
     def ops(self) -> User:

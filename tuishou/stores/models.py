@@ -73,6 +73,8 @@ class ShareLink(models.Model):
     promoter = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="share_links")
     target = models.CharField(max_length=8, choices=Target.choices)
     product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    material = models.ForeignKey("community.Material", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="links", help_text="The selling material this link carries (素材).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,8 +85,13 @@ class ShareLink(models.Model):
                                    name="share_link_target_product"),
             # Partial unique indexes: a NULL product would never collide in a plain unique (promoter, product).
             models.UniqueConstraint(fields=["promoter"], condition=Q(target="store"), name="share_link_one_store"),
-            models.UniqueConstraint(fields=["promoter", "product"], condition=Q(target="product"),
+            models.UniqueConstraint(fields=["promoter", "product"], condition=Q(target="product", material=None),
                                     name="share_link_one_per_product"),
+            # A reused material goes out through the reuser's own link carrying it: one per (promoter, material).
+            models.UniqueConstraint(fields=["promoter", "material"], condition=Q(material__isnull=False),
+                                    name="share_link_one_per_material"),
+            models.CheckConstraint(condition=Q(material=None) | Q(target="product"),
+                                   name="share_link_material_product"),
         ]
 
     def __str__(self) -> str:

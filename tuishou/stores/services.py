@@ -62,6 +62,11 @@ def _with_fresh_code(create: Callable[[str], T], *, taken: Callable[[str], bool]
     raise Conflict(StoreError.CODE_EXHAUSTED)
 
 
+def share_product_check(product_id: int) -> None:
+    """Raise ``stores.product_unavailable`` unless the product is in the supply pool (what may be shared)."""
+    _product_available(product_id)
+
+
 def _product_available(product_id: int) -> None:
     if not supply_pool().filter(pk=product_id).exists():
         raise Conflict(StoreError.PRODUCT_UNAVAILABLE,
@@ -186,12 +191,15 @@ def store_item_remove(*, user: User, item_id: int) -> None:
 
 # --- share links and clicks ------------------------------------------------------------------------------------
 
-def share_link_get_or_create(*, promoter: Promoter, target: str, product_id: int | None = None) -> ShareLink:
-    """The promoter's share link to their store or to a product (one per target, reused)."""
-    return _share_link(promoter=promoter, target=target, product_id=product_id)[0]
+def share_link_get_or_create(*, promoter: Promoter, target: str, product_id: int | None = None,
+                             material_id: int | None = None) -> ShareLink:
+    """The promoter's share link to their store or to a product (one per target, reused); with ``material_id``
+    their link to the product that carries that selling material (one per material, reused)."""
+    return _share_link(promoter=promoter, target=target, product_id=product_id, material_id=material_id)[0]
 
 
-def _share_link(*, promoter: Promoter, target: str, product_id: int | None) -> tuple[ShareLink, bool]:
+def _share_link(*, promoter: Promoter, target: str, product_id: int | None,
+                material_id: int | None = None) -> tuple[ShareLink, bool]:
     if target not in ShareLink.Target.values:
         raise InvalidInput(StoreError.LINK_TARGET_UNKNOWN, target=target,
                            details={"field": "target"})
@@ -201,17 +209,17 @@ def _share_link(*, promoter: Promoter, target: str, product_id: int | None) -> t
     elif product_id is None:
         raise InvalidInput(StoreError.PRODUCT_MISSING,
                            details={"field": "product_id"})
-    existing = ShareLink.objects.filter(promoter_id=promoter.pk, target=target, product_id=product_id).first()
+    mine = {"promoter_id": promoter.pk, "target": target, "product_id": product_id, "material_id": material_id}
+    existing = ShareLink.objects.filter(**mine).first()
     if existing is not None:
         return existing, False
     if product_id is not None:
         _product_available(product_id)
     try:
-        link = _with_fresh_code(
-            lambda code: ShareLink.objects.create(code=code, promoter=promoter, target=target, product_id=product_id),
-            taken=lambda code: ShareLink.objects.filter(code=code).exists())
+        link = _with_fresh_code(lambda code: ShareLink.objects.create(code=code, **mine),
+                                taken=lambda code: ShareLink.objects.filter(code=code).exists())
     except IntegrityError:  # made concurrently: the one that won is the link
-        return ShareLink.objects.get(promoter_id=promoter.pk, target=target, product_id=product_id), False
+        return ShareLink.objects.get(**mine), False
     return link, True
 
 

@@ -1,0 +1,164 @@
+"""The materials marketplace (素材专区): publish, reuse (a citation through a link that carries the material),
+rate, report, and the operator's hide and restore.
+
+Rules, each a stable error code:
+- a material is for a product in the supply pool, with 1–2,000 characters of text, at most nine images (JPEG,
+  PNG or WebP, each under 5 MB, checked by decoding it) and optionally an http(s) video link;
+- reusing needs a visible material that is not your own; the same person reusing the same material through the
+  same channel within an hour is the same citation (a double tap counts once);
+- one rating per person per material (1–5), changeable, never of your own;
+- one open report per person per material; hiding and restoring are an operator's (ops), with a reason, audited.
+A hidden material cannot be reused; what was already reused stays attributed (its links and citations remain).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from tuishou.accounts.models import User
+from tuishou.accounts.permissions import Role, require_operator
+from tuishou.community.errors import CommunityError
+from tuishou.community.models import Citation, Material, MaterialImage, MaterialReport, Rating
+from tuishou.community.transitions import MATERIAL
+from tuishou.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tuishou.core.transitions import transition_apply
+from tuishou.network.selectors import promoter_for_user
+from tuishou.risk.services import audit_record
+from tuishou.stores.models import ShareLink
+from tuishou.stores.services import share_link_get_or_create, share_product_check
+
+TEXT_MAX, IMAGES_MAX, IMAGE_MB, REASON_MAX = 2000, 9, 5, 200
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+SAME_CITATION = timedelta(hours=1)
+
+
+def _text(text: str | None) -> str:
+    text = (text or "").replace("\x00", "").strip()
+    if not text or len(text) > TEXT_MAX:
+        raise InvalidInput(CommunityError.TEXT_INVALID, maximum=TEXT_MAX, details={"field": "text"})
+    return text
+
+
+def _video(url: str | None) -> str:
+    url = (url or "").strip()
+    if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc or len(url) > 300):
+        raise InvalidInput(CommunityError.VIDEO_URL_INVALID, details={"field": "video_url"})
+    return url
+
+
+def _checked_images(images: list[UploadedFile]) -> list[UploadedFile]:
+    if len(images) > IMAGES_MAX:
+        raise InvalidInput(CommunityError.IMAGES_TOO_MANY, maximum=IMAGES_MAX, details={"field": "images"})
+    for upload in images:
+        refusal = InvalidInput(CommunityError.IMAGE_INVALID, name=upload.name or "?", megabytes=IMAGE_MB,
+                               details={"field": "images"})
+        if upload.size is None or upload.size > IMAGE_MB * 1024 * 1024:
+            raise refusal
+        try:
+            with Image.open(upload) as picture:
+                if picture.format not in IMAGE_FORMATS or picture.width * picture.height > 40_000_000:
+                    raise refusal
+                picture.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+            raise refusal from exc
+        upload.seek(0)
+    return images
+
+
+def material_publish(*, user: User, product_id: int, text: str, images: list[UploadedFile] | None = None,
+                     video_url: str = "") -> Material:
+    """The signed-in promoter publishes a selling material for a product of the supply pool."""
+    author = promoter_for_user(user)
+    text, video_url = _text(text), _video(video_url)
+    images = _checked_images(list(images or []))
+    share_product_check(product_id)
+    with transaction.atomic():
+        material = Material.objects.create(author=author, community_id=author.community_id, product_id=product_id,
+                                           text=text, video_url=video_url)
+        for position, upload in enumerate(images):
+            MaterialImage.objects.create(material=material, image=upload, position=position)
+    return material
+
+
+def _material(material_id: int) -> Material:
+    material = Material.objects.select_related("author").filter(pk=material_id).first()
+    if material is None:
+        raise NotFound(CommunityError.MATERIAL_UNKNOWN)
+    return material
+
+
+def material_reuse(*, user: User, material_id: int, channel: str) -> tuple[Citation, ShareLink]:
+    """The signed-in promoter reuses a material through ``channel``: the citation and the link to share (their
+    own, carrying the material: its clicks and orders count for the material)."""
+    promoter = promoter_for_user(user)
+    if channel not in Citation.Channel.values:
+        raise InvalidInput(CommunityError.CHANNEL_UNKNOWN, channel=channel, details={"field": "channel"})
+    with transaction.atomic():
+        material = Material.objects.select_for_update().filter(pk=material_id).first()
+        if material is None:
+            raise NotFound(CommunityError.MATERIAL_UNKNOWN)
+        if material.status != Material.Status.VISIBLE:
+            raise Conflict(CommunityError.MATERIAL_HIDDEN)
+        if material.author_id == promoter.pk:
+            raise Conflict(CommunityError.MATERIAL_OWN)
+        link = share_link_get_or_create(promoter=promoter, target=ShareLink.Target.PRODUCT,
+                                        product_id=material.product_id, material_id=material.pk)
+        recent = (Citation.objects.filter(material=material, promoter=promoter, channel=channel,
+                                          created_at__gt=timezone.now() - SAME_CITATION).first())
+        citation = recent or Citation.objects.create(material=material, promoter=promoter, channel=channel,
+                                                     link=link)
+    return citation, link
+
+
+def material_rate(*, user: User, material_id: int, score: int) -> Rating:
+    """Rate a material 1–5 (again: the rating changes); never one's own."""
+    rater = promoter_for_user(user)
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise InvalidInput(CommunityError.RATING_INVALID, details={"field": "score"})
+    material = _material(material_id)
+    if material.author_id == rater.pk:
+        raise PermissionDenied(CommunityError.RATING_OWN)
+    rating, _ = Rating.objects.update_or_create(material=material, rater=rater,
+                                                defaults={"score": score, "updated_at": timezone.now()})
+    return rating
+
+
+def _reason(reason: str | None) -> str:
+    reason = (reason or "").replace("\x00", "").strip()
+    if not reason or len(reason) > REASON_MAX:
+        raise InvalidInput(CommunityError.REASON_INVALID, maximum=REASON_MAX, details={"field": "reason"})
+    return reason
+
+
+def material_report(*, user: User, material_id: int, reason: str) -> MaterialReport:
+    """Report a material to the operators (one open report per person and material)."""
+    reason = _reason(reason)
+    material = _material(material_id)
+    try:
+        with transaction.atomic():
+            return MaterialReport.objects.create(material=material, reporter=user, reason=reason)
+    except IntegrityError:
+        raise Conflict(CommunityError.REPORT_OPEN) from None
+
+
+def material_moderate(*, actor: User, material_id: int, hide: bool, reason: str) -> Material:
+    """An operator (ops) hides or restores a material, with a reason; open reports are resolved. Audited."""
+    require_operator(actor, Role.OPS)
+    reason = _reason(reason)
+    with transaction.atomic():
+        material = Material.objects.select_for_update().filter(pk=material_id).first()
+        if material is None:
+            raise NotFound(CommunityError.MATERIAL_UNKNOWN)
+        to = Material.Status.HIDDEN if hide else Material.Status.VISIBLE
+        MATERIAL.check(current=material.status, to=to)
+        material = transition_apply(material, to=to, actor=actor, reason=reason)
+        MaterialReport.objects.filter(material=material, resolved_at__isnull=True).update(resolved_at=timezone.now())
+        audit_record(actor=actor, action="community.material_hidden" if hide else "community.material_restored",
+                     target=material, reason=reason, data={"product": material.product_id})
+    return material

@@ -1,0 +1,116 @@
+"""The community's tables: selling materials (素材), their citations (every reuse), ratings and reports.
+
+A material is a promoter's selling text for one product, with up to nine images and optionally a video link.
+Another promoter reuses it with one tap: that reuse is a ``Citation``, and it goes out through a share link
+that carries the material (``stores.ShareLink.material``), so the clicks and orders of that link are the
+material's too — an author sees how many sales their material helped.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tuishou.core.transitions import StatusChange
+
+
+class Material(models.Model):
+    class Status(models.TextChoices):
+        VISIBLE = "visible", _("Visible")
+        HIDDEN = "hidden", _("Hidden")
+
+    author = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="materials")
+    community = models.ForeignKey("network.Community", on_delete=models.PROTECT, related_name="materials",
+                                  help_text="The author's community when they published it.")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="materials")
+    text = models.TextField(max_length=2000)
+    video_url = models.URLField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
+    created_at = models.DateTimeField(default=timezone.now)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("selling material")
+        indexes = [models.Index(fields=["product", "status", "-created_at"]),
+                   models.Index(fields=["community", "status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.text[:20]}… ({self.product_id})"
+
+
+class MaterialImage(models.Model):
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to="materials/%Y/%m/")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.material_id} #{self.position}"
+
+
+class MaterialStatusChange(StatusChange):
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="status_changes")
+
+    def __str__(self) -> str:
+        return f"{self.material_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class Citation(models.Model):
+    """One reuse of a material by a promoter, through one channel, carried by their material share link."""
+
+    class Channel(models.TextChoices):
+        WECHAT = "wechat", _("WeChat chat")
+        MOMENTS = "moments", _("WeChat Moments")
+        GROUP = "group", _("Group chat")
+        POSTER = "poster", _("Share poster")
+        OTHER = "other", _("Elsewhere")
+
+    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="citations")
+    promoter = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="citations")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    link = models.ForeignKey("stores.ShareLink", on_delete=models.PROTECT, related_name="citations")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["material", "created_at"]), models.Index(fields=["promoter", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.promoter_id} → {self.material_id} ({self.channel})"
+
+
+class Rating(models.Model):
+    """One promoter's rating of a material (1–5), changeable; never of their own."""
+
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey("network.Promoter", on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["material", "rater"], name="rating_one_per_person"),
+                       models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_range")]
+
+    def __str__(self) -> str:
+        return f"{self.rater_id} ★{self.score} {self.material_id}"
+
+
+class MaterialReport(models.Model):
+    """Someone's report that a material breaks the rules; an operator hides it or dismisses the report."""
+
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["material", "reporter"], condition=Q(resolved_at__isnull=True),
+                                               name="material_report_one_open_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.material_id}: {self.reason}"

@@ -1,0 +1,17 @@
+"""The selling material's status table, moved by ``tuishou.core.transitions``: visible ⇄ hidden.
+
+An operator hides a material (reported, or breaking the rules) and may restore it; each move keeps who and
+why in ``MaterialStatusChange``. Hiding stamps ``hidden_at`` the first time.
+"""
+
+from __future__ import annotations
+
+from tuishou.community.models import Material, MaterialStatusChange
+from tuishou.core.transitions import Pipeline, pipeline_register
+
+M = Material.Status
+
+MATERIAL = pipeline_register(Pipeline(
+    model=Material, history=MaterialStatusChange,
+    moves={M.VISIBLE: frozenset({M.HIDDEN}), M.HIDDEN: frozenset({M.VISIBLE})},
+    stamps={M.HIDDEN: "hidden_at"}))

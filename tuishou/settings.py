@@ -226,6 +226,12 @@ TUISHOU = {
     "WITHDRAWAL_FEE_RATE": os.environ.get("TUISHOU_WITHDRAWAL_FEE_RATE", "0.006"),
     "WITHDRAWAL_FEE_MIN": os.environ.get("TUISHOU_WITHDRAWAL_FEE_MIN", "1.00"),
     "WITHDRAWAL_DAILY_COUNT": int(os.environ.get("TUISHOU_WITHDRAWAL_DAILY_COUNT", "3")),
+    # Merchants withdraw settled sales under their own limits (no fee: the platform fee is taken on each sale).
+    "MERCHANT_WITHDRAWAL_MIN": os.environ.get("TUISHOU_MERCHANT_WITHDRAWAL_MIN", "100.00"),
+    "MERCHANT_WITHDRAWAL_MAX": os.environ.get("TUISHOU_MERCHANT_WITHDRAWAL_MAX", "500000.00"),
+    "MERCHANT_WITHDRAWAL_FEE_RATE": os.environ.get("TUISHOU_MERCHANT_WITHDRAWAL_FEE_RATE", "0"),
+    "MERCHANT_WITHDRAWAL_FEE_MIN": os.environ.get("TUISHOU_MERCHANT_WITHDRAWAL_FEE_MIN", "0.00"),
+    "MERCHANT_WITHDRAWAL_DAILY_COUNT": int(os.environ.get("TUISHOU_MERCHANT_WITHDRAWAL_DAILY_COUNT", "3")),
 }
 
 # Payments: the gateway new payments go through, the sandbox gateway's signing secret (derived from SECRET_KEY

@@ -40,6 +40,9 @@ urlpatterns = [
     path("ops/", include("tuishou.orders.urls_ops")),  # escalated after-sales (customer service)
     path("agency/", include("tuishou.network.urls_agency")),  # the agency portal: overview, promoters, growth
     path("ops/communities/", include("tuishou.network.urls_ops")),  # agencies opened and run by operators
+    path("merchant/statements/", include("tuishou.settlement.urls_merchant")),
+    path("merchant/payouts/", include("tuishou.wallets.urls_merchant")),
+    path("ops/withdrawals/", include("tuishou.wallets.urls_ops")),
     path("ops/announcements/", include("tuishou.notifications.urls_desk")),
     path("agency/announcements/", include("tuishou.notifications.urls_desk")),
     path("ops/leaderboards/", include("tuishou.community.urls_desk")),

@@ -36,7 +36,8 @@ def test_a_merchant_reads_what_it_is_owed():
     shop = f.merchant()
     f.move(f.platform(Kind.GATEWAY_CLEARING), account_for(Kind.MERCHANT_PAYABLE, shop), "95.00")
 
-    assert owner_balances(shop) == {"merchant_payable": Decimal("95.00"), "merchant_pending": Decimal("0.00")}
+    assert owner_balances(shop) == {"merchant_frozen": Decimal("0.00"), "merchant_payable": Decimal("95.00"),
+                                    "merchant_pending": Decimal("0.00"), "merchant_withdrawn": Decimal("0.00")}
 
 
 def test_a_statement_lists_lines_with_the_running_balance():

@@ -34,6 +34,7 @@ from tuishou.demo.fates import purchases_schedule
 from tuishou.demo.materials import materials_schedule
 from tuishou.demo.merchant_catalog import demo_merchant_catalog
 from tuishou.demo.merchant_desk import merchant_desk_schedule
+from tuishou.demo.merchant_money import merchant_payouts_schedule
 from tuishou.demo.money import routine_schedule, withdrawals_schedule
 from tuishou.demo.timeline import Timeline
 from tuishou.demo.world import DAY, HOUR, World
@@ -195,6 +196,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     orders += merchant_desk_schedule(world)  # the demo merchant's desk: orders to ship, a case past its SLA
     routine_schedule(world, start_days=HISTORY_DAYS - 1)
     withdrawals_schedule(world)
+    merchant_payouts_schedule(world)
     world.timeline.at(world.ago(3 * DAY), lambda: _draft_proposed(world))
     materials_schedule(world)
     agency_demo(world, phones)  # the agency portal's viewer and a temporary shopkeeper yet to choose a community

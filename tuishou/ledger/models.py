@@ -99,6 +99,8 @@ class AccountKind(models.TextChoices):
     COMMISSION_EXPENSE = "commission_expense", "Platform commission expense (佣金支出)"
     MERCHANT_PAYABLE = "merchant_payable", "Payable to merchant (应付商家)"
     MERCHANT_PENDING = "merchant_pending", "Payable to merchant, pending settlement (待结算货款)"
+    MERCHANT_FROZEN = "merchant_frozen", "Payable to merchant, frozen by a withdrawal (商家提现冻结)"
+    MERCHANT_WITHDRAWN = "merchant_withdrawn", "Merchant withdrawn total (商家已提现)"
     PLATFORM_REVENUE = "platform_revenue", "Platform revenue: fees (平台收入)"
     PAYOUT_CLEARING = "payout_clearing", "Payout clearing (出款在途)"
     GATEWAY_CLEARING = "gateway_clearing", "Payment gateway clearing (收款在途)"
@@ -108,19 +110,20 @@ class AccountKind(models.TextChoices):
 
 PROMOTER_KINDS = frozenset({AccountKind.PROMOTER_PENDING, AccountKind.PROMOTER_AVAILABLE, AccountKind.PROMOTER_FROZEN,
                             AccountKind.PROMOTER_WITHDRAWN})
-MERCHANT_KINDS = frozenset({AccountKind.MERCHANT_PAYABLE, AccountKind.MERCHANT_PENDING})
+MERCHANT_KINDS = frozenset({AccountKind.MERCHANT_PAYABLE, AccountKind.MERCHANT_PENDING, AccountKind.MERCHANT_FROZEN,
+                            AccountKind.MERCHANT_WITHDRAWN})
 PLATFORM_KINDS = frozenset(set(AccountKind) - PROMOTER_KINDS - MERCHANT_KINDS)
 # Liabilities and income hold money on the credit side; expenses and assets on the debit side.
-CREDIT_NORMAL_KINDS = frozenset(PROMOTER_KINDS | {AccountKind.MERCHANT_PAYABLE, AccountKind.MERCHANT_PENDING,
-                                                  AccountKind.PLATFORM_REVENUE, AccountKind.PAYOUT_CLEARING,
-                                                  AccountKind.COMMISSION_MARGIN})
+CREDIT_NORMAL_KINDS = frozenset(PROMOTER_KINDS | MERCHANT_KINDS | {AccountKind.PLATFORM_REVENUE,
+                                                                   AccountKind.PAYOUT_CLEARING,
+                                                                   AccountKind.COMMISSION_MARGIN})
 
 
 class Account(models.Model):
     """A ledger account (账户): one per kind and owner, with its balance cached.
 
-    Promoter kinds belong to a promoter, ``merchant_payable`` to a merchant, the others to the platform
-    (no owner). ``balance`` is the signed sum of the account's lines (debit +, credit −) and
+    Promoter kinds belong to a promoter, merchant kinds (pending, payable, frozen, withdrawn) to a merchant,
+    the others to the platform (no owner). ``balance`` is the signed sum of the account's lines (debit +, credit −) and
     ``line_count`` their number; both are updated in the transaction that posts the lines, and
     ``tuishou reconcile`` proves they equal a recomputation.
     """

@@ -88,7 +88,7 @@ def notify_withdrawal_finished(withdrawal_id: int) -> int:
     """提现到账 / 被拒 / 失败: the promoter hears how their withdrawal ended."""
     withdrawal = Withdrawal.objects.select_related("promoter").get(pk=withdrawal_id)
     kind = WITHDRAWAL_KINDS.get(withdrawal.status)
-    if kind is None:
+    if kind is None or withdrawal.promoter is None:  # a merchant's payout: its page shows the status
         return 0
     return int(message_send(recipient_id=withdrawal.promoter.user_id, kind=kind,
                             key=f"withdrawal:{withdrawal_id}:{withdrawal.status}",

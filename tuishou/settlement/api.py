@@ -3,21 +3,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.http import HttpRequest
 from ninja import Router
 
 from tuishou.accounts.permissions import require_user
 from tuishou.network.selectors import promoter_for_user
-from tuishou.settlement import selectors
+from tuishou.settlement import selectors, statements
 from tuishou.settlement.schemas import (
     CommissionOut,
+    MerchantPeriodOut,
     MyCommissionsOut,
     PeriodOut,
     ReceivableOut,
     StatementOut,
     commission_out,
+    merchant_period_out,
     my_commissions_out,
     period_out,
     receivable_out,
@@ -49,6 +51,28 @@ def merchant_statement(request: HttpRequest, merchant_id: int, status: str | Non
     limit, offset = _page(limit, offset)
     return statement_out(selectors.merchant_statement(actor=request.user, merchant_id=merchant_id, status=status,
                                                       limit=limit, offset=offset))
+
+
+@router.get("/merchants/{merchant_id}/statements", response=list[MerchantPeriodOut])
+def merchant_statements(request: HttpRequest, merchant_id: int, months: int = 12):
+    """A merchant's monthly statements (月度对账单), newest first: opening, sales, platform fee, commissions borne,
+    refunds, withdrawals, closing — summed from its ledger lines. Merchant staff."""
+    return [merchant_period_out(s) for s in statements.merchant_statements_monthly(
+        actor=request.user, merchant_id=merchant_id, months=max(1, min(months, 36)))]
+
+
+@router.get("/merchants/{merchant_id}/statements/range", response=MerchantPeriodOut)
+def merchant_statement_range(request: HttpRequest, merchant_id: int, first: date, last: date):
+    """A merchant's statement from ``first`` to ``last`` (inclusive days): any settlement period. Merchant staff."""
+    return merchant_period_out(statements.merchant_statement_range(actor=request.user, merchant_id=merchant_id,
+                                                                   first=first, last=last))
+
+
+@router.get("/merchants/{merchant_id}/statements/{period}", response=MerchantPeriodOut)
+def merchant_statement_month(request: HttpRequest, merchant_id: int, period: str):
+    """A merchant's statement of one calendar month ``YYYY-MM``. Merchant staff."""
+    return merchant_period_out(statements.merchant_statement_month(actor=request.user, merchant_id=merchant_id,
+                                                                   period=period))
 
 
 @router.get("/commissions", response=list[CommissionOut])

@@ -10,5 +10,7 @@ class SettlementError(ErrorCode):
     NOT_ACCRUED = "settlement.not_accrued", _("Order {order_number} was never booked as paid.")
     PERIOD_MALFORMED = "settlement.period_malformed", _("A period is a calendar month like 2026-10, not {period!r}.")
     PERIOD_OPEN = "settlement.period_open", _("{period} has not ended yet; settle it once it has.")
+    STATEMENT_RANGE = "settlement.statement_range", _(
+        "A statement runs from a first day to a last day on or after it, at most 366 days.")
     STATE = "settlement.state", _("A {kind} that is {status} cannot become {to}.")
     TRANSITION_INVALID = "settlement.transition_invalid", _("This {kind} cannot go from {status} to {to}.")

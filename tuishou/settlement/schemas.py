@@ -9,6 +9,7 @@ from ninja import Schema
 
 from tuishou.settlement.models import Commission, MerchantReceivable, PeriodSettlement
 from tuishou.settlement.selectors import CommissionSummary, MerchantStatement
+from tuishou.settlement.statements import Statement
 
 
 class CommissionOut(Schema):
@@ -115,3 +116,28 @@ def period_out(row: PeriodSettlement) -> dict:
             "plan_version": row.plan_version.version, "base_total": row.base_total,
             "payout_total": row.payout_total, "recipients": row.recipients, "entry_key": row.entry_key,
             "created_at": row.created_at}
+
+
+class MerchantPeriodOut(Schema):
+    """One period of a merchant's statement (商家对账单): closing = opening + sales − platform fee − commissions
+    − refunds − withdrawals + other; the closing split into pending, available and frozen."""
+
+    label: str
+    start: datetime
+    end: datetime
+    opening: str
+    sales: str
+    platform_fee: str
+    commissions: str
+    refunds: str
+    withdrawals: str
+    other: str
+    closing: str
+    closing_pending: str
+    closing_available: str
+    closing_frozen: str
+
+
+def merchant_period_out(statement: Statement) -> dict:
+    return {name: (str(value) if isinstance(value, Decimal) else value)
+            for name, value in statement.__dict__.items()}

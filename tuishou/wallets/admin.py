@@ -32,14 +32,14 @@ class PayoutEventInline(StatusChangeInline):
 class WithdrawalAdmin(admin.ModelAdmin):
     """Rows change only through the actions (approve, reject); everything else is read-only."""
 
-    list_display = ["id", "promoter", "amount", "fee", "net", "status", "payee", "requested_at", "reviewer",
-                    "completed_at"]
+    list_display = ["id", "promoter", "merchant", "amount", "fee", "net", "status", "payee", "requested_at",
+                    "reviewer", "completed_at"]
     list_filter = ["status", "payee_method", ("requested_at", admin.DateFieldListFilter)]
     search_fields = ["promoter__invite_code", "promoter__user__phone", "payout_id", "idempotency_key"]
     date_hierarchy = "requested_at"
-    list_select_related = ["promoter__user", "reviewer"]
-    fields = readonly_fields = ["promoter", "amount", "fee", "net", "currency", "payee", "status", "reason",
-                                "reviewer", "reviewed_at", "payout_provider", "payout_id", "submitted_at",
+    list_select_related = ["promoter__user", "merchant", "reviewer"]
+    fields = readonly_fields = ["promoter", "merchant", "amount", "fee", "net", "currency", "payee", "status",
+                                "reason", "reviewer", "reviewed_at", "payout_provider", "payout_id", "submitted_at",
                                 "requested_at", "completed_at", "idempotency_key"]
     inlines = [StatusChangeInline, PayoutEventInline]
     actions = ["approve", "reject"]

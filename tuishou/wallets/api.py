@@ -1,13 +1,23 @@
-"""API routes for wallets: my wallet, my history, my withdrawals; finance's review queue; the payout webhook."""
+"""API routes for wallets: my wallet, my history, my withdrawals; a merchant's payouts (balances, payout account,
+withdrawals); finance's review queue of both; the payout webhook."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from tuishou.accounts.permissions import Role, require_operator
 from tuishou.network.selectors import promoter_for_user
-from tuishou.wallets import selectors, services
+from tuishou.wallets import merchant_payouts, merchant_selectors, selectors, services
+from tuishou.wallets.merchant_schemas import (
+    MerchantPayoutsOut,
+    MerchantWithdrawalIn,
+    MerchantWithdrawalPageOut,
+    MerchantWithdrawalQuery,
+    PayoutAccountIn,
+    PayoutAccountOut,
+    merchant_payouts_out,
+    payout_account_out,
+)
 from tuishou.wallets.schemas import (
     HistoryOut,
     PageQuery,
@@ -63,11 +73,12 @@ def my_withdrawals(request: HttpRequest, query: Query[PageQuery]):
 
 @router.get("/operator/withdrawals", response=ReviewPageOut)
 def operator_review_queue(request: HttpRequest, query: Query[ReviewQuery]):
-    """Withdrawals in one status (requested by default: the review queue), oldest first. Finance only."""
-    require_operator(request.user, Role.FINANCE)
-    total, page = selectors.withdrawal_review_queue(status=query.status, limit=query.limit, offset=query.offset)
-    return {"total": total, "limit": query.limit, "offset": query.offset,
-            "items": [review_item_out(w) for w in page]}
+    """Withdrawals in one status (requested by default: the review queue), promoters' and merchants' (or one
+    ``payee_kind``), matching ``q``, oldest first. Finance only."""
+    rows = selectors.withdrawal_review_query(actor=request.user, status=query.status, payee_kind=query.payee_kind,
+                                             search=query.q)
+    return {"total": rows.count(), "limit": query.limit, "offset": query.offset,
+            "items": [review_item_out(w) for w in rows[query.offset:query.offset + query.limit]]}
 
 
 @router.post("/operator/withdrawals/{withdrawal_id}/approve", response=ReviewItemOut)
@@ -82,6 +93,42 @@ def operator_reject(request: HttpRequest, withdrawal_id: int, payload: RejectIn)
     """Reject a requested withdrawal with a reason the promoter sees; the amount is released. Finance only; audited."""
     services.withdrawal_reject(actor=request.user, withdrawal_id=withdrawal_id, reason=payload.reason)
     return review_item_out(selectors.withdrawal_get(withdrawal_id))
+
+
+# --- merchants ------------------------------------------------------------------------------------------
+
+@router.get("/merchants/{merchant_id}/payouts", response=MerchantPayoutsOut)
+def merchant_payouts_show(request: HttpRequest, merchant_id: int):
+    """The merchant's balances (pending, available, frozen, withdrawn), what it may withdraw now, the rules and
+    its payout account (masked). Merchant staff."""
+    return merchant_payouts_out(merchant_selectors.merchant_payouts_get(actor=request.user, merchant_id=merchant_id))
+
+
+@router.put("/merchants/{merchant_id}/payout-account", response=PayoutAccountOut)
+def merchant_payout_account_set(request: HttpRequest, merchant_id: int, payload: PayoutAccountIn):
+    """Set the merchant's payout bank account. The owner only; audited."""
+    account = merchant_payouts.merchant_payout_account_set(actor=request.user, merchant_id=merchant_id,
+                                                           **payload.dict())
+    return payout_account_out(account)
+
+
+@router.post("/merchants/{merchant_id}/withdrawals", response={201: WithdrawalOut})
+def merchant_withdrawal_request(request: HttpRequest, merchant_id: int, payload: MerchantWithdrawalIn):
+    """Withdraw from the merchant's settled balance to its payout account; the amount is frozen until finance
+    reviews it. The owner or finance staff. The same ``idempotency_key`` again answers the same withdrawal."""
+    withdrawal = merchant_payouts.merchant_withdrawal_request(actor=request.user, merchant_id=merchant_id,
+                                                              amount=payload.amount,
+                                                              idempotency_key=payload.idempotency_key)
+    return Status(201, withdrawal_out(withdrawal))
+
+
+@router.get("/merchants/{merchant_id}/withdrawals", response=MerchantWithdrawalPageOut)
+def merchant_withdrawals(request: HttpRequest, merchant_id: int, query: Query[MerchantWithdrawalQuery]):
+    """The merchant's withdrawals, newest first. Merchant staff."""
+    rows = merchant_selectors.merchant_withdrawals_query(actor=request.user, merchant_id=merchant_id,
+                                                         status=query.status or "")
+    return {"total": rows.count(), "limit": query.limit, "offset": query.offset,
+            "items": [withdrawal_out(w) for w in rows[query.offset:query.offset + query.limit]]}
 
 
 # --- the payout provider ---------------------------------------------------------------------------------

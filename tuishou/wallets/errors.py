@@ -25,8 +25,12 @@ class WalletError(ErrorCode):
     IDEMPOTENCY_KEY_REUSED = "wallets.idempotency_key_reused", _(
         "This idempotency key was used for another withdrawal.")
     INSUFFICIENT_FUNDS = "wallets.insufficient_funds", _("You have {available} available; {amount} is more than that.")
+    MERCHANT_PAYOUT_ROLE = "wallets.merchant_payout_role", _(
+        "Only the merchant's owner or its finance staff can withdraw its money.")
     PAYEE_INVALID = "wallets.payee_invalid", _("{problem}")  # the field is in details, shown beside it
     PAYOUT_DECLINED = "wallets.payout_declined", _("The payout provider declined the transfer: {reason}.")
+    PAYOUT_ACCOUNT_MISSING = "wallets.payout_account_missing", _(
+        "The merchant's owner must set its payout bank account before anyone withdraws.")
     PROVIDER_UNKNOWN = "wallets.provider_unknown", _("There is no payout provider called {name!r}.")
     REASON_REQUIRED = "wallets.reason_required", _("Say why the withdrawal is rejected; the promoter sees it.")
     SELF_REVIEW = "wallets.self_review", _("Another member of finance must review your own withdrawal.")

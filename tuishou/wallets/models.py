@@ -1,7 +1,9 @@
 """Withdrawals (提现) and payout callbacks: the state beside the ledger.
 
 A promoter's wallet itself is no table: its balances are the promoter's ledger accounts (pending, available,
-frozen, withdrawn). What changes state lives here — a ``Withdrawal`` moving requested → approved → paying →
+frozen, withdrawn). A merchant withdraws the same way from its settled payable (应付商家 → 商家提现冻结 → 商家已提现):
+a ``Withdrawal`` belongs to exactly one payee, a promoter or a merchant, and the merchant's bank account is its
+``MerchantPayoutAccount``. What changes state lives here — a ``Withdrawal`` moving requested → approved → paying →
 paid / rejected / failed (only through ``tuishou.wallets.transitions``, each move a ``WithdrawalStatusChange``
 row), and every payout callback as received (``PayoutEvent``). The payout sandbox's own books are in
 ``sandbox_models`` (imported below so Django finds them).
@@ -21,7 +23,7 @@ from tuishou.wallets.rules import PAYEE_METHODS, Payee, account_mask, name_mask
 
 
 class Withdrawal(models.Model):
-    """A promoter's request to take ``amount`` out of the available balance (提现申请).
+    """A promoter's (or a merchant's) request to take ``amount`` out of the available balance (提现申请).
 
     ``amount`` is frozen when requested; on payout the promoter receives ``net`` and ``fee`` is platform
     revenue (amount = fee + net). The payee's account number is kept whole (the provider needs it) and shown
@@ -43,7 +45,11 @@ class Withdrawal(models.Model):
     # Statuses that hold the amount in the promoter's frozen account.
     FROZEN_STATUSES = (Status.REQUESTED, Status.APPROVED, Status.PAYING)
 
-    promoter = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="withdrawals")
+    promoter = models.ForeignKey("network.Promoter", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="withdrawals")
+    merchant = models.ForeignKey("merchants.Merchant", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="withdrawals",
+                                 help_text="Set instead of the promoter: a merchant's payout.")
     amount = MoneyField(help_text="What leaves the available balance (元).")
     fee = MoneyField(help_text="Withdrawal fee, platform revenue (手续费).")
     net = MoneyField(help_text="What the payee receives: amount − fee (到账金额).")
@@ -67,9 +73,14 @@ class Withdrawal(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["promoter", "requested_at"], name="withdrawal_promoter_day_idx")]
+        indexes = [models.Index(fields=["promoter", "requested_at"], name="withdrawal_promoter_day_idx"),
+                   models.Index(fields=["merchant", "requested_at"], name="withdrawal_merchant_day_idx"),
+                   models.Index(fields=["status", "requested_at"], name="withdrawal_status_idx")]
         constraints = [
             models.UniqueConstraint(fields=["promoter", "idempotency_key"], name="withdrawal_idempotency_key"),
+            models.UniqueConstraint(fields=["merchant", "idempotency_key"], name="withdrawal_merchant_idempotency_key"),
+            models.CheckConstraint(condition=Q(promoter__isnull=False, merchant__isnull=True)
+                                   | Q(promoter__isnull=True, merchant__isnull=False), name="withdrawal_one_payee"),
             models.UniqueConstraint(fields=["payout_provider", "payout_id"], name="withdrawal_payout_id_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0, fee__gte=0, net__gt=0, amount=F("fee") + F("net")),
                                    name="withdrawal_amount_is_fee_plus_net"),
@@ -77,6 +88,11 @@ class Withdrawal(models.Model):
 
     def __str__(self) -> str:
         return f"Withdrawal #{self.pk} {self.amount} {self.status}"
+
+    @property
+    def payee_kind(self) -> str:
+        """Who is paid: ``promoter`` or ``merchant``."""
+        return "merchant" if self.merchant_id else "promoter"
 
     @property
     def reference(self) -> str:
@@ -103,6 +119,28 @@ class WithdrawalStatusChange(StatusChange):
         return f"#{self.withdrawal_id} {self.from_status or '∅'} → {self.to_status}"
 
 
+class MerchantPayoutAccount(models.Model):
+    """The bank account a merchant's withdrawals are paid to (商家收款账户), set by its owner.
+
+    Kept whole (the provider needs it) and shown masked; each withdrawal copies it, so changing it later never
+    rewrites where an earlier withdrawal went.
+    """
+
+    merchant = models.OneToOneField("merchants.Merchant", on_delete=models.PROTECT, related_name="payout_account")
+    account_name = models.CharField(max_length=50, help_text="The account holder: usually the company's name.")
+    account_number = models.CharField(max_length=19)
+    bank = models.CharField(max_length=50)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.bank} {account_mask(PAYEE_METHODS[1], self.account_number)}"
+
+    @property
+    def payee(self) -> Payee:
+        return Payee(method=PAYEE_METHODS[1], account=self.account_number, name=self.account_name, bank=self.bank)
+
+
 class PayoutEvent(ReceivedCallback):
     """One payout callback as received, whatever became of it (``tuishou.core.callback_log``): about a
     withdrawal's payout. Accepted once per provider and event id."""
@@ -123,4 +161,5 @@ class PayoutEvent(ReceivedCallback):
 
 from tuishou.wallets.sandbox_models import SandboxPayoutCallback, SandboxTransfer  # noqa: E402
 
-__all__ = ["PayoutEvent", "SandboxPayoutCallback", "SandboxTransfer", "Withdrawal", "WithdrawalStatusChange"]
+__all__ = ["MerchantPayoutAccount", "PayoutEvent", "SandboxPayoutCallback", "SandboxTransfer", "Withdrawal",
+           "WithdrawalStatusChange"]

@@ -61,6 +61,8 @@ class PageQuery(Schema):
 
 class ReviewQuery(PageQuery):
     status: Withdrawal.Status = Withdrawal.Status.REQUESTED
+    payee_kind: str = Field("", pattern="^(|promoter|merchant)$", description="promoter, merchant or empty: both")
+    q: str = Field("", max_length=50, description="A promoter's phone or invite code, a merchant's name, #id")
 
 
 class PayeeIn(Schema):
@@ -98,8 +100,11 @@ class WithdrawalOut(Schema):
 
 
 class ReviewItemOut(WithdrawalOut):
-    promoter_id: int
+    payee_kind: str  # promoter | merchant
+    promoter_id: int | None
     promoter_name: str
+    merchant_id: int | None
+    merchant_name: str
 
 
 class WithdrawalPageOut(Schema):
@@ -154,6 +159,9 @@ def withdrawal_out(withdrawal: Withdrawal) -> dict:
 
 
 def review_item_out(withdrawal: Withdrawal) -> dict:
-    user = withdrawal.promoter.user
-    return {**withdrawal_out(withdrawal), "promoter_id": withdrawal.promoter_id,
-            "promoter_name": public_name(user.display_name, user.phone)}
+    """A withdrawal as finance reviews it: whose (a promoter or a merchant) and how much."""
+    user = withdrawal.promoter.user if withdrawal.promoter_id else None
+    return {**withdrawal_out(withdrawal), "payee_kind": withdrawal.payee_kind, "promoter_id": withdrawal.promoter_id,
+            "promoter_name": public_name(user.display_name, user.phone) if user else "",
+            "merchant_id": withdrawal.merchant_id,
+            "merchant_name": withdrawal.merchant.name if withdrawal.merchant_id else ""}

@@ -13,13 +13,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tuishou.accounts.permissions import require_operator
 from tuishou.core.errors import NotFound
 from tuishou.core.money import CURRENCY
 from tuishou.ledger.models import Account, JournalLine
 from tuishou.ledger.selectors import owner_balances
+from tuishou.merchants.models import Merchant
 from tuishou.network.models import Promoter
 from tuishou.settlement.selectors import promoter_withdrawable
 from tuishou.wallets.errors import WalletError
@@ -78,10 +80,12 @@ def business_day_bounds(at: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def withdrawal_count_on_day(promoter: Promoter, *, now: datetime | None = None) -> int:
-    """Withdrawals the promoter requested on the (Asia/Shanghai) day of ``now``, whatever became of them."""
+def withdrawal_count_on_day(owner: Promoter | Merchant, *, now: datetime | None = None) -> int:
+    """Withdrawals the promoter (or merchant) requested on the (Asia/Shanghai) day of ``now``, whatever became of
+    them."""
     start, end = business_day_bounds(now or timezone.now())
-    return Withdrawal.objects.filter(promoter=promoter, requested_at__gte=start, requested_at__lt=end).count()
+    field = "merchant" if isinstance(owner, Merchant) else "promoter"
+    return Withdrawal.objects.filter(**{field: owner}, requested_at__gte=start, requested_at__lt=end).count()
 
 
 @dataclass(frozen=True)
@@ -124,17 +128,49 @@ def withdrawals_of(promoter: Promoter, *, limit: int = 20, offset: int = 0) -> t
     return rows.count(), list(rows[offset:offset + limit])
 
 
-def withdrawal_review_queue(*, status: str = Withdrawal.Status.REQUESTED, limit: int = 50,
-                            offset: int = 0) -> tuple[int, list[Withdrawal]]:
-    """``(total, one page)`` of withdrawals in ``status``, oldest first: what finance reviews next (审核队列)."""
-    rows: QuerySet[Withdrawal] = (Withdrawal.objects.filter(status=status).select_related("promoter__user")
-                                  .order_by("requested_at", "id"))
-    return rows.count(), list(rows[offset:offset + limit])
+PAYEE_TYPES = ("promoter", "merchant")
+
+
+def withdrawal_review_query(*, actor, status: str = "", payee_kind: str = "", search: str = "") -> QuerySet[Withdrawal]:
+    """Finance's view of every withdrawal, promoters' and merchants' (提现审核), oldest first: in one ``status``
+    (any when empty), of one ``payee_kind`` (``promoter`` / ``merchant``), matching ``search`` (the promoter's
+    phone or invite code, the merchant's name, the withdrawal's number). Finance (or admin) only."""
+    require_operator(actor, "finance")
+    rows = Withdrawal.objects.select_related("promoter__user", "merchant", "reviewer")
+    if status:
+        rows = rows.filter(status=status)
+    if payee_kind in PAYEE_TYPES:
+        rows = rows.filter(**{f"{payee_kind}__isnull": False})
+    return withdrawals_matching(rows, search).order_by("requested_at", "id")
+
+
+def withdrawals_matching(rows: QuerySet[Withdrawal], search: str) -> QuerySet[Withdrawal]:
+    """``rows`` whose promoter's phone contains ``search`` or invite code is it, whose merchant's or payee's name
+    contains it, or whose number it is (``#12`` or ``12``)."""
+    search = search.strip()
+    if not search:
+        return rows
+    match = (Q(promoter__user__phone__contains=search) | Q(promoter__invite_code__iexact=search)
+             | Q(merchant__name__icontains=search) | Q(payee_name__icontains=search))
+    number = search.removeprefix("#")
+    if number.isdigit() and len(number) < 10:
+        match |= Q(pk=int(number))
+    return rows.filter(match)
+
+
+def withdrawal_review_get(*, actor, withdrawal_id: int) -> Withdrawal:
+    """One withdrawal as finance reviews it, with its history; finance (or admin) only."""
+    require_operator(actor, "finance")
+    withdrawal = (Withdrawal.objects.select_related("promoter__user", "merchant", "reviewer")
+                  .prefetch_related("status_changes__actor").filter(pk=withdrawal_id).first())
+    if withdrawal is None:
+        raise NotFound(WalletError.WITHDRAWAL_UNKNOWN, withdrawal_id=withdrawal_id)
+    return withdrawal
 
 
 def withdrawal_get(withdrawal_id: int) -> Withdrawal:
     """A withdrawal by id, or ``wallets.withdrawal_unknown``."""
-    withdrawal = Withdrawal.objects.select_related("promoter__user").filter(pk=withdrawal_id).first()
+    withdrawal = Withdrawal.objects.select_related("promoter__user", "merchant").filter(pk=withdrawal_id).first()
     if withdrawal is None:
         raise NotFound(WalletError.WITHDRAWAL_UNKNOWN, withdrawal_id=withdrawal_id)
     return withdrawal

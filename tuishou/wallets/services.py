@@ -1,5 +1,9 @@
 """Writes for wallets: request a withdrawal (提现), review it, pay it out, process the provider's callbacks.
 
+A withdrawal's payee is a promoter (their available → frozen → withdrawn accounts) or a merchant (its settled
+payable → merchant frozen → merchant withdrawn; ``merchant_payouts`` opens those): review, payout and callbacks
+are the same for both.
+
 Every money move is a journal entry posted in the transaction of the status change that causes it, keyed
 ``withdrawal:<id>:<step>`` so that a retry posts nothing twice:
 
@@ -32,6 +36,7 @@ from tuishou.core.errors import Conflict, DomainError, InvalidInput, NotFound, P
 from tuishou.core.money import parse_amount
 from tuishou.ledger.models import Account, JournalEntry
 from tuishou.ledger.services import InsufficientFunds, account_for, journal_post
+from tuishou.merchants.models import Merchant, MerchantStaff
 from tuishou.network.models import Promoter
 from tuishou.risk.services import audit_record
 from tuishou.wallets.errors import WalletError
@@ -43,7 +48,7 @@ from tuishou.wallets.payouts import (
     ProviderEvent,
     payout_provider_get,
 )
-from tuishou.wallets.rules import Payee, payee_parse, withdrawal_fee
+from tuishou.wallets.rules import Payee, WithdrawalRules, payee_parse, withdrawal_fee
 from tuishou.wallets.selectors import withdrawal_count_on_day, withdrawal_rules
 from tuishou.wallets.transitions import withdrawal_can, withdrawal_history_record, withdrawal_transition
 
@@ -51,6 +56,9 @@ log = logging.getLogger(__name__)
 Kind = Account.Kind
 EntryKind = JournalEntry.Kind
 Status = Withdrawal.Status
+# A payee's available, frozen and withdrawn accounts, by the withdrawal's payee field.
+PAYEE_KINDS = {"promoter": (Kind.PROMOTER_AVAILABLE, Kind.PROMOTER_FROZEN, Kind.PROMOTER_WITHDRAWN),
+               "merchant": (Kind.MERCHANT_PAYABLE, Kind.MERCHANT_FROZEN, Kind.MERCHANT_WITHDRAWN)}
 Outcome = PayoutEvent.Outcome
 _callbacks = CallbackLog(PayoutEvent, sender_field="provider", id_fields={"payout_id": 64}, noun="payout",
                          logger=log)
@@ -75,15 +83,23 @@ def withdrawal_request(*, promoter: Promoter, amount: Decimal | str, payee: Paye
     ``wallets.payee_invalid`` / ``money.*`` for malformed input. The same ``idempotency_key`` (per promoter)
     answers the first withdrawal; with another amount or payee it is ``wallets.idempotency_key_reused``.
     """
+    return withdrawal_open(owner=promoter, amount=amount, payee=payee, idempotency_key=idempotency_key,
+                           rules=withdrawal_rules())
+
+
+def withdrawal_open(*, owner: Promoter | Merchant, amount: Decimal | str, payee: Payee | Mapping[str, object],
+                    idempotency_key: str, rules: WithdrawalRules) -> Withdrawal:
+    """The request of a withdrawal for either payee (a promoter, a merchant), under ``rules``: see
+    ``withdrawal_request``. The owner's available and frozen accounts are ``PAYEE_KINDS`` of its kind."""
     amount = parse_amount(amount)
     payee = payee_parse(payee)
     key = (idempotency_key or "").strip()
     if not 1 <= len(key) <= Withdrawal._meta.get_field("idempotency_key").max_length:
         raise InvalidInput(WalletError.IDEMPOTENCY_KEY_INVALID)
-    first = _replay(promoter, key, amount, payee)
+    field = _payee_field(owner)
+    first = _replay(field, owner, key, amount, payee)
     if first is not None:
         return first
-    rules = withdrawal_rules()
     fee = withdrawal_fee(amount, rules)
     if amount < rules.minimum or amount - fee <= 0:
         raise InvalidInput(WalletError.AMOUNT_BELOW_MIN, minimum=rules.minimum,
@@ -93,13 +109,13 @@ def withdrawal_request(*, promoter: Promoter, amount: Decimal | str, payee: Paye
                            details={"maximum": str(rules.maximum), "amount": str(amount)})
     try:
         with transaction.atomic():
-            available, frozen = _wallet_accounts_locked(promoter)
+            available, frozen = _wallet_accounts_locked(owner, field)
             # Under the locks a concurrent request with this key has either committed (seen now) or not started.
-            first = _replay(promoter, key, amount, payee)
+            first = _replay(field, owner, key, amount, payee)
             if first is not None:
                 return first
             now = timezone.now()
-            if withdrawal_count_on_day(promoter, now=now) >= rules.daily_count:
+            if withdrawal_count_on_day(owner, now=now) >= rules.daily_count:
                 raise DailyLimitReached(WalletError.DAILY_LIMIT, daily_count=rules.daily_count,
                                         details={"daily_count": rules.daily_count})
             if available.amount < 0:
@@ -108,7 +124,7 @@ def withdrawal_request(*, promoter: Promoter, amount: Decimal | str, payee: Paye
             if amount > available.amount:
                 raise _insufficient(available.amount, amount)
             withdrawal = Withdrawal.objects.create(
-                promoter=promoter, amount=amount, fee=fee, net=amount - fee, idempotency_key=key, requested_at=now,
+                **{field: owner}, amount=amount, fee=fee, net=amount - fee, idempotency_key=key, requested_at=now,
                 payee_method=payee.method, payee_account=payee.account, payee_name=payee.name, payee_bank=payee.bank)
             withdrawal_history_record(withdrawal=withdrawal, event="request")
             journal_post(kind=EntryKind.WITHDRAWAL_REQUESTED, key=_entry_key(withdrawal, "requested"),
@@ -118,7 +134,7 @@ def withdrawal_request(*, promoter: Promoter, amount: Decimal | str, payee: Paye
         raise _insufficient(Decimal(exc.details.get("available", "0")), amount) from None
     except IntegrityError:
         # The same key committed by a request that did not queue on our locks: answer that one.
-        first = _replay(promoter, key, amount, payee)
+        first = _replay(field, owner, key, amount, payee)
         if first is None:
             raise
         return first
@@ -130,20 +146,35 @@ def _insufficient(available: Decimal, amount: Decimal) -> Conflict:
                     details={"available": str(available), "amount": str(amount)})
 
 
-def _replay(promoter: Promoter, key: str, amount: Decimal, payee: Payee) -> Withdrawal | None:
-    first = Withdrawal.objects.filter(promoter=promoter, idempotency_key=key).first()
+def _payee_field(owner: Promoter | Merchant) -> str:
+    if isinstance(owner, Promoter):
+        return "promoter"
+    if isinstance(owner, Merchant):
+        return "merchant"
+    raise TypeError(f"{owner!r} cannot be paid out")
+
+
+def _replay(field: str, owner: Promoter | Merchant, key: str, amount: Decimal, payee: Payee) -> Withdrawal | None:
+    first = Withdrawal.objects.filter(**{field: owner}, idempotency_key=key).first()
     if first is not None and (first.amount, first.payee) != (amount, payee):
         raise Conflict(WalletError.IDEMPOTENCY_KEY_REUSED,
                        details={"withdrawal_id": first.pk})
     return first
 
 
-def _wallet_accounts_locked(promoter: Promoter) -> tuple[Account, Account]:
-    """The promoter's available and frozen accounts (opened on first use), locked in primary-key order."""
-    opened = [account_for(Kind.PROMOTER_AVAILABLE, promoter), account_for(Kind.PROMOTER_FROZEN, promoter)]
+def _wallet_accounts_locked(owner: Promoter | Merchant, field: str) -> tuple[Account, Account]:
+    """The owner's available and frozen accounts (opened on first use), locked in primary-key order."""
+    available_kind, frozen_kind, _ = PAYEE_KINDS[field]
+    opened = [account_for(available_kind, owner), account_for(frozen_kind, owner)]
     locked = {account.kind: account for account in
               Account.objects.select_for_update().filter(pk__in=[a.pk for a in opened]).order_by("pk")}
-    return locked[Kind.PROMOTER_AVAILABLE], locked[Kind.PROMOTER_FROZEN]
+    return locked[available_kind], locked[frozen_kind]
+
+
+def _payee_accounts(withdrawal: Withdrawal) -> tuple[Account, Account, Account]:
+    """The withdrawal's payee's available, frozen and withdrawn accounts."""
+    owner = withdrawal.merchant if withdrawal.merchant_id else withdrawal.promoter
+    return tuple(account_for(kind, owner) for kind in PAYEE_KINDS[withdrawal.payee_kind])  # type: ignore[return-value]
 
 
 def _entry_key(withdrawal: Withdrawal, step: str) -> str:
@@ -195,22 +226,23 @@ def _locked(withdrawal_id: int) -> Withdrawal:
 
 
 def _not_own(actor, withdrawal: Withdrawal) -> None:
-    if Promoter.objects.filter(pk=withdrawal.promoter_id, user_id=actor.pk).exists():
+    own = (MerchantStaff.objects.filter(merchant_id=withdrawal.merchant_id, user_id=actor.pk) if withdrawal.merchant_id
+           else Promoter.objects.filter(pk=withdrawal.promoter_id, user_id=actor.pk))
+    if own.exists():
         raise PermissionDenied(WalletError.SELF_REVIEW)
 
 
 def _release(withdrawal: Withdrawal, *, kind: str, step: str, memo: str, actor=None) -> JournalEntry:
     """Frozen → available for the whole amount (a rejection or a failed payout)."""
-    frozen = account_for(Kind.PROMOTER_FROZEN, withdrawal.promoter)
-    available = account_for(Kind.PROMOTER_AVAILABLE, withdrawal.promoter)
+    available, frozen, _ = _payee_accounts(withdrawal)
     return journal_post(kind=kind, key=_entry_key(withdrawal, step), memo=memo, actor=actor,
                         lines=[(frozen, withdrawal.amount), (available, -withdrawal.amount)], require_funds=[frozen])
 
 
 def _book_paid(withdrawal: Withdrawal) -> JournalEntry:
     """Frozen (amount) → withdrawn (net) + platform revenue (fee)."""
-    lines = [(account_for(Kind.PROMOTER_FROZEN, withdrawal.promoter), withdrawal.amount),
-             (account_for(Kind.PROMOTER_WITHDRAWN, withdrawal.promoter), -withdrawal.net)]
+    _, frozen, withdrawn = _payee_accounts(withdrawal)
+    lines = [(frozen, withdrawal.amount), (withdrawn, -withdrawal.net)]
     if withdrawal.fee:
         lines.append((account_for(Kind.PLATFORM_REVENUE), -withdrawal.fee))
     return journal_post(kind=EntryKind.WITHDRAWAL_PAID, key=_entry_key(withdrawal, "paid"), lines=lines,

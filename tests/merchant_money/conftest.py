@@ -1,0 +1,23 @@
+"""Merchant payouts test set-up: the sandboxes back to good behaviour, and running what waits for commit."""
+
+from __future__ import annotations
+
+import pytest
+
+from tuishou.payments import sandbox as payment_sandbox
+from tuishou.wallets import sandbox
+
+
+@pytest.fixture(autouse=True)
+def _sandboxes_well_behaved():
+    sandbox.sandbox_payout_behave()
+    payment_sandbox.sandbox_behave()
+    yield
+    sandbox.sandbox_payout_behave()
+    payment_sandbox.sandbox_behave()
+
+
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    """Run what the code under test scheduled for after commit (tasks, callback deliveries), nested ones too."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -1,0 +1,87 @@
+"""Operations' withdrawal review (提现审核): finance works through promoters' and merchants' withdrawals (a desk
+list with search, filters, sorting, pages, CSV) and approves or rejects each with a reason, through the wallets'
+services (audited; the payout starts after an approval)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tuishou.core.errors import DomainError, NotFound, PermissionDenied
+from tuishou.core.pages import form_add_error
+from tuishou.wallets import selectors, services
+from tuishou.wallets.listings import STATUS_LABELS, FinanceWithdrawalListing, payee_label, status_label
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason (the payee reads it)"), max_length=200,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")], widget=forms.HiddenInput)
+
+
+def finance_page(view):
+    """Sign-in required; anything that is not this person's to see (not finance, no such withdrawal) is 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except (NotFound, PermissionDenied) as exc:
+            raise Http404(exc.code) from exc
+
+    return wrapper
+
+
+@require_GET
+@finance_page
+def withdrawal_list(request: HttpRequest) -> HttpResponse:
+    """The queue: withdrawals under review by default, oldest first; every status, payee type and sort."""
+    listing = FinanceWithdrawalListing(request)
+    listing.rows()  # finance only: refused here, before anything is counted
+    if listing.export_requested:
+        return listing.export_response()
+    return render(request, "wallets/ops/withdrawals.html", {"listing": listing})
+
+
+@require_http_methods(["GET", "POST"])
+@finance_page
+def withdrawal_review(request: HttpRequest, withdrawal_id: int) -> HttpResponse:
+    """One withdrawal: who, how much, to where, its history; approve, or reject with a reason (beside the field)."""
+    review = ReviewForm(request.POST or None)
+    reject = RejectForm(request.POST if request.POST.get("decision") == "reject" else None)
+    if request.method == "POST" and review.is_valid():
+        decision = review.cleaned_data["decision"]
+        try:
+            if decision == "approve":
+                services.withdrawal_approve(actor=request.user, withdrawal_id=withdrawal_id)
+            elif reject.is_valid():
+                services.withdrawal_reject(actor=request.user, withdrawal_id=withdrawal_id,
+                                           reason=reject.cleaned_data["reason"])
+        except (NotFound, PermissionDenied):
+            raise
+        except DomainError as exc:
+            form_add_error(reject if decision == "reject" else review, exc)
+        else:
+            if decision == "approve" or not reject.errors:
+                messages.success(request, _("Approved: the payout has started.") if decision == "approve"
+                                 else _("Rejected: the amount is back in the payee's balance."))
+                return redirect("ops-withdrawals:review", withdrawal_id=withdrawal_id)
+    withdrawal = selectors.withdrawal_review_get(actor=request.user, withdrawal_id=withdrawal_id)
+    return render(request, "wallets/ops/withdrawal.html", {
+        "w": withdrawal, "payee": payee_label(withdrawal), "status": status_label(withdrawal),
+        "history": [{"created_at": h.created_at, "actor": h.actor, "reason": h.reason,
+                     "from_label": STATUS_LABELS.get(h.from_status, h.from_status),
+                     "to_label": STATUS_LABELS.get(h.to_status, h.to_status)} for h in withdrawal.status_changes.all()],
+        "review": review, "reject": reject})

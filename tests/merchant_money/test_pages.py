@@ -62,11 +62,14 @@ def test_the_owner_sets_the_account_and_a_bad_number_stays_beside_its_field(clie
     assert MerchantPayoutAccount.objects.get(merchant=shop).account_number == "6222000011112222"
 
 
-def test_pages_for_someone_who_is_not_staff_are_404(client, shop):
+def test_pages_for_someone_who_is_not_staff_are_refused(client, shop):
     client.force_login(f.of.user("路人"))
-    for url in ("/merchant/payouts/", "/merchant/statements/", "/merchant/statements/2026-01/",
-                "/ops/withdrawals/", "/ops/withdrawals/1/"):
+    for url in ("/merchant/payouts/", "/merchant/statements/", "/merchant/statements/2026-01/"):
+        # the portal's one answer to someone who works for no merchant: the page that says so (merchants.portal)
+        assert client.get(url).status_code == 403, url
+    for url in ("/ops/withdrawals/", "/ops/withdrawals/1/"):
         assert client.get(url).status_code == 404, url
+    assert client.get(f"/merchant/payouts/?merchant={shop.pk}").status_code == 404  # another's merchant
 
 
 def test_list_pages_have_bounded_queries(client, shop, after_commit, django_assert_max_num_queries):
@@ -78,9 +81,10 @@ def test_list_pages_have_bounded_queries(client, shop, after_commit, django_asse
         page = client.get("/ops/withdrawals/?payee=merchant")
     assert page.status_code == 200 and page.content.decode().count("/ops/withdrawals/") >= 2
     client.force_login(f.owner(shop))
-    with django_assert_max_num_queries(16):
+    # the portal's shell: roles, the memberships for the merchant switcher, the session remembering the choice
+    with django_assert_max_num_queries(19):
         assert client.get("/merchant/payouts/").status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):
         assert client.get("/merchant/statements/").status_code == 200
 
 

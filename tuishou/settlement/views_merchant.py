@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET
 from tuishou.core.errors import DomainError
 from tuishou.core.pages import form_add_error
 from tuishou.merchants.models import MerchantStaff
+from tuishou.merchants.portal import merchant_page
 from tuishou.settlement import statements
-from tuishou.settlement.desk import merchant_page
 from tuishou.settlement.listings import StatementLinesListing
 
 FIGURES = (("opening", _("Opening balance")), ("sales", _("Sales")), ("platform_fee", _("Platform fee")),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuishou.core.errors import DomainError
 from tuishou.core.pages import error_message
 from tuishou.merchants.models import MerchantStaff
-from tuishou.settlement.desk import merchant_page
+from tuishou.merchants.portal import merchant_page
 from tuishou.wallets import merchant_payouts, merchant_selectors
 from tuishou.wallets.listings import MerchantWithdrawalListing
 

@@ -192,3 +192,10 @@ def operator_promoter_application_decide(request: HttpRequest, application_id: i
     ``network.application_decided``."""
     return _application(promotion.promoter_application_decide(actor=request.user, application_id=application_id,
                                                               approve=payload.approve, reason=payload.reason))
+
+
+# The operators' promoter actions (freeze, rank by hand, invite code) compose the network with the incentive
+# plan's ranks: their own module, an entry point like this one.
+from tuishou.network.api_ops import router as _operator_promoters  # noqa: E402
+
+router.add_router("/operator/promoters", _operator_promoters)

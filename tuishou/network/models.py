@@ -101,6 +101,13 @@ class Promoter(models.Model):
                             help_text="Current rank id in the community's plan; empty is the lowest rank.")
     active = models.BooleanField(default=True, help_text="Active for compression (缩层) as of the last rank "
                                  "evaluation; p0 is never skipped.")
+    rank_locked = models.BooleanField(
+        default=False, help_text="An operator set the rank by hand: the rank evaluation keeps it until an operator "
+                                 "clears the override.")
+    frozen_at = models.DateTimeField(
+        null=True, blank=True, help_text="Frozen by an operator (冻结): commissions held, no withdrawals, store and "
+                                         "links hidden. Empty: not frozen.")
+    frozen_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -27,6 +27,8 @@ class WalletError(ErrorCode):
     INSUFFICIENT_FUNDS = "wallets.insufficient_funds", _("You have {available} available; {amount} is more than that.")
     PAYEE_INVALID = "wallets.payee_invalid", _("{problem}")  # the field is in details, shown beside it
     PAYOUT_DECLINED = "wallets.payout_declined", _("The payout provider declined the transfer: {reason}.")
+    PROMOTER_FROZEN = "wallets.promoter_frozen", _(
+        "Your account is frozen by the platform: withdrawals are suspended until it is unfrozen.")
     PROVIDER_UNKNOWN = "wallets.provider_unknown", _("There is no payout provider called {name!r}.")
     REASON_REQUIRED = "wallets.reason_required", _("Say why the withdrawal is rejected; the promoter sees it.")
     SELF_REVIEW = "wallets.self_review", _("Another member of finance must review your own withdrawal.")

@@ -70,7 +70,8 @@ def withdrawal_request(*, promoter: Promoter, amount: Decimal | str, payee: Paye
 
     Refusals, each leaving nothing written: ``wallets.amount_below_min`` / ``wallets.amount_above_max``
     (400), ``wallets.daily_limit`` (429: requests per Asia/Shanghai day, whatever became of them),
-    ``wallets.promoter_frozen`` (409: an operator froze the promoter), ``wallets.balance_negative`` (409: a clawback left a debt to recover first), ``wallets.insufficient_funds``
+    ``wallets.promoter_frozen`` (409: an operator froze the promoter), ``wallets.balance_negative`` (409: a
+    clawback left a debt to recover first), ``wallets.insufficient_funds``
     (409: more than is available — also what the loser of two concurrent requests gets), and
     ``wallets.payee_invalid`` / ``money.*`` for malformed input. The same ``idempotency_key`` (per promoter)
     answers the first withdrawal; with another amount or payee it is ``wallets.idempotency_key_reused``.

@@ -31,6 +31,8 @@ urlpatterns = [
     path("account/", include("tuishou.accounts.urls")),
     path("centre/messages/", include("tuishou.notifications.urls")),  # the message centre
     path("me/", include("tuishou.accounts.urls_me")),
+    path("jobs/", include("tuishou.core.urls")),  # background jobs' progress and files (tuishou.core.jobs)
+    # The desks (desk.html): the merchant portal, the agency portal and operations.
     path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.

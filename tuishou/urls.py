@@ -33,6 +33,7 @@ urlpatterns = [
     path("me/", include("tuishou.accounts.urls_me")),
     path("jobs/", include("tuishou.core.urls")),  # background jobs' progress and files (tuishou.core.jobs)
     # The desks (desk.html): the merchant portal, the agency portal and operations.
+    path("ops/", include("tuishou.network.urls_ops")),  # /ops/promoters/: search, freeze, rank by hand, invite codes
     path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.

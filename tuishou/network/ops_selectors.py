@@ -32,26 +32,40 @@ AUDIT_LIMIT = 50
 RANK_HISTORY_LIMIT = 50
 
 
+def promoters_for_operator(*, actor: User | None) -> QuerySet[Promoter]:
+    """Every promoter, with the user and community a list shows; raises ``auth.forbidden`` for non-operators."""
+    require_operator(actor)
+    return Promoter.objects.select_related("user", "community")
+
+
+def promoters_matching(rows: QuerySet[Promoter], term: str) -> QuerySet[Promoter]:
+    """``rows`` whose phone starts with ``term``, whose invite code is ``term`` or whose display name contains it
+    (an index probe for the phone and the code; the name is a scan, as in any back office)."""
+    term = (term or "").strip()
+    if not term:
+        return rows
+    return rows.filter(Q(user__phone__startswith=term) | Q(invite_code=term.upper())
+                       | Q(user__display_name__icontains=term))
+
+
 def promoters_search(*, actor: User | None, q: str = "", community: str = "", rank: str | None = None,
                      frozen: str = "", sort: str = DEFAULT_SORT) -> QuerySet[Promoter]:
-    """Promoters for an operator: ``q`` matches the phone, the display name or the invite code (the code and a
-    phone exactly or by prefix, the name anywhere); filters by community code, rank id (``""``: the lowest) and
-    ``frozen`` (``"yes"`` / ``"no"``); sorted by one of ``SORTS``. Raises ``auth.forbidden`` for non-operators."""
-    require_operator(actor)
-    rows = Promoter.objects.select_related("user", "community")
-    q = (q or "").strip()
-    if q:
-        rows = rows.filter(Q(user__phone__startswith=q) | Q(invite_code=q.upper())
-                           | Q(user__display_name__icontains=q))
+    """Promoters for an operator (the API): ``q`` as ``promoters_matching``; filters by community code, rank id
+    (``""``: the lowest) and ``frozen`` (``"yes"`` / ``"no"``); sorted by one of ``SORTS``. Raises
+    ``auth.forbidden`` for non-operators."""
+    rows = promoters_matching(promoters_for_operator(actor=actor), q)
     if community:
         rows = rows.filter(community__code=community)
     if rank is not None:
         rows = rows.filter(rank=rank)
-    if frozen == "yes":
-        rows = rows.filter(frozen_at__isnull=False)
-    elif frozen == "no":
-        rows = rows.filter(frozen_at__isnull=True)
+    if frozen:
+        rows = frozen_filter(rows, frozen)
     return rows.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def frozen_filter(rows: QuerySet[Promoter], frozen: str) -> QuerySet[Promoter]:
+    """``"yes"``: frozen promoters only; ``"no"``: the others."""
+    return rows.filter(frozen_at__isnull=frozen != "yes")
 
 
 def communities_for_filter() -> list[tuple[str, str]]:

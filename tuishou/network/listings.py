@@ -12,7 +12,7 @@ LOWEST_RANK = "-"  # the filter's value for the lowest rank (stored as "")
 
 
 def _rank(promoter: Promoter) -> str:
-    rank = promoter.rank or str(_("lowest"))
+    rank = promoter.rank or str(_("Lowest rank"))
     return f"{rank} ({_('set by hand')})" if promoter.rank_locked else rank
 
 
@@ -26,7 +26,7 @@ _file_link.do_not_call_in_templates = True
 
 
 def _rank_choices(listing: Listing) -> list[tuple[str, str]]:
-    return [(rank or LOWEST_RANK, rank or _("lowest")) for rank in ops_selectors.ranks_in_use()]
+    return [(rank or LOWEST_RANK, rank or _("Lowest rank")) for rank in ops_selectors.ranks_in_use()]
 
 
 class OpsPromoterListing(Listing):

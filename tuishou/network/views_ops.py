@@ -91,6 +91,18 @@ ACTIONS = {
 }
 
 
+AUDIT_LABELS = {
+    "network.promoter_frozen": gettext_lazy("Frozen"),
+    "network.promoter_unfrozen": gettext_lazy("Unfrozen"),
+    "network.rank_set": gettext_lazy("Rank set by hand"),
+    "network.rank_override_cleared": gettext_lazy("Rank override cleared"),
+    "network.invite_code_disabled": gettext_lazy("Invite code disabled"),
+    "network.invite_code_enabled": gettext_lazy("Invite code enabled"),
+    "network.sponsor_corrected": gettext_lazy("Sponsor corrected"),
+    "network.root_created": gettext_lazy("Created as the root of a tree"),
+}
+
+
 def _form(action: str, data=None) -> forms.Form:
     return ACTIONS[action][0](data, prefix=action)
 
@@ -103,6 +115,8 @@ def _file_page(request: HttpRequest, promoter_id: int, *, bound: forms.Form | No
     names = dict(ranks)
     forms_by_action = {action: bound if action == bound_action else _form(action) for action in ACTIONS}
     forms_by_action["rank"].fields["rank"].widget.choices = [("", _("Choose a rank")), *ranks]
+    for entry in file.audit:
+        entry.label = AUDIT_LABELS.get(entry.action, entry.action)
     history = [{"record": r, "from": names.get(r.previous_rank, r.previous_rank), "to": names.get(r.rank, r.rank)}
                for r in file.rank_history]
     return render(request, "network/ops/promoter.html", {

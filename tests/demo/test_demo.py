@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 ORDERS = {"created": 6, "paid": 12, "shipped": 19, "received": 29, "completed": 167, "cancelled": 11,
           "refunded": 12}
-COMMISSIONS = {"available": 131, "cancelled": 13, "pending": 133}
+COMMISSIONS = {"available": 129, "cancelled": 13, "pending": 135}  # 2 held by the demo's freeze
 WITHDRAWALS = {"requested": 5, "approved": 3, "paid": 13, "rejected": 3}
 
 
@@ -180,3 +180,20 @@ def test_the_demo_logins_work(demo_output):
     assert [role for role, *_ in demo_logins()] == [a.role for a in DEMO_ACCOUNTS]
     for account in DEMO_ACCOUNTS:
         assert User.objects.get(phone=account.phone).check_password(DEMO_PASSWORD)
+
+
+def test_operator_actions_on_promoters(demo_output):
+    from tuishou.demo import ops_promoters
+    from tuishou.risk.models import AuditEntry
+
+    frozen = Promoter.objects.get(frozen_at__isnull=False)
+    assert frozen.frozen_reason == ops_promoters.FREEZE_REASON and frozen.community.code == "OFFICIAL"
+    assert Commission.objects.filter(promoter=frozen, status="pending").exists()
+    locked = Promoter.objects.get(rank_locked=True)
+    assert locked.community.kind == "agency" and locked.rank != ""
+    assert Promoter.objects.filter(invite_code_active=False).count() == 1
+    assert sorted(AuditEntry.objects.filter(action__in=["network.promoter_frozen", "network.rank_set",
+                                                        "network.invite_code_disabled"])
+                  .values_list("action", "reason")) == sorted([
+        ("network.promoter_frozen", ops_promoters.FREEZE_REASON), ("network.rank_set", ops_promoters.RANK_REASON),
+        ("network.invite_code_disabled", ops_promoters.INVITE_REASON)])

@@ -24,7 +24,7 @@ from tuishou.accounts.models import User
 from tuishou.accounts.services import operator_role_grant, user_create
 from tuishou.catalog import services as catalog
 from tuishou.catalog.images import placeholder_image
-from tuishou.demo import people, shops
+from tuishou.demo import ops_promoters, people, shops
 from tuishou.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tuishou.demo.callbacks import callbacks_in_process
 from tuishou.demo.catalog_data import MERCHANTS, DemoMerchant
@@ -191,6 +191,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     routine_schedule(world, start_days=HISTORY_DAYS - 1)
     withdrawals_schedule(world)
     world.timeline.at(world.ago(3 * DAY), lambda: _draft_proposed(world))
+    world.timeline.at(world.ago(0.3 * DAY), lambda: ops_promoters.operator_actions_demo(world))
     world.timeline.run()
     return orders
 

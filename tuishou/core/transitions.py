@@ -35,6 +35,7 @@ from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tuishou.core.errors import Conflict, error_code
 
@@ -45,13 +46,16 @@ class StatusChange(models.Model):
     A concrete history table adds the foreign key to its aggregate.
     """
 
-    event = models.CharField(max_length=16, blank=True, help_text="The named move, where the model names them.")
-    from_status = models.CharField(max_length=20, blank=True, help_text="Empty for the row of the creation.")
-    to_status = models.CharField(max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    event = models.CharField(verbose_name=_("event"),
+                             max_length=16, blank=True, help_text="The named move, where the model names them.")
+    from_status = models.CharField(verbose_name=_("from status"),
+                                   max_length=20, blank=True, help_text="Empty for the row of the creation.")
+    to_status = models.CharField(verbose_name=_("to status"), max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"),
+                              null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+", help_text="Empty when the system (a callback, a timer) moved it.")
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reason = models.TextField(verbose_name=_("reason"), blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
         abstract = True

@@ -35,6 +35,10 @@ urlpatterns = [
     path("me/", include("tuishou.accounts.urls_me")),
     path("jobs/", include("tuishou.core.urls")),  # background jobs' progress and files (tuishou.core.jobs)
     # The desks (desk.html): the merchant portal, the agency portal and operations.
+    path("ops/announcements/", include("tuishou.notifications.urls_desk")),
+    path("agency/announcements/", include("tuishou.notifications.urls_desk")),
+    path("ops/leaderboards/", include("tuishou.community.urls_desk")),
+    path("agency/leaderboards/", include("tuishou.community.urls_desk")),
     path("ops/", include("tuishou.network.urls_ops")),  # /ops/promoters/: search, freeze, rank by hand, invite codes
     path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
@@ -46,6 +50,7 @@ urlpatterns = [
     path("centre/", include("tuishou.stores.urls_centre")),
     path("centre/", include("tuishou.settlement.urls_centre")),
     path("centre/", include("tuishou.wallets.urls_centre")),
+    path("centre/", include("tuishou.community.urls_centre")),
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.
     path("media/<path:path>", media),
 ]

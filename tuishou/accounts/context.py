@@ -43,6 +43,8 @@ AGENCY_DESK = (
     NavItem("agency-mentors", _("Mentors"), "/agency/mentors/", "🎓"),
     NavItem("agency-growth", _("Growth"), "/agency/growth/", "📈"),
     NavItem("agency-plan", _("Incentive plan"), "/agency/plan/", "🧮"),
+    NavItem("agency-leaderboards", _("Leaderboards"), "/agency/leaderboards/", "🏆"),
+    NavItem("agency-announcements", _("Announcements"), "/agency/announcements/", "📣"),
 )
 OPERATOR_DESK = (
     NavItem("ops", _("Dashboard"), "/ops/", "📊"),
@@ -53,6 +55,8 @@ OPERATOR_DESK = (
     NavItem("ops-after-sales", _("Escalated after-sales"), "/ops/after-sales/", "🛟"),
     NavItem("ops-promoters", _("Promoters"), "/ops/promoters/", "🧑‍🤝‍🧑"),
     NavItem("ops-communities", _("Communities"), "/ops/communities/", "🏘️"),
+    NavItem("ops-leaderboards", _("Leaderboards"), "/ops/leaderboards/", "🏆"),
+    NavItem("ops-announcements", _("Announcements"), "/ops/announcements/", "📣"),
     NavItem("admin", _("Back office"), "/admin/", "🗄️"),
 )
 DESKS = {"/merchant/": (_("Merchant portal"), MERCHANT_DESK), "/agency/": (_("Agency portal"), AGENCY_DESK),

@@ -34,10 +34,10 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from tuishou.core.errors import Conflict, error_code
+from tuishou.core.errors import Conflict, Phrase, error_code
 
 
 class StatusChange(models.Model):
@@ -103,7 +103,9 @@ class Pipeline:
 
     def refusal(self, *, current: str, to: str, **details: Any) -> Conflict:
         """The one error every refused move raises: ``<app>.transition_invalid`` with a sentence for a person."""
-        noun = self.model._meta.verbose_name
+        # The model's name as written (English), translated with the rest of the message when a page renders it.
+        with translation.override(None):
+            noun = Phrase(str(self.model._meta.verbose_name))
         code = error_code(f"{self.model._meta.app_label}.transition_invalid")
         return Conflict(code, kind=noun, status=current, to=to, details={"status": current, "to": to, **details})
 

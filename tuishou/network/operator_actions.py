@@ -82,8 +82,11 @@ def promoter_invite_code_set_active(*, actor: User | None, promoter_id: int, act
     with transaction.atomic():
         promoter = promoter_locked(promoter_id)
         if promoter.invite_code_active == active:
-            error = NetworkError.INVITE_CODE_ALREADY_ACTIVE if active else NetworkError.INVITE_CODE_ALREADY_DISABLED
-            raise Conflict(error, code=promoter.invite_code, details={"promoter_id": promoter_id})
+            if active:
+                raise Conflict(NetworkError.INVITE_CODE_ALREADY_ACTIVE, code=promoter.invite_code,
+                               details={"promoter_id": promoter_id})
+            raise Conflict(NetworkError.INVITE_CODE_ALREADY_DISABLED, code=promoter.invite_code,
+                           details={"promoter_id": promoter_id})
         promoter.invite_code_active = active
         promoter.save(update_fields=["invite_code_active"])
         audit_record(actor=actor, action=f"network.invite_code_{'enabled' if active else 'disabled'}",

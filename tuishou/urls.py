@@ -4,13 +4,15 @@ from django.contrib import admin
 from django.core.files.storage import default_storage
 from django.http import JsonResponse
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.static import serve
 
 from tuishou.api import api
 
-admin.site.site_header = "推手 Tuishou · 运营后台"
-admin.site.site_title = "推手 Tuishou"
-admin.site.index_title = "Back office"
+# In the reader's language (Chinese by default), like the app, model and field names (their verbose_name).
+admin.site.site_header = gettext_lazy("Tuishou · back office")
+admin.site.site_title = gettext_lazy("Tuishou back office")
+admin.site.index_title = gettext_lazy("Back office")
 
 
 def health(request):
@@ -50,6 +52,7 @@ urlpatterns = [
     path("agency/plan/", include("tuishou.incentives.urls_agency")),  # the community's plan: drafts, studies
     path("ops/plans/", include("tuishou.incentives.urls_ops")),  # plans: proposals, drafts, studies, publishing
     path("ops/", include("tuishou.reports.urls_ops")),  # the dashboard and the income disclosure
+    path("ops/", include("tuishou.network.urls_ops_promoters")),  # /ops/promoters/: freeze, rank by hand, invites
     path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.

@@ -36,6 +36,7 @@ pytestmark = pytest.mark.django_db
 ORDERS = {"created": 6, "paid": 17, "shipped": 22, "received": 30, "completed": 167, "cancelled": 11,
           "refunded": 12}
 COMMISSIONS = {"available": 131, "cancelled": 13, "pending": 143}
+COMMISSIONS = {"available": 129, "cancelled": 13, "pending": 135}  # 2 held by the demo's freeze
 WITHDRAWALS = {"requested": 5, "approved": 3, "paid": 13, "rejected": 3}
 MERCHANT_WITHDRAWALS = {"paid": 2, "rejected": 1, "requested": 1}
 
@@ -266,3 +267,18 @@ def test_the_demo_merchant_has_settled_money_paid_out_and_pending_withdrawals_an
     assert all(m.sales > 0 for m in months[:3])
     assert months[0].closing == summary.pending + summary.available + summary.frozen
     assert sum((m.withdrawals for m in months), summary.withdrawn * 0) == summary.withdrawn
+def test_operator_actions_on_promoters(demo_output):
+    from tuishou.demo import ops_promoters
+    from tuishou.risk.models import AuditEntry
+
+    frozen = Promoter.objects.get(frozen_at__isnull=False)
+    assert frozen.frozen_reason == ops_promoters.FREEZE_REASON and frozen.community.code == "OFFICIAL"
+    assert Commission.objects.filter(promoter=frozen, status="pending").exists()
+    locked = Promoter.objects.get(rank_locked=True)
+    assert locked.community.kind == "agency" and locked.rank != ""
+    assert Promoter.objects.filter(invite_code_active=False).count() == 1
+    assert sorted(AuditEntry.objects.filter(action__in=["network.promoter_frozen", "network.rank_set",
+                                                        "network.invite_code_disabled"])
+                  .values_list("action", "reason")) == sorted([
+        ("network.promoter_frozen", ops_promoters.FREEZE_REASON), ("network.rank_set", ops_promoters.RANK_REASON),
+        ("network.invite_code_disabled", ops_promoters.INVITE_REASON)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -15,11 +16,13 @@ class User(AbstractUser):
     none of them is a consumer (消费者).
     """
 
-    phone = models.CharField(max_length=20, unique=True, null=True, blank=True,
+    phone = models.CharField(verbose_name=_("phone"), max_length=20, unique=True, null=True, blank=True,
                              help_text="Mainland mobile number, digits only; used to sign in.")
-    display_name = models.CharField(max_length=60, blank=True)
+    display_name = models.CharField(verbose_name=_("display name"), max_length=60, blank=True)
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["id"]
         # Usernames are unique whatever their case, and the sign-up check (``username__iexact``) reads this
         # index on PostgreSQL instead of scanning every user.
@@ -39,11 +42,13 @@ class OperatorRole(models.Model):
         CUSTOMER_SERVICE = "customer_service", "Customer service"
         RISK = "risk", "Risk"
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="operator_roles")
-    role = models.CharField(max_length=32, choices=Role.choices)
-    granted_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="operator_roles")
+    role = models.CharField(verbose_name=_("role"), max_length=32, choices=Role.choices)
+    granted_at = models.DateTimeField(verbose_name=_("granted at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("operator role")
+        verbose_name_plural = _("operator roles")
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="operator_role_unique")]
 
     def __str__(self) -> str:
@@ -53,16 +58,19 @@ class OperatorRole(models.Model):
 class ApiToken(models.Model):
     """A bearer token for app clients. Only a SHA-256 digest of the secret is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    digest = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8, help_text="First characters of the token, to recognise it.")
-    label = models.CharField(max_length=60, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(db_index=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(verbose_name=_("digest"), max_length=64, unique=True)
+    prefix = models.CharField(verbose_name=_("prefix"),
+                              max_length=8, help_text="First characters of the token, to recognise it.")
+    label = models.CharField(verbose_name=_("label"), max_length=60, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(verbose_name=_("expires at"), db_index=True)
+    last_used_at = models.DateTimeField(verbose_name=_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(verbose_name=_("revoked at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("api token")
+        verbose_name_plural = _("api tokens")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

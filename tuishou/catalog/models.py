@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tuishou.core.fields import MoneyField
 from tuishou.core.transitions import StatusChange
@@ -23,27 +24,33 @@ class Product(models.Model):
         ON_SHELF = "on_shelf", "On shelf"
         OFF_SHELF = "off_shelf", "Off shelf"
 
-    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="products")
-    title = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
-    category = models.CharField(max_length=60, db_index=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    reject_reason = models.TextField(blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"),
+                                 on_delete=models.PROTECT, related_name="products")
+    title = models.CharField(verbose_name=_("title"), max_length=120)
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    category = models.CharField(verbose_name=_("category"), max_length=60, db_index=True)
+    status = models.CharField(verbose_name=_("status"),
+                              max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    reject_reason = models.TextField(verbose_name=_("reject reason"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"),
+                                    null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(verbose_name=_("reviewed at"), null=True, blank=True)
     # 爆品区: an operator-negotiated price inside a campaign window, pushed to every team at once.
-    in_hot_zone = models.BooleanField("in 爆品区", default=False, db_index=True)
-    hot_price = MoneyField(null=True, blank=True, help_text="Campaign price for every SKU while the window is open.")
-    hot_starts_at = models.DateTimeField(null=True, blank=True)
-    hot_ends_at = models.DateTimeField(null=True, blank=True)
+    in_hot_zone = models.BooleanField(_("in 爆品区"), default=False, db_index=True)
+    hot_price = MoneyField(verbose_name=_("hot price"),
+                           null=True, blank=True, help_text="Campaign price for every SKU while the window is open.")
+    hot_starts_at = models.DateTimeField(verbose_name=_("hot starts at"), null=True, blank=True)
+    hot_ends_at = models.DateTimeField(verbose_name=_("hot ends at"), null=True, blank=True)
     # 验货区: the community-inspected badge (the inspection reports themselves come with the community issue).
-    inspected = models.BooleanField("验货 badge", default=False, db_index=True)
-    inspected_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    inspected = models.BooleanField(_("验货 badge"), default=False, db_index=True)
+    inspected_at = models.DateTimeField(verbose_name=_("inspected at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "merchant"], name="product_status_merchant_idx")]
         constraints = [
@@ -63,12 +70,14 @@ class Product(models.Model):
 class ProductImage(models.Model):
     """A picture of a product; the lowest ``position`` is the cover."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to="products/%Y/%m/")
-    position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(verbose_name=_("image"), upload_to="products/%Y/%m/")
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"), default=0)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
         ordering = ["product_id", "position", "id"]
 
     def __str__(self) -> str:
@@ -86,20 +95,23 @@ class Sku(models.Model):
         PERCENT = "percent", "Percentage of the paid price"
         FIXED = "fixed", "Fixed amount per unit"
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
-    spec_name = models.CharField(max_length=60, help_text="e.g. 500g×2袋")
-    code = models.CharField(max_length=40, help_text="The merchant's SKU code, unique within the product.")
-    price = MoneyField(help_text="Retail price (零售价).")
-    supply_price = MoneyField(help_text="What the merchant supplies it for (供货价).")
-    stock = models.PositiveIntegerField(default=0)
-    commission_mode = models.CharField(max_length=8, choices=CommissionMode.choices)
-    commission_rate = models.DecimalField(**RATE_FIELD, null=True, blank=True)
-    commission_amount = MoneyField(null=True, blank=True)
-    active = models.BooleanField(default=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="skus")
+    spec_name = models.CharField(verbose_name=_("spec name"), max_length=60, help_text="e.g. 500g×2袋")
+    code = models.CharField(verbose_name=_("code"),
+                            max_length=40, help_text="The merchant's SKU code, unique within the product.")
+    price = MoneyField(verbose_name=_("price"), help_text="Retail price (零售价).")
+    supply_price = MoneyField(verbose_name=_("supply price"), help_text="What the merchant supplies it for (供货价).")
+    stock = models.PositiveIntegerField(verbose_name=_("stock"), default=0)
+    commission_mode = models.CharField(verbose_name=_("commission mode"), max_length=8, choices=CommissionMode.choices)
+    commission_rate = models.DecimalField(verbose_name=_("commission rate"), **RATE_FIELD, null=True, blank=True)
+    commission_amount = MoneyField(verbose_name=_("commission amount"), null=True, blank=True)
+    active = models.BooleanField(verbose_name=_("active"), default=True, db_index=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("sku")
+        verbose_name_plural = _("skus")
         ordering = ["product_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["product", "code"], name="sku_code_unique_per_product"),
@@ -121,9 +133,12 @@ class Sku(models.Model):
 class ProductStatusChange(StatusChange):
     """One move of a product's status (history, append-only)."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="status_changes")
+    product = models.ForeignKey(Product, verbose_name=_("product"),
+                                on_delete=models.CASCADE, related_name="status_changes")
 
     class Meta(StatusChange.Meta):
+        verbose_name = _("product status change")
+        verbose_name_plural = _("product status changes")
         ordering = ["product_id", "id"]
 
     def __str__(self) -> str:

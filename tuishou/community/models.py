@@ -22,15 +22,18 @@ class Material(models.Model):
         VISIBLE = "visible", _("Visible")
         HIDDEN = "hidden", _("Hidden")
 
-    author = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="materials")
-    community = models.ForeignKey("network.Community", on_delete=models.PROTECT, related_name="materials",
+    author = models.ForeignKey("network.Promoter", verbose_name=_("author"),
+                               on_delete=models.PROTECT, related_name="materials")
+    community = models.ForeignKey("network.Community", verbose_name=_("community"),
+                                  on_delete=models.PROTECT, related_name="materials",
                                   help_text="The author's community when they published it.")
-    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="materials")
-    text = models.TextField(max_length=2000)
-    video_url = models.URLField(max_length=300, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
-    created_at = models.DateTimeField(default=timezone.now)
-    hidden_at = models.DateTimeField(null=True, blank=True)
+    product = models.ForeignKey("catalog.Product", verbose_name=_("product"),
+                                on_delete=models.PROTECT, related_name="materials")
+    text = models.TextField(verbose_name=_("text"), max_length=2000)
+    video_url = models.URLField(verbose_name=_("video url"), max_length=300, blank=True)
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.VISIBLE)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
+    hidden_at = models.DateTimeField(verbose_name=_("hidden at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("selling material")
@@ -42,11 +45,12 @@ class Material(models.Model):
 
 
 class MaterialImage(models.Model):
-    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to="materials/%Y/%m/")
-    position = models.PositiveSmallIntegerField(default=0)
+    material = models.ForeignKey(Material, verbose_name=_("material"), on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(verbose_name=_("image"), upload_to="materials/%Y/%m/")
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"), default=0)
 
     class Meta:
+        verbose_name = _("material image")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
@@ -54,10 +58,14 @@ class MaterialImage(models.Model):
 
 
 class MaterialStatusChange(StatusChange):
-    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="status_changes")
+    material = models.ForeignKey(Material, verbose_name=_("material"),
+                                 on_delete=models.CASCADE, related_name="status_changes")
 
     def __str__(self) -> str:
         return f"{self.material_id}: {self.from_status or '∅'} → {self.to_status}"
+
+    class Meta:
+        verbose_name = _("material status change")
 
 
 class Citation(models.Model):
@@ -70,13 +78,17 @@ class Citation(models.Model):
         POSTER = "poster", _("Share poster")
         OTHER = "other", _("Elsewhere")
 
-    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="citations")
-    promoter = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="citations")
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    link = models.ForeignKey("stores.ShareLink", on_delete=models.PROTECT, related_name="citations")
-    created_at = models.DateTimeField(default=timezone.now)
+    material = models.ForeignKey(Material, verbose_name=_("material"),
+                                 on_delete=models.PROTECT, related_name="citations")
+    promoter = models.ForeignKey("network.Promoter", verbose_name=_("promoter"),
+                                 on_delete=models.PROTECT, related_name="citations")
+    channel = models.CharField(verbose_name=_("channel"), max_length=10, choices=Channel.choices)
+    link = models.ForeignKey("stores.ShareLink", verbose_name=_("link"),
+                             on_delete=models.PROTECT, related_name="citations")
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("citation")
         indexes = [models.Index(fields=["material", "created_at"]), models.Index(fields=["promoter", "-created_at"])]
 
     def __str__(self) -> str:
@@ -86,12 +98,13 @@ class Citation(models.Model):
 class Rating(models.Model):
     """One promoter's rating of a material (1–5), changeable; never of their own."""
 
-    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="ratings")
-    rater = models.ForeignKey("network.Promoter", on_delete=models.CASCADE, related_name="+")
-    score = models.PositiveSmallIntegerField()
-    updated_at = models.DateTimeField(default=timezone.now)
+    material = models.ForeignKey(Material, verbose_name=_("material"), on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey("network.Promoter", verbose_name=_("rater"), on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(verbose_name=_("score"))
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("rating")
         constraints = [models.UniqueConstraint(fields=["material", "rater"], name="rating_one_per_person"),
                        models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_range")]
 
@@ -102,13 +115,15 @@ class Rating(models.Model):
 class MaterialReport(models.Model):
     """Someone's report that a material breaks the rules; an operator hides it or dismisses the report."""
 
-    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(max_length=200)
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    material = models.ForeignKey(Material, verbose_name=_("material"), on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reporter"),
+                                 on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(verbose_name=_("reason"), max_length=200)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
+    resolved_at = models.DateTimeField(verbose_name=_("resolved at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("material report")
         constraints = [models.UniqueConstraint(fields=["material", "reporter"], condition=Q(resolved_at__isnull=True),
                                                name="material_report_one_open_per_person")]
 

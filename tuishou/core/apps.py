@@ -1,9 +1,10 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
-    verbose_name = "Platform core"
+    verbose_name = _("Platform core")
     name = "tuishou.core"
     label = "core"
 

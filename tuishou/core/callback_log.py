@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from tuishou.core.errors import DomainError
 
@@ -34,15 +35,17 @@ class ReceivedCallback(models.Model):
     Outcome = CallbackOutcome
     ACCEPTED = (Outcome.PROCESSED, Outcome.IGNORED)
 
-    event_id = models.CharField(max_length=100, blank=True)
-    type = models.CharField(max_length=32, blank=True)
-    body = models.TextField()
-    headers = models.JSONField(default=dict, blank=True, help_text="The sender's own headers (signature, time).")
-    signature_verified = models.BooleanField(default=False)
-    outcome = models.CharField(max_length=16, choices=Outcome.choices, db_index=True)
-    reason = models.CharField(max_length=64, blank=True, help_text="Stable code of a rejection or of an ignore.")
-    message = models.TextField(blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
+    event_id = models.CharField(verbose_name=_("event id"), max_length=100, blank=True)
+    type = models.CharField(verbose_name=_("type"), max_length=32, blank=True)
+    body = models.TextField(verbose_name=_("body"))
+    headers = models.JSONField(verbose_name=_("headers"),
+                               default=dict, blank=True, help_text="The sender's own headers (signature, time).")
+    signature_verified = models.BooleanField(verbose_name=_("signature verified"), default=False)
+    outcome = models.CharField(verbose_name=_("outcome"), max_length=16, choices=Outcome.choices, db_index=True)
+    reason = models.CharField(verbose_name=_("reason"),
+                              max_length=64, blank=True, help_text="Stable code of a rejection or of an ignore.")
+    message = models.TextField(verbose_name=_("message"), blank=True)
+    received_at = models.DateTimeField(verbose_name=_("received at"), auto_now_add=True)
 
     class Meta:
         abstract = True

@@ -22,24 +22,27 @@ class Job(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    kind = models.CharField(max_length=40, help_text="The registered job kind (tuishou.core.jobs.job_kind).")
-    title = models.CharField(max_length=200, blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+    kind = models.CharField(verbose_name=_("kind"),
+                            max_length=40, help_text="The registered job kind (tuishou.core.jobs.job_kind).")
+    title = models.CharField(verbose_name=_("title"), max_length=200, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"),
+                              null=True, blank=True, on_delete=models.CASCADE,
                               related_name="jobs")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    params = models.JSONField(default=dict, blank=True)
-    done = models.PositiveBigIntegerField(default=0)
-    total = models.PositiveBigIntegerField(default=0)
-    note = models.CharField(max_length=200, blank=True, help_text="What the job is doing now.")
-    result = models.JSONField(null=True, blank=True)
-    file = models.CharField(max_length=200, blank=True)
-    error_code = models.CharField(max_length=60, blank=True)
-    error_message = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    params = models.JSONField(verbose_name=_("params"), default=dict, blank=True)
+    done = models.PositiveBigIntegerField(verbose_name=_("done"), default=0)
+    total = models.PositiveBigIntegerField(verbose_name=_("total"), default=0)
+    note = models.CharField(verbose_name=_("note"), max_length=200, blank=True, help_text="What the job is doing now.")
+    result = models.JSONField(verbose_name=_("result"), null=True, blank=True)
+    file = models.CharField(verbose_name=_("file"), max_length=200, blank=True)
+    error_code = models.CharField(verbose_name=_("error code"), max_length=60, blank=True)
+    error_message = models.TextField(verbose_name=_("error message"), blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(verbose_name=_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(verbose_name=_("finished at"), null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = _("background jobs")
         verbose_name = _("background job")
         indexes = [models.Index(fields=["owner", "-created_at"]), models.Index(fields=["kind", "status"])]
 

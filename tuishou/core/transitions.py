@@ -34,9 +34,10 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
-from tuishou.core.errors import Conflict, error_code
+from tuishou.core.errors import Conflict, Phrase, error_code
 
 
 class StatusChange(models.Model):
@@ -45,13 +46,16 @@ class StatusChange(models.Model):
     A concrete history table adds the foreign key to its aggregate.
     """
 
-    event = models.CharField(max_length=16, blank=True, help_text="The named move, where the model names them.")
-    from_status = models.CharField(max_length=20, blank=True, help_text="Empty for the row of the creation.")
-    to_status = models.CharField(max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    event = models.CharField(verbose_name=_("event"),
+                             max_length=16, blank=True, help_text="The named move, where the model names them.")
+    from_status = models.CharField(verbose_name=_("from status"),
+                                   max_length=20, blank=True, help_text="Empty for the row of the creation.")
+    to_status = models.CharField(verbose_name=_("to status"), max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"),
+                              null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+", help_text="Empty when the system (a callback, a timer) moved it.")
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reason = models.TextField(verbose_name=_("reason"), blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
         abstract = True
@@ -99,7 +103,9 @@ class Pipeline:
 
     def refusal(self, *, current: str, to: str, **details: Any) -> Conflict:
         """The one error every refused move raises: ``<app>.transition_invalid`` with a sentence for a person."""
-        noun = self.model._meta.verbose_name
+        # The model's name as written (English), translated with the rest of the message when a page renders it.
+        with translation.override(None):
+            noun = Phrase(str(self.model._meta.verbose_name))
         code = error_code(f"{self.model._meta.app_label}.transition_invalid")
         return Conflict(code, kind=noun, status=current, to=to, details={"status": current, "to": to, **details})
 

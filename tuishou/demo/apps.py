@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
     name = "tuishou.demo"
+    verbose_name = _("Demo data")
     label = "demo"
 
     def ready(self) -> None:

@@ -24,7 +24,7 @@ from tuishou.accounts.models import User
 from tuishou.accounts.services import operator_role_grant, user_create
 from tuishou.catalog import services as catalog
 from tuishou.catalog.images import placeholder_image
-from tuishou.demo import people, plans, shops
+from tuishou.demo import ops_promoters, people, plans, shops
 from tuishou.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tuishou.demo.agency import agency_demo
 from tuishou.demo.callbacks import callbacks_in_process
@@ -200,6 +200,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     world.timeline.at(world.ago(3 * DAY), lambda: _draft_proposed(world))
     materials_schedule(world)
     agency_demo(world, phones)  # the agency portal's viewer and a temporary shopkeeper yet to choose a community
+    world.timeline.at(world.ago(0.3 * DAY), lambda: ops_promoters.operator_actions_demo(world))
     world.timeline.run()
     demo_merchant_catalog(world)
     plans.plan_studio_load(world)  # the agency's proposal and working draft, simulated and backtested

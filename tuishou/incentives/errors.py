@@ -18,6 +18,8 @@ class IncentiveError(ErrorCode):
     PLAN_NOT_IN_FORCE = "incentives.plan_not_in_force", _("Only the version in force can be retired.")
     PLAN_PUBLISH_ORDER = "incentives.plan_publish_order", _("The version in force was published later.")
     PLAN_PUBLISH_RACE = "incentives.plan_publish_race", _("Another version was published at the same time; retry.")
+    RANK_UNKNOWN = "incentives.rank_unknown", _("The plan in force has no rank {rank!r}.")
+    RANK_UNCHANGED = "incentives.rank_unchanged", _("The promoter already has this rank, set by hand.")
     REASON_MISSING = "incentives.reason_missing", _("Say why the plan is taken out of force.")
     TEMPLATE_UNKNOWN = "incentives.template_unknown", _("No template {name!r}.")
     TRANSITION_INVALID = "incentives.transition_invalid", _("This {kind} cannot go from {status} to {to}.")

@@ -3,7 +3,8 @@
 Windows end at the evaluation time. Ranks change only here (or by an operator), and every change is
 written to the rank history through the network's ``promoter_rank_set``. An order keeps the ranks of
 its snapshot, so nobody is demoted mid-order. A rank with no ``qualify`` test (other than the lowest)
-is assigned by operators only: evaluation keeps it.
+is assigned by operators only: evaluation keeps it, as it keeps any rank an operator set by hand
+(``Promoter.rank_locked``, see ``rank_override``) until an operator clears the override.
 """
 
 from __future__ import annotations
@@ -44,11 +45,16 @@ def ranks_evaluate(*, community: Community, at: datetime | None = None) -> Evalu
     lowest = plan.ranks[0].id
     changes: dict[int, str] = {}
     activity: dict[bool, list[int]] = {True: [], False: []}
-    current_active = dict(Promoter.objects.filter(community=community).values_list("id", "active"))
+    current_active, locked = {}, set()
+    for pid, active, rank_locked in Promoter.objects.filter(community=community).values_list(
+            "id", "active", "rank_locked"):
+        current_active[pid] = active
+        if rank_locked:
+            locked.add(pid)
     for pid in sorted(metrics.ids):
         lookup = metrics.lookup_for(pid)
         current = metrics.rank[pid] or lowest
-        new = current if current in manual_only else evaluate_rank(plan, lookup)
+        new = current if current in manual_only or pid in locked else evaluate_rank(plan, lookup)
         if new != current:
             changes[pid] = new
         active = is_active(plan, lookup)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tuishou.core.fields import MoneyField
 from tuishou.core.transitions import StatusChange
@@ -26,24 +27,32 @@ class PlanVersion(models.Model):
         PUBLISHED = "published", "Published (in force)"
         RETIRED = "retired", "Retired"
 
-    community = models.ForeignKey("network.Community", on_delete=models.PROTECT, related_name="plan_versions")
-    plan_key = models.CharField(max_length=64, help_text="The plan document's id.")
-    name = models.CharField(max_length=200)
-    version = models.PositiveIntegerField(null=True, blank=True, help_text="Assigned on publish.")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    document = models.JSONField(help_text="The validated plan, as the engine dumps it.")
-    source = models.TextField(help_text="The YAML or JSON text it was imported from.")
-    jurisdiction = models.CharField(max_length=16)
-    findings = models.JSONField(default=list, blank=True, help_text="Compliance findings of the last check.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    community = models.ForeignKey("network.Community", verbose_name=_("community"),
+                                  on_delete=models.PROTECT, related_name="plan_versions")
+    plan_key = models.CharField(verbose_name=_("plan key"), max_length=64, help_text="The plan document's id.")
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    version = models.PositiveIntegerField(verbose_name=_("version"),
+                                          null=True, blank=True, help_text="Assigned on publish.")
+    status = models.CharField(verbose_name=_("status"),
+                              max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    document = models.JSONField(verbose_name=_("document"), help_text="The validated plan, as the engine dumps it.")
+    source = models.TextField(verbose_name=_("source"), help_text="The YAML or JSON text it was imported from.")
+    jurisdiction = models.CharField(verbose_name=_("jurisdiction"), max_length=16)
+    findings = models.JSONField(verbose_name=_("findings"),
+                                default=list, blank=True, help_text="Compliance findings of the last check.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"),
+                                     null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
-    published_at = models.DateTimeField(null=True, blank=True)
-    retired_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(verbose_name=_("published at"), null=True, blank=True)
+    retired_at = models.DateTimeField(verbose_name=_("retired at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
         ordering = ["community_id", "-published_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["community", "plan_key", "version"], name="plan_version_unique",
@@ -77,9 +86,12 @@ class PlanVersion(models.Model):
 class PlanVersionStatusChange(StatusChange):
     """One publication or retirement of a plan version (history, append-only): who and why."""
 
-    plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="status_changes")
+    plan_version = models.ForeignKey(PlanVersion, verbose_name=_("plan version"),
+                                     on_delete=models.PROTECT, related_name="status_changes")
 
     class Meta(StatusChange.Meta):
+        verbose_name = _("plan version status change")
+        verbose_name_plural = _("plan version status changes")
         ordering = ["plan_version_id", "id"]
 
 
@@ -90,19 +102,22 @@ class VolumeEntry(models.Model):
     ``orders = -1`` when the whole order is refunded). ``source_ref`` makes each write idempotent.
     """
 
-    promoter = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="volume_entries",
+    promoter = models.ForeignKey("network.Promoter", verbose_name=_("promoter"),
+                                 on_delete=models.PROTECT, related_name="volume_entries",
                                  help_text="The promoter credited with the sale (p0).")
-    self_purchase = models.BooleanField(default=False, help_text="The credited promoter bought it (自购).")
-    base = MoneyField(help_text="Commission base B of the sale (negative for a refund).")
-    orders = models.SmallIntegerField(default=1)
-    occurred_at = models.DateTimeField()
-    source_ref = models.CharField(max_length=80, unique=True)
+    self_purchase = models.BooleanField(verbose_name=_("self purchase"),
+                                        default=False, help_text="The credited promoter bought it (自购).")
+    base = MoneyField(verbose_name=_("base"), help_text="Commission base B of the sale (negative for a refund).")
+    orders = models.SmallIntegerField(verbose_name=_("orders"), default=1)
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"))
+    source_ref = models.CharField(verbose_name=_("source ref"), max_length=80, unique=True)
 
     class Meta:
+        verbose_name = _("volume entry")
         ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["promoter", "occurred_at"], name="volume_promoter_time_idx"),
                    models.Index(fields=["occurred_at"], name="volume_time_idx")]
-        verbose_name_plural = "volume entries"
+        verbose_name_plural = _("volume entries")
 
     def __str__(self) -> str:
         return f"{self.source_ref}: {self.base}"
@@ -111,16 +126,20 @@ class VolumeEntry(models.Model):
 class RankEvaluationRun(models.Model):
     """One periodic evaluation of a community's ranks (what ran, when, what changed)."""
 
-    community = models.ForeignKey("network.Community", on_delete=models.PROTECT, related_name="+")
-    plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="+")
-    evaluated_at = models.DateTimeField(help_text="End of every trailing window.")
-    promoters = models.PositiveIntegerField(default=0)
-    promoted = models.PositiveIntegerField(default=0)
-    demoted = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    community = models.ForeignKey("network.Community", verbose_name=_("community"),
+                                  on_delete=models.PROTECT, related_name="+")
+    plan_version = models.ForeignKey(PlanVersion, verbose_name=_("plan version"),
+                                     on_delete=models.PROTECT, related_name="+")
+    evaluated_at = models.DateTimeField(verbose_name=_("evaluated at"), help_text="End of every trailing window.")
+    promoters = models.PositiveIntegerField(verbose_name=_("promoters"), default=0)
+    promoted = models.PositiveIntegerField(verbose_name=_("promoted"), default=0)
+    demoted = models.PositiveIntegerField(verbose_name=_("demoted"), default=0)
+    started_at = models.DateTimeField(verbose_name=_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(verbose_name=_("finished at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("rank evaluation run")
+        verbose_name_plural = _("rank evaluation runs")
         ordering = ["-evaluated_at", "-id"]
 
     def __str__(self) -> str:
@@ -139,16 +158,21 @@ class PlanStudy(models.Model):
         SIMULATION = "simulation", "Simulation"
         BACKTEST = "backtest", "Backtest"
 
-    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="studies")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    params = models.JSONField(default=dict, blank=True, help_text="What was asked: sizes and seed, or the window.")
-    job = models.OneToOneField("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    report = models.JSONField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    version = models.ForeignKey(PlanVersion, verbose_name=_("version"),
+                                on_delete=models.CASCADE, related_name="studies")
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=Kind.choices)
+    params = models.JSONField(verbose_name=_("params"),
+                              default=dict, blank=True, help_text="What was asked: sizes and seed, or the window.")
+    job = models.OneToOneField("core.Job", verbose_name=_("job"),
+                               null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    report = models.JSONField(verbose_name=_("report"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("plan study")
         ordering = ["-id"]
         indexes = [models.Index(fields=["version", "kind", "-id"], name="plan_study_version_idx")]
         verbose_name_plural = "plan studies"

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgerConfig(AppConfig):
     name = "tuishou.ledger"
     label = "ledger"
-    verbose_name = "Ledger (账本)"
+    verbose_name = _("Ledger")

@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tuishou.core.errors import Conflict
 from tuishou.core.fields import MoneyField
@@ -134,21 +135,27 @@ class Account(models.Model):
     PLATFORM_KINDS = PLATFORM_KINDS
     CREDIT_NORMAL_KINDS = CREDIT_NORMAL_KINDS
 
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    promoter = models.ForeignKey("network.Promoter", null=True, blank=True, on_delete=models.PROTECT,
+    kind = models.CharField(verbose_name=_("kind"), max_length=32, choices=Kind.choices)
+    promoter = models.ForeignKey("network.Promoter", verbose_name=_("promoter"),
+                                 null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="ledger_accounts")
-    merchant = models.ForeignKey("merchants.Merchant", null=True, blank=True, on_delete=models.PROTECT,
+    merchant = models.ForeignKey("merchants.Merchant", verbose_name=_("merchant"),
+                                 null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="ledger_accounts")
-    currency = models.CharField(max_length=3, default=CURRENCY)
-    key = models.CharField(max_length=80, unique=True,
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default=CURRENCY)
+    key = models.CharField(verbose_name=_("key"), max_length=80, unique=True,
                            help_text="kind[:promoter:id|:merchant:id]: unique even when the owner is empty.")
-    balance = MoneyField(default=Decimal("0.00"), help_text="Signed sum of the lines (debit +, credit −).")
-    line_count = models.PositiveBigIntegerField(default=0, help_text="Number of lines posted to this account.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    balance = MoneyField(verbose_name=_("balance"),
+                         default=Decimal("0.00"), help_text="Signed sum of the lines (debit +, credit −).")
+    line_count = models.PositiveBigIntegerField(verbose_name=_("line count"),
+                                                default=0, help_text="Number of lines posted to this account.")
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     objects = AccountQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
@@ -214,18 +221,21 @@ class JournalEntry(AppendOnlyModel):
     COMMISSION_KINDS = frozenset({Kind.COMMISSION_ACCRUED, Kind.COMMISSION_CANCELLED, Kind.COMMISSION_CLAWBACK,
                                   Kind.PERIOD_COMMISSION})
 
-    kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)
-    key = models.CharField(max_length=200, unique=True, help_text="Idempotency key: one entry per key, ever.")
-    memo = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    kind = models.CharField(verbose_name=_("kind"), max_length=32, choices=Kind.choices, db_index=True)
+    key = models.CharField(verbose_name=_("key"),
+                           max_length=200, unique=True, help_text="Idempotency key: one entry per key, ever.")
+    memo = models.TextField(verbose_name=_("memo"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"),
+                              null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+", help_text="Empty when the system posted it by itself.")
-    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+    reverses = models.OneToOneField("self", verbose_name=_("reverses"), null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="reversal", help_text="The entry this one cancels.")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("journal entry")
         ordering = ["-id"]
-        verbose_name_plural = "journal entries"
+        verbose_name_plural = _("journal entries")
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.key}"
@@ -239,20 +249,24 @@ class JournalLine(AppendOnlyModel):
     commission computed on the whole order (every per-order rule rounds once per order) or on a period.
     """
 
-    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
-    amount = MoneyField(help_text="Debit positive, credit negative (元).")
-    order_ref = models.CharField(max_length=64, null=True, blank=True)
-    order_line_ref = models.CharField(max_length=64, null=True, blank=True)
-    plan_id = models.CharField(max_length=64, null=True, blank=True, help_text="The plan's key.")
-    plan_version = models.PositiveIntegerField(null=True, blank=True)
-    rule = models.CharField(max_length=64, null=True, blank=True)
-    rate = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    base = MoneyField(null=True, blank=True, help_text="Commission base the rate applied to (元).")
+    entry = models.ForeignKey(JournalEntry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="lines")
+    amount = MoneyField(verbose_name=_("amount"), help_text="Debit positive, credit negative (元).")
+    order_ref = models.CharField(verbose_name=_("order ref"), max_length=64, null=True, blank=True)
+    order_line_ref = models.CharField(verbose_name=_("order line ref"), max_length=64, null=True, blank=True)
+    plan_id = models.CharField(verbose_name=_("plan id"),
+                               max_length=64, null=True, blank=True, help_text="The plan's key.")
+    plan_version = models.PositiveIntegerField(verbose_name=_("plan version"), null=True, blank=True)
+    rule = models.CharField(verbose_name=_("rule"), max_length=64, null=True, blank=True)
+    rate = models.DecimalField(verbose_name=_("rate"), max_digits=9, decimal_places=6, null=True, blank=True)
+    base = MoneyField(verbose_name=_("base"),
+                      null=True, blank=True, help_text="Commission base the rate applied to (元).")
 
     SNAPSHOT_FIELDS = ("order_ref", "order_line_ref", "plan_id", "plan_version", "rule", "rate", "base")
 
     class Meta:
+        verbose_name = _("journal line")
+        verbose_name_plural = _("journal lines")
         ordering = ["id"]
         indexes = [
             models.Index(fields=["account", "id"], name="ledger_line_account_idx"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tuishou.core.transitions import StatusChange
 
@@ -19,25 +20,31 @@ class MerchantApplication(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
 
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applicant"), on_delete=models.PROTECT,
                                   related_name="merchant_applications")
-    business_name = models.CharField(max_length=120)
-    credit_code = models.CharField("unified social credit code", max_length=18, db_index=True,
+    business_name = models.CharField(verbose_name=_("business name"), max_length=120)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, db_index=True,
                                    help_text="统一社会信用代码, 18 characters with a check character.")
-    legal_representative = models.CharField(max_length=60)
-    contact_phone = models.CharField(max_length=20)
-    category = models.CharField(max_length=60, db_index=True, help_text="Main category of goods, e.g. 生鲜.")
-    description = models.TextField(blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
-    reject_reason = models.TextField(blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    legal_representative = models.CharField(verbose_name=_("legal representative"), max_length=60)
+    contact_phone = models.CharField(verbose_name=_("contact phone"), max_length=20)
+    category = models.CharField(verbose_name=_("category"),
+                                max_length=60, db_index=True, help_text="Main category of goods, e.g. 生鲜.")
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    status = models.CharField(verbose_name=_("status"),
+                              max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    reject_reason = models.TextField(verbose_name=_("reject reason"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"),
+                                    null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    merchant = models.OneToOneField("Merchant", null=True, blank=True, on_delete=models.PROTECT,
+    reviewed_at = models.DateTimeField(verbose_name=_("reviewed at"), null=True, blank=True)
+    merchant = models.OneToOneField("Merchant", verbose_name=_("merchant"),
+                                    null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="application", help_text="The merchant approval created.")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("merchant application")
+        verbose_name_plural = _("merchant applications")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -58,19 +65,22 @@ class Merchant(models.Model):
         ACTIVE = "active", "Active"
         SUSPENDED = "suspended", "Suspended"
 
-    name = models.CharField(max_length=120, db_index=True)
-    credit_code = models.CharField("unified social credit code", max_length=18, unique=True)
-    legal_representative = models.CharField(max_length=60)
-    contact_phone = models.CharField(max_length=20)
-    category = models.CharField(max_length=60, db_index=True)
-    description = models.TextField(blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
-    suspend_reason = models.TextField(blank=True)
-    fee_rate = models.DecimalField(**RATE_FIELD,
+    name = models.CharField(verbose_name=_("name"), max_length=120, db_index=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    legal_representative = models.CharField(verbose_name=_("legal representative"), max_length=60)
+    contact_phone = models.CharField(verbose_name=_("contact phone"), max_length=20)
+    category = models.CharField(verbose_name=_("category"), max_length=60, db_index=True)
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    status = models.CharField(verbose_name=_("status"),
+                              max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    suspend_reason = models.TextField(verbose_name=_("suspend reason"), blank=True)
+    fee_rate = models.DecimalField(verbose_name=_("fee rate"), **RATE_FIELD,
                                    help_text="Platform fee as a fraction of the paid amount: 0.0500 = 5%.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("merchant")
+        verbose_name_plural = _("merchants")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(fee_rate__gte=0) & Q(fee_rate__lte=1), name="merchant_fee_rate_range"),
@@ -87,9 +97,12 @@ class Merchant(models.Model):
 class MerchantStatusChange(StatusChange):
     """One suspension or reactivation of a merchant (history, append-only): who and why."""
 
-    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="status_changes")
+    merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"),
+                                 on_delete=models.PROTECT, related_name="status_changes")
 
     class Meta(StatusChange.Meta):
+        verbose_name = _("merchant status change")
+        verbose_name_plural = _("merchant status changes")
         ordering = ["merchant_id", "id"]
 
 
@@ -100,14 +113,16 @@ class MerchantStaff(models.Model):
         OWNER = "owner", "Owner"
         STAFF = "staff", "Staff"
 
-    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="staff")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="merchant_memberships")
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
-    added_at = models.DateTimeField(auto_now_add=True)
+    merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"), on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             on_delete=models.CASCADE, related_name="merchant_memberships")
+    role = models.CharField(verbose_name=_("role"), max_length=16, choices=Role.choices, default=Role.STAFF)
+    added_at = models.DateTimeField(verbose_name=_("added at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("merchant staff")
         ordering = ["merchant_id", "id"]
-        verbose_name_plural = "merchant staff"
+        verbose_name_plural = _("merchant staff")
         constraints = [models.UniqueConstraint(fields=["merchant", "user"], name="merchant_staff_unique")]
 
     def __str__(self) -> str:
@@ -117,13 +132,13 @@ class MerchantStaff(models.Model):
 class MerchantPolicy(models.Model):
     """Operator-editable platform defaults for merchants; a single row (pk 1)."""
 
-    default_fee_rate = models.DecimalField(**RATE_FIELD,
+    default_fee_rate = models.DecimalField(verbose_name=_("default fee rate"), **RATE_FIELD,
                                            help_text="Fee rate given to newly approved merchants: 0.0500 = 5%.")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = "merchant policy"
-        verbose_name_plural = "merchant policy"
+        verbose_name = _("merchant policy")
+        verbose_name_plural = _("merchant policy")
         constraints = [
             models.CheckConstraint(condition=Q(default_fee_rate__gte=0) & Q(default_fee_rate__lte=1),
                                    name="merchant_policy_fee_rate_range"),

@@ -218,3 +218,8 @@ def my_community_choose(request: HttpRequest, payload: ChooseIn):
 from tuishou.network.api_agency import router as agency_router  # noqa: E402
 
 router.add_router("", agency_router)
+# The operators' promoter actions (freeze, rank by hand, invite code) compose the network with the incentive
+# plan's ranks: their own module, an entry point like this one.
+from tuishou.network.api_ops import router as _operator_promoters  # noqa: E402
+
+router.add_router("/operator/promoters", _operator_promoters)

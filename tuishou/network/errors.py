@@ -73,3 +73,11 @@ class NetworkError(ErrorCode):
     RANGE_INVALID = "network.range_invalid", _("The end date is before the start date.")
     RANGE_TOO_LONG = "network.range_too_long", _("Choose a range of at most {days} days.")
     TRANSITION_INVALID = "network.transition_invalid", _("This {kind} cannot go from {status} to {to}.")
+    # Operator actions on a promoter (/ops/promoters/): freeze, rank override, invite code.
+    ACTION_REASON_MISSING = "network.action_reason_missing", _("Give a reason: it is kept in the audit log.")
+    PROMOTER_FROZEN = "network.promoter_frozen", _("This promoter is already frozen.")
+    PROMOTER_NOT_FROZEN = "network.promoter_not_frozen", _("This promoter is not frozen.")
+    RANK_NOT_OVERRIDDEN = "network.rank_not_overridden", _("This promoter's rank was not set by hand.")
+    INVITE_CODE_ALREADY_DISABLED = "network.invite_code_already_disabled", _(
+        "The invite code {code} is already disabled.")
+    INVITE_CODE_ALREADY_ACTIVE = "network.invite_code_already_active", _("The invite code {code} is already in use.")

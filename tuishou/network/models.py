@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tuishou.core.fields import MoneyField
 
@@ -27,15 +28,17 @@ class Community(models.Model):
         OFFICIAL = "official", "Official (官方)"
         AGENCY = "agency", "Agency (机构)"
 
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    name = models.CharField(max_length=100)
-    code = models.CharField(max_length=32, unique=True, help_text="Short stable code, e.g. OFFICIAL or XINGHUO.")
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(verbose_name=_("name"), max_length=100)
+    code = models.CharField(verbose_name=_("code"),
+                            max_length=32, unique=True, help_text="Short stable code, e.g. OFFICIAL or XINGHUO.")
+    active = models.BooleanField(verbose_name=_("active"), default=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("community")
         ordering = ["id"]
-        verbose_name_plural = "communities"
+        verbose_name_plural = _("communities")
         constraints = [
             # Exactly one official community: a partial unique index, the same on SQLite and PostgreSQL.
             models.UniqueConstraint(fields=["kind"], condition=Q(kind="official"), name="community_one_official"),
@@ -57,13 +60,16 @@ class CommunityStaff(models.Model):
         MANAGER = "manager", "Manager (运营)"
         VIEWER = "viewer", "Viewer (只读)"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_roles")
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="staff")
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MANAGER)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             on_delete=models.CASCADE, related_name="community_roles")
+    community = models.ForeignKey(Community, verbose_name=_("community"),
+                                  on_delete=models.CASCADE, related_name="staff")
+    role = models.CharField(verbose_name=_("role"), max_length=16, choices=Role.choices, default=Role.MANAGER)
 
     class Meta:
+        verbose_name = _("community staff")
         constraints = [models.UniqueConstraint(fields=["user", "community"], name="community_staff_unique")]
-        verbose_name_plural = "community staff"
+        verbose_name_plural = _("community staff")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.community.code} · {self.role}"
@@ -88,31 +94,47 @@ class Promoter(models.Model):
         ROOT = "root", "Root of a tree"
         CHOSEN = "chosen", "Chose an agency community (自选社群)"
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="promoter")
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="promoters")
-    sponsor = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="downlines")
-    path = models.BinaryField(unique=True, help_text="Ordinals from the root, in the treepath encoding.")
-    depth = models.PositiveIntegerField(default=0)
-    next_child_ordinal = models.PositiveIntegerField(default=0,
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                                on_delete=models.PROTECT, related_name="promoter")
+    community = models.ForeignKey(Community, verbose_name=_("community"),
+                                  on_delete=models.PROTECT, related_name="promoters")
+    sponsor = models.ForeignKey("self", verbose_name=_("sponsor"),
+                                null=True, blank=True, on_delete=models.PROTECT, related_name="downlines")
+    path = models.BinaryField(verbose_name=_("path"),
+                              unique=True, help_text="Ordinals from the root, in the treepath encoding.")
+    depth = models.PositiveIntegerField(verbose_name=_("depth"), default=0)
+    next_child_ordinal = models.PositiveIntegerField(verbose_name=_("next child ordinal"), default=0,
                                                      help_text="Ordinal the next direct downline will get.")
-    invite_code = models.CharField(max_length=8, unique=True)
-    invite_code_active = models.BooleanField(default=True)
-    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.TEMPORARY)
-    joined_via = models.CharField(max_length=16, choices=JoinedVia.choices)
-    switch_count = models.PositiveIntegerField(default=0, help_text="Mentor switches made so far.")
-    last_switched_at = models.DateTimeField(null=True, blank=True)
-    paid_sales_count = models.PositiveIntegerField(default=0)
-    community_chosen_at = models.DateTimeField(
+    invite_code = models.CharField(verbose_name=_("invite code"), max_length=8, unique=True)
+    invite_code_active = models.BooleanField(verbose_name=_("invite code active"), default=True)
+    stage = models.CharField(verbose_name=_("stage"), max_length=16, choices=Stage.choices, default=Stage.TEMPORARY)
+    joined_via = models.CharField(verbose_name=_("joined via"), max_length=16, choices=JoinedVia.choices)
+    switch_count = models.PositiveIntegerField(verbose_name=_("switch count"),
+                                               default=0, help_text="Mentor switches made so far.")
+    last_switched_at = models.DateTimeField(verbose_name=_("last switched at"), null=True, blank=True)
+    paid_sales_count = models.PositiveIntegerField(verbose_name=_("paid sales count"), default=0)
+    community_chosen_at = models.DateTimeField(verbose_name=_("community chosen at"),
         null=True, blank=True, help_text="When the temporary shopkeeper chose their community (empty: never chose; "
                                          "the inviter's community). Fixed after the first paid sale.")
-    personal_volume = MoneyField(default=Decimal("0.00"), help_text="Lifetime credited sales (元).")
-    rank = models.CharField(max_length=32, blank=True, default="",
+    personal_volume = MoneyField(verbose_name=_("personal volume"),
+                                 default=Decimal("0.00"), help_text="Lifetime credited sales (元).")
+    rank = models.CharField(verbose_name=_("rank"), max_length=32, blank=True, default="",
                             help_text="Current rank id in the community's plan; empty is the lowest rank.")
-    active = models.BooleanField(default=True, help_text="Active for compression (缩层) as of the last rank "
+    active = models.BooleanField(verbose_name=_("active"),
+                                 default=True, help_text="Active for compression (缩层) as of the last rank "
                                  "evaluation; p0 is never skipped.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    rank_locked = models.BooleanField(verbose_name=_("rank locked"),
+        default=False, help_text="An operator set the rank by hand: the rank evaluation keeps it until an operator "
+                                 "clears the override.")
+    frozen_at = models.DateTimeField(verbose_name=_("frozen at"),
+        null=True, blank=True, help_text="Frozen by an operator (冻结): commissions held, no withdrawals, store and "
+                                         "links hidden. Empty: not frozen.")
+    frozen_reason = models.TextField(verbose_name=_("frozen reason"), blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("promoter")
+        verbose_name_plural = _("promoters")
         ordering = ["id"]
         indexes = [
             # The subtree range (count + sum of volume) is answered from this index alone: an index-only
@@ -136,18 +158,22 @@ class NetworkPolicy(models.Model):
         LEAST_LOADED = "least_loaded", "Least loaded (fewest direct downlines)"
         ROUND_ROBIN = "round_robin", "Round robin"
 
-    invite_code_required = models.BooleanField(default=True)
-    default_sponsor = models.ForeignKey(Promoter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    invite_code_required = models.BooleanField(verbose_name=_("invite code required"), default=True)
+    default_sponsor = models.ForeignKey(Promoter, verbose_name=_("default sponsor"),
+                                        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                         help_text="Sponsor of sign-ups without an invite code when no mentor is free.")
-    placement_policy = models.CharField(max_length=16, choices=Placement.choices, default=Placement.LEAST_LOADED)
-    round_robin_cursor = models.BigIntegerField(default=0, help_text="Id of the mentor picked last by round robin.")
-    next_root_ordinal = models.PositiveIntegerField(default=0)
-    switch_cooldown_days = models.PositiveIntegerField(
+    placement_policy = models.CharField(verbose_name=_("placement policy"),
+                                        max_length=16, choices=Placement.choices, default=Placement.LEAST_LOADED)
+    round_robin_cursor = models.BigIntegerField(verbose_name=_("round robin cursor"),
+                                                default=0, help_text="Id of the mentor picked last by round robin.")
+    next_root_ordinal = models.PositiveIntegerField(verbose_name=_("next root ordinal"), default=0)
+    switch_cooldown_days = models.PositiveIntegerField(verbose_name=_("switch cooldown days"),
         default=30, help_text="Days after joining or the last switch before a promoter may switch mentor.")
-    switch_max_count = models.PositiveIntegerField(default=1, help_text="Mentor switches allowed per promoter.")
-    switch_max_sales = models.PositiveIntegerField(
+    switch_max_count = models.PositiveIntegerField(verbose_name=_("switch max count"),
+                                                   default=1, help_text="Mentor switches allowed per promoter.")
+    switch_max_sales = models.PositiveIntegerField(verbose_name=_("switch max sales"),
         null=True, blank=True, help_text="No switch once the promoter has this many paid sales; empty: no limit.")
-    switch_requires_approval = models.BooleanField(default=False)
+    switch_requires_approval = models.BooleanField(verbose_name=_("switch requires approval"), default=False)
 
     class Promotion(models.TextChoices):
         """Who may become a promoter (推广资格): the three modes of CRMEB, Shopro and likeshop."""
@@ -156,10 +182,11 @@ class NetworkPolicy(models.Model):
         APPLICATION = "application", "By application, reviewed by an operator (申请审核)"
         QUALIFYING_PURCHASE = "qualifying_purchase", "After a qualifying purchase (满额分销)"
 
-    promotion_mode = models.CharField(max_length=24, choices=Promotion.choices, default=Promotion.EVERYONE,
+    promotion_mode = models.CharField(verbose_name=_("promotion mode"),
+                                      max_length=24, choices=Promotion.choices, default=Promotion.EVERYONE,
                                       help_text="Who may become a promoter. Requiring a purchase first can be an "
                                                 "entry fee in disguise (《禁止传销条例》): the compliance check warns.")
-    promotion_min_purchase = MoneyField(
+    promotion_min_purchase = MoneyField(verbose_name=_("promotion min purchase"),
         null=True, blank=True,
         help_text="满额分销: what the person must have spent on received or completed orders (元).")
 
@@ -168,8 +195,8 @@ class NetworkPolicy(models.Model):
                        "promotion_min_purchase"]
 
     class Meta:
-        verbose_name = "network policy"
-        verbose_name_plural = "network policy"
+        verbose_name = _("network policy")
+        verbose_name_plural = _("network policy")
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="network_policy_singleton"),
             models.CheckConstraint(
@@ -196,17 +223,23 @@ class PromoterApplication(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="promoter_applications")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
-    invite_code = models.CharField(max_length=16, blank=True, help_text="The code given at sign-up, if any.")
-    reason = models.TextField(blank=True, help_text="What the applicant wrote.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             on_delete=models.PROTECT, related_name="promoter_applications")
+    status = models.CharField(verbose_name=_("status"),
+                              max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    invite_code = models.CharField(verbose_name=_("invite code"),
+                                   max_length=16, blank=True, help_text="The code given at sign-up, if any.")
+    reason = models.TextField(verbose_name=_("reason"), blank=True, help_text="What the applicant wrote.")
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(verbose_name=_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(verbose_name=_("decision reason"), blank=True)
 
     class Meta:
+        verbose_name = _("promoter application")
+        verbose_name_plural = _("promoter applications")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["user"], condition=Q(status__in=["pending", "awaiting_purchase"]),
@@ -221,12 +254,15 @@ class Mentor(models.Model):
     """A promoter of the official community in the mentor pool (导师): sign-ups without an inviter are placed
     under one of them, who becomes their sponsor. ``capacity`` caps direct downlines (empty: no cap)."""
 
-    promoter = models.OneToOneField(Promoter, on_delete=models.PROTECT, related_name="mentor")
-    active = models.BooleanField(default=True)
-    capacity = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    promoter = models.OneToOneField(Promoter, verbose_name=_("promoter"),
+                                    on_delete=models.PROTECT, related_name="mentor")
+    active = models.BooleanField(verbose_name=_("active"), default=True)
+    capacity = models.PositiveIntegerField(verbose_name=_("capacity"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("mentor")
+        verbose_name_plural = _("mentors")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -246,19 +282,24 @@ class MentorSwitchRequest(models.Model):
         REJECTED = "rejected", "Rejected"
         APPLIED = "applied", "Applied"
 
-    promoter = models.ForeignKey(Promoter, on_delete=models.PROTECT, related_name="switch_requests")
-    from_mentor = models.ForeignKey(Mentor, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    promoter = models.ForeignKey(Promoter, verbose_name=_("promoter"),
+                                 on_delete=models.PROTECT, related_name="switch_requests")
+    from_mentor = models.ForeignKey(Mentor, verbose_name=_("from mentor"),
+                                    null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                     help_text="Empty when an operator had already moved the promoter off a mentor.")
-    to_mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    to_mentor = models.ForeignKey(Mentor, verbose_name=_("to mentor"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(verbose_name=_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(verbose_name=_("reason"), blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(verbose_name=_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(verbose_name=_("decision reason"), blank=True)
 
     class Meta:
+        verbose_name = _("mentor switch request")
+        verbose_name_plural = _("mentor switch requests")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["promoter"], condition=Q(status="pending"),
@@ -277,19 +318,23 @@ class RankRecord(models.Model):
         OPERATOR = "operator", "Operator"
         IMPORT = "import", "Import"
 
-    promoter = models.ForeignKey(Promoter, on_delete=models.PROTECT, related_name="rank_records")
-    rank = models.CharField(max_length=32, blank=True)
-    previous_rank = models.CharField(max_length=32, blank=True)
-    source = models.CharField(max_length=16, choices=Source.choices)
-    plan_id = models.CharField(max_length=64, blank=True)
-    plan_version = models.PositiveIntegerField(null=True, blank=True)
-    effective_at = models.DateTimeField()
-    reason = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    promoter = models.ForeignKey(Promoter, verbose_name=_("promoter"),
+                                 on_delete=models.PROTECT, related_name="rank_records")
+    rank = models.CharField(verbose_name=_("rank"), max_length=32, blank=True)
+    previous_rank = models.CharField(verbose_name=_("previous rank"), max_length=32, blank=True)
+    source = models.CharField(verbose_name=_("source"), max_length=16, choices=Source.choices)
+    plan_id = models.CharField(verbose_name=_("plan id"), max_length=64, blank=True)
+    plan_version = models.PositiveIntegerField(verbose_name=_("plan version"), null=True, blank=True)
+    effective_at = models.DateTimeField(verbose_name=_("effective at"))
+    reason = models.TextField(verbose_name=_("reason"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"),
+                              null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("rank record")
+        verbose_name_plural = _("rank records")
         ordering = ["-effective_at", "-id"]
         indexes = [models.Index(fields=["promoter", "effective_at"], name="rank_record_promoter_idx")]
 

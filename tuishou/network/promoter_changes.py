@@ -105,12 +105,15 @@ def promoter_record_first_sale(promoter: Promoter) -> Promoter:
 
 
 def promoter_rank_set(promoter: Promoter, rank: str, *, source: str, effective_at: datetime, reason: str = "",
-                      actor: User | None = None, plan_id: str = "", plan_version: int | None = None
-                      ) -> RankRecord | None:
+                      actor: User | None = None, plan_id: str = "", plan_version: int | None = None,
+                      lock: bool = False) -> RankRecord | None:
     """Set a promoter's current rank and append the change to their rank history.
 
     The incentive-plan evaluation calls it with ``source="evaluation"``; an operator's change
     (``source="operator"``) needs the actor and is audited. No change, no record: returns None.
+    ``lock`` (an operator's rank set by hand, 手动定级) also marks the rank as overridden: the rank evaluation
+    keeps it until ``promoter_rank_lock_clear``; locking the rank the promoter already has records no change of
+    rank but is audited.
     """
     if source not in RankRecord.Source.values:
         raise InvalidInput(NetworkError.RANK_SOURCE_UNKNOWN, source=source)
@@ -118,7 +121,14 @@ def promoter_rank_set(promoter: Promoter, rank: str, *, source: str, effective_a
         require_operator(actor, Role.OPS)
     rank = rank or ""
     with transaction.atomic():
-        previous = Promoter.objects.select_for_update().only("rank").get(pk=promoter.pk).rank
+        current = Promoter.objects.select_for_update().only("rank", "rank_locked").get(pk=promoter.pk)
+        previous = current.rank
+        if lock and not current.rank_locked:
+            Promoter.objects.filter(pk=promoter.pk).update(rank_locked=True)
+            promoter.rank_locked = True
+            if previous == rank:
+                audit_record(actor=actor, action="network.rank_set", target=promoter, reason=reason,
+                             data={"rank": rank, "previous_rank": previous, "locked": True})
         if previous == rank:
             return None
         record = RankRecord.objects.create(promoter=promoter, rank=rank, previous_rank=previous, source=source,
@@ -128,6 +138,22 @@ def promoter_rank_set(promoter: Promoter, rank: str, *, source: str, effective_a
         events.publish("rank.changed", record_id=record.pk)
         if source == RankRecord.Source.OPERATOR:
             audit_record(actor=actor, action="network.rank_set", target=promoter, reason=reason,
-                         data={"rank": rank, "previous_rank": previous})
+                         data={"rank": rank, "previous_rank": previous, "locked": lock})
     promoter.rank = rank
     return record
+
+
+def promoter_rank_lock_clear(*, actor: User | None, promoter: Promoter, reason: str) -> Promoter:
+    """Clear an operator's rank override: the promoter keeps the rank they have until the next rank evaluation,
+    which decides it again. Raises ``auth.forbidden``, ``network.rank_not_overridden`` (409). Audited
+    ``network.rank_override_cleared``."""
+    require_operator(actor, Role.OPS)
+    with transaction.atomic():
+        current = Promoter.objects.select_for_update().only("rank", "rank_locked").get(pk=promoter.pk)
+        if not current.rank_locked:
+            raise Conflict(NetworkError.RANK_NOT_OVERRIDDEN, details={"promoter_id": promoter.pk})
+        Promoter.objects.filter(pk=promoter.pk).update(rank_locked=False)
+        audit_record(actor=actor, action="network.rank_override_cleared", target=promoter, reason=reason,
+                     data={"rank": current.rank})
+    promoter.rank_locked = False
+    return promoter

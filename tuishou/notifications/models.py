@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Message(models.Model):
@@ -27,14 +28,18 @@ class Message(models.Model):
         TEAM_JOINED = "team_joined", "New team member (新成员)"
         RANK_CHANGED = "rank_changed", "Rank changed (等级变化)"
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    params = models.JSONField(default=dict, blank=True)
-    key = models.CharField(max_length=160, unique=True, help_text="One message per event and person, ever.")
-    created_at = models.DateTimeField(db_index=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"),
+                                  on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(verbose_name=_("kind"), max_length=32, choices=Kind.choices)
+    params = models.JSONField(verbose_name=_("params"), default=dict, blank=True)
+    key = models.CharField(verbose_name=_("key"),
+                           max_length=160, unique=True, help_text="One message per event and person, ever.")
+    created_at = models.DateTimeField(verbose_name=_("created at"), db_index=True)
+    read_at = models.DateTimeField(verbose_name=_("read at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "-created_at"], name="message_recipient_idx"),
                    models.Index(fields=["recipient"], condition=Q(read_at__isnull=True),
@@ -47,15 +52,19 @@ class Message(models.Model):
 class Announcement(models.Model):
     """公告: from the platform to everyone (``community`` empty) or from an agency to its own promoters."""
 
-    community = models.ForeignKey("network.Community", null=True, blank=True, on_delete=models.PROTECT,
+    community = models.ForeignKey("network.Community", verbose_name=_("community"),
+                                  null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="announcements",
                                   help_text="Empty: the whole platform. Otherwise: this community's promoters.")
-    title = models.CharField(max_length=80)
-    body = models.TextField(max_length=4000)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    published_at = models.DateTimeField(db_index=True)
+    title = models.CharField(verbose_name=_("title"), max_length=80)
+    body = models.TextField(verbose_name=_("body"), max_length=4000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"),
+                               on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(verbose_name=_("published at"), db_index=True)
 
     class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
         ordering = ["-published_at", "-id"]
 
     def __str__(self) -> str:
@@ -65,11 +74,15 @@ class Announcement(models.Model):
 class AnnouncementRead(models.Model):
     """A read receipt: ``user`` has read ``announcement``."""
 
-    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="reads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    read_at = models.DateTimeField()
+    announcement = models.ForeignKey(Announcement, verbose_name=_("announcement"),
+                                     on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(verbose_name=_("read at"))
 
     class Meta:
+        verbose_name = _("announcement read")
+        verbose_name_plural = _("announcement reads")
         constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="announcement_read_once")]
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PaymentsConfig(AppConfig):
     name = "tuishou.payments"
     label = "payments"
-    verbose_name = "Payments (支付)"
+    verbose_name = _("Payments")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tuishou.core.callback_log import ReceivedCallback
 from tuishou.core.fields import MoneyField
@@ -34,24 +35,30 @@ class Payment(models.Model):
 
     OPEN_STATUSES = (Status.CREATED, Status.PENDING)
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             null=True, blank=True, on_delete=models.PROTECT,
                              related_name="payments", help_text="The payer; only they (and operators) see it.")
-    payable_type = models.CharField(max_length=32, help_text='What is paid for, e.g. "order".')
-    payable_ref = models.CharField(max_length=64, help_text="The payable's id in its own app.")
-    amount = MoneyField()
-    currency = models.CharField(max_length=3, default=CURRENCY)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CREATED, db_index=True)
-    status_reason = models.CharField(max_length=200, blank=True)
-    gateway = models.CharField(max_length=32)
-    gateway_txn_id = models.CharField(max_length=64, null=True, blank=True)
-    pay_url = models.CharField(max_length=500, blank=True)
-    return_url = models.CharField(max_length=500, blank=True)
-    idempotency_key = models.CharField(max_length=100, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
+    payable_type = models.CharField(verbose_name=_("payable type"),
+                                    max_length=32, help_text='What is paid for, e.g. "order".')
+    payable_ref = models.CharField(verbose_name=_("payable ref"),
+                                   max_length=64, help_text="The payable's id in its own app.")
+    amount = MoneyField(verbose_name=_("amount"))
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default=CURRENCY)
+    status = models.CharField(verbose_name=_("status"),
+                              max_length=20, choices=Status.choices, default=Status.CREATED, db_index=True)
+    status_reason = models.CharField(verbose_name=_("status reason"), max_length=200, blank=True)
+    gateway = models.CharField(verbose_name=_("gateway"), max_length=32)
+    gateway_txn_id = models.CharField(verbose_name=_("gateway txn id"), max_length=64, null=True, blank=True)
+    pay_url = models.CharField(verbose_name=_("pay url"), max_length=500, blank=True)
+    return_url = models.CharField(verbose_name=_("return url"), max_length=500, blank=True)
+    idempotency_key = models.CharField(verbose_name=_("idempotency key"), max_length=100, unique=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+    paid_at = models.DateTimeField(verbose_name=_("paid at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         ordering = ["-id"]
         indexes = [models.Index(fields=["payable_type", "payable_ref"], name="payment_payable_idx")]
         constraints = [
@@ -82,21 +89,27 @@ class Refund(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    amount = MoneyField()
-    reason = models.CharField(max_length=200)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True)
-    status_reason = models.CharField(max_length=200, blank=True)
-    idempotency_key = models.CharField(max_length=100, unique=True)
-    gateway_refund_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    automatic = models.BooleanField(default=False, help_text="Refund of a success its payable refused.")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds")
+    amount = MoneyField(verbose_name=_("amount"))
+    reason = models.CharField(verbose_name=_("reason"), max_length=200)
+    status = models.CharField(verbose_name=_("status"),
+                              max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    status_reason = models.CharField(verbose_name=_("status reason"), max_length=200, blank=True)
+    idempotency_key = models.CharField(verbose_name=_("idempotency key"), max_length=100, unique=True)
+    gateway_refund_id = models.CharField(verbose_name=_("gateway refund id"),
+                                         max_length=64, null=True, blank=True, unique=True)
+    automatic = models.BooleanField(verbose_name=_("automatic"),
+                                    default=False, help_text="Refund of a success its payable refused.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+    succeeded_at = models.DateTimeField(verbose_name=_("succeeded at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
         ordering = ["-id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
 
@@ -112,18 +125,24 @@ class Refund(models.Model):
 class PaymentStatusChange(StatusChange):
     """One move of a payment's status (history, append-only)."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="status_changes")
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"),
+                                on_delete=models.PROTECT, related_name="status_changes")
 
     class Meta(StatusChange.Meta):
+        verbose_name = _("payment status change")
+        verbose_name_plural = _("payment status changes")
         ordering = ["payment_id", "id"]
 
 
 class RefundStatusChange(StatusChange):
     """One move of a refund's status (history, append-only)."""
 
-    refund = models.ForeignKey(Refund, on_delete=models.PROTECT, related_name="status_changes")
+    refund = models.ForeignKey(Refund, verbose_name=_("refund"),
+                               on_delete=models.PROTECT, related_name="status_changes")
 
     class Meta(StatusChange.Meta):
+        verbose_name = _("refund status change")
+        verbose_name_plural = _("refund status changes")
         ordering = ["refund_id", "id"]
 
 
@@ -137,12 +156,16 @@ class PaymentEvent(ReceivedCallback):
         REFUND_SUCCEEDED = "refund.succeeded", "Refund succeeded"
         REFUND_FAILED = "refund.failed", "Refund failed"
 
-    gateway = models.CharField(max_length=32)
-    txn_id = models.CharField(max_length=64, blank=True)
-    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
-    refund = models.ForeignKey(Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    gateway = models.CharField(verbose_name=_("gateway"), max_length=32)
+    txn_id = models.CharField(verbose_name=_("txn id"), max_length=64, blank=True)
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"),
+                                null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    refund = models.ForeignKey(Refund, verbose_name=_("refund"),
+                               null=True, blank=True, on_delete=models.PROTECT, related_name="events")
 
     class Meta(ReceivedCallback.Meta):
+        verbose_name = _("payment event")
+        verbose_name_plural = _("payment events")
         indexes = [models.Index(fields=["txn_id"], name="payment_event_txn_idx")]
         constraints = [
             models.UniqueConstraint(fields=["gateway", "event_id"], condition=Q(outcome__in=["processed", "ignored"]),

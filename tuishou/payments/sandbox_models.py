@@ -5,6 +5,7 @@ Nothing in payments' services reads these tables; only ``tuishou.payments.sandbo
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tuishou.core.fields import MoneyField
 from tuishou.sandboxes.models import ChannelCallbacks, OutboxCallback
@@ -19,16 +20,21 @@ class SandboxCharge(models.Model):
         OPEN = "open", "Open (waiting for the payer)"
         PAID = "paid", "Paid"
 
-    txn_id = models.CharField(max_length=64, unique=True)
-    reference = models.CharField(max_length=100, help_text="The merchant's reference (our payment id).")
-    amount = MoneyField()
-    currency = models.CharField(max_length=3)
-    description = models.CharField(max_length=200, blank=True)
-    return_url = models.CharField(max_length=500, blank=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-    failed_attempts = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
+    txn_id = models.CharField(verbose_name=_("txn id"), max_length=64, unique=True)
+    reference = models.CharField(verbose_name=_("reference"),
+                                 max_length=100, help_text="The merchant's reference (our payment id).")
+    amount = MoneyField(verbose_name=_("amount"))
+    currency = models.CharField(verbose_name=_("currency"), max_length=3)
+    description = models.CharField(verbose_name=_("description"), max_length=200, blank=True)
+    return_url = models.CharField(verbose_name=_("return url"), max_length=500, blank=True)
+    status = models.CharField(verbose_name=_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    failed_attempts = models.PositiveIntegerField(verbose_name=_("failed attempts"), default=0)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    paid_at = models.DateTimeField(verbose_name=_("paid at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sandbox charge")
+        verbose_name_plural = _("sandbox charges")
 
     def __str__(self) -> str:
         return f"{self.txn_id} {self.amount} {self.status}"
@@ -41,14 +47,18 @@ class SandboxRefund(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
-    refund_id = models.CharField(max_length=64, unique=True)
-    charge = models.ForeignKey(SandboxCharge, on_delete=models.PROTECT, related_name="refunds")
-    reference = models.CharField(max_length=100, help_text="The merchant's refund reference (out_refund_no).")
-    amount = MoneyField()
-    status = models.CharField(max_length=10, choices=Status.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    refund_id = models.CharField(verbose_name=_("refund id"), max_length=64, unique=True)
+    charge = models.ForeignKey(SandboxCharge, verbose_name=_("charge"),
+                               on_delete=models.PROTECT, related_name="refunds")
+    reference = models.CharField(verbose_name=_("reference"),
+                                 max_length=100, help_text="The merchant's refund reference (out_refund_no).")
+    amount = MoneyField(verbose_name=_("amount"))
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=Status.choices)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("sandbox refund")
+        verbose_name_plural = _("sandbox refunds")
         constraints = [models.UniqueConstraint(fields=["charge", "reference"], name="sandbox_refund_reference")]
 
     def __str__(self) -> str:
@@ -61,4 +71,6 @@ class SandboxCallback(OutboxCallback):
     objects = ChannelCallbacks(CHANNEL_NAME)
 
     class Meta:
+        verbose_name = _("sandbox callback")
+        verbose_name_plural = _("sandbox callbacks")
         proxy = True

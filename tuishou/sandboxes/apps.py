@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SandboxesConfig(AppConfig):
     name = "tuishou.sandboxes"
     label = "sandboxes"
-    verbose_name = "Sandboxes (沙箱)"
+    verbose_name = _("Sandboxes")

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SettlementConfig(AppConfig):
     name = "tuishou.settlement"
     label = "settlement"
-    verbose_name = "Settlement (结算)"
+    verbose_name = _("Settlement")
 
     def ready(self) -> None:
         # Accrual and refunds book inside the order's own transaction, so the ledger and the order change

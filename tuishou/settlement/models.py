@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tuishou.core.fields import MoneyField
 
@@ -39,29 +40,41 @@ class Commission(models.Model):
         CANCELLED = "cancelled", "Cancelled by a refund before settlement (已取消)"
         CLAWED_BACK = "clawed_back", "Clawed back after settlement (已追回)"
 
-    order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.PROTECT,
+    order = models.ForeignKey("orders.Order", verbose_name=_("order"), null=True, blank=True, on_delete=models.PROTECT,
                               related_name="commissions", help_text="Empty for a period commission.")
-    period = models.CharField(max_length=7, blank=True, help_text="YYYY-MM for a period commission.")
-    community = models.ForeignKey("network.Community", null=True, blank=True, on_delete=models.PROTECT,
+    period = models.CharField(verbose_name=_("period"),
+                              max_length=7, blank=True, help_text="YYYY-MM for a period commission.")
+    community = models.ForeignKey("network.Community", verbose_name=_("community"),
+                                  null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
-    promoter = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="commissions")
-    rule = models.CharField(max_length=64, help_text="The rule's id, else its type.")
-    plan_version = models.ForeignKey("incentives.PlanVersion", on_delete=models.PROTECT, related_name="+")
-    base = MoneyField(help_text="The base the plan's rates applied to at accrual (元).")
-    rate = models.DecimalField(max_digits=9, decimal_places=6, help_text="Effective rate: accrued ÷ base.")
-    accrued_amount = MoneyField()
-    cancelled_amount = MoneyField(default=ZERO, help_text="Taken back by refunds before settlement.")
-    clawed_back_amount = MoneyField(default=ZERO, help_text="Taken back by refunds after settlement.")
-    amount = MoneyField(help_text="Worth now: accrued − cancelled − clawed back.")
-    settled_amount = MoneyField(null=True, blank=True, help_text="What settlement moved to available.")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
-    freeze_days = models.PositiveIntegerField(default=0)
-    settle_after = models.CharField(max_length=16, choices=SettleAfter.choices, default=SettleAfter.RECEIVED)
-    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    settled_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    promoter = models.ForeignKey("network.Promoter", verbose_name=_("promoter"),
+                                 on_delete=models.PROTECT, related_name="commissions")
+    rule = models.CharField(verbose_name=_("rule"), max_length=64, help_text="The rule's id, else its type.")
+    plan_version = models.ForeignKey("incentives.PlanVersion", verbose_name=_("plan version"),
+                                     on_delete=models.PROTECT, related_name="+")
+    base = MoneyField(verbose_name=_("base"), help_text="The base the plan's rates applied to at accrual (元).")
+    rate = models.DecimalField(verbose_name=_("rate"),
+                               max_digits=9, decimal_places=6, help_text="Effective rate: accrued ÷ base.")
+    accrued_amount = MoneyField(verbose_name=_("accrued amount"))
+    cancelled_amount = MoneyField(verbose_name=_("cancelled amount"),
+                                  default=ZERO, help_text="Taken back by refunds before settlement.")
+    clawed_back_amount = MoneyField(verbose_name=_("clawed back amount"),
+                                    default=ZERO, help_text="Taken back by refunds after settlement.")
+    amount = MoneyField(verbose_name=_("amount"), help_text="Worth now: accrued − cancelled − clawed back.")
+    settled_amount = MoneyField(verbose_name=_("settled amount"),
+                                null=True, blank=True, help_text="What settlement moved to available.")
+    status = models.CharField(verbose_name=_("status"),
+                              max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    freeze_days = models.PositiveIntegerField(verbose_name=_("freeze days"), default=0)
+    settle_after = models.CharField(verbose_name=_("settle after"),
+                                    max_length=16, choices=SettleAfter.choices, default=SettleAfter.RECEIVED)
+    due_at = models.DateTimeField(verbose_name=_("due at"), null=True, blank=True, db_index=True)
+    settled_at = models.DateTimeField(verbose_name=_("settled at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("commission")
+        verbose_name_plural = _("commissions")
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "due_at"], name="commission_status_due_idx"),
                    models.Index(fields=["promoter", "-id"], name="commission_promoter_idx")]
@@ -92,24 +105,32 @@ class MerchantReceivable(models.Model):
         SETTLED = "settled", "Settled (已结算)"
         CANCELLED = "cancelled", "Fully refunded before settlement (已取消)"
 
-    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="receivable")
-    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="receivables")
-    fee_rate = models.DecimalField(max_digits=5, decimal_places=4)
-    paid_amount = MoneyField(help_text="Paid, less refunds.")
-    refunded_amount = MoneyField(default=ZERO)
-    commission_base = MoneyField(help_text="B, less refunds.")
-    fee = MoneyField(help_text="Platform fee on what is still paid (rounded down).")
-    net = MoneyField(help_text="Owed to the merchant: paid − B − fee.")
-    settled_net = MoneyField(null=True, blank=True, help_text="What settlement moved to the merchant's payable.")
-    clawed_back_amount = MoneyField(default=ZERO, help_text="Taken back from the merchant after settlement.")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
-    freeze_days = models.PositiveIntegerField(default=0)
-    settle_after = models.CharField(max_length=16, choices=SettleAfter.choices, default=SettleAfter.RECEIVED)
-    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    settled_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    order = models.OneToOneField("orders.Order", verbose_name=_("order"),
+                                 on_delete=models.PROTECT, related_name="receivable")
+    merchant = models.ForeignKey("merchants.Merchant", verbose_name=_("merchant"),
+                                 on_delete=models.PROTECT, related_name="receivables")
+    fee_rate = models.DecimalField(verbose_name=_("fee rate"), max_digits=5, decimal_places=4)
+    paid_amount = MoneyField(verbose_name=_("paid amount"), help_text="Paid, less refunds.")
+    refunded_amount = MoneyField(verbose_name=_("refunded amount"), default=ZERO)
+    commission_base = MoneyField(verbose_name=_("commission base"), help_text="B, less refunds.")
+    fee = MoneyField(verbose_name=_("fee"), help_text="Platform fee on what is still paid (rounded down).")
+    net = MoneyField(verbose_name=_("net"), help_text="Owed to the merchant: paid − B − fee.")
+    settled_net = MoneyField(verbose_name=_("settled net"),
+                             null=True, blank=True, help_text="What settlement moved to the merchant's payable.")
+    clawed_back_amount = MoneyField(verbose_name=_("clawed back amount"),
+                                    default=ZERO, help_text="Taken back from the merchant after settlement.")
+    status = models.CharField(verbose_name=_("status"),
+                              max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    freeze_days = models.PositiveIntegerField(verbose_name=_("freeze days"), default=0)
+    settle_after = models.CharField(verbose_name=_("settle after"),
+                                    max_length=16, choices=SettleAfter.choices, default=SettleAfter.RECEIVED)
+    due_at = models.DateTimeField(verbose_name=_("due at"), null=True, blank=True, db_index=True)
+    settled_at = models.DateTimeField(verbose_name=_("settled at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("merchant receivable")
+        verbose_name_plural = _("merchant receivables")
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "due_at"], name="receivable_status_due_idx"),
                    models.Index(fields=["merchant", "-id"], name="receivable_merchant_idx")]
@@ -121,16 +142,23 @@ class MerchantReceivable(models.Model):
 class PeriodSettlement(models.Model):
     """One month's period rules booked for one community (月度结算): at most one per (community, period)."""
 
-    community = models.ForeignKey("network.Community", on_delete=models.PROTECT, related_name="+")
-    period = models.CharField(max_length=7, help_text="YYYY-MM, calendar month in the platform's time zone.")
-    plan_version = models.ForeignKey("incentives.PlanVersion", on_delete=models.PROTECT, related_name="+")
-    base_total = MoneyField(help_text="Σ B of the orders completed in the month, less refunds.")
-    payout_total = MoneyField()
-    recipients = models.PositiveIntegerField(default=0)
-    entry_key = models.CharField(max_length=200, blank=True, help_text="Empty when nothing was paid.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    community = models.ForeignKey("network.Community", verbose_name=_("community"),
+                                  on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(verbose_name=_("period"),
+                              max_length=7, help_text="YYYY-MM, calendar month in the platform's time zone.")
+    plan_version = models.ForeignKey("incentives.PlanVersion", verbose_name=_("plan version"),
+                                     on_delete=models.PROTECT, related_name="+")
+    base_total = MoneyField(verbose_name=_("base total"),
+                            help_text="Σ B of the orders completed in the month, less refunds.")
+    payout_total = MoneyField(verbose_name=_("payout total"))
+    recipients = models.PositiveIntegerField(verbose_name=_("recipients"), default=0)
+    entry_key = models.CharField(verbose_name=_("entry key"),
+                                 max_length=200, blank=True, help_text="Empty when nothing was paid.")
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("period settlement")
+        verbose_name_plural = _("period settlements")
         ordering = ["-period", "community_id"]
         constraints = [models.UniqueConstraint(fields=["community", "period"], name="period_settlement_once")]
 

@@ -34,6 +34,7 @@ from tuishou.core import events
 from tuishou.core.transitions import transition_many
 from tuishou.ledger.models import Account, JournalEntry
 from tuishou.ledger.services import EntryDraft, accounts_for_owners, journal_post_many, journal_post_transfers
+from tuishou.network.models import Promoter
 from tuishou.orders.models import AfterSalesCase
 from tuishou.settlement.models import Commission, MerchantReceivable, SettleAfter
 
@@ -102,11 +103,15 @@ def due_stamp(*, model: type[Commission] | type[MerchantReceivable], chunk_size:
 
 
 def _due(model, status: str, as_of: datetime) -> QuerySet:
-    """Rows due at ``as_of``: freeze passed, after-sales window closed, no open after-sales case."""
+    """Rows due at ``as_of``: freeze passed, after-sales window closed, no open after-sales case; and for a
+    commission, its promoter not frozen by an operator (冻结: held, booked but not settled, until unfrozen)."""
     window_closed = as_of - timedelta(days=settings.TUISHOU["AFTER_SALES_DAYS"])
     open_cases = AfterSalesCase.objects.filter(status__in=AfterSalesCase.OPEN_STATUSES).values("order_id")
-    return (model.objects.filter(status=status, due_at__lte=as_of, order__received_at__lte=window_closed)
-            .exclude(order_id__in=open_cases))
+    due = (model.objects.filter(status=status, due_at__lte=as_of, order__received_at__lte=window_closed)
+           .exclude(order_id__in=open_cases))
+    if model is Commission:
+        due = due.exclude(promoter_id__in=Promoter.objects.filter(frozen_at__isnull=False).values("pk"))
+    return due
 
 
 def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:

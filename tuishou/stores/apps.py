@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StoresConfig(AppConfig):
     name = "tuishou.stores"
     label = "stores"
-    verbose_name = "Micro-stores and sharing (微店与分享)"
+    verbose_name = _("Micro-stores and sharing")
 
     def ready(self) -> None:
         from tuishou.accounts.events import on_session_opened

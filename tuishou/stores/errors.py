@@ -18,6 +18,7 @@ class StoreError(ErrorCode):
     PRODUCT_UNAVAILABLE = "stores.product_unavailable", _(
         "This product is not in the supply pool (not approved, off the shelf or without an SKU).")
     REORDER_MISMATCH = "stores.reorder_mismatch", _("Send every item of the store exactly once, in the new order.")
+    STORE_UNAVAILABLE = "stores.store_unavailable", _("This store is not available at the moment.")
     STORE_UNKNOWN = "stores.store_unknown", _("There is no such store.")
     TEXT_MISSING = "stores.text_missing", _("{field} must not be empty.")
     TEXT_TOO_LONG = "stores.text_too_long", _("{field} is longer than {max_length} characters.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Store(models.Model):
@@ -17,14 +18,18 @@ class Store(models.Model):
     (``/m/<code>``).
     """
 
-    promoter = models.OneToOneField("network.Promoter", on_delete=models.PROTECT, related_name="store")
-    code = models.CharField(max_length=12, unique=True)
-    title = models.CharField(max_length=60)
-    slogan = models.CharField(max_length=200, blank=True, help_text="The promoter's recommendation line (店铺推荐语).")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    promoter = models.OneToOneField("network.Promoter", verbose_name=_("promoter"),
+                                    on_delete=models.PROTECT, related_name="store")
+    code = models.CharField(verbose_name=_("code"), max_length=12, unique=True)
+    title = models.CharField(verbose_name=_("title"), max_length=60)
+    slogan = models.CharField(verbose_name=_("slogan"),
+                              max_length=200, blank=True, help_text="The promoter's recommendation line (店铺推荐语).")
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -37,16 +42,21 @@ class StoreItem(models.Model):
     ``title`` empty means the product's own title. Items are shown by ``position``, lowest first.
     """
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="items")
-    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(max_length=120, blank=True, help_text="Own title; empty: the product's title.")
-    recommendation = models.TextField(blank=True, help_text="The promoter's recommendation text (推荐语).")
-    position = models.PositiveIntegerField(default=0)
-    hidden = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey("catalog.Product", verbose_name=_("product"),
+                                on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(verbose_name=_("title"),
+                             max_length=120, blank=True, help_text="Own title; empty: the product's title.")
+    recommendation = models.TextField(verbose_name=_("recommendation"),
+                                      blank=True, help_text="The promoter's recommendation text (推荐语).")
+    position = models.PositiveIntegerField(verbose_name=_("position"), default=0)
+    hidden = models.BooleanField(verbose_name=_("hidden"), default=False)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("store item")
+        verbose_name_plural = _("store items")
         ordering = ["store_id", "position", "id"]
         constraints = [models.UniqueConstraint(fields=["store", "product"], name="store_item_unique_product")]
 
@@ -69,15 +79,20 @@ class ShareLink(models.Model):
         STORE = "store", "Store (店铺)"
         PRODUCT = "product", "Product (商品)"
 
-    code = models.CharField(max_length=12, unique=True)
-    promoter = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="share_links")
-    target = models.CharField(max_length=8, choices=Target.choices)
-    product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    material = models.ForeignKey("community.Material", null=True, blank=True, on_delete=models.PROTECT,
+    code = models.CharField(verbose_name=_("code"), max_length=12, unique=True)
+    promoter = models.ForeignKey("network.Promoter", verbose_name=_("promoter"),
+                                 on_delete=models.PROTECT, related_name="share_links")
+    target = models.CharField(verbose_name=_("target"), max_length=8, choices=Target.choices)
+    product = models.ForeignKey("catalog.Product", verbose_name=_("product"),
+                                null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    material = models.ForeignKey("community.Material", verbose_name=_("material"), null=True, blank=True,
+                                 on_delete=models.PROTECT,
                                  related_name="links", help_text="The selling material this link carries (素材).")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(condition=(Q(target="store", product__isnull=True)
@@ -102,14 +117,17 @@ class ShareClick(models.Model):
     """One open of a share link (``/s/<code>``). ``visitor_key`` is the signed cookie id, so unique visitors
     are counted without an account; only a digest of the user agent is kept."""
 
-    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="clicks")
-    visitor_key = models.CharField(max_length=64)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    link = models.ForeignKey(ShareLink, verbose_name=_("link"), on_delete=models.CASCADE, related_name="clicks")
+    visitor_key = models.CharField(verbose_name=_("visitor key"), max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
-    at = models.DateTimeField()
-    user_agent_hash = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField(verbose_name=_("at"))
+    user_agent_hash = models.CharField(verbose_name=_("user agent hash"), max_length=64, blank=True)
 
     class Meta:
+        verbose_name = _("share click")
+        verbose_name_plural = _("share clicks")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["link", "visitor_key"], name="share_click_link_visitor_idx")]
 
@@ -129,16 +147,22 @@ class ConsumerBinding(models.Model):
         LAST_CLICK = "last_click", "Last click (最后点击)"
         REGISTRATION = "registration", "At registration (注册绑定)"
 
-    consumer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bindings")
-    promoter = models.ForeignKey("network.Promoter", on_delete=models.PROTECT, related_name="bound_consumers")
-    community = models.ForeignKey("network.Community", on_delete=models.PROTECT, related_name="+")
-    mode = models.CharField(max_length=16, choices=Mode.choices)
-    bound_at = models.DateTimeField()
-    expires_at = models.DateTimeField(null=True, blank=True)
-    source_link = models.ForeignKey(ShareLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    consumer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("consumer"),
+                                 on_delete=models.PROTECT, related_name="bindings")
+    promoter = models.ForeignKey("network.Promoter", verbose_name=_("promoter"),
+                                 on_delete=models.PROTECT, related_name="bound_consumers")
+    community = models.ForeignKey("network.Community", verbose_name=_("community"),
+                                  on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(verbose_name=_("mode"), max_length=16, choices=Mode.choices)
+    bound_at = models.DateTimeField(verbose_name=_("bound at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"), null=True, blank=True)
+    source_link = models.ForeignKey(ShareLink, verbose_name=_("source link"),
+                                    null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("consumer binding")
+        verbose_name_plural = _("consumer bindings")
         ordering = ["-bound_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["consumer", "community"], name="binding_one_per_community")]
 
@@ -153,14 +177,18 @@ class AttributionVisit(models.Model):
     """A visit through a share link that counts for binding: a click on ``/s/<code>`` or a checkout with a
     share code. Before sign-in ``user`` is empty; signing in claims the visitor's visits (sets ``user``)."""
 
-    visitor_key = models.CharField(max_length=64, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    visitor_key = models.CharField(verbose_name=_("visitor key"), max_length=64, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
-    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="visits")
-    at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a sign-in took it over.")
+    link = models.ForeignKey(ShareLink, verbose_name=_("link"), on_delete=models.CASCADE, related_name="visits")
+    at = models.DateTimeField(verbose_name=_("at"))
+    claimed_at = models.DateTimeField(verbose_name=_("claimed at"),
+                                      null=True, blank=True, help_text="When a sign-in took it over.")
 
     class Meta:
+        verbose_name = _("attribution visit")
+        verbose_name_plural = _("attribution visits")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["visitor_key", "user"], name="attribution_visit_key_idx")]
 

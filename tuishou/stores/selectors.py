@@ -69,23 +69,35 @@ def product_price(product: Product, *, now: datetime | None = None) -> Decimal:
     return price
 
 
+def _require_shown(promoter: Promoter, code: str) -> None:
+    """A frozen promoter's store and links (冻结, by an operator) answer ``stores.store_unavailable`` (404)."""
+    if promoter.frozen_at is not None:
+        raise NotFound(StoreError.STORE_UNAVAILABLE, details={"code": code})
+
+
 def store_by_code(code: str) -> Store:
-    """A store by its short code (``/m/<code>``), or ``stores.store_unknown`` (404)."""
+    """A store by its short code (``/m/<code>``), or ``stores.store_unknown`` (404); a frozen promoter's is
+    ``stores.store_unavailable`` (404)."""
     normalized = codes.normalize(code)
     store = (Store.objects.select_related("promoter__user").filter(code=normalized).first()
              if codes.is_well_formed(normalized) else None)
     if store is None:
         raise NotFound(StoreError.STORE_UNKNOWN, details={"code": code})
+    _require_shown(store.promoter, code)
     return store
 
 
-def link_by_code(code: str) -> ShareLink:
-    """A share link by its short code (``/s/<code>``, ``/p/<code>``), or ``stores.link_unknown`` (404)."""
+def link_by_code(code: str, *, public: bool = True) -> ShareLink:
+    """A share link by its short code (``/s/<code>``, ``/p/<code>``), or ``stores.link_unknown`` (404). A public
+    look-up of a frozen promoter's link is ``stores.store_unavailable`` (404); ``public=False`` is the promoter's
+    own."""
     normalized = codes.normalize(code)
     link = (ShareLink.objects.select_related("promoter__user", "product").filter(code=normalized).first()
             if codes.is_well_formed(normalized) else None)
     if link is None:
         raise NotFound(StoreError.LINK_UNKNOWN, details={"code": code})
+    if public:
+        _require_shown(link.promoter, code)
     return link
 
 
@@ -99,7 +111,7 @@ def product_link_by_code(code: str) -> ShareLink:
 
 def promoter_link_by_code(*, promoter: Promoter, code: str) -> ShareLink:
     """One of the promoter's own links; somebody else's is ``stores.link_unknown`` (404) like a missing one."""
-    link = link_by_code(code)
+    link = link_by_code(code, public=False)
     if link.promoter_id != promoter.pk:
         raise NotFound(StoreError.LINK_UNKNOWN, details={"code": code})
     return link

@@ -18,14 +18,17 @@ from tuishou.catalog.selectors import sku_selling_price
 from tuishou.core.errors import NotFound
 from tuishou.core.visitors import visitor_cookie_set, visitor_key
 from tuishou.stores import selectors
+from tuishou.stores.errors import StoreError
 from tuishou.stores.models import ShareLink, Store
 from tuishou.stores.poster import poster_png
 from tuishou.stores.services import share_click_record, store_get_or_create
 from tuishou.stores.visitors import share_url
 
 
-def _not_found(request: HttpRequest, what: str) -> HttpResponse:
-    return render(request, "stores/not_found.html", {"what": what}, status=404)
+def _not_found(request: HttpRequest, what: str, exc: NotFound) -> HttpResponse:
+    """The 404 page; a frozen promoter's store or link says the store is unavailable (no more than that)."""
+    unavailable = exc.code == StoreError.STORE_UNAVAILABLE
+    return render(request, "stores/not_found.html", {"what": what, "unavailable": unavailable}, status=404)
 
 
 @require_GET
@@ -34,8 +37,8 @@ def share(request: HttpRequest, code: str) -> HttpResponse:
     go to the store or the product page."""
     try:
         link = selectors.link_by_code(code)
-    except NotFound:
-        return _not_found(request, _("share link"))
+    except NotFound as exc:
+        return _not_found(request, _("share link"), exc)
     key = visitor_key(request) or secrets.token_urlsafe(16)
     share_click_record(link=link, visitor_key=key, user=request.user,
                        user_agent=request.headers.get("User-Agent"))
@@ -54,8 +57,8 @@ def store_page(request: HttpRequest, code: str) -> HttpResponse:
     order, each with the promoter's recommendation (推荐语)."""
     try:
         store: Store = selectors.store_by_code(code)
-    except NotFound:
-        return _not_found(request, _("store"))
+    except NotFound as exc:
+        return _not_found(request, _("store"), exc)
     return render(request, "stores/store.html", {
         "store": store, "promoter_name": selectors.promoter_name(store.promoter),
         "items": selectors.store_public_items(store)})
@@ -69,8 +72,8 @@ def product_page(request: HttpRequest, code: str) -> HttpResponse:
     try:
         link = selectors.product_link_by_code(code)
         product = selectors.link_product(link)
-    except NotFound:
-        return _not_found(request, _("product"))
+    except NotFound as exc:
+        return _not_found(request, _("product"), exc)
     item = selectors.store_item_for_product(promoter_id=link.promoter_id, product_id=product.pk)
     earnings = selectors.sku_estimates(selectors.promoter_of(request.user), product)
     skus = [{"sku": sku, "price": sku_selling_price(sku), "earn": earnings.get(sku.pk)} for sku in product.skus.all()]
@@ -90,8 +93,8 @@ def poster(request: HttpRequest, code: str) -> HttpResponse:
     """The share poster of a link, as a PNG."""
     try:
         link = selectors.link_by_code(code)
-    except NotFound:
-        return _not_found(request, _("poster"))
+    except NotFound as exc:
+        return _not_found(request, _("poster"), exc)
     png = poster_png(link, share_url=share_url(request, link.code))
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "public, max-age=300"

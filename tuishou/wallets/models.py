@@ -14,8 +14,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
-from tuishou.core.callback_log import ReceivedCallback
 from tuishou.core.fields import MoneyField
 from tuishou.core.money import CURRENCY
 from tuishou.core.transitions import StatusChange
@@ -45,33 +45,42 @@ class Withdrawal(models.Model):
     # Statuses that hold the amount in the promoter's frozen account.
     FROZEN_STATUSES = (Status.REQUESTED, Status.APPROVED, Status.PAYING)
 
-    promoter = models.ForeignKey("network.Promoter", null=True, blank=True, on_delete=models.PROTECT,
+    promoter = models.ForeignKey("network.Promoter", verbose_name=_("promoter"),
+                                 null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="withdrawals")
-    merchant = models.ForeignKey("merchants.Merchant", null=True, blank=True, on_delete=models.PROTECT,
+    merchant = models.ForeignKey("merchants.Merchant", verbose_name=_("merchant"),
+                                 null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="withdrawals",
                                  help_text="Set instead of the promoter: a merchant's payout.")
-    amount = MoneyField(help_text="What leaves the available balance (元).")
-    fee = MoneyField(help_text="Withdrawal fee, platform revenue (手续费).")
-    net = MoneyField(help_text="What the payee receives: amount − fee (到账金额).")
-    currency = models.CharField(max_length=3, default=CURRENCY)
-    payee_method = models.CharField(max_length=16, choices=PayeeMethod.choices)
-    payee_account = models.CharField(max_length=100)
-    payee_name = models.CharField(max_length=50)
-    payee_bank = models.CharField(max_length=50, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True)
-    reason = models.CharField(max_length=200, blank=True, help_text="Why it was rejected or why the payout failed.")
-    idempotency_key = models.CharField(max_length=100)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    amount = MoneyField(verbose_name=_("amount"), help_text="What leaves the available balance (元).")
+    fee = MoneyField(verbose_name=_("fee"), help_text="Withdrawal fee, platform revenue (手续费).")
+    net = MoneyField(verbose_name=_("net"), help_text="What the payee receives: amount − fee (到账金额).")
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default=CURRENCY)
+    payee_method = models.CharField(verbose_name=_("payee method"), max_length=16, choices=PayeeMethod.choices)
+    payee_account = models.CharField(verbose_name=_("payee account"), max_length=100)
+    payee_name = models.CharField(verbose_name=_("payee name"), max_length=50)
+    payee_bank = models.CharField(verbose_name=_("payee bank"), max_length=50, blank=True)
+    status = models.CharField(verbose_name=_("status"),
+                              max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    reason = models.CharField(verbose_name=_("reason"),
+                              max_length=200, blank=True, help_text="Why it was rejected or why the payout failed.")
+    idempotency_key = models.CharField(verbose_name=_("idempotency key"), max_length=100)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"),
+                                 null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
-    payout_provider = models.CharField(max_length=32, blank=True)
-    payout_id = models.CharField(max_length=64, null=True, blank=True, help_text="The provider's transfer id.")
-    requested_at = models.DateTimeField(db_index=True)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True, help_text="When it was paid, rejected or failed.")
-    updated_at = models.DateTimeField(auto_now=True)
+    payout_provider = models.CharField(verbose_name=_("payout provider"), max_length=32, blank=True)
+    payout_id = models.CharField(verbose_name=_("payout id"),
+                                 max_length=64, null=True, blank=True, help_text="The provider's transfer id.")
+    requested_at = models.DateTimeField(verbose_name=_("requested at"), db_index=True)
+    reviewed_at = models.DateTimeField(verbose_name=_("reviewed at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(verbose_name=_("submitted at"), null=True, blank=True)
+    completed_at = models.DateTimeField(verbose_name=_("completed at"),
+                                        null=True, blank=True, help_text="When it was paid, rejected or failed.")
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("withdrawal")
+        verbose_name_plural = _("withdrawals")
         ordering = ["-id"]
         indexes = [models.Index(fields=["promoter", "requested_at"], name="withdrawal_promoter_day_idx"),
                    models.Index(fields=["merchant", "requested_at"], name="withdrawal_merchant_day_idx"),
@@ -113,7 +122,12 @@ class Withdrawal(models.Model):
 class WithdrawalStatusChange(StatusChange):
     """One move of a withdrawal's status: from, to, by which event, who did it and why (the history)."""
 
-    withdrawal = models.ForeignKey(Withdrawal, on_delete=models.PROTECT, related_name="status_changes")
+    withdrawal = models.ForeignKey(Withdrawal, verbose_name=_("withdrawal"),
+                                   on_delete=models.PROTECT, related_name="status_changes")
+
+    class Meta:
+        verbose_name = _("withdrawal status change")
+        verbose_name_plural = _("withdrawal status changes")
 
     def __str__(self) -> str:
         return f"#{self.withdrawal_id} {self.from_status or '∅'} → {self.to_status}"
@@ -126,12 +140,18 @@ class MerchantPayoutAccount(models.Model):
     rewrites where an earlier withdrawal went.
     """
 
-    merchant = models.OneToOneField("merchants.Merchant", on_delete=models.PROTECT, related_name="payout_account")
-    account_name = models.CharField(max_length=50, help_text="The account holder: usually the company's name.")
-    account_number = models.CharField(max_length=19)
-    bank = models.CharField(max_length=50)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    merchant = models.OneToOneField("merchants.Merchant", verbose_name=_("merchant"),
+                                    on_delete=models.PROTECT, related_name="payout_account")
+    account_name = models.CharField(verbose_name=_("account name"),
+                                    max_length=50, help_text="The account holder: usually the company's name.")
+    account_number = models.CharField(verbose_name=_("account number"), max_length=19)
+    bank = models.CharField(verbose_name=_("bank"), max_length=50)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("merchant payout account")
 
     def __str__(self) -> str:
         return f"{self.bank} {account_mask(PAYEE_METHODS[1], self.account_number)}"
@@ -139,27 +159,3 @@ class MerchantPayoutAccount(models.Model):
     @property
     def payee(self) -> Payee:
         return Payee(method=PAYEE_METHODS[1], account=self.account_number, name=self.account_name, bank=self.bank)
-
-
-class PayoutEvent(ReceivedCallback):
-    """One payout callback as received, whatever became of it (``tuishou.core.callback_log``): about a
-    withdrawal's payout. Accepted once per provider and event id."""
-
-    provider = models.CharField(max_length=32)
-    payout_id = models.CharField(max_length=64, blank=True)
-    withdrawal = models.ForeignKey(Withdrawal, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
-
-    class Meta(ReceivedCallback.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "event_id"], condition=Q(outcome__in=["processed", "ignored"]),
-                                    name="payout_event_accepted_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.provider} {self.event_id or '(no id)'} {self.type} {self.outcome}"
-
-
-from tuishou.wallets.sandbox_models import SandboxPayoutCallback, SandboxTransfer  # noqa: E402
-
-__all__ = ["MerchantPayoutAccount", "PayoutEvent", "SandboxPayoutCallback", "SandboxTransfer", "Withdrawal",
-           "WithdrawalStatusChange"]

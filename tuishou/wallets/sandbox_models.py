@@ -5,6 +5,7 @@ proxy). Only ``tuishou.wallets.sandbox`` reads these."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tuishou.core.fields import MoneyField
 from tuishou.sandboxes.models import ChannelCallbacks, OutboxCallback
@@ -19,14 +20,20 @@ class SandboxTransfer(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
-    payout_id = models.CharField(max_length=64, unique=True)
-    reference = models.CharField(max_length=100, unique=True, help_text="The merchant's reference (out_biz_no).")
-    amount = MoneyField()
-    currency = models.CharField(max_length=3)
-    payee = models.CharField(max_length=200, help_text="Masked, as the sandbox has no need of the number.")
-    status = models.CharField(max_length=10, choices=Status.choices)
-    failure = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    payout_id = models.CharField(verbose_name=_("payout id"), max_length=64, unique=True)
+    reference = models.CharField(verbose_name=_("reference"),
+                                 max_length=100, unique=True, help_text="The merchant's reference (out_biz_no).")
+    amount = MoneyField(verbose_name=_("amount"))
+    currency = models.CharField(verbose_name=_("currency"), max_length=3)
+    payee = models.CharField(verbose_name=_("payee"),
+                             max_length=200, help_text="Masked, as the sandbox has no need of the number.")
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=Status.choices)
+    failure = models.CharField(verbose_name=_("failure"), max_length=100, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sandbox transfer")
+        verbose_name_plural = _("sandbox transfers")
 
     def __str__(self) -> str:
         return f"{self.payout_id} {self.amount} {self.status}"
@@ -38,4 +45,6 @@ class SandboxPayoutCallback(OutboxCallback):
     objects = ChannelCallbacks(CHANNEL_NAME)
 
     class Meta:
+        verbose_name = _("sandbox payout callback")
+        verbose_name_plural = _("sandbox payout callbacks")
         proxy = True

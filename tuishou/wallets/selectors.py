@@ -68,8 +68,11 @@ def wallet_get(promoter: Promoter, *, now: datetime | None = None) -> Wallet:
 def _withdrawable(promoter: Promoter) -> Decimal:
     """The available balance, or zero while it is negative (a clawback not yet recovered blocks withdrawals).
 
-    Settlement owns that rule; ``withdrawal_request`` applies the same one to the locked account row.
+    Settlement owns that rule; ``withdrawal_request`` applies the same one to the locked account row. A promoter
+    an operator froze (冻结) may withdraw nothing.
     """
+    if promoter.frozen_at is not None:
+        return Decimal("0.00")
     return promoter_withdrawable(promoter)
 
 

@@ -78,7 +78,8 @@ def withdrawal_request(*, promoter: Promoter, amount: Decimal | str, payee: Paye
 
     Refusals, each leaving nothing written: ``wallets.amount_below_min`` / ``wallets.amount_above_max``
     (400), ``wallets.daily_limit`` (429: requests per Asia/Shanghai day, whatever became of them),
-    ``wallets.balance_negative`` (409: a clawback left a debt to recover first), ``wallets.insufficient_funds``
+    ``wallets.promoter_frozen`` (409: an operator froze the promoter), ``wallets.balance_negative`` (409: a
+    clawback left a debt to recover first), ``wallets.insufficient_funds``
     (409: more than is available — also what the loser of two concurrent requests gets), and
     ``wallets.payee_invalid`` / ``money.*`` for malformed input. The same ``idempotency_key`` (per promoter)
     answers the first withdrawal; with another amount or payee it is ``wallets.idempotency_key_reused``.
@@ -114,6 +115,9 @@ def withdrawal_open(*, owner: Promoter | Merchant, amount: Decimal | str, payee:
             first = _replay(field, owner, key, amount, payee)
             if first is not None:
                 return first
+            # A promoter an operator froze (冻结) withdraws nothing until unfrozen.
+            if isinstance(owner, Promoter) and Promoter.objects.filter(pk=owner.pk, frozen_at__isnull=False).exists():
+                raise Conflict(WalletError.PROMOTER_FROZEN, details={"promoter_id": owner.pk})
             now = timezone.now()
             if withdrawal_count_on_day(owner, now=now) >= rules.daily_count:
                 raise DailyLimitReached(WalletError.DAILY_LIMIT, daily_count=rules.daily_count,

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tuishou.core.callback_log import ReceivedCallback
 from tuishou.core.fields import MoneyField
 from tuishou.core.money import CURRENCY
 from tuishou.core.transitions import StatusChange
@@ -159,3 +160,30 @@ class MerchantPayoutAccount(models.Model):
     @property
     def payee(self) -> Payee:
         return Payee(method=PAYEE_METHODS[1], account=self.account_number, name=self.account_name, bank=self.bank)
+
+
+class PayoutEvent(ReceivedCallback):
+    """One payout callback as received, whatever became of it (``tuishou.core.callback_log``): about a
+    withdrawal's payout. Accepted once per provider and event id."""
+
+    provider = models.CharField(verbose_name=_("provider"), max_length=32)
+    payout_id = models.CharField(verbose_name=_("payout id"), max_length=64, blank=True)
+    withdrawal = models.ForeignKey(Withdrawal, verbose_name=_("withdrawal"),
+                                   null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(ReceivedCallback.Meta):
+        verbose_name = _("payout event")
+        verbose_name_plural = _("payout events")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], condition=Q(outcome__in=["processed", "ignored"]),
+                                    name="payout_event_accepted_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_id or '(no id)'} {self.type} {self.outcome}"
+
+
+from tuishou.wallets.sandbox_models import SandboxPayoutCallback, SandboxTransfer  # noqa: E402
+
+__all__ = ["MerchantPayoutAccount", "PayoutEvent", "SandboxPayoutCallback", "SandboxTransfer", "Withdrawal",
+           "WithdrawalStatusChange"]

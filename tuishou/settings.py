@@ -230,6 +230,9 @@ TUISHOU = {
 # when not given, so no deployment shares a published one), and the address the sandbox posts its callbacks to
 # (this server, as the outside world reaches it).
 TUISHOU_PAYMENT_GATEWAY = os.environ.get("TUISHOU_PAYMENT_GATEWAY", "sandbox")
+# With DEBUG off a sandbox (gateway or payout provider) is a system-check error unless allowed on purpose: the
+# embedded demo (`make run`) and tests allow it; a production deployment configures real providers.
+TUISHOU_ALLOW_SANDBOX = env_bool("TUISHOU_ALLOW_SANDBOX", TESTING)
 TUISHOU_SANDBOX_GATEWAY_SECRET = os.environ.get("TUISHOU_SANDBOX_GATEWAY_SECRET") or hashlib.sha256(
     f"tuishou-sandbox-gateway:{SECRET_KEY}".encode()).hexdigest()
 TUISHOU_PUBLIC_URL = os.environ.get("TUISHOU_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -1,5 +1,6 @@
 """URL map: the back office, the API and its documents, health."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.files.storage import default_storage
 from django.http import JsonResponse
@@ -7,6 +8,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from tuishou.api import api
+from tuishou.sandboxes.checks import SANDBOX
 
 admin.site.site_header = "推手 Tuishou · 运营后台"
 admin.site.site_title = "推手 Tuishou"
@@ -31,7 +33,6 @@ urlpatterns = [
     path("account/", include("tuishou.accounts.urls")),
     path("centre/messages/", include("tuishou.notifications.urls")),  # the message centre
     path("me/", include("tuishou.accounts.urls_me")),
-    path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.
     path("", include("tuishou.stores.urls")),
@@ -44,3 +45,5 @@ urlpatterns = [
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.
     path("media/<path:path>", media),
 ]
+if settings.TUISHOU_PAYMENT_GATEWAY == SANDBOX:  # the sandbox gateway's pay page, only while it takes payments
+    urlpatterns.append(path("sandbox-pay/", include("tuishou.payments.urls")))

@@ -151,6 +151,12 @@ class Conflict(DomainError):
     status = 409
 
 
+class TooManyRequests(DomainError):
+    """Too many attempts in a while: throttled or locked out for a time (429)."""
+
+    status = 429
+
+
 class CallbackRejected(InvalidInput):
     """A provider's callback we refuse (payment gateway or payout provider): forged, stale, malformed or
     contradicting our books (400, logged as an event)."""

@@ -150,6 +150,7 @@ def _unexpected(request, exc):
 def _register_routers() -> None:
     from tuishou.accounts.api import router as accounts
     from tuishou.catalog.api import router as catalog
+    from tuishou.community.api import router as community
     from tuishou.incentives.api import router as incentives
     from tuishou.merchants.api import router as merchants
     from tuishou.network.api import router as network
@@ -171,6 +172,7 @@ def _register_routers() -> None:
     api.add_router("/stores", stores)
     api.add_router("/wallets", wallets)
     api.add_router("/notifications", notifications)
+    api.add_router("/community", community)
 
 
 _register_routers()

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "tuishou.settlement",
     "tuishou.wallets",
     "tuishou.notifications",
+    "tuishou.community",
     "tuishou.scheduling",
     "tuishou.demo",
 ]

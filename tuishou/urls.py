@@ -33,6 +33,12 @@ urlpatterns = [
     path("account/", include("tuishou.accounts.urls")),
     path("centre/messages/", include("tuishou.notifications.urls")),  # the message centre
     path("me/", include("tuishou.accounts.urls_me")),
+    path("jobs/", include("tuishou.core.urls")),  # background jobs' progress and files (tuishou.core.jobs)
+    # The desks (desk.html): the merchant portal, the agency portal and operations.
+    path("ops/announcements/", include("tuishou.notifications.urls_desk")),
+    path("agency/announcements/", include("tuishou.notifications.urls_desk")),
+    path("ops/leaderboards/", include("tuishou.community.urls_desk")),
+    path("agency/leaderboards/", include("tuishou.community.urls_desk")),
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.
     path("", include("tuishou.stores.urls")),
@@ -42,6 +48,7 @@ urlpatterns = [
     path("centre/", include("tuishou.stores.urls_centre")),
     path("centre/", include("tuishou.settlement.urls_centre")),
     path("centre/", include("tuishou.wallets.urls_centre")),
+    path("centre/", include("tuishou.community.urls_centre")),
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.
     path("media/<path:path>", media),
 ]

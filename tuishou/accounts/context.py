@@ -26,6 +26,60 @@ CENTRE = NavItem("centre", _("Promoter"), "/centre/", "💰")
 ME = NavItem("me", _("Me"), "/me/", "👤")
 
 
+# The desks: the merchant portal, the agency portal and the operator's back office. Each page under a desk's
+# prefix renders ``desk.html`` with this navigation down the side (a scrolling strip on a phone).
+MERCHANT_DESK = (
+    NavItem("merchant", _("Overview"), "/merchant/", "📊"),
+    NavItem("merchant-products", _("Products"), "/merchant/products/", "🏷️"),
+    NavItem("merchant-orders", _("Orders to ship"), "/merchant/orders/", "🚚"),
+    NavItem("merchant-after-sales", _("After-sales"), "/merchant/after-sales/", "🛟"),
+    NavItem("merchant-statements", _("Statements"), "/merchant/statements/", "📑"),
+    NavItem("merchant-payouts", _("Payouts"), "/merchant/payouts/", "🏦"),
+    NavItem("merchant-staff", _("Staff"), "/merchant/staff/", "👥"),
+)
+AGENCY_DESK = (
+    NavItem("agency", _("Overview"), "/agency/", "📊"),
+    NavItem("agency-promoters", _("Promoters"), "/agency/promoters/", "🧑‍🤝‍🧑"),
+    NavItem("agency-mentors", _("Mentors"), "/agency/mentors/", "🎓"),
+    NavItem("agency-growth", _("Growth"), "/agency/growth/", "📈"),
+    NavItem("agency-plan", _("Incentive plan"), "/agency/plan/", "🧮"),
+    NavItem("agency-leaderboards", _("Leaderboards"), "/agency/leaderboards/", "🏆"),
+    NavItem("agency-announcements", _("Announcements"), "/agency/announcements/", "📣"),
+)
+OPERATOR_DESK = (
+    NavItem("ops", _("Dashboard"), "/ops/", "📊"),
+    NavItem("ops-income", _("Income disclosure"), "/ops/income/", "⚖️"),
+    NavItem("ops-reviews", _("Product reviews"), "/ops/reviews/", "🔎"),
+    NavItem("ops-plans", _("Incentive plans"), "/ops/plans/", "🧮"),
+    NavItem("ops-withdrawals", _("Withdrawals"), "/ops/withdrawals/", "🏦"),
+    NavItem("ops-after-sales", _("Escalated after-sales"), "/ops/after-sales/", "🛟"),
+    NavItem("ops-promoters", _("Promoters"), "/ops/promoters/", "🧑‍🤝‍🧑"),
+    NavItem("ops-communities", _("Communities"), "/ops/communities/", "🏘️"),
+    NavItem("ops-leaderboards", _("Leaderboards"), "/ops/leaderboards/", "🏆"),
+    NavItem("ops-announcements", _("Announcements"), "/ops/announcements/", "📣"),
+    NavItem("admin", _("Back office"), "/admin/", "🗄️"),
+)
+DESKS = {"/merchant/": (_("Merchant portal"), MERCHANT_DESK), "/agency/": (_("Agency portal"), AGENCY_DESK),
+         "/ops/": (_("Operations"), OPERATOR_DESK)}
+
+
+def desk_of(path: str) -> tuple[str, tuple[NavItem, ...]] | None:
+    """The desk whose prefix ``path`` is under: (its title, its navigation), or None for the consumer app."""
+    for prefix, desk in DESKS.items():
+        if path.startswith(prefix):
+            return desk
+    return None
+
+
+def desk_current(path: str, items: tuple[NavItem, ...]) -> str:
+    """The key of the desk's item ``path`` belongs to: the longest prefix match (the overview only exactly)."""
+    best = ""
+    for item in items:
+        if (path == item.url or (path.startswith(item.url) and item.url.count("/") > 2)) and len(item.url) > len(best):
+            best = item.url
+    return next((item.key for item in items if item.url == best), "")
+
+
 def _current(path: str) -> str:
     for item in (CART, ORDERS, CENTRE, ME):
         if path.startswith(item.url):
@@ -44,4 +98,8 @@ def shell(request: HttpRequest) -> dict:
         items.append(ME)
         return items
 
-    return {"roles": roles, "nav": SimpleLazyObject(nav), "current_tab": _current(request.path)}
+    context = {"roles": roles, "nav": SimpleLazyObject(nav), "current_tab": _current(request.path)}
+    desk = desk_of(request.path)
+    if desk is not None:
+        context.update(desk_title=desk[0], desk_nav=desk[1], desk_tab=desk_current(request.path, desk[1]))
+    return context

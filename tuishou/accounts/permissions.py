@@ -10,12 +10,23 @@ Role = OperatorRole.Role
 
 
 def operator_roles(user: User | None) -> set[str]:
-    """The operator roles a user holds; a superuser holds every role."""
+    """The operator roles a user holds; a superuser holds every role. Read once per user object (a request's
+    user asks many times: the navigation, the page, its service); granting or revoking forgets it."""
     if user is None or not user.is_authenticated or not user.is_active:
         return set()
     if user.is_superuser:
         return {r.value for r in Role}
-    return set(user.operator_roles.values_list("role", flat=True))
+    cached = getattr(user, "_tuishou_operator_roles", None)
+    if cached is None:
+        cached = frozenset(user.operator_roles.values_list("role", flat=True))
+        user._tuishou_operator_roles = cached
+    return set(cached)
+
+
+def operator_roles_forget(user: User) -> None:
+    """Drop what ``operator_roles`` remembered of ``user`` (after a grant or a revocation)."""
+    user.__dict__.pop("_tuishou_operator_roles", None)
+    user.__dict__.pop("_tuishou_roles", None)
 
 
 def is_operator(user: User | None, *roles: str) -> bool:

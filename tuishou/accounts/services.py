@@ -19,7 +19,7 @@ from django.utils.functional import lazy
 from tuishou.accounts.errors import AccountError
 from tuishou.accounts.events import SessionOpened, session_opened_notify
 from tuishou.accounts.models import ApiToken, OperatorRole, User
-from tuishou.accounts.permissions import require_operator
+from tuishou.accounts.permissions import operator_roles_forget, require_operator
 from tuishou.accounts.roles import role_group
 from tuishou.core.errors import Conflict, InvalidInput, NotAuthenticated, TooManyRequests
 from tuishou.risk.services import audit_record
@@ -97,6 +97,7 @@ def operator_role_grant(*, actor: User | None, user: User, role: str) -> Operato
     _role_check(actor, role)
     with transaction.atomic():
         grant, created = OperatorRole.objects.get_or_create(user=user, role=role)
+        operator_roles_forget(user)
         user.groups.add(role_group(role))  # which back-office pages the role opens
         if not user.is_staff:
             user.is_staff = True
@@ -113,6 +114,7 @@ def operator_role_revoke(*, actor: User | None, user: User, role: str) -> bool:
     _role_check(actor, role)
     with transaction.atomic():
         deleted, _ = OperatorRole.objects.filter(user=user, role=role).delete()
+        operator_roles_forget(user)
         user.groups.remove(role_group(role))
         if deleted and actor is not None:
             audit_record(actor=actor, action="accounts.operator_role_revoked", target=user, data={"role": role})

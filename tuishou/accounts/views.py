@@ -30,7 +30,7 @@ from tuishou.network.selectors import invite_code_lookup
 from tuishou.network.signup import account_signup
 from tuishou.stores.selectors import invite_code_for_visitor
 
-ROLE_HOMES = {OPERATOR: "/admin/", MERCHANT: "/me/", AGENCY: "/me/", PROMOTER: "/centre/", CONSUMER: "/"}
+ROLE_HOMES = {OPERATOR: "/ops/", MERCHANT: "/merchant/", AGENCY: "/agency/", PROMOTER: "/centre/", CONSUMER: "/"}
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -11,3 +11,9 @@ class CoreConfig(AppConfig):
         # Each app declares its status tables in its ``transitions`` module (tuishou.core.transitions); importing
         # them all here makes the registry complete before the first move, whichever app moves first.
         autodiscover_modules("transitions")
+        # Background job kinds (tuishou.core.jobs.job_kind) live in each app's ``jobs`` module.
+        autodiscover_modules("jobs")
+        # Desk lists (tuishou.core.listing.Listing) live in each app's ``listings`` module: a large export
+        # re-builds its listing by name in the worker, which loads no URLconf.
+        autodiscover_modules("listings")
+        import tuishou.core.listing  # noqa: F401  (the export job kind)

@@ -169,6 +169,8 @@ class CoreError(ErrorCode):
     """Codes of the platform itself: the request's shape, money amounts, anything unexpected."""
 
     CONFLICT = "conflict", _("The request clashes with the current state.")
+    JOB_FAILED = "core.job_failed", _("The work stopped on an unexpected error; it has been logged.")
+    JOB_NOT_FOUND = "core.job_not_found", _("Job {job_id} does not exist, or it is not yours.")
     INTERNAL_ERROR = "internal_error", _("Something went wrong on our side; it has been logged.")
     MONEY_MALFORMED = "money.malformed", _("{field}: {value!r} is not an amount; give it as a decimal string.")
     MONEY_NEGATIVE = "money.negative", _("{field}: must not be negative.")

@@ -3,10 +3,12 @@ the unread count behind the badge."""
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from tuishou.accounts.models import User
+from tuishou.accounts.permissions import Role, is_operator
 from tuishou.core.errors import NotFound
+from tuishou.network.models import Community, Promoter
 from tuishou.notifications.errors import NotificationError
 from tuishou.notifications.models import Announcement, AnnouncementRead, Message
 
@@ -50,3 +52,36 @@ def unread_count(user: User) -> int:
         return 0
     return (Message.objects.filter(recipient=user, read_at__isnull=True).count()
             + announcements_for(user).filter(unread=True).count())
+
+
+def announcement_communities(user: User):
+    """The communities ``user`` may announce to: every active one for an operator (ops), else those they staff.
+    (The platform as a whole — ``community=None`` — only for operators: ``announcement_may_reach_everyone``.)"""
+    if is_operator(user, Role.OPS):
+        return Community.objects.filter(active=True).order_by("kind", "name")
+    return Community.objects.filter(staff__user=user).order_by("name")
+
+
+def announcement_may_reach_everyone(user: User) -> bool:
+    return is_operator(user, Role.OPS)
+
+
+def announcements_authored(user: User, *, community_id: int | None = None) -> QuerySet[Announcement]:
+    """Announcements ``user`` may follow up on, newest first, each with ``read_count`` (read receipts):
+    an operator's, everyone's; agency staff's, their communities' (``community_id`` narrows to one)."""
+    rows = Announcement.objects.select_related("community", "author").annotate(read_count=Count("reads"))
+    if not announcement_may_reach_everyone(user):
+        rows = rows.filter(community__in=announcement_communities(user))
+    if community_id is not None:
+        rows = rows.filter(community_id=community_id)
+    return rows.order_by("-published_at", "-id")
+
+
+def announcement_audiences(announcements) -> dict[int | None, int]:
+    """How many people each announcement's audience holds, by community id (None: everyone who can sign in),
+    for the read-receipt ratio: one count per distinct community on the page."""
+    sizes: dict[int | None, int] = {}
+    for community_id in {a.community_id for a in announcements}:
+        sizes[community_id] = (User.objects.filter(is_active=True).count() if community_id is None
+                               else Promoter.objects.filter(community_id=community_id).count())
+    return sizes

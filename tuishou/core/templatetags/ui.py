@@ -36,3 +36,9 @@ def query(context, **changes) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def call(fn, arg):
+    """``{{ column.link|call:row }}``: a callable of one argument, applied (desk lists' link columns)."""
+    return fn(arg) if callable(fn) else ""

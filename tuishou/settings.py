@@ -291,6 +291,9 @@ TUISHOU_ALLOW_SANDBOX = env_bool("TUISHOU_ALLOW_SANDBOX", TESTING)
 TUISHOU_SANDBOX_GATEWAY_SECRET = os.environ.get("TUISHOU_SANDBOX_GATEWAY_SECRET") or hashlib.sha256(
     f"tuishou-sandbox-gateway:{SECRET_KEY}".encode()).hexdigest()
 TUISHOU_PUBLIC_URL = os.environ.get("TUISHOU_PUBLIC_URL", "http://127.0.0.1:8000")
+# Hosts besides TUISHOU_PUBLIC_URL's that a payment's return_url may name (the payer's way back from the pay page).
+TUISHOU_RETURN_URL_HOSTS = [h for h in os.environ.get("TUISHOU_RETURN_URL_HOSTS", ",".join(ALLOWED_HOSTS)).split(",")
+                            if h and h != "*"]
 # How the sandboxes' callbacks are sent, by outbox channel ("payment", "payout"): a transport
 # ``(path, body, headers) -> HTTP status`` or its dotted path. Empty: in process under tests, else over HTTP to
 # TUISHOU_PUBLIC_URL. Tests override it to capture deliveries.

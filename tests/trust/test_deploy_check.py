@@ -12,7 +12,8 @@ def _check_deploy(tmp_path, **extra) -> subprocess.CompletedProcess:
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "shop.example.com",
            "TUISHOU_TESTING": "0", "TUISHOU_DATA_DIR": str(tmp_path),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}", **extra}
-    for name in ("PYTEST_CURRENT_TEST", "TUISHOU_ALLOW_SANDBOX", "TUISHOU_TASKS_BACKEND"):
+    # Nothing of the test run leaks in (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which --deploy refuses).
+    for name in ("PYTEST_CURRENT_TEST", "TUISHOU_ALLOW_SANDBOX", "TUISHOU_TASKS_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         if name not in extra:
             env.pop(name, None)
     return subprocess.run([sys.executable, "-m", "tuishou.cli", "check", "--deploy"], env=env,

@@ -18,6 +18,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## make run: install, migrate, load the demo the first time, serve web + worker + scheduler.
+# The demo takes its payments and pays out through the sandboxes, which production refuses unless allowed.
+run: export TUISHOU_ALLOW_SANDBOX ?= 1
 run: $(STAMP)
 	$(BIN)/tuishou migrate --noinput
 	$(BIN)/tuishou demo --if-empty

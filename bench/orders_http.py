@@ -103,6 +103,7 @@ def served(*, db_url: str, workdir: Path, workers: int):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, DATABASE_URL=db_url, DEBUG="0", LOG_LEVEL="WARNING", ALLOWED_HOSTS="127.0.0.1",
+               TUISHOU_ALLOW_SANDBOX="1",
                TUISHOU_DATA_DIR=str(workdir), SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only"),
                DJANGO_SETTINGS_MODULE="tuishou.settings", PYTHONPATH=str(ROOT))
     env.pop("TUISHOU_TESTING", None)

@@ -6,22 +6,78 @@ Routers live in each domain app's ``api.py``; they validate and call services, n
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.parser import Parser
+from ninja.security import HttpBearer, SessionAuth
 
 from tuishou.accounts.errors import AccountError
 from tuishou.accounts.services import api_token_authenticate
-from tuishou.core.errors import CoreError, DomainError, ErrorCode, error_code_enums
+from tuishou.core.errors import CoreError, DomainError, ErrorCode, InvalidInput, error_code_enums
 from tuishou.core.i18n import error_message
 
 log = logging.getLogger(__name__)
+
+
+class SessionCookie(SessionAuth):
+    """Django's session, for the pages' own htmx calls. Its CSRF check applies to a signed-in session only: an
+    anonymous write has no session to protect and is answered 401 ``auth.required``, not a CSRF 403."""
+
+    def _get_key(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+class StrictJsonParser(Parser):
+    """JSON bodies that are objects, and strings (bodies and queries) without NUL characters or lone surrogates,
+    which no column can store: anything else is refused with 400 before a route sees it."""
+
+    def parse_body(self, request: HttpRequest):
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        _refuse_unstorable(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request: HttpRequest):
+        for key, values in data.lists():
+            for text in (key, *values):
+                if isinstance(text, str) and _UNSTORABLE.search(text):
+                    raise InvalidInput(CoreError.REQUEST_BAD, problem=f"{key[:40]!r} holds a NUL or a lone surrogate")
+                if isinstance(text, str) and _INTEGER.fullmatch(text) and not _BIGINT_MIN <= int(text) <= _BIGINT_MAX:
+                    raise InvalidInput(CoreError.REQUEST_BAD, problem=f"{key[:40]!r} is beyond any number we store")
+        return super().parse_querydict(data, list_fields, request)
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_INTEGER = re.compile(r"\s*[+-]?[0-9]{1,400}\s*")
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1  # no column holds a larger integer
+
+
+def _refuse_unstorable(value) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and not _BIGINT_MIN <= value <= _BIGINT_MAX:
+        raise ValueError("a number is beyond any number we store")
+    if isinstance(value, str):
+        if _UNSTORABLE.search(value):
+            raise ValueError("a string holds a NUL character or a lone surrogate")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_unstorable(key)
+            _refuse_unstorable(item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_unstorable(item)
 
 
 class BearerToken(HttpBearer):
@@ -74,7 +130,8 @@ api = TuishouAPI(
     version="1",
     description="Social distribution commerce: promoters, their network, the catalog and incentive plans.",
     urls_namespace="api-v1",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), SessionCookie()],
+    parser=StrictJsonParser(),
     # Swagger UI from django-ninja's own static files ("ninja" is an installed app), never a CDN; no validator
     # badge either, which would call an outside host.
     docs=Swagger(settings={"validatorUrl": None}),
@@ -141,10 +198,49 @@ def _not_found(request, exc):
     return _error(request, 404, CoreError.NOT_FOUND)
 
 
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _error(request, 413, CoreError.REQUEST_TOO_LARGE, limit=limit, details={"limit": limit})
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request, exc):
+    """A value the database cannot hold (a number beyond a bigint, text beyond its column) that a route let
+    through: a refusal of the request, not our failure."""
+    log.warning("value out of range in API %s %s: %s", request.method, request.path, exc)
+    return _error(request, 400, CoreError.REQUEST_BAD, problem="a value is out of range")
+
+
 @api.exception_handler(Exception)
 def _unexpected(request, exc):
     log.exception("unhandled error in API %s %s", request.method, request.path)
     return _error(request, 500, CoreError.INTERNAL_ERROR)
+
+
+class ApiErrorShape:
+    """Middleware: under ``/api/``, what Django or the router answers by itself — an unknown path, a method the
+    path does not take, a path parameter of the wrong shape (``/orders/mine/abc``) — comes in the API's error
+    shape too, and a path holding a NUL character is refused before any route sees it."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith("/api/"):
+            return self.get_response(request)
+        if "\x00" in request.path_info:
+            return _error(request, 400, CoreError.REQUEST_BAD, problem="the path holds a NUL character")
+        response = self.get_response(request)
+        if response.status_code in (404, 405) and not response.get("Content-Type", "").startswith(
+                "application/json"):
+            code = CoreError.NOT_FOUND if response.status_code == 404 else CoreError.REQUEST_METHOD_NOT_ALLOWED
+            answer = _error(request, response.status_code, code)
+            if response.has_header("Allow"):
+                answer["Allow"] = response["Allow"]
+            return answer
+        return response
 
 
 def _register_routers() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,25 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# ---- HTTPS (issue 12, item 6) ----------------------------------------------------------------------------------
+# A server that other machines reach by name (DEBUG off, ALLOWED_HOSTS naming any host beyond this machine's
+# loopback names) is production: HTTPS only, with HSTS and cookies that never travel over plain HTTP. The
+# embedded default (`make run`, 127.0.0.1 and localhost) is not, so plain HTTP on 127.0.0.1:8000 signs in.
+# Each is switchable by its own variable, e.g. behind a TLS-terminating proxy that redirects to HTTPS itself
+# (TUISHOU_SSL_REDIRECT=0) and says so in X-Forwarded-Proto (TUISHOU_PROXY_SSL_HEADER=1).
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "testserver", "::1", "[::1]"}
+PRODUCTION = not DEBUG and not TESTING and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS
+SECURE_SSL_REDIRECT = env_bool("TUISHOU_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("TUISHOU_HSTS_SECONDS") or (365 * 24 * 3600 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TUISHOU_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("TUISHOU_HSTS_PRELOAD", PRODUCTION)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("TUISHOU_SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+if env_bool("TUISHOU_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health checks from the load balancer come over plain HTTP on the inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -70,10 +90,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "ninja",  # its templates and static files: the API docs' Swagger UI is served from here, not a CDN
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "tuishou.core",
     "tuishou.accounts",
     "tuishou.risk",
@@ -97,16 +119,35 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "tuishou.api.ApiErrorShape",  # /api/'s own 404 and 405 answers in the API's error shape
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a sign-in refused for a lockout with 429
 ]
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, no inline script or event
+# handler, no eval (htmx's hx-on and js: values are off too); nothing from another origin. Inline styles stay
+# allowed (server-computed widths of progress bars and charts). Form submissions are not restricted: checkout
+# redirects to the gateway's own pay page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "tuishou.urls"
 WSGI_APPLICATION = "tuishou.wsgi.application"
@@ -151,7 +192,21 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["tuishou.accounts.backends.PhoneOrUsernameBackend"]
+# django-axes first: it refuses every sign-in (API token, sign-in page, admin) of an address or an account locked
+# out for too many failures, before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "tuishou.accounts.backends.PhoneOrUsernameBackend"]
+
+# Sign-in throttling (issue 12, item 7): after TUISHOU_LOGIN_FAILURE_LIMIT failures from one IP address, or for
+# one phone/username, sign-in is refused (429) for TUISHOU_LOGIN_LOCKOUT_MINUTES, even with the right password;
+# a success clears the account's failures. Attempts are rows in the database (shared by every app process, an
+# operator can lift a lockout in the admin); the client address is REMOTE_ADDR, never a forgeable header.
+AXES_FAILURE_LIMIT = int(os.environ.get("TUISHOU_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TUISHOU_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures only: no row per successful sign-in
+AXES_LOCKOUT_CALLABLE = "tuishou.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -238,9 +293,15 @@ TUISHOU = {
 # when not given, so no deployment shares a published one), and the address the sandbox posts its callbacks to
 # (this server, as the outside world reaches it).
 TUISHOU_PAYMENT_GATEWAY = os.environ.get("TUISHOU_PAYMENT_GATEWAY", "sandbox")
+# With DEBUG off a sandbox (gateway or payout provider) is a system-check error unless allowed on purpose: the
+# embedded demo (`make run`) and tests allow it; a production deployment configures real providers.
+TUISHOU_ALLOW_SANDBOX = env_bool("TUISHOU_ALLOW_SANDBOX", TESTING)
 TUISHOU_SANDBOX_GATEWAY_SECRET = os.environ.get("TUISHOU_SANDBOX_GATEWAY_SECRET") or hashlib.sha256(
     f"tuishou-sandbox-gateway:{SECRET_KEY}".encode()).hexdigest()
 TUISHOU_PUBLIC_URL = os.environ.get("TUISHOU_PUBLIC_URL", "http://127.0.0.1:8000")
+# Hosts besides TUISHOU_PUBLIC_URL's that a payment's return_url may name (the payer's way back from the pay page).
+TUISHOU_RETURN_URL_HOSTS = [h for h in os.environ.get("TUISHOU_RETURN_URL_HOSTS", ",".join(ALLOWED_HOSTS)).split(",")
+                            if h and h != "*"]
 # How the sandboxes' callbacks are sent, by outbox channel ("payment", "payout"): a transport
 # ``(path, body, headers) -> HTTP status`` or its dotted path. Empty: in process under tests, else over HTTP to
 # TUISHOU_PUBLIC_URL. Tests override it to capture deliveries.

@@ -1,5 +1,6 @@
 """URL map: the back office, the API and its documents, health."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.files.storage import default_storage
 from django.http import JsonResponse
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.static import serve
 
 from tuishou.api import api
+from tuishou.sandboxes.checks import SANDBOX
 
 # In the reader's language (Chinese by default), like the app, model and field names (their verbose_name).
 admin.site.site_header = gettext_lazy("Tuishou · back office")
@@ -53,7 +55,6 @@ urlpatterns = [
     path("ops/plans/", include("tuishou.incentives.urls_ops")),  # plans: proposals, drafts, studies, publishing
     path("ops/", include("tuishou.reports.urls_ops")),  # the dashboard and the income disclosure
     path("ops/", include("tuishou.network.urls_ops_promoters")),  # /ops/promoters/: freeze, rank by hand, invites
-    path("sandbox-pay/", include("tuishou.payments.urls")),  # the sandbox gateway's pay page
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.
     path("", include("tuishou.stores.urls")),
@@ -67,3 +68,5 @@ urlpatterns = [
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.
     path("media/<path:path>", media),
 ]
+if settings.TUISHOU_PAYMENT_GATEWAY == SANDBOX:  # the sandbox gateway's pay page, only while it takes payments
+    urlpatterns.append(path("sandbox-pay/", include("tuishou.payments.urls")))

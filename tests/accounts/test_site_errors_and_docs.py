@@ -78,7 +78,7 @@ def _get(url: str) -> tuple[int, bytes]:
 
 def _embedded_env(tmp_path) -> dict:
     env = {**os.environ, "TUISHOU_DATA_DIR": str(tmp_path), "TUISHOU_TESTING": "0", "PYTHONUNBUFFERED": "1",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'embedded.sqlite3'}"}
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'embedded.sqlite3'}", "TUISHOU_ALLOW_SANDBOX": "1"}  # as `make run`
     for name in ("DEBUG", "SECRET_KEY", "TUISHOU_TASKS_BACKEND", "PYTEST_CURRENT_TEST"):
         env.pop(name, None)
     return env

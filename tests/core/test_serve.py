@@ -36,7 +36,7 @@ def _healthz(port: int) -> bytes | None:
 
 def test_serve_answers_http_and_stops_all_three_parts_on_sigterm(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}", "TUISHOU_DATA_DIR": str(tmp_path),
-           "TUISHOU_TESTING": "0", "PYTHONUNBUFFERED": "1"}
+           "TUISHOU_TESTING": "0", "PYTHONUNBUFFERED": "1", "TUISHOU_ALLOW_SANDBOX": "1"}  # as `make run`
     env.pop("TUISHOU_TASKS_BACKEND", None)
     cli = [sys.executable, "-m", "tuishou.cli"]
     subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=120)

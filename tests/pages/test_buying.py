@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.orders import factories as f
 from tuishou.accounts.services import user_create
@@ -134,7 +135,8 @@ def _to_the_cart_and_pay(page, shots: Shots, *, quantity: str) -> str:
     shots.take("cart-refuses-999999")
     page.locator(".cart-line input[name=quantity]").fill(quantity)
     page.locator(".cart-line input[name=quantity]").press("Enter")
-    page.wait_for_function(f"document.querySelector('#cart-total').textContent === '¥{59.90 * int(quantity):.2f}'")
+    # Locator assertions, not wait_for_function: a string evaluated in the page is an eval the CSP refuses.
+    expect(page.locator("#cart-total")).to_have_text(f"¥{59.90 * int(quantity):.2f}")
 
     page.get_by_role("link", name="去结算").tap()
     page.wait_for_url(re.compile(r"/checkout/$"))
@@ -176,7 +178,7 @@ def test_a_consumer_buys_through_a_share_link_pays_receives_and_gets_a_partial_r
     assert "支付确认中" in status.inner_text() and "去支付" not in phone.inner_text("main")
     shots.take("payment-being-confirmed")
     _callbacks_land()
-    phone.wait_for_function("document.querySelector('#order-status').innerText.includes('已付款')", timeout=10_000)
+    expect(phone.locator("#order-status")).to_contain_text("已付款", timeout=10_000)
     assert "支付确认中" not in phone.inner_text("main")
     shots.take("paid")
 
@@ -253,7 +255,7 @@ def test_a_promoter_buying_through_their_own_link_is_a_self_purchase(site, phone
     # and buy through their own link
     number = _to_the_cart_and_pay(phone, shots, quantity="1")
     _callbacks_land()
-    phone.wait_for_function("document.querySelector('#order-status').innerText.includes('已付款')", timeout=10_000)
+    expect(phone.locator("#order-status")).to_contain_text("已付款", timeout=10_000)
 
     # then the order is theirs, paid, a self-purchase credited to themselves through their link
     order = Order.objects.get(number=number)

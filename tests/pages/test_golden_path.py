@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.orders import factories as f
 from tests.pages.test_buying import (
@@ -84,7 +85,7 @@ def test_share_sign_up_buy_ship_receive_settle_withdraw_and_get_paid(site, brows
     phone.goto(f"{site}/p/{link.code}")
     number = _to_the_cart_and_pay(phone, shots, quantity="2")
     _callbacks_land()  # the sandbox's signed callbacks (at once here; test_buying.py delays them)
-    phone.wait_for_function("document.querySelector('#order-status').innerText.includes('已付款')", timeout=10_000)
+    expect(phone.locator("#order-status")).to_contain_text("已付款", timeout=10_000)
     shots.take("paid")
 
     # The merchant ships; the buyer confirms receipt after its confirmation page.

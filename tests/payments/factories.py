@@ -16,7 +16,7 @@ from tuishou.payments.sandbox_models import SandboxCallback
 
 PAYABLE = "test-order"  # not "order": the real orders app may register its own handler for that
 WEBHOOK = "/api/v1/payments/webhooks/sandbox"
-RETURN_URL = "https://shop.example/orders/done"
+RETURN_URL = "http://testserver/orders/done"  # an address of this shop: return URLs elsewhere are refused
 _seq = itertools.count(1)
 
 

@@ -15,8 +15,11 @@ router = Router(tags=["auth"])
 @router.post("/tokens", auth=None, response={201: TokenOut})
 def token_create(request: HttpRequest, payload: LoginIn):
     """Exchange a phone number (or username) and password for a bearer token; share-link visits made earlier
-    in this browser (the visitor cookie) are claimed for the account."""
-    issued = api_token_login(login=payload.login, password=payload.password, label=payload.label,
+    in this browser (the visitor cookie) are claimed for the account.
+
+    Errors: 401 ``auth.invalid_login``; 429 ``auth.locked_out`` after too many failures from this address or for
+    this account (refused even with the right password until the lockout ends)."""
+    issued = api_token_login(request=request, login=payload.login, password=payload.password, label=payload.label,
                              visitor_key=visitor_key(request))
     return Status(201, {"token": issued.token, "expires_at": issued.record.expires_at})
 

@@ -9,6 +9,7 @@ class AccountError(ErrorCode):
 
     AUTH_FORBIDDEN = "auth.forbidden", _("This needs the {wanted} role.")
     AUTH_INVALID_LOGIN = "auth.invalid_login", _("Wrong phone/username or password.")
+    AUTH_LOCKED_OUT = "auth.locked_out", _("Too many failed sign-ins: try again in {minutes} minutes.")
     AUTH_REQUIRED = "auth.required", _("Sign in or send a valid API token.")
     LOGIN_MISSING = "accounts.login_missing", _("Give a phone number or a username.")
     PASSWORD_WEAK = "accounts.password_weak", _("This password is too weak: {problems}")

@@ -7,6 +7,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tuishou.accounts.services import login_locked_out, login_lockout_error
+from tuishou.core.pages import error_message
+
 
 class SignInForm(AuthenticationForm):
     """Phone number or username, and password."""
@@ -21,6 +24,15 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].label = _("Phone or username")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "inputmode": "text"})
         self.fields["password"].label = _("Password")
+
+    def clean(self):
+        """As Django's, but a sign-in refused for a lockout (too many failures) says so, in the page's language."""
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if login_locked_out(self.request):
+                raise forms.ValidationError(error_message(login_lockout_error()), code="locked_out") from None
+            raise
 
 
 class SignUpForm(forms.Form):

@@ -21,7 +21,7 @@ from tuishou.accounts.events import SessionOpened, session_opened_notify
 from tuishou.accounts.models import ApiToken, OperatorRole, User
 from tuishou.accounts.permissions import operator_roles_forget, require_operator
 from tuishou.accounts.roles import role_group
-from tuishou.core.errors import Conflict, InvalidInput, NotAuthenticated
+from tuishou.core.errors import Conflict, InvalidInput, NotAuthenticated, TooManyRequests
 from tuishou.risk.services import audit_record
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -153,11 +153,27 @@ def session_open(*, user: User, visitor_key: str | None, signed_up: bool = False
         session_opened_notify(SessionOpened(user=user, visitor_key=visitor_key or None, signed_up=signed_up))
 
 
-def api_token_login(*, login: str, password: str, label: str = "", visitor_key: str | None = None) -> IssuedToken:
+def login_lockout_error() -> TooManyRequests:
+    """``auth.locked_out`` (429): this address or account failed too often and waits out the lockout."""
+    return TooManyRequests(AccountError.AUTH_LOCKED_OUT,
+                           minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+
+
+def login_locked_out(request) -> bool:
+    """Whether the sign-in just refused on ``request`` was refused for a lockout (django-axes marks the request)."""
+    return bool(getattr(request, "axes_locked_out", False))
+
+
+def api_token_login(*, request, login: str, password: str, label: str = "",
+                    visitor_key: str | None = None) -> IssuedToken:
     """Check a phone/username and password and issue a token; the session opens (``session_open``) in the same
-    transaction. Wrong credentials raise ``auth.invalid_login`` and open nothing."""
-    user = authenticate(username=login, password=password)
+    transaction. Wrong credentials raise ``auth.invalid_login`` and open nothing; too many failures from the
+    request's address or for the account raise ``auth.locked_out`` (429) whatever the password (``request`` is
+    the HTTP request, which the throttle counts by)."""
+    user = authenticate(request, username=login, password=password)
     if user is None:
+        if login_locked_out(request):
+            raise login_lockout_error()
         raise NotAuthenticated(AccountError.AUTH_INVALID_LOGIN)
     with transaction.atomic():
         session_open(user=user, visitor_key=visitor_key)

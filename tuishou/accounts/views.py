@@ -45,6 +45,12 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", code="locked_out"):
+            response.status_code = 429  # the lockout is told beside the form; axes keeps this answer
+        return response
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # Share links opened in this browser before signing in bind now (the one session-opening service).

@@ -19,7 +19,17 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from tuishou.core.errors import DomainError
+from tuishou.core.errors import CoreError, DomainError, PayloadTooLarge
+
+CALLBACK_BODY_MAX = 64 * 1024  # a provider's callback is a few hundred bytes
+UNVERIFIED_BODY_KEPT = 1024  # what is kept of a body whose signature did not verify
+HEADER_KEPT = 256
+
+
+def _head(body: bytes) -> str:
+    """The first ``UNVERIFIED_BODY_KEPT`` bytes of a body, saying how much more there was."""
+    head = body[:UNVERIFIED_BODY_KEPT].decode("utf-8", errors="replace")
+    return head if len(body) <= UNVERIFIED_BODY_KEPT else f"{head}… [{len(body) - UNVERIFIED_BODY_KEPT} bytes more]"
 
 
 class CallbackOutcome(models.TextChoices):
@@ -83,15 +93,23 @@ class CallbackLog:
         ``apply(event, row)`` runs in a transaction and answers through ``claim`` and ``settle``. A rejection,
         from either, is logged (as signature-verified unless its code is ``forged_code``) and raised again.
         """
-        row: dict[str, Any] = {self.sender_field: sender, "body": body.decode("utf-8", errors="replace"),
-                               "headers": {k: v for k, v in headers.items() if k.lower().startswith("x-")},
-                               **self._unverified_ids(body)}
+        # Until its signature is verified a body is anybody's: only its head is kept (an unsigned 2 MB body stored
+        # whole per request would fill the log), and one larger than any callback is refused unread (413).
+        row: dict[str, Any] = {self.sender_field: sender, "body": _head(body),
+                               "headers": {k: v[:HEADER_KEPT] for k, v in list(headers.items())[:20]
+                                           if k.lower().startswith("x-")}}
+        if len(body) > CALLBACK_BODY_MAX:
+            too_large = PayloadTooLarge(CoreError.REQUEST_TOO_LARGE, limit=CALLBACK_BODY_MAX,
+                                        details={"limit": CALLBACK_BODY_MAX})
+            self.reject(row, too_large, verified=False)
+            raise too_large
+        row.update(self._unverified_ids(body))
         try:
             event = verify()
         except rejected as exc:
             self.reject(row, exc, verified=exc.code != forged_code)
             raise
-        row.update(identify(event), signature_verified=True)
+        row.update(identify(event), signature_verified=True, body=body.decode("utf-8", errors="replace"))
         try:
             with transaction.atomic():
                 return apply(event, row)

@@ -151,6 +151,18 @@ class Conflict(DomainError):
     status = 409
 
 
+class PayloadTooLarge(DomainError):
+    """The request's body is larger than the platform accepts (413)."""
+
+    status = 413
+
+
+class TooManyRequests(DomainError):
+    """Too many attempts in a while: throttled or locked out for a time (429)."""
+
+    status = 429
+
+
 class CallbackRejected(InvalidInput):
     """A provider's callback we refuse (payment gateway or payout provider): forged, stale, malformed or
     contradicting our books (400, logged as an event)."""
@@ -176,4 +188,5 @@ class CoreError(ErrorCode):
     REQUEST_ERROR = "request.error", _("The request cannot be served: {problem}")
     REQUEST_FORBIDDEN = "request.forbidden", _("The request was refused: {problem}")
     REQUEST_INVALID = "request.invalid", _("The request is not valid: {problems}")
+    REQUEST_TOO_LARGE = "request.too_large", _("The request's body is larger than {limit} bytes.")
     REQUEST_METHOD_NOT_ALLOWED = "request.method_not_allowed", _("This address does not accept this method.")

@@ -7,6 +7,7 @@ or raise: an amount with more places than the currency has is bad input, never s
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from tuishou.core.errors import CoreError, InvalidInput
@@ -19,6 +20,9 @@ _MINOR_PER_MAJOR = 10**MINOR_DIGITS
 MAX_AMOUNT = Decimal(10**12)
 
 
+_PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
 def parse_amount(value: object, *, field: str = "amount", allow_negative: bool = False) -> Decimal:
     """Parse a money amount from a string, int or Decimal; floats are refused.
 
@@ -28,6 +32,9 @@ def parse_amount(value: object, *, field: str = "amount", allow_negative: bool =
     if isinstance(value, (bool, float)):
         raise InvalidInput(CoreError.MONEY_MALFORMED, field=field, value=value,
                            details={"field": field})
+    if isinstance(value, str) and not _PLAIN_DECIMAL.fullmatch(value.strip()):
+        # Decimal() also reads "1e3", "1_000.00", full-width digits, "NaN": an amount is written plainly.
+        raise InvalidInput(CoreError.MONEY_MALFORMED, field=field, value=value[:40], details={"field": field})
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError):

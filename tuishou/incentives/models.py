@@ -175,7 +175,7 @@ class PlanStudy(models.Model):
         verbose_name = _("plan study")
         ordering = ["-id"]
         indexes = [models.Index(fields=["version", "kind", "-id"], name="plan_study_version_idx")]
-        verbose_name_plural = "plan studies"
+        verbose_name_plural = _("plan studies")
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} of {self.version_id}"

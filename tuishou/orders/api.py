@@ -30,6 +30,7 @@ from tuishou.orders.schemas import (
     cart_line_out,
     checkout_out,
     order_out,
+    order_out_masked,
 )
 
 router = Router(tags=["orders"])
@@ -246,8 +247,9 @@ def aftersales_decide(request: HttpRequest, case_id: int, payload: DecideIn):
 
 @router.get("/promoter/orders", response=list[OrderOut])
 def promoter_orders(request: HttpRequest, status: str | None = None):
-    """Orders credited to me as a promoter (my customers' orders)."""
-    return [order_out(o) for o in selectors.orders_for_promoter(user=request.user, status=status)[:200]]
+    """Orders credited to me as a promoter (my customers' orders), the recipient's name, phone and address masked
+    (刘*, 138****0004, province and city only): a promoter does not ship them."""
+    return [order_out_masked(o) for o in selectors.orders_for_promoter(user=request.user, status=status)[:200]]
 
 
 @router.get("/promoter/after-sales", response=list[AfterSalesOut])

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ninja import Schema
 
+from tuishou.core.masking import address_masked, name_masked, phone_masked
 from tuishou.orders.models import AfterSalesCase, CartLine, Checkout, Order
 
 # ---- in ------------------------------------------------------------------------------------------------------
@@ -160,6 +161,14 @@ def order_out(order: Order) -> dict:
                    "paid_amount": str(line.paid_amount), "refunded_quantity": line.refunded_quantity,
                    "refunded_amount": str(line.refunded_amount)} for line in order.lines.all()],
     }
+
+
+def order_out_masked(order: Order) -> dict:
+    """An order as a promoter (or another role that does not fulfil it) sees it: the recipient's name, phone and
+    address masked (``core.masking``), whatever the order's status."""
+    return {**order_out(order), "recipient_name": name_masked(order.recipient_name),
+            "recipient_phone": phone_masked(order.recipient_phone),
+            "address": address_masked(province=order.province, city=order.city)}
 
 
 class CheckoutOut(Schema):

@@ -29,6 +29,8 @@ class PaymentError(ErrorCode):
         "Refunding {amount} would bring refunds to {total}; {paid} was paid.")
     REFUND_INVALID = "payments.refund_invalid", _("Give a reason and an idempotency key for the refund.")
     REFUND_UNKNOWN = "payments.refund_unknown", _("No refund {refund_reference} ({refund_id}) for this payment.")
+    RETURN_URL_INVALID = "payments.return_url_invalid", _(
+        "return_url must be an http(s) address of this shop, at most 500 characters.")
     SANDBOX_ALREADY_PAID = "payments.sandbox_already_paid", _("This payment is already paid.")
     SANDBOX_TXN_UNKNOWN = "payments.sandbox_txn_unknown", _("No such sandbox payment.")
     START_CONTENDED = "payments.start_contended", _("This payment is being started elsewhere; try again.")

@@ -35,6 +35,7 @@ from tuishou.payments.gateway import (
     gateway_get,
 )
 from tuishou.payments.models import Payment, PaymentEvent, Refund
+from tuishou.payments.return_urls import return_url_check
 from tuishou.payments.selectors import refund_committed_total, refund_succeeded_total
 from tuishou.payments.transitions import payment_can, payment_transition, refund_can, refund_transition
 
@@ -51,13 +52,15 @@ def payment_start(*, payable_type: str, payable_ref: str, amount: Decimal | str,
     """Start collecting ``amount`` for a payable through the gateway; the answer carries the ``pay_url``.
 
     The same ``idempotency_key`` answers the same payment. One open payment per payable: starting again while
-    one is open answers that one. Once the payable is paid: ``payments.already_paid`` (409).
+    one is open answers that one. Once the payable is paid: ``payments.already_paid`` (409). ``return_url``
+    must be an address of this shop (``payments.return_url_invalid``, see ``return_urls``).
     """
     amount = parse_amount(amount)
     if amount <= 0:
         raise InvalidInput(PaymentError.AMOUNT_INVALID)
     if not (payable_type and payable_ref and idempotency_key):
         raise InvalidInput(PaymentError.PAYABLE_INVALID)
+    return_url = return_url_check(return_url)
     gw = gateway_get(gateway)
     wanted = {"payable_type": payable_type, "payable_ref": str(payable_ref), "amount": amount, "currency": currency}
     for _ in range(3):  # a concurrent start of the same payable wins the unique constraint: look again

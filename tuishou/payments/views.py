@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from tuishou.core.errors import DomainError, NotFound
 from tuishou.core.pages import error_message
 from tuishou.payments import sandbox
+from tuishou.payments.return_urls import return_url_allowed
 from tuishou.payments.sandbox_models import SandboxCharge
 
 
@@ -28,7 +29,7 @@ def sandbox_pay(request: HttpRequest, txn_id: str) -> HttpResponse:
         try:
             if action == "pay":
                 charge = sandbox.sandbox_charge_pay(txn_id=txn_id)
-                if charge.return_url:
+                if return_url_allowed(charge.return_url):  # checked at the start; charges from before too
                     return HttpResponseRedirect(charge.return_url)
             else:
                 charge = sandbox.sandbox_charge_fail(txn_id=txn_id)
@@ -36,4 +37,5 @@ def sandbox_pay(request: HttpRequest, txn_id: str) -> HttpResponse:
         except DomainError as exc:
             message = error_message(exc)
     return render(request, "payments/sandbox_pay.html",
-                  {"charge": charge, "paid": charge.status == SandboxCharge.Status.PAID, "message": message})
+                  {"charge": charge, "paid": charge.status == SandboxCharge.Status.PAID, "message": message,
+                   "return_url": charge.return_url if return_url_allowed(charge.return_url) else ""})

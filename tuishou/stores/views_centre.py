@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tuishou.catalog.selectors import supply_categories, supply_pool_by_commission
 from tuishou.core.errors import DomainError
+from tuishou.core.masking import name_masked, phone_masked
 from tuishou.core.pages import error_message, form_add_error, paginate
 from tuishou.network.models import Promoter
 from tuishou.network.views_centre import promoter_page
@@ -183,7 +184,7 @@ def customers(request: HttpRequest, promoter: Promoter) -> HttpResponse:
     """Consumers bound to me (锁粉): masked phone, since when, until when, and what they bought from me."""
     page = paginate(request, selectors.promoter_customers(promoter))
     now = timezone.now()
-    rows = [{"binding": b, "name": b.consumer.display_name, "phone": selectors.masked_phone(b.consumer.phone),
+    rows = [{"binding": b, "name": name_masked(b.consumer.display_name), "phone": phone_masked(b.consumer.phone) or "—",
              "valid": b.valid_at(now)} for b in page]
     return render(request, "stores/centre/customers.html", {"page": page, "rows": rows})
 

@@ -1,0 +1,18 @@
+"""Trust tests' set-up: a well-behaved sandbox and the after-commit runner the order factories need."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _sandbox_well_behaved():
+    from tuishou.payments import sandbox
+
+    sandbox.sandbox_behave()
+    yield
+    sandbox.sandbox_behave()
+
+
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    """Run what was scheduled for after commit (payment tasks, sandbox deliveries), nested ones too."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

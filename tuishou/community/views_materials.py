@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuishou.catalog.selectors import supply_pool
@@ -37,7 +37,7 @@ class MultipleImageField(forms.FileField):
 
 
 class PublishForm(forms.Form):
-    product = forms.TypedChoiceField(label=gettext_lazy("Product"), coerce=int)
+    product = forms.TypedChoiceField(label=pgettext_lazy("goods", "Product"), coerce=int)
     text = forms.CharField(label=gettext_lazy("Selling text"), max_length=materials.TEXT_MAX,
                            widget=forms.Textarea(attrs={"rows": 6}))
     images = MultipleImageField(label=gettext_lazy("Images (up to nine)"), required=False,

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tuishou.core.errors import DomainError
 from tuishou.core.pages import form_add_error
@@ -20,7 +20,7 @@ from tuishou.notifications.services import BODY_MAX, TITLE_MAX
 
 
 class AnnouncementForm(forms.Form):
-    audience = forms.ChoiceField(label=gettext_lazy("To"))
+    audience = forms.ChoiceField(label=pgettext_lazy("announcement audience", "To"))
     title = forms.CharField(label=gettext_lazy("Title"), max_length=TITLE_MAX)
     body = forms.CharField(label=gettext_lazy("Text"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 6}))
 

@@ -45,8 +45,12 @@ def _publish(world: World, rng: random.Random, n: int) -> None:
     material = market.material_publish(user=author.promoter.user, product_id=product_id, text=_text(rng, title),
                                        images=images)
     peers = [s for s in sellers if s.promoter.community_id == author.promoter.community_id and s is not author]
-    for k in range(min(len(peers), rng.randrange(0, 6))):
-        reuser = rng.choice(peers)
+    # Those who sell the product too reuse it first: their buyers then click the material's link.
+    selling = [s for s in peers if product_id in s.products]
+    others = [s for s in peers if product_id not in s.products]
+    rng.shuffle(selling)
+    rng.shuffle(others)
+    for k, reuser in enumerate((selling + others)[:rng.randrange(1, 7)]):
         world.timeline.at(world.clock_now() + (k + 1) * rng.randrange(3, 30) * HOUR,
                           lambda reuser=reuser: _reuse(world, rng, reuser, material.pk, product_id))
 

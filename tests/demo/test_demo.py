@@ -35,8 +35,7 @@ pytestmark = pytest.mark.django_db
 
 ORDERS = {"created": 6, "paid": 17, "shipped": 22, "received": 30, "completed": 167, "cancelled": 11,
           "refunded": 12}
-COMMISSIONS = {"available": 131, "cancelled": 13, "pending": 143}
-COMMISSIONS = {"available": 129, "cancelled": 13, "pending": 135}  # 2 held by the demo's freeze
+COMMISSIONS = {"available": 129, "cancelled": 13, "pending": 145}  # 2 held by the demo's freeze
 WITHDRAWALS = {"requested": 5, "approved": 3, "paid": 13, "rejected": 3}
 MERCHANT_WITHDRAWALS = {"paid": 2, "rejected": 1, "requested": 1}
 
@@ -127,7 +126,8 @@ def test_the_demo_promoter_has_a_full_centre(demo_output):
     assert promoter.joined_via == "placed" and promoter.sponsor.mentor.active
     assert promoter.store.title == "悦悦的好物小铺" and promoter.store.items.count() == 9
     links = ShareLink.objects.filter(promoter=promoter)
-    assert links.count() == 10 and sum(link_stats(link).orders for link in links) >= 20
+    assert links.filter(material=None).count() == 10 and sum(link_stats(link).orders for link in links) >= 20
+    assert links.exclude(material=None).count() == 1  # a material she reused (素材), through her own link
     assert {"commissions": by_status(Commission.objects.filter(promoter=promoter)),
             "withdrawals": by_status(Withdrawal.objects.filter(promoter=promoter))} == {
         "commissions": {"available": 20, "cancelled": 3, "pending": 12},
@@ -282,3 +282,12 @@ def test_operator_actions_on_promoters(demo_output):
                   .values_list("action", "reason")) == sorted([
         ("network.promoter_frozen", ops_promoters.FREEZE_REASON), ("network.rank_set", ops_promoters.RANK_REASON),
         ("network.invite_code_disabled", ops_promoters.INVITE_REASON)])
+
+
+def test_the_materials_marketplace_has_reused_rated_and_selling_materials(demo_output):
+    from tuishou.community.models import Citation, Material, Rating
+    from tuishou.orders.models import Order
+
+    assert Material.objects.count() == 24 and Material.objects.filter(status="hidden").count() == 1
+    assert Citation.objects.count() > 24 and Rating.objects.exists()
+    assert Order.objects.filter(share_link__material__isnull=False).exists()  # materials helped sell

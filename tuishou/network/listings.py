@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.listing import Column, Filter, Listing
 from tuishou.network import community_insight, ops_selectors, selectors
@@ -202,14 +203,15 @@ class OpsPromoterListing(Listing):
     name = "network.ops_promoters"
     columns = (
         Column("id", _("ID"), num=True, sort="id"),
-        Column("name", _("Promoter"), value=lambda p: p.user.display_name or p.user.phone,
+        Column("name", pgettext_lazy("person", "Promoter"), value=lambda p: p.user.display_name or p.user.phone,
                link=_file_link),
         Column("user.phone", _("Phone")),
         Column("invite_code", _("Invite code"),
                value=lambda p: p.invite_code if p.invite_code_active else f"{p.invite_code} ({_('disabled')})"),
         Column("community.name", _("Community")),
         Column("rank", _("Rank"), value=_rank, sort="rank"),
-        Column("stage", _("Stage"), value=lambda p: p.get_stage_display()),
+        Column("stage", _("Stage"), value=lambda p: str(_("Temporary shopkeeper") if p.stage == STAGES.TEMPORARY
+                                                        else _("Ordinary shopkeeper"))),
         Column("personal_volume", _("Personal volume"), num=True, money=True, sort="-volume"),
         Column("paid_sales_count", _("Paid sales"), num=True, sort="-sales"),
         Column("frozen", _("Frozen"), value=lambda p: _("Frozen") if p.frozen_at else ""),

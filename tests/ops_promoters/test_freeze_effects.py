@@ -119,3 +119,20 @@ def test_a_frozen_promoters_store_and_links_are_unavailable(client):
 
     promoter_unfreeze(actor=ops, promoter_id=promoter.pk, reason="整改完成")
     assert client.get(f"/m/{store.code}").status_code == 200
+
+
+def test_a_withdrawal_asked_before_the_freeze_is_not_approved_while_frozen(sale):
+    order, x, _z = sale
+    settlement_run(as_of=order.received_at + timedelta(days=15))
+    asked = wallets.withdrawal_request(promoter=x, amount="20.00", payee=ALIPAY, idempotency_key="before-freeze")
+    promoter_freeze(actor=nf.operator("ops"), promoter_id=x.pk, reason="风控复核")
+    finance = nf.operator("finance")
+    entries = JournalEntry.objects.count()
+
+    with pytest.raises(Conflict) as refused:
+        wallets.withdrawal_approve(actor=finance, withdrawal_id=asked.pk)
+
+    assert (refused.value.code, refused.value.status) == ("wallets.payee_frozen", 409)
+    assert Withdrawal.objects.get(pk=asked.pk).status == "requested" and JournalEntry.objects.count() == entries
+    rejected = wallets.withdrawal_reject(actor=finance, withdrawal_id=asked.pk, reason="账户冻结中")
+    assert rejected.status == "rejected"  # finance can still send the money back to the wallet

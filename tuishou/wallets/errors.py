@@ -31,6 +31,8 @@ class WalletError(ErrorCode):
     PAYOUT_DECLINED = "wallets.payout_declined", _("The payout provider declined the transfer: {reason}.")
     PAYOUT_ACCOUNT_MISSING = "wallets.payout_account_missing", _(
         "The merchant's owner must set its payout bank account before anyone withdraws.")
+    PAYEE_FROZEN = "wallets.payee_frozen", _(
+        "The platform froze this promoter after they asked: reject the withdrawal, or approve it once unfrozen.")
     PROMOTER_FROZEN = "wallets.promoter_frozen", _(
         "Your account is frozen by the platform: withdrawals are suspended until it is unfrozen.")
     PROVIDER_UNKNOWN = "wallets.provider_unknown", _("There is no payout provider called {name!r}.")

@@ -190,12 +190,17 @@ def _entry_key(withdrawal: Withdrawal, step: str) -> str:
 def withdrawal_approve(*, actor, withdrawal_id: int) -> Withdrawal:
     """Finance approves a requested withdrawal (审核通过); its payout starts after commit. Audited.
 
-    ``wallets.transition_invalid`` when it is no longer under review; ``wallets.self_review`` for one's own.
+    ``wallets.transition_invalid`` when it is no longer under review; ``wallets.self_review`` for one's own;
+    ``wallets.payee_frozen`` while the promoter is frozen.
     """
     require_operator(actor, "finance")
     with transaction.atomic():
         withdrawal = _locked(withdrawal_id)
         _not_own(actor, withdrawal)
+        # A promoter frozen after asking (冻结) is paid nothing until unfrozen: finance rejects it or waits.
+        if withdrawal.promoter_id and Promoter.objects.filter(pk=withdrawal.promoter_id,
+                                                              frozen_at__isnull=False).exists():
+            raise Conflict(WalletError.PAYEE_FROZEN, details={"promoter_id": withdrawal.promoter_id})
         withdrawal_transition(withdrawal=withdrawal, event="approve", actor=actor, reviewer=actor,
                               reviewed_at=timezone.now(), payout_provider=settings.TUISHOU_PAYOUT_PROVIDER)
         audit_record(actor=actor, action="wallets.withdrawal_approved", target=withdrawal,

@@ -8,12 +8,15 @@ the active language, and the form keeps what the person typed.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django import forms
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from tuishou.core import i18n
-from tuishou.core.errors import DomainError
+from tuishou.core.errors import DomainError, NotFound, PermissionDenied
 
 PER_PAGE = 20
 
@@ -32,3 +35,19 @@ def form_add_error(form: forms.Form, exc: DomainError) -> None:
 def paginate(request: HttpRequest, items, *, per_page: int = PER_PAGE) -> Page:
     """The page of ``items`` the query string's ``page`` asks for (out of range: the nearest page)."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def desk_page(view):
+    """Wrap a page view: sign-in required, and whatever the selectors and services refuse as not this person's
+    to see (``NotFound``, ``PermissionDenied``: not an operator, another community's draft, no such row) is the
+    404 page, with the same answer as a missing object."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except (NotFound, PermissionDenied) as exc:
+            raise Http404(exc.code) from exc
+
+    return wrapper

@@ -8,14 +8,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tuishou.core.errors import DomainError
+from tuishou.core.pages import desk_page
 from tuishou.incentives import proposals, selectors
 from tuishou.incentives.forms import DraftStartForm
 from tuishou.incentives.readable import plan_readable
-from tuishou.incentives.views_studio import source_error, studio_page
+from tuishou.incentives.views_studio import source_error
 
 
 @require_http_methods(["GET", "POST"])
-@studio_page
+@desk_page
 def home(request: HttpRequest) -> HttpResponse:
     """The community's plan: what is in force, read plainly; the drafts; a new draft (template or YAML)."""
     community = selectors.agency_community(actor=request.user)

@@ -8,14 +8,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tuishou.core.errors import DomainError
+from tuishou.core.pages import desk_page
 from tuishou.incentives import proposals, selectors
 from tuishou.incentives.forms import DraftStartForm
-from tuishou.incentives.views_studio import source_error, studio_page
+from tuishou.incentives.views_studio import source_error
 from tuishou.network.models import Community
 
 
 @require_http_methods(["GET", "POST"])
-@studio_page
+@desk_page
 def home(request: HttpRequest) -> HttpResponse:
     """Proposals to decide, then every community with its plan in force, recent drafts, a new draft."""
     desk = selectors.plan_desk_ops(actor=request.user)

@@ -7,18 +7,15 @@ links. Someone else's draft or study answers 404, the same as a missing one.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tuishou.core.errors import DomainError, NotFound, PermissionDenied
-from tuishou.core.pages import error_message, form_add_error
+from tuishou.core.errors import DomainError
+from tuishou.core.pages import desk_page, error_message, form_add_error
 from tuishou.incentives import charts, proposals, selectors, studies
 from tuishou.incentives.forms import BacktestForm, DraftSourceForm, ProposeForm, SendBackForm, SimulateForm
 from tuishou.incentives.readable import finding_rows, plan_readable
@@ -26,18 +23,6 @@ from tuishou.incentives.readable import finding_rows, plan_readable
 PORTALS = {"agency": "/agency/plan/", "ops": "/ops/plans/"}
 
 
-def studio_page(view):
-    """A signed-in person's studio view; another community's object (or none) answers 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied) as exc:
-            raise Http404(exc.code) from exc
-
-    return wrapper
 
 
 def source_error(form, exc: DomainError) -> None:
@@ -69,7 +54,7 @@ def _editor(request: HttpRequest, portal: str, version_id: int, status: int = 20
 
 
 @require_http_methods(["GET", "POST"])
-@studio_page
+@desk_page
 def editor(request: HttpRequest, version_id: int, portal: str) -> HttpResponse:
     """The draft: its text (editable while a draft), findings beside it, the plan as read, studies, proposing."""
     if request.method == "GET":
@@ -88,7 +73,7 @@ def editor(request: HttpRequest, version_id: int, portal: str) -> HttpResponse:
 
 
 @require_POST
-@studio_page
+@desk_page
 def check(request: HttpRequest, version_id: int, portal: str) -> HttpResponse:
     """The findings panel for the text being edited (htmx, as the person types): nothing is stored."""
     draft = selectors.plan_version_for_editor(actor=request.user, version_id=version_id)
@@ -122,7 +107,7 @@ def _start(request: HttpRequest, version_id: int, portal: str, form_class, start
 
 
 @require_POST
-@studio_page
+@desk_page
 def simulate(request: HttpRequest, version_id: int, portal: str) -> HttpResponse:
     """Start a simulation of the draft; its page shows the progress, then the report."""
     return _start(request, version_id, portal, SimulateForm, lambda user, draft, data: studies.plan_simulation_start(
@@ -130,7 +115,7 @@ def simulate(request: HttpRequest, version_id: int, portal: str) -> HttpResponse
 
 
 @require_POST
-@studio_page
+@desk_page
 def backtest(request: HttpRequest, version_id: int, portal: str) -> HttpResponse:
     """Start a backtest of the draft on the community's orders of the window (default: the last 3 months)."""
     return _start(request, version_id, portal, BacktestForm, lambda user, draft, data: studies.plan_backtest_start(
@@ -138,7 +123,7 @@ def backtest(request: HttpRequest, version_id: int, portal: str) -> HttpResponse
 
 
 @require_POST
-@studio_page
+@desk_page
 def propose(request: HttpRequest, version_id: int, portal: str) -> HttpResponse:
     """Propose the draft to the operators."""
     form = ProposeForm(request.POST)
@@ -155,7 +140,7 @@ def propose(request: HttpRequest, version_id: int, portal: str) -> HttpResponse:
 
 
 @require_GET
-@studio_page
+@desk_page
 def study(request: HttpRequest, study_id: int, portal: str) -> HttpResponse:
     """A simulation or backtest: a progress bar while it runs (polled), then its report with charts."""
     row = selectors.plan_study_for_editor(actor=request.user, study_id=study_id)
@@ -207,7 +192,7 @@ def _simulation_charts(report: dict) -> dict:
 
 
 @require_POST
-@studio_page
+@desk_page
 def send_back(request: HttpRequest, version_id: int, portal: str) -> HttpResponse:
     """An operator sends a proposal back with a reason."""
     form = SendBackForm(request.POST)
@@ -224,7 +209,7 @@ def send_back(request: HttpRequest, version_id: int, portal: str) -> HttpRespons
 
 
 @require_POST
-@studio_page
+@desk_page
 def publish(request: HttpRequest, version_id: int, portal: str) -> HttpResponse:
     """An operator publishes a proposal: it is in force from now."""
     draft = selectors.plan_version_get(version_id=version_id, actor=request.user)

@@ -5,19 +5,16 @@ closing or reopening it. Operators with the ops (or admin) role; the services ch
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuishou.core.errors import DomainError, NotFound, PermissionDenied
-from tuishou.core.pages import error_message, form_add_error
+from tuishou.core.pages import desk_page, error_message, form_add_error
 from tuishou.network import agencies, selectors
 from tuishou.network.listings import OpsCommunityListing
 from tuishou.network.models import CommunityStaff
@@ -27,22 +24,10 @@ ROLE_CHOICES = [(CommunityStaff.Role.OWNER, gettext_lazy("Owner")),
                 (CommunityStaff.Role.VIEWER, gettext_lazy("Viewer (read only)"))]
 
 
-def ops_page(view):
-    """Sign-in required; a refusal of the selectors or services (not an operator, a missing community) is 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied) as exc:
-            raise Http404(exc.code) from exc
-
-    return wrapper
 
 
 @require_GET
-@ops_page
+@desk_page
 def communities(request: HttpRequest) -> HttpResponse:
     """Every community: search by name or code, kind and status filters, sorting, pages, CSV."""
     listing = OpsCommunityListing(request)
@@ -83,7 +68,7 @@ class AgencyForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-@ops_page
+@desk_page
 def community_new(request: HttpRequest) -> HttpResponse:
     """Open an agency: its name and code, its head promoter and the head's invite code, its staff."""
     selectors.communities_for_operator(user=request.user)  # only operators see the form
@@ -105,7 +90,7 @@ class StaffAddForm(forms.Form):
 
 
 @require_GET
-@ops_page
+@desk_page
 def community(request: HttpRequest, community_id: int) -> HttpResponse:
     """A community: head, staff, and the forms to add staff and to close or reopen it."""
     return _community_page(request, community_id, StaffAddForm())
@@ -117,7 +102,7 @@ def _community_page(request: HttpRequest, community_id: int, form: StaffAddForm,
 
 
 @require_POST
-@ops_page
+@desk_page
 def staff_add(request: HttpRequest, community_id: int) -> HttpResponse:
     form = StaffAddForm(request.POST)
     if form.is_valid():
@@ -134,7 +119,7 @@ def staff_add(request: HttpRequest, community_id: int) -> HttpResponse:
 
 
 @require_POST
-@ops_page
+@desk_page
 def staff_remove(request: HttpRequest, community_id: int, user_id: int) -> HttpResponse:
     removed = agencies.agency_staff_remove(actor=request.user, community_id=community_id, user_id=user_id)
     if removed:
@@ -143,7 +128,7 @@ def staff_remove(request: HttpRequest, community_id: int, user_id: int) -> HttpR
 
 
 @require_POST
-@ops_page
+@desk_page
 def community_active(request: HttpRequest, community_id: int) -> HttpResponse:
     """Close the community to sign-ups and community choices, or reopen it (``active`` = 1 or 0)."""
     active = request.POST.get("active") == "1"

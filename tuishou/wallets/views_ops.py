@@ -4,19 +4,16 @@ services (audited; the payout starts after an approval)."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tuishou.core.errors import DomainError, NotFound, PermissionDenied
-from tuishou.core.pages import form_add_error
+from tuishou.core.pages import desk_page, form_add_error
 from tuishou.wallets import selectors, services
 from tuishou.wallets.listings import STATUS_LABELS, FinanceWithdrawalListing, payee_label, status_label
 
@@ -30,22 +27,10 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")], widget=forms.HiddenInput)
 
 
-def finance_page(view):
-    """Sign-in required; anything that is not this person's to see (not finance, no such withdrawal) is 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied) as exc:
-            raise Http404(exc.code) from exc
-
-    return wrapper
 
 
 @require_GET
-@finance_page
+@desk_page
 def withdrawal_list(request: HttpRequest) -> HttpResponse:
     """The queue: withdrawals under review by default, oldest first; every status, payee type and sort."""
     listing = FinanceWithdrawalListing(request)
@@ -56,7 +41,7 @@ def withdrawal_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@finance_page
+@desk_page
 def withdrawal_review(request: HttpRequest, withdrawal_id: int) -> HttpResponse:
     """One withdrawal: who, how much, to where, its history; approve, or reject with a reason (beside the field)."""
     review = ReviewForm(request.POST or None)

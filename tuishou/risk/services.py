@@ -1,4 +1,5 @@
-"""Writes for risk: recording audit entries."""
+"""Writes for risk: recording audit entries. (Every app records its operators' actions here, so this module
+imports nothing but the audit log: the flags' writes are in ``tuishou.risk.flags``.)"""
 
 from __future__ import annotations
 

@@ -17,3 +17,9 @@ class SettlementConfig(AppConfig):
 
         events.subscribe(events.OrderPaid, order_accrue)
         events.subscribe(events.OrderRefunded, order_refund_book)
+        # Risk flags: a rejection reverses the flag's orders' commissions; the refund rule asks when they settled.
+        from tuishou.risk import hooks as risk_hooks
+        from tuishou.settlement.forfeits import order_commissions_forfeit, order_settled_at
+
+        risk_hooks.FLAG_REJECTED.register(order_commissions_forfeit)
+        risk_hooks.ORDER_SETTLED_AT.register(order_settled_at)

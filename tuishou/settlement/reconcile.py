@@ -18,6 +18,7 @@ from decimal import Decimal
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
 from tuishou.ledger.reconcile import Mismatch, reconcile_check
 from tuishou.orders.models import AfterSalesCase, Order
+from tuishou.risk.selectors import forfeited_order_ids
 from tuishou.settlement.models import Commission, MerchantReceivable
 from tuishou.settlement.recompute import chain_links, order_payouts_for
 from tuishou.settlement.split import ZERO, order_split
@@ -48,6 +49,7 @@ def check_order_commissions() -> Iterable[Mismatch]:
     booked = _order_lines()
     accrued = set(JournalEntry.objects.filter(key__startswith="order:", key__endswith=":paid")
                   .values_list("key", flat=True))
+    forfeited = forfeited_order_ids()  # a rejected risk flag took their commissions back (settlement.forfeits)
     orders = (Order.objects.filter(paid_at__isnull=False).select_related("plan_version")
               .order_by("pk").iterator(chunk_size=500))
     for order in orders:
@@ -61,7 +63,7 @@ def check_order_commissions() -> Iterable[Mismatch]:
                                    self_purchase=order.self_purchase, paid=paid,
                                    commission_base=order.commission_base_remaining)
         split = order_split(paid=paid, commission_base=order.commission_base_remaining, fee_rate=order.fee_rate,
-                            payouts=priced.payouts)
+                            payouts={} if order.pk in forfeited else priced.payouts)
         mine = booked.get(order.pk, {"kinds": {}, "commissions": {}})
         found = {key: amount for key, amount in mine["commissions"].items() if amount}
         if found != split.payouts:

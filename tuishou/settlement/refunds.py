@@ -24,6 +24,7 @@ from tuishou.orders.events import OrderRefunded
 from tuishou.orders.models import Order
 from tuishou.settlement.accrual import commission_snapshot
 from tuishou.settlement.errors import SettlementError
+from tuishou.settlement.forfeits import order_forfeited
 from tuishou.settlement.models import Commission, MerchantReceivable
 from tuishou.settlement.recompute import chain_links, order_payouts_for
 from tuishou.settlement.split import ZERO, effective_rate, order_split
@@ -59,8 +60,9 @@ def order_refund_book(event: OrderRefunded) -> JournalEntry | None:
     priced = order_payouts_for(version=order.plan_version, order_ref=order.number, chain=chain,
                                self_purchase=order.self_purchase, paid=paid_after,
                                commission_base=event.commission_base_after)
+    # An order whose commissions a rejected risk flag forfeited is priced with none (settlement.forfeits).
     after = order_split(paid=paid_after, commission_base=event.commission_base_after, fee_rate=receivable.fee_rate,
-                        payouts=priced.payouts)
+                        payouts={} if order_forfeited(order.pk) else priced.payouts)
     merchant_settled = receivable.status == R.SETTLED
     merchant = Merchant(pk=receivable.merchant_id)
     lines: list[tuple[Account, Decimal]] = [

@@ -36,6 +36,7 @@ from tuishou.ledger.models import Account, JournalEntry
 from tuishou.ledger.services import EntryDraft, accounts_for_owners, journal_post_many, journal_post_transfers
 from tuishou.network.models import Promoter
 from tuishou.orders.models import AfterSalesCase
+from tuishou.risk.selectors import held_orders
 from tuishou.settlement.models import Commission, MerchantReceivable, SettleAfter
 
 K = Account.Kind
@@ -104,13 +105,15 @@ def due_stamp(*, model: type[Commission] | type[MerchantReceivable], chunk_size:
 
 def _due(model, status: str, as_of: datetime) -> QuerySet:
     """Rows due at ``as_of``: freeze passed, after-sales window closed, no open after-sales case; and for a
-    commission, its promoter not frozen by an operator (冻结: held, booked but not settled, until unfrozen)."""
+    commission, its promoter not frozen by an operator (冻结: held, booked but not settled, until unfrozen) and
+    its order under no open risk flag (风控: held until an operator clears or rejects the flag)."""
     window_closed = as_of - timedelta(days=settings.TUISHOU["AFTER_SALES_DAYS"])
     open_cases = AfterSalesCase.objects.filter(status__in=AfterSalesCase.OPEN_STATUSES).values("order_id")
     due = (model.objects.filter(status=status, due_at__lte=as_of, order__received_at__lte=window_closed)
            .exclude(order_id__in=open_cases))
     if model is Commission:
-        due = due.exclude(promoter_id__in=Promoter.objects.filter(frozen_at__isnull=False).values("pk"))
+        due = (due.exclude(promoter_id__in=Promoter.objects.filter(frozen_at__isnull=False).values("pk"))
+               .exclude(order_id__in=held_orders()))
     return due
 
 

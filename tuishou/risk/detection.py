@@ -79,13 +79,14 @@ def new_account_cluster(order: Order) -> Finding | None:
 
 
 def shared_destination(order: Order) -> list[Finding]:
-    """(b) Orders from ``min_accounts`` different buyer accounts to the order's phone, or to its address, within
-    ``window_days`` up to this order: one finding per destination that reached it."""
+    """(b) Orders credited to the order's promoter from ``min_accounts`` different buyer accounts to the order's
+    phone, or to its address, within ``window_days`` up to this order: one finding per destination that reached
+    it. (Accounts of one household ordering through different promoters earn nobody a commission twice.)"""
     params = thresholds(R.SHARED_DESTINATION)
-    if params is None or order.paid_at is None:
+    if params is None or order.paid_at is None or order.promoter_id is None:
         return []
     start = order.paid_at - timedelta(days=int(params["window_days"]))
-    paid = Order.objects.filter(paid_at__gte=start, paid_at__lte=order.paid_at)
+    paid = Order.objects.filter(promoter_id=order.promoter_id, paid_at__gte=start, paid_at__lte=order.paid_at)
     destinations = (
         ("phone", {"recipient_phone": order.recipient_phone}, order.recipient_phone,
          phone_masked(order.recipient_phone)),
@@ -102,7 +103,7 @@ def shared_destination(order: Order) -> list[Finding]:
         buyers = sorted({buyer for _, buyer in rows})
         if len(buyers) < params["min_accounts"]:
             continue
-        findings.append(Finding(rule=R.SHARED_DESTINATION, subject_key=f"{kind}:{_digest(raw)}",
+        findings.append(Finding(rule=R.SHARED_DESTINATION, subject_key=f"promoter:{order.promoter_id}:{kind}:{_digest(raw)}",
                                 subject_label=label, community_id=order.community_id,
                                 promoter_id=order.promoter_id, order_ids=tuple(pk for pk, _ in rows),
                                 account_ids=tuple(buyers),

@@ -1,0 +1,25 @@
+"""Risk test set-up: a well-behaved sandbox, a fresh plan cache, and after-commit callbacks run on demand.
+
+(`tuishou reconcile` runs after every test that moves money: tests/conftest.py.)"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _clean_state():
+    from tuishou.incentives.selectors import _frozen_engine_plan
+    from tuishou.payments import sandbox
+
+    sandbox.sandbox_behave()
+    _frozen_engine_plan.cache_clear()
+    yield
+    sandbox.sandbox_behave()
+    _frozen_engine_plan.cache_clear()
+
+
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    """Run what was scheduled for after commit (payment tasks, risk checks), nested ones too."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

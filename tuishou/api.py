@@ -253,6 +253,7 @@ def _register_routers() -> None:
     from tuishou.notifications.api import router as notifications
     from tuishou.orders.api import router as orders
     from tuishou.payments.api import router as payments
+    from tuishou.risk.api import router as risk
     from tuishou.settlement.api import router as settlement
     from tuishou.stores.api import router as stores
     from tuishou.wallets.api import router as wallets
@@ -269,6 +270,7 @@ def _register_routers() -> None:
     api.add_router("/wallets", wallets)
     api.add_router("/notifications", notifications)
     api.add_router("/community", community)
+    api.add_router("/risk", risk)
 
 
 _register_routers()

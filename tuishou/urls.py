@@ -47,6 +47,7 @@ urlpatterns = [
     path("merchant/statements/", include("tuishou.settlement.urls_merchant")),
     path("merchant/payouts/", include("tuishou.wallets.urls_merchant")),
     path("ops/withdrawals/", include("tuishou.wallets.urls_ops")),
+    path("ops/risk/", include("tuishou.risk.urls_ops")),  # risk flags (风控): the queue, decisions, rules
     path("ops/announcements/", include("tuishou.notifications.urls_desk")),
     path("agency/announcements/", include("tuishou.notifications.urls_desk")),
     path("ops/leaderboards/", include("tuishou.community.urls_desk")),

@@ -52,6 +52,7 @@ OPERATOR_DESK = (
     NavItem("ops-reviews", _("Product reviews"), "/ops/reviews/", "🔎"),
     NavItem("ops-plans", _("Incentive plans"), "/ops/plans/", "🧮"),
     NavItem("ops-withdrawals", _("Withdrawals"), "/ops/withdrawals/", "🏦"),
+    NavItem("ops-risk", _("Risk flags"), "/ops/risk/", "🚩"),
     NavItem("ops-after-sales", _("Escalated after-sales"), "/ops/after-sales/", "🛟"),
     NavItem("ops-promoters", _("Promoters"), "/ops/promoters/", "🧑‍🤝‍🧑"),
     NavItem("ops-communities", _("Communities"), "/ops/communities/", "🏘️"),

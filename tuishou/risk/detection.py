@@ -103,8 +103,9 @@ def shared_destination(order: Order) -> list[Finding]:
         buyers = sorted({buyer for _, buyer in rows})
         if len(buyers) < params["min_accounts"]:
             continue
-        findings.append(Finding(rule=R.SHARED_DESTINATION, subject_key=f"promoter:{order.promoter_id}:{kind}:{_digest(raw)}",
-                                subject_label=label, community_id=order.community_id,
+        key = f"promoter:{order.promoter_id}:{kind}:{_digest(raw)}"
+        findings.append(Finding(rule=R.SHARED_DESTINATION, subject_key=key, subject_label=label,
+                                community_id=order.community_id,
                                 promoter_id=order.promoter_id, order_ids=tuple(pk for pk, _ in rows),
                                 account_ids=tuple(buyers),
                                 evidence={"destination": kind, "accounts": len(buyers), "orders": len(rows),

@@ -36,7 +36,7 @@ def _flagged_self_purchase(after_commit):
 
 
 def test_an_open_flag_holds_the_orders_commissions_and_clearing_settles_them_at_the_next_run(after_commit):
-    order, flag, (x, y, z) = _flagged_self_purchase(after_commit)
+    order, flag, (x, _y, z) = _flagged_self_purchase(after_commit)
     assert flag.status == "open" and list(flag.orders.values_list("pk", flat=True)) == [order.pk]
     pending = _commissions(order)
     # example 2 on B = 80.00: X's direct 50 % and self-purchase 5 %, Z's second tier 5 % (Y, a member, earns none)
@@ -57,7 +57,7 @@ def test_an_open_flag_holds_the_orders_commissions_and_clearing_settles_them_at_
 
 
 def test_rejecting_before_settlement_cancels_the_pending_commissions_into_the_margin(after_commit):
-    order, flag, (x, y, z) = _flagged_self_purchase(after_commit)
+    order, flag, (x, _y, z) = _flagged_self_purchase(after_commit)
     pending = _commissions(order)
     margin_before = sf.account_amount(K.COMMISSION_MARGIN)
 
@@ -80,7 +80,7 @@ def test_rejecting_before_settlement_cancels_the_pending_commissions_into_the_ma
 
 def test_rejecting_after_settlement_claws_the_commissions_back_and_a_later_refund_takes_none(after_commit):
     of.plan(sf.EXAMPLE_2)
-    x, y, z = sf.example_2_chain()
+    x, _y, _z = sf.example_2_chain()
     order = sf.received(sf.self_purchase(after_commit, x))
     settlement_run(as_of=order.received_at + LATER)
     settled = _commissions(order)

@@ -49,7 +49,7 @@ def test_new_accounts_through_one_link_fire_at_the_threshold_and_not_below(after
 
 
 def test_accounts_older_than_the_age_or_outside_the_window_do_not_count(after_commit):
-    promoter, item, link = _promoter_link()
+    _promoter, item, link = _promoter_link()
     f.thresholds(R.NEW_ACCOUNT_CLUSTER, min_accounts=2, account_age_days=7, window_hours=24)
     f.buy(after_commit, f.aged(f.unique_buyer(), days=8), item, share_code=link.code)
     f.buy(after_commit, f.unique_buyer(), item, share_code=link.code)
@@ -71,7 +71,7 @@ def test_many_accounts_to_one_phone_fire_at_the_threshold_and_not_below(after_co
 
 
 def test_many_accounts_to_one_address_fire_too(after_commit):
-    promoter, item, link = _promoter_link()
+    _promoter, item, link = _promoter_link()
     f.thresholds(R.SHARED_DESTINATION, min_accounts=2)
     for n in range(2):
         f.buy(after_commit, f.buyer_at(phone=f"1390000222{n}", detail="莫干山路 8 号"), item, share_code=link.code)
@@ -135,7 +135,7 @@ def test_sign_ups_under_one_sponsor_fire_at_the_threshold_and_not_below(after_co
 
 
 def test_a_switched_off_rule_does_not_fire_and_a_decided_subject_reopens_only_for_new_orders(after_commit):
-    promoter, item, link = _promoter_link()
+    _promoter, item, link = _promoter_link()
     f.thresholds(R.NEW_ACCOUNT_CLUSTER, min_accounts=2)
     orders = [f.buy(after_commit, f.unique_buyer(), item, share_code=link.code) for _ in range(2)]
     flag = f.open_flags(R.NEW_ACCOUNT_CLUSTER).get()

@@ -8,6 +8,7 @@ A rule fires when the figure it watches reaches its threshold (``>=``): exactly 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,6 +22,7 @@ SHARED_DESTINATION = "shared_destination"
 REFUND_AFTER_SETTLEMENT = "refund_after_settlement"
 SELF_PURCHASE_RATIO = "self_purchase_ratio"
 SIGNUP_VELOCITY = "signup_velocity"
+_PLAIN = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Param:
         """The value as a Decimal within bounds (an int unless ``decimal``); ``risk.param_invalid``."""
         if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
             raise self._invalid(code)
+        if isinstance(value, str) and not _PLAIN.fullmatch(value.strip()):
+            raise self._invalid(code)  # plain decimal digits only: no 1e3, 1_000, full-width digits
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation:

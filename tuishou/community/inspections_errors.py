@@ -32,6 +32,8 @@ class InspectionError(ErrorCode):
         "{name} is not a JPEG, PNG or WebP image under {megabytes} MB.")
     ITEM_UNKNOWN = "community.inspection_item_unknown", _(
         "Checklist item {item} is not on this product's checklist.")
+    ANSWERS_MALFORMED = "community.inspection_answers_malformed", _(
+        "The answers must be a JSON list of objects with item_id, ok (true or false) and an optional note.")
     ANSWER_TWICE = "community.inspection_answer_twice", _("Checklist item {item} is answered twice.")
     ANSWERS_MISSING = "community.inspection_answers_missing", _("Answer every point of the checklist: {items}.")
     NOTE_TOO_LONG = "community.inspection_note_too_long", _("A note may be at most {maximum} characters.")

@@ -146,6 +146,19 @@ def task_get(task_id: int) -> InspectionTask:
     return task
 
 
+def task_for_inspector(promoter: Promoter, task_id: int) -> InspectionTask:
+    """A task of the promoter's community (another community's task is unknown to them, like a missing one)."""
+    task = task_get(task_id)
+    if task.community_id != promoter.community_id:
+        raise NotFound(InspectionError.TASK_UNKNOWN)
+    return task
+
+
+def report_of(promoter: Promoter, task: InspectionTask) -> InspectionReport | None:
+    """The promoter's own report on the task, with its answers and photos, if they filed one."""
+    return InspectionReport.objects.filter(task=task, inspector=promoter).prefetch_related("answers", "photos").first()
+
+
 def tasks_for_operator(*, user) -> QuerySet[InspectionTask]:
     """Every task with its report counts (filed, passing, failing, waiting for a decision), for ops."""
     require_operator(user, OPS)

@@ -42,7 +42,8 @@ class ReportForm(forms.Form):
                                                           widget=forms.RadioSelect)
             checks[f"note_{item.pk}"] = forms.CharField(
                 label=gettext_lazy("Note"), required=False, max_length=inspections.NOTE_MAX,
-                widget=forms.TextInput(attrs={"placeholder": _("What you saw (optional)")}))
+                widget=forms.TextInput(attrs={"placeholder": _("What you saw (optional)"),
+                                              "aria-label": _("What you saw (optional)")}))
         self.fields = {**checks, **self.fields}
 
     def rows(self):

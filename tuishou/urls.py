@@ -40,6 +40,7 @@ urlpatterns = [
     path("merchant/", include("tuishou.merchants.urls_merchant")),  # the overview and staff
     path("merchant/", include("tuishou.catalog.urls_merchant")),  # products, SKUs, stock, pictures
     path("ops/reviews/", include("tuishou.catalog.urls_ops")),  # the product review queue
+    path("ops/inspections/", include("tuishou.community.urls_inspections_ops")),  # 验货: tasks, reports, reviews
     path("merchant/", include("tuishou.orders.urls_merchant")),  # orders to ship, after-sales
     path("ops/", include("tuishou.orders.urls_ops")),  # escalated after-sales (customer service)
     path("agency/", include("tuishou.network.urls_agency")),  # the agency portal: overview, promoters, growth
@@ -66,6 +67,7 @@ urlpatterns = [
     path("centre/", include("tuishou.settlement.urls_centre")),
     path("centre/", include("tuishou.wallets.urls_centre")),
     path("centre/", include("tuishou.community.urls_centre")),
+    path("centre/inspections/", include("tuishou.community.urls_inspections")),  # 验货: tasks, my reports
     # Uploaded and generated images (product pictures); behind a CDN or object store in production.
     path("media/<path:path>", media),
 ]

@@ -157,7 +157,7 @@ def test_communities_plans_ranks_and_the_agency_draft(demo_output):
     assert Product.objects.filter(status="on_shelf").count() == 13  # the 11 sold, and the demo merchant's 2 low
     assert Product.objects.filter(in_hot_zone=True, hot_starts_at__lte=timezone.now(),
                                   hot_ends_at__gt=timezone.now()).count() == 4
-    assert Product.objects.filter(inspected=True).count() == 3
+    assert Product.objects.filter(inspected=True).count() == 4  # 3 by hand, the laundry pods by reports
     counts = {c.code: c.promoters.count() for c in Community.objects.all()}
     assert counts == {"OFFICIAL": 181, "XINGHUO": 80, "QINGTENG": 60}  # 181: the newcomer yet to choose
     for community in Community.objects.all():
@@ -291,3 +291,26 @@ def test_the_materials_marketplace_has_reused_rated_and_selling_materials(demo_o
     assert Material.objects.count() == 24 and Material.objects.filter(status="hidden").count() == 1
     assert Citation.objects.count() > 24 and Rating.objects.exists()
     assert Order.objects.filter(share_link__material__isnull=False).exists()  # materials helped sell
+
+
+def test_the_inspected_zone_has_a_badge_earned_a_product_under_review_and_open_tasks(demo_output, client):
+    from tuishou.community.inspections_selectors import tasks_open_for
+    from tuishou.community.models_inspections import InspectionReport, InspectionSettings, InspectionTask
+    from tuishou.demo.inspections import CUP, LAUNDRY, WIPES
+    from tuishou.ledger.models import JournalEntry
+
+    assert by_status(InspectionTask.objects) == {"closed": 1, "open": 3}
+    assert by_status(InspectionReport.objects) == {"accepted": 5, "submitted": 3}
+    laundry, wipes = Product.objects.get(title=LAUNDRY), Product.objects.get(title=WIPES)
+    assert laundry.inspected and laundry.inspection_reports.filter(status="accepted", verdict="pass").count() == 3
+    assert (wipes.inspected, wipes.status) == (False, "on_shelf")
+    assert list(InspectionReport.objects.filter(review="open").values_list("product__title", flat=True)) == [WIPES]
+    assert JournalEntry.objects.filter(kind="inspection_reward").count() == 5
+    assert InspectionSettings.objects.get(community__code="XINGHUO").all_zones_rank == "shopkeeper"
+    demo = User.objects.get(phone="13800000031").promoter
+    assert [(t.product.title, t.mine) for t in tasks_open_for(demo)] == [(CUP, 0), (WIPES, 1)]
+    client.force_login(demo.user)
+    page = client.get("/centre/inspections/").content.decode()
+    assert CUP in page and WIPES in page
+    client.force_login(User.objects.get(username="ops_admin"))
+    assert "湿巾偏干" in client.get("/ops/inspections/reviews/").content.decode()

@@ -50,6 +50,7 @@ OPERATOR_DESK = (
     NavItem("ops", _("Dashboard"), "/ops/", "📊"),
     NavItem("ops-income", _("Income disclosure"), "/ops/income/", "⚖️"),
     NavItem("ops-reviews", _("Product reviews"), "/ops/reviews/", "🔎"),
+    NavItem("ops-inspections", _("Inspections"), "/ops/inspections/", "🔍"),
     NavItem("ops-plans", _("Incentive plans"), "/ops/plans/", "🧮"),
     NavItem("ops-withdrawals", _("Withdrawals"), "/ops/withdrawals/", "🏦"),
     NavItem("ops-risk", _("Risk flags"), "/ops/risk/", "🚩"),

@@ -162,3 +162,12 @@ def product_inspected_set(*, actor: User, product_id: int, inspected: bool, reas
         audit_record(actor=actor, action="catalog.inspected_set", target=product, reason=reason,
                      data={"inspected": product.inspected})
     return product
+
+
+def product_inspected_mark(*, product_id: int, inspected: bool) -> bool:
+    """Give or take the 验货区 badge as the community's inspection rule decides (``tuishou.community.inspections``,
+    which checks who may act and audits it); True when the badge changed."""
+    now = timezone.now()
+    changed = Product.objects.filter(pk=product_id).exclude(inspected=bool(inspected)).update(
+        inspected=bool(inspected), inspected_at=now if inspected else None, updated_at=now)
+    return bool(changed)

@@ -23,3 +23,5 @@ class CommunityError(ErrorCode):
     REPORT_OPEN = "community.report_open", _("You have already reported this material; an operator will look at it.")
     TRANSITION_INVALID = "community.transition_invalid", _("This {kind} cannot go from {status} to {to}.")
     RANKING_UNKNOWN = "community.ranking_unknown", _("{order!r} is not a ranking; choose one of {orders}.")
+
+from tuishou.community.inspections_errors import InspectionError  # noqa: E402,F401 (the inspected zone's codes)

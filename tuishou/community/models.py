@@ -129,3 +129,13 @@ class MaterialReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.material_id}: {self.reason}"
+
+from tuishou.community.models_inspections import (  # noqa: E402,F401 (the inspected zone's tables)
+    ChecklistItem,
+    InspectionAnswer,
+    InspectionChecklist,
+    InspectionPhoto,
+    InspectionReport,
+    InspectionSettings,
+    InspectionTask,
+)

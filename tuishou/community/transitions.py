@@ -15,3 +15,5 @@ MATERIAL = pipeline_register(Pipeline(
     model=Material, history=MaterialStatusChange,
     moves={M.VISIBLE: frozenset({M.HIDDEN}), M.HIDDEN: frozenset({M.VISIBLE})},
     stamps={M.HIDDEN: "hidden_at"}))
+
+from tuishou.community import inspections_transitions  # noqa: E402,F401 (the inspected zone's tables)

@@ -216,6 +216,7 @@ class JournalEntry(AppendOnlyModel):
         PERIOD_COMMISSION = "period_commission", "Period commission: team volume, pools (月度奖励)"
         ADJUSTMENT = "adjustment", "Operator adjustment (人工调整)"
         REVERSAL = "reversal", "Reversal (冲正)"
+        INSPECTION_REWARD = "inspection_reward", "Inspection report reward (验货奖励)"
 
     # Entries that move commission must say on every promoter line what the commission was computed from.
     COMMISSION_KINDS = frozenset({Kind.COMMISSION_ACCRUED, Kind.COMMISSION_CANCELLED, Kind.COMMISSION_CLAWBACK,

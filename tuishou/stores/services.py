@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tuishou.accounts.models import User
 from tuishou.catalog.selectors import supply_pool
+from tuishou.community.inspections_selectors import pool_pick_check
 from tuishou.core.errors import Conflict, InvalidInput, NotFound
 from tuishou.network.models import Promoter
 from tuishou.network.selectors import promoter_for_user, public_name
@@ -136,6 +137,7 @@ def store_item_add(*, user: User, product_id: int, title: str = "", recommendati
     with transaction.atomic():
         store = _store_for_edit(user=user)
         _product_available(product_id)
+        pool_pick_check(promoter=store.promoter, product_id=product_id)  # 验货区: what this rank may pick
         if StoreItem.objects.filter(store=store, product_id=product_id).exists():
             raise Conflict(StoreError.ITEM_EXISTS,
                            details={"product_id": product_id})

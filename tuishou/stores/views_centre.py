@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuishou.catalog.selectors import supply_categories, supply_pool_by_commission
+from tuishou.community.inspections_selectors import promoter_forced_zone
 from tuishou.core.errors import DomainError
 from tuishou.core.masking import name_masked, phone_masked
 from tuishou.core.pages import error_message, form_add_error, paginate
@@ -45,6 +46,9 @@ def pool(request: HttpRequest, promoter: Promoter) -> HttpResponse:
     """The supply pool: search, zone, category, sort (commission first if asked), each product with 预估佣金."""
     query = PoolQuery(request.GET)
     filters = query.cleaned_data if query.is_valid() else {}
+    forced = promoter_forced_zone(promoter)  # 验货区: a rank that sees only inspected goods
+    if forced:
+        filters = {**filters, "zone": forced}
     products = supply_pool_by_commission(zone=filters.get("zone") or None, category=filters.get("category") or None,
                                          search=filters.get("q") or None, sort=filters.get("sort") or "newest")
     page = paginate(request, products.prefetch_related("skus"))
@@ -55,7 +59,7 @@ def pool(request: HttpRequest, promoter: Promoter) -> HttpResponse:
              "hot": p.in_hot_zone} for p in page]
     return render(request, "stores/centre/pool.html", {
         "page": page, "rows": rows, "query": query, "filters": filters, "sorts": POOL_SORTS, "zones": POOL_ZONES,
-        "categories": supply_categories()})
+        "categories": supply_categories(), "forced_zone": forced})
 
 
 @require_POST

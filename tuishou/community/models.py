@@ -129,3 +129,7 @@ class MaterialReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.material_id}: {self.reason}"
+
+
+from tuishou.community.models_rewards import RewardLine, RewardPeriod, RewardPeriodStatusChange  # noqa: E402,F401
+from tuishou.community.models_scores import MaterialScore  # noqa: E402,F401

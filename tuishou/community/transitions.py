@@ -15,3 +15,14 @@ MATERIAL = pipeline_register(Pipeline(
     model=Material, history=MaterialStatusChange,
     moves={M.VISIBLE: frozenset({M.HIDDEN}), M.HIDDEN: frozenset({M.VISIBLE})},
     stamps={M.HIDDEN: "hidden_at"}))
+
+# Materials reward periods (素材奖励期): draft → open (funded) → settled, or draft/open → cancelled.
+from tuishou.community.models_rewards import RewardPeriod, RewardPeriodStatusChange  # noqa: E402
+
+R = RewardPeriod.Status
+
+REWARD_PERIOD = pipeline_register(Pipeline(
+    model=RewardPeriod, history=RewardPeriodStatusChange,
+    moves={R.DRAFT: frozenset({R.OPEN, R.CANCELLED}), R.OPEN: frozenset({R.SETTLED, R.CANCELLED}),
+           R.SETTLED: frozenset(), R.CANCELLED: frozenset()},
+    stamps={R.OPEN: "funded_at", R.SETTLED: "settled_at", R.CANCELLED: "cancelled_at"}))

@@ -36,15 +36,16 @@ def check_materials_rewards() -> Iterable[Mismatch]:
     lines: dict[int, list[RewardLine]] = defaultdict(list)
     for line in RewardLine.objects.order_by("period_id", "author_id").iterator():
         lines[line.period_id].append(line)
-    for period in RewardPeriod.objects.exclude(status=S.DRAFT).order_by("pk"):
+    for period in RewardPeriod.objects.order_by("pk"):
         subject = f"reward period #{period.pk}"
-        if moved.get(f"materials_reward:{period.pk}:fund", ZERO) != -period.pool:
-            yield Mismatch(subject=subject, found=f"funded {-moved.get(f'materials_reward:{period.pk}:fund', ZERO)}",
-                           expected=str(period.pool))
+        funded = -moved.get(f"materials_reward:{period.pk}:fund", ZERO)
+        if funded != (period.pool if period.funded_at else ZERO):
+            yield Mismatch(subject=subject, found=f"funded {funded}",
+                           expected=str(period.pool) if period.funded_at else "nothing before funding")
         returned = moved.get(f"materials_reward:{period.pk}:return", ZERO)
         if returned != period.returned_total:
             yield Mismatch(subject=subject, found=f"returned {returned}", expected=str(period.returned_total))
-        if period.status == S.CANCELLED and period.returned_total != period.pool:
+        if period.status == S.CANCELLED and period.funded_at and period.returned_total != period.pool:
             yield Mismatch(subject=subject, found=f"returned {period.returned_total}", expected=f"{period.pool}")
         if period.status != S.SETTLED:
             continue

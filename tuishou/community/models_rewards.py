@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.fields import MoneyField
 from tuishou.core.transitions import StatusChange
@@ -23,10 +24,10 @@ from tuishou.core.transitions import StatusChange
 
 class RewardPeriod(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Funded")
-        SETTLED = "settled", _("Paid")
-        CANCELLED = "cancelled", _("Cancelled")
+        DRAFT = "draft", pgettext_lazy("reward period", "Draft")
+        OPEN = "open", pgettext_lazy("reward period", "Funded")
+        SETTLED = "settled", pgettext_lazy("reward period", "Paid")
+        CANCELLED = "cancelled", pgettext_lazy("reward period", "Cancelled")
 
     title = models.CharField(verbose_name=_("title"), max_length=80)
     community = models.ForeignKey("network.Community", verbose_name=_("community"), null=True, blank=True,

@@ -75,14 +75,13 @@ class Preview:
     returned: Decimal
 
 
-def _decimal(value, code: CommunityError, field: str, **placeholders) -> Decimal:
+def _number(value) -> Decimal | None:
+    """``value`` as a finite Decimal, or None when it is not a number."""
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError, TypeError):
-        raise InvalidInput(code, **placeholders, details={"field": field}) from None
-    if not number.is_finite():
-        raise InvalidInput(code, **placeholders, details={"field": field})
-    return number
+        return None
+    return number if number.is_finite() else None
 
 
 def _checked(*, title, starts_on, ends_on, pool, cap_share, min_rating, min_ratings) -> dict:
@@ -92,14 +91,14 @@ def _checked(*, title, starts_on, ends_on, pool, cap_share, min_rating, min_rati
     if not isinstance(starts_on, date) or not isinstance(ends_on, date) or starts_on > ends_on \
             or (ends_on - starts_on).days >= DAYS_MAX:
         raise InvalidInput(CommunityError.REWARD_DATES_INVALID, days=DAYS_MAX, details={"field": "ends_on"})
-    pool = _decimal(pool, CommunityError.REWARD_POOL_INVALID, "pool", maximum=POOL_MAX)
-    if not Decimal("0.01") <= pool <= POOL_MAX or pool != pool.quantize(Decimal("0.01")):
+    pool = _number(pool)
+    if pool is None or not Decimal("0.01") <= pool <= POOL_MAX or pool != pool.quantize(Decimal("0.01")):
         raise InvalidInput(CommunityError.REWARD_POOL_INVALID, maximum=POOL_MAX, details={"field": "pool"})
-    cap_share = _decimal(cap_share, CommunityError.REWARD_CAP_INVALID, "cap_share")
-    if not ZERO < cap_share <= 1 or cap_share != cap_share.quantize(Decimal("0.001")):
+    cap_share = _number(cap_share)
+    if cap_share is None or not ZERO < cap_share <= 1 or cap_share != cap_share.quantize(Decimal("0.001")):
         raise InvalidInput(CommunityError.REWARD_CAP_INVALID, details={"field": "cap_share"})
-    min_rating = _decimal(min_rating, CommunityError.REWARD_MIN_RATING_INVALID, "min_rating")
-    if not 0 <= min_rating <= 5 or min_rating != min_rating.quantize(Decimal("0.01")):
+    min_rating = _number(min_rating)
+    if min_rating is None or not 0 <= min_rating <= 5 or min_rating != min_rating.quantize(Decimal("0.01")):
         raise InvalidInput(CommunityError.REWARD_MIN_RATING_INVALID, details={"field": "min_rating"})
     if isinstance(min_ratings, bool) or not isinstance(min_ratings, int) or not 0 <= min_ratings <= MIN_RATINGS_MAX:
         raise InvalidInput(CommunityError.REWARD_MIN_RATINGS_INVALID, maximum=MIN_RATINGS_MAX,

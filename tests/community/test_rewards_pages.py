@@ -48,7 +48,8 @@ def test_the_api_creates_previews_funds_settles_once_and_the_author_reads_it(rew
     assert [(row["period_id"], row["amount"], row["orders"]) for row in mine] == [(period_id, "60.00", 3)]
     history = client.get("/api/v1/wallets/me/history").json()
     rewarded = [item for item in history["items"] if item["reason"]["code"] == "materials_reward"]
-    assert [(item["reason"]["zh"], item["amount"]) for item in rewarded] == [("素材奖励（你的素材带来的成交）", "60.00")]
+    assert [(item["reason"]["zh"], item["amount"]) for item in rewarded] == [
+        ("素材奖励（你的素材带来的成交）", "60.00")]
 
 
 def test_the_api_refuses_bad_input_and_non_operators_with_stable_codes(reward_world, client):

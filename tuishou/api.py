@@ -248,6 +248,7 @@ def _register_routers() -> None:
     from tuishou.catalog.api import router as catalog
     from tuishou.community.api import router as community
     from tuishou.community.api_inspections import router as inspections
+    from tuishou.community.api_rewards import router as community_rewards
     from tuishou.incentives.api import router as incentives
     from tuishou.merchants.api import router as merchants
     from tuishou.network.api import router as network
@@ -273,6 +274,7 @@ def _register_routers() -> None:
     api.add_router("/community", community)
     api.add_router("/risk", risk)
     api.add_router("/inspections", inspections)
+    api.add_router("/community/rewards", community_rewards)
 
 
 _register_routers()

@@ -52,6 +52,7 @@ urlpatterns = [
     path("ops/announcements/", include("tuishou.notifications.urls_desk")),
     path("agency/announcements/", include("tuishou.notifications.urls_desk")),
     path("ops/leaderboards/", include("tuishou.community.urls_desk")),
+    path("ops/materials/rewards/", include("tuishou.community.urls_ops_rewards")),  # materials reward periods
     path("agency/leaderboards/", include("tuishou.community.urls_desk")),
     path("agency/plan/", include("tuishou.incentives.urls_agency")),  # the community's plan: drafts, studies
     path("ops/plans/", include("tuishou.incentives.urls_ops")),  # plans: proposals, drafts, studies, publishing

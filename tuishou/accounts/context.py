@@ -58,6 +58,7 @@ OPERATOR_DESK = (
     NavItem("ops-promoters", _("Promoters"), "/ops/promoters/", "🧑‍🤝‍🧑"),
     NavItem("ops-communities", _("Communities"), "/ops/communities/", "🏘️"),
     NavItem("ops-leaderboards", _("Leaderboards"), "/ops/leaderboards/", "🏆"),
+    NavItem("ops-materials-rewards", _("Materials rewards"), "/ops/materials/rewards/", "🎁"),
     NavItem("ops-announcements", _("Announcements"), "/ops/announcements/", "📣"),
     NavItem("admin", _("Back office"), "/admin/", "🗄️"),
 )

@@ -8,3 +8,10 @@ class CommunityConfig(AppConfig):
     name = "tuishou.community"
     label = "community"
     verbose_name = _("Community")
+
+    def ready(self) -> None:
+        from tuishou.community.materials_scores import order_paid_count
+        from tuishou.community.rewards_reconcile import check_materials_rewards  # noqa: F401 (registers the check)
+        from tuishou.orders import events
+
+        events.subscribe(events.OrderPaid, order_paid_count)

@@ -24,6 +24,7 @@ from PIL import Image, UnidentifiedImageError
 from tuishou.accounts.models import User
 from tuishou.accounts.permissions import Role, require_operator
 from tuishou.community.errors import CommunityError
+from tuishou.community.materials_scores import citation_counted, material_score_open, ratings_recount, visibility_set
 from tuishou.community.models import Citation, Material, MaterialImage, MaterialReport, Rating
 from tuishou.community.transitions import MATERIAL
 from tuishou.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -83,6 +84,7 @@ def material_publish(*, user: User, product_id: int, text: str, images: list[Upl
                                            text=text, video_url=video_url)
         for position, upload in enumerate(images):
             MaterialImage.objects.create(material=material, image=upload, position=position)
+        material_score_open(material)
     return material
 
 
@@ -113,6 +115,8 @@ def material_reuse(*, user: User, material_id: int, channel: str) -> tuple[Citat
                                           created_at__gt=timezone.now() - SAME_CITATION).first())
         citation = recent or Citation.objects.create(material=material, promoter=promoter, channel=channel,
                                                      link=link)
+        if recent is None:
+            citation_counted(citation)
     return citation, link
 
 
@@ -124,8 +128,10 @@ def material_rate(*, user: User, material_id: int, score: int) -> Rating:
     material = _material(material_id)
     if material.author_id == rater.pk:
         raise PermissionDenied(CommunityError.RATING_OWN)
-    rating, _ = Rating.objects.update_or_create(material=material, rater=rater,
-                                                defaults={"score": score, "updated_at": timezone.now()})
+    with transaction.atomic():
+        rating, _ = Rating.objects.update_or_create(material=material, rater=rater,
+                                                    defaults={"score": score, "updated_at": timezone.now()})
+        ratings_recount(material.pk)
     return rating
 
 
@@ -158,6 +164,7 @@ def material_moderate(*, actor: User, material_id: int, hide: bool, reason: str)
         to = Material.Status.HIDDEN if hide else Material.Status.VISIBLE
         MATERIAL.check(current=material.status, to=to)
         material = transition_apply(material, to=to, actor=actor, reason=reason)
+        visibility_set(material)
         MaterialReport.objects.filter(material=material, resolved_at__isnull=True).update(resolved_at=timezone.now())
         audit_record(actor=actor, action="community.material_hidden" if hide else "community.material_restored",
                      target=material, reason=reason, data={"product": material.product_id})

@@ -17,3 +17,13 @@ MATERIAL = pipeline_register(Pipeline(
     stamps={M.HIDDEN: "hidden_at"}))
 
 from tuishou.community import inspections_transitions  # noqa: E402,F401 (the inspected zone's tables)
+# Materials reward periods (素材奖励期): draft → open (funded) → settled, or draft/open → cancelled.
+from tuishou.community.models_rewards import RewardPeriod, RewardPeriodStatusChange  # noqa: E402
+
+R = RewardPeriod.Status
+
+REWARD_PERIOD = pipeline_register(Pipeline(
+    model=RewardPeriod, history=RewardPeriodStatusChange,
+    moves={R.DRAFT: frozenset({R.OPEN, R.CANCELLED}), R.OPEN: frozenset({R.SETTLED, R.CANCELLED}),
+           R.SETTLED: frozenset(), R.CANCELLED: frozenset()},
+    stamps={R.OPEN: "funded_at", R.SETTLED: "settled_at", R.CANCELLED: "cancelled_at"}))

@@ -107,6 +107,8 @@ class AccountKind(models.TextChoices):
     GATEWAY_CLEARING = "gateway_clearing", "Payment gateway clearing (收款在途)"
     CUSTOMER_REFUNDS = "customer_refunds", "Customer refunds (退款)"
     COMMISSION_MARGIN = "commission_margin", "Platform commission margin: B less payouts (佣金留存)"
+    MARKETING_EXPENSE = "marketing_expense", "Platform marketing expense: materials rewards (营销费用)"
+    MATERIALS_REWARD_POOL = "materials_reward_pool", "Materials reward pool, funded and not yet paid (素材奖励池)"
 
 
 PROMOTER_KINDS = frozenset({AccountKind.PROMOTER_PENDING, AccountKind.PROMOTER_AVAILABLE, AccountKind.PROMOTER_FROZEN,
@@ -117,7 +119,8 @@ PLATFORM_KINDS = frozenset(set(AccountKind) - PROMOTER_KINDS - MERCHANT_KINDS)
 # Liabilities and income hold money on the credit side; expenses and assets on the debit side.
 CREDIT_NORMAL_KINDS = frozenset(PROMOTER_KINDS | MERCHANT_KINDS | {AccountKind.PLATFORM_REVENUE,
                                                                    AccountKind.PAYOUT_CLEARING,
-                                                                   AccountKind.COMMISSION_MARGIN})
+                                                                   AccountKind.COMMISSION_MARGIN,
+                                                                   AccountKind.MATERIALS_REWARD_POOL})
 
 
 class Account(models.Model):
@@ -217,6 +220,8 @@ class JournalEntry(AppendOnlyModel):
         ADJUSTMENT = "adjustment", "Operator adjustment (人工调整)"
         REVERSAL = "reversal", "Reversal (冲正)"
         INSPECTION_REWARD = "inspection_reward", "Inspection report reward (验货奖励)"
+        MATERIALS_REWARD_POOL = "materials_reward_pool", "Materials reward pool funded or returned (素材奖励池)"
+        MATERIALS_REWARD = "materials_reward", "Materials reward paid to an author (素材奖励)"
 
     # Entries that move commission must say on every promoter line what the commission was computed from.
     COMMISSION_KINDS = frozenset({Kind.COMMISSION_ACCRUED, Kind.COMMISSION_CANCELLED, Kind.COMMISSION_CLAWBACK,

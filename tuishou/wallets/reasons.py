@@ -31,6 +31,7 @@ _REASONS = {
     "period_commission": ("月度奖励（团队业绩、奖池）", "Monthly bonus (team volume, pools)"),
     "adjustment": ("平台人工调整", "Adjustment by the platform"),
     "reversal": ("冲正", "Reversal of an earlier entry"),
+    "materials_reward": ("素材奖励（你的素材带来的成交）", "Materials reward (sales your materials helped)"),
 }
 
 

@@ -246,6 +246,7 @@ class ApiErrorShape:
 def _register_routers() -> None:
     from tuishou.accounts.api import router as accounts
     from tuishou.catalog.api import router as catalog
+    from tuishou.campaigns.api import router as campaigns
     from tuishou.community.api import router as community
     from tuishou.incentives.api import router as incentives
     from tuishou.merchants.api import router as merchants
@@ -269,6 +270,7 @@ def _register_routers() -> None:
     api.add_router("/wallets", wallets)
     api.add_router("/notifications", notifications)
     api.add_router("/community", community)
+    api.add_router("/campaigns", campaigns)
 
 
 _register_routers()

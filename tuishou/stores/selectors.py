@@ -12,7 +12,13 @@ from django.db.models.functions import Coalesce
 
 from tuishou.catalog.commission import commission_base
 from tuishou.catalog.models import Product
-from tuishou.catalog.selectors import hot_price_applies, product_public_detail, sku_selling_price, supply_pool
+from tuishou.catalog.selectors import (
+    product_hot_price,
+    product_in_hot_zone,
+    product_public_detail,
+    sku_selling_price,
+    supply_pool,
+)
 from tuishou.core.errors import NotFound
 from tuishou.core.fields import MoneyField
 from tuishou.incentives.payouts import promoter_estimates
@@ -61,8 +67,9 @@ def promoter_name(promoter: Promoter) -> str:
 def product_price(product: Product, *, now: datetime | None = None) -> Decimal:
     """The lowest price a buyer pays for the product now: the 爆品 price in its window, else the lowest
     active SKU's retail price (``min_price`` when the supply-pool annotation is there)."""
-    if hot_price_applies(product, now=now):
-        return product.hot_price
+    hot = product_hot_price(product, now=now)
+    if hot is not None:
+        return hot
     price = getattr(product, "min_price", None)
     if price is None:
         price = min(sku.price for sku in product.skus.all() if sku.active)
@@ -137,7 +144,7 @@ def store_public_items(store: Store) -> list[PublicItem]:
         visible.append(PublicItem(
             item_id=item.pk, product_id=product.pk, title=item.title or product.title,
             recommendation=item.recommendation, price=product_price(product), link_code=link_codes.get(product.pk),
-            cover_url=images[0].image.url if images else None, hot=product.in_hot_zone,
+            cover_url=images[0].image.url if images else None, hot=product_in_hot_zone(product),
             inspected=product.inspected))
     return visible
 

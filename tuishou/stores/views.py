@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tuishou.catalog.selectors import sku_selling_price
+from tuishou.catalog.selectors import product_in_hot_zone, sku_selling_price
 from tuishou.core.errors import NotFound
 from tuishou.core.visitors import visitor_cookie_set, visitor_key
 from tuishou.stores import selectors
@@ -84,7 +84,7 @@ def product_page(request: HttpRequest, code: str) -> HttpResponse:
         "recommendation": item.recommendation if item is not None else "",
         "price": selectors.product_price(product), "skus": skus, "chosen": chosen,
         "earn_from": min(earnings.values()) if earnings else None,
-        "promoter_name": selectors.promoter_name(link.promoter), "hot": product.in_hot_zone,
+        "promoter_name": selectors.promoter_name(link.promoter), "hot": product_in_hot_zone(product),
         "store_code": getattr(getattr(link.promoter, "store", None), "code", None)})
 
 

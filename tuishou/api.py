@@ -245,8 +245,8 @@ class ApiErrorShape:
 
 def _register_routers() -> None:
     from tuishou.accounts.api import router as accounts
-    from tuishou.catalog.api import router as catalog
     from tuishou.campaigns.api import router as campaigns
+    from tuishou.catalog.api import router as catalog
     from tuishou.community.api import router as community
     from tuishou.incentives.api import router as incentives
     from tuishou.merchants.api import router as merchants

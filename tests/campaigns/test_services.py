@@ -60,7 +60,7 @@ def test_an_operator_drafts_then_launches_a_campaign_to_every_community():
     listed = list(supply_pool())
     assert [p.pk for p in listed] == [item.pk, other.pk]
     assert (listed[0].hot, listed[0].hot_price, listed[1].hot) == (True, Decimal("39.90"), False)
-    assert list(supply_pool(sort="price_desc"))[0].pk == item.pk  # at the top whatever the sort
+    assert supply_pool(sort="price_desc").first().pk == item.pk  # at the top whatever the sort
     assert list(CampaignStatusChange.objects.values_list("from_status", "to_status")) == [
         ("", "draft"), ("draft", "launched")]
     assert list(AuditEntry.objects.filter(action__startswith="campaigns.").values_list("action", flat=True)
@@ -149,8 +149,8 @@ def test_overlapping_campaigns_of_one_product_are_refused():
         campaign_create(actor=ops, product_id=item.pk, **cf.terms(price="58.00", title="第二场",
                                                                    starts_at=timezone.now() + timedelta(days=1)))
     assert (err.value.code, err.value.details["campaign_id"]) == ("campaigns.window_overlaps", first.pk)
-    later = campaign_create(actor=ops, product_id=item.pk,
-                            **cf.terms(price="58.00", starts_at=first.ends_at, ends_at=first.ends_at + timedelta(days=1)))
+    later = campaign_create(actor=ops, product_id=item.pk, **cf.terms(
+        price="58.00", starts_at=first.ends_at, ends_at=first.ends_at + timedelta(days=1)))
     assert later.status == "draft" and Campaign.objects.count() == 2
 
 

@@ -54,6 +54,26 @@ def running_prices(sku_ids: Iterable[int], *, now: datetime) -> dict[int, tuple[
     return {row.sku_id: (row, row.campaign) for row in rows}
 
 
+def _terms(price: CampaignPrice, campaign: Campaign) -> CampaignTerms:
+    return CampaignTerms(campaign_id=campaign.pk, price=price.price, commission_mode=campaign.commission_mode,
+                         commission_rate=campaign.commission_rate, commission_amount=campaign.commission_amount)
+
+
+def running_terms(sku_ids: Iterable[int], *, now: datetime) -> dict[int, CampaignTerms]:
+    """{sku_id: terms} of the SKUs in a campaign running at ``now`` (what a page shows; nothing reserved)."""
+    return {sku_id: _terms(price, campaign) for sku_id, (price, campaign) in running_prices(sku_ids, now=now).items()}
+
+
+def running_price_subquery(sku_ref: str = "pk", *, now: datetime):
+    """The running campaign price of the SKU ``OuterRef(sku_ref)`` as a subquery (None outside a campaign), to
+    annotate a list of SKUs or cart lines without one query per row."""
+    from django.db.models import OuterRef, Subquery
+
+    return Subquery(CampaignPrice.objects.filter(
+        sku_id=OuterRef(sku_ref), campaign__status=Campaign.Status.LAUNCHED, campaign__starts_at__lte=now,
+        campaign__ends_at__gt=now).values("price")[:1])
+
+
 def campaign_terms_reserve(*, wanted: Mapping[int, int], titles: Mapping[int, str],
                            now: datetime) -> dict[int, CampaignTerms]:
     """Reserve allocation for the units of ``wanted`` ({sku_id: quantity}) whose SKU is in a running campaign
@@ -79,10 +99,7 @@ def campaign_terms_reserve(*, wanted: Mapping[int, int], titles: Mapping[int, st
             raise Conflict(CampaignError.SOLD_OUT, title=titles.get(sku_id, campaign.title), left=campaign.left,
                            details={"campaign_id": campaign_id, "left": campaign.left, "requested": quantity,
                                     "sku_id": sku_id})
-    return {sku_id: CampaignTerms(campaign_id=campaign.pk, price=price.price,
-                                  commission_mode=campaign.commission_mode, commission_rate=campaign.commission_rate,
-                                  commission_amount=campaign.commission_amount)
-            for sku_id, (price, campaign) in found.items()}
+    return {sku_id: _terms(price, campaign) for sku_id, (price, campaign) in found.items()}
 
 
 def campaign_units_release(*, order_ids: Iterable[int]) -> int:

@@ -8,7 +8,12 @@ from decimal import Decimal
 from ninja import Schema
 
 from tuishou.catalog.models import Product, Sku
-from tuishou.catalog.selectors import product_hot_price, product_running_campaign, sku_selling_price
+from tuishou.catalog.selectors import (
+    product_hot_price,
+    product_running_campaign,
+    sku_selling_price,
+    sku_selling_prices,
+)
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -147,11 +152,11 @@ def image_out(image) -> dict:
     return {"id": image.pk, "url": image.image.url, "position": image.position}
 
 
-def sku_out(sku: Sku, *, product: Product, staff: bool = False) -> dict:
+def sku_out(sku: Sku, *, product: Product, staff: bool = False, price: Decimal | None = None) -> dict:
     """An SKU as promoters see it (``staff``: with code, supply price and the active flag)."""
     body = {
         "id": sku.pk, "spec_name": sku.spec_name, "price": str(sku.price),
-        "selling_price": str(sku_selling_price(sku)),
+        "selling_price": str(sku_selling_price(sku) if price is None else price),
         "stock": sku.stock, "commission_mode": sku.commission_mode,
         "commission_rate": None if sku.commission_rate is None else str(sku.commission_rate),
         "commission_amount": _money(sku.commission_amount),
@@ -177,9 +182,10 @@ def product_card(product: Product) -> dict:
 
 def product_detail(product: Product) -> dict:
     """A product for sale with its active SKUs and all its pictures."""
+    prices = sku_selling_prices(product.skus.all())
     return {**product_card(product), "description": product.description,
             "images": [image_out(i) for i in product.images.all()],
-            "skus": [sku_out(s, product=product) for s in product.skus.all()]}
+            "skus": [sku_out(s, product=product, price=prices[s.pk]) for s in product.skus.all()]}
 
 
 def _hot_fields(product: Product) -> dict:

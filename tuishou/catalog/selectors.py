@@ -100,6 +100,15 @@ def sku_selling_price(sku: Sku, *, now: datetime | None = None) -> Decimal:
     return found[0].price if found else sku.price
 
 
+def sku_selling_prices(skus, *, now: datetime | None = None) -> dict[int, Decimal]:
+    """``sku_selling_price`` of many SKUs in one query: {sku_id: price}."""
+    from tuishou.campaigns.pricing import running_prices
+
+    skus = list(skus)
+    found = running_prices([s.pk for s in skus], now=now or timezone.now())
+    return {s.pk: found[s.pk][0].price if s.pk in found else s.price for s in skus}
+
+
 def supply_pool(*, zone: str | None = None, category: str | None = None, search: str | None = None,
                 sort: str = "newest", now: datetime | None = None) -> QuerySet[Product]:
     """Products promoters can pick and consumers can buy (货源池): approved and on the shelf, from an active

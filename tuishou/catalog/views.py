@@ -77,7 +77,8 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     now = timezone.now()
-    skus = [{"sku": sku, "price": selectors.sku_selling_price(sku, now=now), "earn": None} for sku in item.skus.all()]
+    prices = selectors.sku_selling_prices(item.skus.all(), now=now)
+    skus = [{"sku": sku, "price": prices[sku.pk], "earn": None} for sku in item.skus.all()]
     chosen = next((row for row in skus if row["sku"].stock > 0), skus[0] if skus else None)
     price = item.hot_price if item.hot_price is not None else item.min_price
     return render(request, "catalog/product.html", {

@@ -28,6 +28,7 @@ from tuishou.demo import ops_promoters, people, plans, shops
 from tuishou.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tuishou.demo.agency import agency_demo
 from tuishou.demo.callbacks import callbacks_in_process
+from tuishou.demo.campaigns import campaign_launch_demo
 from tuishou.demo.catalog_data import MERCHANTS, DemoMerchant
 from tuishou.demo.clock import DemoClock, moved_clock
 from tuishou.demo.fates import purchases_schedule
@@ -119,9 +120,7 @@ def _merchant(world: World, spec: DemoMerchant, *, n: int, owner: User) -> None:
         if item.hot_price:  # a campaign that started nine days ago and runs another two to four weeks
             days = 23 + world.rng.randrange(14)
             world.timeline.at(world.ago(9 * DAY), lambda pk=product.pk, price=item.hot_price, days=days:
-                              catalog.product_hot_zone_set(actor=ops, product_id=pk, in_hot_zone=True,
-                                                           hot_price=price, starts_at=timezone.now(),
-                                                           ends_at=timezone.now() + days * DAY))
+                              campaign_launch_demo(world, product_id=pk, price=price, days=days))
         if item.inspected:
             catalog.product_inspected_set(actor=ops, product_id=product.pk, inspected=True, reason="社群验货报告通过")
 

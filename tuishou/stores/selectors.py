@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from tuishou.catalog.commission import commission_base
 from tuishou.catalog.models import Product
@@ -16,7 +17,6 @@ from tuishou.catalog.selectors import (
     product_hot_price,
     product_in_hot_zone,
     product_public_detail,
-    sku_selling_price,
     supply_pool,
 )
 from tuishou.core.errors import NotFound
@@ -225,8 +225,10 @@ def masked_phone(phone: str | None) -> str:
 def pool_estimates(promoter: Promoter, products) -> dict[int, Decimal]:
     """预估佣金: product id → what the promoter would earn selling one unit of the product's best-paying active
     SKU (``incentives.payouts.promoter_estimates``); empty without a plan. ``products`` carry their SKUs."""
+    products = list(products)
+    terms = _campaign_terms([sku.pk for product in products for sku in product.skus.all() if sku.active])
     best = {product.pk: max(bases) for product in products
-            if (bases := [sku_commission_base(sku) for sku in product.skus.all() if sku.active])}
+            if (bases := [sku_commission_base(sku, terms=terms) for sku in product.skus.all() if sku.active])}
     estimates = promoter_estimates(promoter=promoter, bases=best.values())
     return {pk: estimates[base] for pk, base in best.items() if base in estimates}
 
@@ -236,7 +238,8 @@ def sku_estimates(promoter: Promoter | None, product) -> dict[int, Decimal]:
     empty for anyone who is not a promoter, or without a plan in force."""
     if promoter is None:
         return {}
-    bases = {sku.pk: sku_commission_base(sku) for sku in product.skus.all()}
+    terms = _campaign_terms([sku.pk for sku in product.skus.all()])
+    bases = {sku.pk: sku_commission_base(sku, terms=terms) for sku in product.skus.all()}
     estimates = promoter_estimates(promoter=promoter, bases=bases.values())
     return {pk: estimates[base] for pk, base in bases.items() if base in estimates}
 
@@ -248,10 +251,22 @@ def promoter_of(user) -> Promoter | None:
     return Promoter.objects.filter(user_id=user.pk).first()
 
 
-def sku_commission_base(sku) -> Decimal:
-    """B of one unit of an SKU at its selling price now (the 爆品 price in its window)."""
-    return commission_base(sku.commission_mode, sku.commission_rate, sku.commission_amount,
-                           paid_amount=sku_selling_price(sku), quantity=1)
+def _campaign_terms(sku_ids: list[int]) -> dict:
+    from tuishou.campaigns.pricing import running_terms
+
+    return running_terms(sku_ids, now=timezone.now())
+
+
+def sku_commission_base(sku, *, terms: dict | None = None) -> Decimal:
+    """B of one unit of an SKU as it sells now: in a running 爆品 campaign at the campaign's price and commission
+    setting (``terms``: ``campaigns.pricing.running_terms`` of the SKUs, read once for a page), else its own."""
+    terms = _campaign_terms([sku.pk]) if terms is None else terms
+    campaign = terms.get(sku.pk)
+    if campaign is None:
+        return commission_base(sku.commission_mode, sku.commission_rate, sku.commission_amount,
+                               paid_amount=sku.price, quantity=1)
+    mode, rate, amount = campaign.setting_for(sku)
+    return commission_base(mode, rate, amount, paid_amount=campaign.price, quantity=1)
 
 
 def store_item_of(*, promoter: Promoter, item_id: int) -> StoreItem:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tuishou.catalog.selectors import product_in_hot_zone, sku_selling_price
+from tuishou.catalog.selectors import product_in_hot_zone, sku_selling_prices
 from tuishou.core.errors import NotFound
 from tuishou.core.visitors import visitor_cookie_set, visitor_key
 from tuishou.stores import selectors
@@ -76,7 +76,8 @@ def product_page(request: HttpRequest, code: str) -> HttpResponse:
         return _not_found(request, _("product"), exc)
     item = selectors.store_item_for_product(promoter_id=link.promoter_id, product_id=product.pk)
     earnings = selectors.sku_estimates(selectors.promoter_of(request.user), product)
-    skus = [{"sku": sku, "price": sku_selling_price(sku), "earn": earnings.get(sku.pk)} for sku in product.skus.all()]
+    prices = sku_selling_prices(product.skus.all())
+    skus = [{"sku": sku, "price": prices[sku.pk], "earn": earnings.get(sku.pk)} for sku in product.skus.all()]
     chosen = next((row for row in skus if row["sku"].stock > 0), skus[0] if skus else None)
     return render(request, "stores/product.html", {
         "link": link, "product": product, "images": list(product.images.all()),

@@ -43,11 +43,10 @@ S = Campaign.Status
 M = Campaign.CommissionMode
 
 
-def _text(value, field: str, maximum: int, code) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else None
-    if not text or len(text) > maximum:
-        raise InvalidInput(code, maximum=maximum, details={"field": field})
-    return text
+def _text(value, maximum: int) -> str:
+    """The text stripped, or "" when it is missing, not text or longer than ``maximum``."""
+    text = value.strip() if isinstance(value, str) else ""
+    return text if len(text) <= maximum else ""
 
 
 def _aware(value, field: str) -> datetime:
@@ -163,8 +162,11 @@ def campaign_create(*, actor: User, product_id: int, title: str, pitch: str, sta
     the communities until ``campaign_launch``."""
     require_operator(actor, Role.OPS)
     now = timezone.now()
-    title = _text(title, "title", TITLE_MAX, CampaignError.TITLE_INVALID)
-    pitch = _text(pitch, "pitch", PITCH_MAX, CampaignError.PITCH_INVALID)
+    title, pitch = _text(title, TITLE_MAX), _text(pitch, PITCH_MAX)
+    if not title:
+        raise InvalidInput(CampaignError.TITLE_INVALID, maximum=TITLE_MAX, details={"field": "title"})
+    if not pitch:
+        raise InvalidInput(CampaignError.PITCH_INVALID, maximum=PITCH_MAX, details={"field": "pitch"})
     starts_at, ends_at = _aware(starts_at, "starts_at"), _aware(ends_at, "ends_at")
     _window(starts_at, ends_at, now=now)
     with transaction.atomic():
@@ -251,7 +253,9 @@ def campaign_end(*, actor: User, campaign_id: int, reason: str) -> Campaign:
     """An operator (ops) ends a campaign early, or withdraws a draft; audited. From then on the product sells at
     its normal price; what was sold keeps its snapshotted campaign terms."""
     require_operator(actor, Role.OPS)
-    reason = _text(reason, "reason", REASON_MAX, CampaignError.REASON_INVALID)
+    reason = _text(reason, REASON_MAX)
+    if not reason:
+        raise InvalidInput(CampaignError.REASON_INVALID, maximum=REASON_MAX, details={"field": "reason"})
     with transaction.atomic():
         campaign = _locked(campaign_id)
         transition_apply(campaign, to=S.ENDED, actor=actor, reason=reason)

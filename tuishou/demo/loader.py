@@ -28,7 +28,7 @@ from tuishou.demo import ops_promoters, people, plans, shops
 from tuishou.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tuishou.demo.agency import agency_demo
 from tuishou.demo.callbacks import callbacks_in_process
-from tuishou.demo.campaigns import campaign_launch_demo
+from tuishou.demo.campaigns import campaign_launch_demo, campaign_orders_demo
 from tuishou.demo.catalog_data import MERCHANTS, DemoMerchant
 from tuishou.demo.clock import DemoClock, moved_clock
 from tuishou.demo.fates import purchases_schedule
@@ -198,6 +198,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     merchant_payouts_schedule(world)
     world.timeline.at(world.ago(3 * DAY), lambda: _draft_proposed(world))
     materials_schedule(world)
+    world.timeline.at(world.ago(2 * DAY), lambda: campaign_orders_demo(world))  # 爆品 orders in every community
     agency_demo(world, phones)  # the agency portal's viewer and a temporary shopkeeper yet to choose a community
     world.timeline.at(world.ago(0.3 * DAY), lambda: ops_promoters.operator_actions_demo(world))
     world.timeline.run()

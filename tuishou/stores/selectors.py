@@ -226,19 +226,20 @@ def pool_estimates(promoter: Promoter, products) -> dict[int, Decimal]:
     """预估佣金: product id → what the promoter would earn selling one unit of the product's best-paying active
     SKU (``incentives.payouts.promoter_estimates``); empty without a plan. ``products`` carry their SKUs."""
     products = list(products)
-    terms = _campaign_terms([sku.pk for product in products for sku in product.skus.all() if sku.active])
+    terms = campaign_terms([sku.pk for product in products for sku in product.skus.all() if sku.active])
     best = {product.pk: max(bases) for product in products
             if (bases := [sku_commission_base(sku, terms=terms) for sku in product.skus.all() if sku.active])}
     estimates = promoter_estimates(promoter=promoter, bases=best.values())
     return {pk: estimates[base] for pk, base in best.items() if base in estimates}
 
 
-def sku_estimates(promoter: Promoter | None, product) -> dict[int, Decimal]:
+def sku_estimates(promoter: Promoter | None, product, *, terms: dict | None = None) -> dict[int, Decimal]:
     """预估佣金 on a product page: SKU id → what ``promoter`` would earn from one unit sold through their link;
     empty for anyone who is not a promoter, or without a plan in force."""
     if promoter is None:
         return {}
-    terms = _campaign_terms([sku.pk for sku in product.skus.all()])
+    if terms is None:
+        terms = campaign_terms([sku.pk for sku in product.skus.all()])
     bases = {sku.pk: sku_commission_base(sku, terms=terms) for sku in product.skus.all()}
     estimates = promoter_estimates(promoter=promoter, bases=bases.values())
     return {pk: estimates[base] for pk, base in bases.items() if base in estimates}
@@ -251,7 +252,8 @@ def promoter_of(user) -> Promoter | None:
     return Promoter.objects.filter(user_id=user.pk).first()
 
 
-def _campaign_terms(sku_ids: list[int]) -> dict:
+def campaign_terms(sku_ids: list[int]) -> dict:
+    """{sku_id: the running 爆品 campaign's terms} of the SKUs in one (``campaigns.pricing.CampaignTerms``)."""
     from tuishou.campaigns.pricing import running_terms
 
     return running_terms(sku_ids, now=timezone.now())
@@ -260,7 +262,7 @@ def _campaign_terms(sku_ids: list[int]) -> dict:
 def sku_commission_base(sku, *, terms: dict | None = None) -> Decimal:
     """B of one unit of an SKU as it sells now: in a running 爆品 campaign at the campaign's price and commission
     setting (``terms``: ``campaigns.pricing.running_terms`` of the SKUs, read once for a page), else its own."""
-    terms = _campaign_terms([sku.pk]) if terms is None else terms
+    terms = campaign_terms([sku.pk]) if terms is None else terms
     campaign = terms.get(sku.pk)
     if campaign is None:
         return commission_base(sku.commission_mode, sku.commission_rate, sku.commission_amount,

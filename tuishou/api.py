@@ -245,6 +245,7 @@ class ApiErrorShape:
 
 def _register_routers() -> None:
     from tuishou.accounts.api import router as accounts
+    from tuishou.campaigns.api import router as campaigns
     from tuishou.catalog.api import router as catalog
     from tuishou.community.api import router as community
     from tuishou.community.api_inspections import router as inspections
@@ -275,6 +276,7 @@ def _register_routers() -> None:
     api.add_router("/risk", risk)
     api.add_router("/inspections", inspections)
     api.add_router("/community/rewards", community_rewards)
+    api.add_router("/campaigns", campaigns)
 
 
 _register_routers()

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "tuishou.wallets",
     "tuishou.notifications",
     "tuishou.community",
+    "tuishou.campaigns",
     "tuishou.scheduling",
     "tuishou.reports",
     "tuishou.demo",

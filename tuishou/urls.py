@@ -54,6 +54,8 @@ urlpatterns = [
     path("ops/leaderboards/", include("tuishou.community.urls_desk")),
     path("ops/materials/rewards/", include("tuishou.community.urls_ops_rewards")),  # materials reward periods
     path("agency/leaderboards/", include("tuishou.community.urls_desk")),
+    path("ops/campaigns/", include("tuishou.campaigns.urls_ops")),  # 爆品 campaigns
+    path("agency/campaigns/", include("tuishou.campaigns.urls_agency")),
     path("agency/plan/", include("tuishou.incentives.urls_agency")),  # the community's plan: drafts, studies
     path("ops/plans/", include("tuishou.incentives.urls_ops")),  # plans: proposals, drafts, studies, publishing
     path("ops/", include("tuishou.reports.urls_ops")),  # the dashboard and the income disclosure

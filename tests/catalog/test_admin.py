@@ -18,7 +18,7 @@ def listed():
 
 @pytest.mark.parametrize("url", [
     "/admin/catalog/product/", "/admin/catalog/product/?status__exact=pending_review",
-    "/admin/catalog/product/?stock=low", "/admin/catalog/product/?stock=out&in_hot_zone__exact=1",
+    "/admin/catalog/product/?stock=low", "/admin/catalog/product/?stock=out&inspected__exact=1",
     "/admin/catalog/product/?q=蜂蜜", "/admin/catalog/sku/", "/admin/catalog/sku/?stock=low",
     "/admin/catalog/productstatuschange/",
 ])
@@ -56,10 +56,3 @@ def test_an_action_that_breaks_a_rule_reports_it_and_changes_nothing(admin_clien
                              follow=True)
     assert "catalog.transition_invalid" in resp.content.decode()
     assert Product.objects.get(pk=listed.pk).status == "on_shelf"
-
-
-def test_hot_zone_action_sets_price(admin_client, listed):
-    admin_client.post("/admin/catalog/product/", {"action": "hot_zone_add", "_selected_action": [listed.pk],
-                                                  "apply": "1", "hot_price": "15.90"})
-    listed.refresh_from_db()
-    assert (listed.in_hot_zone, str(listed.hot_price)) == (True, "15.90")

@@ -103,13 +103,13 @@ def test_stock_set_and_an_illegal_move(client):
         "details": {"status": "on_shelf", "to": "pending_review", "event": "submit"}})
 
 
-def test_operator_curates_the_hot_zone_and_the_pool_shows_the_hot_price(client):
+def test_the_pool_shows_the_running_campaigns_hot_price(client):
     item = factories.on_shelf(merchant=merchant_factories.merchant(), price="19.90")
+    campaign = factories.hot_campaign(item, price="15.90")
     client.force_login(merchant_factories.operator())
-    resp = _json(client, "put", f"/api/v1/catalog/products/{item.pk}/hot-zone",
-                 {"in_hot_zone": True, "hot_price": "15.90"})
+    resp = _json(client, "put", f"/api/v1/catalog/products/{item.pk}/inspected", {"inspected": True})
     assert (resp.json()["in_hot_zone"], resp.json()["hot_price"]) == (True, "15.90")
-    _json(client, "put", f"/api/v1/catalog/products/{item.pk}/inspected", {"inspected": True})
+    assert resp.json()["hot_ends_at"].startswith(campaign.ends_at.isoformat()[:19])
     client.logout()
     hot = client.get("/api/v1/catalog/products?zone=hot").json()["items"]
     assert [(p["id"], p["min_price"], p["hot_price"], p["inspected"]) for p in hot] == [

@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from tests.catalog import factories
 from tests.merchants import factories as merchant_factories
+from tuishou.campaigns.models import Campaign
 from tuishou.catalog.images import placeholder_image
 from tuishou.catalog.models import Product, ProductImage, ProductStatusChange, Sku
-from tuishou.catalog.selectors import sku_for_sale, supply_pool
+from tuishou.catalog.selectors import sku_for_sale, sku_selling_price, supply_pool
 from tuishou.catalog.services import (
     product_approve,
     product_create,
-    product_hot_zone_set,
     product_image_add,
     product_image_remove,
     product_inspected_set,
@@ -209,53 +209,35 @@ def test_an_operator_takes_a_product_off_the_shelf_with_a_reason(shop):
     assert AuditEntry.objects.get().action == "catalog.product_unshelved"
 
 
-def test_hot_zone_with_price_and_window(shop):
-    ops = merchant_factories.operator()
+def test_the_hot_zone_is_the_products_running_campaign(shop):
     item = factories.on_shelf(merchant=shop, price="19.90")
-    start = timezone.now() - timedelta(hours=1)
-    end = start + timedelta(days=3)
-    product_hot_zone_set(actor=ops, product_id=item.pk, in_hot_zone=True, hot_price="15.90", starts_at=start,
-                         ends_at=end)
-    item.refresh_from_db()
-    assert (item.in_hot_zone, item.hot_price, item.hot_starts_at, item.hot_ends_at) == (True, Decimal("15.90"),
-                                                                                       start, end)
+    other = factories.on_shelf(merchant=shop, price="9.90")
+    campaign = factories.hot_campaign(item, price="15.90")
     assert list(supply_pool(zone="hot")) == [item]
-    product_hot_zone_set(actor=ops, product_id=item.pk, in_hot_zone=False)
-    item.refresh_from_db()
-    assert (item.in_hot_zone, item.hot_price, item.hot_starts_at) == (False, None, None)
-    assert list(supply_pool(zone="hot")) == []
-    assert AuditEntry.objects.filter(action="catalog.hot_zone_set").count() == 2
+    assert list(supply_pool()) == [item, other]  # a running campaign heads the pool, newest first after it
+    listed = supply_pool().get(pk=item.pk)
+    assert (listed.hot, listed.hot_price, listed.hot_ends_at) == (True, Decimal("15.90"), campaign.ends_at)
+    assert sku_selling_price(item.skus.get()) == Decimal("15.90")
+    Campaign.objects.filter(pk=campaign.pk).update(status="ended")
+    assert list(supply_pool(zone="hot")) == [] and list(supply_pool()) == [other, item]
+    assert sku_selling_price(item.skus.get()) == Decimal("19.90")
 
 
-def test_a_hot_zone_window_in_the_future_is_not_open_yet(shop):
+def test_a_campaign_window_in_the_future_is_not_open_yet_and_a_past_one_is_closed(shop):
     item = factories.on_shelf(merchant=shop)
     start = timezone.now() + timedelta(days=1)
-    product_hot_zone_set(actor=merchant_factories.operator(), product_id=item.pk, in_hot_zone=True,
-                         starts_at=start, ends_at=start + timedelta(days=1))
+    factories.hot_campaign(item, price="15.90", starts_at=start, ends_at=start + timedelta(days=1))
     assert list(supply_pool(zone="hot")) == []
     assert list(supply_pool(zone="hot", now=start + timedelta(hours=1))) == [item]
-
-
-@pytest.mark.parametrize(("kwargs", "code"), [
-    ({"hot_price": "19.91"}, "catalog.hot_price_above_price"),
-    ({"hot_price": "11.99"}, "catalog.hot_price_below_supply_price"),
-    ({"hot_price": "abc"}, "money.malformed"),
-    ({"starts_at": timezone.now()}, "catalog.hot_window_invalid"),
-    ({"starts_at": timezone.now(), "ends_at": timezone.now() - timedelta(days=1)}, "catalog.hot_window_invalid"),
-])
-def test_bad_hot_zone_settings_are_refused(shop, kwargs, code):
-    item = factories.on_shelf(merchant=shop, price="19.90")  # supply price 12.00
-    with pytest.raises(InvalidInput) as err:
-        product_hot_zone_set(actor=merchant_factories.operator(), product_id=item.pk, in_hot_zone=True, **kwargs)
-    assert err.value.code == code
-    assert Product.objects.get().in_hot_zone is False and AuditEntry.objects.count() == 0
+    assert list(supply_pool(zone="hot", now=start + timedelta(days=1))) == []
+    assert sku_selling_price(item.skus.get(), now=start + timedelta(hours=1)) == Decimal("15.90")
+    assert sku_selling_price(item.skus.get(), now=start + timedelta(days=1)) == Decimal("19.90")
 
 
 def test_zones_need_an_approved_product(shop):
     item = factories.product(merchant=shop)
     ops = merchant_factories.operator()
-    for call in (lambda: product_hot_zone_set(actor=ops, product_id=item.pk, in_hot_zone=True),
-                 lambda: product_inspected_set(actor=ops, product_id=item.pk, inspected=True)):
+    for call in (lambda: product_inspected_set(actor=ops, product_id=item.pk, inspected=True),):
         with pytest.raises(Conflict) as err:
             call()
         assert err.value.code == "catalog.product_not_approved"

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tuishou.accounts.models import User
+from tuishou.campaigns.models import Campaign, CampaignPush
 from tuishou.catalog.models import Product, Sku
 from tuishou.catalog.selectors import LOW_STOCK
 from tuishou.core.hooks import SERVE_BANNER
@@ -155,8 +156,9 @@ def test_the_demo_consumer_has_orders_to_confirm_and_a_refund(demo_output):
 def test_communities_plans_ranks_and_the_agency_draft(demo_output):
     assert Merchant.objects.filter(status="active").count() == 4
     assert Product.objects.filter(status="on_shelf").count() == 13  # the 11 sold, and the demo merchant's 2 low
-    assert Product.objects.filter(in_hot_zone=True, hot_starts_at__lte=timezone.now(),
-                                  hot_ends_at__gt=timezone.now()).count() == 4
+    assert Campaign.objects.filter(status="launched", starts_at__lte=timezone.now(),
+                                   ends_at__gt=timezone.now()).count() == 4  # the 爆品 goods, each a campaign
+    assert CampaignPush.objects.count() == 12 and CampaignPush.objects.filter(material=None).count() == 0
     assert Product.objects.filter(inspected=True).count() == 4  # 3 by hand, the laundry pods by reports
     counts = {c.code: c.promoters.count() for c in Community.objects.all()}
     assert counts == {"OFFICIAL": 181, "XINGHUO": 80, "QINGTENG": 60}  # 181: the newcomer yet to choose
@@ -288,7 +290,7 @@ def test_the_materials_marketplace_has_reused_rated_and_selling_materials(demo_o
     from tuishou.community.models import Citation, Material, Rating
     from tuishou.orders.models import Order
 
-    assert Material.objects.count() == 24 and Material.objects.filter(status="hidden").count() == 1
+    assert Material.objects.count() == 24 + 12 and Material.objects.filter(status="hidden").count() == 1
     assert Citation.objects.count() > 24 and Rating.objects.exists()
     assert Order.objects.filter(share_link__material__isnull=False).exists()  # materials helped sell
 
@@ -314,3 +316,17 @@ def test_the_inspected_zone_has_a_badge_earned_a_product_under_review_and_open_t
     assert CUP in page and WIPES in page
     client.force_login(User.objects.get(username="ops_admin"))
     assert "湿巾偏干" in client.get("/ops/inspections/reviews/").content.decode()
+def test_a_hot_product_campaign_runs_in_every_community_with_orders_and_figures(demo_output):
+    from tuishou.campaigns.selectors import campaign_figures, campaigns_running
+
+    running = campaigns_running()
+    assert len(running) == 4 and all(c.sold > 0 and c.lowest_price < c.retail_price for c in running)
+    by_community: dict[str, list[int]] = {}
+    for campaign in running:
+        figures = campaign_figures(campaign=campaign)
+        assert figures.total.orders == len({line.order_id for line in campaign.order_lines.filter(
+            order__paid_at__isnull=False)})
+        for row in figures.communities:
+            by_community.setdefault(row.name, []).append(row.orders)
+            assert row.orders == sum(t.orders for t in row.teams)  # an order is credited to one team
+    assert len(by_community) == 3 and all(sum(orders) > 0 for orders in by_community.values()), by_community

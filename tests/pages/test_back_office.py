@@ -23,7 +23,7 @@ def test_operator_signs_in_and_browses_promoters_products_and_plans(live_server,
     page.goto(f"{live_server.url}/admin/network/promoter/?q={mentor.invite_code}")
     assert mentor.invite_code in page.inner_text("#result_list")
 
-    page.goto(f"{live_server.url}/admin/catalog/product/?in_hot_zone__exact=1")
+    page.goto(f"{live_server.url}/admin/campaigns/campaign/?status__exact=launched")
     assert "玻尿酸补水面膜 10 片装" in page.inner_text("#result_list")
 
     page.goto(f"{live_server.url}/admin/incentives/planversion/")

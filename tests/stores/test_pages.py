@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.catalog import factories as cf
 from tests.orders import factories as of
 from tests.stores import factories as f
 from tuishou.catalog.images import placeholder_image
@@ -26,7 +27,7 @@ def _store_with_items():
     tea = f.product(title="普洱茶饼", price="128.00")
     hidden = f.product(title="不想卖了")
     Product.objects.filter(pk=honey.pk).update(inspected=True)
-    Product.objects.filter(pk=tea.pk).update(in_hot_zone=True)
+    cf.hot_campaign(tea)
     items = [services.store_item_add(user=promoter.user, product_id=p.pk, title=t, recommendation=r)
              for p, t, r in ((honey, "妈妈都说好的蜂蜜", "每天一勺"), (tea, "", "越陈越香"), (hidden, "", ""))]
     services.store_item_hidden_set(user=promoter.user, item_id=items[2].pk, hidden=True)

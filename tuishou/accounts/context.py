@@ -45,6 +45,7 @@ AGENCY_DESK = (
     NavItem("agency-plan", _("Incentive plan"), "/agency/plan/", "🧮"),
     NavItem("agency-leaderboards", _("Leaderboards"), "/agency/leaderboards/", "🏆"),
     NavItem("agency-announcements", _("Announcements"), "/agency/announcements/", "📣"),
+    NavItem("agency-campaigns", _("Hot-product campaigns"), "/agency/campaigns/", "🔥"),
 )
 OPERATOR_DESK = (
     NavItem("ops", _("Dashboard"), "/ops/", "📊"),
@@ -60,6 +61,7 @@ OPERATOR_DESK = (
     NavItem("ops-leaderboards", _("Leaderboards"), "/ops/leaderboards/", "🏆"),
     NavItem("ops-materials-rewards", _("Materials rewards"), "/ops/materials/rewards/", "🎁"),
     NavItem("ops-announcements", _("Announcements"), "/ops/announcements/", "📣"),
+    NavItem("ops-campaigns", _("Hot-product campaigns"), "/ops/campaigns/", "🔥"),
     NavItem("admin", _("Back office"), "/admin/", "🗄️"),
 )
 DESKS = {"/merchant/": (_("Merchant portal"), MERCHANT_DESK), "/agency/": (_("Agency portal"), AGENCY_DESK),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
 from django.db.models import Exists, Min, OuterRef, Sum
 from django.utils.html import format_html
@@ -65,27 +64,20 @@ class StatusChangeInline(ReadOnlyInline):
     fields = readonly_fields = ["created_at", "event", "from_status", "to_status", "actor", "reason"]
 
 
-class HotZoneForm(forms.Form):
-    hot_price = forms.CharField(required=False, help_text="Negotiated price, e.g. 59.90; empty for none.")
-    starts_at = forms.SplitDateTimeField(required=False, widget=admin.widgets.AdminSplitDateTime)
-    ends_at = forms.SplitDateTimeField(required=False, widget=admin.widgets.AdminSplitDateTime)
-
-
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["title", "merchant", "category", "status", "lowest_price", "stock", "in_hot_zone", "hot_price",
-                    "inspected", "updated_at"]
-    list_filter = ["status", "in_hot_zone", "inspected", StockFilter, "merchant__status", "category",
+    list_display = ["title", "merchant", "category", "status", "lowest_price", "stock", "inspected", "updated_at"]
+    list_filter = ["status", "inspected", StockFilter, "merchant__status", "category",
                    ("merchant", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "description", "merchant__name", "skus__code"]
     list_select_related = ["merchant"]
     date_hierarchy = "created_at"
     readonly_fields = ["merchant", "title", "category", "description", "status", "reject_reason", "reviewed_by",
-                       "reviewed_at", "in_hot_zone", "hot_price", "hot_starts_at", "hot_ends_at", "inspected",
+                       "reviewed_at", "inspected",
                        "inspected_at", "created_at", "updated_at"]
     inlines = [SkuInline, ProductImageInline, StatusChangeInline]
-    actions = ["approve", "reject", "unshelve", "hot_zone_add", "hot_zone_remove", "inspected_grant",
-               "inspected_withdraw"]
+    # 爆品区 is run as campaigns (``/ops/campaigns/``, the campaigns admin), not as a flag on the product.
+    actions = ["approve", "reject", "unshelve", "inspected_grant", "inspected_withdraw"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
@@ -122,20 +114,6 @@ class ProductAdmin(admin.ModelAdmin):
                            call=lambda p, data: services.product_unshelve(actor=request.user, product_id=p.pk,
                                                                           reason=data["reason"]))
 
-    @admin.action(description="Put selected products into 爆品区 (price and window)")
-    def hot_zone_add(self, request, queryset):
-        return form_action(self, request, queryset, form_class=HotZoneForm, title="Put into 爆品区",
-                           call=lambda p, data: services.product_hot_zone_set(
-                               actor=request.user, product_id=p.pk, in_hot_zone=True,
-                               hot_price=data["hot_price"] or None, starts_at=data["starts_at"],
-                               ends_at=data["ends_at"]))
-
-    @admin.action(description="Take selected products out of 爆品区")
-    def hot_zone_remove(self, request, queryset):
-        run_service(self, request, queryset, done="Taken out of 爆品区",
-                    call=lambda p: services.product_hot_zone_set(actor=request.user, product_id=p.pk,
-                                                                 in_hot_zone=False))
-
     @admin.action(description="Grant the 验货 badge")
     def inspected_grant(self, request, queryset):
         run_service(self, request, queryset, done="Badge granted",
@@ -155,7 +133,7 @@ class SkuAdmin(admin.ModelAdmin):
 
     list_display = ["code", "spec_name", "product", "merchant", "price", "supply_price", "stock",
                     "commission_mode", "commission_rate", "commission_amount", "active"]
-    list_filter = ["active", StockFilter, "commission_mode", "product__status", "product__in_hot_zone",
+    list_filter = ["active", StockFilter, "commission_mode", "product__status",
                    ("product__merchant", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "spec_name", "product__title", "product__merchant__name"]
     list_select_related = ["product__merchant"]

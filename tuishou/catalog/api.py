@@ -8,7 +8,6 @@ from ninja.files import UploadedFile
 
 from tuishou.catalog import selectors, services
 from tuishou.catalog.schemas import (
-    HotZoneIn,
     ImageOut,
     InspectedIn,
     PoolPage,
@@ -171,13 +170,6 @@ def product_approve(request: HttpRequest, product_id: int):
 def product_reject(request: HttpRequest, product_id: int, payload: ReasonIn):
     """Reject a product in review with a reason (ops)."""
     services.product_reject(actor=request.user, product_id=product_id, reason=payload.reason)
-    return _manage(request, product_id)
-
-
-@router.put("/products/{product_id}/hot-zone", response=ProductManageOut)
-def product_hot_zone(request: HttpRequest, product_id: int, payload: HotZoneIn):
-    """Put the product into 爆品区 with a negotiated price and window, or take it out (ops)."""
-    services.product_hot_zone_set(actor=request.user, product_id=product_id, **payload.dict())
     return _manage(request, product_id)
 
 

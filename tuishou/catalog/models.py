@@ -1,5 +1,5 @@
 """The catalog: products (商品), their SKUs with prices, stock and commission setting, images, and the
-review/shelf history. Zones (爆品区, 验货区) are flags on the product."""
+review/shelf history. 验货区 is a flag on the product; 爆品区 is a running campaign (``tuishou.campaigns``)."""
 
 from __future__ import annotations
 
@@ -36,12 +36,7 @@ class Product(models.Model):
                                     null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     reviewed_at = models.DateTimeField(verbose_name=_("reviewed at"), null=True, blank=True)
-    # 爆品区: an operator-negotiated price inside a campaign window, pushed to every team at once.
-    in_hot_zone = models.BooleanField(_("in 爆品区"), default=False, db_index=True)
-    hot_price = MoneyField(verbose_name=_("hot price"),
-                           null=True, blank=True, help_text="Campaign price for every SKU while the window is open.")
-    hot_starts_at = models.DateTimeField(verbose_name=_("hot starts at"), null=True, blank=True)
-    hot_ends_at = models.DateTimeField(verbose_name=_("hot ends at"), null=True, blank=True)
+    # 爆品区 is a running campaign of the product (``tuishou.campaigns``: price, window, allocation).
     # 验货区: the community-inspected badge (the inspection reports themselves come with the community issue).
     inspected = models.BooleanField(_("验货 badge"), default=False, db_index=True)
     inspected_at = models.DateTimeField(verbose_name=_("inspected at"), null=True, blank=True)
@@ -54,11 +49,6 @@ class Product(models.Model):
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "merchant"], name="product_status_merchant_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(hot_price__isnull=True) | Q(hot_price__gt=0),
-                                   name="product_hot_price_positive"),
-            models.CheckConstraint(
-                condition=Q(hot_starts_at__isnull=True) | Q(hot_ends_at__isnull=True)
-                | Q(hot_ends_at__gt=models.F("hot_starts_at")), name="product_hot_window_ordered"),
             models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reject_reason=""),
                                    name="product_reject_reason"),
         ]

@@ -4,9 +4,6 @@ place products in the hot zone (爆品区) or the inspected zone (验货区).
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -109,44 +106,6 @@ def _require_reviewed(product: Product) -> None:
     if product.status not in REVIEWED:
         raise Conflict(CatalogError.PRODUCT_NOT_APPROVED,
                        details={"status": product.status})
-
-
-def product_hot_zone_set(*, actor: User, product_id: int, in_hot_zone: bool, hot_price: Decimal | str | None = None,
-                         starts_at: datetime | None = None, ends_at: datetime | None = None) -> Product:
-    """An operator (ops) puts a product into 爆品区 with a negotiated price and campaign window, or takes it out.
-
-    The 爆品 price applies to every SKU while the window is open; it may not exceed the lowest active retail
-    price nor fall below the highest supply price (the merchant would sell at a loss).
-    """
-    require_operator(actor, OPS)
-    product = product_get(product_id=product_id)
-    if not in_hot_zone:
-        changes = {"in_hot_zone": False, "hot_price": None, "hot_starts_at": None, "hot_ends_at": None}
-    else:
-        _require_reviewed(product)
-        price = None
-        if hot_price is not None:
-            price = inputs.amount_field(hot_price, "hot_price")
-            skus = list(product.skus.filter(active=True).values_list("price", "supply_price"))
-            if skus and price > min(p for p, _ in skus):
-                raise InvalidInput(CatalogError.HOT_PRICE_ABOVE_PRICE, price=price,
-                                   details={"field": "hot_price"})
-            if skus and price < max(s for _, s in skus):
-                raise InvalidInput(CatalogError.HOT_PRICE_BELOW_SUPPLY_PRICE, price=price,
-                                   details={"field": "hot_price"})
-        if (starts_at is None) != (ends_at is None) or (starts_at is not None and ends_at <= starts_at):
-            raise InvalidInput(CatalogError.HOT_WINDOW_INVALID,
-                               details={"field": "ends_at"})
-        changes = {"in_hot_zone": True, "hot_price": price, "hot_starts_at": starts_at, "hot_ends_at": ends_at}
-    with transaction.atomic():
-        Product.objects.filter(pk=product.pk).update(updated_at=timezone.now(), **changes)
-        product.refresh_from_db()
-        audit_record(actor=actor, action="catalog.hot_zone_set", target=product, data={
-            "in_hot_zone": product.in_hot_zone,
-            "hot_price": None if product.hot_price is None else str(product.hot_price),
-            "starts_at": product.hot_starts_at.isoformat() if product.hot_starts_at else None,
-            "ends_at": product.hot_ends_at.isoformat() if product.hot_ends_at else None})
-    return product
 
 
 def product_inspected_set(*, actor: User, product_id: int, inspected: bool, reason: str = "") -> Product:

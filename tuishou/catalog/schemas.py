@@ -8,7 +8,12 @@ from decimal import Decimal
 from ninja import Schema
 
 from tuishou.catalog.models import Product, Sku
-from tuishou.catalog.selectors import hot_price_applies
+from tuishou.catalog.selectors import (
+    product_hot_price,
+    product_running_campaign,
+    sku_selling_price,
+    sku_selling_prices,
+)
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -60,13 +65,6 @@ class StockIn(Schema):
 
 class ReasonIn(Schema):
     reason: str = ""
-
-
-class HotZoneIn(Schema):
-    in_hot_zone: bool
-    hot_price: str | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
 
 
 class InspectedIn(Schema):
@@ -154,11 +152,11 @@ def image_out(image) -> dict:
     return {"id": image.pk, "url": image.image.url, "position": image.position}
 
 
-def sku_out(sku: Sku, *, product: Product, staff: bool = False) -> dict:
+def sku_out(sku: Sku, *, product: Product, staff: bool = False, price: Decimal | None = None) -> dict:
     """An SKU as promoters see it (``staff``: with code, supply price and the active flag)."""
     body = {
         "id": sku.pk, "spec_name": sku.spec_name, "price": str(sku.price),
-        "selling_price": str(product.hot_price if hot_price_applies(product) else sku.price),
+        "selling_price": str(sku_selling_price(sku) if price is None else price),
         "stock": sku.stock, "commission_mode": sku.commission_mode,
         "commission_rate": None if sku.commission_rate is None else str(sku.commission_rate),
         "commission_amount": _money(sku.commission_amount),
@@ -175,9 +173,8 @@ def product_card(product: Product) -> dict:
         "id": product.pk, "title": product.title, "category": product.category,
         "merchant": {"id": product.merchant_id, "name": product.merchant.name},
         "min_price": _money(product.min_price),
-        "hot_price": _money(product.hot_price) if hot_price_applies(product) else None,
-        "hot_ends_at": product.hot_ends_at if product.in_hot_zone else None,
-        "in_hot_zone": product.in_hot_zone, "inspected": product.inspected,
+        "hot_price": _money(product.hot_price), "hot_ends_at": product.hot_ends_at,
+        "in_hot_zone": product.hot, "inspected": product.inspected,
         "total_stock": product.total_stock or 0,
         "cover": images[0].image.url if images else None,
     }
@@ -185,9 +182,18 @@ def product_card(product: Product) -> dict:
 
 def product_detail(product: Product) -> dict:
     """A product for sale with its active SKUs and all its pictures."""
+    prices = sku_selling_prices(product.skus.all())
     return {**product_card(product), "description": product.description,
             "images": [image_out(i) for i in product.images.all()],
-            "skus": [sku_out(s, product=product) for s in product.skus.all()]}
+            "skus": [sku_out(s, product=product, price=prices[s.pk]) for s in product.skus.all()]}
+
+
+def _hot_fields(product: Product) -> dict:
+    """爆品区 as the product's running campaign has it (``tuishou.campaigns``)."""
+    campaign = product_running_campaign(product)
+    return {"in_hot_zone": campaign is not None, "hot_price": _money(product_hot_price(product)),
+            "hot_starts_at": campaign.starts_at if campaign else None,
+            "hot_ends_at": campaign.ends_at if campaign else None}
 
 
 def product_manage(product: Product) -> dict:
@@ -197,8 +203,7 @@ def product_manage(product: Product) -> dict:
         "title": product.title, "category": product.category, "description": product.description,
         "status": product.status, "reject_reason": product.reject_reason,
         "min_price": _money(getattr(product, "min_price", None)),
-        "in_hot_zone": product.in_hot_zone, "hot_price": _money(product.hot_price),
-        "hot_starts_at": product.hot_starts_at, "hot_ends_at": product.hot_ends_at,
+        **_hot_fields(product),
         "inspected": product.inspected, "inspected_at": product.inspected_at,
         "images": [image_out(i) for i in product.images.all()],
         "skus": [sku_out(s, product=product, staff=True) for s in product.skus.all()],

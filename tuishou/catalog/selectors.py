@@ -5,7 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, FloatField, Max, Min, Prefetch, Q, QuerySet, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.utils import timezone
 
 from tuishou.accounts.models import OperatorRole
@@ -26,24 +41,72 @@ def _with_prices(qs: QuerySet[Product]) -> QuerySet[Product]:
                        sku_count=Count("skus", filter=active))
 
 
+def _running(now: datetime):
+    from tuishou.campaigns.models import Campaign  # campaigns build on the catalog; the catalog only reads them
+
+    return Campaign.objects.filter(status=Campaign.Status.LAUNCHED, starts_at__lte=now, ends_at__gt=now)
+
+
 def hot_zone_open(*, now: datetime | None = None) -> Q:
-    """Products in 爆品区 whose campaign window (if any) is open at ``now``."""
-    now = now or timezone.now()
-    return (Q(in_hot_zone=True) & (Q(hot_starts_at__isnull=True) | Q(hot_starts_at__lte=now))
-            & (Q(hot_ends_at__isnull=True) | Q(hot_ends_at__gt=now)))
+    """Products in 爆品区: a launched campaign (``tuishou.campaigns``) whose window is open at ``now``."""
+    return Q(pk__in=_running(now or timezone.now()).values("product_id"))
+
+
+def _with_hot(qs: QuerySet[Product], now: datetime) -> QuerySet[Product]:
+    """Annotate ``hot`` (in a running campaign), ``hot_price`` (its lowest campaign price) and ``hot_ends_at``."""
+    from tuishou.campaigns.models import CampaignPrice
+
+    running = _running(now).filter(product_id=OuterRef("pk")).order_by("starts_at")
+    lowest = (CampaignPrice.objects.filter(campaign__in=_running(now), campaign__product_id=OuterRef("pk"))
+              .order_by("price").values("price")[:1])
+    return qs.annotate(hot=Exists(running), hot_price=Subquery(lowest),
+                       hot_ends_at=Subquery(running.values("ends_at")[:1]))
+
+
+def _hot_of(product: Product, now: datetime | None) -> tuple[bool, Decimal | None]:
+    if now is None and hasattr(product, "hot"):
+        return product.hot, product.hot_price
+    annotated = _with_hot(Product.objects.filter(pk=product.pk), now or timezone.now()).values("hot", "hot_price")
+    row = annotated.first() or {"hot": False, "hot_price": None}
+    return row["hot"], row["hot_price"]
+
+
+def product_in_hot_zone(product: Product, *, now: datetime | None = None) -> bool:
+    """True while the product has a running 爆品 campaign (the badge)."""
+    return _hot_of(product, now)[0]
+
+
+def product_hot_price(product: Product, *, now: datetime | None = None) -> Decimal | None:
+    """The lowest campaign price of the product's running 爆品 campaign, else None."""
+    return _hot_of(product, now)[1]
+
+
+def product_running_campaign(product: Product, *, now: datetime | None = None):
+    """The product's running 爆品 campaign (``tuishou.campaigns.models.Campaign``), or None."""
+    return _running(now or timezone.now()).filter(product_id=product.pk).order_by("starts_at").first()
 
 
 def hot_price_applies(product: Product, *, now: datetime | None = None) -> bool:
-    """True when the product's 爆品 price is the selling price right now."""
-    now = now or timezone.now()
-    return (product.in_hot_zone and product.hot_price is not None
-            and (product.hot_starts_at is None or product.hot_starts_at <= now)
-            and (product.hot_ends_at is None or product.hot_ends_at > now))
+    """True when a campaign price is the selling price right now."""
+    return product_hot_price(product, now=now) is not None
 
 
 def sku_selling_price(sku: Sku, *, now: datetime | None = None) -> Decimal:
-    """What a buyer pays for one unit now: the 爆品 price during its window, else the retail price."""
-    return sku.product.hot_price if hot_price_applies(sku.product, now=now) else sku.price
+    """What a buyer pays for one unit now: the running campaign's price of this SKU, else its retail price.
+    Checkout reserves the campaign's allocation with the same read (``tuishou.campaigns.pricing``)."""
+    from tuishou.campaigns.pricing import running_prices
+
+    found = running_prices([sku.pk], now=now or timezone.now()).get(sku.pk)
+    return found[0].price if found else sku.price
+
+
+def sku_selling_prices(skus, *, now: datetime | None = None) -> dict[int, Decimal]:
+    """``sku_selling_price`` of many SKUs in one query: {sku_id: price}."""
+    from tuishou.campaigns.pricing import running_prices
+
+    skus = list(skus)
+    found = running_prices([s.pk for s in skus], now=now or timezone.now())
+    return {s.pk: found[s.pk][0].price if s.pk in found else s.price for s in skus}
 
 
 def supply_pool(*, zone: str | None = None, category: str | None = None, search: str | None = None,
@@ -51,7 +114,9 @@ def supply_pool(*, zone: str | None = None, category: str | None = None, search:
     """Products promoters can pick and consumers can buy (货源池): approved and on the shelf, from an active
     merchant, with at least one active SKU; annotated with ``min_price``, ``total_stock`` and ``sku_count``.
 
-    ``zone``: ``hot`` (爆品区, window open now) or ``inspected`` (验货区).
+    ``zone``: ``hot`` (爆品区, window open now) or ``inspected`` (验货区). Products of a running 爆品 campaign
+    come first (pushed to the top of every promoter's pool for the window), annotated ``hot``, ``hot_price``
+    and ``hot_ends_at``.
     """
     if zone and zone not in ZONES:
         raise InvalidInput(CatalogError.ZONE_UNKNOWN, zone=zone, choices=", ".join(ZONES),
@@ -59,6 +124,7 @@ def supply_pool(*, zone: str | None = None, category: str | None = None, search:
     if sort not in SORTS:
         raise InvalidInput(CatalogError.SORT_UNKNOWN, sort=sort, choices=", ".join(SORTS),
                            details={"field": "sort"})
+    now = now or timezone.now()
     qs = Product.objects.filter(status=Product.Status.ON_SHELF, merchant__status=Merchant.Status.ACTIVE)
     if zone == "hot":
         qs = qs.filter(hot_zone_open(now=now))
@@ -69,8 +135,8 @@ def supply_pool(*, zone: str | None = None, category: str | None = None, search:
     if search:
         qs = qs.filter(Q(title__icontains=search) | Q(description__icontains=search)
                        | Q(merchant__name__icontains=search))
-    qs = _with_prices(qs).filter(sku_count__gt=0)
-    return (qs.select_related("merchant").order_by(*SORTS[sort])
+    qs = _with_hot(_with_prices(qs).filter(sku_count__gt=0), now)
+    return (qs.select_related("merchant").order_by(F("hot").desc(), *SORTS[sort])
             .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))))
 
 
@@ -162,7 +228,7 @@ def supply_pool_by_commission(*, zone: str | None = None, category: str | None =
                         then=F("skus__price") * F("skus__commission_rate")),
                    default=F("skus__commission_amount"), output_field=FloatField())
     return (supply_pool(zone=zone, category=category, search=search, now=now)
-            .annotate(commission_rank=Max(per_sku, filter=active)).order_by("-commission_rank", "-id"))
+            .annotate(commission_rank=Max(per_sku, filter=active)).order_by(F("hot").desc(), "-commission_rank", "-id"))
 
 
 # ---- the merchant portal and the operators' review queue ------------------------------------------------------

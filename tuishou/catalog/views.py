@@ -24,17 +24,10 @@ PER_PAGE = 20
 
 def _tile(product: Product, now) -> dict:
     images = list(product.images.all())  # prefetched, in position order
-    hot_price = selectors.hot_price_applies(product, now=now)
     return {"url": reverse("catalog:product", args=[product.pk]), "title": product.title,
             "image": images[0].image.url if images else "",
-            "price": product.hot_price if hot_price else product.min_price,
-            "hot": _in_hot_zone(product, now), "inspected": product.inspected}
-
-
-def _in_hot_zone(product: Product, now) -> bool:
-    """In 爆品区 with its campaign window open (the badge), whether or not it has a campaign price."""
-    return (product.in_hot_zone and (product.hot_starts_at is None or product.hot_starts_at <= now)
-            and (product.hot_ends_at is None or product.hot_ends_at > now))
+            "price": product.hot_price if product.hot_price is not None else product.min_price,
+            "hot": product.hot, "inspected": product.inspected}
 
 
 def _tiles(products, now) -> list[dict]:
@@ -84,9 +77,10 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     now = timezone.now()
-    skus = [{"sku": sku, "price": selectors.sku_selling_price(sku, now=now), "earn": None} for sku in item.skus.all()]
+    prices = selectors.sku_selling_prices(item.skus.all(), now=now)
+    skus = [{"sku": sku, "price": prices[sku.pk], "earn": None} for sku in item.skus.all()]
     chosen = next((row for row in skus if row["sku"].stock > 0), skus[0] if skus else None)
-    price = item.hot_price if selectors.hot_price_applies(item, now=now) else item.min_price
+    price = item.hot_price if item.hot_price is not None else item.min_price
     return render(request, "catalog/product.html", {
         "product": item, "title": item.title, "images": list(item.images.all()), "price": price, "skus": skus,
-        "chosen": chosen, "earn_from": None, "hot": _in_hot_zone(item, now)})
+        "chosen": chosen, "earn_from": None, "hot": item.hot})

@@ -28,6 +28,7 @@ from tuishou.demo import ops_promoters, people, plans, shops
 from tuishou.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tuishou.demo.agency import agency_demo
 from tuishou.demo.callbacks import callbacks_in_process
+from tuishou.demo.campaigns import campaign_launch_demo, campaign_orders_demo
 from tuishou.demo.catalog_data import MERCHANTS, DemoMerchant
 from tuishou.demo.clock import DemoClock, moved_clock
 from tuishou.demo.fates import purchases_schedule
@@ -120,9 +121,7 @@ def _merchant(world: World, spec: DemoMerchant, *, n: int, owner: User) -> None:
         if item.hot_price:  # a campaign that started nine days ago and runs another two to four weeks
             days = 23 + world.rng.randrange(14)
             world.timeline.at(world.ago(9 * DAY), lambda pk=product.pk, price=item.hot_price, days=days:
-                              catalog.product_hot_zone_set(actor=ops, product_id=pk, in_hot_zone=True,
-                                                           hot_price=price, starts_at=timezone.now(),
-                                                           ends_at=timezone.now() + days * DAY))
+                              campaign_launch_demo(world, product_id=pk, price=price, days=days))
         if item.inspected:
             catalog.product_inspected_set(actor=ops, product_id=product.pk, inspected=True, reason="社群验货报告通过")
 
@@ -201,6 +200,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     world.timeline.at(world.ago(3 * DAY), lambda: _draft_proposed(world))
     materials_schedule(world)
     inspections_schedule(world)  # 验货区: checklists, tasks, reports, a badge earned and a product under review
+    world.timeline.at(world.ago(2 * DAY), lambda: campaign_orders_demo(world))  # 爆品 orders in every community
     agency_demo(world, phones)  # the agency portal's viewer and a temporary shopkeeper yet to choose a community
     world.timeline.at(world.ago(0.3 * DAY), lambda: ops_promoters.operator_actions_demo(world))
     world.timeline.run()

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
+from tuishou.campaigns.pricing import running_price_subquery
 from tuishou.catalog.models import Product, ProductImage, Sku
 from tuishou.catalog.selectors import sku_selling_price
 from tuishou.merchants.models import Merchant
@@ -89,8 +91,9 @@ def _group(rows: list[BasketRow]) -> Basket:
     return Basket(groups=list(groups.values()))
 
 
-def _row(sku: Sku, *, quantity: int, share_code: str, line_id: int | None = None) -> BasketRow:
-    price = sku_selling_price(sku)
+def _row(sku: Sku, *, quantity: int, share_code: str, line_id: int | None = None,
+         price: Decimal | None = None) -> BasketRow:
+    price = sku_selling_price(sku) if price is None else price
     images = list(sku.product.images.all())
     return BasketRow(sku=sku, quantity=quantity, unit_price=price, amount=price * quantity, share_code=share_code,
                      image_url=images[0].image.url if images else None, line_id=line_id,
@@ -102,7 +105,9 @@ def cart_basket(*, user) -> Basket:
     (off the shelf, not enough stock) carries its ``problem`` and counts in no total. Three queries."""
     lines = (CartLine.objects.filter(user_id=user.pk).select_related("sku__product__merchant")
              .prefetch_related(_images()).order_by("pk"))
-    return _group([_row(line.sku, quantity=line.quantity, share_code=line.share_code, line_id=line.pk)
+    lines = lines.annotate(campaign_price=running_price_subquery("sku_id", now=timezone.now()))  # 爆品 prices
+    return _group([_row(line.sku, quantity=line.quantity, share_code=line.share_code, line_id=line.pk,
+                        price=line.sku.price if line.campaign_price is None else line.campaign_price)
                    for line in lines])
 
 

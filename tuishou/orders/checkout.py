@@ -20,8 +20,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tuishou.accounts.permissions import require_user
+from tuishou.campaigns.pricing import CampaignTerms, campaign_terms_reserve
 from tuishou.catalog.commission import commission_base
-from tuishou.catalog.selectors import sku_selling_price
 from tuishou.catalog.services import sku_stock_reserve
 from tuishou.core.errors import Conflict, DomainError, InvalidInput
 from tuishou.incentives.selectors import plan_version_in_force
@@ -72,7 +72,8 @@ def checkout_submit(*, buyer, lines, address_id: int, share_code: str | None = N
     """Submit a checkout: one ``Order`` per merchant under one ``Checkout``, stock reserved, prices and
     commission settings snapshotted. ``lines``: ``[(sku_id, quantity)]`` or ``[(sku_id, quantity, share_code)]``.
 
-    A client price is never read: prices come from the catalog now (the 爆品 price during its window). The
+    A client price is never read: prices come from the catalog now (a running 爆品 campaign's price and
+    commission setting, its allocation reserved: ``tuishou.campaigns.pricing``). The
     same ``idempotency_key`` from the same buyer with the same request (lines, address, share code) returns the
     first checkout; with anything else it is ``orders.idempotency_key_reused`` (409), as for payments and
     withdrawals. Each order is attributed (``stores.attribution.attribution_resolve``) with the share code of
@@ -80,7 +81,8 @@ def checkout_submit(*, buyer, lines, address_id: int, share_code: str | None = N
     community.
 
     Raises ``orders.quantity_invalid``, ``orders.sku_unavailable``, ``orders.out_of_stock``,
-    ``orders.address_unknown``, ``orders.idempotency_key_invalid``, ``orders.idempotency_key_reused``;
+    ``orders.address_unknown``, ``orders.idempotency_key_invalid``, ``orders.idempotency_key_reused``,
+    ``campaigns.sold_out``;
     nothing is written then.
     """
     return _submit(buyer=buyer, requests=_line_requests(lines), address_id=address_id, share_code=share_code,
@@ -171,6 +173,8 @@ def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: 
                            title=skus[sku_id].product.title,
                            details={"sku_id": sku_id, "available": exc.details.get("available", 0),
                                     "requested": wanted[sku_id]}) from None
+    # 爆品: SKUs in a running campaign sell at its terms, their units taken out of its allocation.
+    terms = campaign_terms_reserve(wanted=wanted, titles={k: s.product.title for k, s in skus.items()}, now=now)
     by_merchant: OrderedDict[int, list[LineRequest]] = OrderedDict()
     for r in requests:
         by_merchant.setdefault(skus[r.sku_id].product.merchant_id, []).append(r)
@@ -183,7 +187,8 @@ def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: 
         if code not in attributions:
             attributions[code] = attribution_resolve(buyer=buyer, share_code=code or None, at=now, versions=versions)
         orders.append(_order_build(buyer=buyer, address=address, group=group, skus=skus, now=now,
-                                   share_code=code, attribution=attributions[code], versions=versions))
+                                   share_code=code, attribution=attributions[code], versions=versions,
+                                   terms=terms))
     # Priced before it is written: the checkout is inserted with its amount, the orders and then all their
     # lines in one insert each.
     amount = sum((order.total for order, _ in orders), Decimal("0.00"))
@@ -199,8 +204,8 @@ def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: 
     return checkout
 
 
-def _order_build(*, buyer, address, group, skus, now, share_code, attribution,
-                 versions: dict) -> tuple[Order, list[OrderLine]]:
+def _order_build(*, buyer, address, group, skus, now, share_code, attribution, versions: dict,
+                 terms: dict[int, CampaignTerms]) -> tuple[Order, list[OrderLine]]:
     """One merchant's order of a checkout and its lines, priced and snapshotted, not yet written."""
     merchant = skus[group[0].sku_id].product.merchant
     version = None
@@ -211,15 +216,17 @@ def _order_build(*, buyer, address, group, skus, now, share_code, attribution,
     rows = []
     for r in group:
         sku = skus[r.sku_id]
-        unit_price = sku_selling_price(sku, now=now)
+        campaign = terms.get(sku.pk)
+        unit_price = campaign.price if campaign else sku.price
+        mode, rate, amount = (campaign.setting_for(sku) if campaign
+                              else (sku.commission_mode, sku.commission_rate, sku.commission_amount))
         paid = unit_price * r.quantity
-        base = commission_base(sku.commission_mode, sku.commission_rate, sku.commission_amount,
-                               paid_amount=paid, quantity=r.quantity)
+        base = commission_base(mode, rate, amount, paid_amount=paid, quantity=r.quantity)
         rows.append(OrderLine(
             sku=sku, title=sku.product.title, spec_name=sku.spec_name, unit_price=unit_price, quantity=r.quantity,
-            paid_amount=paid, commission_mode=sku.commission_mode, commission_rate=sku.commission_rate,
-            commission_amount=sku.commission_amount, commission_base=base, commission_base_remaining=base,
-            share_code=r.share_code))
+            paid_amount=paid, commission_mode=mode, commission_rate=rate, commission_amount=amount,
+            commission_base=base, commission_base_remaining=base, share_code=r.share_code,
+            campaign_id=campaign.campaign_id if campaign else None))
     total = sum((row.paid_amount for row in rows), Decimal("0.00"))
     base_total = sum((row.commission_base for row in rows), Decimal("0.00"))
     order = Order(

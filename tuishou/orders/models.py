@@ -231,6 +231,9 @@ class OrderLine(models.Model):
     commission_base_remaining = MoneyField(verbose_name=_("commission base remaining"),
                                            help_text="B of this line after refunds.")
     share_code = models.CharField(verbose_name=_("share code"), max_length=32, blank=True)
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("hot-product campaign"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="order_lines",
+                                 help_text="The 爆品 campaign whose price and commission setting it was sold at.")
 
     class Meta:
         verbose_name = _("order line")

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tuishou.accounts.permissions import require_user
+from tuishou.campaigns.pricing import campaign_units_release
 from tuishou.catalog.services import sku_stock_release
 from tuishou.core.errors import Conflict, NotFound
 from tuishou.incentives.payouts import chain_snapshot
@@ -108,14 +109,17 @@ def checkout_pay(*, buyer, checkout_id: int, return_url: str = ""):
 
 
 def _cancel(*, checkout_id: int, actor, reason: str, now: datetime) -> bool:
-    """Cancel a pending checkout with its orders and give their stock back; False when it is not pending."""
+    """Cancel a pending checkout with its orders and give their stock (and campaign allocation) back; False when
+    it is not pending."""
     checkout = _checkout_locked(checkout_id)
     if checkout.status != C.PENDING:
         return False
-    for order in _orders_locked(checkout_id):
+    orders = _orders_locked(checkout_id)
+    for order in orders:
         order_transition(order=order, to=S.CANCELLED, actor=actor, reason=reason, at=now)
         for sku_id, quantity in order.lines.order_by("sku_id").values_list("sku_id", "quantity"):
             sku_stock_release(sku_id=sku_id, quantity=quantity)
+    campaign_units_release(order_ids=[order.pk for order in orders])  # 爆品 allocation back, after the stock
     checkout_transition(checkout=checkout, to=C.CANCELLED, actor=actor, reason=reason, at=now)
     return True
 

@@ -140,7 +140,7 @@ def _contents(link: ShareLink) -> dict:
     if link.target == ShareLink.Target.PRODUCT:
         product = Product.objects.prefetch_related("skus").get(pk=link.product_id)
         active = [sku.price for sku in product.skus.all() if sku.active]
-        price = product_price(product) if active or product.hot_price else None
+        price = product_price(product) if active else None
         return {"title": product.title, "price": price, "product": product, "subtitle": f"{name} 为你推荐",
                 "version": product.updated_at.isoformat()}
     store = Store.objects.get(promoter_id=link.promoter_id)

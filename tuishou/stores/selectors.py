@@ -9,10 +9,16 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from tuishou.catalog.commission import commission_base
 from tuishou.catalog.models import Product
-from tuishou.catalog.selectors import hot_price_applies, product_public_detail, sku_selling_price, supply_pool
+from tuishou.catalog.selectors import (
+    product_hot_price,
+    product_in_hot_zone,
+    product_public_detail,
+    supply_pool,
+)
 from tuishou.core.errors import NotFound
 from tuishou.core.fields import MoneyField
 from tuishou.incentives.payouts import promoter_estimates
@@ -61,8 +67,9 @@ def promoter_name(promoter: Promoter) -> str:
 def product_price(product: Product, *, now: datetime | None = None) -> Decimal:
     """The lowest price a buyer pays for the product now: the 爆品 price in its window, else the lowest
     active SKU's retail price (``min_price`` when the supply-pool annotation is there)."""
-    if hot_price_applies(product, now=now):
-        return product.hot_price
+    hot = product_hot_price(product, now=now)
+    if hot is not None:
+        return hot
     price = getattr(product, "min_price", None)
     if price is None:
         price = min(sku.price for sku in product.skus.all() if sku.active)
@@ -137,7 +144,7 @@ def store_public_items(store: Store) -> list[PublicItem]:
         visible.append(PublicItem(
             item_id=item.pk, product_id=product.pk, title=item.title or product.title,
             recommendation=item.recommendation, price=product_price(product), link_code=link_codes.get(product.pk),
-            cover_url=images[0].image.url if images else None, hot=product.in_hot_zone,
+            cover_url=images[0].image.url if images else None, hot=product_in_hot_zone(product),
             inspected=product.inspected))
     return visible
 
@@ -218,18 +225,22 @@ def masked_phone(phone: str | None) -> str:
 def pool_estimates(promoter: Promoter, products) -> dict[int, Decimal]:
     """预估佣金: product id → what the promoter would earn selling one unit of the product's best-paying active
     SKU (``incentives.payouts.promoter_estimates``); empty without a plan. ``products`` carry their SKUs."""
+    products = list(products)
+    terms = campaign_terms([sku.pk for product in products for sku in product.skus.all() if sku.active])
     best = {product.pk: max(bases) for product in products
-            if (bases := [sku_commission_base(sku) for sku in product.skus.all() if sku.active])}
+            if (bases := [sku_commission_base(sku, terms=terms) for sku in product.skus.all() if sku.active])}
     estimates = promoter_estimates(promoter=promoter, bases=best.values())
     return {pk: estimates[base] for pk, base in best.items() if base in estimates}
 
 
-def sku_estimates(promoter: Promoter | None, product) -> dict[int, Decimal]:
+def sku_estimates(promoter: Promoter | None, product, *, terms: dict | None = None) -> dict[int, Decimal]:
     """预估佣金 on a product page: SKU id → what ``promoter`` would earn from one unit sold through their link;
     empty for anyone who is not a promoter, or without a plan in force."""
     if promoter is None:
         return {}
-    bases = {sku.pk: sku_commission_base(sku) for sku in product.skus.all()}
+    if terms is None:
+        terms = campaign_terms([sku.pk for sku in product.skus.all()])
+    bases = {sku.pk: sku_commission_base(sku, terms=terms) for sku in product.skus.all()}
     estimates = promoter_estimates(promoter=promoter, bases=bases.values())
     return {pk: estimates[base] for pk, base in bases.items() if base in estimates}
 
@@ -241,10 +252,23 @@ def promoter_of(user) -> Promoter | None:
     return Promoter.objects.filter(user_id=user.pk).first()
 
 
-def sku_commission_base(sku) -> Decimal:
-    """B of one unit of an SKU at its selling price now (the 爆品 price in its window)."""
-    return commission_base(sku.commission_mode, sku.commission_rate, sku.commission_amount,
-                           paid_amount=sku_selling_price(sku), quantity=1)
+def campaign_terms(sku_ids: list[int]) -> dict:
+    """{sku_id: the running 爆品 campaign's terms} of the SKUs in one (``campaigns.pricing.CampaignTerms``)."""
+    from tuishou.campaigns.pricing import running_terms
+
+    return running_terms(sku_ids, now=timezone.now())
+
+
+def sku_commission_base(sku, *, terms: dict | None = None) -> Decimal:
+    """B of one unit of an SKU as it sells now: in a running 爆品 campaign at the campaign's price and commission
+    setting (``terms``: ``campaigns.pricing.running_terms`` of the SKUs, read once for a page), else its own."""
+    terms = campaign_terms([sku.pk]) if terms is None else terms
+    campaign = terms.get(sku.pk)
+    if campaign is None:
+        return commission_base(sku.commission_mode, sku.commission_rate, sku.commission_amount,
+                               paid_amount=sku.price, quantity=1)
+    mode, rate, amount = campaign.setting_for(sku)
+    return commission_base(mode, rate, amount, paid_amount=campaign.price, quantity=1)
 
 
 def store_item_of(*, promoter: Promoter, item_id: int) -> StoreItem:

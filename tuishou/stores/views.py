@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tuishou.catalog.selectors import sku_selling_price
+from tuishou.catalog.selectors import product_in_hot_zone
 from tuishou.core.errors import NotFound
 from tuishou.core.visitors import visitor_cookie_set, visitor_key
 from tuishou.stores import selectors
@@ -75,8 +75,10 @@ def product_page(request: HttpRequest, code: str) -> HttpResponse:
     except NotFound as exc:
         return _not_found(request, _("product"), exc)
     item = selectors.store_item_for_product(promoter_id=link.promoter_id, product_id=product.pk)
-    earnings = selectors.sku_estimates(selectors.promoter_of(request.user), product)
-    skus = [{"sku": sku, "price": sku_selling_price(sku), "earn": earnings.get(sku.pk)} for sku in product.skus.all()]
+    terms = selectors.campaign_terms([sku.pk for sku in product.skus.all()])  # 爆品: price and commission
+    earnings = selectors.sku_estimates(selectors.promoter_of(request.user), product, terms=terms)
+    skus = [{"sku": sku, "price": terms[sku.pk].price if sku.pk in terms else sku.price, "earn": earnings.get(sku.pk)}
+            for sku in product.skus.all()]
     chosen = next((row for row in skus if row["sku"].stock > 0), skus[0] if skus else None)
     return render(request, "stores/product.html", {
         "link": link, "product": product, "images": list(product.images.all()),
@@ -84,7 +86,7 @@ def product_page(request: HttpRequest, code: str) -> HttpResponse:
         "recommendation": item.recommendation if item is not None else "",
         "price": selectors.product_price(product), "skus": skus, "chosen": chosen,
         "earn_from": min(earnings.values()) if earnings else None,
-        "promoter_name": selectors.promoter_name(link.promoter), "hot": product.in_hot_zone,
+        "promoter_name": selectors.promoter_name(link.promoter), "hot": product_in_hot_zone(product),
         "store_code": getattr(getattr(link.promoter, "store", None), "code", None)})
 
 

@@ -56,7 +56,7 @@ def pool(request: HttpRequest, promoter: Promoter) -> HttpResponse:
     picked = selectors.store_product_ids(promoter)
     rows = [{"product": p, "price": selectors.product_price(p), "earn": estimates.get(p.pk),
              "image": p.images.all()[0].image.url if p.images.all() else None, "picked": p.pk in picked,
-             "hot": p.in_hot_zone} for p in page]
+             "hot": p.hot} for p in page]
     return render(request, "stores/centre/pool.html", {
         "page": page, "rows": rows, "query": query, "filters": filters, "sorts": POOL_SORTS, "zones": POOL_ZONES,
         "categories": supply_categories(), "forced_zone": forced})

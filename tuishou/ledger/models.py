@@ -107,6 +107,7 @@ class AccountKind(models.TextChoices):
     GATEWAY_CLEARING = "gateway_clearing", "Payment gateway clearing (收款在途)"
     CUSTOMER_REFUNDS = "customer_refunds", "Customer refunds (退款)"
     COMMISSION_MARGIN = "commission_margin", "Platform commission margin: B less payouts (佣金留存)"
+    COUPON_RECEIVABLE = "coupon_receivable", "Receivable from coupon platforms: their commissions (券佣金应收)"
 
 
 PROMOTER_KINDS = frozenset({AccountKind.PROMOTER_PENDING, AccountKind.PROMOTER_AVAILABLE, AccountKind.PROMOTER_FROZEN,

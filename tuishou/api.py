@@ -247,6 +247,7 @@ def _register_routers() -> None:
     from tuishou.accounts.api import router as accounts
     from tuishou.catalog.api import router as catalog
     from tuishou.community.api import router as community
+    from tuishou.coupons.api import router as coupons
     from tuishou.incentives.api import router as incentives
     from tuishou.merchants.api import router as merchants
     from tuishou.network.api import router as network
@@ -269,6 +270,7 @@ def _register_routers() -> None:
     api.add_router("/wallets", wallets)
     api.add_router("/notifications", notifications)
     api.add_router("/community", community)
+    api.add_router("/coupons", coupons)
 
 
 _register_routers()

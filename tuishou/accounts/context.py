@@ -57,6 +57,7 @@ OPERATOR_DESK = (
     NavItem("ops-communities", _("Communities"), "/ops/communities/", "🏘️"),
     NavItem("ops-leaderboards", _("Leaderboards"), "/ops/leaderboards/", "🏆"),
     NavItem("ops-announcements", _("Announcements"), "/ops/announcements/", "📣"),
+    NavItem("ops-coupons", _("Coupon goods"), "/ops/coupons/", "🎟️"),
     NavItem("admin", _("Back office"), "/admin/", "🗄️"),
 )
 DESKS = {"/merchant/": (_("Merchant portal"), MERCHANT_DESK), "/agency/": (_("Agency portal"), AGENCY_DESK),

@@ -33,7 +33,7 @@ from tuishou.coupons.models import CouponOrder, CouponPick, ReportImport, Report
 from tuishou.coupons.parsing import ReportLine, RowSkip, report_line_parse
 from tuishou.settlement.split import ZERO
 
-O = CouponOrder.Status
+S = CouponOrder.Status
 STATUS_ORDER = {"paid": 0, "settled": 1, "refunded": 2}
 IMPORTED, REVERSED, SKIPPED = ReportRow.Outcome.IMPORTED, ReportRow.Outcome.REVERSED, ReportRow.Outcome.SKIPPED
 
@@ -46,7 +46,8 @@ def lines_parse(rows: Iterable[RawRow]) -> tuple[list[ReportLine], list[ReportRo
             lines.append(report_line_parse(number, cells))
         except RowSkip as skip:
             skips.append(ReportRow(line=number, external_order_id=cells.get("order_id", "")[:64],
-                                   status=cells.get("status", "")[:16], tracking_code=cells.get("tracking_code", "")[:64],
+                                   status=cells.get("status", "")[:16],
+                                   tracking_code=cells.get("tracking_code", "")[:64],
                                    outcome=SKIPPED, reason=skip.reason, detail=skip.detail[:200]))
     lines.sort(key=lambda line: (STATUS_ORDER[line.status], line.line))
     return lines, skips
@@ -108,9 +109,9 @@ def _line_apply(*, report: ReportImport, line: ReportLine, seen: set, picks: dic
             order = coupon_order_accrue(line=line, pick=pick, report_id=report.pk, platform=pick.item.platform)
             return IMPORTED, "", "", _commissions(order)
         if line.status == "settled":
-            if order is not None and order.status == O.SETTLED:
+            if order is not None and order.status == S.SETTLED:
                 return SKIPPED, "duplicate", "already settled", ZERO
-            if order is not None and order.status == O.REFUNDED:
+            if order is not None and order.status == S.REFUNDED:
                 return SKIPPED, "already_refunded", "the order was refunded before this settlement", ZERO
             amount = ZERO
             if order is None:
@@ -120,7 +121,7 @@ def _line_apply(*, report: ReportImport, line: ReportLine, seen: set, picks: dic
             return IMPORTED, "", "", amount
         if order is None:
             return SKIPPED, "unknown_order", "a refund of an order never imported", ZERO
-        if order.status == O.REFUNDED:
+        if order.status == S.REFUNDED:
             return SKIPPED, "duplicate", "already refunded", ZERO
         return REVERSED, "", "", -coupon_order_refund(order=order, at=line.at)
 

@@ -19,9 +19,9 @@ from tuishou.ledger.reconcile import Mismatch, reconcile_check
 from tuishou.settlement.recompute import chain_links, order_payouts_for
 from tuishou.settlement.split import ZERO
 
-O = CouponOrder.Status
+S = CouponOrder.Status
 C = CouponCommission.Status
-WANT = {O.PAID: C.PENDING, O.SETTLED: C.AVAILABLE}
+WANT = {S.PAID: C.PENDING, S.SETTLED: C.AVAILABLE}
 
 
 def pending_by_promoter() -> Iterable[tuple[int, Decimal]]:
@@ -41,17 +41,18 @@ def check_coupon_commissions() -> Iterable[Mismatch]:
     orders = CouponOrder.objects.select_related("plan_version").order_by("pk").iterator(chunk_size=1000)
     for order in orders:
         subject = f"coupon order {order.external_order_id} (#{order.pk})"
-        if order.status != O.REFUNDED:
+        if order.status != S.REFUNDED:
             receivable += order.external_commission
         priced = order_payouts_for(version=order.plan_version, order_ref=order.ref, chain=chain_links(order.chain),
                                    self_purchase=False, paid=order.external_commission,
                                    commission_base=order.external_commission)
         found = booked.get(order.pk, {})
         if {k: v[0] for k, v in found.items()} != priced.payouts:
-            yield Mismatch(subject=subject, found=str(sorted(found.items())), expected=str(sorted(priced.payouts.items())))
+            yield Mismatch(subject=subject, found=str(sorted(found.items())),
+                           expected=str(sorted(priced.payouts.items())))
         want = WANT.get(order.status)
         for key, (_, status) in found.items():
-            if want and status != want or not want and status not in (C.CANCELLED, C.CLAWED_BACK):
+            if (want and status != want) or (not want and status not in (C.CANCELLED, C.CLAWED_BACK)):
                 yield Mismatch(subject=f"{subject} commission {key}", found=status, expected=str(want or "reversed"))
     account = Account.objects.filter(key=Account.key_for(Account.Kind.COUPON_RECEIVABLE)).first()
     held = account.amount if account is not None else ZERO

@@ -9,14 +9,14 @@ from __future__ import annotations
 from tuishou.core.transitions import Pipeline, pipeline_register, transition_apply, transition_many
 from tuishou.coupons.models import CouponCommission, CouponOrder
 
-O = CouponOrder.Status
+S = CouponOrder.Status
 C = CouponCommission.Status
 
 ORDER = pipeline_register(Pipeline(
     model=CouponOrder,
-    moves={O.PAID: frozenset({O.SETTLED, O.REFUNDED}), O.SETTLED: frozenset({O.REFUNDED}),
-           O.REFUNDED: frozenset()},
-    stamps={O.SETTLED: "settled_at", O.REFUNDED: "refunded_at"}))
+    moves={S.PAID: frozenset({S.SETTLED, S.REFUNDED}), S.SETTLED: frozenset({S.REFUNDED}),
+           S.REFUNDED: frozenset()},
+    stamps={S.SETTLED: "settled_at", S.REFUNDED: "refunded_at"}))
 COMMISSION = pipeline_register(Pipeline(
     model=CouponCommission,
     moves={C.PENDING: frozenset({C.AVAILABLE, C.CANCELLED}), C.AVAILABLE: frozenset({C.CLAWED_BACK}),

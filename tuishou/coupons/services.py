@@ -134,7 +134,7 @@ def order_report_import(*, actor, source: str, connector: str | None = None, dat
         if start is None or end is None or start > end:
             raise InvalidInput(CouponError.DATES_INVALID, reason="give a start and an end, the start first",
                                details={"field": "start"})
-        codes = list(CouponPick.objects.values_list("tracking_code", flat=True))
+        codes = list(CouponPick.objects.order_by("pk").values_list("tracking_code", flat=True))
         rows = list(connector_get(name).order_report(start=start, end=end, tracking_codes=codes))
     from tuishou.coupons import importing
 

@@ -118,4 +118,4 @@ def report_import_get(request: HttpRequest, report_id: int):
 def report_import_rows(request: HttpRequest, report_id: int, outcome: str = ""):
     report = selectors.report_import_get(actor=request.user, report_id=report_id)
     return list(selectors.report_rows(report=report, outcome=outcome[:16]).values(
-        "line", "external_order_id", "status", "tracking_code", "outcome", "reason", "detail")[:5000])
+        "line", "external_order_id", "reported_status", "tracking_code", "outcome", "reason", "detail")[:5000])

@@ -46,7 +46,7 @@ def lines_parse(rows: Iterable[RawRow]) -> tuple[list[ReportLine], list[ReportRo
             lines.append(report_line_parse(number, cells))
         except RowSkip as skip:
             skips.append(ReportRow(line=number, external_order_id=cells.get("order_id", "")[:64],
-                                   status=cells.get("status", "")[:16],
+                                   reported_status=cells.get("status", "")[:16],
                                    tracking_code=cells.get("tracking_code", "")[:64],
                                    outcome=SKIPPED, reason=skip.reason, detail=skip.detail[:200]))
     lines.sort(key=lambda line: (STATUS_ORDER[line.status], line.line))
@@ -62,7 +62,7 @@ def report_rows_import(*, report: ReportImport, rows: Iterable[RawRow]) -> Repor
     for line in lines:
         outcome, reason, detail, amount = _line_apply(report=report, line=line, seen=seen, picks=picks)
         booked += amount
-        results.append(ReportRow(line=line.line, external_order_id=line.order_id, status=line.status,
+        results.append(ReportRow(line=line.line, external_order_id=line.order_id, reported_status=line.status,
                                  tracking_code=line.tracking_code, outcome=outcome, reason=reason, detail=detail))
     return report_finish(report=report, results=results, booked=booked)
 

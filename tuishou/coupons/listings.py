@@ -47,7 +47,7 @@ class ReportImportListing(Listing):
                Column("imported", _("Imported"), num=True),
                Column("reversed", _("Reversed"), num=True),
                Column("skipped", _("Skipped"), num=True),
-               Column("commission_total", _("Commissions booked"), num=True, money=True))
+               Column("commission_total", _("Net commissions booked"), num=True, money=True))
     search = ("file_name",)
     filters = (Filter("source", _("Source"), choices=ReportImport.Source.choices),)
     sorts = {"new": (_("Newest"), ("-id",)), "old": (_("Oldest"), ("id",))}
@@ -62,7 +62,7 @@ class ReportRowListing(Listing):
     name = "coupons.report_rows"
     columns = (Column("line", _("Line"), num=True, sort="line"),
                Column("external_order_id", _("External order")),
-               Column("status", _("Status")),
+               Column("reported_status", _("Status")),
                Column("tracking_code", _("Tracking code")),
                Column("outcome", _("Outcome"), value=lambda r: r.get_outcome_display()),
                Column("reason", _("Reason")),

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.fields import MoneyField
 
@@ -162,7 +163,8 @@ class ReportRow(models.Model):
                                related_name="lines")
     line = models.PositiveIntegerField(verbose_name=_("line"))
     external_order_id = models.CharField(verbose_name=_("external order id"), max_length=64, blank=True)
-    status = models.CharField(verbose_name=_("status"), max_length=16, blank=True)
+    reported_status = models.CharField(verbose_name=_("reported status"), max_length=16, blank=True,
+                                       help_text="The row's status as the platform wrote it.")
     tracking_code = models.CharField(verbose_name=_("tracking code"), max_length=64, blank=True)
     outcome = models.CharField(verbose_name=_("outcome"), max_length=8, choices=Outcome.choices)
     reason = models.CharField(verbose_name=_("reason"), max_length=32, blank=True)
@@ -236,10 +238,10 @@ class CouponCommission(models.Model):
     then available; a refund cancels it (pending) or claws it back (available)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        AVAILABLE = "available", _("Available")
-        CANCELLED = "cancelled", _("Cancelled")
-        CLAWED_BACK = "clawed_back", _("Clawed back")
+        PENDING = "pending", pgettext_lazy("commission status", "Pending")
+        AVAILABLE = "available", pgettext_lazy("commission status", "Available")
+        CANCELLED = "cancelled", pgettext_lazy("commission status", "Cancelled")
+        CLAWED_BACK = "clawed_back", pgettext_lazy("commission status", "Clawed back")
 
     order = models.ForeignKey(CouponOrder, verbose_name=_("coupon order"), on_delete=models.PROTECT,
                               related_name="commissions")

@@ -87,7 +87,7 @@ class ReportImportOut(Schema):
 class ReportRowOut(Schema):
     line: int
     external_order_id: str
-    status: str
+    reported_status: str
     tracking_code: str
     outcome: str
     reason: str

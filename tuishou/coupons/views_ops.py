@@ -96,7 +96,8 @@ def import_skips(request: HttpRequest, report_id: int) -> HttpResponse:
     writer = csv.writer(out)
     writer.writerow(["line", "order_id", "status", "tracking_code", "reason", "detail"])
     for row in selectors.report_rows(report=report, skipped_only=True):
-        writer.writerow([row.line, row.external_order_id, row.reported_status, row.tracking_code, row.reason, row.detail])
+        writer.writerow([row.line, row.external_order_id, row.reported_status, row.tracking_code, row.reason,
+                         row.detail])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="coupon-import-{report.pk}-skips.csv"'
     return response

@@ -291,3 +291,20 @@ def test_the_materials_marketplace_has_reused_rated_and_selling_materials(demo_o
     assert Material.objects.count() == 24 and Material.objects.filter(status="hidden").count() == 1
     assert Citation.objects.count() > 24 and Rating.objects.exists()
     assert Order.objects.filter(share_link__material__isnull=False).exists()  # materials helped sell
+
+
+def test_coupon_goods_are_in_the_pool_and_in_the_demo_promoters_store_with_orders_credited_once(demo_output):
+    from tuishou.coupons.models import CouponCommission, CouponItem, CouponOrder, CouponPick, ReportImport
+    from tuishou.coupons.selectors import live_items
+
+    assert CouponItem.objects.count() == 12 and live_items().count() == 10  # two of the feed had expired
+    zhang = Promoter.objects.get(user__phone="13800000031")
+    assert CouponPick.objects.filter(promoter=zhang).count() == 5 and CouponPick.objects.count() == 17
+    first, second = ReportImport.objects.order_by("pk")
+    assert (first.rows, first.imported, first.reversed, first.skipped) == (73, 59, 6, 8)
+    assert first.skipped_by_reason == {"duplicate": 3, "malformed": 3, "unknown_code": 2}
+    assert (second.rows, second.imported, second.reversed, second.skipped) == (28, 22, 0, 6)
+    assert CouponOrder.objects.count() == 50 and CouponOrder.objects.filter(status="refunded").count() == 6
+    assert all(order.promoter_id == order.pick.promoter_id for order in CouponOrder.objects.select_related("pick"))
+    assert CouponOrder.objects.filter(promoter=zhang).exists()
+    assert CouponCommission.objects.filter(promoter=zhang, status__in=("pending", "available")).exists()

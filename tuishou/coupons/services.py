@@ -121,9 +121,11 @@ def coupon_click(*, code: str) -> str:
 
 def order_report_import(*, actor, source: str, connector: str | None = None, data: bytes = b"",
                         file_name: str = "", start: date | None = None, end: date | None = None,
-                        system: bool = False) -> ReportImport:
+                        method: str = "auto", system: bool = False) -> ReportImport:
     """Import an order report: ``data`` (a file, for the file connector) or the connector's report of
-    [start, end], applied row by row (``importing``).
+    [start, end]. ``method``: ``rows`` (row by row, ``importing``), ``set`` (set-based, ``bulk``: PostgreSQL) or
+    ``auto`` (set-based on PostgreSQL from ``bulk.BULK_MIN_ROWS`` rows). Both give the same result; a plan the
+    set-based path cannot price falls back to the row path.
     ``system``: a scheduled or command-line import with no operator signed in."""
     if not system:
         require_operator(actor)
@@ -136,14 +138,20 @@ def order_report_import(*, actor, source: str, connector: str | None = None, dat
                                details={"field": "start"})
         codes = list(CouponPick.objects.order_by("pk").values_list("tracking_code", flat=True))
         rows = list(connector_get(name).order_report(start=start, end=end, tracking_codes=codes))
-    from tuishou.coupons import importing
+    from tuishou.coupons import bulk, importing
 
     platform = name
-    use_set = False  # the set-based path is not built yet: every import runs row by row
+    use_set = bulk.available() and (method == "set" or (method == "auto" and len(rows) >= bulk.BULK_MIN_ROWS))
     with transaction.atomic():
         report = ReportImport.objects.create(connector=platform, source=source, file_name=file_name[:200],
                                              actor=actor if getattr(actor, "pk", None) else None,
                                              method="set" if use_set else "rows")
         audit_record(actor=actor if getattr(actor, "pk", None) else None, action="coupons.report_import",
                      target=report, data={"connector": platform, "source": source, "file": file_name[:200]})
+    if use_set:
+        try:
+            return bulk.report_bulk_import(report=report, rows=rows)
+        except bulk.NotLinear:
+            report.method = "rows"
+            report.save(update_fields=["method"])
     return importing.report_rows_import(report=report, rows=rows)

@@ -250,6 +250,7 @@ def _register_routers() -> None:
     from tuishou.community.api import router as community
     from tuishou.community.api_inspections import router as inspections
     from tuishou.community.api_rewards import router as community_rewards
+    from tuishou.coupons.api import router as coupons
     from tuishou.incentives.api import router as incentives
     from tuishou.merchants.api import router as merchants
     from tuishou.network.api import router as network
@@ -277,6 +278,7 @@ def _register_routers() -> None:
     api.add_router("/inspections", inspections)
     api.add_router("/community/rewards", community_rewards)
     api.add_router("/campaigns", campaigns)
+    api.add_router("/coupons", coupons)
 
 
 _register_routers()

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "tuishou.campaigns",
     "tuishou.scheduling",
     "tuishou.reports",
+    "tuishou.coupons",
     "tuishou.demo",
 ]
 
@@ -294,6 +295,8 @@ TUISHOU = {
 # when not given, so no deployment shares a published one), and the address the sandbox posts its callbacks to
 # (this server, as the outside world reaches it).
 TUISHOU_PAYMENT_GATEWAY = os.environ.get("TUISHOU_PAYMENT_GATEWAY", "sandbox")
+# The coupon platform (淘客/芬香 supply chain) the desk and the API talk to: "sandbox" or "file" (tuishou.coupons).
+TUISHOU_COUPON_CONNECTOR = os.environ.get("TUISHOU_COUPON_CONNECTOR", "sandbox")
 # With DEBUG off a sandbox (gateway or payout provider) is a system-check error unless allowed on purpose: the
 # embedded demo (`make run`) and tests allow it; a production deployment configures real providers.
 TUISHOU_ALLOW_SANDBOX = env_bool("TUISHOU_ALLOW_SANDBOX", TESTING)

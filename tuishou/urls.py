@@ -60,6 +60,9 @@ urlpatterns = [
     path("ops/plans/", include("tuishou.incentives.urls_ops")),  # plans: proposals, drafts, studies, publishing
     path("ops/", include("tuishou.reports.urls_ops")),  # the dashboard and the income disclosure
     path("ops/", include("tuishou.network.urls_ops_promoters")),  # /ops/promoters/: freeze, rank by hand, invites
+    path("ops/coupons/", include("tuishou.coupons.urls_ops")),  # coupon goods: feeds, order reports
+    path("centre/coupons/", include("tuishou.coupons.urls_centre")),  # the coupon zone of the supply pool
+    path("", include("tuishou.coupons.urls")),  # /c/<tracking code>/go: the coupon redirect (before /c/<category>/)
     path("", include("tuishou.orders.urls")),  # plain pages: /checkout/, /orders/
     # Micro-stores and share links at short URLs: /s/<code>, /m/<code>, /p/<code>.
     path("", include("tuishou.stores.urls")),

@@ -201,6 +201,8 @@ def test_the_demo_merchant_has_products_in_every_status_and_low_stock(demo_outpu
         ("竹纤维洗碗布 10 片装", "洁净家居日用品有限公司"), ("高山蜂蜜 500g 玻璃瓶", "山野优品农业有限公司")]
     assert sorted(merchant.staff.values_list("user__phone", "role")) == [("13800000010", "owner"),
                                                                         ("13800000015", "staff")]
+
+
 def test_the_demo_merchant_has_orders_to_ship_and_cases_near_and_past_their_sla(demo_output):
     from tuishou.orders.desk import merchant_cases, merchant_orders, service_cases, sla_left
 
@@ -214,6 +216,8 @@ def test_the_demo_merchant_has_orders_to_ship_and_cases_near_and_past_their_sla(
     service = User.objects.get(username="ops_service")
     assert service_cases(user=service, tab="breaches", now=now).count() == 1
     assert service_cases(user=service, tab="escalated", now=now).get().order.merchant == merchant
+
+
 def test_the_agency_portal_and_the_community_choice_have_their_people(demo_output):
     from tuishou.network.community_choice import communities_open_to_join
     from tuishou.network.community_insight import community_overview
@@ -240,6 +244,8 @@ def test_the_demo_agency_account_reads_its_portal(demo_output, client):
     assert 'data-testid="kpi-promoters">80<' in overview and "¥0.00" not in overview.split("kpi-sales")[1][:40]
     client.force_login(User.objects.get(username="promoter_new"))
     assert 'data-testid="community-form"' in client.get("/centre/community/").content.decode()
+
+
 def test_the_agency_has_a_proposal_waiting_and_a_working_draft_with_its_studies(demo_output):
     from tuishou.incentives.models import PlanStudy
 
@@ -255,6 +261,8 @@ def test_the_agency_has_a_proposal_waiting_and_a_working_draft_with_its_studies(
     assert all(s.state == "done" and s.job.status == "done" for s in studies.values())
     backtest = studies[(drafts["draft"].pk, "backtest")].report
     assert backtest["orders"] > 0 and backtest["actual"]["payout_total"] != "0.00"
+
+
 def test_the_demo_merchant_has_settled_money_paid_out_and_pending_withdrawals_and_statements(demo_output):
     from tuishou.settlement.statements import merchant_statements_monthly
     from tuishou.wallets.merchant_selectors import merchant_payouts_get
@@ -269,6 +277,8 @@ def test_the_demo_merchant_has_settled_money_paid_out_and_pending_withdrawals_an
     assert all(m.sales > 0 for m in months[:3])
     assert months[0].closing == summary.pending + summary.available + summary.frozen
     assert sum((m.withdrawals for m in months), summary.withdrawn * 0) == summary.withdrawn
+
+
 def test_operator_actions_on_promoters(demo_output):
     from tuishou.demo import ops_promoters
     from tuishou.risk.models import AuditEntry
@@ -316,6 +326,8 @@ def test_the_inspected_zone_has_a_badge_earned_a_product_under_review_and_open_t
     assert CUP in page and WIPES in page
     client.force_login(User.objects.get(username="ops_admin"))
     assert "湿巾偏干" in client.get("/ops/inspections/reviews/").content.decode()
+
+
 def test_a_hot_product_campaign_runs_in_every_community_with_orders_and_figures(demo_output):
     from tuishou.campaigns.selectors import campaign_figures, campaigns_running
 
@@ -330,3 +342,20 @@ def test_a_hot_product_campaign_runs_in_every_community_with_orders_and_figures(
             by_community.setdefault(row.name, []).append(row.orders)
             assert row.orders == sum(t.orders for t in row.teams)  # an order is credited to one team
     assert len(by_community) == 3 and all(sum(orders) > 0 for orders in by_community.values()), by_community
+
+
+def test_coupon_goods_are_in_the_pool_and_in_the_demo_promoters_store_with_orders_credited_once(demo_output):
+    from tuishou.coupons.models import CouponCommission, CouponItem, CouponOrder, CouponPick, ReportImport
+    from tuishou.coupons.selectors import live_items
+
+    assert CouponItem.objects.count() == 12 and live_items().count() == 10  # two of the feed had expired
+    zhang = Promoter.objects.get(user__phone="13800000031")
+    assert CouponPick.objects.filter(promoter=zhang).count() == 5 and CouponPick.objects.count() == 17
+    first, second = ReportImport.objects.order_by("pk")
+    assert (first.rows, first.imported, first.reversed, first.skipped) == (73, 59, 6, 8)
+    assert first.skipped_by_reason == {"duplicate": 3, "malformed": 3, "unknown_code": 2}
+    assert (second.rows, second.imported, second.reversed, second.skipped) == (28, 22, 0, 6)
+    assert CouponOrder.objects.count() == 50 and CouponOrder.objects.filter(status="refunded").count() == 6
+    assert all(order.promoter_id == order.pick.promoter_id for order in CouponOrder.objects.select_related("pick"))
+    assert CouponOrder.objects.filter(promoter=zhang).exists()
+    assert CouponCommission.objects.filter(promoter=zhang, status__in=("pending", "available")).exists()

@@ -62,6 +62,7 @@ OPERATOR_DESK = (
     NavItem("ops-materials-rewards", _("Materials rewards"), "/ops/materials/rewards/", "🎁"),
     NavItem("ops-announcements", _("Announcements"), "/ops/announcements/", "📣"),
     NavItem("ops-campaigns", _("Hot-product campaigns"), "/ops/campaigns/", "🔥"),
+    NavItem("ops-coupons", _("Coupon goods"), "/ops/coupons/", "🎟️"),
     NavItem("admin", _("Back office"), "/admin/", "🗄️"),
 )
 DESKS = {"/merchant/": (_("Merchant portal"), MERCHANT_DESK), "/agency/": (_("Agency portal"), AGENCY_DESK),

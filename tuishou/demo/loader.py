@@ -31,6 +31,7 @@ from tuishou.demo.callbacks import callbacks_in_process
 from tuishou.demo.campaigns import campaign_launch_demo, campaign_orders_demo
 from tuishou.demo.catalog_data import MERCHANTS, DemoMerchant
 from tuishou.demo.clock import DemoClock, moved_clock
+from tuishou.demo.coupons import coupons_demo
 from tuishou.demo.fates import purchases_schedule
 from tuishou.demo.inspections import inspections_schedule
 from tuishou.demo.materials import materials_schedule
@@ -206,6 +207,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     world.timeline.run()
     demo_merchant_catalog(world)
     plans.plan_studio_load(world)  # the agency's proposal and working draft, simulated and backtested
+    coupons_demo(world)  # coupon goods: the sandbox feed, picks, two imported order reports
     return orders
 
 

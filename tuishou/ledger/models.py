@@ -109,6 +109,7 @@ class AccountKind(models.TextChoices):
     COMMISSION_MARGIN = "commission_margin", "Platform commission margin: B less payouts (佣金留存)"
     MARKETING_EXPENSE = "marketing_expense", "Platform marketing expense: materials rewards (营销费用)"
     MATERIALS_REWARD_POOL = "materials_reward_pool", "Materials reward pool, funded and not yet paid (素材奖励池)"
+    COUPON_RECEIVABLE = "coupon_receivable", "Receivable from coupon platforms: their commissions (券佣金应收)"
 
 
 PROMOTER_KINDS = frozenset({AccountKind.PROMOTER_PENDING, AccountKind.PROMOTER_AVAILABLE, AccountKind.PROMOTER_FROZEN,

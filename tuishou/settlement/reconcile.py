@@ -26,6 +26,8 @@ from tuishou.settlement.split import ZERO, order_split
 K = Account.Kind
 PROMOTER = {K.PROMOTER_PENDING, K.PROMOTER_AVAILABLE}
 MERCHANT = {K.MERCHANT_PENDING, K.MERCHANT_PAYABLE}
+# Other pending commissions in the promoters' pending accounts (coupon goods): each gives (promoter id, amount).
+PENDING_SOURCES: list = []
 
 
 def _order_lines() -> dict[int, dict]:
@@ -144,6 +146,9 @@ def _pending_balances() -> Iterable[Mismatch]:
     for promoter_id, amount in Commission.objects.filter(status=Commission.Status.PENDING).values_list(
             "promoter_id", "amount").iterator():
         totals[promoter_id] += amount
+    for source in PENDING_SOURCES:
+        for promoter_id, amount in source():
+            totals[promoter_id] += amount
     for account in Account.objects.filter(kind=K.PROMOTER_PENDING).order_by("pk"):
         want = totals.pop(account.promoter_id, ZERO)
         if account.amount != want:

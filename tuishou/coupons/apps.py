@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CouponsConfig(AppConfig):
+    name = "tuishou.coupons"
+    label = "coupons"
+    verbose_name = _("Coupon goods")
+
+    def ready(self) -> None:
+        from tuishou.coupons import listings, reconcile  # noqa: F401  (register the desk lists and the checks)
+        from tuishou.settlement.reconcile import PENDING_SOURCES
+
+        # Coupon commissions wait in the same pending account as order commissions: the pending-balance check
+        # counts them too.
+        PENDING_SOURCES.append(reconcile.pending_by_promoter)

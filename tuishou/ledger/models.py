@@ -107,6 +107,8 @@ class AccountKind(models.TextChoices):
     GATEWAY_CLEARING = "gateway_clearing", "Payment gateway clearing (收款在途)"
     CUSTOMER_REFUNDS = "customer_refunds", "Customer refunds (退款)"
     COMMISSION_MARGIN = "commission_margin", "Platform commission margin: B less payouts (佣金留存)"
+    PAYOUT_RECEIVABLE = "payout_receivable", "Payouts paid twice, owed back by payees (重复出款应收)"
+    PAYOUT_LOSS = "payout_loss", "Payouts paid twice, written off (重复出款损失)"
 
 
 PROMOTER_KINDS = frozenset({AccountKind.PROMOTER_PENDING, AccountKind.PROMOTER_AVAILABLE, AccountKind.PROMOTER_FROZEN,
@@ -216,6 +218,10 @@ class JournalEntry(AppendOnlyModel):
         PERIOD_COMMISSION = "period_commission", "Period commission: team volume, pools (月度奖励)"
         ADJUSTMENT = "adjustment", "Operator adjustment (人工调整)"
         REVERSAL = "reversal", "Reversal (冲正)"
+        WITHDRAWAL_PAID_AFTER_FAILED = "withdrawal_paid_after_failed", "Payout paid after it failed (失败后到账)"
+        WITHDRAWAL_PAYOUT_REVERSED = "withdrawal_payout_reversed", "Payout failed after paid (到账后失败冲回)"
+        PAYOUT_DEBT_RECOVERED = "payout_debt_recovered", "Payout paid twice, recovered from the balance (重复出款追回)"
+        PAYOUT_DEBT_WRITTEN_OFF = "payout_debt_written_off", "Payout paid twice, written off (重复出款核销)"
 
     # Entries that move commission must say on every promoter line what the commission was computed from.
     COMMISSION_KINDS = frozenset({Kind.COMMISSION_ACCRUED, Kind.COMMISSION_CANCELLED, Kind.COMMISSION_CLAWBACK,

@@ -270,3 +270,35 @@ def _paying_and_paid(after_commit, promoter, amount):
     withdrawal = f.refreshed(withdrawal)
     assert withdrawal.status == "paid"
     return withdrawal
+
+
+def test_finance_settles_an_incident_on_the_withdrawals_desk(client, after_commit, django_assert_max_num_queries):
+    # given an incident where the payee owes 150.00 back
+    sandbox.sandbox_payout_behave(HELD)
+    promoter = f.promoter("王小二")
+    f.fund(promoter, "200.00")
+    first = _paying(after_commit, promoter, "200.00")
+    _report(client, first, "payout.failed", "pevt_first_word")
+    _paying(after_commit, promoter, "150.00")
+    _deliver_held(after_commit)
+    incident = PayoutIncident.objects.get()
+    # an ops operator does not see the queue; finance does
+    client.force_login(f.network.operator("ops"))
+    assert client.get("/ops/withdrawals/incidents/").status_code == 404
+    client.force_login(f.finance())
+    with django_assert_max_num_queries(20):
+        page = client.get("/ops/withdrawals/incidents/")
+    assert page.status_code == 200 and f"#{first.pk}" in page.content.decode()
+    detail = client.get(f"/ops/withdrawals/incidents/{incident.pk}/").content.decode()
+    assert "pevt_first_word" in detail and "150.00" in detail
+    # a resolution without a note is refused beside the field; nothing is written
+    refused = client.post(f"/ops/withdrawals/incidents/{incident.pk}/", {"resolution": "written_off", "note": ""})
+    assert refused.status_code == 200 and PayoutIncident.objects.get().status == "open"
+    # recovering more than the balance holds is refused with the service's message
+    refused = client.post(f"/ops/withdrawals/incidents/{incident.pk}/", {"resolution": "recovered", "note": "追回"})
+    assert refused.status_code == 200 and PayoutIncident.objects.get().status == "open"
+    done = client.post(f"/ops/withdrawals/incidents/{incident.pk}/", {"resolution": "written_off", "note": "核销"})
+    assert done.status_code == 302
+    assert (PayoutIncident.objects.get().resolution, _receivable()) == ("written_off", D("0.00"))
+    assert client.get("/ops/withdrawals/incidents/").content.decode().count("<tr>") == 0
+    f.reconciled()

@@ -46,7 +46,9 @@ class Command(BaseCommand):
                                    returncode=2)
         else:
             period = Period.recent()
-        self.stdout.write(f"Statements of {period.days[0]} to {period.days[-1]} ({len(period.days)} day(s)).")
+        if any(check.dated for name, check in CHECKS.items() if not opts.get("checks") or name in opts["checks"]):
+            self.stdout.write(f"Providers' statements of {period.days[0]} to {period.days[-1]} "
+                              f"({len(period.days)} day(s)).")
         try:
             report = reconcile_run(opts.get("checks"), period=period)
         except KeyError as exc:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.callback_log import ReceivedCallback
 from tuishou.core.fields import MoneyField
@@ -191,8 +192,8 @@ class PayoutReport(models.Model):
     """
 
     class State(models.TextChoices):
-        SUCCEEDED = "succeeded", _("Succeeded")
-        FAILED = "failed", _("Failed")
+        SUCCEEDED = "succeeded", pgettext_lazy("payout report", "Succeeded")
+        FAILED = "failed", pgettext_lazy("payout report", "Failed")
 
     withdrawal = models.ForeignKey(Withdrawal, verbose_name=_("withdrawal"),
                                    on_delete=models.PROTECT, related_name="provider_reports")
@@ -232,8 +233,8 @@ class PayoutIncident(models.Model):
         FAILED_AFTER_PAID = "failed_after_paid", _("Failed after it was reported paid")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        RESOLVED = "resolved", _("Resolved")
+        OPEN = "open", pgettext_lazy("incident", "Open")
+        RESOLVED = "resolved", pgettext_lazy("incident", "Resolved")
 
     class Resolution(models.TextChoices):
         RECOVERED = "recovered", _("Recovered from the payee's balance")

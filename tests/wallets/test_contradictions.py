@@ -302,3 +302,42 @@ def test_finance_settles_an_incident_on_the_withdrawals_desk(client, after_commi
     assert (PayoutIncident.objects.get().resolution, _receivable()) == ("written_off", D("0.00"))
     assert client.get("/ops/withdrawals/incidents/").content.decode().count("<tr>") == 0
     f.reconciled()
+
+
+@pytest.mark.tampered
+def test_the_payment_gateway_statement_is_compared_with_our_payments_and_refunds(after_commit):
+    from tests.payments import factories as pf
+    from tuishou.payments.sandbox_models import SandboxCharge
+
+    # given a payment the gateway was paid and we booked: the statements agree
+    payment = pf.paid(after_commit)
+    assert _problems("payment_gateway_statements") == []
+    # when the gateway's record says another amount, and it has a charge we never made
+    SandboxCharge.objects.filter(txn_id=payment.gateway_txn_id).update(amount=D("60.00"))
+    SandboxCharge.objects.create(txn_id="sbx_stranger", reference="payment-999999", amount=D("5.00"), currency="CNY",
+                                 status="paid", paid_at=timezone.now())
+    # then both are named
+    assert _problems("payment_gateway_statements") == [
+        f"sandbox payment payment-{payment.pk} ({payment.gateway_txn_id}): 59.90 CNY / 60.00 CNY "
+        "(the amounts differ (ours, then the gateway's))",
+        "sandbox payment payment-999999 (sbx_stranger): — / 5.00 succeeded (on the gateway's statement, not in our "
+        "payments)"]
+
+
+def test_reconcile_takes_a_day_or_a_start_day_and_refuses_a_wrong_one(capsys):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("reconcile", "--day", "2026-12-01", "--day", "2026-12-02", stdout=out)
+    assert out.getvalue().splitlines()[0] == "Providers' statements of 2026-12-01 to 2026-12-02 (2 day(s))."
+    out = io.StringIO()
+    call_command("reconcile", "--check", "payout_provider_statements", "--since",
+                 (timezone.localdate() - timedelta(days=6)).isoformat(), stdout=out)
+    assert "(7 day(s))" in out.getvalue().splitlines()[0]
+    for args in (["--day", "yesterday"], ["--since", "1990-01-01"], ["--day", "2026-12-01", "--since", "2026-12-01"],
+                 ["--since", (timezone.localdate() + timedelta(days=2)).isoformat()]):
+        with pytest.raises(CommandError) as caught:
+            call_command("reconcile", *args, stdout=io.StringIO())
+        assert caught.value.returncode == 2, args

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         elif opts.get("since"):
             first = _day(opts["since"])
             period = Period.since(first)
-            if first > period.days[-1]:
+            if first > Period.recent(1).days[-1]:
                 raise CommandError(f"--since {first} is after today", returncode=2)
             if len(period.days) > MAX_DAYS:
                 raise CommandError(f"--since covers {len(period.days)} days; at most {MAX_DAYS} at once",

@@ -82,7 +82,7 @@ if env_bool("TUISHOU_PROXY_SSL_HEADER", False):
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tuishou.risk.admin_apps.AuditedAdminConfig",  # django.contrib.admin, every write audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -160,7 +160,10 @@ def test_duplicate_and_contradicting_callbacks_do_not_pay_twice(shop, after_comm
                                   reference=withdrawal.reference, amount="200.00", currency="CNY",
                                   occurred_at="2026-12-01T00:00:00Z", reason="closed")
     answer = wf.post_signed(Client(), contradiction)
-    assert answer.status_code == 200 and answer.json()["status"] == "ignored"
+    # a failure after the success moves no money: it is an incident for finance to check with the provider
+    assert answer.status_code == 200 and answer.json() == {"status": "processed", "event_id": "pevt_contra",
+                                                           "reason": "wallets.failed_after_paid"}
+    assert list(withdrawal.payout_incidents.values_list("kind", "status")) == [("failed_after_paid", "open")]
     withdrawal.refresh_from_db()
     assert withdrawal.status == "paid"
     assert JournalLine.objects.filter(entry__key=f"withdrawal:{withdrawal.pk}:paid").count() == paid_lines

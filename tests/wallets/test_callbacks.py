@@ -150,12 +150,14 @@ def test_reordered_and_duplicated_callbacks_of_many_payouts_book_each_once(after
     f.reconciled()
 
 
-def test_a_failure_reported_after_the_payout_succeeded_is_ignored_and_logged(client, after_commit):
+def test_a_failure_reported_after_the_payout_succeeded_moves_no_money_and_raises_an_incident(client, after_commit):
     withdrawal = _approved(after_commit)
     before = f.balances(withdrawal.promoter)
     response = f.post_signed(client, _body(withdrawal, event_id="pevt_late", type="payout.failed"))
     assert (response.status_code, response.json()) == (
-        200, {"status": "ignored", "event_id": "pevt_late", "reason": "wallets.event_out_of_order"})
+        200, {"status": "processed", "event_id": "pevt_late", "reason": "wallets.failed_after_paid"})
     assert f.refreshed(withdrawal).status == "paid"
     assert f.balances(withdrawal.promoter) == before
+    assert list(withdrawal.payout_incidents.values_list("kind", "status", "shortfall")) == [
+        ("failed_after_paid", "open", Decimal("0.00"))]
     f.reconciled()

@@ -110,6 +110,8 @@ class AccountKind(models.TextChoices):
     MARKETING_EXPENSE = "marketing_expense", "Platform marketing expense: materials rewards (营销费用)"
     MATERIALS_REWARD_POOL = "materials_reward_pool", "Materials reward pool, funded and not yet paid (素材奖励池)"
     COUPON_RECEIVABLE = "coupon_receivable", "Receivable from coupon platforms: their commissions (券佣金应收)"
+    PAYOUT_RECEIVABLE = "payout_receivable", "Payouts paid twice, owed back by payees (重复出款应收)"
+    PAYOUT_LOSS = "payout_loss", "Payouts paid twice, written off (重复出款损失)"
 
 
 PROMOTER_KINDS = frozenset({AccountKind.PROMOTER_PENDING, AccountKind.PROMOTER_AVAILABLE, AccountKind.PROMOTER_FROZEN,
@@ -223,6 +225,10 @@ class JournalEntry(AppendOnlyModel):
         INSPECTION_REWARD = "inspection_reward", "Inspection report reward (验货奖励)"
         MATERIALS_REWARD_POOL = "materials_reward_pool", "Materials reward pool funded or returned (素材奖励池)"
         MATERIALS_REWARD = "materials_reward", "Materials reward paid to an author (素材奖励)"
+        WITHDRAWAL_PAID_AFTER_FAILED = "withdrawal_paid_after_failed", "Payout paid after it failed (失败后到账)"
+        WITHDRAWAL_PAYOUT_REVERSED = "withdrawal_payout_reversed", "Payout failed after paid (到账后失败冲回)"
+        PAYOUT_DEBT_RECOVERED = "payout_debt_recovered", "Payout paid twice, recovered from the balance (重复出款追回)"
+        PAYOUT_DEBT_WRITTEN_OFF = "payout_debt_written_off", "Payout paid twice, written off (重复出款核销)"
 
     # Entries that move commission must say on every promoter line what the commission was computed from.
     COMMISSION_KINDS = frozenset({Kind.COMMISSION_ACCRUED, Kind.COMMISSION_CANCELLED, Kind.COMMISSION_CLAWBACK,

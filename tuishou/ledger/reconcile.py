@@ -5,12 +5,21 @@ Each check is a function returning the mismatches it found; ``reconcile_run`` ru
 with ``@reconcile_check("name", "what it proves")`` in a module imported from their ``AppConfig.ready``
 (the orders and payments work adds "commissions equal the plan's recomputation" and "every refund has
 its reversal" that way).
+
+Provider reconciliation (对账) joins as *dated* checks (``dated=True``): each compares a provider's statement
+of some days with our records and the ledger, and is called with the ``Period`` to cover — the days given to
+``tuishou reconcile --day/--since``, by default the last ``DEFAULT_DAYS`` days up to today.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
 
 from tuishou.ledger.models import Account
 from tuishou.ledger.selectors import ZERO, balances_recomputed, entries_unbalanced
@@ -30,11 +39,35 @@ class Mismatch:
         return f"{text} ({self.note})" if self.note else text
 
 
+DEFAULT_DAYS = 3  # today and the two days before: a provider's late callbacks and statements settle by then
+
+
+@dataclass(frozen=True)
+class Period:
+    """The calendar days (in ``settings.TIME_ZONE``) the dated checks cover, and the time they run at."""
+
+    days: tuple[date, ...]
+    now: datetime
+
+    @classmethod
+    def recent(cls, count: int = DEFAULT_DAYS, *, now: datetime | None = None) -> Period:
+        now = now or timezone.now()
+        today = timezone.localtime(now, ZoneInfo(settings.TIME_ZONE)).date()
+        return cls(days=tuple(today - timedelta(days=n) for n in range(count - 1, -1, -1)), now=now)
+
+    @classmethod
+    def since(cls, first: date, *, now: datetime | None = None) -> Period:
+        now = now or timezone.now()
+        today = timezone.localtime(now, ZoneInfo(settings.TIME_ZONE)).date()
+        return cls(days=tuple(first + timedelta(days=n) for n in range(max((today - first).days, 0) + 1)), now=now)
+
+
 @dataclass(frozen=True)
 class Check:
     name: str
     description: str
-    run: Callable[[], Iterable[Mismatch]]
+    run: Callable[..., Iterable[Mismatch]]
+    dated: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,21 +110,25 @@ class Report:
 CHECKS: dict[str, Check] = {}
 
 
-def reconcile_check(name: str, description: str):
-    """Register a reconciliation check: a function returning an iterable of ``Mismatch``."""
-    def register(func: Callable[[], Iterable[Mismatch]]):
-        CHECKS[name] = Check(name=name, description=description, run=func)
+def reconcile_check(name: str, description: str, *, dated: bool = False):
+    """Register a reconciliation check: a function returning an iterable of ``Mismatch`` — called with the
+    ``Period`` to cover when ``dated`` (a provider's statement), with nothing otherwise."""
+    def register(func: Callable[..., Iterable[Mismatch]]):
+        CHECKS[name] = Check(name=name, description=description, run=func, dated=dated)
         return func
     return register
 
 
-def reconcile_run(names: Sequence[str] | None = None) -> Report:
-    """Run the named checks (every registered check by default), in registration order."""
+def reconcile_run(names: Sequence[str] | None = None, *, period: Period | None = None) -> Report:
+    """Run the named checks (every registered check by default), in registration order; the dated ones over
+    ``period`` (the last ``DEFAULT_DAYS`` days by default)."""
     unknown = set(names or ()) - set(CHECKS)
     if unknown:
         raise KeyError(f"unknown reconciliation check(s): {', '.join(sorted(unknown))}")
     chosen = [check for name, check in CHECKS.items() if names is None or name in names]
-    return Report(tuple(CheckResult(c.name, c.description, tuple(c.run())) for c in chosen))
+    period = period or Period.recent()
+    return Report(tuple(CheckResult(c.name, c.description, tuple(c.run(period) if c.dated else c.run()))
+                        for c in chosen))
 
 
 @reconcile_check("account_balances", "every cached account balance equals the sum of its lines")

@@ -1,8 +1,9 @@
 """The payment-gateway interface (支付网关) and the registry of gateways by name.
 
-A gateway does three things for us: open a charge (→ a pay URL for the payer and the gateway's transaction
+A gateway does four things for us: open a charge (→ a pay URL for the payer and the gateway's transaction
 id), accept a refund request (→ the gateway's refund id; the outcome comes later by callback), and verify a
-callback (signature, freshness, shape → a ``GatewayEvent``). Which gateway new payments use is the setting
+callback (signature, freshness, shape → a ``GatewayEvent``), and answer its statement of a day (对账单,
+``tuishou.core.statements``). Which gateway new payments use is the setting
 ``TUISHOU_PAYMENT_GATEWAY``; ``"sandbox"`` is built in (``tuishou.payments.sandbox``).
 """
 
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
 from tuishou.core.errors import CallbackRejected, DomainError  # noqa: F401 (CallbackRejected is re-exported)
 from tuishou.core.providers import ProviderRegistry
+from tuishou.core.statements import StatementLine
 from tuishou.payments.errors import PaymentError
 
 PAYMENT_SUCCEEDED = "payment.succeeded"
@@ -77,6 +79,12 @@ class PaymentGateway(Protocol):
     def callback_verify(self, *, headers: Mapping[str, str], body: bytes,
                         now: datetime | None = None) -> GatewayEvent:
         """Check a callback's signature and freshness and parse it, or raise ``CallbackRejected``."""
+        ...
+
+    def statement(self, day: date) -> list[StatementLine]:
+        """The gateway's statement of ``day`` (对账单, in ``settings.TIME_ZONE``): the charges paid that day
+        (kind ``payment``, our ``payment-<id>`` reference) and the refunds it accepted that day (kind ``refund``,
+        our ``refund-<id>``), each with its final state as the gateway's books have it."""
         ...
 
 

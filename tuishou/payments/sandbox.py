@@ -20,7 +20,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from django_tasks import task
 
 from tuishou.core.errors import Conflict, NotFound
 from tuishou.core.signing import signature_verify
+from tuishou.core.statements import StatementLine, day_bounds
 from tuishou.core.transitions import transition_apply
 from tuishou.payments.errors import PaymentError
 from tuishou.payments.gateway import (
@@ -127,6 +128,17 @@ class SandboxGateway:
         signature_verify(headers=headers, body=body, secret=CHANNEL.secret(), header_prefix=HEADER_PREFIX,
                          codes=PaymentError, error=CallbackRejected, now=now)
         return _event_parse(body)
+
+    def statement(self, day: date) -> list[StatementLine]:
+        start, end = day_bounds(day)
+        charges = [StatementLine(kind="payment", reference=c.reference, provider_id=c.txn_id, amount=c.amount,
+                                 currency=c.currency, state="succeeded", at=c.paid_at)
+                   for c in SandboxCharge.objects.filter(paid_at__gte=start, paid_at__lt=end).order_by("id")]
+        refunds = [StatementLine(kind="refund", reference=r.reference, provider_id=r.refund_id, amount=r.amount,
+                                 currency=r.charge.currency, state=r.status, at=r.created_at)
+                   for r in SandboxRefund.objects.filter(created_at__gte=start, created_at__lt=end)
+                   .select_related("charge").order_by("id")]
+        return charges + refunds
 
 
 def _event_parse(body: bytes) -> GatewayEvent:

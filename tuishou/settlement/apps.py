@@ -11,7 +11,7 @@ class SettlementConfig(AppConfig):
         # Accrual and refunds book inside the order's own transaction, so the ledger and the order change
         # together; the reconciliation checks join `tuishou reconcile` by being imported.
         from tuishou.orders import events
-        from tuishou.settlement import reconcile  # noqa: F401
+        from tuishou.settlement import reconcile, reconcile_gateways  # noqa: F401
         from tuishou.settlement.accrual import order_accrue
         from tuishou.settlement.refunds import order_refund_book
 

@@ -11,6 +11,8 @@ from tuishou.sandboxes.admin import OutboxCallbackAdmin
 from tuishou.wallets import services
 from tuishou.wallets.models import (
     PayoutEvent,
+    PayoutIncident,
+    PayoutReport,
     SandboxPayoutCallback,
     SandboxTransfer,
     Withdrawal,
@@ -87,3 +89,21 @@ class SandboxTransferAdmin(ReadOnlyAdmin):
 @admin.register(SandboxPayoutCallback)
 class SandboxPayoutCallbackAdmin(OutboxCallbackAdmin):
     """The payout sandbox's outbox (what it sent us and when)."""
+
+
+@admin.register(PayoutReport)
+class PayoutReportAdmin(ReadOnlyAdmin):
+    """Every state a payout provider reported, in the order received (the provider-report history)."""
+
+    list_display = ["received_at", "withdrawal", "provider", "state", "effect", "event_id", "payout_id"]
+    list_filter = ["provider", "state", "effect"]
+    search_fields = ["event_id", "payout_id", "withdrawal__id"]
+
+
+@admin.register(PayoutIncident)
+class PayoutIncidentAdmin(ReadOnlyAdmin):
+    """Payout incidents: settled by finance on the withdrawals desk (/ops/withdrawals/incidents/), audited."""
+
+    list_display = ["created_at", "withdrawal", "kind", "status", "amount", "shortfall", "resolution", "resolved_by"]
+    list_filter = ["kind", "status", "resolution"]
+    search_fields = ["withdrawal__id", "note"]

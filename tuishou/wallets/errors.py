@@ -24,9 +24,16 @@ class WalletError(ErrorCode):
     IDEMPOTENCY_KEY_INVALID = "wallets.idempotency_key_invalid", _("Give an idempotency key of 1 to 100 characters.")
     IDEMPOTENCY_KEY_REUSED = "wallets.idempotency_key_reused", _(
         "This idempotency key was used for another withdrawal.")
+    INCIDENT_UNCOVERED = "wallets.incident_uncovered", _(
+        "The payee's balance is {available}; it must cover the {shortfall} owed before it is recovered.")
+    INCIDENT_UNKNOWN = "wallets.incident_unknown", _("No payout incident #{incident_id}.")
     INSUFFICIENT_FUNDS = "wallets.insufficient_funds", _("You have {available} available; {amount} is more than that.")
     MERCHANT_PAYOUT_ROLE = "wallets.merchant_payout_role", _(
         "Only the merchant's owner or its finance staff can withdraw its money.")
+    NOTE_REQUIRED = "wallets.note_required", _("Say what you checked with the provider.")
+    NOTE_TOO_LONG = "wallets.note_too_long", _("Keep the note within {limit} characters.")
+    PAYEE_ON_HOLD = "wallets.payee_on_hold", _(
+        "A payout was paid twice and is owed back: withdrawals wait until finance settles it.")
     PAYEE_INVALID = "wallets.payee_invalid", _("{problem}")  # the field is in details, shown beside it
     PAYOUT_DECLINED = "wallets.payout_declined", _("The payout provider declined the transfer: {reason}.")
     PAYOUT_ACCOUNT_MISSING = "wallets.payout_account_missing", _(
@@ -37,6 +44,7 @@ class WalletError(ErrorCode):
         "Your account is frozen by the platform: withdrawals are suspended until it is unfrozen.")
     PROVIDER_UNKNOWN = "wallets.provider_unknown", _("There is no payout provider called {name!r}.")
     REASON_REQUIRED = "wallets.reason_required", _("Say why the withdrawal is rejected; the promoter sees it.")
+    RESOLUTION_INVALID = "wallets.resolution_invalid", _("{resolution!r} does not settle this payout incident.")
     SELF_REVIEW = "wallets.self_review", _("Another member of finance must review your own withdrawal.")
     TRANSITION_INVALID = "wallets.transition_invalid", _("This {kind} cannot go from {status} to {to}.")
     WITHDRAWAL_UNKNOWN = "wallets.withdrawal_unknown", _("No withdrawal #{withdrawal_id}.")

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.callback_log import ReceivedCallback
 from tuishou.core.fields import MoneyField
@@ -183,7 +184,106 @@ class PayoutEvent(ReceivedCallback):
         return f"{self.provider} {self.event_id or '(no id)'} {self.type} {self.outcome}"
 
 
+class PayoutReport(models.Model):
+    """One state the payout provider reported for a withdrawal's payout (出款回报), in the order received.
+
+    Every accepted callback adds one, whatever it did to the withdrawal: a success after a failure (or the other
+    way round) stays visible here beside the withdrawal's own status, as the history finance checks first.
+    """
+
+    class State(models.TextChoices):
+        SUCCEEDED = "succeeded", pgettext_lazy("payout report", "Succeeded")
+        FAILED = "failed", pgettext_lazy("payout report", "Failed")
+
+    withdrawal = models.ForeignKey(Withdrawal, verbose_name=_("withdrawal"),
+                                   on_delete=models.PROTECT, related_name="provider_reports")
+    provider = models.CharField(verbose_name=_("provider"), max_length=32)
+    payout_id = models.CharField(verbose_name=_("payout id"), max_length=64)
+    event_id = models.CharField(verbose_name=_("event id"), max_length=100)
+    state = models.CharField(verbose_name=_("state"), max_length=10, choices=State.choices)
+    reason = models.CharField(verbose_name=_("reason"), max_length=200, blank=True)
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"), null=True, blank=True,
+                                       help_text="When the provider says it happened.")
+    effect = models.CharField(verbose_name=_("effect"), max_length=32,
+                              help_text="What the report did: paid, failed, contradiction or repeated.")
+    received_at = models.DateTimeField(verbose_name=_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payout provider report")
+        verbose_name_plural = _("payout provider reports")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="payout_report_event_once")]
+
+    def __str__(self) -> str:
+        return f"#{self.withdrawal_id} {self.state} ({self.event_id})"
+
+
+class PayoutIncident(models.Model):
+    """The payout provider contradicted itself about a withdrawal (出款异常): finance must settle it.
+
+    ``paid_after_failed``: the payout was reported failed (its amount went back to the wallet), then paid. The
+    payout is booked as made; what the wallet no longer held is ``shortfall``, owed back by the payee (the payout
+    receivable), and the payee's wallet is held until finance recovers it or writes it off.
+    ``failed_after_paid``: reported paid, then failed. Nothing moves by itself (paying twice is worse than
+    paying late); finance confirms the payout with the provider or reverses it.
+    """
+
+    class Kind(models.TextChoices):
+        PAID_AFTER_FAILED = "paid_after_failed", _("Paid after it was reported failed")
+        FAILED_AFTER_PAID = "failed_after_paid", _("Failed after it was reported paid")
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("incident", "Open")
+        RESOLVED = "resolved", pgettext_lazy("incident", "Resolved")
+
+    class Resolution(models.TextChoices):
+        RECOVERED = "recovered", _("Recovered from the payee's balance")
+        WRITTEN_OFF = "written_off", _("Written off as a platform loss")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged: the balance covered it")
+        CONFIRMED_PAID = "confirmed_paid", _("Confirmed paid with the provider")
+        REVERSED = "reversed", _("Reversed: the payout did not happen")
+
+    withdrawal = models.ForeignKey(Withdrawal, verbose_name=_("withdrawal"),
+                                   on_delete=models.PROTECT, related_name="payout_incidents")
+    promoter = models.ForeignKey("network.Promoter", verbose_name=_("promoter"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    merchant = models.ForeignKey("merchants.Merchant", verbose_name=_("merchant"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=Status.choices,
+                              default=Status.OPEN, db_index=True)
+    amount = MoneyField(verbose_name=_("amount"), help_text="The withdrawal's amount (元).")
+    shortfall = MoneyField(verbose_name=_("shortfall"),
+                           help_text="What the wallet no longer held and the payee owes back (元).")
+    resolution = models.CharField(verbose_name=_("resolution"), max_length=16, choices=Resolution.choices,
+                                  blank=True)
+    note = models.CharField(verbose_name=_("note"), max_length=500, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
+    resolved_at = models.DateTimeField(verbose_name=_("resolved at"), null=True, blank=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("payout incident")
+        verbose_name_plural = _("payout incidents")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["withdrawal", "kind"], name="payout_incident_once_per_kind"),
+            models.CheckConstraint(condition=Q(shortfall__gte=0, amount__gte=F("shortfall")),
+                                   name="payout_incident_shortfall_within_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Incident #{self.pk} withdrawal #{self.withdrawal_id} {self.kind} {self.status}"
+
+    @property
+    def holds_wallet(self) -> bool:
+        """True while the payee's wallet is held: withdrawals wait until finance settles the debt."""
+        return self.status == self.Status.OPEN and self.shortfall > 0
+
+
 from tuishou.wallets.sandbox_models import SandboxPayoutCallback, SandboxTransfer  # noqa: E402
 
-__all__ = ["MerchantPayoutAccount", "PayoutEvent", "SandboxPayoutCallback", "SandboxTransfer", "Withdrawal",
-           "WithdrawalStatusChange"]
+__all__ = ["MerchantPayoutAccount", "PayoutEvent", "PayoutIncident", "PayoutReport", "SandboxPayoutCallback",
+           "SandboxTransfer", "Withdrawal", "WithdrawalStatusChange"]

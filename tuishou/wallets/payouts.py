@@ -1,22 +1,24 @@
 """The payout-provider interface (出款渠道) and the registry of providers by name.
 
-A provider does two things for us: accept a transfer to a payee (→ the provider's payout id; whether the
-money arrived comes later, by callback) and verify a callback (signature, freshness, shape → a
-``ProviderEvent``). Which provider new payouts use is the setting ``TUISHOU_PAYOUT_PROVIDER``;
-``"sandbox"`` is built in (``tuishou.wallets.sandbox``). Nothing here knows of payments: a payout provider
-is a separate contract even where one company offers both.
+A provider does three things for us: accept a transfer to a payee (→ the provider's payout id; whether the
+money arrived comes later, by callback), verify a callback (signature, freshness, shape → a
+``ProviderEvent``) and answer its statement of a day (对账单, ``tuishou.core.statements``). Which provider
+new payouts use is the setting ``TUISHOU_PAYOUT_PROVIDER``; ``"sandbox"`` is built in
+(``tuishou.wallets.sandbox``). Nothing here knows of payments: a payout provider is a separate contract even
+where one company offers both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
 from tuishou.core.errors import CallbackRejected, DomainError  # noqa: F401 (CallbackRejected is re-exported)
 from tuishou.core.providers import ProviderRegistry
+from tuishou.core.statements import StatementLine
 from tuishou.wallets.errors import WalletError
 from tuishou.wallets.rules import Payee
 
@@ -62,6 +64,11 @@ class PayoutProvider(Protocol):
     def callback_verify(self, *, headers: Mapping[str, str], body: bytes,
                         now: datetime | None = None) -> ProviderEvent:
         """Check a callback's signature and freshness and parse it, or raise ``CallbackRejected``."""
+        ...
+
+    def statement(self, day: date) -> list[StatementLine]:
+        """The provider's statement of ``day`` (对账单): every transfer it accepted that day (in
+        ``settings.TIME_ZONE``), kind ``payout``, with its final state as the provider's books have it."""
         ...
 
 

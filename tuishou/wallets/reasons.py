@@ -32,6 +32,11 @@ _REASONS = {
     "adjustment": ("平台人工调整", "Adjustment by the platform"),
     "reversal": ("冲正", "Reversal of an earlier entry"),
     "materials_reward": ("素材奖励（你的素材带来的成交）", "Materials reward (sales your materials helped)"),
+    "withdrawal_paid_after_failed": ("出款失败后渠道确认到账，退回的金额扣回",
+                                     "Payout reported failed was paid after all: the returned amount taken back"),
+    "withdrawal_payout_reversed": ("渠道确认出款失败，金额退回余额", "The provider confirmed the payout failed: "
+                                   "amount returned"),
+    "payout_debt_recovered": ("重复到账的出款从余额追回", "A payout paid twice, recovered from the balance"),
 }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from tuishou.core.signing import signature_verify
+from tuishou.core.statements import StatementLine, day_bounds
 from tuishou.sandboxes.outbox import MAX_ATTEMPTS as MAX_ATTEMPTS  # this sandbox's figures, for its callers
 from tuishou.sandboxes.outbox import OutboxBehaviour, OutboxChannel, event_body_parse
 from tuishou.sandboxes.outbox import delivery_delays as delivery_delays
@@ -100,6 +101,12 @@ class SandboxPayoutProvider:
         signature_verify(headers=headers, body=body, secret=CHANNEL.secret(), header_prefix=HEADER_PREFIX,
                          codes=WalletError, error=CallbackRejected, now=now)
         return _event_parse(body)
+
+    def statement(self, day: date) -> list[StatementLine]:
+        start, end = day_bounds(day)
+        return [StatementLine(kind="payout", reference=t.reference, provider_id=t.payout_id, amount=t.amount,
+                              currency=t.currency, state=t.status, at=t.created_at)
+                for t in SandboxTransfer.objects.filter(created_at__gte=start, created_at__lt=end).order_by("id")]
 
 
 def _event_parse(body: bytes) -> ProviderEvent:

@@ -25,7 +25,7 @@ from tuishou.merchants.models import Merchant
 from tuishou.network.models import Promoter
 from tuishou.settlement.selectors import promoter_withdrawable
 from tuishou.wallets.errors import WalletError
-from tuishou.wallets.models import Withdrawal
+from tuishou.wallets.models import PayoutIncident, Withdrawal
 from tuishou.wallets.reasons import Reason, reason_for
 from tuishou.wallets.rules import WithdrawalRules, withdrawal_rules_from
 
@@ -177,3 +177,22 @@ def withdrawal_get(withdrawal_id: int) -> Withdrawal:
     if withdrawal is None:
         raise NotFound(WalletError.WITHDRAWAL_UNKNOWN, withdrawal_id=withdrawal_id)
     return withdrawal
+
+
+def payout_incidents_for_finance(*, actor, status: str = "open") -> QuerySet:
+    """Payout incidents (出款异常) for finance: open ones by default, oldest first; ``all`` for every one."""
+    require_operator(actor, "finance")
+    rows = PayoutIncident.objects.select_related("withdrawal__promoter__user", "withdrawal__merchant", "resolved_by")
+    if status != "all":
+        rows = rows.filter(status=PayoutIncident.Status.OPEN)
+    return rows.order_by("created_at", "id")
+
+
+def payout_incident_get(*, actor, incident_id: int) -> PayoutIncident:
+    """One payout incident with its withdrawal and the provider's reports, for finance."""
+    require_operator(actor, "finance")
+    incident = (PayoutIncident.objects.select_related("withdrawal__promoter__user", "withdrawal__merchant",
+                                                      "resolved_by").filter(pk=incident_id).first())
+    if incident is None:
+        raise NotFound(WalletError.INCIDENT_UNKNOWN, incident_id=incident_id)
+    return incident

@@ -39,7 +39,9 @@ from tuishou.ledger.services import InsufficientFunds, account_for, journal_post
 from tuishou.merchants.models import Merchant, MerchantStaff
 from tuishou.network.models import Promoter
 from tuishou.risk.services import audit_record
+from tuishou.wallets.booking import PAYEE_KINDS, book_paid, book_release, entry_key
 from tuishou.wallets.errors import WalletError
+from tuishou.wallets.incidents import payee_held, payout_contradiction_apply, payout_report_record
 from tuishou.wallets.models import PayoutEvent, Withdrawal
 from tuishou.wallets.payouts import (
     PAYOUT_SUCCEEDED,
@@ -56,9 +58,6 @@ log = logging.getLogger(__name__)
 Kind = Account.Kind
 EntryKind = JournalEntry.Kind
 Status = Withdrawal.Status
-# A payee's available, frozen and withdrawn accounts, by the withdrawal's payee field.
-PAYEE_KINDS = {"promoter": (Kind.PROMOTER_AVAILABLE, Kind.PROMOTER_FROZEN, Kind.PROMOTER_WITHDRAWN),
-               "merchant": (Kind.MERCHANT_PAYABLE, Kind.MERCHANT_FROZEN, Kind.MERCHANT_WITHDRAWN)}
 Outcome = PayoutEvent.Outcome
 _callbacks = CallbackLog(PayoutEvent, sender_field="provider", id_fields={"payout_id": 64}, noun="payout",
                          logger=log)
@@ -118,6 +117,9 @@ def withdrawal_open(*, owner: Promoter | Merchant, amount: Decimal | str, payee:
             # A promoter an operator froze (冻结) withdraws nothing until unfrozen.
             if isinstance(owner, Promoter) and Promoter.objects.filter(pk=owner.pk, frozen_at__isnull=False).exists():
                 raise Conflict(WalletError.PROMOTER_FROZEN, details={"promoter_id": owner.pk})
+            # A payout paid twice and owed back holds the wallet until finance settles it.
+            if payee_held(field, owner.pk):
+                raise Conflict(WalletError.PAYEE_ON_HOLD, details={f"{field}_id": owner.pk})
             now = timezone.now()
             if withdrawal_count_on_day(owner, now=now) >= rules.daily_count:
                 raise DailyLimitReached(WalletError.DAILY_LIMIT, daily_count=rules.daily_count,
@@ -131,7 +133,7 @@ def withdrawal_open(*, owner: Promoter | Merchant, amount: Decimal | str, payee:
                 **{field: owner}, amount=amount, fee=fee, net=amount - fee, idempotency_key=key, requested_at=now,
                 payee_method=payee.method, payee_account=payee.account, payee_name=payee.name, payee_bank=payee.bank)
             withdrawal_history_record(withdrawal=withdrawal, event="request")
-            journal_post(kind=EntryKind.WITHDRAWAL_REQUESTED, key=_entry_key(withdrawal, "requested"),
+            journal_post(kind=EntryKind.WITHDRAWAL_REQUESTED, key=entry_key(withdrawal, "requested"),
                          lines=[(available, amount), (frozen, -amount)], require_funds=[available],
                          memo=f"Withdrawal #{withdrawal.pk}: {amount} frozen for review")
     except InsufficientFunds as exc:
@@ -175,16 +177,6 @@ def _wallet_accounts_locked(owner: Promoter | Merchant, field: str) -> tuple[Acc
     return locked[available_kind], locked[frozen_kind]
 
 
-def _payee_accounts(withdrawal: Withdrawal) -> tuple[Account, Account, Account]:
-    """The withdrawal's payee's available, frozen and withdrawn accounts."""
-    owner = withdrawal.merchant if withdrawal.merchant_id else withdrawal.promoter
-    return tuple(account_for(kind, owner) for kind in PAYEE_KINDS[withdrawal.payee_kind])  # type: ignore[return-value]
-
-
-def _entry_key(withdrawal: Withdrawal, step: str) -> str:
-    return f"withdrawal:{withdrawal.pk}:{step}"
-
-
 # ---- review -----------------------------------------------------------------------------------------------
 
 def withdrawal_approve(*, actor, withdrawal_id: int) -> Withdrawal:
@@ -201,6 +193,8 @@ def withdrawal_approve(*, actor, withdrawal_id: int) -> Withdrawal:
         if withdrawal.promoter_id and Promoter.objects.filter(pk=withdrawal.promoter_id,
                                                               frozen_at__isnull=False).exists():
             raise Conflict(WalletError.PAYEE_FROZEN, details={"promoter_id": withdrawal.promoter_id})
+        if payee_held(withdrawal.payee_kind, withdrawal.merchant_id or withdrawal.promoter_id):
+            raise Conflict(WalletError.PAYEE_ON_HOLD, details={"withdrawal_id": withdrawal.pk})
         withdrawal_transition(withdrawal=withdrawal, event="approve", actor=actor, reviewer=actor,
                               reviewed_at=timezone.now(), payout_provider=settings.TUISHOU_PAYOUT_PROVIDER)
         audit_record(actor=actor, action="wallets.withdrawal_approved", target=withdrawal,
@@ -220,8 +214,8 @@ def withdrawal_reject(*, actor, withdrawal_id: int, reason: str) -> Withdrawal:
         _not_own(actor, withdrawal)
         withdrawal_transition(withdrawal=withdrawal, event="reject", actor=actor, reason=reason, reviewer=actor,
                               reviewed_at=timezone.now())
-        _release(withdrawal, kind=EntryKind.WITHDRAWAL_REJECTED, step="rejected", actor=actor,
-                 memo=f"Withdrawal #{withdrawal.pk} rejected: {reason}")
+        book_release(withdrawal, kind=EntryKind.WITHDRAWAL_REJECTED, step="rejected", actor=actor,
+                     memo=f"Withdrawal #{withdrawal.pk} rejected: {reason}")
         audit_record(actor=actor, action="wallets.withdrawal_rejected", target=withdrawal, reason=reason,
                      data={"amount": str(withdrawal.amount)})
     return withdrawal
@@ -239,25 +233,6 @@ def _not_own(actor, withdrawal: Withdrawal) -> None:
            else Promoter.objects.filter(pk=withdrawal.promoter_id, user_id=actor.pk))
     if own.exists():
         raise PermissionDenied(WalletError.SELF_REVIEW)
-
-
-def _release(withdrawal: Withdrawal, *, kind: str, step: str, memo: str, actor=None) -> JournalEntry:
-    """Frozen → available for the whole amount (a rejection or a failed payout)."""
-    available, frozen, _ = _payee_accounts(withdrawal)
-    return journal_post(kind=kind, key=_entry_key(withdrawal, step), memo=memo, actor=actor,
-                        lines=[(frozen, withdrawal.amount), (available, -withdrawal.amount)], require_funds=[frozen])
-
-
-def _book_paid(withdrawal: Withdrawal) -> JournalEntry:
-    """Frozen (amount) → withdrawn (net) + platform revenue (fee)."""
-    _, frozen, withdrawn = _payee_accounts(withdrawal)
-    lines = [(frozen, withdrawal.amount), (withdrawn, -withdrawal.net)]
-    if withdrawal.fee:
-        lines.append((account_for(Kind.PLATFORM_REVENUE), -withdrawal.fee))
-    return journal_post(kind=EntryKind.WITHDRAWAL_PAID, key=_entry_key(withdrawal, "paid"), lines=lines,
-                        require_funds=[lines[0][0]],
-                        memo=f"Withdrawal #{withdrawal.pk} paid: {withdrawal.net} to {withdrawal.payee_display}, "
-                             f"fee {withdrawal.fee}")
 
 
 # ---- payout -----------------------------------------------------------------------------------------------
@@ -296,8 +271,8 @@ def withdrawal_payout_submit(*, withdrawal_id: int) -> Withdrawal:
 
 def _fail(withdrawal: Withdrawal, *, reason: str) -> None:
     withdrawal_transition(withdrawal=withdrawal, event="fail", reason=reason or "payout failed")
-    _release(withdrawal, kind=EntryKind.WITHDRAWAL_FAILED, step="failed",
-             memo=f"Withdrawal #{withdrawal.pk} payout failed: {reason or 'no reason given'}")
+    book_release(withdrawal, kind=EntryKind.WITHDRAWAL_FAILED, step="failed",
+                 memo=f"Withdrawal #{withdrawal.pk} payout failed: {reason or 'no reason given'}")
 
 
 # ---- callbacks --------------------------------------------------------------------------------------------
@@ -343,18 +318,21 @@ def _payout_event_apply(provider: str, event: ProviderEvent, row: dict[str, Any]
         return _callbacks.settle(None, row, Outcome.DUPLICATE)
     move = "pay" if event.type == PAYOUT_SUCCEEDED else "fail"
     if not withdrawal_can(withdrawal, move):
-        if withdrawal.status in (Status.PAID, Status.FAILED):
-            # The provider contradicts an outcome it reported before: money may be where the books say it
-            # is not. Finance must check with the provider; the books stay as they are.
-            log.error("withdrawal #%s is %s but the provider now reports %s", withdrawal.pk, withdrawal.status,
-                      event.type)
+        # A report that contradicts the booked outcome is a payout incident (a success after a failure is booked
+        # as a payout made); one that repeats it, or comes for a withdrawal never sent, only joins the history.
+        incident = payout_contradiction_apply(withdrawal=withdrawal, event=event)
+        payout_report_record(withdrawal=withdrawal, provider=provider, event=event,
+                             effect=f"incident:{incident.kind}" if incident else "repeated")
+        if incident is not None:
+            return _callbacks.settle(record, row, Outcome.PROCESSED, f"wallets.{incident.kind}")
         return _callbacks.settle(record, row, Outcome.IGNORED, "wallets.event_out_of_order")
     if not withdrawal.payout_id:
         withdrawal.payout_id = event.payout_id
         withdrawal.save(update_fields=["payout_id"])
     if move == "pay":
         withdrawal_transition(withdrawal=withdrawal, event="pay")
-        _book_paid(withdrawal)
+        book_paid(withdrawal)
     else:
         _fail(withdrawal, reason=event.reason)
+    payout_report_record(withdrawal=withdrawal, provider=provider, event=event, effect=withdrawal.status)
     return _callbacks.settle(record, row, Outcome.PROCESSED)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tuishou.core import events
 from tuishou.core.transitions import Pipeline, history_record, pipeline_register, transition_apply
-from tuishou.wallets.models import Withdrawal, WithdrawalStatusChange
+from tuishou.wallets.models import PayoutIncident, Withdrawal, WithdrawalStatusChange
 from tuishou.wallets.sandbox_models import SandboxTransfer
 
 W = Withdrawal.Status
@@ -21,9 +21,11 @@ WITHDRAWAL = pipeline_register(Pipeline(
         # A provider may call back before we stored its transfer id: approved → paid/failed is allowed.
         W.APPROVED: frozenset({W.PAYING, W.PAID, W.FAILED}),
         W.PAYING: frozenset({W.PAID, W.FAILED}),
-        W.PAID: frozenset(),
+        # The provider contradicting itself: paid after failed is a payout made; failed after paid, once finance
+        # confirmed it with the provider, a payout reversed (``tuishou.wallets.incidents``).
+        W.PAID: frozenset({W.FAILED}),
         W.REJECTED: frozenset(),
-        W.FAILED: frozenset(),
+        W.FAILED: frozenset({W.PAID}),
     },
     stamps={W.APPROVED: "reviewed_at", W.REJECTED: "completed_at", W.PAYING: "submitted_at", W.PAID: "completed_at",
             W.FAILED: "completed_at"},
@@ -33,14 +35,23 @@ WITHDRAWAL = pipeline_register(Pipeline(
         "submit": (frozenset({W.APPROVED}), W.PAYING),
         "pay": (frozenset({W.APPROVED, W.PAYING}), W.PAID),
         "fail": (frozenset({W.APPROVED, W.PAYING}), W.FAILED),
+        "reinstate": (frozenset({W.FAILED}), W.PAID),
+        "reverse": (frozenset({W.PAID}), W.FAILED),
     }))
+
+# A payout incident is open until finance resolves it (``tuishou.wallets.incidents``).
+INCIDENT = pipeline_register(Pipeline(
+    model=PayoutIncident, touch="updated_at",
+    moves={PayoutIncident.Status.OPEN: frozenset({PayoutIncident.Status.RESOLVED}),
+           PayoutIncident.Status.RESOLVED: frozenset()},
+    stamps={PayoutIncident.Status.RESOLVED: "resolved_at"}))
 
 # The payout sandbox's own books: a transfer is written in its outcome and never moves.
 pipeline_register(Pipeline(model=SandboxTransfer, moves={status: frozenset() for status in SandboxTransfer.Status}))
 
 
 # The moves after which the promoter hears how their withdrawal ended (the message centre listens).
-FINAL_EVENTS = frozenset({"reject", "pay", "fail"})
+FINAL_EVENTS = frozenset({"reject", "pay", "fail", "reinstate", "reverse"})
 
 
 def withdrawal_can(withdrawal: Withdrawal, event: str) -> bool:

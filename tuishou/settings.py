@@ -275,6 +275,10 @@ TUISHOU = {
     "ORDER_PAYMENT_MINUTES": int(os.environ.get("TUISHOU_ORDER_PAYMENT_MINUTES", "30")),
     "AUTO_CONFIRM_DAYS": int(os.environ.get("TUISHOU_AUTO_CONFIRM_DAYS", "10")),
     "AFTER_SALES_SLA_HOURS": int(os.environ.get("TUISHOU_AFTER_SALES_SLA_HOURS", "48")),
+    # Stock hoarding (issue 12, item 10): what one buyer may hold in checkouts not yet paid (and not yet run out
+    # of payment time): at most this many checkouts, and at most this many units of any one SKU across them.
+    "UNPAID_CHECKOUTS_MAX": int(os.environ.get("TUISHOU_UNPAID_CHECKOUTS_MAX", "5")),
+    "UNPAID_UNITS_PER_SKU_MAX": int(os.environ.get("TUISHOU_UNPAID_UNITS_PER_SKU_MAX", "10")),
     # Withdrawals: least and most per request, fee (a rate with a floor, to the platform), requests per day.
     "WITHDRAWAL_MIN": os.environ.get("TUISHOU_WITHDRAWAL_MIN", "10.00"),
     "WITHDRAWAL_MAX": os.environ.get("TUISHOU_WITHDRAWAL_MAX", "50000.00"),

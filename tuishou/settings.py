@@ -279,6 +279,8 @@ TUISHOU = {
     # of payment time): at most this many checkouts, and at most this many units of any one SKU across them.
     "UNPAID_CHECKOUTS_MAX": int(os.environ.get("TUISHOU_UNPAID_CHECKOUTS_MAX", "5")),
     "UNPAID_UNITS_PER_SKU_MAX": int(os.environ.get("TUISHOU_UNPAID_UNITS_PER_SKU_MAX", "10")),
+    # Share-link statistics (issue 12, item 9): a visitor's opens of one link count once per this many hours.
+    "CLICK_DEDUPE_HOURS": int(os.environ.get("TUISHOU_CLICK_DEDUPE_HOURS", "24")),
     # Withdrawals: least and most per request, fee (a rate with a floor, to the platform), requests per day.
     "WITHDRAWAL_MIN": os.environ.get("TUISHOU_WITHDRAWAL_MIN", "10.00"),
     "WITHDRAWAL_MAX": os.environ.get("TUISHOU_WITHDRAWAL_MAX", "50000.00"),

@@ -101,3 +101,14 @@ def _books_reconciled_after_every_test_that_moved_money(request):
     only = request.node.get_closest_marker("reconcile_checks")
     report = reconcile_run(list(only.args) if only else None)
     assert report.ok, "\n".join(report.lines())
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttles and one-time codes live in Django's cache: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+

@@ -192,6 +192,20 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+
+def _caches(redis_url: str) -> dict:
+    """Django's cache: the abuse throttles and the sign-up codes live here (issue 12, items 8-10). Redis in
+    production (REDIS_URL: one store for every app process and server); without it this process's memory, which
+    serves the embedded mode's one web process."""
+    if redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
+                            "KEY_PREFIX": "tuishou"}}
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tuishou"}}
+
+
+# Never under tests: they empty the cache after each test, which on a shared Redis would empty it for everyone.
+CACHES = _caches("" if TESTING else os.environ.get("REDIS_URL", ""))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses every sign-in (API token, sign-in page, admin) of an address or an account locked
@@ -277,6 +291,20 @@ TUISHOU = {
     "ORDER_PAYMENT_MINUTES": int(os.environ.get("TUISHOU_ORDER_PAYMENT_MINUTES", "30")),
     "AUTO_CONFIRM_DAYS": int(os.environ.get("TUISHOU_AUTO_CONFIRM_DAYS", "10")),
     "AFTER_SALES_SLA_HOURS": int(os.environ.get("TUISHOU_AFTER_SALES_SLA_HOURS", "48")),
+    # Stock hoarding (issue 12, item 10): what one buyer may hold in checkouts not yet paid (and not yet run out
+    # of payment time): at most this many checkouts, and at most this many units of any one SKU across them.
+    "UNPAID_CHECKOUTS_MAX": int(os.environ.get("TUISHOU_UNPAID_CHECKOUTS_MAX", "5")),
+    "UNPAID_UNITS_PER_SKU_MAX": int(os.environ.get("TUISHOU_UNPAID_UNITS_PER_SKU_MAX", "10")),
+    # Sign-up (issue 12, item 8): the one-time code sent by SMS lives this many minutes and allows this many
+    # wrong tries; a new one is sent at most every RESEND_SECONDS and DAILY_MAX times a day per number; one IP
+    # address may ask for codes or try to sign up SIGNUP_PER_IP_HOUR times an hour.
+    "SIGNUP_CODE_MINUTES": int(os.environ.get("TUISHOU_SIGNUP_CODE_MINUTES", "10")),
+    "SIGNUP_CODE_ATTEMPTS": int(os.environ.get("TUISHOU_SIGNUP_CODE_ATTEMPTS", "5")),
+    "SIGNUP_CODE_RESEND_SECONDS": int(os.environ.get("TUISHOU_SIGNUP_CODE_RESEND_SECONDS", "60")),
+    "SIGNUP_CODE_DAILY_MAX": int(os.environ.get("TUISHOU_SIGNUP_CODE_DAILY_MAX", "10")),
+    "SIGNUP_PER_IP_HOUR": int(os.environ.get("TUISHOU_SIGNUP_PER_IP_HOUR", "20")),
+    # Share-link statistics (issue 12, item 9): a visitor's opens of one link count once per this many hours.
+    "CLICK_DEDUPE_HOURS": int(os.environ.get("TUISHOU_CLICK_DEDUPE_HOURS", "24")),
     # Withdrawals: least and most per request, fee (a rate with a floor, to the platform), requests per day.
     "WITHDRAWAL_MIN": os.environ.get("TUISHOU_WITHDRAWAL_MIN", "10.00"),
     "WITHDRAWAL_MAX": os.environ.get("TUISHOU_WITHDRAWAL_MAX", "50000.00"),
@@ -316,6 +344,10 @@ TUISHOU_OUTBOX_TRANSPORTS: dict = {}
 TUISHOU_PAYOUT_PROVIDER = os.environ.get("TUISHOU_PAYOUT_PROVIDER", "sandbox")
 TUISHOU_SANDBOX_PAYOUT_SECRET = os.environ.get("TUISHOU_SANDBOX_PAYOUT_SECRET") or hashlib.sha256(
     f"tuishou-sandbox-payout:{SECRET_KEY}".encode()).hexdigest()
+
+# Text messages (sign-up codes): the SMS provider in use (``tuishou.accounts.sms``); the sandbox records them and
+# shows them on /sandbox-sms/ instead of sending.
+TUISHOU_SMS_PROVIDER = os.environ.get("TUISHOU_SMS_PROVIDER", "sandbox")
 
 # Periodic jobs: (name, cron expression in TIME_ZONE, dotted path of a django-tasks task). The scheduler
 # (`tuishou scheduler`) enqueues each one when its cron fires; the worker runs it.

@@ -79,3 +79,6 @@ urlpatterns = [
 ]
 if settings.TUISHOU_PAYMENT_GATEWAY == SANDBOX:  # the sandbox gateway's pay page, only while it takes payments
     urlpatterns.append(path("sandbox-pay/", include("tuishou.payments.urls")))
+if settings.TUISHOU_SMS_PROVIDER == SANDBOX:  # the SMS sandbox's messages (sign-up codes), only while it sends them
+    urlpatterns.append(path("sandbox-sms/", include("tuishou.accounts.urls_sandbox")))
+

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.network import factories as f
+from tests.sms import last_sms, signup_code
 from tuishou.accounts.models import User
 from tuishou.accounts.services import api_token_issue
 from tuishou.network import services
@@ -17,6 +18,8 @@ def _auth(user):
 
 def _signup(client, **body):
     payload = {"phone": "13812345678", "password": "a-long-password"} | body
+    if "code" not in payload:
+        payload["code"] = signup_code(payload["phone"])
     return client.post(f"{BASE}/signup", payload, content_type="application/json")
 
 
@@ -50,11 +53,15 @@ def test_sign_up_with_an_unknown_code_gets_the_error_shape_and_writes_nothing(cl
     assert User.objects.filter(phone="13812345678").count() == 0
 
 
-def test_sign_up_with_a_taken_phone_is_a_conflict(client):
+def test_sign_up_with_a_taken_phone_fails_like_a_wrong_code_and_the_sms_says_sign_in(client, settings):
+    settings.TUISHOU = {**settings.TUISHOU, "SIGNUP_CODE_RESEND_SECONDS": 0}
     top = f.root()
     assert _signup(client, invite_code=top.invite_code).status_code == 201
-    resp = _signup(client, invite_code=top.invite_code)
-    assert resp.status_code == 409 and resp.json()["code"] == "accounts.phone_taken"
+    asked = client.post("/api/v1/auth/signup/code", {"phone": "13812345678"}, content_type="application/json")
+    assert (asked.status_code, asked.json()) == (202, {"sent": True, "expires_in": 600, "resend_after": 0})
+    resp = _signup(client, invite_code=top.invite_code, code="123456")
+    assert resp.status_code == 400 and resp.json()["code"] == "accounts.phone_code_invalid"
+    assert "已有账号" in last_sms("13812345678")
     assert Promoter.objects.count() == 2
 
 

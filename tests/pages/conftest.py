@@ -13,6 +13,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update"]
 
 
+DESKTOP_USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 "
+                      "Safari/537.36")
+MOBILE_USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                     "Chrome/124.0.0.0 Mobile Safari/537.36")
+
+
 # Content-Security-Policy violations any page of any test reports in the browser's console (issue 12, item 6):
 # an inline script, an inline event handler or an eval a page still has fails the test that met it.
 CSP_VIOLATIONS: list[str] = []
@@ -33,6 +39,8 @@ class _WatchedBrowser:
         return getattr(self._browser, name)
 
     def new_context(self, **options):
+        # A person's Chrome, not "HeadlessChrome", which the share-link counter ignores as a bot.
+        options.setdefault("user_agent", MOBILE_USER_AGENT if options.get("is_mobile") else DESKTOP_USER_AGENT)
         context = self._browser.new_context(**options)
         context.on("console", _record_csp_violation)
         return context

@@ -3,9 +3,11 @@ bought, the estimated commission of goods in the pool, moving a store item, the 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from tests.orders import factories as f
 from tuishou.catalog.selectors import supply_categories, supply_pool_by_commission
@@ -27,8 +29,9 @@ def test_link_figures_clicks_unique_visitors_and_orders(after_commit):
     promoter = f.invitee(f.root(), "小李")
     honey, tea = f.sku(price="59.90", stock=20), f.sku(price="20.00", title="茶")
     honey_link, tea_link = f.share_link(promoter, honey.product_id), f.share_link(promoter, tea.product_id)
-    for key in ("v1", "v1", "v2"):
-        share_click_record(link=honey_link, visitor_key=key, user=None)
+    now = timezone.now()
+    for key, days_ago in (("v1", 2), ("v1", 0), ("v2", 0)):  # v1 comes back two days later: a new click
+        share_click_record(link=honey_link, visitor_key=key, user=None, at=now - timedelta(days=days_ago))
     f.paid_order(after_commit, item=honey, quantity=1, share_code=honey_link.code)
     rows = {link.code: (link.click_count, link.visitor_count, link.order_count)
             for link in selectors.promoter_links_with_stats(promoter)}

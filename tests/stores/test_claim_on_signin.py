@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.sms import signup_code
 from tests.stores import factories as f
 from tuishou.accounts.events import on_session_opened
 from tuishou.accounts.models import User
@@ -37,6 +38,7 @@ def _unclaimed():
 
 def _signup(client: Client, invite_code: str):
     return client.post("/api/v1/network/signup", {"phone": "13812345678", "password": PASSWORD,
+                                                  "code": signup_code("13812345678"),
                                                   "invite_code": invite_code}, content_type="application/json")
 
 

@@ -38,9 +38,17 @@ class SignInForm(AuthenticationForm):
 class SignUpForm(forms.Form):
     phone = forms.CharField(label=_("Mobile phone"), max_length=20,
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+    code = forms.CharField(label=_("SMS code"), max_length=12, help_text=_("Tap “Send code” to get it by SMS."),
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
     password = forms.CharField(label=_("Password"), max_length=128, help_text=_("At least 8 characters."),
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     display_name = forms.CharField(label=_("Nickname (optional)"), max_length=60, required=False)
+
+
+class SignUpCodeForm(forms.Form):
+    """The "send code" step of the sign-up form: only the phone number is read."""
+
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20)
 
 
 class PromoterSignUpForm(SignUpForm):

@@ -75,3 +75,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+from tuishou.accounts.models_sms import SandboxSms  # noqa: E402,F401  (the SMS sandbox's record)

@@ -60,3 +60,13 @@ def _has_promoter(user: User) -> bool:
         return user.promoter is not None
     except User.promoter.RelatedObjectDoesNotExist:
         return False
+
+
+def sandbox_sms_recent(*, phone: str | None = None, limit: int = 50):
+    """The SMS sandbox's latest messages, newest first (of ``phone`` only, when given)."""
+    from tuishou.accounts.models import SandboxSms
+
+    rows = SandboxSms.objects.all()
+    if phone:
+        rows = rows.filter(phone=phone)
+    return list(rows.order_by("-sent_at", "-id")[:limit])

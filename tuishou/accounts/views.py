@@ -20,14 +20,15 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from tuishou.accounts.forms import BecomePromoterForm, PromoterSignUpForm, RoleForm, SignInForm, SignUpForm
+from tuishou.accounts.phone_codes import signup_code_send
 from tuishou.accounts.selectors import AGENCY, CONSUMER, MERCHANT, OPERATOR, PROMOTER, user_roles
 from tuishou.accounts.services import session_open
 from tuishou.core.errors import DomainError
-from tuishou.core.pages import form_add_error
-from tuishou.core.visitors import visitor_key
+from tuishou.core.pages import error_message, form_add_error
+from tuishou.core.visitors import client_ip, visitor_key
 from tuishou.network.promotion import promoter_become, promotion_standing
 from tuishou.network.selectors import invite_code_lookup
-from tuishou.network.signup import account_signup
+from tuishou.network.signup import account_signup_verified
 from tuishou.stores.selectors import invite_code_for_visitor
 
 ROLE_HOMES = {OPERATOR: "/ops/", MERCHANT: "/merchant/", AGENCY: "/agency/", PROMOTER: "/centre/", CONSUMER: "/"}
@@ -63,31 +64,59 @@ class SignOutView(auth_views.LogoutView):
 
 
 def signup(request: HttpRequest) -> HttpResponse:
-    """Sign up: as a customer (phone and password), or as a promoter with an invite code (``?invite=CODE`` or
-    ``?as=promoter``, the code prefilled from the promoter whose link brought the visitor)."""
+    """Sign up: as a customer (phone, SMS code, password), or as a promoter with an invite code (``?invite=CODE``
+    or ``?as=promoter``, the code prefilled from the promoter whose link brought the visitor).
+
+    "Send code" posts the same form (``send_code``): with htmx only the code's status line is swapped, without
+    JavaScript the page comes back with everything typed kept (the password excepted)."""
     if request.user.is_authenticated:
         return redirect("accounts:landing")
     key = visitor_key(request)
     invite = (request.GET.get("invite") or "").strip()[:16]
     as_promoter = bool(invite) or request.GET.get("as") == "promoter" or "invite_code" in request.POST
     form_class = PromoterSignUpForm if as_promoter else SignUpForm
-    if request.method == "POST":
+    status, code_sent = 200, None
+    if request.method == "POST" and "send_code" in request.POST:
+        form = form_class(request.POST)
+        form.errors.clear()  # only the phone is read at this step; the other fields' errors would mislead
+        status, code_sent = _signup_code_send(request, form)
+        if request.htmx:
+            return render(request, "accounts/signup.html#code_status",
+                          {"form": form, "code_sent": code_sent, "code_minutes": _minutes(code_sent)}, status=status)
+    elif request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
             try:
-                done = account_signup(visitor_key=key, **form.cleaned_data)
+                done = account_signup_verified(visitor_key=key, ip=client_ip(request), **form.cleaned_data)
             except DomainError as exc:
                 form_add_error(form, exc)
+                status = exc.status
             else:
                 login(request, done.user, backend="tuishou.accounts.backends.PhoneOrUsernameBackend")
                 _signup_message(request, done)
                 return redirect(_safe_next(request) or ("/centre/" if done.promoter else "accounts:landing"))
+        else:
+            status = 400
     else:
         initial = {"invite_code": invite or invite_code_for_visitor(visitor_key=key)} if as_promoter else {}
         form = form_class(initial=initial)
-    return render(request, "accounts/signup.html", {"form": form, "as_promoter": as_promoter,
+    return render(request, "accounts/signup.html", {"form": form, "as_promoter": as_promoter, "code_sent": code_sent,
+                                                    "code_minutes": _minutes(code_sent),
                                                     "inviter": _inviter(form) if as_promoter else None,
-                                                    "next": _safe_next(request)})
+                                                    "next": _safe_next(request)}, status=status)
+
+
+def _minutes(code_sent) -> int | None:
+    return code_sent.expires_in // 60 if code_sent is not None else None
+
+
+def _signup_code_send(request: HttpRequest, form) -> tuple[int, object]:
+    """Send the code to the form's phone; (HTTP status, what was sent or None), the refusal beside the phone."""
+    try:
+        return 200, signup_code_send(phone=form.data.get("phone", ""), ip=client_ip(request))
+    except DomainError as exc:
+        form.add_error("phone" if exc.details.get("field") in ("phone", None) else None, error_message(exc))
+        return exc.status, None
 
 
 def _inviter(form) -> dict | None:

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema, Status
 
 from tuishou.accounts.permissions import Role, require_operator
 from tuishou.accounts.services import api_token_issue
-from tuishou.core.visitors import visitor_key
+from tuishou.core.visitors import client_ip, visitor_key
 from tuishou.network import community_choice, promotion, selectors, services
 from tuishou.network.models import MentorSwitchRequest, Promoter, PromoterApplication
 from tuishou.network.schemas import (
@@ -30,6 +30,7 @@ from tuishou.network.schemas import (
     TeamOut,
 )
 from tuishou.network.schemas_agency import ChoiceOut, ChooseIn
+from tuishou.network.signup import promoter_signup_verified
 
 router = Router(tags=["network"])
 
@@ -60,10 +61,16 @@ def _switch(switch: MentorSwitchRequest) -> dict:
 @router.post("/signup", auth=None, response={201: SignupOut})
 def signup(request: HttpRequest, payload: SignupIn):
     """Register as a promoter with an invite code (or without, where the platform allows it); returns a token.
-    Share-link visits made earlier in this browser (the visitor cookie) are claimed for the new account."""
-    promoter = services.promoter_signup(phone=payload.phone, password=payload.password,
-                                        invite_code=payload.invite_code, display_name=payload.display_name,
-                                        community_code=payload.community_code, visitor_key=visitor_key(request))
+    The phone number is proven by the code sent to it (``POST /auth/signup/code``). Share-link visits made
+    earlier in this browser (the visitor cookie) are claimed for the new account.
+
+    Errors: 400 ``accounts.phone_code_invalid`` (a wrong, expired or used-up code, or a number that cannot sign
+    up: one answer, so that registered numbers are not revealed), 429 ``accounts.signup_throttled``, and those of
+    the invite code and the promotion policy."""
+    promoter = promoter_signup_verified(phone=payload.phone, code=payload.code, ip=client_ip(request),
+                                        password=payload.password, invite_code=payload.invite_code,
+                                        display_name=payload.display_name, community_code=payload.community_code,
+                                        visitor_key=visitor_key(request))
     issued = api_token_issue(user=promoter.user, label="signup")
     return Status(201, {"token": issued.token, "promoter": _profile(selectors.promoter_for_user(promoter.user))})
 

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 class SignupIn(Schema):
     phone: str
+    code: str = Field(..., max_length=12, description="The code sent by SMS (POST /auth/signup/code).")
     password: str
     invite_code: str | None = None
     display_name: str = Field("", max_length=60)

@@ -96,7 +96,12 @@ def checkout(request: HttpRequest, payload: CheckoutIn):
     """Submit a checkout: one order per merchant, prices from the server, stock reserved for
     ORDER_PAYMENT_MINUTES. The same ``idempotency_key`` returns the first checkout. With ``from_cart`` the
     cart's lines are ordered (the cart is emptied of them, in the same transaction; a replay leaves the cart
-    alone). The same key with another request is ``orders.idempotency_key_reused``."""
+    alone). The same key with another request is ``orders.idempotency_key_reused``.
+
+    Against stock hoarding a buyer holds at most ``UNPAID_CHECKOUTS_MAX`` unpaid checkouts (409
+    ``orders.too_many_unpaid``) and ``UNPAID_UNITS_PER_SKU_MAX`` units of one SKU across them (409
+    ``orders.unpaid_units_limit``, ``details``: ``sku_id``, ``held``, ``requested``, ``limit``); nothing is
+    written then."""
     if payload.from_cart:
         result = checkout_submit_from_cart(buyer=request.user, address_id=payload.address_id,
                                            share_code=payload.share_code, idempotency_key=payload.idempotency_key)

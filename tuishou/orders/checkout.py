@@ -26,6 +26,7 @@ from tuishou.catalog.services import sku_stock_reserve
 from tuishou.core.errors import Conflict, DomainError, InvalidInput
 from tuishou.incentives.selectors import plan_version_in_force
 from tuishou.orders.errors import OrderError
+from tuishou.orders.hoarding import unpaid_limits_check
 from tuishou.orders.models import CartLine, Checkout, Order, OrderLine
 from tuishou.orders.services import address_get, quantity_clean, sku_available, text_clean
 
@@ -81,8 +82,8 @@ def checkout_submit(*, buyer, lines, address_id: int, share_code: str | None = N
     community.
 
     Raises ``orders.quantity_invalid``, ``orders.sku_unavailable``, ``orders.out_of_stock``,
-    ``orders.address_unknown``, ``orders.idempotency_key_invalid``, ``orders.idempotency_key_reused``,
-    ``campaigns.sold_out``;
+    ``orders.too_many_unpaid``, ``orders.unpaid_units_limit`` (``orders.hoarding``), ``orders.address_unknown``,
+    ``orders.idempotency_key_invalid``, ``orders.idempotency_key_reused``, ``campaigns.sold_out``;
     nothing is written then.
     """
     return _submit(buyer=buyer, requests=_line_requests(lines), address_id=address_id, share_code=share_code,
@@ -165,6 +166,7 @@ def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: 
     wanted: dict[int, int] = {}
     for r in requests:
         wanted[r.sku_id] = wanted.get(r.sku_id, 0) + r.quantity
+    unpaid_limits_check(buyer=buyer, wanted=wanted, titles={i: s.product.title for i, s in skus.items()}, now=now)
     for sku_id in sorted(wanted):
         try:
             sku_stock_reserve(sku_id=sku_id, quantity=wanted[sku_id])

@@ -51,6 +51,10 @@ class OrderError(ErrorCode):
     SKU_UNAVAILABLE = "orders.sku_unavailable", _("Item {sku_id!r} is not for sale.")
     STATUS_UNKNOWN = "orders.status_unknown", _("Unknown status {status!r}.")
     TOO_MANY_ADDRESSES = "orders.too_many_addresses", _("Keep at most {max_addresses} addresses.")
+    TOO_MANY_UNPAID = "orders.too_many_unpaid", _(
+        "You have {count} orders waiting for payment: pay or cancel one before placing another.")
+    UNPAID_UNITS_LIMIT = "orders.unpaid_units_limit", _(
+        "At most {limit} of {title} can wait for payment at once; you hold {held} in unpaid orders.")
     TOO_MANY_LINES = "orders.too_many_lines", _("At most {max_lines} items per checkout.")
     TOO_MANY_PHOTOS = "orders.too_many_photos", _("At most {max_photos} photos per case.")
     TRACKING_NUMBER_INVALID = "orders.tracking_number_invalid", _(

@@ -169,7 +169,7 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/checkout.html", {
         "basket": basket, "problem": problem, "form": form, "address_form": address_form, "addresses": addresses,
         "buy_now": bool(params.get("sku"))},
-        status=400 if request.method == "POST" or problem else 200)
+        status=getattr(form, "refusal_status", 400) if request.method == "POST" or problem else 200)
 
 
 def _checkout_submit(request: HttpRequest, form: CheckoutForm, address_form: AddressForm) -> HttpResponse | None:
@@ -187,6 +187,7 @@ def _checkout_submit(request: HttpRequest, form: CheckoutForm, address_form: Add
             quantity=data["quantity"] or 0, share_code=data["share"])
     except DomainError as exc:
         form_add_error(address_form if exc.details.get("field") in AddressForm.FIELDS else form, exc)
+        form.refusal_status = exc.status  # e.g. 409 for the limits on unpaid orders (orders.hoarding)
         return None
     return_url = request.build_absolute_uri(reverse("orders:paid", args=[checkout.pk]))
     try:

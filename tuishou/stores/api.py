@@ -117,7 +117,9 @@ def my_link_create(request: HttpRequest, payload: LinkIn):
 @router.get("/me/links/{code}/stats", response=LinkStatsOut)
 def my_link_stats(request: HttpRequest, code: str):
     """Clicks, unique visitors and orders of one of my links: placed with its share code, and placed without
-    it by consumers the link bound to me."""
+    it by consumers the link bound to me. A visitor's opens count once a day (by visitor cookie, account, or
+    address and user agent: ``CLICK_DEDUPE_HOURS``), and known bots (crawlers, chat link previews, scripts,
+    headless browsers) not at all."""
     link = selectors.promoter_link_by_code(promoter=promoter_for_user(request.user), code=code)
     return {"code": link.code, **dataclasses.asdict(selectors.link_stats(link))}
 

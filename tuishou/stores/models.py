@@ -114,8 +114,9 @@ class ShareLink(models.Model):
 
 
 class ShareClick(models.Model):
-    """One open of a share link (``/s/<code>``). ``visitor_key`` is the signed cookie id, so unique visitors
-    are counted without an account; only a digest of the user agent is kept."""
+    """One counted open of a share link (``/s/<code>``). ``visitor_key`` is the signed cookie id, so unique
+    visitors are counted without an account; only digests of the user agent and of address + user agent are
+    kept. Bots and repeat opens within the dedupe window make no row (``services.share_click_record``)."""
 
     link = models.ForeignKey(ShareLink, verbose_name=_("link"), on_delete=models.CASCADE, related_name="clicks")
     visitor_key = models.CharField(verbose_name=_("visitor key"), max_length=64)
@@ -124,12 +125,17 @@ class ShareClick(models.Model):
                              related_name="+")
     at = models.DateTimeField(verbose_name=_("at"))
     user_agent_hash = models.CharField(verbose_name=_("user agent hash"), max_length=64, blank=True)
+    visitor_hash = models.CharField(
+        verbose_name=_("visitor fingerprint"), max_length=64, blank=True,
+        help_text="Keyed digest of the address and user agent: a repeat open without the cookie is not counted "
+                  "again within the dedupe window. The address itself is not kept.")
 
     class Meta:
         verbose_name = _("share click")
         verbose_name_plural = _("share clicks")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["link", "visitor_key"], name="share_click_link_visitor_idx")]
+        indexes = [models.Index(fields=["link", "visitor_key"], name="share_click_link_visitor_idx"),
+                   models.Index(fields=["link", "visitor_hash", "at"], name="share_click_link_print_idx")]
 
     def __str__(self) -> str:
         return f"{self.link.code} @ {self.at:%Y-%m-%d %H:%M}"

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from tuishou.accounts.models import User
 from tuishou.catalog.selectors import supply_pool
 from tuishou.community.inspections_selectors import pool_pick_check
+from tuishou.core.bots import is_bot
 from tuishou.core.errors import Conflict, InvalidInput, NotFound
+from tuishou.core.visitors import visitor_fingerprint
 from tuishou.network.models import Promoter
 from tuishou.network.selectors import promoter_for_user, public_name
 from tuishou.stores import codes
@@ -241,12 +244,38 @@ def user_agent_digest(user_agent: str | None) -> str:
 
 
 def share_click_record(*, link: ShareLink, visitor_key: str, user: User | None, user_agent: str | None = None,
-                       at: datetime | None = None) -> ShareClick:
-    """Record an open of a share link (点击) and the attribution visit it makes, in one transaction."""
+                       ip: str = "", at: datetime | None = None) -> ShareClick | None:
+    """Record an open of a share link (点击) and the attribution visit it makes, in one transaction.
+
+    Statistics cannot be inflated by opening a link again and again (issue 12, item 9): a known bot (crawler,
+    chat link preview, script, headless browser: ``core.bots``) records nothing, and an open by a visitor who
+    already counted for this link within ``CLICK_DEDUPE_HOURS`` (the same visitor cookie, the same signed-in
+    account, or the same address and user agent: a browser that drops the cookie) is no new click; its
+    attribution visit is still recorded (it moves a last-click binding). Only a keyed digest of address and
+    user agent is kept. Returns the click, or None when the open did not count.
+    """
     at = at or timezone.now()
     user = user if user is not None and user.is_authenticated else None
+    if is_bot(user_agent):
+        return None
+    fingerprint = visitor_fingerprint(ip=ip, user_agent=user_agent) if ip else ""
     with transaction.atomic():
-        click = ShareClick.objects.create(link=link, visitor_key=visitor_key, user=user, at=at,
-                                          user_agent_hash=user_agent_digest(user_agent))
+        click = None
+        if not _counted_recently(link=link, visitor_key=visitor_key, user=user, fingerprint=fingerprint, at=at):
+            click = ShareClick.objects.create(link=link, visitor_key=visitor_key, user=user, at=at,
+                                              user_agent_hash=user_agent_digest(user_agent),
+                                              visitor_hash=fingerprint)
         attribution_record_visit(link=link, visitor_key=visitor_key, user=user, at=at)
     return click
+
+
+def _counted_recently(*, link: ShareLink, visitor_key: str, user: User | None, fingerprint: str,
+                      at: datetime) -> bool:
+    """Whether this visitor's open of ``link`` already counted within the dedupe window before ``at``."""
+    same = Q(visitor_key=visitor_key)
+    if user is not None:
+        same |= Q(user=user)
+    if fingerprint:
+        same |= Q(visitor_hash=fingerprint)
+    window = timedelta(hours=settings.TUISHOU.get("CLICK_DEDUPE_HOURS", 24))
+    return ShareClick.objects.filter(same, link=link, at__gt=at - window, at__lte=at).exists()

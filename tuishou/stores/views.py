@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from tuishou.catalog.selectors import product_in_hot_zone
 from tuishou.core.errors import NotFound
-from tuishou.core.visitors import visitor_cookie_set, visitor_key
+from tuishou.core.visitors import client_ip, visitor_cookie_set, visitor_key
 from tuishou.stores import selectors
 from tuishou.stores.errors import StoreError
 from tuishou.stores.models import ShareLink, Store
@@ -41,7 +41,7 @@ def share(request: HttpRequest, code: str) -> HttpResponse:
         return _not_found(request, _("share link"), exc)
     key = visitor_key(request) or secrets.token_urlsafe(16)
     share_click_record(link=link, visitor_key=key, user=request.user,
-                       user_agent=request.headers.get("User-Agent"))
+                       user_agent=request.headers.get("User-Agent", ""), ip=client_ip(request))
     if link.target == ShareLink.Target.STORE:
         target = reverse("stores:store", args=[store_get_or_create(promoter=link.promoter).code])
     else:

@@ -324,4 +324,5 @@ TUISHOU_SCHEDULE = [
     ("escalate-after-sales", "*/10 * * * *", "tuishou.orders.tasks.escalate_after_sales"),
     ("settle-due", "40 * * * *", "tuishou.settlement.tasks.settle_due"),
     ("settle-previous-period", "30 2 1 * *", "tuishou.settlement.tasks.settle_previous_period"),
+    ("fold-report-rollups", "*/5 * * * *", "tuishou.reports.tasks.fold_report_rollups"),
 ]

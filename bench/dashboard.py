@@ -283,7 +283,14 @@ BARE_DASHBOARD_ROLLUP = [
            FROM ledger_journalline l JOIN orders_order o ON o.number = l.order_ref
            WHERE l.id > (SELECT through FROM reports_rollupmark WHERE name = 'ledger')
              AND o.paid_at >= %(prev)s AND o.paid_at < %(end)s) f GROUP BY day""",
-    *BARE_DASHBOARD[1:],
+    # promoters joined per day: the rollup's rows and the promoters after its mark (no community choice pending)
+    """SELECT day, sum(n) FROM (
+           SELECT day, joined AS n FROM reports_daypromoters WHERE day < %(end_day)s
+           UNION ALL
+           SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date, 1 FROM network_promoter
+           WHERE id > (SELECT through FROM reports_rollupmark WHERE name = 'promoters') AND created_at < %(end)s
+       ) j GROUP BY day""",
+    *BARE_DASHBOARD[3:],
 ]
 
 BARE_INCOME = """

@@ -79,7 +79,8 @@ def test_the_ledger_entry_kinds_read_chinese_and_keep_their_values():
 
     kind = JournalEntry.Kind.COMMISSION_ACCRUED
     with override("zh-hans"):
-        assert (kind.value, str(kind.label), str(Order.Status.PAID.label)) == ("commission_accrued", "佣金计提", "已支付")
+        assert (kind.value, str(kind.label), str(Order.Status.PAID.label)) == (
+            "commission_accrued", "佣金计提", "已支付")
         assert str(dict(JournalEntry._meta.get_field("kind").flatchoices)["reversal"]) == "冲正"
     with override("en"):
         assert (str(kind.label), str(Order.Status.PAID.label)) == ("Commission accrued, pending", "Paid")

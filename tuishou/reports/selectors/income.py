@@ -165,8 +165,9 @@ def _fetch(sql: str, params: list) -> list[tuple]:
             return cursor.fetchall()
     with transaction.atomic(), connection.cursor() as cursor:
         # Every promoter is hashed by earnings and by rank: in memory, not in temporary files (PostgreSQL's default
-        # work_mem is 4 MB). Measured in bench/dashboard.py: JIT compiling costs more than it saves here, and hashing (the earnings
-        # per promoter, the promoters per rank and amount) beats the sorts the planner picks from its estimates.
+        # work_mem is 4 MB). Measured in bench/dashboard.py: JIT compiling costs more than it saves here, and
+        # hashing (the earnings per promoter, the promoters per rank and amount) beats the sorts the planner
+        # picks from its estimates.
         # set_config(…, true): for this transaction only, all three in one statement.
         cursor.execute("SELECT set_config('work_mem', '256MB', true), set_config('jit', 'off', true), "
                        "set_config('enable_sort', 'off', true)")

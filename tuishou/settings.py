@@ -361,4 +361,5 @@ TUISHOU_SCHEDULE = [
     ("settle-due", "40 * * * *", "tuishou.settlement.tasks.settle_due"),
     ("settle-previous-period", "30 2 1 * *", "tuishou.settlement.tasks.settle_previous_period"),
     ("risk-sweep", "15 1 * * *", "tuishou.risk.tasks.sweep"),
+    ("fold-report-rollups", "*/5 * * * *", "tuishou.reports.tasks.fold_report_rollups"),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.static import serve
 
 from tuishou.api import api
+from tuishou.core import views as core_views
 from tuishou.sandboxes.checks import SANDBOX
 
 # In the reader's language (Chinese by default), like the app, model and field names (their verbose_name).
@@ -31,6 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", health),
+    path("favicon.ico", core_views.favicon),  # the icon for pages that link none (the Django admin's)
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch, remembered in a cookie
     path("account/", include("tuishou.accounts.urls")),
     path("centre/messages/", include("tuishou.notifications.urls")),  # the message centre

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
@@ -36,11 +37,11 @@ class OperatorRole(models.Model):
     """A platform staff role held by a user (平台运营 / 财务 / 客服 / 风控)."""
 
     class Role(models.TextChoices):
-        ADMIN = "admin", "Administrator"
-        OPS = "ops", "Operations"
-        FINANCE = "finance", "Finance"
-        CUSTOMER_SERVICE = "customer_service", "Customer service"
-        RISK = "risk", "Risk"
+        ADMIN = "admin", pgettext_lazy("OperatorRole.Role", "Administrator")
+        OPS = "ops", pgettext_lazy("OperatorRole.Role", "Operations")
+        FINANCE = "finance", pgettext_lazy("OperatorRole.Role", "Finance")
+        CUSTOMER_SERVICE = "customer_service", pgettext_lazy("OperatorRole.Role", "Customer service")
+        RISK = "risk", pgettext_lazy("OperatorRole.Role", "Risk")
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="operator_roles")
     role = models.CharField(verbose_name=_("role"), max_length=32, choices=Role.choices)

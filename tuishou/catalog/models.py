@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.fields import MoneyField
 from tuishou.core.transitions import StatusChange
@@ -17,12 +18,12 @@ class Product(models.Model):
     """A merchant's product. Its status moves only through ``tuishou.catalog.transitions.product_transition``."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PENDING_REVIEW = "pending_review", "Pending review"
-        REJECTED = "rejected", "Rejected"
-        APPROVED = "approved", "Approved (not listed yet)"
-        ON_SHELF = "on_shelf", "On shelf"
-        OFF_SHELF = "off_shelf", "Off shelf"
+        DRAFT = "draft", pgettext_lazy("Product.Status", "Draft")
+        PENDING_REVIEW = "pending_review", pgettext_lazy("Product.Status", "Pending review")
+        REJECTED = "rejected", pgettext_lazy("Product.Status", "Rejected")
+        APPROVED = "approved", pgettext_lazy("Product.Status", "Approved (not listed yet)")
+        ON_SHELF = "on_shelf", pgettext_lazy("Product.Status", "On shelf")
+        OFF_SHELF = "off_shelf", pgettext_lazy("Product.Status", "Off shelf")
 
     merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"),
                                  on_delete=models.PROTECT, related_name="products")
@@ -82,8 +83,8 @@ class Sku(models.Model):
     """
 
     class CommissionMode(models.TextChoices):
-        PERCENT = "percent", "Percentage of the paid price"
-        FIXED = "fixed", "Fixed amount per unit"
+        PERCENT = "percent", pgettext_lazy("Sku.CommissionMode", "Percentage of the paid price")
+        FIXED = "fixed", pgettext_lazy("Sku.CommissionMode", "Fixed amount per unit")
 
     product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="skus")
     spec_name = models.CharField(verbose_name=_("spec name"), max_length=60, help_text="e.g. 500g×2袋")

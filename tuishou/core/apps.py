@@ -18,3 +18,6 @@ class CoreConfig(AppConfig):
         # re-builds its listing by name in the worker, which loads no URLconf.
         autodiscover_modules("listings")
         import tuishou.core.listing  # noqa: F401  (the export job kind)
+        from tuishou.core.third_party import third_party_names
+
+        third_party_names()

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.errors import CoreError, DomainError, PayloadTooLarge
 
@@ -33,10 +34,10 @@ def _head(body: bytes) -> str:
 
 
 class CallbackOutcome(models.TextChoices):
-    PROCESSED = "processed", "Processed"
-    IGNORED = "ignored", "Ignored (valid, but the state had moved on)"
-    DUPLICATE = "duplicate", "Duplicate (already processed)"
-    REJECTED = "rejected", "Rejected"
+    PROCESSED = "processed", pgettext_lazy("CallbackOutcome", "Processed")
+    IGNORED = "ignored", pgettext_lazy("CallbackOutcome", "Ignored (valid, but the state had moved on)")
+    DUPLICATE = "duplicate", pgettext_lazy("CallbackOutcome", "Duplicate (already processed)")
+    REJECTED = "rejected", pgettext_lazy("CallbackOutcome", "Rejected")
 
 
 class ReceivedCallback(models.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -39,3 +39,13 @@ def job_file(request: HttpRequest, job_id: int) -> FileResponse:
         raise Http404
     return FileResponse(default_storage.open(job.file, "rb"), as_attachment=True,
                         filename=PurePosixPath(job.file).name)
+
+
+_FAVICON = Path(__file__).parent / "static" / "tuishou" / "favicon.svg"
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``: the site icon for pages that link none (the Django admin's), so browsers get no 404."""
+    response = HttpResponse(_FAVICON.read_bytes(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.fields import MoneyField
 from tuishou.core.transitions import StatusChange
@@ -22,10 +23,10 @@ class PlanVersion(models.Model):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PROPOSED = "proposed", "Proposed to the operators"
-        PUBLISHED = "published", "Published (in force)"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", pgettext_lazy("PlanVersion.Status", "Draft")
+        PROPOSED = "proposed", pgettext_lazy("PlanVersion.Status", "Proposed to the operators")
+        PUBLISHED = "published", pgettext_lazy("PlanVersion.Status", "Published (in force)")
+        RETIRED = "retired", pgettext_lazy("PlanVersion.Status", "Retired")
 
     community = models.ForeignKey("network.Community", verbose_name=_("community"),
                                   on_delete=models.PROTECT, related_name="plan_versions")
@@ -155,8 +156,8 @@ class PlanStudy(models.Model):
     """
 
     class Kind(models.TextChoices):
-        SIMULATION = "simulation", "Simulation"
-        BACKTEST = "backtest", "Backtest"
+        SIMULATION = "simulation", pgettext_lazy("PlanStudy.Kind", "Simulation")
+        BACKTEST = "backtest", pgettext_lazy("PlanStudy.Kind", "Backtest")
 
     version = models.ForeignKey(PlanVersion, verbose_name=_("version"),
                                 on_delete=models.CASCADE, related_name="studies")

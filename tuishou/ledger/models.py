@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.errors import Conflict
 from tuishou.core.fields import MoneyField
@@ -93,25 +94,28 @@ class AccountQuerySet(models.QuerySet):
 class AccountKind(models.TextChoices):
     """What an account holds; promoter kinds belong to a promoter, merchant kinds to a merchant."""
 
-    PROMOTER_PENDING = "promoter_pending", "Promoter pending commission (待结算佣金)"
-    PROMOTER_AVAILABLE = "promoter_available", "Promoter available balance (可提现余额)"
-    PROMOTER_FROZEN = "promoter_frozen", "Promoter frozen balance (提现冻结)"
-    PROMOTER_WITHDRAWN = "promoter_withdrawn", "Promoter withdrawn total (已提现)"
-    COMMISSION_EXPENSE = "commission_expense", "Platform commission expense (佣金支出)"
-    MERCHANT_PAYABLE = "merchant_payable", "Payable to merchant (应付商家)"
-    MERCHANT_PENDING = "merchant_pending", "Payable to merchant, pending settlement (待结算货款)"
-    MERCHANT_FROZEN = "merchant_frozen", "Payable to merchant, frozen by a withdrawal (商家提现冻结)"
-    MERCHANT_WITHDRAWN = "merchant_withdrawn", "Merchant withdrawn total (商家已提现)"
-    PLATFORM_REVENUE = "platform_revenue", "Platform revenue: fees (平台收入)"
-    PAYOUT_CLEARING = "payout_clearing", "Payout clearing (出款在途)"
-    GATEWAY_CLEARING = "gateway_clearing", "Payment gateway clearing (收款在途)"
-    CUSTOMER_REFUNDS = "customer_refunds", "Customer refunds (退款)"
-    COMMISSION_MARGIN = "commission_margin", "Platform commission margin: B less payouts (佣金留存)"
-    MARKETING_EXPENSE = "marketing_expense", "Platform marketing expense: materials rewards (营销费用)"
-    MATERIALS_REWARD_POOL = "materials_reward_pool", "Materials reward pool, funded and not yet paid (素材奖励池)"
-    COUPON_RECEIVABLE = "coupon_receivable", "Receivable from coupon platforms: their commissions (券佣金应收)"
-    PAYOUT_RECEIVABLE = "payout_receivable", "Payouts paid twice, owed back by payees (重复出款应收)"
-    PAYOUT_LOSS = "payout_loss", "Payouts paid twice, written off (重复出款损失)"
+    PROMOTER_PENDING = "promoter_pending", pgettext_lazy("AccountKind", "Promoter pending commission")
+    PROMOTER_AVAILABLE = "promoter_available", pgettext_lazy("AccountKind", "Promoter available balance")
+    PROMOTER_FROZEN = "promoter_frozen", pgettext_lazy("AccountKind", "Promoter frozen balance")
+    PROMOTER_WITHDRAWN = "promoter_withdrawn", pgettext_lazy("AccountKind", "Promoter withdrawn total")
+    COMMISSION_EXPENSE = "commission_expense", pgettext_lazy("AccountKind", "Platform commission expense")
+    MERCHANT_PAYABLE = "merchant_payable", pgettext_lazy("AccountKind", "Payable to merchant")
+    MERCHANT_PENDING = "merchant_pending", pgettext_lazy("AccountKind", "Payable to merchant, pending settlement")
+    MERCHANT_FROZEN = "merchant_frozen", pgettext_lazy("AccountKind", "Payable to merchant, frozen by a withdrawal")
+    MERCHANT_WITHDRAWN = "merchant_withdrawn", pgettext_lazy("AccountKind", "Merchant withdrawn total")
+    PLATFORM_REVENUE = "platform_revenue", pgettext_lazy("AccountKind", "Platform revenue: fees")
+    PAYOUT_CLEARING = "payout_clearing", pgettext_lazy("AccountKind", "Payout clearing")
+    GATEWAY_CLEARING = "gateway_clearing", pgettext_lazy("AccountKind", "Payment gateway clearing")
+    CUSTOMER_REFUNDS = "customer_refunds", pgettext_lazy("AccountKind", "Customer refunds")
+    COMMISSION_MARGIN = "commission_margin", pgettext_lazy("AccountKind", "Platform commission margin: B less payouts")
+    MARKETING_EXPENSE = "marketing_expense", pgettext_lazy(
+        "AccountKind", "Platform marketing expense: materials rewards")
+    MATERIALS_REWARD_POOL = "materials_reward_pool", pgettext_lazy(
+        "AccountKind", "Materials reward pool, funded and not yet paid")
+    COUPON_RECEIVABLE = "coupon_receivable", pgettext_lazy(
+        "AccountKind", "Receivable from coupon platforms: their commissions")
+    PAYOUT_RECEIVABLE = "payout_receivable", pgettext_lazy("AccountKind", "Payouts paid twice, owed back by payees")
+    PAYOUT_LOSS = "payout_loss", pgettext_lazy("AccountKind", "Payouts paid twice, written off")
 
 
 PROMOTER_KINDS = frozenset({AccountKind.PROMOTER_PENDING, AccountKind.PROMOTER_AVAILABLE, AccountKind.PROMOTER_FROZEN,
@@ -208,27 +212,36 @@ class JournalEntry(AppendOnlyModel):
     """
 
     class Kind(models.TextChoices):
-        COMMISSION_ACCRUED = "commission_accrued", "Commission accrued, pending (佣金计提)"
-        COMMISSION_SETTLED = "commission_settled", "Commission settled, available (佣金结算)"
-        COMMISSION_CANCELLED = "commission_cancelled", "Commission cancelled before settlement (佣金取消)"
-        COMMISSION_CLAWBACK = "commission_clawback", "Commission clawed back after settlement (佣金追回)"
-        WITHDRAWAL_REQUESTED = "withdrawal_requested", "Withdrawal requested, frozen (提现申请)"
-        WITHDRAWAL_REJECTED = "withdrawal_rejected", "Withdrawal rejected, released (提现驳回)"
-        WITHDRAWAL_PAID = "withdrawal_paid", "Withdrawal paid out (提现到账)"
-        WITHDRAWAL_FAILED = "withdrawal_failed", "Withdrawal payout failed (出款失败)"
-        ORDER_PAID = "order_paid", "Order paid (订单支付)"
-        ORDER_REFUNDED = "order_refunded", "Order refunded (订单退款)"
-        MERCHANT_SETTLED = "merchant_settled", "Merchant settled (商家结算)"
-        PERIOD_COMMISSION = "period_commission", "Period commission: team volume, pools (月度奖励)"
-        ADJUSTMENT = "adjustment", "Operator adjustment (人工调整)"
-        REVERSAL = "reversal", "Reversal (冲正)"
-        INSPECTION_REWARD = "inspection_reward", "Inspection report reward (验货奖励)"
-        MATERIALS_REWARD_POOL = "materials_reward_pool", "Materials reward pool funded or returned (素材奖励池)"
-        MATERIALS_REWARD = "materials_reward", "Materials reward paid to an author (素材奖励)"
-        WITHDRAWAL_PAID_AFTER_FAILED = "withdrawal_paid_after_failed", "Payout paid after it failed (失败后到账)"
-        WITHDRAWAL_PAYOUT_REVERSED = "withdrawal_payout_reversed", "Payout failed after paid (到账后失败冲回)"
-        PAYOUT_DEBT_RECOVERED = "payout_debt_recovered", "Payout paid twice, recovered from the balance (重复出款追回)"
-        PAYOUT_DEBT_WRITTEN_OFF = "payout_debt_written_off", "Payout paid twice, written off (重复出款核销)"
+        COMMISSION_ACCRUED = "commission_accrued", pgettext_lazy("JournalEntry.Kind", "Commission accrued, pending")
+        COMMISSION_SETTLED = "commission_settled", pgettext_lazy("JournalEntry.Kind", "Commission settled, available")
+        COMMISSION_CANCELLED = "commission_cancelled", pgettext_lazy(
+            "JournalEntry.Kind", "Commission cancelled before settlement")
+        COMMISSION_CLAWBACK = "commission_clawback", pgettext_lazy(
+            "JournalEntry.Kind", "Commission clawed back after settlement")
+        WITHDRAWAL_REQUESTED = "withdrawal_requested", pgettext_lazy(
+            "JournalEntry.Kind", "Withdrawal requested, frozen")
+        WITHDRAWAL_REJECTED = "withdrawal_rejected", pgettext_lazy("JournalEntry.Kind", "Withdrawal rejected, released")
+        WITHDRAWAL_PAID = "withdrawal_paid", pgettext_lazy("JournalEntry.Kind", "Withdrawal paid out")
+        WITHDRAWAL_FAILED = "withdrawal_failed", pgettext_lazy("JournalEntry.Kind", "Withdrawal payout failed")
+        ORDER_PAID = "order_paid", pgettext_lazy("JournalEntry.Kind", "Order paid")
+        ORDER_REFUNDED = "order_refunded", pgettext_lazy("JournalEntry.Kind", "Order refunded")
+        MERCHANT_SETTLED = "merchant_settled", pgettext_lazy("JournalEntry.Kind", "Merchant settled")
+        PERIOD_COMMISSION = "period_commission", pgettext_lazy(
+            "JournalEntry.Kind", "Period commission: team volume, pools")
+        ADJUSTMENT = "adjustment", pgettext_lazy("JournalEntry.Kind", "Operator adjustment")
+        REVERSAL = "reversal", pgettext_lazy("JournalEntry.Kind", "Reversal")
+        INSPECTION_REWARD = "inspection_reward", pgettext_lazy("JournalEntry.Kind", "Inspection report reward")
+        MATERIALS_REWARD_POOL = "materials_reward_pool", pgettext_lazy(
+            "JournalEntry.Kind", "Materials reward pool funded or returned")
+        MATERIALS_REWARD = "materials_reward", pgettext_lazy("JournalEntry.Kind", "Materials reward paid to an author")
+        WITHDRAWAL_PAID_AFTER_FAILED = "withdrawal_paid_after_failed", pgettext_lazy(
+            "JournalEntry.Kind", "Payout paid after it failed")
+        WITHDRAWAL_PAYOUT_REVERSED = "withdrawal_payout_reversed", pgettext_lazy(
+            "JournalEntry.Kind", "Payout failed after paid")
+        PAYOUT_DEBT_RECOVERED = "payout_debt_recovered", pgettext_lazy(
+            "JournalEntry.Kind", "Payout paid twice, recovered from the balance")
+        PAYOUT_DEBT_WRITTEN_OFF = "payout_debt_written_off", pgettext_lazy(
+            "JournalEntry.Kind", "Payout paid twice, written off")
 
     # Entries that move commission must say on every promoter line what the commission was computed from.
     COMMISSION_KINDS = frozenset({Kind.COMMISSION_ACCRUED, Kind.COMMISSION_CANCELLED, Kind.COMMISSION_CLAWBACK,

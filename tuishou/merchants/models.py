@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.transitions import StatusChange
 
@@ -16,9 +17,9 @@ class MerchantApplication(models.Model):
     """A business applying to supply goods (入驻申请); an operator approves or rejects it once."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        SUBMITTED = "submitted", pgettext_lazy("MerchantApplication.Status", "Submitted")
+        APPROVED = "approved", pgettext_lazy("MerchantApplication.Status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("MerchantApplication.Status", "Rejected")
 
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applicant"), on_delete=models.PROTECT,
                                   related_name="merchant_applications")
@@ -62,8 +63,8 @@ class Merchant(models.Model):
     """An approved supplier. ``fee_rate`` is the platform's fee as a fraction of the paid amount (平台服务费率)."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        SUSPENDED = "suspended", "Suspended"
+        ACTIVE = "active", pgettext_lazy("Merchant.Status", "Active")
+        SUSPENDED = "suspended", pgettext_lazy("Merchant.Status", "Suspended")
 
     name = models.CharField(verbose_name=_("name"), max_length=120, db_index=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
@@ -110,8 +111,8 @@ class MerchantStaff(models.Model):
     """A person who acts for a merchant: its owner (who applied) or staff the owner added."""
 
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        STAFF = "staff", "Staff"
+        OWNER = "owner", pgettext_lazy("MerchantStaff.Role", "Owner")
+        STAFF = "staff", pgettext_lazy("MerchantStaff.Role", "Staff")
 
     merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"), on_delete=models.CASCADE, related_name="staff")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.fields import MoneyField
 
@@ -25,8 +26,8 @@ class Community(models.Model):
     """
 
     class Kind(models.TextChoices):
-        OFFICIAL = "official", "Official (官方)"
-        AGENCY = "agency", "Agency (机构)"
+        OFFICIAL = "official", pgettext_lazy("Community.Kind", "Official")
+        AGENCY = "agency", pgettext_lazy("Community.Kind", "Agency")
 
     kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(verbose_name=_("name"), max_length=100)
@@ -56,9 +57,9 @@ class CommunityStaff(models.Model):
     """
 
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner (负责人)"
-        MANAGER = "manager", "Manager (运营)"
-        VIEWER = "viewer", "Viewer (只读)"
+        OWNER = "owner", pgettext_lazy("CommunityStaff.Role", "Owner")
+        MANAGER = "manager", pgettext_lazy("CommunityStaff.Role", "Manager")
+        VIEWER = "viewer", pgettext_lazy("CommunityStaff.Role", "Viewer")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
                              on_delete=models.CASCADE, related_name="community_roles")
@@ -84,15 +85,15 @@ class Promoter(models.Model):
     """
 
     class Stage(models.TextChoices):
-        TEMPORARY = "temporary", "Temporary shopkeeper (临时店主)"
-        ORDINARY = "ordinary", "Ordinary shopkeeper (普通店主)"
+        TEMPORARY = "temporary", pgettext_lazy("Promoter.Stage", "Temporary shopkeeper")
+        ORDINARY = "ordinary", pgettext_lazy("Promoter.Stage", "Ordinary shopkeeper")
 
     class JoinedVia(models.TextChoices):
-        INVITE = "invite", "Invite code (邀请码)"
-        PLACED = "placed", "Placed under a mentor (导师分配)"
-        DEFAULT_SPONSOR = "default_sponsor", "Platform default sponsor"
-        ROOT = "root", "Root of a tree"
-        CHOSEN = "chosen", "Chose an agency community (自选社群)"
+        INVITE = "invite", pgettext_lazy("Promoter.JoinedVia", "Invite code")
+        PLACED = "placed", pgettext_lazy("Promoter.JoinedVia", "Placed under a mentor")
+        DEFAULT_SPONSOR = "default_sponsor", pgettext_lazy("Promoter.JoinedVia", "Platform default sponsor")
+        ROOT = "root", pgettext_lazy("Promoter.JoinedVia", "Root of a tree")
+        CHOSEN = "chosen", pgettext_lazy("Promoter.JoinedVia", "Chose an agency community")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"),
                                 on_delete=models.PROTECT, related_name="promoter")
@@ -154,9 +155,10 @@ class NetworkPolicy(models.Model):
     """
 
     class Placement(models.TextChoices):
-        RANDOM = "random", "Random"
-        LEAST_LOADED = "least_loaded", "Least loaded (fewest direct downlines)"
-        ROUND_ROBIN = "round_robin", "Round robin"
+        RANDOM = "random", pgettext_lazy("NetworkPolicy.Placement", "Random")
+        LEAST_LOADED = "least_loaded", pgettext_lazy(
+            "NetworkPolicy.Placement", "Least loaded (fewest direct downlines)")
+        ROUND_ROBIN = "round_robin", pgettext_lazy("NetworkPolicy.Placement", "Round robin")
 
     invite_code_required = models.BooleanField(verbose_name=_("invite code required"), default=True)
     default_sponsor = models.ForeignKey(Promoter, verbose_name=_("default sponsor"),
@@ -178,9 +180,10 @@ class NetworkPolicy(models.Model):
     class Promotion(models.TextChoices):
         """Who may become a promoter (推广资格): the three modes of CRMEB, Shopro and likeshop."""
 
-        EVERYONE = "everyone", "Everyone (人人分销)"
-        APPLICATION = "application", "By application, reviewed by an operator (申请审核)"
-        QUALIFYING_PURCHASE = "qualifying_purchase", "After a qualifying purchase (满额分销)"
+        EVERYONE = "everyone", pgettext_lazy("NetworkPolicy.Promotion", "Everyone")
+        APPLICATION = "application", pgettext_lazy("NetworkPolicy.Promotion", "By application, reviewed by an operator")
+        QUALIFYING_PURCHASE = "qualifying_purchase", pgettext_lazy(
+            "NetworkPolicy.Promotion", "After a qualifying purchase")
 
     promotion_mode = models.CharField(verbose_name=_("promotion mode"),
                                       max_length=24, choices=Promotion.choices, default=Promotion.EVERYONE,
@@ -218,10 +221,11 @@ class PromoterApplication(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending review"
-        AWAITING_PURCHASE = "awaiting_purchase", "Awaiting a qualifying purchase"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", pgettext_lazy("PromoterApplication.Status", "Pending review")
+        AWAITING_PURCHASE = "awaiting_purchase", pgettext_lazy(
+            "PromoterApplication.Status", "Awaiting a qualifying purchase")
+        APPROVED = "approved", pgettext_lazy("PromoterApplication.Status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("PromoterApplication.Status", "Rejected")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
                              on_delete=models.PROTECT, related_name="promoter_applications")
@@ -278,9 +282,9 @@ class MentorSwitchRequest(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        REJECTED = "rejected", "Rejected"
-        APPLIED = "applied", "Applied"
+        PENDING = "pending", pgettext_lazy("MentorSwitchRequest.Status", "Pending")
+        REJECTED = "rejected", pgettext_lazy("MentorSwitchRequest.Status", "Rejected")
+        APPLIED = "applied", pgettext_lazy("MentorSwitchRequest.Status", "Applied")
 
     promoter = models.ForeignKey(Promoter, verbose_name=_("promoter"),
                                  on_delete=models.PROTECT, related_name="switch_requests")
@@ -314,9 +318,9 @@ class RankRecord(models.Model):
     """One change of a promoter's rank (会员 → 店主 → 导师 → 合伙人 …), append-only history."""
 
     class Source(models.TextChoices):
-        EVALUATION = "evaluation", "Plan evaluation"
-        OPERATOR = "operator", "Operator"
-        IMPORT = "import", "Import"
+        EVALUATION = "evaluation", pgettext_lazy("RankRecord.Source", "Plan evaluation")
+        OPERATOR = "operator", pgettext_lazy("RankRecord.Source", "Operator")
+        IMPORT = "import", pgettext_lazy("RankRecord.Source", "Import")
 
     promoter = models.ForeignKey(Promoter, verbose_name=_("promoter"),
                                  on_delete=models.PROTECT, related_name="rank_records")

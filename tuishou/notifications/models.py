@@ -15,18 +15,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Message(models.Model):
     class Kind(models.TextChoices):
-        COMMISSION_NEW = "commission_new", "New commission (新佣金)"
-        COMMISSION_AVAILABLE = "commission_available", "Commission available (佣金可提现)"
-        COMMISSION_REDUCED = "commission_reduced", "Commission reduced by a refund (佣金扣回)"
-        WITHDRAWAL_PAID = "withdrawal_paid", "Withdrawal paid (提现到账)"
-        WITHDRAWAL_REFUSED = "withdrawal_refused", "Withdrawal refused (提现被拒)"
-        WITHDRAWAL_FAILED = "withdrawal_failed", "Withdrawal failed (提现失败)"
-        TEAM_JOINED = "team_joined", "New team member (新成员)"
-        RANK_CHANGED = "rank_changed", "Rank changed (等级变化)"
+        COMMISSION_NEW = "commission_new", pgettext_lazy("Message.Kind", "New commission")
+        COMMISSION_AVAILABLE = "commission_available", pgettext_lazy("Message.Kind", "Commission available")
+        COMMISSION_REDUCED = "commission_reduced", pgettext_lazy("Message.Kind", "Commission reduced by a refund")
+        WITHDRAWAL_PAID = "withdrawal_paid", pgettext_lazy("Message.Kind", "Withdrawal paid")
+        WITHDRAWAL_REFUSED = "withdrawal_refused", pgettext_lazy("Message.Kind", "Withdrawal refused")
+        WITHDRAWAL_FAILED = "withdrawal_failed", pgettext_lazy("Message.Kind", "Withdrawal failed")
+        TEAM_JOINED = "team_joined", pgettext_lazy("Message.Kind", "New team member")
+        RANK_CHANGED = "rank_changed", pgettext_lazy("Message.Kind", "Rank changed")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"),
                                   on_delete=models.CASCADE, related_name="messages")

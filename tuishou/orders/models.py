@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.fields import MoneyField
 from tuishou.core.transitions import StatusChange
@@ -76,9 +77,9 @@ class Checkout(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting payment"
-        PAID = "paid", "Paid"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING = "pending", pgettext_lazy("Checkout.Status", "Awaiting payment")
+        PAID = "paid", pgettext_lazy("Checkout.Status", "Paid")
+        CANCELLED = "cancelled", pgettext_lazy("Checkout.Status", "Cancelled")
 
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("buyer"),
                               on_delete=models.PROTECT, related_name="checkouts")
@@ -120,14 +121,14 @@ class Order(models.Model):
     """
 
     class Status(models.TextChoices):
-        CREATED = "created", "Created (awaiting payment)"
-        PAID = "paid", "Paid"
-        SHIPPED = "shipped", "Shipped"
-        RECEIVED = "received", "Received"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
-        REFUNDING = "refunding", "Refunding"
-        REFUNDED = "refunded", "Refunded"
+        CREATED = "created", pgettext_lazy("Order.Status", "Created (awaiting payment)")
+        PAID = "paid", pgettext_lazy("Order.Status", "Paid")
+        SHIPPED = "shipped", pgettext_lazy("Order.Status", "Shipped")
+        RECEIVED = "received", pgettext_lazy("Order.Status", "Received")
+        COMPLETED = "completed", pgettext_lazy("Order.Status", "Completed")
+        CANCELLED = "cancelled", pgettext_lazy("Order.Status", "Cancelled")
+        REFUNDING = "refunding", pgettext_lazy("Order.Status", "Refunding")
+        REFUNDED = "refunded", pgettext_lazy("Order.Status", "Refunded")
 
     number = models.CharField(verbose_name=_("number"), max_length=24, unique=True)
     checkout = models.ForeignKey(Checkout, verbose_name=_("checkout"), on_delete=models.PROTECT, related_name="orders")
@@ -293,18 +294,18 @@ class AfterSalesCase(models.Model):
     """
 
     class Kind(models.TextChoices):
-        REFUND_ONLY = "refund_only", "Refund only (仅退款)"
-        RETURN_REFUND = "return_refund", "Return and refund (退货退款)"
+        REFUND_ONLY = "refund_only", pgettext_lazy("AfterSalesCase.Kind", "Refund only")
+        RETURN_REFUND = "return_refund", pgettext_lazy("AfterSalesCase.Kind", "Return and refund")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for the merchant"
-        ACCEPTED = "merchant_accepted", "Accepted: waiting for the return"
-        RETURN_SHIPPED = "return_shipped", "Return shipped"
-        REJECTED = "merchant_rejected", "Rejected"
-        ESCALATED = "escalated", "Escalated to customer service"
-        REFUNDING = "refunding", "Refund requested"
-        REFUNDED = "refunded", "Refunded"
-        CLOSED = "closed", "Closed by customer service"
+        OPEN = "open", pgettext_lazy("AfterSalesCase.Status", "Waiting for the merchant")
+        ACCEPTED = "merchant_accepted", pgettext_lazy("AfterSalesCase.Status", "Accepted: waiting for the return")
+        RETURN_SHIPPED = "return_shipped", pgettext_lazy("AfterSalesCase.Status", "Return shipped")
+        REJECTED = "merchant_rejected", pgettext_lazy("AfterSalesCase.Status", "Rejected")
+        ESCALATED = "escalated", pgettext_lazy("AfterSalesCase.Status", "Escalated to customer service")
+        REFUNDING = "refunding", pgettext_lazy("AfterSalesCase.Status", "Refund requested")
+        REFUNDED = "refunded", pgettext_lazy("AfterSalesCase.Status", "Refunded")
+        CLOSED = "closed", pgettext_lazy("AfterSalesCase.Status", "Closed by customer service")
 
     OPEN_STATUSES = ("open", "merchant_accepted", "return_shipped", "escalated", "refunding")
 

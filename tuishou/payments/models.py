@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.callback_log import ReceivedCallback
 from tuishou.core.fields import MoneyField
@@ -27,11 +28,11 @@ class Payment(models.Model):
     """
 
     class Status(models.TextChoices):
-        CREATED = "created", "Created"
-        PENDING = "pending", "Pending (waiting for the payer)"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        EXPIRED_REFUNDED = "expired_refunded", "Refused by the payable, refunded"
+        CREATED = "created", pgettext_lazy("Payment.Status", "Created")
+        PENDING = "pending", pgettext_lazy("Payment.Status", "Pending (waiting for the payer)")
+        SUCCEEDED = "succeeded", pgettext_lazy("Payment.Status", "Succeeded")
+        FAILED = "failed", pgettext_lazy("Payment.Status", "Failed")
+        EXPIRED_REFUNDED = "expired_refunded", pgettext_lazy("Payment.Status", "Refused by the payable, refunded")
 
     OPEN_STATUSES = (Status.CREATED, Status.PENDING)
 
@@ -84,10 +85,10 @@ class Refund(models.Model):
     """
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        PENDING = "pending", "Pending at the gateway"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        REQUESTED = "requested", pgettext_lazy("Refund.Status", "Requested")
+        PENDING = "pending", pgettext_lazy("Refund.Status", "Pending at the gateway")
+        SUCCEEDED = "succeeded", pgettext_lazy("Refund.Status", "Succeeded")
+        FAILED = "failed", pgettext_lazy("Refund.Status", "Failed")
 
     payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds")
     amount = MoneyField(verbose_name=_("amount"))
@@ -151,10 +152,10 @@ class PaymentEvent(ReceivedCallback):
     and, for a refund's outcome, one of its refunds. Accepted once per gateway and event id."""
 
     class Type(models.TextChoices):
-        PAYMENT_SUCCEEDED = "payment.succeeded", "Payment succeeded"
-        PAYMENT_FAILED = "payment.failed", "Payment failed"
-        REFUND_SUCCEEDED = "refund.succeeded", "Refund succeeded"
-        REFUND_FAILED = "refund.failed", "Refund failed"
+        PAYMENT_SUCCEEDED = "payment.succeeded", pgettext_lazy("PaymentEvent.Type", "Payment succeeded")
+        PAYMENT_FAILED = "payment.failed", pgettext_lazy("PaymentEvent.Type", "Payment failed")
+        REFUND_SUCCEEDED = "refund.succeeded", pgettext_lazy("PaymentEvent.Type", "Refund succeeded")
+        REFUND_FAILED = "refund.failed", pgettext_lazy("PaymentEvent.Type", "Refund failed")
 
     gateway = models.CharField(verbose_name=_("gateway"), max_length=32)
     txn_id = models.CharField(verbose_name=_("txn id"), max_length=64, blank=True)

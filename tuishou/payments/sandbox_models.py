@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.fields import MoneyField
 from tuishou.sandboxes.models import ChannelCallbacks, OutboxCallback
@@ -17,8 +18,8 @@ class SandboxCharge(models.Model):
     """A charge the sandbox opened: the payer confirms or fails it on the pay page."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open (waiting for the payer)"
-        PAID = "paid", "Paid"
+        OPEN = "open", pgettext_lazy("SandboxCharge.Status", "Open (waiting for the payer)")
+        PAID = "paid", pgettext_lazy("SandboxCharge.Status", "Paid")
 
     txn_id = models.CharField(verbose_name=_("txn id"), max_length=64, unique=True)
     reference = models.CharField(verbose_name=_("reference"),
@@ -44,8 +45,8 @@ class SandboxRefund(models.Model):
     """A refund the sandbox accepted; its outcome is called back later."""
 
     class Status(models.TextChoices):
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        SUCCEEDED = "succeeded", pgettext_lazy("SandboxRefund.Status", "Succeeded")
+        FAILED = "failed", pgettext_lazy("SandboxRefund.Status", "Failed")
 
     refund_id = models.CharField(verbose_name=_("refund id"), max_length=64, unique=True)
     charge = models.ForeignKey(SandboxCharge, verbose_name=_("charge"),

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.fields import MoneyField
 
@@ -22,8 +23,8 @@ ZERO = Decimal("0.00")
 class SettleAfter(models.TextChoices):
     """What starts the freeze (the plan's ``settlement.after``)."""
 
-    RECEIVED = "received", "Receipt (确认收货)"
-    COMPLETED = "completed", "Completion (订单完成)"
+    RECEIVED = "received", pgettext_lazy("SettleAfter", "Receipt")
+    COMPLETED = "completed", pgettext_lazy("SettleAfter", "Completion")
 
 
 class Commission(models.Model):
@@ -35,10 +36,10 @@ class Commission(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending (待结算)"
-        AVAILABLE = "available", "Available (已结算)"
-        CANCELLED = "cancelled", "Cancelled by a refund before settlement (已取消)"
-        CLAWED_BACK = "clawed_back", "Clawed back after settlement (已追回)"
+        PENDING = "pending", pgettext_lazy("Commission.Status", "Pending")
+        AVAILABLE = "available", pgettext_lazy("Commission.Status", "Available")
+        CANCELLED = "cancelled", pgettext_lazy("Commission.Status", "Cancelled by a refund before settlement")
+        CLAWED_BACK = "clawed_back", pgettext_lazy("Commission.Status", "Clawed back after settlement")
 
     order = models.ForeignKey("orders.Order", verbose_name=_("order"), null=True, blank=True, on_delete=models.PROTECT,
                               related_name="commissions", help_text="Empty for a period commission.")
@@ -101,9 +102,9 @@ class MerchantReceivable(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending (待结算)"
-        SETTLED = "settled", "Settled (已结算)"
-        CANCELLED = "cancelled", "Fully refunded before settlement (已取消)"
+        PENDING = "pending", pgettext_lazy("MerchantReceivable.Status", "Pending")
+        SETTLED = "settled", pgettext_lazy("MerchantReceivable.Status", "Settled")
+        CANCELLED = "cancelled", pgettext_lazy("MerchantReceivable.Status", "Fully refunded before settlement")
 
     order = models.OneToOneField("orders.Order", verbose_name=_("order"),
                                  on_delete=models.PROTECT, related_name="receivable")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Store(models.Model):
@@ -76,8 +77,8 @@ class ShareLink(models.Model):
     """
 
     class Target(models.TextChoices):
-        STORE = "store", "Store (店铺)"
-        PRODUCT = "product", "Product (商品)"
+        STORE = "store", pgettext_lazy("ShareLink.Target", "Store")
+        PRODUCT = "product", pgettext_lazy("ShareLink.Target", "Product")
 
     code = models.CharField(verbose_name=_("code"), max_length=12, unique=True)
     promoter = models.ForeignKey("network.Promoter", verbose_name=_("promoter"),
@@ -149,9 +150,9 @@ class ConsumerBinding(models.Model):
     """
 
     class Mode(models.TextChoices):
-        FIRST_CLICK = "first_click", "First click (首次点击)"
-        LAST_CLICK = "last_click", "Last click (最后点击)"
-        REGISTRATION = "registration", "At registration (注册绑定)"
+        FIRST_CLICK = "first_click", pgettext_lazy("ConsumerBinding.Mode", "First click")
+        LAST_CLICK = "last_click", pgettext_lazy("ConsumerBinding.Mode", "Last click")
+        REGISTRATION = "registration", pgettext_lazy("ConsumerBinding.Mode", "At registration")
 
     consumer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("consumer"),
                                  on_delete=models.PROTECT, related_name="bindings")

@@ -33,16 +33,16 @@ class Withdrawal(models.Model):
     """
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested, under review (待审核)"
-        APPROVED = "approved", "Approved, payout starting (已审核)"
-        PAYING = "paying", "Payout in progress (出款中)"
-        PAID = "paid", "Paid out (已到账)"
-        REJECTED = "rejected", "Rejected (已驳回)"
-        FAILED = "failed", "Payout failed (出款失败)"
+        REQUESTED = "requested", pgettext_lazy("Withdrawal.Status", "Requested, under review")
+        APPROVED = "approved", pgettext_lazy("Withdrawal.Status", "Approved, payout starting")
+        PAYING = "paying", pgettext_lazy("Withdrawal.Status", "Payout in progress")
+        PAID = "paid", pgettext_lazy("Withdrawal.Status", "Paid out")
+        REJECTED = "rejected", pgettext_lazy("Withdrawal.Status", "Rejected")
+        FAILED = "failed", pgettext_lazy("Withdrawal.Status", "Payout failed")
 
     class PayeeMethod(models.TextChoices):
-        ALIPAY = PAYEE_METHODS[0], "Alipay (支付宝)"
-        BANK_CARD = PAYEE_METHODS[1], "Bank card (银行卡)"
+        ALIPAY = PAYEE_METHODS[0], pgettext_lazy("Withdrawal.PayeeMethod", "Alipay")
+        BANK_CARD = PAYEE_METHODS[1], pgettext_lazy("Withdrawal.PayeeMethod", "Bank card")
 
     # Statuses that hold the amount in the promoter's frozen account.
     FROZEN_STATUSES = (Status.REQUESTED, Status.APPROVED, Status.PAYING)

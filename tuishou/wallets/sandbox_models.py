@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.fields import MoneyField
 from tuishou.sandboxes.models import ChannelCallbacks, OutboxCallback
@@ -17,8 +18,8 @@ class SandboxTransfer(models.Model):
     """A transfer the sandbox accepted; whether it went through is decided at once and called back later."""
 
     class Status(models.TextChoices):
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        SUCCEEDED = "succeeded", pgettext_lazy("SandboxTransfer.Status", "Succeeded")
+        FAILED = "failed", pgettext_lazy("SandboxTransfer.Status", "Failed")
 
     payout_id = models.CharField(verbose_name=_("payout id"), max_length=64, unique=True)
     reference = models.CharField(verbose_name=_("reference"),

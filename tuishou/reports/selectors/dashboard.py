@@ -21,14 +21,18 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from tuishou.core.money import from_minor
 from tuishou.ledger.models import JournalLine
-from tuishou.network.models import Promoter
+from tuishou.network.models import Community, Promoter
 from tuishou.orders.models import AfterSalesCase, Order
+from tuishou.reports.models import DayOrders, DayPromoters, RollupMark
 from tuishou.reports.selectors.scope import PLATFORM_TZ, Period, Scope, require_report_reader
+from tuishou.reports.sql import LEDGER, MOVE_ACTION, MOVES, PROMOTERS, day_sql, table
+from tuishou.risk.models import AuditEntry
 
 ZERO = Decimal("0.00")
 RATIO = Decimal("0.0001")
@@ -83,26 +87,97 @@ def _day(field: str) -> TruncDate:
     return TruncDate(field, tzinfo=PLATFORM_TZ)
 
 
-def _commissions_of_order() -> Subquery:
-    """Net commission of the outer order: minus the sum of its snapshot lines (promoter credits are negative)."""
-    lines = (JournalLine.objects.filter(order_ref=OuterRef("number")).order_by()
-             .values("order_ref").annotate(total=Sum("amount")).values("total"))
-    return Subquery(lines)
+def _scope_sql(scope: Scope, alias: str) -> tuple[str, list]:
+    """The scope's filter on rows with ``community_id`` and ``merchant_id`` columns (an order or a rollup row)."""
+    where, params = [], []
+    if scope.community is not None:
+        where.append(f"{alias}.community_id = %s")
+        params.append(scope.community.pk)
+    elif scope.kind:
+        where.append(f"{alias}.community_id IN (SELECT id FROM {table(Community)} WHERE kind = %s)")
+        params.append(scope.kind)
+    if scope.merchant is not None:
+        where.append(f"{alias}.merchant_id = %s")
+        params.append(scope.merchant.pk)
+    return "".join(f" AND {w}" for w in where), params
 
 
 def order_days(*, scope: Scope, start: datetime, end: datetime) -> dict[date, dict]:
-    """Per paid day: GMV, orders, B after refunds, refunded amount, net commissions (one query)."""
-    rows = (Order.objects.filter(scope.orders_q(), paid_at__gte=start, paid_at__lt=end).order_by()
-            .annotate(day=_day("paid_at"), commission=Coalesce(_commissions_of_order(), 0))
-            .values("day")
-            .annotate(gmv=Sum("total"), orders=Count("id"), base=Sum("commission_base_remaining"),
-                      refunded=Sum("refunded_amount"), lines=Sum("commission")))
-    return {row["day"]: {**row, "commissions": -(row["lines"] or ZERO)} for row in rows}
+    """Per paid day: GMV, orders, B after refunds, refunded amount, net commissions — one statement over the
+    rollup (``reports.DayOrders``: the orders as paid and refunded, their ledger lines up to the ``ledger`` mark)
+    and the ledger lines after the mark, read in the same snapshot (see ``reports.rollups``)."""
+    first, last = timezone.localtime(start, PLATFORM_TZ).date(), timezone.localtime(end, PLATFORM_TZ).date()
+    in_scope, scope_params = _scope_sql(scope, "r")
+    tail_scope, tail_params = _scope_sql(scope, "o")
+    day, day_params = day_sql("o.paid_at")
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = f"""
+        SELECT day, SUM(gmv), SUM(orders), SUM(base), SUM(refunded), SUM(lines) FROM (
+            SELECT r.day AS day, r.gmv AS gmv, r.orders AS orders, r.base AS base, r.refunded AS refunded,
+                   r.lines AS lines
+            FROM {table(DayOrders)} r WHERE r.day >= %s AND r.day < %s{in_scope}
+            UNION ALL
+            SELECT {day}, 0, 0, 0, 0, o.amount FROM (
+                -- the lines after the mark, each looking its order up (a probe per line, never a scan)
+                SELECT l.amount AS amount,
+                       (SELECT x.paid_at FROM {table(Order)} x WHERE x.number = l.order_ref) AS paid_at,
+                       (SELECT x.community_id FROM {table(Order)} x WHERE x.number = l.order_ref) AS community_id,
+                       (SELECT x.merchant_id FROM {table(Order)} x WHERE x.number = l.order_ref) AS merchant_id
+                FROM {table(JournalLine)} l
+                WHERE l.id > COALESCE((SELECT m.through FROM {table(RollupMark)} m WHERE m.name = %s), 0)
+                  AND l.order_ref IS NOT NULL
+            ) o WHERE o.paid_at >= %s AND o.paid_at < %s{tail_scope}
+        ) figures GROUP BY day"""
+    params = [connection.ops.adapt_datefield_value(first), connection.ops.adapt_datefield_value(last),
+              *scope_params, *day_params, LEDGER, adapt(start), adapt(end), *tail_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    out = {}
+    for raw_day, gmv, orders, base, refunded, lines in rows:
+        key = raw_day if isinstance(raw_day, date) else date.fromisoformat(str(raw_day))
+        out[key] = {"day": key, "gmv": from_minor(gmv), "orders": int(orders), "base": from_minor(base),
+                    "refunded": from_minor(refunded), "commissions": -from_minor(lines)}
+    return out
+
+
+def _promoters_scope_sql(scope: Scope, alias: str) -> tuple[str, list]:
+    if scope.community is not None:
+        return f" AND {alias}.community_id = %s", [scope.community.pk]
+    if scope.kind:
+        return f" AND {alias}.community_id IN (SELECT id FROM {table(Community)} WHERE kind = %s)", [scope.kind]
+    return "", []
 
 
 def promoter_days(*, scope: Scope, start: datetime, end: datetime) -> tuple[int, dict[date, int]]:
-    """Promoters in scope who joined before ``start``, and those who joined per day up to ``end`` (two queries:
-    a plain count of the earlier ones, so that only the period's promoters are bucketed by day)."""
+    """Promoters in scope who joined before ``start``, and those who joined per day up to ``end``: one statement
+    over the rollup (``reports.DayPromoters``, up to the ``promoters`` mark) and the promoters after the mark.
+    While a community choice newer than the rollup is pending (it moves promoters), from the promoters
+    themselves (two queries: a plain count of the earlier ones, the period's bucketed by day)."""
+    first, last = timezone.localtime(start, PLATFORM_TZ).date(), timezone.localtime(end, PLATFORM_TZ).date()
+    rolled, rolled_params = _promoters_scope_sql(scope, "r")
+    tail, tail_params = _promoters_scope_sql(scope, "p")
+    day, day_params = day_sql("p.created_at")
+    mark = f"COALESCE((SELECT m.through FROM {table(RollupMark)} m WHERE m.name = %s), 0)"
+    sql = f"""
+        SELECT day, SUM(n), MAX(stale) FROM (
+            SELECT r.day AS day, r.joined AS n, 0 AS stale FROM {table(DayPromoters)} r
+            WHERE r.day < %s{rolled}
+            UNION ALL
+            SELECT {day}, 1, 0 FROM {table(Promoter)} p WHERE p.id > {mark} AND p.created_at < %s{tail}
+            UNION ALL
+            SELECT NULL, 0, 1 FROM {table(AuditEntry)} a WHERE a.action = %s AND a.id > {mark}
+        ) joined GROUP BY day"""
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [connection.ops.adapt_datefield_value(last), *rolled_params, *day_params, PROMOTERS, adapt(end),
+              *tail_params, MOVE_ACTION, MOVES]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not any(stale for _, _, stale in rows):
+        per_day = {(d if isinstance(d, date) else date.fromisoformat(str(d))): int(n) for d, n, _ in rows}
+        before = sum(n for d, n in per_day.items() if d < first)
+        return before, {d: n for d, n in per_day.items() if d >= first}
     promoters = Promoter.objects.filter(scope.promoters_q()).order_by()
     before = promoters.filter(created_at__lt=start).count()
     per_day = dict(promoters.filter(created_at__gte=start, created_at__lt=end).annotate(day=_day("created_at"))

@@ -9,9 +9,11 @@ counted under their current rank (an empty rank is the plan's lowest). Median an
 percentiles (the value at position ⌈p·n⌉ of the sorted earnings: an amount somebody actually earned); the
 mean is the total ÷ the count, to the fen.
 
-One SQL statement, the same on SQLite and PostgreSQL: earnings per promoter (one pass over the window's
-commission lines), every promoter joined to them, window functions number each within its rank and
-community, and one aggregate picks the positions.
+One SQL statement, the same on SQLite and PostgreSQL: earnings per promoter from the rollup of closed days
+(``reports.PromoterDay``, see ``reports.rollups``), the journal lines after its mark and today's lines read
+whole; every promoter joined to them; promoters with the same earnings counted together (most earned nothing),
+running counts per rank and community, and the nearest-rank positions picked from them: ``upto`` ≥ ⌊(n+1)/2⌋
+is ``2·upto ≥ n``, ``upto`` ≥ ⌊(9n+9)/10⌋ is ``10·upto ≥ 9n``, in integers on both databases.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from tuishou.core.money import from_minor
 from tuishou.incentives.selectors import engine_plan, plan_version_in_force
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
 from tuishou.network.models import Community, Promoter
-from tuishou.reports.selectors.scope import Period, Scope, platform_today, require_report_reader
+from tuishou.reports.models import PromoterDay, RollupMark
+from tuishou.reports.selectors.scope import Period, Scope, day_start, platform_today, require_report_reader
+from tuishou.reports.sql import LEDGER, table
 
 WINDOW_DAYS = 365
 CENT = Decimal("0.01")
@@ -75,9 +79,19 @@ def _rank_names(communities: list[Community], at: datetime) -> dict[int, list[tu
     return names
 
 
+def _earned_params(*, period: Period, now: datetime) -> list:
+    """The ``earned`` part's parameters: the rollup's closed days of the window (before today), the journal
+    lines of those days after the rollup's mark, and today's lines up to ``now`` read whole."""
+    adapt, adapt_day = connection.ops.adapt_datetimefield_value, connection.ops.adapt_datefield_value
+    today = platform_today(now)
+    today_start = day_start(today)
+    return [adapt_day(period.first), adapt_day(today), LEDGER, adapt(period.start), adapt(today_start),
+            adapt(max(today_start, period.start)), adapt(min(period.end, now))]
+
+
 def _statement(*, lowest: dict[int, str], community_id: int | None) -> tuple[str, list]:
-    line, entry, account, promoter = (connection.ops.quote_name(m._meta.db_table)
-                                      for m in (JournalLine, JournalEntry, Account, Promoter))
+    line, entry, account, promoter, rollup, mark = (
+        table(m) for m in (JournalLine, JournalEntry, Account, Promoter, PromoterDay, RollupMark))
     params: list = []
     if lowest:
         values = ", ".join("(%s, %s)" for _ in lowest)
@@ -91,35 +105,55 @@ def _statement(*, lowest: dict[int, str], community_id: int | None) -> tuple[str
     sql = f"""
         WITH {lowest_cte}
         earned AS (
-            SELECT a.promoter_id AS promoter_id, -SUM(l.amount) AS amount
-            FROM {line} l
-            JOIN {entry} e ON e.id = l.entry_id
-            JOIN {account} a ON a.id = l.account_id
-            WHERE l.order_ref IS NOT NULL AND a.promoter_id IS NOT NULL
-              AND e.created_at >= %s AND e.created_at < %s
-            GROUP BY a.promoter_id
+            SELECT promoter_id, SUM(amount) AS amount FROM (
+                SELECT r.promoter_id AS promoter_id, r.amount AS amount
+                FROM {rollup} r WHERE r.day >= %s AND r.day < %s
+                UNION ALL
+                SELECT t.promoter_id, t.amount FROM (
+                    -- the lines after the mark, each looking its entry and account up (probes, never a scan)
+                    SELECT -l.amount AS amount,
+                           (SELECT a.promoter_id FROM {account} a WHERE a.id = l.account_id) AS promoter_id,
+                           (SELECT e.created_at FROM {entry} e WHERE e.id = l.entry_id) AS created_at
+                    FROM {line} l
+                    WHERE l.id > COALESCE((SELECT m.through FROM {mark} m WHERE m.name = %s), 0)
+                      AND l.order_ref IS NOT NULL
+                ) t WHERE t.promoter_id IS NOT NULL AND t.created_at >= %s AND t.created_at < %s
+                UNION ALL
+                SELECT a.promoter_id, -l.amount
+                FROM {line} l
+                JOIN {entry} e ON e.id = l.entry_id
+                JOIN {account} a ON a.id = l.account_id
+                WHERE l.order_ref IS NOT NULL AND a.promoter_id IS NOT NULL
+                  AND e.created_at >= %s AND e.created_at < %s
+            ) lines GROUP BY promoter_id
         ), people AS (
             SELECT p.community_id AS community_id, {rank_expr} AS rank_id, COALESCE(er.amount, 0) AS amount
             FROM {promoter} p
             LEFT JOIN earned er ON er.promoter_id = p.id
             {lowest_join}
             WHERE p.created_at < %s {where_community}
-        ), ranked AS (
-            SELECT community_id, rank_id, amount,
-                   ROW_NUMBER() OVER (PARTITION BY community_id, rank_id ORDER BY amount) AS rn,
-                   COUNT(*) OVER (PARTITION BY community_id, rank_id) AS n,
-                   ROW_NUMBER() OVER (PARTITION BY community_id ORDER BY amount) AS rn_c,
-                   COUNT(*) OVER (PARTITION BY community_id) AS n_c
-            FROM people
+        ), grouped AS (
+            SELECT community_id, rank_id, amount, COUNT(*) AS k FROM people GROUP BY community_id, rank_id, amount
+        ), by_rank AS (
+            SELECT community_id, rank_id, amount, k,
+                   SUM(k) OVER (PARTITION BY community_id, rank_id ORDER BY amount
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto,
+                   SUM(k) OVER (PARTITION BY community_id, rank_id) AS n
+            FROM grouped
+        ), by_community AS (
+            SELECT community_id, amount, k,
+                   SUM(k) OVER (PARTITION BY community_id ORDER BY amount
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto,
+                   SUM(k) OVER (PARTITION BY community_id) AS n
+            FROM (SELECT community_id, amount, SUM(k) AS k FROM grouped GROUP BY community_id, amount) c
         )
-        SELECT community_id, rank_id, COUNT(*), SUM(amount), SUM(CASE WHEN amount <= 0 THEN 1 ELSE 0 END),
-               MAX(CASE WHEN rn = (n + 1) / 2 THEN amount END), MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN amount END)
-        FROM ranked GROUP BY community_id, rank_id
+        SELECT community_id, rank_id, SUM(k), SUM(amount * k), SUM(CASE WHEN amount <= 0 THEN k ELSE 0 END),
+               MIN(CASE WHEN 2 * upto >= n THEN amount END), MIN(CASE WHEN 10 * upto >= 9 * n THEN amount END)
+        FROM by_rank GROUP BY community_id, rank_id
         UNION ALL
-        SELECT community_id, NULL, COUNT(*), SUM(amount), SUM(CASE WHEN amount <= 0 THEN 1 ELSE 0 END),
-               MAX(CASE WHEN rn_c = (n_c + 1) / 2 THEN amount END),
-               MAX(CASE WHEN rn_c = (9 * n_c + 9) / 10 THEN amount END)
-        FROM ranked GROUP BY community_id
+        SELECT community_id, NULL, SUM(k), SUM(amount * k), SUM(CASE WHEN amount <= 0 THEN k ELSE 0 END),
+               MIN(CASE WHEN 2 * upto >= n THEN amount END), MIN(CASE WHEN 10 * upto >= 9 * n THEN amount END)
+        FROM by_community GROUP BY community_id
     """
     return sql, params
 
@@ -130,9 +164,13 @@ def _fetch(sql: str, params: list) -> list[tuple]:
             cursor.execute(sql, params)
             return cursor.fetchall()
     with transaction.atomic(), connection.cursor() as cursor:
-        # Every promoter is sorted twice and the window's lines hashed per promoter: in memory, not in temporary
-        # files (PostgreSQL's default work_mem is 4 MB), for this statement's transaction only.
-        cursor.execute("SET LOCAL work_mem = '256MB'")
+        # Every promoter is hashed by earnings and by rank: in memory, not in temporary files (PostgreSQL's default
+        # work_mem is 4 MB). Measured in bench/dashboard.py: JIT compiling costs more than it saves here, and
+        # hashing (the earnings per promoter, the promoters per rank and amount) beats the sorts the planner
+        # picks from its estimates.
+        # set_config(…, true): for this transaction only, all three in one statement.
+        cursor.execute("SELECT set_config('work_mem', '256MB', true), set_config('jit', 'off', true), "
+                       "set_config('enable_sort', 'off', true)")
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -147,8 +185,7 @@ def income_disclosure(*, user, scope: Scope, now: datetime | None = None) -> Inc
     ranks = _rank_names(communities, now)
     sql, params = _statement(lowest={cid: names[0][0] for cid, names in ranks.items() if names},
                              community_id=scope.community.pk if scope.community is not None else None)
-    adapt = connection.ops.adapt_datetimefield_value
-    params += [adapt(period.start), adapt(min(period.end, now)), adapt(now)]
+    params += [*_earned_params(period=period, now=now), connection.ops.adapt_datetimefield_value(now)]
     if scope.community is not None:
         params.append(scope.community.pk)
     found = _fetch(sql, params)

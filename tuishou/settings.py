@@ -325,4 +325,5 @@ TUISHOU_SCHEDULE = [
     ("escalate-after-sales", "*/10 * * * *", "tuishou.orders.tasks.escalate_after_sales"),
     ("settle-due", "40 * * * *", "tuishou.settlement.tasks.settle_due"),
     ("settle-previous-period", "30 2 1 * *", "tuishou.settlement.tasks.settle_previous_period"),
+    ("finish-campaigns", "*/5 * * * *", "tuishou.campaigns.tasks.finish_campaigns"),
 ]

@@ -362,4 +362,5 @@ TUISHOU_SCHEDULE = [
     ("settle-previous-period", "30 2 1 * *", "tuishou.settlement.tasks.settle_previous_period"),
     ("risk-sweep", "15 1 * * *", "tuishou.risk.tasks.sweep"),
     ("fold-report-rollups", "*/5 * * * *", "tuishou.reports.tasks.fold_report_rollups"),
+    ("finish-campaigns", "*/5 * * * *", "tuishou.campaigns.tasks.finish_campaigns"),
 ]

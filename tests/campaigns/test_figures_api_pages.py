@@ -62,7 +62,7 @@ def test_figures_by_community_and_team_are_exact(sold):
                               Decimal("158.80"), Decimal("5.50"))
     assert [_row(t) for t in official.teams] == [
         ("小李", 3, 1, 2, Decimal("79.80"), Decimal("4.00")),
-        ("阿花 (the head's own)", 1, 1, 1, Decimal("79.00"), Decimal("1.50"))]
+        ("阿花（团长自营）", 1, 1, 1, Decimal("79.00"), Decimal("1.50"))]  # zh-hans, the default
     assert _row(xinghuo) == ("星火社群", 2, 0, 0, Decimal("0.00"), Decimal("0.00"))
     assert _row(figures.total)[1:] == (6, 2, 3, Decimal("158.80"), Decimal("5.50"))
     only = campaign_figures(campaign=sold["campaign"], community_id=sold["xinghuo"].pk)

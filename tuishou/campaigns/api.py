@@ -4,7 +4,7 @@ read their own community's figures; promoters read the campaigns running now."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from tuishou.accounts.permissions import require_user
 from tuishou.campaigns import selectors, services
@@ -42,7 +42,7 @@ def campaign_create(request: HttpRequest, payload: CampaignIn):
     price}), a window, an allocation and a commission setting (``sku``, ``percent`` + ``commission_rate`` or
     ``fixed`` + ``commission_amount`` per unit)."""
     campaign = services.campaign_create(actor=request.user, **payload.dict())
-    return 201, campaign_out(selectors.campaign_get(campaign_id=campaign.pk))
+    return Status(201, campaign_out(selectors.campaign_get(campaign_id=campaign.pk)))
 
 
 @router.get("/{campaign_id}", response=CampaignOut)

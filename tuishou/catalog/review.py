@@ -1,5 +1,5 @@
 """Review, shelf and zones of the catalog: merchant staff submit and shelve, operators approve, reject and
-place products in the hot zone (爆品区) or the inspected zone (验货区).
+grant the inspected zone's badge (验货区). The hot zone (爆品区) is a running campaign (``tuishou.campaigns``).
 """
 
 from __future__ import annotations

@@ -79,7 +79,8 @@ def report_file(path: Path, *, rows: int, codes: list[str], seed: int = 11) -> d
         amount = rng.randint(990, 19900)
         commission = amount * rng.choice((6, 10, 15, 20, 30)) // 100
         paid = f"2026-11-{1 + n % 28:02d} {n % 24:02d}:{n % 60:02d}:00"
-        base = f"E{n:012d},{code},%s,{amount // 100}.{amount % 100:02d},{commission // 100}.{commission % 100:02d},{paid},%s"
+        money = f"{amount // 100}.{amount % 100:02d},{commission // 100}.{commission % 100:02d}"
+        base = f"E{n:012d},{code},%s,{money},{paid},%s"
         out.append(base % ("paid", paid))
         made["paid"] += 1
         roll = rng.random()
@@ -110,11 +111,10 @@ def baseline(path: Path) -> float:
     sql("CREATE TABLE bare (order_id text, tracking_code text, status text, amount text, commission text, "
         "paid_at text, updated_at text)")
     started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cur:
-        with cur.cursor.copy("COPY bare FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
-            with path.open("rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    copy.write(chunk)
+    with (transaction.atomic(), connection.cursor() as cur,
+          cur.cursor.copy("COPY bare FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, path.open("rb") as handle):
+        while chunk := handle.read(1 << 20):
+            copy.write(chunk)
     return time.perf_counter() - started
 
 

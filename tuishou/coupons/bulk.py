@@ -85,7 +85,11 @@ def report_bulk_import(*, report: ReportImport, rows: list[RawRow]) -> ReportImp
         with cur.cursor.copy("COPY cs (line, order_id, code, status, rank, amount, commission, paid_at, at) "
                              "FROM STDIN") as copy:
             copy.write(buf.getvalue())
+        cur.execute("CREATE INDEX ON cs (order_id)")
+        cur.execute("ANALYZE cs")
         _decide(cur)
+        cur.execute("CREATE INDEX ON cs (order_id_db)")
+        cur.execute("ANALYZE cs")
         _write(cur, report)
         cur.execute("SELECT line, order_id, status, code, outcome, coalesce(reason, ''), coalesce(detail, ''), "
                     "CASE WHEN outcome = 'imported' THEN 1 WHEN outcome = 'reversed' THEN -1 ELSE 0 END, order_id_db "
@@ -257,6 +261,8 @@ def _write(cur, report: ReportImport) -> None:
     cur.execute(f"CREATE TEMP TABLE ca ON COMMIT DROP AS SELECT promoter_id, kind, id FROM {account} "
                 "WHERE promoter_id = ANY(%s::bigint[]) AND kind IN (%s, %s)", [recipients, K.PROMOTER_PENDING,
                                                                      K.PROMOTER_AVAILABLE])
+    cur.execute("ANALYZE ca")
+    cur.execute("ANALYZE cs")
     cur.execute("SELECT coalesce(max(id), 0) FROM " + entry)
     first_entry = cur.fetchone()[0]
     # The snapshot's plan of every order a row touches (a refund's order may be of an older version).
@@ -295,8 +301,8 @@ def _write(cur, report: ReportImport) -> None:
     cur.execute(f"""INSERT INTO {line} (entry_id, account_id, amount)
         SELECT e.id, ca.id, CASE WHEN ca.kind = %s THEN s.total ELSE -s.total END
         FROM cs JOIN {entry} e ON e.key = 'coupon:' || cs.order_id_db || ':settled'
-        JOIN (SELECT order_id, promoter_id, sum(amount) AS total FROM {commission} WHERE status = 'pending'
-              GROUP BY order_id, promoter_id) s ON s.order_id = cs.order_id_db
+        CROSS JOIN LATERAL (SELECT promoter_id, sum(amount) AS total FROM {commission} c
+                            WHERE c.order_id = cs.order_id_db AND c.status = 'pending' GROUP BY promoter_id) s
         JOIN ca ON ca.promoter_id = s.promoter_id
         WHERE {settle} AND e.id > %s
         ORDER BY e.id, s.promoter_id, ca.kind DESC""", [K.PROMOTER_PENDING, first_entry])

@@ -1,0 +1,177 @@
+"""Benchmark of the coupon order-report import (券订单报表导入) on PostgreSQL against a bare COPY (run on demand).
+
+    .venv/bin/python bench/coupons.py --rows 1000000
+
+On a throwaway database (``tuishou_bench_coupons``, made with the project's migrations, dropped at the end unless
+``--keep``):
+
+1. Through the real services: a plan (direct 30 % / 50 %, one tier of 10 %), ``--promoters`` promoters in a
+   chain of sponsors, the sandbox feed, and every promoter's picks of ``--picks`` items (their tracking codes).
+2. A report file of ``--rows`` rows like the platform's export: orders paid (~74 %), a settlement of one in five
+   of them and a refund of one in twenty (some before, some after the settlement), 1 % repeated rows, 0.5 %
+   unknown tracking codes, 0.5 % malformed rows; shuffled.
+3. The baseline, in the same database and run: ``COPY`` of the same file into a plain table of text columns.
+4. The import (``services.order_report_import(method="set")``: parsing, staging, decisions, orders, commissions,
+   ledger entries and lines, balances, per-row results), timed from the file's bytes to the committed result.
+
+Reports rows per second of both and the ratio (goal ≥ 10 %), what was written, and the ledger's reconcile checks
+(every balance = Σ lines, every entry balanced, pending commissions = pending balances).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from settle import db_recreate, db_url, sql  # noqa: E402
+
+BENCH_DB = "tuishou_bench_coupons"
+
+
+def django_setup(pg_url: str, workdir: Path) -> None:
+    import os
+
+    os.environ["TUISHOU_DATA_DIR"] = str(workdir)
+    os.environ["DEBUG"] = "0"
+    os.environ["TUISHOU_ALLOW_SANDBOX"] = "1"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tuishou.settings"
+    os.environ["DATABASE_URL"] = db_url(pg_url, BENCH_DB)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, skip_checks=True)
+
+
+def world(promoters: int, picks: int) -> list[str]:
+    """The plan, the promoters (each sponsored by the one before, in runs of ten), the feed, the picks: the codes."""
+    from tests.orders import factories as of
+    from tuishou.coupons import services
+    from tuishou.coupons.selectors import live_items
+
+    of.plan()
+    people = [of.root("根")]
+    for n in range(1, promoters):
+        people.append(of.invitee(people[n - 1] if n % 10 else people[0], f"推手{n}"))
+    services.feed_import(actor=None, system=True, connector="sandbox")
+    items = list(live_items().order_by("pk"))[:picks]
+    return [services.coupon_pick_add(promoter=p, item_id=i.pk).tracking_code for p in people for i in items]
+
+
+def report_file(path: Path, *, rows: int, codes: list[str], seed: int = 11) -> dict:
+    rng = random.Random(seed)
+    out, made = [], {"paid": 0, "settled": 0, "refunded": 0, "repeated": 0, "unknown": 0, "malformed": 0}
+    n = 0
+    while len(out) < rows:
+        n += 1
+        code = codes[n % len(codes)]
+        amount = rng.randint(990, 19900)
+        commission = amount * rng.choice((6, 10, 15, 20, 30)) // 100
+        paid = f"2026-11-{1 + n % 28:02d} {n % 24:02d}:{n % 60:02d}:00"
+        money = f"{amount // 100}.{amount % 100:02d},{commission // 100}.{commission % 100:02d}"
+        base = f"E{n:012d},{code},%s,{money},{paid},%s"
+        out.append(base % ("paid", paid))
+        made["paid"] += 1
+        roll = rng.random()
+        if roll < 0.2:
+            out.append(base % ("settled", "2026-12-01 09:00:00"))
+            made["settled"] += 1
+        if roll < 0.03 or 0.9 < roll < 0.92:
+            out.append(base % ("refunded", "2026-12-02 09:00:00"))
+            made["refunded"] += 1
+        if rng.random() < 0.01:
+            out.append(out[-1])
+            made["repeated"] += 1
+        if rng.random() < 0.005:
+            out.append(f"X{n:012d},tsNOTOURS{n},paid,10.00,1.00,{paid},{paid}")
+            made["unknown"] += 1
+        if rng.random() < 0.005:
+            out.append(f"M{n:012d},{code},paid,12.3.4,1.00,{paid},{paid}")
+            made["malformed"] += 1
+    out = out[:rows]
+    rng.shuffle(out)
+    path.write_text("order_id,tracking_code,status,amount,commission,paid_at,updated_at\n" + "\n".join(out) + "\n")
+    return made
+
+
+def baseline(path: Path) -> float:
+    from django.db import connection, transaction
+
+    sql("CREATE TABLE bare (order_id text, tracking_code text, status text, amount text, commission text, "
+        "paid_at text, updated_at text)")
+    started = time.perf_counter()
+    with (transaction.atomic(), connection.cursor() as cur,
+          cur.cursor.copy("COPY bare FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, path.open("rb") as handle):
+        while chunk := handle.read(1 << 20):
+            copy.write(chunk)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--promoters", type=int, default=200)
+    parser.add_argument("--picks", type=int, default=5)
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    db_recreate(args.pg_url, BENCH_DB)
+    try:
+        with tempfile.TemporaryDirectory() as workdir:
+            django_setup(args.pg_url, Path(workdir))
+            run(args, Path(workdir))
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            db_recreate(args.pg_url, BENCH_DB, create=False)
+
+
+def run(args, workdir: Path) -> None:
+    from tuishou.coupons import services
+    from tuishou.ledger.reconcile import reconcile_run
+
+    codes = world(args.promoters, args.picks)
+    path = workdir / "report.csv"
+    made = report_file(path, rows=args.rows, codes=codes)
+    print(f"report: {args.rows:,} rows ({path.stat().st_size / 1e6:.1f} MB) {made}; {len(codes)} tracking codes")
+    copy_s = baseline(path)
+    print(f"baseline COPY: {copy_s:.2f} s = {args.rows / copy_s:,.0f} rows/s")
+    data = path.read_bytes()
+    started = time.perf_counter()
+    report = services.order_report_import(actor=None, system=True, source="command", data=data,
+                                          file_name=path.name, method="set")
+    import_s = time.perf_counter() - started
+    print(f"import ({report.method}): {import_s:.2f} s = {args.rows / import_s:,.0f} rows/s; "
+          f"ratio {copy_s / import_s:.1%} of COPY's rows/s (goal >= 10%)")
+    print(f"  imported {report.imported:,}, reversed {report.reversed:,}, skipped {report.skipped:,} "
+          f"{report.skipped_by_reason}, commissions {report.commission_total}")
+    written = {t: sql(f"SELECT count(*) FROM {t}")[0][0] for t in
+               ("coupons_couponorder", "coupons_couponcommission", "ledger_journalentry", "ledger_journalline",
+                "coupons_reportrow")}
+    print(f"  written: {written}")
+    started = time.perf_counter()
+    again = services.order_report_import(actor=None, system=True, source="command", data=data, method="set")
+    print(f"re-import: {time.perf_counter() - started:.2f} s, imported {again.imported}, reversed {again.reversed}, "
+          f"skipped {again.skipped:,}")
+    checks = ["account_balances", "entries_balanced", "commission_rows"]
+    result = reconcile_run(checks)
+    print(f"reconcile {checks}: {'ok' if result.ok else 'MISMATCH'}")
+    if not result.ok:
+        print("\n".join(result.lines()[:20]))
+
+
+if __name__ == "__main__":
+    main()

@@ -31,8 +31,12 @@ def test_granting_a_role_on_the_users_page_adds_the_permission_group_and_an_audi
     assert list(OperatorRole.objects.filter(user=person).values_list("role", flat=True)) == ["finance"]
     assert list(person.groups.values_list("name", flat=True)) == ["operator:finance"]
     assert person.is_staff
-    assert list(AuditEntry.objects.values_list("action", "target_id", "data")) == [
+    assert list(AuditEntry.objects.filter(action__startswith="accounts.").values_list("action", "target_id",
+                                                                                     "data")) == [
         ("accounts.operator_role_granted", str(person.pk), {"role": "finance"})]
+    # and the back office's own entry of the change (issue 12: every admin write), with staff before and after
+    change = AuditEntry.objects.get(action="admin.changed")
+    assert change.data["changed"]["is_staff"] == {"before": False, "after": True}
 
     # and deleting the row revokes it the same way
     data = form_data(admin_client.get(url))

@@ -32,6 +32,7 @@ from tuishou.demo.catalog_data import MERCHANTS, DemoMerchant
 from tuishou.demo.clock import DemoClock, moved_clock
 from tuishou.demo.fates import purchases_schedule
 from tuishou.demo.materials import materials_schedule
+from tuishou.demo.rewards import rewards_schedule
 from tuishou.demo.merchant_catalog import demo_merchant_catalog
 from tuishou.demo.merchant_desk import merchant_desk_schedule
 from tuishou.demo.merchant_money import merchant_payouts_schedule
@@ -199,6 +200,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     merchant_payouts_schedule(world)
     world.timeline.at(world.ago(3 * DAY), lambda: _draft_proposed(world))
     materials_schedule(world)
+    rewards_schedule(world)  # materials reward periods: last month's paid, this month's open
     agency_demo(world, phones)  # the agency portal's viewer and a temporary shopkeeper yet to choose a community
     world.timeline.at(world.ago(0.3 * DAY), lambda: ops_promoters.operator_actions_demo(world))
     world.timeline.run()

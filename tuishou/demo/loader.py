@@ -32,11 +32,11 @@ from tuishou.demo.catalog_data import MERCHANTS, DemoMerchant
 from tuishou.demo.clock import DemoClock, moved_clock
 from tuishou.demo.fates import purchases_schedule
 from tuishou.demo.materials import materials_schedule
-from tuishou.demo.rewards import rewards_schedule
 from tuishou.demo.merchant_catalog import demo_merchant_catalog
 from tuishou.demo.merchant_desk import merchant_desk_schedule
 from tuishou.demo.merchant_money import merchant_payouts_schedule
 from tuishou.demo.money import routine_schedule, withdrawals_schedule
+from tuishou.demo.rewards import rewards_schedule
 from tuishou.demo.timeline import Timeline
 from tuishou.demo.world import DAY, HOUR, World
 from tuishou.incentives.engine.templates import template_text

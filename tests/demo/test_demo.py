@@ -291,3 +291,18 @@ def test_the_materials_marketplace_has_reused_rated_and_selling_materials(demo_o
     assert Material.objects.count() == 24 and Material.objects.filter(status="hidden").count() == 1
     assert Citation.objects.count() > 24 and Rating.objects.exists()
     assert Order.objects.filter(share_link__material__isnull=False).exists()  # materials helped sell
+
+
+def test_last_months_materials_reward_period_was_paid_and_this_months_is_open(demo_output):
+    from decimal import Decimal
+
+    from tuishou.community.models import RewardLine, RewardPeriod
+    from tuishou.ledger.models import JournalEntry
+
+    paid, running = RewardPeriod.objects.order_by("starts_on")
+    assert (paid.status, paid.pool, running.status, running.pool) == ("settled", Decimal("2000.00"), "open",
+                                                                      Decimal("3000.00"))
+    assert paid.paid_total + paid.returned_total == paid.pool and paid.paid_total > 0
+    lines = RewardLine.objects.filter(period=paid, amount__gt=0)
+    assert lines.count() >= 2 and all(line.amount <= Decimal("600.00") for line in lines)  # the 30% cap
+    assert JournalEntry.objects.filter(kind="materials_reward").count() == lines.count()

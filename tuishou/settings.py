@@ -324,4 +324,5 @@ TUISHOU_SCHEDULE = [
     ("escalate-after-sales", "*/10 * * * *", "tuishou.orders.tasks.escalate_after_sales"),
     ("settle-due", "40 * * * *", "tuishou.settlement.tasks.settle_due"),
     ("settle-previous-period", "30 2 1 * *", "tuishou.settlement.tasks.settle_previous_period"),
+    ("materials-scores-refresh", "50 3 * * *", "tuishou.community.materials_tasks.materials_scores_refresh"),
 ]

@@ -363,4 +363,5 @@ TUISHOU_SCHEDULE = [
     ("risk-sweep", "15 1 * * *", "tuishou.risk.tasks.sweep"),
     ("fold-report-rollups", "*/5 * * * *", "tuishou.reports.tasks.fold_report_rollups"),
     ("finish-campaigns", "*/5 * * * *", "tuishou.campaigns.tasks.finish_campaigns"),
+    ("materials-scores-refresh", "50 3 * * *", "tuishou.community.materials_tasks.materials_scores_refresh"),
 ]

@@ -232,3 +232,14 @@ def test_two_settles_at_once_pay_exactly_once(world):
     assert len(errors) == 1 and errors[0].code == "community.reward_period_settled"
     assert JournalEntry.objects.filter(kind=JournalEntry.Kind.MATERIALS_REWARD).count() == 2
     assert _available(world["hua"]) >= D("60.00") and RewardLine.objects.count() == 3
+
+
+def test_the_nightly_refresh_repairs_a_stored_score_no_event_reported(world):
+    from tuishou.community.materials_tasks import materials_scores_refresh
+    from tuishou.community.models import MaterialScore
+
+    material = world["materials"][world["hua"].pk]
+    MaterialScore.objects.filter(pk=material.pk).update(cited=0, citation_count=0, order_count=0, sold=0)
+    assert materials_scores_refresh.call() == 3
+    row = MaterialScore.objects.get(pk=material.pk)
+    assert (row.citation_count, row.order_count, row.rating_count, row.rating_sum) == (1, 3, 3, 14)

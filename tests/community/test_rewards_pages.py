@@ -115,6 +115,8 @@ def test_the_desk_pages_list_create_preview_settle_and_export(reward_world, clie
     with django_assert_max_num_queries(30):
         mine = client.get("/centre/materials/rewards/")
     assert mine.status_code == 200 and "十一月素材奖励" in mine.content.decode() and "60.00" in mine.content.decode()
+    statement = client.get("/centre/wallet/?tab=history").content.decode()
+    assert "素材奖励（你的素材带来的成交）" in statement  # the wallet statement names the reward
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

@@ -359,3 +359,18 @@ def test_coupon_goods_are_in_the_pool_and_in_the_demo_promoters_store_with_order
     assert all(order.promoter_id == order.pick.promoter_id for order in CouponOrder.objects.select_related("pick"))
     assert CouponOrder.objects.filter(promoter=zhang).exists()
     assert CouponCommission.objects.filter(promoter=zhang, status__in=("pending", "available")).exists()
+
+
+def test_last_months_materials_reward_period_was_paid_and_this_months_is_open(demo_output):
+    from decimal import Decimal
+
+    from tuishou.community.models import RewardLine, RewardPeriod
+    from tuishou.ledger.models import JournalEntry
+
+    paid, running = RewardPeriod.objects.order_by("starts_on")
+    assert (paid.status, paid.pool, running.status, running.pool) == ("settled", Decimal("2000.00"), "open",
+                                                                      Decimal("3000.00"))
+    assert paid.paid_total + paid.returned_total == paid.pool and paid.paid_total > 0
+    lines = RewardLine.objects.filter(period=paid, amount__gt=0)
+    assert lines.count() >= 2 and all(line.amount <= Decimal("600.00") for line in lines)  # the 30% cap
+    assert JournalEntry.objects.filter(kind="materials_reward").count() == lines.count()

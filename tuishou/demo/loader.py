@@ -39,6 +39,7 @@ from tuishou.demo.merchant_catalog import demo_merchant_catalog
 from tuishou.demo.merchant_desk import merchant_desk_schedule
 from tuishou.demo.merchant_money import merchant_payouts_schedule
 from tuishou.demo.money import routine_schedule, withdrawals_schedule
+from tuishou.demo.rewards import rewards_schedule
 from tuishou.demo.timeline import Timeline
 from tuishou.demo.world import DAY, HOUR, World
 from tuishou.incentives.engine.templates import template_text
@@ -202,6 +203,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     materials_schedule(world)
     inspections_schedule(world)  # 验货区: checklists, tasks, reports, a badge earned and a product under review
     world.timeline.at(world.ago(2 * DAY), lambda: campaign_orders_demo(world))  # 爆品 orders in every community
+    rewards_schedule(world)  # materials reward periods: last month's paid, this month's open
     agency_demo(world, phones)  # the agency portal's viewer and a temporary shopkeeper yet to choose a community
     world.timeline.at(world.ago(0.3 * DAY), lambda: ops_promoters.operator_actions_demo(world))
     world.timeline.run()

@@ -14,7 +14,9 @@ def last_sms(phone: str) -> str:
 
 
 def code_in(text: str) -> str:
-    return re.search(r"\d{6}", text).group(0)
+    """The code in an SMS; "" for a message without one (a registered number is told to sign in instead)."""
+    found = re.search(r"\d{6}", text)
+    return found.group(0) if found else ""
 
 
 def signup_code(phone: str, client=None) -> str:

@@ -14,7 +14,9 @@ def last_sms(phone: str) -> str:
 
 
 def code_in(text: str) -> str:
-    return re.search(r"\d{6}", text).group(0)
+    """The code in an SMS; "" for a message without one (a registered number is told to sign in instead)."""
+    found = re.search(r"\d{6}", text)
+    return found.group(0) if found else ""
 
 
 def signup_code(phone: str, client=None) -> str:
@@ -25,3 +27,13 @@ def signup_code(phone: str, client=None) -> str:
     else:
         signup_code_send(phone=phone, ip="127.0.0.1")
     return code_in(last_sms(phone))
+
+
+def fill_signup_code(page, phone: str) -> None:
+    """On the sign-up page in the browser (phone already typed): tap "Send code" (htmx), wait for "sent", and
+    type the code the SMS sandbox recorded."""
+    from playwright.sync_api import expect
+
+    page.locator("button[name=send_code]").click()
+    expect(page.locator("#code-status")).to_contain_text("短信已发送", timeout=10_000)
+    page.fill("#id_code", code_in(last_sms(phone)))

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from tests.network import factories as nf
+from tests.sms import signup_code
 from tuishou.accounts.models import User
 from tuishou.accounts.services import user_create
 from tuishou.network.models import NetworkPolicy, Promoter, PromoterApplication
@@ -31,7 +32,7 @@ def test_consumer_signs_up_on_the_page_after_a_share_link_and_is_bound_and_signe
     assert 'name="invite_code"' not in page and "无需邀请码" in page
 
     response = browser.post("/account/signup/", {"phone": "13812345678", "password": PASSWORD,
-                                                 "display_name": "小王"})
+                                                 "code": signup_code("13812345678"), "display_name": "小王"})
     user = User.objects.get(phone="13812345678")
     assert (response.status_code, response["Location"]) == (302, "/account/home/")
     assert ConsumerBinding.objects.get().promoter_id == promoter.pk and ConsumerBinding.objects.get().consumer == user
@@ -41,9 +42,10 @@ def test_consumer_signs_up_on_the_page_after_a_share_link_and_is_bound_and_signe
 
 def test_signup_errors_are_beside_the_field_in_chinese_and_keep_what_was_typed():
     user_create(phone="13812345678", password=PASSWORD)
-    page = Client().post("/account/signup/", {"phone": "13812345678", "password": PASSWORD,
+    page = Client().post("/account/signup/", {"phone": "13812345678", "password": PASSWORD, "code": "123456",
                                               "display_name": "小王"}).content.decode()
-    assert 'id="id_phone_error"' in page and "小王" in page and 'value="13812345678"' in page
+    assert 'id="id_code_error"' in page and "小王" in page and 'value="13812345678"' in page
+    assert "验证码错误或已过期" in page
     assert User.objects.count() == 1
 
 
@@ -56,6 +58,7 @@ def test_promoter_signup_prefills_the_invite_code_from_the_query_and_from_the_vi
     assert f'value="{other.invite_code}"' in browser.get("/account/signup/?as=promoter").content.decode()
 
     response = browser.post("/account/signup/?as=promoter", {"phone": "13812345678", "password": PASSWORD,
+                                                             "code": signup_code("13812345678"),
                                                              "invite_code": other.invite_code})
     assert response["Location"] == "/centre/"
     assert Promoter.objects.get(user__phone="13812345678").sponsor_id == other.pk
@@ -64,6 +67,7 @@ def test_promoter_signup_prefills_the_invite_code_from_the_query_and_from_the_vi
 def test_promoter_signup_with_a_wrong_code_shows_the_error_and_writes_nothing():
     nf.root()
     page = _en(Client()).post("/account/signup/?as=promoter", {"phone": "13812345678", "password": PASSWORD,
+                                                               "code": signup_code("13812345678"),
                                                                "invite_code": "ZZZZZZ"}).content.decode()
     assert 'id="id_invite_code_error"' in page and not User.objects.filter(phone="13812345678").exists()
 

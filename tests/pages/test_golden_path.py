@@ -30,6 +30,7 @@ from tests.pages.test_buying import (
     _sign_in,
     _to_the_cart_and_pay,
 )
+from tests.sms import fill_signup_code
 from tuishou.network.models import Promoter
 from tuishou.notifications.models import Message
 from tuishou.orders.fulfilment import order_ship
@@ -73,6 +74,7 @@ def test_share_sign_up_buy_ship_receive_settle_withdraw_and_get_paid(site, brows
     assert phone.input_value("#id_invite_code") == seller.invite_code
     shots.take("sign-up-with-the-invite-code")
     phone.fill("#id_phone", "13900001111")
+    fill_signup_code(phone, "13900001111")
     phone.fill("#id_password", PASSWORD)
     phone.fill("#id_display_name", "小陈")
     with phone.expect_navigation():

@@ -15,6 +15,7 @@ import pytest
 from tests.catalog import factories as cf
 from tests.merchants import factories as mf
 from tests.network import factories as nf
+from tests.sms import fill_signup_code
 from tuishou.accounts.services import user_create
 from tuishou.catalog.images import placeholder_image
 from tuishou.catalog.models import ProductImage
@@ -78,15 +79,16 @@ def test_visitor_from_a_share_link_signs_up_signs_out_signs_in_and_switches_lang
     phone.wait_for_url(re.compile(r"/account/signup/"))
     assert phone.locator("#id_invite_code").count() == 0
     phone.fill("#id_phone", "13812345678")
+    fill_signup_code(phone, "13812345678")
     phone.fill("#id_password", "short")
-    phone.locator("main button[type=submit]").tap()
+    phone.locator("main button.block[type=submit]").tap()
     phone.wait_for_selector("#id_password_error")
     assert "密码太短，至少需要 8 个字符。" in phone.inner_text("#id_password_error")
     assert phone.input_value("#id_phone") == "13812345678"
     shots.take("signup-error")
     phone.fill("#id_password", PASSWORD)
     phone.fill("#id_display_name", "小王")
-    phone.locator("main button[type=submit]").tap()
+    phone.locator("main button.block[type=submit]").tap()
     phone.wait_for_url(f"{site}/")
     assert "欢迎！你的账号已开通。" in phone.inner_text("main")
     shots.take("signed-up-home")
@@ -132,10 +134,11 @@ def test_an_invitee_signs_up_as_a_promoter_with_the_code_prefilled(live_server, 
     assert phone.input_value("#id_invite_code") == inviter.invite_code
     assert "注册成为推手" in phone.inner_text(".appbar")
     phone.fill("#id_phone", "13912345678")
+    fill_signup_code(phone, "13912345678")
     phone.fill("#id_password", PASSWORD)
     phone.fill("#id_display_name", "小李")
     shots.take("signup-prefilled")
-    phone.locator("main button[type=submit]").tap()
+    phone.locator("main button.block[type=submit]").tap()
     phone.wait_for_url(re.compile(r"/centre/$"))
     promoter = Promoter.objects.get(user__phone="13912345678")
     assert (promoter.sponsor_id, promoter.joined_via) == (inviter.pk, "invite")

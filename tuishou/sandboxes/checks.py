@@ -15,9 +15,8 @@ SANDBOX = "sandbox"
 
 
 def sandboxes_in_use() -> list[str]:
-    """The settings naming a sandbox as the provider in use (of TUISHOU_PAYMENT_GATEWAY, TUISHOU_PAYOUT_PROVIDER,
-    TUISHOU_SMS_PROVIDER: its page shows every sign-up code)."""
-    return [name for name in ("TUISHOU_PAYMENT_GATEWAY", "TUISHOU_PAYOUT_PROVIDER", "TUISHOU_SMS_PROVIDER")
+    """The settings naming a sandbox as the provider in use (of TUISHOU_PAYMENT_GATEWAY, TUISHOU_PAYOUT_PROVIDER)."""
+    return [name for name in ("TUISHOU_PAYMENT_GATEWAY", "TUISHOU_PAYOUT_PROVIDER")
             if getattr(settings, name, "") == SANDBOX]
 
 

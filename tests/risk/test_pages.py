@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def _cluster(after_commit, buyers: int = 3):
     of.plan(sf.EXAMPLE_2)
     f.thresholds(R.NEW_ACCOUNT_CLUSTER, min_accounts=2)
-    promoter = of.root("阿花")
+    promoter = sf.rank(of.root("阿花"), "shopkeeper")  # earns the direct commission
     item = of.sku(price="100.00", stock=100)
     link = of.share_link(promoter, item.product_id)
     orders = [f.buy(after_commit, f.unique_buyer(f"新号{n}"), item, share_code=link.code) for n in range(buyers)]

@@ -40,6 +40,7 @@ from tuishou.demo.merchant_desk import merchant_desk_schedule
 from tuishou.demo.merchant_money import merchant_payouts_schedule
 from tuishou.demo.money import routine_schedule, withdrawals_schedule
 from tuishou.demo.rewards import rewards_schedule
+from tuishou.demo.risk import risk_demo
 from tuishou.demo.timeline import Timeline
 from tuishou.demo.world import DAY, HOUR, World
 from tuishou.incentives.engine.templates import template_text
@@ -206,6 +207,7 @@ def _replay(world: World, *, promoters: int, consumers: int) -> int:
     rewards_schedule(world)  # materials reward periods: last month's paid, this month's open
     agency_demo(world, phones)  # the agency portal's viewer and a temporary shopkeeper yet to choose a community
     world.timeline.at(world.ago(0.3 * DAY), lambda: ops_promoters.operator_actions_demo(world))
+    risk_demo(world, phones)  # risk flags: a farming cluster waiting, one cleared, one rejected
     world.timeline.run()
     demo_merchant_catalog(world)
     plans.plan_studio_load(world)  # the agency's proposal and working draft, simulated and backtested

@@ -15,3 +15,4 @@ class RiskError(ErrorCode):
     RULE_NOT_FOUND = "risk.rule_not_found", _("There is no risk rule {code}.")
     PARAM_UNKNOWN = "risk.param_unknown", _("Rule {code} has no threshold {name}.")
     PARAM_INVALID = "risk.param_invalid", _("{label} must be a number from {minimum} to {maximum}.")
+    TRANSITION_INVALID = "risk.transition_invalid", _("This {kind} cannot go from {status} to {to}.")

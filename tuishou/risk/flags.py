@@ -19,6 +19,7 @@ from tuishou.risk import rules as R
 from tuishou.risk.errors import RiskError
 from tuishou.risk.models import RiskFlag, RiskFlagOrder, RiskRule
 from tuishou.risk.services import audit_record
+from tuishou.risk.transitions import flag_transition
 
 REASON_MAX = 500
 DECIDERS = ("risk",)  # with admin: who clears and rejects flags and sets the rules' thresholds
@@ -155,9 +156,7 @@ def risk_flag_clear(*, actor, flag_id: int, reason: str) -> RiskFlag:
     another open flag still holds them). Risk operators (or admin); audited with the reason."""
     with transaction.atomic():
         flag, reason = _flag_for_decision(actor=actor, flag_id=flag_id, reason=reason)
-        flag.status, flag.decided_at, flag.decided_by, flag.reason = (RiskFlag.Status.CLEARED, timezone.now(),
-                                                                      actor, reason)
-        flag.save(update_fields=["status", "decided_at", "decided_by", "reason", "updated_at"])
+        flag = flag_transition(flag=flag, to=RiskFlag.Status.CLEARED, decided_by=actor, reason=reason)
         audit_record(actor=actor, action="risk.flag_cleared", target=flag, reason=reason,
                      data={"rule": flag.rule, "subject": flag.subject_key})
     return flag
@@ -170,9 +169,7 @@ def risk_flag_reject(*, actor, flag_id: int, reason: str) -> RiskFlag:
     with transaction.atomic():
         flag, reason = _flag_for_decision(actor=actor, flag_id=flag_id, reason=reason)
         order_ids = tuple(flag.flag_orders.order_by("order_id").values_list("order_id", flat=True))
-        flag.status, flag.decided_at, flag.decided_by, flag.reason = (RiskFlag.Status.REJECTED, timezone.now(),
-                                                                      actor, reason)
-        flag.save(update_fields=["status", "decided_at", "decided_by", "reason", "updated_at"])
+        flag = flag_transition(flag=flag, to=RiskFlag.Status.REJECTED, decided_by=actor, reason=reason)
         reversed_ = hooks.FLAG_REJECTED.notify(hooks.FlagRejected(
             flag_id=flag.pk, rule=flag.rule, order_ids=order_ids, actor_id=actor.pk, reason=reason))
         audit_record(actor=actor, action="risk.flag_rejected", target=flag, reason=reason,

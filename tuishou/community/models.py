@@ -139,6 +139,5 @@ from tuishou.community.models_inspections import (  # noqa: E402,F401 (the inspe
     InspectionSettings,
     InspectionTask,
 )
-
 from tuishou.community.models_rewards import RewardLine, RewardPeriod, RewardPeriodStatusChange  # noqa: E402,F401
 from tuishou.community.models_scores import MaterialScore  # noqa: E402,F401

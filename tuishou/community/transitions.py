@@ -17,6 +17,7 @@ MATERIAL = pipeline_register(Pipeline(
     stamps={M.HIDDEN: "hidden_at"}))
 
 from tuishou.community import inspections_transitions  # noqa: E402,F401 (the inspected zone's tables)
+
 # Materials reward periods (素材奖励期): draft → open (funded) → settled, or draft/open → cancelled.
 from tuishou.community.models_rewards import RewardPeriod, RewardPeriodStatusChange  # noqa: E402
 

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0003_verbose_names'),
-        ('community', '0002_verbose_names'),
+        ('community', '0003_inspections'),
         ('ledger', '0005_verbose_names'),
         ('network', '0006_verbose_names'),
         ('orders', '0005_verbose_names'),

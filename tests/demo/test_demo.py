@@ -34,9 +34,11 @@ from tuishou.wallets.models import Withdrawal
 
 pytestmark = pytest.mark.django_db
 
-ORDERS = {"created": 6, "paid": 19, "shipped": 22, "received": 30, "completed": 167, "cancelled": 11,
-          "refunded": 12}  # paid: 2 of them the demo's 爆品 orders in 青藤 (tuishou/demo/campaigns.py)
-COMMISSIONS = {"available": 129, "cancelled": 13, "pending": 147}  # 2 held by the demo's freeze
+# paid: the 爆品 orders in 青藤 (tuishou/demo/campaigns.py), the reward periods' material-led sales
+# (tuishou/demo/rewards.py) and the risk stories' orders (tuishou/demo/risk.py); cancelled: the rejected self-dealer's
+ORDERS = {"created": 6, "paid": 62, "shipped": 22, "received": 30, "completed": 167, "cancelled": 11,
+          "refunded": 12}
+COMMISSIONS = {"available": 129, "cancelled": 31, "pending": 177}  # 2 held by the demo's freeze
 WITHDRAWALS = {"requested": 5, "approved": 3, "paid": 13, "rejected": 3}
 MERCHANT_WITHDRAWALS = {"paid": 2, "rejected": 1, "requested": 1}
 

@@ -14,6 +14,7 @@ has loaded. Deterministic: sellers chosen by pk, names and times from the world'
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from tuishou.demo.people import Phones, user_new
 from tuishou.demo.purchases import Purchase
@@ -24,6 +25,7 @@ from tuishou.risk import rules as R
 from tuishou.risk.models import RiskFlag
 
 CLUSTER_SIZE = 6
+SELF_PURCHASES_MAX = 30
 OFFICE = ("浙江省", "杭州市", "滨江区", "网商路 699 号 3 号楼 前台")
 CLEAR_REASON = "同一公司同事在办公室前台收货的团购，已电话回访三位买家核实，放行"
 REJECT_REASON = "自购金额为对外销售的数倍，且多为同一商品反复下单，认定为自购套佣，驳回并冲回佣金"
@@ -64,17 +66,22 @@ def _office_colleagues(world: World, phones: Phones, seller: Seller) -> None:
 
 
 def _self_dealer(world: World, seller: Seller) -> None:
-    order_id = None
-    for n in range(4):
-        order_id = _buy(world, seller=seller, buyer=seller.promoter.user, number=10 + n)
-    flags.risk_order_paid_check(order_id=order_id)
-    flag = RiskFlag.objects.filter(rule=R.SELF_PURCHASE_RATIO, promoter=seller.promoter, status="open").first()
+    """Buy for themselves until the rule sees it (its thresholds are amounts and a ratio to their other sales)."""
+    flag = None
+    for n in range(SELF_PURCHASES_MAX):
+        order_id = _buy(world, seller=seller, buyer=seller.promoter.user, number=40 + n)
+        flags.risk_order_paid_check(order_id=order_id)
+        flag = RiskFlag.objects.filter(rule=R.SELF_PURCHASE_RATIO, promoter=seller.promoter, status="open").first()
+        if flag is not None:
+            break
+        world.timeline.clock.set(world.timeline.clock.at + (20 + world.rng.randrange(40)) * MINUTE)
     if flag is not None:
         flags.risk_flag_reject(actor=world.ops, flag_id=flag.pk, reason=REJECT_REASON)
 
 
 def _cluster(world: World, phones: Phones, seller: Seller) -> None:
     buyers = [user_new(world, phones) for _ in range(CLUSTER_SIZE)]
+    seller = replace(seller, products=seller.products[:1])  # all through one link: the one product's
     order_id = None
     for n, buyer in enumerate(buyers):
         order_id = _buy(world, seller=seller, buyer=buyer, number=20 + n)

@@ -3,6 +3,7 @@ with their own recommendation texts, and their links are opened by visitors over
 
 from __future__ import annotations
 
+from tuishou.core.errors import Conflict
 from tuishou.demo import texts
 from tuishou.demo.world import HOUR, Seller, World
 from tuishou.network.models import Promoter
@@ -22,15 +23,22 @@ def store_open(world: World, promoter: Promoter, *, items: int, title: str = "",
     rng, user = world.rng, promoter.user
     name = user.display_name.split("·")[-1]
     stores.store_update(user=user, title=title or texts.store_title(rng, name=name), slogan=texts.store_slogan(rng))
-    picked = sorted(rng.sample(sorted(world.products), min(items, len(world.products))))
-    for product_id in picked:
+    picked = []
+    for product_id in sorted(rng.sample(sorted(world.products), min(items, len(world.products)))):
         title = world.product_titles[product_id]
-        stores.store_item_add(user=user, product_id=product_id, title=texts.item_title(rng, title=title),
-                              recommendation=texts.recommendation(rng, title=title))
+        try:
+            stores.store_item_add(user=user, product_id=product_id, title=texts.item_title(rng, title=title),
+                                  recommendation=texts.recommendation(rng, title=title))
+        except Conflict as exc:  # 验货区: below its community's rank a promoter picks inspected goods only
+            if exc.code != "community.zone_restricted":
+                raise
+            continue
+        picked.append(product_id)
     stores.share_link_get_or_create(promoter=promoter, target=ShareLink.Target.STORE)
     seller = Seller(promoter=promoter, products=picked, weight=STAR_WEIGHT if star else rng.paretovariate(1.5))
-    world.sellers[promoter.pk] = seller
-    _visits_schedule(world, promoter)
+    if picked:  # a store with nothing in it yet sells nothing
+        world.sellers[promoter.pk] = seller
+        _visits_schedule(world, promoter)
     return seller
 
 

@@ -74,7 +74,6 @@ def _self_dealer(world: World, seller: Seller) -> None:
         flag = RiskFlag.objects.filter(rule=R.SELF_PURCHASE_RATIO, promoter=seller.promoter, status="open").first()
         if flag is not None:
             break
-        world.timeline.clock.set(world.timeline.clock.at + (20 + world.rng.randrange(40)) * MINUTE)
     if flag is not None:
         flags.risk_flag_reject(actor=world.ops, flag_id=flag.pk, reason=REJECT_REASON)
 

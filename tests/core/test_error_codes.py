@@ -34,7 +34,7 @@ CODE_HANDED_IN = {
     ("core/signing.py", "codes.CALLBACK_MALFORMED"), ("core/signing.py", "codes.CALLBACK_STALE"),
     ("merchants/rates.py", "malformed"), ("merchants/rates.py", "out_of_range"),
     ("merchants/services.py", "errors.FIELD_REQUIRED"), ("merchants/services.py", "errors.FIELD_TOO_LONG"),
-    ("api.py", "code"), ("core/transitions.py", "code"),
+    ("api.py", "code"), ("core/transitions.py", "code"), ("core/throttle.py", "code"),
 }
 
 

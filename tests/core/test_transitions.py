@@ -13,8 +13,9 @@ from django.utils import timezone
 from tests.concurrency import at_once, results_and_errors
 from tests.merchants import factories as mf
 from tests.orders import factories as of
+from tuishou.campaigns.models import Campaign
 from tuishou.catalog.models import Product
-from tuishou.community.models import Material
+from tuishou.community.models import Material, RewardPeriod
 from tuishou.core.errors import Conflict
 from tuishou.core.transitions import PIPELINES, Pipeline, transition_apply
 from tuishou.incentives.models import PlanVersion
@@ -36,7 +37,7 @@ def test_every_model_with_a_status_moves_through_a_declared_table():
     # a new model with a status cannot skip the helper: it must register its table
     missing = [model.__name__ for model in _models_with_a_status() if model not in PIPELINES]
     assert missing == []
-    assert len(_models_with_a_status()) == len(PIPELINES) == 21  # the check above looked at every one
+    assert len(_models_with_a_status()) == len(PIPELINES) == 27  # the check above looked at every one
     for pipeline in PIPELINES.values():
         for name in pipeline.stamps.values():
             assert isinstance(pipeline.model._meta.get_field(name), models.DateTimeField), (pipeline.label, name)
@@ -47,7 +48,8 @@ def test_every_model_with_a_status_moves_through_a_declared_table():
 def test_every_aggregate_money_or_people_depend_on_keeps_a_history():
     kept = {model for model, pipeline in PIPELINES.items() if pipeline.history is not None}
     assert kept == {Order, Checkout, Payment, Refund, AfterSalesCase, Withdrawal, Product, Merchant, PlanVersion,
-                    Material}  # a material's takedowns: who hid it and why
+                    Material,  # a material's takedowns: who hid it and why
+                    RewardPeriod, Campaign}  # a reward pool funded, paid or cancelled; a campaign launched or ended
 
 
 def test_a_table_must_name_every_status_and_its_events_must_be_moves_of_it():

@@ -36,6 +36,7 @@ def _captured_refund(order, amount: str):
     return deliver
 
 
+@pytest.mark.usefixtures("self_purchase_rule_off")
 def test_refunds_racing_the_settlement_task_leave_the_books_balanced():
     # given X's orders of the spec's example 2 (each X 40.00 + 4.00, Z 4.00, merchant 300.00):
     of.plan(f.EXAMPLE_2)

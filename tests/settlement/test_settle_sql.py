@@ -45,6 +45,7 @@ def _books() -> dict:
     }
 
 
+@pytest.mark.usefixtures("self_purchase_rule_off")
 def test_the_set_based_path_books_exactly_what_the_per_entry_path_books(after_commit):
     # given X's and another chain's orders of the spec's example 2 at two shops: settled whole, reduced by a
     # partial refund, fully refunded, held by an open after-sales case, and not yet received

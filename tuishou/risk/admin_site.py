@@ -26,9 +26,9 @@ from tuishou.risk.services import audit_record
 
 # Whole apps whose rows are money or its history, and single models elsewhere that hold volume, ranks or plans
 # commissions were computed from: none of these is ever deleted from the back office.
-UNDELETABLE_APPS = frozenset({"ledger", "payments", "settlement", "wallets", "orders", "risk"})
+UNDELETABLE_APPS = frozenset({"ledger", "payments", "settlement", "wallets", "orders", "risk", "coupons"})
 UNDELETABLE_MODELS = frozenset({"incentives.volumeentry", "incentives.rankevaluationrun", "incentives.planversion",
-                                "network.rankrecord", "network.promoter", "merchants.merchant", "coupons.coupon"})
+                                "network.rankrecord", "network.promoter", "merchants.merchant"})
 SECRET_FIELDS = frozenset({"password", "digest", "secret", "token", "key_hash"})
 ACTION_ROWS_AUDITED = 500  # a bulk action over more rows audits the first ones and says how many there were
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEntry(models.Model):
@@ -61,9 +62,9 @@ class RiskFlag(models.Model):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open (待审核)"
-        CLEARED = "cleared", "Cleared (已放行)"
-        REJECTED = "rejected", "Rejected (已驳回)"
+        OPEN = "open", pgettext_lazy("RiskFlag.Status", "Open")
+        CLEARED = "cleared", pgettext_lazy("RiskFlag.Status", "Cleared")
+        REJECTED = "rejected", pgettext_lazy("RiskFlag.Status", "Rejected")
 
     rule = models.CharField(verbose_name=_("rule"), max_length=40, db_index=True)
     subject_key = models.CharField(verbose_name=_("subject"), max_length=120,

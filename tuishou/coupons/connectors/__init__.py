@@ -7,39 +7,11 @@ same checks. ``settings.TUISHOU_COUPON_CONNECTOR`` names the one the desk and th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date
-from typing import Protocol
-
 from tuishou.core.errors import InvalidInput
+from tuishou.coupons.connectors.base import CONNECTORS, CouponConnector, RawRow, connector_register
 from tuishou.coupons.errors import CouponError
 
-RawRow = tuple[int, dict[str, str]]
-
-
-class CouponConnector(Protocol):
-    """What the platform offers us: its feed, and its order report of a date range (inclusive)."""
-
-    name: str
-
-    def feed(self) -> Iterable[RawRow]:
-        """The platform's current feed of coupon items."""
-        ...
-
-    def order_report(self, *, start: date, end: date, tracking_codes: Sequence[str] = ()) -> Iterable[RawRow]:
-        """Orders placed, settled or refunded between ``start`` and ``end``; ``tracking_codes`` are ours that the
-        platform has seen (a real platform knows them already and ignores the argument)."""
-        ...
-
-
-CONNECTORS: dict[str, Callable[..., CouponConnector]] = {}
-
-
-def connector_register(name: str):
-    def register(factory):
-        CONNECTORS[name] = factory
-        return factory
-    return register
+__all__ = ["CONNECTORS", "CouponConnector", "RawRow", "connector_get", "connector_register"]
 
 
 def connector_get(name: str, **options) -> CouponConnector:

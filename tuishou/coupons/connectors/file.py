@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
 from tuishou.core.errors import InvalidInput
-from tuishou.coupons.connectors import RawRow, connector_register
+from tuishou.coupons.connectors.base import RawRow, connector_register
 from tuishou.coupons.errors import CouponError
 
 MAX_BYTES = 200 * 1024 * 1024

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from tuishou.coupons.connectors import RawRow, connector_register
+from tuishou.coupons.connectors.base import RawRow, connector_register
 from tuishou.coupons.parsing import PLATFORM_TZ
 
 GOODS = (

@@ -86,8 +86,11 @@ class Purchase:
         if known is None:
             province, city, district = self.world.rng.choice(PROVINCES)
             name = self.buyer.display_name.split("·")[-1] or "王小明"
+            road = self.world.rng.choice(STREETS).split("号")[0]
+            pk = self.buyer.pk  # one home per buyer: different accounts never share a door by chance
+            detail = f"{road}号 {pk // 36 + 1} 栋 {(pk % 36) // 6 + 1}0{pk % 6 + 1}"
             known = orders.address_create(user=self.buyer, name=name, phone=self.buyer.phone, province=province,
-                                          city=city, district=district, detail=self.world.rng.choice(STREETS)).pk
+                                          city=city, district=district, detail=detail).pk
             self.world.addresses[self.buyer.pk] = known
         return known
 

@@ -112,3 +112,9 @@ def _empty_cache():
     yield
     cache.clear()
 
+
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    """Run what a test's services scheduled for after commit (payment tasks, sandbox deliveries, notifications,
+    risk checks), nested ones too: ``with after_commit(): ...``."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

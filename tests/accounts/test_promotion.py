@@ -26,11 +26,6 @@ pytestmark = pytest.mark.django_db
 Mode = NetworkPolicy.Promotion
 
 
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def _api(user):
     return {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user).token}"}
 

@@ -12,11 +12,6 @@ from tuishou.community import materials as svc
 from tuishou.orders.models import Order
 
 
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def _at(day, hour=12):
     return datetime.combine(day, time(hour), tzinfo=timezone.get_current_timezone())
 

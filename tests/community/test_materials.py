@@ -33,11 +33,6 @@ def png(name="a.png", size=(8, 8)) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def world():
     of.plan()
     hua = of.root("阿花")

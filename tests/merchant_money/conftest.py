@@ -15,9 +15,3 @@ def _sandboxes_well_behaved():
     yield
     sandbox.sandbox_payout_behave()
     payment_sandbox.sandbox_behave()
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Run what the code under test scheduled for after commit (tasks, callback deliveries), nested ones too."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)

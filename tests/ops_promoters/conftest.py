@@ -15,9 +15,3 @@ def _sandboxes_well_behaved():
     yield
     sandbox.sandbox_behave()
     payout_sandbox.sandbox_payout_behave()
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Run what was scheduled for after commit (payment tasks, sandbox deliveries), nested ones too."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -29,9 +29,3 @@ def emitted():
     yield seen
     for event_type in types:
         events.unsubscribe(event_type, seen.append)
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Run what was scheduled for after commit (payment tasks, sandbox deliveries), nested ones too."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-password"
 
 
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def world(after_commit=None, *, sold: bool = True):
     """A plan in force; 阿花 (root) → 小李 (the promoter under test); 小李's store with a honey on sale; a
     consumer who bought 2 jars through 小李's link (B = 2 × 59.90 × 0.2 = 23.96; 小李 earns 30%: 7.18)."""

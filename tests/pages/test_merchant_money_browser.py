@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def desk(browser, live_server):
     def open_desk():
         context = browser.new_context(locale="zh-CN", viewport=DESK, base_url=live_server.url)

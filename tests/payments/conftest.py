@@ -43,9 +43,3 @@ def payable():
     yield double
     for unregister in undo:
         unregister()
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Run what the code under test scheduled for after commit (tasks, callback deliveries), nested ones too."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -29,11 +29,6 @@ def _clean_state():
     _frozen_engine_plan.cache_clear()
 
 
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def at(day: str, hour: int = 10) -> DemoClock:
     """A clock at ``hour`` o'clock (Shanghai) of ``day`` (YYYY-MM-DD)."""
     return DemoClock(datetime.fromisoformat(day).replace(hour=hour, tzinfo=PLATFORM_TZ))

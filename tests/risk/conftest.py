@@ -17,9 +17,3 @@ def _clean_state():
     yield
     sandbox.sandbox_behave()
     _frozen_engine_plan.cache_clear()
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Run what was scheduled for after commit (payment tasks, risk checks), nested ones too."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)

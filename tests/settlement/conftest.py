@@ -35,12 +35,6 @@ def _clean_state():
 
 
 @pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Run what was scheduled for after commit (payment tasks, sandbox deliveries), nested ones too."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def self_purchase_rule_off(db):
     """The spec's examples buy through the promoter's own account, many times what they sell to others: exactly what
     the risk rule ``self_purchase_ratio`` flags, holding the commissions. Tests of settlement's own paths switch

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def _commissions(after_commit, count: int):
     """``count`` orders of 59.90 × 2 through one promoter's link: each pays them 7.18 (30% of B = 23.96)."""
     f.plan()

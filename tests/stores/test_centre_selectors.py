@@ -19,11 +19,6 @@ from tuishou.stores.services import share_click_record, store_item_add
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def test_link_figures_clicks_unique_visitors_and_orders(after_commit):
     f.plan()
     promoter = f.invitee(f.root(), "小李")

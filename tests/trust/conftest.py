@@ -10,9 +10,3 @@ def _sandbox_well_behaved():
     sandbox.sandbox_behave()
     yield
     sandbox.sandbox_behave()
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Run what was scheduled for after commit (payment tasks, sandbox deliveries), nested ones too."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)

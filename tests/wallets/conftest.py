@@ -12,9 +12,3 @@ def _sandbox_well_behaved():
     sandbox.sandbox_payout_behave()
     yield
     sandbox.sandbox_payout_behave()
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Run what the code under test scheduled for after commit (tasks, callback deliveries), nested ones too."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)

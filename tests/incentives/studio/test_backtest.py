@@ -16,11 +16,6 @@ from .community import DRAFT, build
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def test_the_draft_reprices_the_windows_orders_beside_what_the_ledger_paid(after_commit):
     built = build(after_commit)
     draft = plan_draft_start(actor=built.staff, community=built.community, source=DRAFT)

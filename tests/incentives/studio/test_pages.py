@@ -15,11 +15,6 @@ from .community import DRAFT, build
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 @pytest.fixture(autouse=True)
 def _chinese():
     with translation.override("zh-hans"):

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from tuishou.accounts.models import OperatorRole
+from tuishou.accounts.permissions import is_operator
 from tuishou.accounts.selectors import PROMOTER, user_roles
 
 
@@ -17,6 +19,7 @@ class NavItem:
     label: str
     url: str
     icon: str
+    roles: tuple[str, ...] = ()  # operator desk: the roles whose pages these are (none: every operator)
 
 
 HOME = NavItem("home", _("Home"), "/", "🏠")
@@ -47,21 +50,23 @@ AGENCY_DESK = (
     NavItem("agency-announcements", _("Announcements"), "/agency/announcements/", "📣"),
     NavItem("agency-campaigns", _("Hot-product campaigns"), "/agency/campaigns/", "🔥"),
 )
+OPS, FINANCE, SERVICE, RISK = (OperatorRole.Role.OPS.value, OperatorRole.Role.FINANCE.value,
+                               OperatorRole.Role.CUSTOMER_SERVICE.value, OperatorRole.Role.RISK.value)
 OPERATOR_DESK = (
     NavItem("ops", _("Dashboard"), "/ops/", "📊"),
     NavItem("ops-income", _("Income disclosure"), "/ops/income/", "⚖️"),
-    NavItem("ops-reviews", _("Product reviews"), "/ops/reviews/", "🔎"),
-    NavItem("ops-inspections", _("Inspections"), "/ops/inspections/", "🔍"),
-    NavItem("ops-plans", _("Incentive plans"), "/ops/plans/", "🧮"),
-    NavItem("ops-withdrawals", _("Withdrawals"), "/ops/withdrawals/", "🏦"),
-    NavItem("ops-risk", _("Risk flags"), "/ops/risk/", "🚩"),
-    NavItem("ops-after-sales", _("Escalated after-sales"), "/ops/after-sales/", "🛟"),
+    NavItem("ops-reviews", _("Product reviews"), "/ops/reviews/", "🔎", (OPS,)),
+    NavItem("ops-inspections", _("Inspections"), "/ops/inspections/", "🔍", (OPS,)),
+    NavItem("ops-plans", _("Incentive plans"), "/ops/plans/", "🧮", (OPS,)),
+    NavItem("ops-withdrawals", _("Withdrawals"), "/ops/withdrawals/", "🏦", (FINANCE,)),
+    NavItem("ops-risk", _("Risk flags"), "/ops/risk/", "🚩", (FINANCE, RISK)),
+    NavItem("ops-after-sales", _("Escalated after-sales"), "/ops/after-sales/", "🛟", (SERVICE,)),
     NavItem("ops-promoters", _("Promoters"), "/ops/promoters/", "🧑‍🤝‍🧑"),
-    NavItem("ops-communities", _("Communities"), "/ops/communities/", "🏘️"),
+    NavItem("ops-communities", _("Communities"), "/ops/communities/", "🏘️", (OPS,)),
     NavItem("ops-leaderboards", _("Leaderboards"), "/ops/leaderboards/", "🏆"),
-    NavItem("ops-materials-rewards", _("Materials rewards"), "/ops/materials/rewards/", "🎁"),
-    NavItem("ops-announcements", _("Announcements"), "/ops/announcements/", "📣"),
-    NavItem("ops-campaigns", _("Hot-product campaigns"), "/ops/campaigns/", "🔥"),
+    NavItem("ops-materials-rewards", _("Materials rewards"), "/ops/materials/rewards/", "🎁", (OPS, FINANCE)),
+    NavItem("ops-announcements", _("Announcements"), "/ops/announcements/", "📣", (OPS,)),
+    NavItem("ops-campaigns", _("Hot-product campaigns"), "/ops/campaigns/", "🔥", (OPS,)),
     NavItem("ops-coupons", _("Coupon goods"), "/ops/coupons/", "🎟️"),
     NavItem("admin", _("Back office"), "/admin/", "🗄️"),
 )
@@ -86,6 +91,11 @@ def desk_current(path: str, items: tuple[NavItem, ...]) -> str:
     return next((item.key for item in items if item.url == best), "")
 
 
+def desk_visible(user, items: tuple[NavItem, ...]) -> tuple[NavItem, ...]:
+    """The items ``user`` may open: an item naming roles only for an operator holding one of them (or admin)."""
+    return tuple(item for item in items if not item.roles or is_operator(user, *item.roles))
+
+
 def _current(path: str) -> str:
     for item in (CART, ORDERS, CENTRE, ME):
         if path.startswith(item.url):
@@ -107,5 +117,6 @@ def shell(request: HttpRequest) -> dict:
     context = {"roles": roles, "nav": SimpleLazyObject(nav), "current_tab": _current(request.path)}
     desk = desk_of(request.path)
     if desk is not None:
-        context.update(desk_title=desk[0], desk_nav=desk[1], desk_tab=desk_current(request.path, desk[1]))
+        items = desk_visible(getattr(request, "user", None), desk[1])
+        context.update(desk_title=desk[0], desk_nav=items, desk_tab=desk_current(request.path, items))
     return context

@@ -76,6 +76,12 @@ def test_the_merchant_ships_an_order_and_answers_an_after_sales_case(live_server
     assert page.locator("#merchant-orders tbody tr").count() == 2
     assert page.locator(".desk-tabs a[aria-current=page]").inner_text().startswith("待发货")
     shots.take("orders-to-ship")
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone the table scrolls inside its card
+    page.goto(f"{live_server.url}/merchant/orders/?status=all&sort=-number")
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    shots.take("orders-on-a-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/merchant/orders/")
 
     page.locator(f"tr[data-order='{orders[0].number}'] a.btn").click()
     page.wait_for_url(re.compile(rf"/merchant/orders/{orders[0].number}/"))

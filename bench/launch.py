@@ -3,12 +3,13 @@
     TUISHOU_ANCHOR_DIR=/work/shared/bench .venv/bin/python bench/launch.py            # 5,000 units, 10,000 buyers
     TUISHOU_ANCHOR_DIR=/work/shared/bench .venv/bin/python bench/launch.py --small    # 500 units, 1,000 buyers
 
-Builds a throwaway database (``launch13_bench``, or ``$TUISHOU_BENCH_DB``; dropped afterwards unless ``--keep``)
-with ``bench/orders.py``'s helpers: the network from ``bench/network_tree.py``'s generator (``--promoters``, a
-fifth ranked 店主), the test plan in the official community, one merchant with one SKU, and a 爆品 campaign
-made and launched through ``tuishou.campaigns.services`` (campaign price, a fixed commission base per unit, an
-allocation of ``--units``). ``--links`` random promoters each get a share link to the product; ``--buyers``
-fresh consumers (their own address each) each arrive through one of those links.
+Builds a throwaway database (``launch13_bench``, or ``$TUISHOU_BENCH_DB``; dropped afterwards unless ``--keep``;
+cloned from a migrated template kept between runs) with ``bench/orders.py``'s helpers: the network from
+``bench/network_tree.py``'s generator (``--promoters``, a fifth ranked 店主), the test plan in the official community,
+one merchant with one SKU, and a 爆品 campaign made and launched through ``tuishou.campaigns.services`` (campaign
+price, a fixed commission base per unit, an allocation of ``--units``). ``--links`` random promoters each get a
+share link to the product; ``--buyers`` fresh consumers (their own address each) each arrive through one of those
+links.
 
 Then ``--clients`` processes (forked, each with its own connection, released together by a barrier) work
 through the buyers: ``checkout_submit`` (1 unit, 2 for one buyer in five) → ``paying.checkout_pay`` (payment
@@ -59,6 +60,37 @@ from bench.network_tree import _bulk_load, encode, generate  # noqa: E402
 
 KEY_PREFIX = "launch-"
 RETAIL, CAMPAIGN_PRICE, BASE_PER_UNIT = "59.90", "39.90", Decimal("8.00")
+
+
+def db_from_template(pg_url: str, workdir: Path) -> None:
+    """The bench database, migrated: cloned from a migrated template kept between runs (``<bench db>_tpl_<hash of
+    the migrations>``, made on the first run), since migrating takes minutes on a loaded machine."""
+    import hashlib
+
+    import psycopg
+
+    digest = hashlib.sha1()
+    for path in sorted(ROOT.glob("tuishou/*/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    template = f"{orders.BENCH_DB}_tpl_{digest.hexdigest()[:8]}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        have = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
+    if have:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {orders.BENCH_DB} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {orders.BENCH_DB} TEMPLATE {template}")
+        orders.django_setup(pg_url, workdir)  # migrate: nothing to do
+        return
+    orders.db_recreate(pg_url, orders.BENCH_DB)
+    orders.django_setup(pg_url, workdir)
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        for (old,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                   [f"{orders.BENCH_DB}_tpl_%"]).fetchall():
+            conn.execute(f"DROP DATABASE IF EXISTS {old} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {template} TEMPLATE {orders.BENCH_DB}")
 
 
 @dataclass
@@ -409,7 +441,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--promoters", type=int, default=100_000)
     parser.add_argument("--small", action="store_true",
                         help="a quick run: 500 units, 1,000 buyers, 100 links, 20,000 promoters, anchor 10 s")
-    parser.add_argument("--anchor-seconds", type=int, default=30, help="pgbench duration (0: skip the anchor)")
+    parser.add_argument("--anchor-seconds", type=int, default=None,
+                        help="pgbench duration (0: skip the anchor; default 30, 10 with --small)")
     parser.add_argument("--anchor-clients", type=int, default=8)
     parser.add_argument("--anchor-threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20261205)
@@ -418,16 +451,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args(argv)
     if args.small:
-        args.units, args.buyers, args.links, args.promoters, args.anchor_seconds = 500, 1000, 100, 20_000, 10
+        args.units, args.buyers, args.links, args.promoters = 500, 1000, 100, 20_000
+    if args.anchor_seconds is None:
+        args.anchor_seconds = 10 if args.small else 30
     shown = sys.argv if argv is None else ["bench/launch.py", *argv]
     print(f"command: {' '.join([Path(sys.executable).name, *shown])}", flush=True)
 
     rng = random.Random(args.seed)
     workdir = Path(tempfile.mkdtemp(prefix="tuishou-bench-launch-"))
     out: dict = {"load_before": " ".join(f"{x:.2f}" for x in os.getloadavg())}
-    orders.db_recreate(args.pg_url, orders.BENCH_DB)
     try:
-        orders.django_setup(args.pg_url, workdir)
+        db_from_template(args.pg_url, workdir)
         launch = build(args, rng)
         out.update(promoters=launch.promoters, timings=launch.timings)
         print(f"built: {launch.timings}", flush=True)

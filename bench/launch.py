@@ -13,8 +13,9 @@ links.
 
 Then ``--clients`` processes (forked, each with its own connection, released together by a barrier) work
 through the buyers: ``checkout_submit`` (1 unit, 2 for one buyer in five) → ``paying.checkout_pay`` (payment
-start, sandbox charge) → the sandbox's signed ``payment.succeeded`` callback through ``payment_callback_handle``
-→ paid, commissions booked (``bench/orders.py``'s ``Placer``, step by step). One buyer in twenty cancels the
+start, sandbox charge) → the payer confirms on the sandbox (``sandbox_charge_pay``: the gateway's statement shows
+the charge paid) → the sandbox's signed ``payment.succeeded`` callback through ``payment_callback_handle`` → paid,
+commissions booked (``bench/orders.py``'s ``Placer``, step by step). One buyer in twenty cancels the
 unpaid checkout (its units go back to the allocation), one in twenty abandons it (its units stay reserved).
 A refusal with ``campaigns.sold_out`` is the expected answer once the allocation is gone; anything else is an
 error.
@@ -175,6 +176,7 @@ def attempt(placer, launch: Launch, index: int, buyer) -> dict:
     """One buyer's purchase, timed step by step (CLOCK_MONOTONIC: one clock for every process)."""
     from tuishou.core.errors import DomainError
     from tuishou.orders import paying
+    from tuishou.payments.sandbox import sandbox_charge_pay
 
     user_id, address_id, code, quantity, fate = buyer
     item = (user_id, address_id, launch.sku_id, quantity, code, f"{KEY_PREFIX}{index}")
@@ -193,8 +195,13 @@ def attempt(placer, launch: Launch, index: int, buyer) -> dict:
         else:
             payment = placer.pay_start(checkout)
             t2 = time.monotonic()
+            # The payer confirms on the sandbox's pay page: the gateway's charge is paid (its statement, which
+            # reconcile compares, shows it) and it schedules its callback; the callback comes through the
+            # webhook's handler, signed as the sandbox signs (bench/orders.py's Placer).
+            sandbox_charge_pay(txn_id=payment.gateway_txn_id)
+            t3 = time.monotonic()
             placer.callback(payment)
-            out.update(pay_start=t2 - t1, callback=time.monotonic() - t2, outcome="paid")
+            out.update(pay_start=t2 - t1, payer_confirms=t3 - t2, callback=time.monotonic() - t3, outcome="paid")
     except DomainError as exc:
         out["outcome"] = "sold_out" if exc.code == "campaigns.sold_out" else f"error {exc.code}"
     except Exception as exc:  # counted and reported; the run goes on
@@ -270,7 +277,8 @@ def summarise(rows: list[dict]) -> dict:
         "first_sold_out_after": None if sold_out_at is None else sold_out_at - start,
         "latency_paid": ms([r["end"] - r["start"] for r in done]),
         "latency_sold_out": ms([r["end"] - r["start"] for r in rows if r["outcome"] == "sold_out"]),
-        "steps": {step: ms([r[step] for r in done]) for step in ("checkout", "pay_start", "callback")},
+        "steps": {step: ms([r[step] for r in done])
+                  for step in ("checkout", "pay_start", "payer_confirms", "callback")},
     }
 
 

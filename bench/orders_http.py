@@ -121,7 +121,7 @@ def served(*, db_url: str, workdir: Path, workers: int, threads: int = 0, pool: 
     log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 - closed in finally
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # a loaded machine imports slowly
         while True:
             try:
                 if _get(base + "/healthz")[0] == 200:
@@ -237,8 +237,25 @@ def profile(*, buyers: list[tuple[str, int, str]], sku_ids: list[int], requests:
         t = time.perf_counter()
         client.get("/healthz")
         health.append(time.perf_counter() - t)
-    with CaptureQueriesContext(connection) as ctx:
+    spent: list[tuple[str, float]] = []
+
+    def timer(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append((sql, time.perf_counter() - t))
+
+    with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(timer):
         checkout(10**6)
+    for i in range(requests // 4):
+        with connection.execute_wrapper(timer):
+            checkout(3 * 10**6 + i)
+    per_sql: dict[str, list[float]] = {}
+    for sql, seconds in spent:
+        per_sql.setdefault(re.sub(r"\s+", " ", re.sub(r'"s\d+_x\d+"', '"sp"', sql))[:100], []).append(seconds)
+    runs = 1 + requests // 4
+    slowest = sorted(((1000 * sum(v) / runs, sql) for sql, v in per_sql.items()), reverse=True)[:8]
     statements = [re.sub(r"\s+", " ", q["sql"])[:160] for q in ctx.captured_queries]
     kinds: dict[str, int] = {}
     for sql in statements:
@@ -272,6 +289,7 @@ def profile(*, buyers: list[tuple[str, int, str]], sku_ids: list[int], requests:
     rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
     return {"requests": requests, "ms_checkout": 1000 * statistics.median(times),
             "ms_healthz": 1000 * statistics.median(health), "statements": statements, "kinds": kinds,
+            "db_ms": 1000 * sum(t for _, t in spent) / runs, "slowest": slowest,
             "parts_ms": found, "profiled_ms": 1000 * total / requests,
             "top_self": [(f"{func[0].rsplit('site-packages/', 1)[-1].rsplit('/tuishou/', 1)[-1]}:{func[2]}",
                           st[2] / total) for func, st in rows]}
@@ -282,6 +300,8 @@ def profile_report(p: dict) -> str:
              f"{p['ms_checkout']:.2f} ms; /healthz {p['ms_healthz']:.2f} ms",
              f"  statements: {len(p['statements'])} ({', '.join(f'{k} {v}' for k, v in p['kinds'].items())})"]
     lines += [f"    {sql}" for sql in p["statements"]]
+    lines.append(f"  in the driver's execute: {p['db_ms']:.2f} ms per request; the costliest (ms per request):")
+    lines += [f"    {ms:7.2f}  {sql}" for ms, sql in p["slowest"]]
     lines.append(f"  cumulative ms per request under cProfile (profiled total {p['profiled_ms']:.2f} ms):")
     lines += [f"    {ms:7.2f}  {label}" for label, ms in p["parts_ms"].items()]
     lines.append("  top own time: " + "; ".join(f"{name} {share:.0%}" for name, share in p["top_self"]))
@@ -314,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     shapes = args.serve or ["sync:4", "gthread:2x4"]
     os.environ.setdefault("TUISHOU_BENCH_DB", "launch13_http")
     sys.path.insert(0, str(ROOT))
-    from bench import orders
+    from bench import launch, orders
 
     shown = sys.argv if argv is None else ["bench/orders_http.py", *argv]
     print(f"command: {' '.join([Path(sys.executable).name, *shown])}", flush=True)
@@ -322,9 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     world_args = argparse.Namespace(promoters=args.promoters, seed=args.seed, merchants=4, skus=20, links=200,
                                     consumers=0, http_consumers=args.consumers, http_seconds=args.seconds)
     workdir = Path(tempfile.mkdtemp(prefix="tuishou-bench-http-"))
-    orders.db_recreate(args.pg_url, orders.BENCH_DB)
     try:
-        orders.django_setup(args.pg_url, workdir)
+        launch.db_from_template(args.pg_url, workdir)  # migrated once, cloned after
         world = orders.world_build(world_args, random.Random(args.seed))
         if args.profile_requests:
             print(profile_report(profile(buyers=world.http_buyers, sku_ids=world.sku_ids,

@@ -41,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import random
 import shutil
 import subprocess
@@ -74,9 +75,11 @@ def db_from_template(pg_url: str, workdir: Path) -> None:
     for path in sorted(ROOT.glob("tuishou/*/migrations/*.py")):
         digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     template = f"{orders.BENCH_DB}_tpl_{digest.hexdigest()[:8]}"
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        have = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # any of this helper's templates of these migrations
+        have = conn.execute("SELECT datname FROM pg_database WHERE datname = %s OR datname LIKE %s ORDER BY 1",
+                            [template, f"launch13%\\_tpl\\_{digest.hexdigest()[:8]}"]).fetchone()
     if have:
+        template = have[0]
         with psycopg.connect(pg_url, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {orders.BENCH_DB} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {orders.BENCH_DB} TEMPLATE {template}")
@@ -237,12 +240,49 @@ def race(launch: Launch, clients: int) -> list[dict]:
              for c in range(clients)]
     for p in procs:
         p.start()
-    rows = []
-    for _ in procs:
-        rows.extend(results.get(timeout=7200)[1])
+    rows, sampler = [], LockSampler()
+    deadline = time.monotonic() + 7200
+    while len(rows) < len(launch.buyers) and time.monotonic() < deadline:
+        try:
+            rows.extend(results.get(timeout=0.5)[1])
+        except queue.Empty:
+            sampler.sample()
     for p in procs:
         p.join()
-    return rows
+    sampler.close()
+    return rows, sampler.summary()
+
+
+class LockSampler:
+    """What the clients' backends are doing, sampled twice a second from ``pg_stat_activity`` during the race:
+    running a statement, waiting on a lock (and whose), idle inside a transaction (Python running between
+    statements), or idle between transactions."""
+
+    SQL = ("SELECT CASE WHEN state = 'active' AND wait_event_type = 'Lock' THEN 'waiting on a lock' "
+           "WHEN state = 'active' THEN 'running a statement' WHEN state LIKE 'idle in transaction%' "
+           "THEN 'idle in a transaction' ELSE 'idle' END, count(*) FROM pg_stat_activity "
+           "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+           "GROUP BY 1")
+
+    def __init__(self) -> None:
+        import psycopg
+        from django.conf import settings
+
+        db = settings.DATABASES["default"]
+        self.conn = psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"],
+                                    password=db["PASSWORD"] or None, dbname=db["NAME"], autocommit=True)
+        self.counts: Counter = Counter()
+
+    def sample(self) -> None:
+        for state, n in self.conn.execute(self.SQL).fetchall():
+            self.counts[state] += n
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def summary(self) -> dict[str, float]:
+        total = sum(self.counts.values()) or 1
+        return {state: n / total for state, n in self.counts.most_common()}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -425,6 +465,8 @@ def report(out: dict, args) -> str:
         "  per step p50 / p99 ms: " + "; ".join(f"{k} {v['p50']:.0f} / {v['p99']:.0f}" for k, v in s["steps"].items()),
         f"  sold-out refusal, ms: p50 {s['latency_sold_out']['p50']:.0f}, p99 {s['latency_sold_out']['p99']:.0f} "
         f"({s['latency_sold_out']['n']:,})",
+        "  the clients' backends, sampled during the race: "
+        + ", ".join(f"{state} {share:.0%}" for state, share in s.get("backends", {}).items()),
     ]
     if tps:
         a = out["anchor"]
@@ -473,8 +515,9 @@ def main(argv: list[str] | None = None) -> int:
         launch = build(args, rng)
         out.update(promoters=launch.promoters, timings=launch.timings)
         print(f"built: {launch.timings}", flush=True)
-        rows = race(launch, args.clients)
+        rows, backends = race(launch, args.clients)
         out["race"] = summarise(rows)
+        out["race"]["backends"] = backends
         print(f"race: {out['race']['outcomes']}", flush=True)
         if args.anchor_seconds:
             out["anchor"] = orders.run_anchor(args)

@@ -26,6 +26,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKOUT_PATH = "/api/v1/orders/checkout"
+# wrk sends each consumer's checkouts by the hundred and never pays them: the anti-hoarding limits (5 unpaid
+# checkouts, 10 units of a SKU per buyer) would answer 409 after the fifth. Raised, not switched off: their
+# queries still run on every checkout.
+NO_HOARDING_LIMITS = {"TUISHOU_UNPAID_CHECKOUTS_MAX": "1000000000", "TUISHOU_UNPAID_UNITS_PER_SKU_MAX": "1000000000"}
 
 REPORT_LUA = r"""
 done = function(summary, latency, requests)
@@ -97,9 +101,12 @@ def _wrk(base: str, path: str, script: Path, *, seconds: int, connections: int, 
 
 
 @contextmanager
-def served(*, db_url: str, workdir: Path, workers: int):
+def served(*, db_url: str, workdir: Path, workers: int, threads: int = 0, pool: bool = False):
     """gunicorn serving the project (``DEBUG=0``, static files collected) on a free loopback port, answering
-    ``/healthz`` before the block runs; stopped by its own pid whatever happens. Yields the base URL."""
+    ``/healthz`` before the block runs; stopped by its own pid whatever happens. Yields the base URL.
+
+    ``threads`` 0: sync workers (one request at a time each); else gthread workers with that many threads.
+    ``pool``: Django's psycopg connection pool (``TUISHOU_DB_POOL``) instead of one persistent connection."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, DATABASE_URL=db_url, DEBUG="0", LOG_LEVEL="WARNING", ALLOWED_HOSTS="127.0.0.1",
@@ -107,14 +114,19 @@ def served(*, db_url: str, workdir: Path, workers: int):
                TUISHOU_DATA_DIR=str(workdir), SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only"),
                DJANGO_SETTINGS_MODULE="tuishou.settings", PYTHONPATH=str(ROOT))
     env.pop("TUISHOU_TESTING", None)
+    env.update(NO_HOARDING_LIMITS)
+    env.pop("TUISHOU_DB_POOL", None)
+    if pool:
+        env["TUISHOU_DB_POOL"] = str(max(threads, 1) + 1)  # at most a connection per thread, and one spare
     subprocess.run([sys.executable, "-m", "django", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
                    check=True)
     cmd = [sys.executable, "-m", "gunicorn", "tuishou.wsgi:application", "--workers", str(workers),
-           "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning"]
+           *(["--worker-class", "gthread", "--threads", str(threads)] if threads else ["--worker-class", "sync"]),
+           "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning"]
     log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 - closed in finally
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # a loaded machine imports slowly
         while True:
             try:
                 if _get(base + "/healthz")[0] == 200:
@@ -136,12 +148,14 @@ def served(*, db_url: str, workdir: Path, workers: int):
 
 
 def run(*, db_url: str, workdir: Path, buyers: list[tuple[str, int, str]], sku_ids: list[int], seconds: int,
-        health_seconds: int, connections: int, threads: int, workers: int) -> dict:
-    """Serve the project with gunicorn on a free loopback port and measure checkout and /healthz with wrk."""
+        health_seconds: int, connections: int, threads: int, workers: int, gunicorn_threads: int = 0,
+        pool: bool = False) -> dict:
+    """Serve the project with gunicorn on a free loopback port and measure checkout and /healthz with wrk
+    (``threads``: wrk's; ``gunicorn_threads``, ``pool``: see ``served``)."""
     if shutil.which("wrk") is None:
         return {"skipped": "wrk is not installed (apt-get install wrk)"}
     nonce = secrets.token_hex(4)
-    with served(db_url=db_url, workdir=workdir, workers=workers) as base:
+    with served(db_url=db_url, workdir=workdir, workers=workers, threads=gunicorn_threads, pool=pool) as base:
         token, address_id, code = buyers[0]
         status, body = _get(base + CHECKOUT_PATH, data=json.dumps(
             {"lines": [{"sku_id": sku_ids[0], "quantity": 1}], "address_id": address_id, "share_code": code,
@@ -156,7 +170,8 @@ def run(*, db_url: str, workdir: Path, buyers: list[tuple[str, int, str]], sku_i
                                 + REPORT_LUA)
         report_lua = workdir / "report.lua"
         report_lua.write_text(REPORT_LUA)
-        results = {"workers": workers, "connections": connections, "threads": threads}
+        results = {"workers": workers, "connections": connections, "threads": threads,
+                   "gunicorn_threads": gunicorn_threads, "pool": pool}
         results["healthz"] = _wrk(base, "/healthz", report_lua, seconds=health_seconds, connections=connections,
                                   threads=threads)
         results["checkout"] = _wrk(base, CHECKOUT_PATH, checkout_lua, seconds=seconds, connections=connections,
@@ -170,7 +185,10 @@ def run(*, db_url: str, workdir: Path, buyers: list[tuple[str, int, str]], sku_i
 def report(http: dict) -> str:
     if "skipped" in http:
         return f"== HTTP skipped: {http['skipped']}"
-    lines = [f"== HTTP on loopback: gunicorn {http['workers']} sync workers, wrk {http['threads']} threads × "
+    served_by = (f"{http['workers']} gthread workers × {http['gunicorn_threads']} threads"
+                 if http.get("gunicorn_threads") else f"{http['workers']} sync workers")
+    pooled = ", psycopg pool" if http.get("pool") else ""
+    lines = [f"== HTTP on loopback: gunicorn {served_by}{pooled}, wrk {http['threads']} threads × "
              f"{http['connections']} connections",
              f"  {'endpoint':<34}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
              f"{'errors':>8}"]
@@ -183,3 +201,185 @@ def report(http: dict) -> str:
     lines.append(f"  checkouts written by the wrk run: {c['created']:,} (requests answered: {c['requests']:,})")
     lines.append(f"  commands: {c['command']}; {http['healthz']['command']}")
     return "\n".join(lines)
+
+
+# --- where a checkout request's time goes (in process, through Django's whole handler) ------------------------------
+
+def profile(*, buyers: list[tuple[str, int, str]], sku_ids: list[int], requests: int, top: int = 12) -> dict:
+    """``requests`` checkouts through Django's request handler in this process (every middleware, the token's
+    authentication, the view, the service and the response's serialisation; no socket, no gunicorn), and as
+    many ``/healthz``: ms per request, statements per request by kind, and cProfile's cumulative time of the
+    request's parts."""
+    import cProfile
+    import pstats
+    import re
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    nonce = secrets.token_hex(4)
+
+    def checkout(i: int):
+        token, address_id, code = buyers[i % len(buyers)]
+        body = {"lines": [{"sku_id": sku_ids[i % len(sku_ids)], "quantity": 1}], "address_id": address_id,
+                "share_code": code, "idempotency_key": f"prof-{nonce}-{i}"}
+        response = client.post(CHECKOUT_PATH, body, content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Bearer {token}")
+        if response.status_code != 201:
+            raise RuntimeError(f"checkout answered {response.status_code}: {response.content[:300]!r}")
+
+    for i in range(10):  # warm: imports, URL resolver, prepared plans
+        checkout(i)
+        client.get("/healthz")
+    times, health = [], []
+    for i in range(requests):
+        t = time.perf_counter()
+        checkout(100 + i)
+        times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        client.get("/healthz")
+        health.append(time.perf_counter() - t)
+    spent: list[tuple[str, float]] = []
+
+    def timer(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append((sql, time.perf_counter() - t))
+
+    with connection.execute_wrapper(timer):
+        checkout(10**6)
+    first = [sql for sql, _ in spent]
+    for i in range(requests // 4):
+        with connection.execute_wrapper(timer):
+            checkout(3 * 10**6 + i)
+    per_sql: dict[str, list[float]] = {}
+    for sql, seconds in spent:
+        per_sql.setdefault(re.sub(r"\s+", " ", re.sub(r'"s\d+_x\d+"', '"sp"', sql))[:100], []).append(seconds)
+    runs = 1 + requests // 4
+    slowest = sorted(((1000 * sum(v) / runs, sql) for sql, v in per_sql.items()), reverse=True)[:8]
+    statements = [re.sub(r"\s+", " ", sql)[:160] for sql in first]
+    kinds: dict[str, int] = {}
+    for sql in statements:
+        kind = sql.split(" ", 1)[0].upper()
+        kinds[kind] = kinds.get(kind, 0) + 1
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for i in range(requests):
+        checkout(2 * 10**6 + i)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = stats.total_tt
+    parts = {  # (file fragment, function): the request's stages, cumulative
+        "whole handler (WSGI → response)": ("django/core/handlers/base.py", "get_response"),
+        "token authentication": ("tuishou/accounts/services.py", "api_token_authenticate"),
+        "view (ninja: parse, auth, call, serialise)": ("ninja/operation.py", "run"),
+        "checkout_submit (the service)": ("tuishou/orders/checkout.py", "checkout_submit"),
+        "checkout_out (the response's reads)": ("tuishou/orders/schemas.py", "checkout_out"),
+        "ninja response validation": ("ninja/operation.py", "_result_to_response"),
+        "session middleware": ("django/contrib/sessions/middleware.py", "process_response"),
+        "CSRF middleware": ("django/middleware/csrf.py", "process_view"),
+        "axes middleware": ("axes/middleware.py", "__call__"),
+        "driver execute (all statements)": ("psycopg/cursor.py", "execute"),
+        "Django query compilation": ("django/db/models/sql/compiler.py", "as_sql"),
+    }
+    found = {}
+    for label, (fragment, name) in parts.items():
+        ms = sum(st[3] for func, st in stats.stats.items() if func[0].endswith(fragment) and func[2] == name)
+        found[label] = 1000 * ms / requests
+    rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
+    return {"requests": requests, "ms_checkout": 1000 * statistics.median(times),
+            "ms_healthz": 1000 * statistics.median(health), "statements": statements, "kinds": kinds,
+            "db_ms": 1000 * sum(t for _, t in spent) / runs, "slowest": slowest,
+            "parts_ms": found, "profiled_ms": 1000 * total / requests,
+            "top_self": [(f"{func[0].rsplit('site-packages/', 1)[-1].rsplit('/tuishou/', 1)[-1]}:{func[2]}",
+                          st[2] / total) for func, st in rows]}
+
+
+def profile_report(p: dict) -> str:
+    lines = [f"== one checkout request in process (Django's handler, median of {p['requests']}): "
+             f"{p['ms_checkout']:.2f} ms; /healthz {p['ms_healthz']:.2f} ms",
+             f"  statements: {len(p['statements'])} ({', '.join(f'{k} {v}' for k, v in p['kinds'].items())})"]
+    lines += [f"    {sql}" for sql in p["statements"]]
+    lines.append(f"  in the driver's execute: {p['db_ms']:.2f} ms per request; the costliest (ms per request):")
+    lines += [f"    {ms:7.2f}  {sql}" for ms, sql in p["slowest"]]
+    lines.append(f"  cumulative ms per request under cProfile (profiled total {p['profiled_ms']:.2f} ms):")
+    lines += [f"    {ms:7.2f}  {label}" for label, ms in p["parts_ms"].items()]
+    lines.append("  top own time: " + "; ".join(f"{name} {share:.0%}" for name, share in p["top_self"]))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Checkout over HTTP on its own: a small world (``bench/orders.py``'s builder), the in-process profile, then
+    gunicorn in each ``--serve`` shape, measuring ``/healthz`` and checkout with wrk in the same run."""
+    import argparse
+    import random
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=main.__doc__.split("\n")[0])
+    parser.add_argument("--serve", action="append", metavar="SHAPE",
+                        help="gunicorn shape, repeatable: sync:W (W sync workers), gthread:WxT, and +pool for "
+                             "the psycopg pool, e.g. sync:4 or gthread:2x8+pool (default: sync:4 and the "
+                             "shape `tuishou serve` runs)")
+    parser.add_argument("--seconds", type=int, default=20, help="wrk duration on checkout, per shape")
+    parser.add_argument("--health-seconds", type=int, default=10, help="wrk duration on /healthz, per shape")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--promoters", type=int, default=20_000)
+    parser.add_argument("--consumers", type=int, default=400, help="consumers with API tokens")
+    parser.add_argument("--profile-requests", type=int, default=100, help="in-process profile (0: skip)")
+    parser.add_argument("--seed", type=int, default=20261205)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    args = parser.parse_args(argv)
+    shapes = args.serve or ["sync:4", "gthread:2x4"]
+    os.environ.setdefault("TUISHOU_BENCH_DB", "launch13_http")
+    sys.path.insert(0, str(ROOT))
+    os.environ.update(NO_HOARDING_LIMITS)  # before the settings load (the in-process profile)
+    from bench import launch, orders
+
+    shown = sys.argv if argv is None else ["bench/orders_http.py", *argv]
+    print(f"command: {' '.join([Path(sys.executable).name, *shown])}", flush=True)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    world_args = argparse.Namespace(promoters=args.promoters, seed=args.seed, merchants=4, skus=20, links=200,
+                                    consumers=0, http_consumers=args.consumers, http_seconds=args.seconds)
+    workdir = Path(tempfile.mkdtemp(prefix="tuishou-bench-http-"))
+    try:
+        launch.db_from_template(args.pg_url, workdir)  # migrated once, cloned after
+        world = orders.world_build(world_args, random.Random(args.seed))
+        if args.profile_requests:
+            print(profile_report(profile(buyers=world.http_buyers, sku_ids=world.sku_ids,
+                                         requests=args.profile_requests)), flush=True)
+        from django.db import connections
+
+        connections.close_all()
+        for shape in shapes:
+            kind, _, rest = shape.partition(":")
+            spec, pooled = rest.split("+")[0], "+pool" in rest
+            workers, _, threads = spec.partition("x")
+            result = run(db_url=orders.db_url(args.pg_url, orders.BENCH_DB), workdir=workdir,
+                         buyers=world.http_buyers, sku_ids=world.sku_ids, seconds=args.seconds,
+                         health_seconds=args.health_seconds, connections=args.connections,
+                         threads=args.wrk_threads, workers=int(workers),
+                         gunicorn_threads=int(threads or 0) if kind == "gthread" else 0, pool=pooled)
+            print(report(result), flush=True)
+            if "skipped" not in result:
+                ratio = result["checkout"]["rate"] / result["healthz"]["rate"]
+                print(f"  checkout ÷ /healthz: {ratio:.1%} (goal ≥ 30%); load average "
+                      f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            orders.db_drop(args.pg_url, orders.BENCH_DB)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -188,7 +188,20 @@ def _database() -> dict:
         config["CONN_MAX_AGE"] = 0
         if not TESTING:
             DATA_DIR.mkdir(parents=True, exist_ok=True)
+    elif config["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_SIZE and not TESTING:
+        # Django's psycopg pool (docs/deployment.md, "A launch minute"): each process keeps DB_POOL_SIZE open
+        # connections and lends one per request (or per thread of a gthread worker); Django then closes nothing
+        # (a pooled connection cannot also be persistent) and checks nothing per request.
+        config.setdefault("OPTIONS", {})["pool"] = {"min_size": DB_POOL_SIZE, "max_size": DB_POOL_SIZE,
+                                                    "timeout": 10}
+        config["CONN_MAX_AGE"] = 0
+        config["CONN_HEALTH_CHECKS"] = False
     return config
+
+
+# TUISHOU_DB_POOL=<n>: on PostgreSQL, a psycopg pool of n connections per process instead of one persistent
+# connection per thread (0 or unset: none). Needs psycopg[pool] (a dependency).
+DB_POOL_SIZE = int(os.environ.get("TUISHOU_DB_POOL") or 0)
 
 
 DATABASES = {"default": _database()}

@@ -24,7 +24,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("TUISHOU_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("TUISHOU_WEB_WORKERS") or 2),
+                            help="gunicorn worker processes (TUISHOU_WEB_WORKERS; default 2)")
+        parser.add_argument("--web-threads", type=int, default=int(os.environ.get("TUISHOU_WEB_THREADS") or 4),
+                            help="threads per worker process (TUISHOU_WEB_THREADS; default 4)")
         parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
         parser.add_argument("--no-scheduler", action="store_true", help="do not start the scheduler")
 
@@ -34,7 +37,8 @@ class Command(BaseCommand):
         exe = [sys.executable, "-m", "tuishou.cli"]
         parts = {
             "web": [sys.executable, "-m", "gunicorn", "tuishou.wsgi:application", "--bind", opts["bind"],
-                    "--workers", str(opts["web_workers"]), "--threads", "4", "--access-logfile", "-"],
+                    "--workers", str(opts["web_workers"]), "--threads", str(opts["web_threads"]),
+                    "--access-logfile", "-"],
         }
         if not opts["no_worker"]:
             parts["worker"] = [*exe, "db_worker", "--interval", "1", "--no-reload"]

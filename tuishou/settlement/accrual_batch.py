@@ -17,15 +17,16 @@ embedded mode and the tests), the handler books inline as before.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django_tasks import task
 
 from tuishou.orders.events import OrderPaid, paid_from_json, paid_to_json
-from tuishou.orders.models import AccrualPending
+from tuishou.orders.models import AccrualPending, Order
 from tuishou.settlement.accrual import order_accrue, orders_accrue
 
 BATCH = 1000
@@ -64,9 +65,24 @@ def _book(rows: list[tuple[int, dict]]) -> int:
 def accruals_book(*, limit: int = BATCH) -> int:
     """Book up to ``limit`` pending paid orders in one transaction (the oldest first); answers how many."""
     with transaction.atomic():
-        rows = list(AccrualPending.objects.select_for_update(skip_locked=True).order_by("order_id")
-                    .values_list("order_id", "event")[:limit])
+        rows = _take(limit)
         return _book(rows) if rows else 0
+
+
+def _take(limit: int) -> list[tuple[int, dict]]:
+    """The oldest queued rows nobody holds. On PostgreSQL the orders are taken ``FOR KEY SHARE`` (what the
+    commission and receivable inserts' foreign keys take anyway) with ``SKIP LOCKED`` too: an order a refund
+    holds ``FOR UPDATE`` is left to that refund (which books it with ``accrual_pending_book``), so the batch
+    never waits on a row lock while it holds others, and a refund never waits on a batch that waits on it."""
+    if connection.vendor != "postgresql":
+        return list(AccrualPending.objects.order_by("order_id").values_list("order_id", "event")[:limit])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.order_id, p.event FROM {AccrualPending._meta.db_table} p "
+            f"JOIN {Order._meta.db_table} o ON o.id = p.order_id ORDER BY p.order_id LIMIT %s "
+            "FOR UPDATE OF p SKIP LOCKED FOR KEY SHARE OF o SKIP LOCKED", [limit])
+        return [(order_id, event if isinstance(event, dict) else json.loads(event))
+                for order_id, event in cursor.fetchall()]
 
 
 def accruals_book_all(*, limit: int = BATCH) -> int:

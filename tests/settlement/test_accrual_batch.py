@@ -174,3 +174,34 @@ def world():
     of.plan(f.EXAMPLE_2)
     x, y, z = f.example_2_chain()
     return of.shop(fee_rate="0.0500"), {"x": x, "y": y, "z": z}
+
+
+class _NoCapture:
+    """``after_commit`` for transaction=True tests: on_commit callbacks run at each real commit anyway."""
+
+    def __call__(self):
+        import contextlib
+
+        return contextlib.nullcontext()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("self_purchase_rule_off")
+def test_batches_racing_each_other_book_every_queued_order_exactly_once(batched):
+    from tests.concurrency import at_once, errors_of
+
+    of.plan(f.EXAMPLE_2)
+    x, _, _ = f.example_2_chain()
+    shop = of.shop(fee_rate="0.0500")
+    orders = [f.self_purchase(_NoCapture(), x, merchant=shop) for _ in range(6)]
+    assert accruals_pending_count() == 6
+
+    outcomes = at_once([lambda: accruals_book(limit=2)] * 4)
+
+    assert not errors_of(outcomes)
+    assert sum(outcomes) == 6 and accruals_pending_count() == 0
+    assert JournalEntry.objects.filter(key__in=[f"order:{o.pk}:paid" for o in orders]).count() == 6
+    assert Commission.objects.count() == 18 and MerchantReceivable.objects.count() == 6
+    assert f.account_amount(K.PROMOTER_PENDING, x) == Decimal("264.00")
+    assert reconcile()[0] == 0

@@ -518,21 +518,18 @@ def verify(world: World) -> dict:
         - MerchantReceivable.objects.count(),
         "queued": AccrualPending.objects.count(),
         "commissions": Commission.objects.count(),
-        "reconcile_exit": _reconcile_exit(),
+        "reconcile_failing": _reconcile_exit(),
     }
 
 
-def _reconcile_exit() -> int:
-    """``tuishou reconcile``'s exit status (0: clean) over everything the benchmark wrote."""
-    import io
+def _reconcile_exit() -> dict:
+    """``tuishou reconcile``'s checks over everything the benchmark wrote: mismatches per failing check, with
+    one example each (the sandbox gateway's statement never sees the benchmark's hand-signed callbacks as paid,
+    so ``payment_gateway_statements`` is expected to differ here)."""
+    from tuishou.ledger.reconcile import reconcile_run
 
-    from django.core.management import CommandError, call_command
-
-    try:
-        call_command("reconcile", stdout=io.StringIO())
-    except CommandError as exc:
-        return exc.returncode
-    return 0
+    report = reconcile_run()
+    return {r.name: f"{len(r.mismatches)} e.g. {r.mismatches[0]}"[:200] for r in report.results if not r.ok}
 
 
 # --- the report --------------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ BENCH_DB = os.environ.get("TUISHOU_BENCH_DB", "tuishou_bench_orders")  # throwaw
 ANCHOR_DB = os.environ.get("TUISHOU_BENCH_ANCHOR_DB", f"{BENCH_DB}_anchor")
 ANCHOR_DIR = Path(os.environ.get("TUISHOU_ANCHOR_DIR") or ROOT.parent / "shared" / "bench")
 GOAL = 0.35
+CONTESTANTS = ("single", "multi", "single_batched", "multi_batched")
 PRICES = ["9.90", "19.90", "39.90", "59.90", "99.00", "128.00", "299.00"]
 STOCK = 1_000_000_000
 
@@ -214,8 +215,10 @@ class Placer:
     """Places orders for one process: the services' own calls, step by step (users cached: the HTTP layer's
     authentication is measured in the HTTP run, not here)."""
 
-    def __init__(self) -> None:
+    def __init__(self, book_every: int = 0) -> None:
         self.users: dict[int, object] = {}
+        self.book_every = book_every  # batched accrual: book the queue every this many orders (0: inline)
+        self.placed = 0
 
     def buyer(self, user_id: int):
         from tuishou.accounts.models import User
@@ -257,34 +260,55 @@ class Placer:
     def place(self, item: Item) -> None:
         checkout = self.checkout(item)
         self.callback(self.pay_start(checkout))
+        self.placed += 1
+        if self.book_every and self.placed % self.book_every == 0:
+            self.book()
+
+    def book(self) -> int:
+        """Batched accrual: book every queued paid order (of any process), 1,000 per transaction."""
+        from tuishou.settlement.accrual_batch import accruals_book_all
+
+        return accruals_book_all() if self.book_every else 0
+
+
+def accrual_mode(mode: str) -> None:
+    """``inline``: commissions booked in the payment callback; ``batched``: queued there, booked by the
+    placers themselves every ``--book-every`` orders (no task worker in the benchmark)."""
+    from django.conf import settings
+
+    settings.TUISHOU["ACCRUAL_BATCHED"] = mode == "batched"
+    settings.TUISHOU["ACCRUAL_TRIGGER_SECONDS"] = None
 
 
 def run_items(placer: Placer, items: list[Item]) -> tuple[int, list[str]]:
-    """Place each order; an error is counted (with its message) and the run goes on."""
+    """Place each order; an error is counted (with its message) and the run goes on. Batched: the queue is
+    drained at the end, inside the timed run."""
     errors = []
     for item in items:
         try:
             placer.place(item)
         except Exception as exc:  # a benchmark reports failures, it does not stop at the first
             errors.append(f"{type(exc).__name__}: {exc}"[:300])
+    placer.book()
     return len(items) - len(errors), errors
 
 
-def run_single(world: World, args, rng: random.Random) -> dict:
-    placer = Placer()
-    run_items(placer, work(world, phase="warm1", start=0, count=args.warmup, rng=rng))
-    items = work(world, phase="single", start=0, count=args.orders, rng=rng)
+def run_single(world: World, args, rng: random.Random, mode: str = "inline") -> dict:
+    accrual_mode(mode)
+    placer = Placer(book_every=args.book_every if mode == "batched" else 0)
+    run_items(placer, work(world, phase=f"warm1{mode}", start=0, count=args.warmup, rng=rng))
+    items = work(world, phase=f"single{mode}", start=0, count=args.orders, rng=rng)
     start = time.perf_counter()
     done, errors = run_items(placer, items)
     seconds = time.perf_counter() - start
     return {"orders": done, "seconds": seconds, "rate": done / seconds, "errors": errors}
 
 
-def _worker(index: int, warm: list[Item], items: list[Item], barrier, results) -> None:
+def _worker(index: int, warm: list[Item], items: list[Item], barrier, results, book_every: int) -> None:
     from django.db import connection
 
     connection.close()  # a connection of its own (the parent's was closed before the fork)
-    placer = Placer()
+    placer = Placer(book_every=book_every)
     run_items(placer, warm)
     barrier.wait()
     start = time.monotonic()  # CLOCK_MONOTONIC: one clock for every process
@@ -294,19 +318,21 @@ def _worker(index: int, warm: list[Item], items: list[Item], barrier, results) -
     results.put({"worker": index, "start": start, "end": end, "orders": done, "errors": errors})
 
 
-def run_multi(world: World, args, rng: random.Random) -> dict:
+def run_multi(world: World, args, rng: random.Random, mode: str = "inline") -> dict:
     import multiprocessing
 
     from django.db import connections
 
+    accrual_mode(mode)
     workers = args.workers
-    items = work(world, phase="multi", start=0, count=args.orders, rng=rng)
-    warm = work(world, phase="warmN", start=0, count=max(args.warmup // 4, 2) * workers, rng=rng)
+    items = work(world, phase=f"multi{mode}", start=0, count=args.orders, rng=rng)
+    warm = work(world, phase=f"warmN{mode}", start=0, count=max(args.warmup // 4, 2) * workers, rng=rng)
     connections.close_all()
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(workers)
     results = ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(w, warm[w::workers], items[w::workers], barrier, results))
+    book_every = args.book_every if mode == "batched" else 0
+    procs = [ctx.Process(target=_worker, args=(w, warm[w::workers], items[w::workers], barrier, results, book_every))
              for w in range(workers)]
     for p in procs:
         p.start()
@@ -336,8 +362,10 @@ def run_profile(world: World, args, rng: random.Random) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    placer = Placer()
-    run_items(placer, work(world, phase="warm0", start=0, count=args.warmup, rng=rng))
+    mode = args.profile_accrual
+    accrual_mode(mode)
+    placer = Placer(book_every=10**9 if mode == "batched" else 0)  # batched: the queue drained after each measure
+    run_items(placer, work(world, phase=f"warm0{mode}", start=0, count=args.warmup, rng=rng))
     steps = {"checkout": [], "pay start": [], "callback": []}
     times = {name: [] for name in steps}
     sample_sql: dict[str, list[str]] = {}
@@ -361,6 +389,13 @@ def run_profile(world: World, args, rng: random.Random) -> dict:
             sample_sql = {"checkout": [x["sql"] for x in q.captured_queries],
                           "pay start": [x["sql"] for x in q2.captured_queries],
                           "callback": [x["sql"] for x in q3.captured_queries]}
+    if mode == "batched":  # the batch's share of each order: its statements and time over the orders it booked
+        queued = len(steps["checkout"])
+        with CaptureQueriesContext(connection) as q4:
+            t = time.perf_counter()
+            placer.book()
+            times["booking"] = [(time.perf_counter() - t) / queued]
+        steps["booking"] = [len(q4.captured_queries) / queued]
 
     # Time inside the driver's execute (round trip + server work) against wall time, and per statement
     # (the SQL is still parametrised here; savepoint names are the only literals that vary).
@@ -376,7 +411,7 @@ def run_profile(world: World, args, rng: random.Random) -> dict:
             in_db[0] += spent
             per_statement.setdefault(re.sub(r'"s\d+_x\d+"', '"sp"', sql), []).append(spent)
 
-    items = work(world, phase="dbshare", start=0, count=args.profile_orders, rng=rng)
+    items = work(world, phase=f"dbshare{mode}", start=0, count=args.profile_orders, rng=rng)
     with connection.execute_wrapper(timer):
         t = time.perf_counter()
         run_items(placer, items)
@@ -387,7 +422,7 @@ def run_profile(world: World, args, rng: random.Random) -> dict:
                 1000 * statistics.mean(ts)) for sql, ts in statements]
 
     profiler = cProfile.Profile()
-    items = work(world, phase="cprofile", start=0, count=args.profile_orders, rng=rng)
+    items = work(world, phase=f"cprofile{mode}", start=0, count=args.profile_orders, rng=rng)
     profiler.enable()
     run_items(placer, items)
     profiler.disable()
@@ -448,8 +483,10 @@ def verify(world: World) -> dict:
     from django.db.models import Count, Q, Sum
 
     from tuishou.catalog.models import Sku
-    from tuishou.orders.models import Checkout, Order, OrderLine
+    from tuishou.ledger.models import JournalEntry
+    from tuishou.orders.models import AccrualPending, Checkout, Order, OrderLine
     from tuishou.payments.models import Payment, PaymentEvent
+    from tuishou.settlement.models import Commission, MerchantReceivable
 
     orders = Order.objects.filter(checkout__idempotency_key__startswith="bench-")
     paid = orders.filter(status="paid")
@@ -476,7 +513,23 @@ def verify(world: World) -> dict:
         "attribution": dict(Counter(paid.values_list("attribution_reason", flat=True))),
         "plan_version_missing": paid.filter(~Q(promoter=None), plan_version=None).count(),
         "stock_wrong": len(stock_wrong),
+        "not_booked": paid.exclude(pk__in=MerchantReceivable.objects.values("order_id")).count(),
+        "booked_twice": JournalEntry.objects.filter(key__startswith="order:", key__endswith=":paid").count()
+        - MerchantReceivable.objects.count(),
+        "queued": AccrualPending.objects.count(),
+        "commissions": Commission.objects.count(),
+        "reconcile_failing": _reconcile_exit(),
     }
+
+
+def _reconcile_exit() -> dict:
+    """``tuishou reconcile``'s checks over everything the benchmark wrote: mismatches per failing check, with
+    one example each (the sandbox gateway's statement never sees the benchmark's hand-signed callbacks as paid,
+    so ``payment_gateway_statements`` is expected to differ here)."""
+    from tuishou.ledger.reconcile import reconcile_run
+
+    report = reconcile_run()
+    return {r.name: f"{len(r.mismatches)} e.g. {r.mismatches[0]}"[:200] for r in report.results if not r.ok}
 
 
 # --- the report --------------------------------------------------------------------------------------------------
@@ -495,30 +548,34 @@ def report(out: dict, args) -> str:
         ratio = f"{r['rate'] / tps:9.1%}" if tps else "        -"
         lines.append(f"  {label:<58}{r['orders']:>8,}{r['seconds']:>10.2f}{r['rate']:>10.1f} {ratio}")
 
-    if "single" in out:
-        row("services, 1 process", out["single"])
-    if "multi" in out:
-        row(f"services, {out['multi']['workers']} processes", out["multi"])
+    for suffix, label in (("", "accrual inline"), ("_batched", f"accrual batched, booked every {args.book_every}")):
+        if "single" + suffix in out:
+            row(f"services, {label}, 1 process", out["single" + suffix])
+        if "multi" + suffix in out:
+            row(f"services, {label}, {out['multi' + suffix]['workers']} processes", out["multi" + suffix])
     if tps:
         lines.append(f"  {'anchor: ' + anchor['command']:<58}{'':>8}{args.anchor_seconds:>10.2f}{tps:>10.1f}"
                      f"{'100.0%':>10}")
-        best = max((out[k]["rate"] for k in ("single", "multi") if k in out), default=0)
+        best = max((out[k]["rate"] for k in CONTESTANTS if k in out), default=0)
         lines.append(f"  goal ≥ {GOAL:.0%} of the anchor: {'met' if best / tps >= GOAL else 'MISSED'} "
                      f"(best {best / tps:.1%}); anchor latency {anchor['latency_ms']} ms, failed {anchor['failed']}")
     elif anchor:
         lines.append(f"  anchor skipped: {anchor.get('skipped')}")
-    for key in ("single", "multi"):
+    for key in CONTESTANTS:
         if out.get(key, {}).get("errors"):
             errs = out[key]["errors"]
             lines.append(f"  {key}: {len(errs)} errors, e.g. {Counter(errs).most_common(3)}")
-    if "multi" in out:
-        lines.append("  per worker orders/s: " + ", ".join(f"{r:.1f}" for r in out["multi"]["per_worker_rate"]))
+    for key in ("multi", "multi_batched"):
+        if key in out:
+            lines.append(f"  {key} per worker orders/s: "
+                         + ", ".join(f"{r:.1f}" for r in out[key]["per_worker_rate"]))
     if "http" in out:
         lines.append(orders_http.report(out["http"]))
     if "profile" in out:
         p = out["profile"]
         q, ms = p["queries"], p["ms"]
-        lines += [f"== where the time goes (one process, {args.profile_orders} orders per measure)",
+        lines += [f"== where the time goes (one process, accrual {args.profile_accrual}, {args.profile_orders} orders "
+                  "per measure)",
                   "  queries per order: " + ", ".join(f"{k} {v:.1f}" for k, v in q.items())
                   + f"; total {sum(q.values()):.1f}",
                   "  ms per order:      " + ", ".join(f"{k} {v:.2f}" for k, v in ms.items())
@@ -549,6 +606,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skus", type=int, default=200)
     parser.add_argument("--links", type=int, default=1000, help="share links of random promoters")
     parser.add_argument("--consumers", type=int, default=800, help="buyers (rounded up to a multiple of --workers)")
+    parser.add_argument("--accrual", choices=["inline", "batched", "both"], default="both",
+                        help="commissions booked in the callback, by the batch (settlement.accrual_batch), or both")
+    parser.add_argument("--book-every", type=int, default=200,
+                        help="batched: each process books the queue every this many orders (and at its end)")
+    parser.add_argument("--profile-accrual", choices=["inline", "batched"], default="batched")
     parser.add_argument("--warmup", type=int, default=20, help="orders placed before timing, per process")
     parser.add_argument("--profile-orders", type=int, default=200, help="orders per profile measure (0: skip)")
     parser.add_argument("--profile-top", type=int, default=15)
@@ -584,12 +646,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile_orders:
             out["profile"] = run_profile(world, args, rng)
             print("profiled", flush=True)
-        if args.orders:
-            out["single"] = run_single(world, args, rng)
-            print(f"single: {out['single']['rate']:.1f} orders/s", flush=True)
+        modes = ["inline", "batched"] if args.accrual == "both" else [args.accrual]
+        for mode in modes if args.orders else ():
+            suffix = "" if mode == "inline" else "_batched"
+            out["single" + suffix] = run_single(world, args, rng, mode)
+            print(f"single {mode}: {out['single' + suffix]['rate']:.1f} orders/s", flush=True)
             if args.workers:
-                out["multi"] = run_multi(world, args, rng)
-                print(f"{args.workers} processes: {out['multi']['rate']:.1f} orders/s", flush=True)
+                out["multi" + suffix] = run_multi(world, args, rng, mode)
+                print(f"{args.workers} processes {mode}: {out['multi' + suffix]['rate']:.1f} orders/s", flush=True)
         if args.anchor_seconds:
             out["anchor"] = run_anchor(args)
             print(f"anchor: {out['anchor']}", flush=True)

@@ -330,6 +330,9 @@ TUISHOU = {
     "MERCHANT_WITHDRAWAL_FEE_RATE": os.environ.get("TUISHOU_MERCHANT_WITHDRAWAL_FEE_RATE", "0"),
     "MERCHANT_WITHDRAWAL_FEE_MIN": os.environ.get("TUISHOU_MERCHANT_WITHDRAWAL_FEE_MIN", "0.00"),
     "MERCHANT_WITHDRAWAL_DAILY_COUNT": int(os.environ.get("TUISHOU_MERCHANT_WITHDRAWAL_DAILY_COUNT", "3")),
+    # Issue 13: book paid orders' commissions in batches outside the payment callback (tuishou.settlement.
+    # accrual_batch; needs the task worker). Off: booked inline in the callback's transaction (embedded mode).
+    "ACCRUAL_BATCHED": env_bool("TUISHOU_ACCRUAL_BATCHED", False),
 }
 
 # Payments: the gateway new payments go through, the sandbox gateway's signing secret (derived from SECRET_KEY
@@ -371,6 +374,7 @@ TUISHOU_SCHEDULE = [
     ("auto-confirm-orders", "5 * * * *", "tuishou.orders.tasks.auto_confirm_orders"),
     ("complete-orders", "20 * * * *", "tuishou.orders.tasks.complete_orders"),
     ("escalate-after-sales", "*/10 * * * *", "tuishou.orders.tasks.escalate_after_sales"),
+    ("book-accruals", "* * * * *", "tuishou.settlement.accrual_batch.accruals_book_task"),  # safety net
     ("settle-due", "40 * * * *", "tuishou.settlement.tasks.settle_due"),
     ("settle-previous-period", "30 2 1 * *", "tuishou.settlement.tasks.settle_previous_period"),
     ("risk-sweep", "15 1 * * *", "tuishou.risk.tasks.sweep"),

@@ -7,9 +7,9 @@ are written — or, on any bad input, nothing is.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,6 +25,7 @@ from tuishou.catalog.commission import commission_base
 from tuishou.catalog.services import sku_stock_reserve
 from tuishou.core.errors import Conflict, DomainError, InvalidInput
 from tuishou.incentives.selectors import plan_version_in_force
+from tuishou.orders import numbers
 from tuishou.orders.errors import OrderError
 from tuishou.orders.hoarding import unpaid_limits_check
 from tuishou.orders.models import CartLine, Checkout, Order, OrderLine
@@ -63,9 +64,17 @@ def _line_requests(lines) -> list[LineRequest]:
     return requests
 
 
-def order_number_new(at) -> str:
-    """A unique, unguessable order number: date and time, then random digits (e.g. ``2610031015427318806``)."""
-    return f"{timezone.localtime(at):%y%m%d%H%M}{secrets.randbelow(10**9):09d}"
+@functools.cache
+def _number_key(secret: str) -> bytes:
+    return hashlib.sha256(f"tuishou-order-numbers:{secret}".encode()).digest()
+
+
+def order_number_new(at, *, checkout_id: int, index: int) -> str:
+    """A unique, unguessable order number: date and time, then nine digits permuting the serial of the
+    ``index``-th order of checkout ``checkout_id`` under the deployment's key (``tuishou.orders.numbers``),
+    e.g. ``2610031015427318806``."""
+    return numbers.order_number(minute=f"{timezone.localtime(at):%y%m%d%H%M}", checkout_id=checkout_id,
+                                index=index, key=_number_key(settings.SECRET_KEY))
 
 
 def checkout_submit(*, buyer, lines, address_id: int, share_code: str | None = None,
@@ -196,8 +205,9 @@ def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: 
     amount = sum((order.total for order, _ in orders), Decimal("0.00"))
     checkout = Checkout.objects.create(buyer=buyer, idempotency_key=key, request_digest=digest, amount=amount,
                                        share_code=share_code, expires_at=now + timedelta(minutes=minutes))
-    for order, _ in orders:
+    for index, (order, _) in enumerate(orders):
         order.checkout = checkout
+        order.number = order_number_new(now, checkout_id=checkout.pk, index=index)
     Order.objects.bulk_create([order for order, _ in orders])
     for order, rows in orders:
         for row in rows:
@@ -232,7 +242,7 @@ def _order_build(*, buyer, address, group, skus, now, share_code, attribution, v
     total = sum((row.paid_amount for row in rows), Decimal("0.00"))
     base_total = sum((row.commission_base for row in rows), Decimal("0.00"))
     order = Order(
-        number=order_number_new(now), buyer=buyer, merchant=merchant,
+        buyer=buyer, merchant=merchant,
         recipient_name=address.name, recipient_phone=address.phone, province=address.province, city=address.city,
         district=address.district, address_detail=address.detail,
         promoter_id=attribution.promoter_id, self_purchase=attribution.self_purchase,

@@ -118,6 +118,28 @@ class OrderCompleted:
     completed_at: datetime
 
 
+def paid_to_json(event: OrderPaid) -> dict:
+    """``event`` as JSON-ready data (amounts as strings, the time in ISO form): what the batched accrual's
+    outbox row keeps (``AccrualPending.event``); ``paid_from_json`` gives back an equal event."""
+    data = {name: getattr(event, name) for name in OrderPaid.__dataclass_fields__}
+    data.update(fee_rate=str(event.fee_rate), paid_amount=str(event.paid_amount),
+                commission_base=str(event.commission_base), paid_at=event.paid_at.isoformat(),
+                chain=[[m.promoter_id, m.rank, m.active] for m in event.chain],
+                lines=[[x.line_id, x.sku_id, x.quantity, str(x.paid_amount), str(x.commission_base)]
+                       for x in event.lines])
+    return data
+
+
+def paid_from_json(data: dict) -> OrderPaid:
+    """The ``OrderPaid`` that ``paid_to_json`` wrote."""
+    return OrderPaid(**{**data, "fee_rate": Decimal(data["fee_rate"]), "paid_amount": Decimal(data["paid_amount"]),
+                        "commission_base": Decimal(data["commission_base"]),
+                        "paid_at": datetime.fromisoformat(data["paid_at"]),
+                        "chain": tuple(ChainMember(promoter_id=p, rank=r, active=a) for p, r, a in data["chain"]),
+                        "lines": tuple(PaidLine(line_id=i, sku_id=s, quantity=q, paid_amount=Decimal(pa),
+                                                commission_base=Decimal(b)) for i, s, q, pa, b in data["lines"])})
+
+
 Event = OrderPaid | OrderRefunded | OrderCompleted
 Handler = Callable[[Event], None]
 

@@ -397,3 +397,4 @@ class AfterSalesPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"Photo of case {self.case_id}"
+from tuishou.orders.models_booking import AccrualPending  # noqa: E402,F401  (the batched accrual's outbox)

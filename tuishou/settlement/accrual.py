@@ -8,6 +8,7 @@ split into the merchant's pending payable, the platform's fee revenue, each reci
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Exists
@@ -56,6 +57,9 @@ def order_accrue(event: OrderPaid) -> JournalEntry | None:
     Commissions are computed from the event's snapshotted chain and plan version on the plan's base (B, or
     the paid amount under ``base: paid``). Without a credited promoter or a plan there are no commissions
     and the margin is all of B; the merchant's share and the fee are booked all the same.
+
+    (With ``TUISHOU["ACCRUAL_BATCHED"]`` the ``order.paid`` handler is ``accrual_batch.order_paid_book``,
+    which defers to the batch instead.)
     """
     booked = MerchantReceivable.objects.filter(order_id=event.order_id)
     version = None
@@ -66,6 +70,40 @@ def order_accrue(event: OrderPaid) -> JournalEntry | None:
                    .first())
     if (version.booked if version is not None else booked.exists()):
         return None
+    entry, = accruals_post([accrual_plan(event, version)])
+    return entry
+
+
+def orders_accrue(events: list[OrderPaid]) -> list[JournalEntry]:
+    """Book many paid orders at once (the batched accrual): the same entries, commissions and receivables as
+    ``order_accrue`` one by one, in one ledger post, one commission insert and one receivable insert. Orders
+    already booked are skipped. Call inside a transaction."""
+    booked = set(MerchantReceivable.objects.filter(order_id__in=[e.order_id for e in events])
+                 .values_list("order_id", flat=True))
+    todo = {e.order_id: e for e in events if e.order_id not in booked}
+    if not todo:
+        return []
+    versions = PlanVersion.objects.in_bulk({e.plan_version_id for e in todo.values() if e.plan_version_id})
+    return accruals_post([accrual_plan(e, versions.get(e.plan_version_id)) for _, e in sorted(todo.items())])
+
+
+@dataclass(frozen=True)
+class AccrualPlan:
+    """What one paid order books: its entry (lines by account spec), commissions and merchant receivable."""
+
+    event: OrderPaid
+    version: PlanVersion | None
+    kind: str
+    lines: list[tuple[tuple[str, int | None, int | None], Decimal]]
+    snapshots: dict[int, CommissionSnapshot]
+    payouts: dict
+    plan_base: Decimal
+    fee: Decimal
+    net: Decimal
+
+
+def accrual_plan(event: OrderPaid, version: PlanVersion | None) -> AccrualPlan:
+    """Price one paid order under its snapshotted chain and plan version (no database write)."""
     chain = chain_links(event.chain) if event.promoter_id else []
     priced = order_payouts_for(version=version, order_ref=event.order_number, chain=chain,
                                self_purchase=event.self_purchase, paid=event.paid_amount,
@@ -86,25 +124,38 @@ def order_accrue(event: OrderPaid) -> JournalEntry | None:
     specs.append((K.COMMISSION_MARGIN, None, None))
     amounts.append(-split.margin)
     kept = [i for i, amount in enumerate(amounts) if amount]  # the ledger refuses zero lines
-    accounts = accounts_open([specs[i] for i in kept])
     renumber = {old: new for new, old in enumerate(kept)}
-    # journal_post_many with one draft: the same rules as journal_post, in fewer statements (the lines in one
-    # insert, the balances in one update on PostgreSQL).
-    entry, = journal_post_many(drafts=[EntryDraft(
+    return AccrualPlan(
+        event=event, version=version,
         kind=JournalEntry.Kind.COMMISSION_ACCRUED if split.payouts else JournalEntry.Kind.ORDER_PAID,
-        key=paid_key(event.order_id),
-        lines=[(accounts[Account.key_for(specs[i][0], promoter_id=specs[i][1], merchant_id=specs[i][2])],
-                amounts[i]) for i in kept],
+        lines=[(specs[i], amounts[i]) for i in kept],
         snapshots={renumber[i]: snap for i, snap in snapshots.items()},
-        memo=f"订单 {event.order_number} 支付 {event.paid_amount}")])
-    freeze_days, after = settlement_terms(version)
-    Commission.objects.bulk_create([
-        Commission(order_id=event.order_id, promoter_id=promoter_id, rule=rule, plan_version=version,
-                   base=priced.plan_base, rate=effective_rate(amount, priced.plan_base), accrued_amount=amount,
-                   amount=amount, freeze_days=freeze_days, settle_after=after)
-        for (promoter_id, rule), amount in split.payouts.items()])
-    MerchantReceivable.objects.create(
-        order_id=event.order_id, merchant_id=event.merchant_id, fee_rate=event.fee_rate,
-        paid_amount=event.paid_amount, commission_base=event.commission_base, fee=split.fee, net=split.merchant,
-        freeze_days=freeze_days, settle_after=after)
-    return entry
+        payouts=split.payouts, plan_base=priced.plan_base, fee=split.fee, net=split.merchant)
+
+
+def accruals_post(plans: list[AccrualPlan]) -> list[JournalEntry]:
+    """Write the planned accruals: their accounts opened, their entries in one ``journal_post_many`` (the lines
+    in one insert, each touched balance moved once), their commissions and receivables in one insert each."""
+    accounts = accounts_open(list({spec for plan in plans for spec, _ in plan.lines}))
+    entries = journal_post_many(drafts=[EntryDraft(
+        kind=plan.kind, key=paid_key(plan.event.order_id),
+        lines=[(accounts[Account.key_for(kind, promoter_id=promoter_id, merchant_id=merchant_id)], amount)
+               for (kind, promoter_id, merchant_id), amount in plan.lines],
+        snapshots=plan.snapshots,
+        memo=f"订单 {plan.event.order_number} 支付 {plan.event.paid_amount}") for plan in plans])
+    commissions, receivables = [], []
+    for plan in plans:
+        event, version = plan.event, plan.version
+        freeze_days, after = settlement_terms(version)
+        commissions += [
+            Commission(order_id=event.order_id, promoter_id=promoter_id, rule=rule, plan_version=version,
+                       base=plan.plan_base, rate=effective_rate(amount, plan.plan_base), accrued_amount=amount,
+                       amount=amount, freeze_days=freeze_days, settle_after=after)
+            for (promoter_id, rule), amount in plan.payouts.items()]
+        receivables.append(MerchantReceivable(
+            order_id=event.order_id, merchant_id=event.merchant_id, fee_rate=event.fee_rate,
+            paid_amount=event.paid_amount, commission_base=event.commission_base, fee=plan.fee, net=plan.net,
+            freeze_days=freeze_days, settle_after=after))
+    Commission.objects.bulk_create(commissions)
+    MerchantReceivable.objects.bulk_create(receivables)
+    return entries

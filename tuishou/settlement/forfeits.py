@@ -26,6 +26,7 @@ from tuishou.network.models import Promoter
 from tuishou.orders.models import Order
 from tuishou.risk.hooks import FlagRejected
 from tuishou.risk.selectors import forfeited_order_ids
+from tuishou.settlement import accrual_batch
 from tuishou.settlement.accrual import commission_snapshot
 from tuishou.settlement.models import Commission
 from tuishou.settlement.split import ZERO
@@ -50,6 +51,8 @@ def order_commissions_forfeit(event: FlagRejected) -> dict:
     order with nothing left booked, posts nothing. Answers {order id: amount reversed} for the audit."""
     reversed_ = {}
     actor_id = event.actor_id
+    if accrual_batch.batched():
+        accrual_batch.accrual_pending_book(order_ids=event.order_ids)  # their commissions first, if still queued
     for order_id in sorted(event.order_ids):
         key = forfeit_key(order_id, event.flag_id)
         if JournalEntry.objects.filter(key=key).exists():

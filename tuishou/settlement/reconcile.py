@@ -3,6 +3,8 @@
 * ``order_commissions``: every paid order's booked commissions equal what its plan version recomputes from
   its snapshotted chain on its current (refund-reduced) base, and its merchant share, fee and margin equal
   the split of what is still paid.
+  An order still queued for the batched accrual (``settlement.accrual_batch``) is not a mismatch for its
+  first ``QUEUE_STALE_MINUTES``; after that it is (the booking worker is not running).
 * ``refund_reversals``: every refunded after-sales case has its refund entry, for exactly the refund's amount.
 * ``commission_rows``: the Commission and MerchantReceivable rows agree with the ledger (per row and per
   account: pending commissions add up to each promoter's pending balance, pending merchant shares to each
@@ -13,11 +15,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
 from tuishou.ledger.reconcile import Mismatch, reconcile_check
-from tuishou.orders.models import AfterSalesCase, Order
+from tuishou.orders.models import AccrualPending, AfterSalesCase, Order
 from tuishou.risk.selectors import forfeited_order_ids
 from tuishou.settlement.models import Commission, MerchantReceivable
 from tuishou.settlement.recompute import chain_links, order_payouts_for
@@ -28,6 +33,7 @@ PROMOTER = {K.PROMOTER_PENDING, K.PROMOTER_AVAILABLE}
 MERCHANT = {K.MERCHANT_PENDING, K.MERCHANT_PAYABLE}
 # Other pending commissions in the promoters' pending accounts (coupon goods): each gives (promoter id, amount).
 PENDING_SOURCES: list = []
+QUEUE_STALE_MINUTES = 10
 
 
 def _order_lines() -> dict[int, dict]:
@@ -52,11 +58,16 @@ def check_order_commissions() -> Iterable[Mismatch]:
     accrued = set(JournalEntry.objects.filter(key__startswith="order:", key__endswith=":paid")
                   .values_list("key", flat=True))
     forfeited = forfeited_order_ids()  # a rejected risk flag took their commissions back (settlement.forfeits)
+    # Orders queued for the batched accrual are not booked yet; queued longer than this, the worker is stuck.
+    queued = dict(AccrualPending.objects.values_list("order_id", "created_at"))
+    stale = timezone.now() - timedelta(minutes=QUEUE_STALE_MINUTES)
     orders = (Order.objects.filter(paid_at__isnull=False).select_related("plan_version")
               .order_by("pk").iterator(chunk_size=500))
     for order in orders:
         subject = f"order {order.number} (#{order.pk})"
         if f"order:{order.pk}:paid" not in accrued:
+            if order.pk in queued and queued[order.pk] > stale:
+                continue  # paid moments ago, waiting for the batched accrual (settlement.accrual_batch)
             yield Mismatch(subject=subject, found="no accrual entry", expected=f"entry order:{order.pk}:paid")
             continue
         paid = order.total - order.refunded_amount

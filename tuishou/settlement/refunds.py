@@ -22,6 +22,7 @@ from tuishou.merchants.models import Merchant
 from tuishou.network.models import Promoter
 from tuishou.orders.events import OrderRefunded
 from tuishou.orders.models import Order
+from tuishou.settlement import accrual_batch
 from tuishou.settlement.accrual import commission_snapshot
 from tuishou.settlement.errors import SettlementError
 from tuishou.settlement.forfeits import order_forfeited
@@ -49,6 +50,8 @@ def order_refund_book(event: OrderRefunded) -> JournalEntry | None:
     key = refund_key(event.order_id, event.case_id)
     if JournalEntry.objects.filter(key=key).exists():
         return None
+    if accrual_batch.batched():
+        accrual_batch.accrual_pending_book(order_ids=[event.order_id])  # not booked by the batch yet: book it now
     commissions = list(Commission.objects.select_for_update().filter(order_id=event.order_id).order_by("pk"))
     receivable = MerchantReceivable.objects.select_for_update().filter(order_id=event.order_id).first()
     if receivable is None:

@@ -1,0 +1,112 @@
+"""The batched accrual (批量计提): paid orders booked many at a time, outside the payment callback.
+
+With ``TUISHOU["ACCRUAL_BATCHED"]`` on, the ``order.paid`` handler (``order_paid_book``) does not post the
+accrual: it appends the event to ``orders.AccrualPending`` in the payment's transaction — one small insert
+instead of a dozen statements and the row locks of the platform's gateway clearing, revenue and margin
+accounts and the merchant's, which every order would otherwise hold until its commit. ``accruals_book``
+then books up to ``BATCH`` pending orders in ONE transaction (``accrual.orders_accrue``: one ledger post, each
+touched balance moved once for the whole batch) and deletes their rows in it, so every order is booked exactly
+once under the same keys (``order:<id>:paid``) whoever runs it; rows are taken ``FOR UPDATE SKIP LOCKED``, so
+several workers share the queue. The worker is triggered after each paying commit (at most once a second per
+process, ``accruals_book_task``), by the schedule every minute as a safety net, or by ``tuishou book_accruals``.
+
+Anything that needs an order's commissions before the batch has run (a refund, a risk rejection) books it
+first with ``accrual_pending_book``, which waits for the row if a batch holds it. Off (the default, the
+embedded mode and the tests), the handler books inline as before.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django_tasks import task
+
+from tuishou.orders.events import OrderPaid, paid_from_json, paid_to_json
+from tuishou.orders.models import AccrualPending, Order
+from tuishou.settlement.accrual import order_accrue, orders_accrue
+
+BATCH = 1000
+_last_trigger = [0.0]
+
+
+def batched() -> bool:
+    return bool(settings.TUISHOU.get("ACCRUAL_BATCHED"))
+
+
+def order_paid_book(event: OrderPaid) -> None:
+    """The ``order.paid`` handler: book inline, or (batched) queue the order for the booking worker."""
+    if not batched():
+        order_accrue(event)
+        return
+    AccrualPending.objects.create(order_id=event.order_id, event=paid_to_json(event))
+    transaction.on_commit(_trigger)
+
+
+def _trigger() -> None:
+    """Enqueue the booking task, at most once every ``ACCRUAL_TRIGGER_SECONDS`` per process (None: never; the
+    schedule or ``tuishou book_accruals`` books then)."""
+    every = settings.TUISHOU.get("ACCRUAL_TRIGGER_SECONDS", 1.0)
+    now = time.monotonic()
+    if every is not None and now - _last_trigger[0] >= every:
+        _last_trigger[0] = now
+        accruals_book_task.enqueue()
+
+
+def _book(rows: list[tuple[int, dict]]) -> int:
+    orders_accrue([paid_from_json(data) for _, data in rows])
+    AccrualPending.objects.filter(order_id__in=[order_id for order_id, _ in rows]).delete()
+    return len(rows)
+
+
+def accruals_book(*, limit: int = BATCH) -> int:
+    """Book up to ``limit`` pending paid orders in one transaction (the oldest first); answers how many."""
+    with transaction.atomic():
+        rows = _take(limit)
+        return _book(rows) if rows else 0
+
+
+def _take(limit: int) -> list[tuple[int, dict]]:
+    """The oldest queued rows nobody holds. On PostgreSQL the orders are taken ``FOR KEY SHARE`` (what the
+    commission and receivable inserts' foreign keys take anyway) with ``SKIP LOCKED`` too: an order a refund
+    holds ``FOR UPDATE`` is left to that refund (which books it with ``accrual_pending_book``), so the batch
+    never waits on a row lock while it holds others, and a refund never waits on a batch that waits on it."""
+    if connection.vendor != "postgresql":
+        return list(AccrualPending.objects.order_by("order_id").values_list("order_id", "event")[:limit])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.order_id, p.event FROM {AccrualPending._meta.db_table} p "
+            f"JOIN {Order._meta.db_table} o ON o.id = p.order_id ORDER BY p.order_id LIMIT %s "
+            "FOR UPDATE OF p SKIP LOCKED FOR KEY SHARE OF o SKIP LOCKED", [limit])
+        return [(order_id, event if isinstance(event, dict) else json.loads(event))
+                for order_id, event in cursor.fetchall()]
+
+
+def accruals_book_all(*, limit: int = BATCH) -> int:
+    """Book every pending paid order, ``limit`` per transaction; answers how many."""
+    total = 0
+    while done := accruals_book(limit=limit):
+        total += done
+    return total
+
+
+def accrual_pending_book(*, order_ids: Iterable[int]) -> int:
+    """Book these orders now if they still wait for the batch (inside the caller's transaction): a refund or a
+    risk rejection needs their commissions. Waits for a batch that holds them, which then has booked them."""
+    rows = list(AccrualPending.objects.select_for_update().filter(order_id__in=list(order_ids))
+                .order_by("order_id").values_list("order_id", "event"))
+    return _book(rows) if rows else 0
+
+
+def accruals_pending_count() -> int:
+    """Paid orders whose commissions are not booked yet."""
+    return AccrualPending.objects.count()
+
+
+@task()
+def accruals_book_task() -> int:
+    """Book every paid order waiting for its accrual (the worker runs it after paying commits)."""
+    return accruals_book_all()

@@ -21,6 +21,7 @@ Reports rows per second of both and the ratio (goal ≥ 10 %), what was written,
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -33,12 +34,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from settle import db_recreate, db_url, sql  # noqa: E402
 
-BENCH_DB = "tuishou_bench_coupons"
+BENCH_DB = os.environ.get("TUISHOU_BENCH_DB", "bench11_coupons")
 
 
 def django_setup(pg_url: str, workdir: Path) -> None:
-    import os
-
     os.environ["TUISHOU_DATA_DIR"] = str(workdir)
     os.environ["DEBUG"] = "0"
     os.environ["TUISHOU_ALLOW_SANDBOX"] = "1"
@@ -143,12 +142,13 @@ def run(args, workdir: Path) -> None:
     from tuishou.coupons import services
     from tuishou.ledger.reconcile import reconcile_run
 
+    print(f"load average at the start: {os.getloadavg()}", flush=True)
     codes = world(args.promoters, args.picks)
     path = workdir / "report.csv"
     made = report_file(path, rows=args.rows, codes=codes)
     print(f"report: {args.rows:,} rows ({path.stat().st_size / 1e6:.1f} MB) {made}; {len(codes)} tracking codes")
     copy_s = baseline(path)
-    print(f"baseline COPY: {copy_s:.2f} s = {args.rows / copy_s:,.0f} rows/s")
+    print(f"baseline COPY: {copy_s:.2f} s = {args.rows / copy_s:,.0f} rows/s", flush=True)
     data = path.read_bytes()
     started = time.perf_counter()
     report = services.order_report_import(actor=None, system=True, source="command", data=data,
@@ -166,7 +166,8 @@ def run(args, workdir: Path) -> None:
     again = services.order_report_import(actor=None, system=True, source="command", data=data, method="set")
     print(f"re-import: {time.perf_counter() - started:.2f} s, imported {again.imported}, reversed {again.reversed}, "
           f"skipped {again.skipped:,}")
-    checks = ["account_balances", "entries_balanced", "commission_rows"]
+    print(f"load average after the imports: {os.getloadavg()}", flush=True)
+    checks = ["account_balances", "entries_balanced", "commission_rows", "coupon_commissions"]
     result = reconcile_run(checks)
     print(f"reconcile {checks}: {'ok' if result.ok else 'MISMATCH'}")
     if not result.ok:

@@ -108,15 +108,20 @@ def _stage_raw(cur, raw: RawReport) -> None:
     # Line numbers: the header is line 1, as the csv module counts.
     # The commission as ``str(Decimal(text))`` writes it (the accrual's memo): no leading zeros.
     btext = f"CASE WHEN ltrim({cm}, '0') ~ '^([.]|$)' THEN '0' ELSE '' END || ltrim({cm}, '0')"
+    # One pass: a plain row typed, any other kept whole (outcome 'odd', the line's text in reason) for the parser.
+    # (OFFSET 0 keeps the subquery, so each row's checks run once.)
     cur.execute(f"""INSERT INTO cs (line, order_id, code, status, rank, amount, commission, btext, paid_at, at,
-                                    outcome)
+                                    outcome, reason)
         SELECT n, {o}, {c}, {s}, array_position(ARRAY['paid', 'settled', 'refunded'], {s}) - 1,
-               ({am}::numeric * 100)::bigint, ({cm}::numeric * 100)::bigint, {btext},
-               {p}::timestamp AT TIME ZONE '{zone}', ({updated})::timestamp AT TIME ZONE '{zone}', NULL
-        FROM (SELECT n + 1 AS n, string_to_array(t, ',') AS a FROM cl) x WHERE {happy}""")
-    cur.execute(f"""SELECT n, t FROM (SELECT n + 1 AS n, t, string_to_array(t, ',') AS a FROM cl) x
-                    WHERE NOT {happy} ORDER BY n""")
+               CASE WHEN ok THEN ({am}::numeric * 100)::bigint END, CASE WHEN ok THEN ({cm}::numeric * 100)::bigint END,
+               CASE WHEN ok THEN {btext} END, CASE WHEN ok THEN {p}::timestamp AT TIME ZONE '{zone}' END,
+               CASE WHEN ok THEN ({updated})::timestamp AT TIME ZONE '{zone}' END,
+               CASE WHEN NOT ok THEN 'odd' END, CASE WHEN NOT ok THEN coalesce(t, '') END
+        FROM (SELECT n + 1 AS n, t, a, {happy} AS ok
+              FROM (SELECT n, t, string_to_array(t, ',') AS a FROM cl) y OFFSET 0) x""")
+    cur.execute("SELECT line, reason FROM cs WHERE outcome = 'odd' ORDER BY line")
     odd = cur.fetchall()
+    cur.execute("DELETE FROM cs WHERE outcome = 'odd'")
     cur.execute("DROP TABLE cl")
     rows = []
     for n, text in odd:

@@ -21,6 +21,7 @@ Reports rows per second of both and the ratio (goal ≥ 10 %), what was written,
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -33,12 +34,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from settle import db_recreate, db_url, sql  # noqa: E402
 
-BENCH_DB = "tuishou_bench_coupons"
+BENCH_DB = os.environ.get("TUISHOU_BENCH_DB", "bench11_coupons")
 
 
 def django_setup(pg_url: str, workdir: Path) -> None:
-    import os
-
     os.environ["TUISHOU_DATA_DIR"] = str(workdir)
     os.environ["DEBUG"] = "0"
     os.environ["TUISHOU_ALLOW_SANDBOX"] = "1"
@@ -143,16 +142,29 @@ def run(args, workdir: Path) -> None:
     from tuishou.coupons import services
     from tuishou.ledger.reconcile import reconcile_run
 
+    print(f"load average at the start: {os.getloadavg()}", flush=True)
     codes = world(args.promoters, args.picks)
     path = workdir / "report.csv"
     made = report_file(path, rows=args.rows, codes=codes)
     print(f"report: {args.rows:,} rows ({path.stat().st_size / 1e6:.1f} MB) {made}; {len(codes)} tracking codes")
     copy_s = baseline(path)
-    print(f"baseline COPY: {copy_s:.2f} s = {args.rows / copy_s:,.0f} rows/s")
+    print(f"baseline COPY: {copy_s:.2f} s = {args.rows / copy_s:,.0f} rows/s", flush=True)
     data = path.read_bytes()
+    from django.db import connection
+
+    spent: list[tuple[float, str]] = []
+
+    def timing(execute, statement, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(statement, params, many, context)
+        finally:
+            spent.append((time.perf_counter() - began, " ".join(statement.split())[:90]))
+
     started = time.perf_counter()
-    report = services.order_report_import(actor=None, system=True, source="command", data=data,
-                                          file_name=path.name, method="set")
+    with connection.execute_wrapper(timing):
+        report = services.order_report_import(actor=None, system=True, source="command", data=data,
+                                              file_name=path.name, method="set")
     import_s = time.perf_counter() - started
     print(f"import ({report.method}): {import_s:.2f} s = {args.rows / import_s:,.0f} rows/s; "
           f"ratio {copy_s / import_s:.1%} of COPY's rows/s (goal >= 10%)")
@@ -162,11 +174,17 @@ def run(args, workdir: Path) -> None:
                ("coupons_couponorder", "coupons_couponcommission", "ledger_journalentry", "ledger_journalline",
                 "coupons_reportrow")}
     print(f"  written: {written}")
+    print("  slowest statements of the import (COPY not counted):")
+    for seconds, statement in sorted(spent, reverse=True)[:12]:
+        print(f"    {seconds:6.2f} s  {statement}")
     started = time.perf_counter()
     again = services.order_report_import(actor=None, system=True, source="command", data=data, method="set")
     print(f"re-import: {time.perf_counter() - started:.2f} s, imported {again.imported}, reversed {again.reversed}, "
           f"skipped {again.skipped:,}")
+    print(f"load average after the imports: {os.getloadavg()}", flush=True)
     checks = ["account_balances", "entries_balanced", "commission_rows"]
+    if args.rows <= 200_000:  # recomputes every order through the plan engine in Python: minutes at 1M
+        checks.append("coupon_commissions")
     result = reconcile_run(checks)
     print(f"reconcile {checks}: {'ok' if result.ok else 'MISMATCH'}")
     if not result.ok:

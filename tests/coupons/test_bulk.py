@@ -83,3 +83,58 @@ def test_both_paths_agree_on_every_skip_and_reversal(world, ops):
     rows, sets, row_counts, set_counts = both(ops, [data, later])
     assert rows == sets
     assert [c[:-1] for c in row_counts] == [c[:-1] for c in set_counts]
+
+
+def test_both_paths_agree_on_a_raw_file_with_unusual_rows(world, ops):
+    """The staging COPY reads the file line by line: blank lines, CRLF endings, cells with spaces, amounts with
+    ¥ and thousands separators or leading zeros, a time with a zone, too many or too few cells, a bad date — each
+    row's line number, outcome and skip reason are the row path's."""
+    a, b = world["picks"][0].tracking_code, world["picks"][1].tracking_code
+    lines = [
+        "order_id,tracking_code,status,amount,commission,paid_at,updated_at",
+        f"R1,{a},paid,100.00,020.5,2026-12-01 10:00:00,",
+        "",
+        f"R2, {b} ,PAID,¥1234.50,¥12.00,2026-12-01 10:00:00,",
+        f"R3,{a},paid,100.00,7,2026-12-01T10:00:00+08:00,",
+        f"R4,{a},paid,100.00,1.00,2026-02-30 10:00:00,",
+        f"R5,{a},paid,100.00,1.00,2026-12-01 10:00:00,,extra",
+        f"R6,{a},paid,100.00",
+        "   ",
+        ",,,,,,",
+        f"R7,{a},settled,100.00,0.00,2026-12-01 10:00:00,2026-12-03 10:00:00",
+        f"R8,{b},paid,9999999.00,1.00,2026-12-01 10:00:00,",
+        f"R9,{b},paid,50,5.5,1991-06-01 10:00:00,",
+        f"R1,{a},refunded,100.00,20.50,2026-12-01 10:00:00,2026-12-04 08:00:00",
+    ]
+    crlf = ("\r\n".join(lines) + "\r\n").encode()
+    lf = ("\ufeff" + "\n".join(lines)).encode()
+    rows, sets, row_counts, set_counts = both(ops, [lf])
+    assert rows == sets and [c[:-1] for c in row_counts] == [c[:-1] for c in set_counts]
+    assert row_counts[0][1] > 0 and row_counts[0][3] > 0
+    rows, sets, row_counts, set_counts = both(ops, [crlf])
+    assert rows == sets and [c[:-1] for c in row_counts] == [c[:-1] for c in set_counts]
+
+
+def test_both_paths_agree_when_a_later_report_settles_and_refunds_an_earlier_order(world, ops):
+    a = world["picks"][0].tracking_code
+    first = report([{"order_id": "L1", "tracking_code": a, "status": "paid"},
+                    {"order_id": "L2", "tracking_code": a, "status": "paid"},
+                    {"order_id": "L3", "tracking_code": a, "status": "paid"}])
+    later = report([{"order_id": "L1", "tracking_code": a, "status": "refunded"},
+                    {"order_id": "L1", "tracking_code": a, "status": "settled"},
+                    {"order_id": "L2", "tracking_code": a, "status": "refunded"},
+                    {"order_id": "L3", "tracking_code": a, "status": "settled"},
+                    {"order_id": "L4", "tracking_code": a, "status": "settled"},
+                    {"order_id": "L4", "tracking_code": a, "status": "refunded"}])
+    rows, sets, row_counts, set_counts = both(ops, [first, later, later])
+    assert rows == sets
+    assert [c[:-1] for c in row_counts] == [c[:-1] for c in set_counts]
+    assert row_counts[1][2] == 3  # L1 clawed back after its settlement, L2 cancelled, L4 booked, settled, clawed back
+
+
+def test_both_paths_agree_on_a_report_that_books_nothing(world, ops):
+    data = report([{"order_id": "N1", "tracking_code": "tsNOTOURS", "status": "paid"},
+                   {"order_id": "N2", "tracking_code": world["picks"][0].tracking_code, "status": "refunded"}])
+    rows, sets, row_counts, set_counts = both(ops, [data])
+    assert rows == sets and rows["balances"] == []
+    assert [c[:-1] for c in row_counts] == [c[:-1] for c in set_counts]

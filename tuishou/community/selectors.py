@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from tuishou.community.errors import CommunityError
@@ -74,11 +74,15 @@ def material_figures(material: Material) -> MaterialFigures:
 
 
 def materials_ranked(*, community_id: int | None = None, product_id: int | None = None, order: str = "citations",
-                     limit: int = 20, offset: int = 0, today: date | None = None) -> tuple[list[Material], int]:
+                     limit: int = 20, offset: int = 0, today: date | None = None,
+                     with_total: bool = True) -> tuple[list[Material], int | None]:
     """Visible materials of a community and/or a product, ranked (see the module docstring); (page, total).
     Each material carries ``score``, ``citation_count``, ``order_count``, ``rating`` and ``rating_count``.
 
-    Read from the stored scores (``materials_scores``): one scan of an index that holds the ranking's order."""
+    Read from the stored scores (``materials_scores``): one scan of the index that holds the ranking's order
+    (scope, visible, score desc, created desc, material desc), joined to the page's materials, authors and products
+    in the same query, and one query for their images — never a query per material. ``with_total=False`` skips the
+    count (a page that only needs to know whether there is a next one asks for ``limit + 1``); total is then None."""
     if order not in ORDERS:
         raise InvalidInput(CommunityError.RANKING_UNKNOWN, order=order, orders=", ".join(ORDERS),
                            details={"field": "order"})
@@ -88,20 +92,18 @@ def materials_ranked(*, community_id: int | None = None, product_id: int | None 
         rows = rows.filter(community_id=community_id)
     if product_id is not None:
         rows = rows.filter(product_id=product_id)
-    total = rows.count()
-    page_rows = list(rows.order_by(f"-{column}", "-created_at", "-material_id")[offset:offset + limit])
-    found = {m.pk: m for m in Material.objects.filter(pk__in=[r.material_id for r in page_rows])
-             .select_related("author__user", "product").prefetch_related("images")}
+    total = rows.count() if with_total else None
+    page_rows = list(rows.select_related("material__author__user", "material__product")
+                     .order_by(f"-{column}", "-created_at", "-material_id")[offset:offset + limit])
+    materials = [row.material for row in page_rows]
+    prefetch_related_objects(materials, "images")
     factor = scale(today or timezone.localdate())
-    page = []
-    for row in page_rows:
-        material = found[row.material_id]
+    for row, material in zip(page_rows, materials, strict=True):
         material.score = round(row.rated if order == "rating" else getattr(row, column) * factor, 6)
         material.citation_count, material.order_count = row.citation_count, row.order_count
         material.rating = round(row.rating_sum / row.rating_count, 1) if row.rating_count else None
         material.rating_count = row.rating_count
-        page.append(material)
-    return page, total
+    return materials, total
 
 
 def materials_of(promoter_id: int) -> QuerySet[Material]:

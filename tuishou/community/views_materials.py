@@ -60,11 +60,12 @@ def material_list(request: HttpRequest, promoter: Promoter) -> HttpResponse:
         number = max(1, min(int(request.GET.get("page", "1")), 10_000))
     except ValueError:
         number = 1
-    page, total = selectors.materials_ranked(community_id=promoter.community_id, product_id=product_id,
-                                             order=order, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+    # One more than a page tells whether there is a next one, without counting the community's materials.
+    page, _ = selectors.materials_ranked(community_id=promoter.community_id, product_id=product_id, order=order,
+                                         limit=PER_PAGE + 1, offset=(number - 1) * PER_PAGE, with_total=False)
     return render(request, "community/centre/materials.html", {
-        "materials": page, "total": total, "orders": ORDERS.items(), "order": order, "product_id": product_id,
-        "number": number, "has_next": number * PER_PAGE < total})
+        "materials": page[:PER_PAGE], "orders": ORDERS.items(), "order": order, "product_id": product_id,
+        "number": number, "has_next": len(page) > PER_PAGE})
 
 
 @require_http_methods(["GET", "POST"])

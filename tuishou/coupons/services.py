@@ -130,18 +130,25 @@ def order_report_import(*, actor, source: str, connector: str | None = None, dat
     if not system:
         require_operator(actor)
     name = connector or ("file" if data else default_connector())
+    from tuishou.coupons import bulk, bulk_stage, importing
+
+    raw = None
+    rows: Iterable[RawRow] = []
     if name == "file":
-        rows: Iterable[RawRow] = list(connector_get("file", report_data=data).order_report())
+        big = method == "set" or (method == "auto" and data.count(b"\n") > bulk.BULK_MIN_ROWS)
+        # The set-based path reads a plain CSV file itself (COPY); anything else goes through the connector.
+        raw = bulk_stage.raw_report(data) if bulk.available() and method != "rows" and big else None
+        if raw is None:
+            rows = list(connector_get("file", report_data=data).order_report())
     else:
         if start is None or end is None or start > end:
             raise InvalidInput(CouponError.DATES_INVALID, reason="give a start and an end, the start first",
                                details={"field": "start"})
         codes = list(CouponPick.objects.order_by("pk").values_list("tracking_code", flat=True))
         rows = list(connector_get(name).order_report(start=start, end=end, tracking_codes=codes))
-    from tuishou.coupons import bulk, importing
-
     platform = name
-    use_set = bulk.available() and (method == "set" or (method == "auto" and len(rows) >= bulk.BULK_MIN_ROWS))
+    use_set = bulk.available() and (raw is not None or method == "set"
+                                    or (method == "auto" and len(rows) >= bulk.BULK_MIN_ROWS))
     with transaction.atomic():
         report = ReportImport.objects.create(connector=platform, source=source, file_name=file_name[:200],
                                              actor=actor if getattr(actor, "pk", None) else None,
@@ -150,8 +157,10 @@ def order_report_import(*, actor, source: str, connector: str | None = None, dat
                      target=report, data={"connector": platform, "source": source, "file": file_name[:200]})
     if use_set:
         try:
-            return bulk.report_bulk_import(report=report, rows=rows)
+            return bulk.report_bulk_import(report=report, raw=raw, rows=rows)
         except bulk.NotLinear:
             report.method = "rows"
             report.save(update_fields=["method"])
+            if raw is not None:
+                rows = list(connector_get("file", report_data=data).order_report())
     return importing.report_rows_import(report=report, rows=rows)

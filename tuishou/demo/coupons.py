@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from tuishou.coupons import services
 from tuishou.coupons.selectors import live_items
 from tuishou.demo.world import World
@@ -14,7 +16,7 @@ SEED = 11
 
 
 def coupons_demo(world: World) -> None:
-    today = world.end.date()
+    today = timezone.localdate(world.end)  # the platform's day (Beijing), as the sandbox counts it
     services.feed_import(actor=world.ops, connector="sandbox", options={"seed": SEED, "today": today})
     items = list(live_items().order_by("pk"))
     zhang = Promoter.objects.get(user=world.users["promoter_demo"])

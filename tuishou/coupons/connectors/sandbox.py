@@ -47,7 +47,7 @@ class SandboxConnector:
 
     def __init__(self, *, seed: int = 11, today: date | None = None, items: int = len(GOODS)) -> None:
         self.seed = seed
-        self.today = today or date.today()
+        self.today = today or datetime.now(PLATFORM_TZ).date()  # the platform's day, not the server's
         self.items = items
 
     # -- the feed ----------------------------------------------------------------------------------------------
@@ -100,7 +100,9 @@ class SandboxConnector:
         high = datetime.combine(end + timedelta(days=1), time(0, 0), tzinfo=PLATFORM_TZ)
         rows = sorted((r for r in self.timeline(tracking_codes) if low <= r["_at"] < high), key=lambda r: r["_at"])
         rows = [{k: v for k, v in r.items() if k != "_at"} for r in rows]
-        rng = random.Random(f"{self.seed}:{start}:{end}")
+        # Noise and repeats drawn from the window's place relative to today, so the same window of days back
+        # reads the same report whatever the date (the demo and its tests count on it).
+        rng = random.Random(f"{self.seed}:{(self.today - start).days}:{(self.today - end).days}")
         noise = []
         if rows:
             # Another affiliate's orders and a few broken lines, as real exports have them.

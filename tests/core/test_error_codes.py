@@ -35,6 +35,7 @@ CODE_HANDED_IN = {
     ("merchants/rates.py", "malformed"), ("merchants/rates.py", "out_of_range"),
     ("merchants/services.py", "errors.FIELD_REQUIRED"), ("merchants/services.py", "errors.FIELD_TOO_LONG"),
     ("api.py", "code"), ("core/transitions.py", "code"), ("core/throttle.py", "code"),
+    ("community/pictures.py", "invalid"),
 }
 
 

@@ -24,7 +24,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from tuishou.accounts.models import OperatorRole, User
 from tuishou.accounts.permissions import require_operator
@@ -48,6 +47,7 @@ from tuishou.community.models_inspections import (
     InspectionSettings,
     InspectionTask,
 )
+from tuishou.community.pictures import pictures_checked
 from tuishou.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tuishou.core.transitions import transition_apply
 from tuishou.ledger.models import Account, JournalEntry
@@ -58,8 +58,7 @@ from tuishou.network.selectors import promoter_for_user
 from tuishou.risk.services import audit_record
 
 OPS = OperatorRole.Role.OPS
-PHOTOS_MAX, PHOTO_MB = 9, 5
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTOS_MAX = 9
 REASONS_MAX, NOTE_MAX, REASON_MAX, LABEL_MAX, CATEGORY_MAX = 1000, 200, 200, 100, 60
 DUE_DAYS_MAX, PASSES_MAX, REWARD_MAX = 90, 20, Decimal("1000.00")
 R, T = InspectionReport, InspectionTask
@@ -220,20 +219,7 @@ def _photos(photos: list[UploadedFile]) -> list[UploadedFile]:
         raise InvalidInput(InspectionError.PHOTOS_MISSING, details={"field": "photos"})
     if len(photos) > PHOTOS_MAX:
         raise InvalidInput(InspectionError.PHOTOS_TOO_MANY, maximum=PHOTOS_MAX, details={"field": "photos"})
-    for upload in photos:
-        refusal = InvalidInput(InspectionError.PHOTO_INVALID, name=getattr(upload, "name", None) or "?",
-                               megabytes=PHOTO_MB, details={"field": "photos"})
-        if getattr(upload, "size", None) is None or upload.size > PHOTO_MB * 1024 * 1024:
-            raise refusal
-        try:
-            with Image.open(upload) as picture:
-                if picture.format not in PHOTO_FORMATS or picture.width * picture.height > 40_000_000:
-                    raise refusal
-                picture.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-            raise refusal from exc
-        upload.seek(0)
-    return photos
+    return pictures_checked(photos, invalid=InspectionError.PHOTO_INVALID, field="photos")
 
 
 def _answers(answers: Iterable[Mapping[str, Any]], items: list[ChecklistItem]) -> list[tuple[ChecklistItem, bool, str]]:

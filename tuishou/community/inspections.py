@@ -6,7 +6,9 @@ The badge rule (``inspection_badge_evaluate``): a product has the inspected badg
 many distinct inspectors as that community requires filed a passing report that an operator accepted, and no
 failing report waits for review. A failing report flags the product at once (the badge goes while it waits);
 the operator dismisses the failure (the rule is evaluated again) or upholds it: the product leaves the shelf
-(catalog's own transition, with the reason) and only passing reports filed after that count again.
+(catalog's own transition, with the reason) and only passing reports filed after that count again. A badge an
+operator granted or withdrew by hand (catalog's ``product_inspected_set``) is theirs: the rule leaves it until
+they release it (``product_inspected_release``), when the rule decides again.
 
 Refusals, each a stable code, write nothing: another community's task (``inspection_outside_zone``), a rank
 below the community's (``inspection_rank_too_low``), the product's own merchant staff (``inspection_own_product``),
@@ -298,7 +300,8 @@ def inspection_report_file(*, user: User, task_id: int, verdict: str, reasons: s
 # ---- decisions and reviews (ops) -----------------------------------------------------------------------------
 
 def inspection_badge_evaluate(*, product_id: int) -> bool:
-    """Apply the badge rule (see the module's docstring) to the product; return whether it has the badge."""
+    """Apply the badge rule (see the module's docstring) to the product; return whether it has the badge. A badge
+    an operator granted or withdrew by hand stays as they set it (until they release it to the rule)."""
     reports = InspectionReport.objects.filter(product_id=product_id)
     earned = False
     if not reports.filter(review=R.Review.OPEN).exists():
@@ -311,7 +314,7 @@ def inspection_badge_evaluate(*, product_id: int) -> bool:
     if earned and not Product.objects.filter(pk=product_id, status__in=REVIEWED).exists():
         earned = False  # never badge a product the platform has not reviewed
     product_inspected_mark(product_id=product_id, inspected=earned)
-    return earned
+    return Product.objects.filter(pk=product_id).values_list("inspected", flat=True).first() or False
 
 
 def _pay(report: InspectionReport, amount: Decimal, actor: User) -> JournalEntry | None:

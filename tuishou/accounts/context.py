@@ -8,7 +8,11 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from tuishou.accounts.models import OperatorRole
+from tuishou.accounts.permissions import is_operator
 from tuishou.accounts.selectors import PROMOTER, user_roles
+
+OPS = OperatorRole.Role.OPS
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,9 @@ class NavItem:
     label: str
     url: str
     icon: str
+    # The operator roles whose pages these are (an admin holds every one): the item is shown only to them, as
+    # the page's selectors and services let only them in. Empty: everyone who reaches the desk.
+    operator_roles: tuple[str, ...] = ()
 
 
 HOME = NavItem("home", _("Home"), "/", "🏠")
@@ -50,8 +57,8 @@ AGENCY_DESK = (
 OPERATOR_DESK = (
     NavItem("ops", _("Dashboard"), "/ops/", "📊"),
     NavItem("ops-income", _("Income disclosure"), "/ops/income/", "⚖️"),
-    NavItem("ops-reviews", _("Product reviews"), "/ops/reviews/", "🔎"),
-    NavItem("ops-inspections", _("Inspections"), "/ops/inspections/", "🔍"),
+    NavItem("ops-reviews", _("Product reviews"), "/ops/reviews/", "🔎", (OPS,)),  # vetting products: ops' work
+    NavItem("ops-inspections", _("Inspections"), "/ops/inspections/", "🔍", (OPS,)),
     NavItem("ops-plans", _("Incentive plans"), "/ops/plans/", "🧮"),
     NavItem("ops-withdrawals", _("Withdrawals"), "/ops/withdrawals/", "🏦"),
     NavItem("ops-risk", _("Risk flags"), "/ops/risk/", "🚩"),
@@ -107,5 +114,8 @@ def shell(request: HttpRequest) -> dict:
     context = {"roles": roles, "nav": SimpleLazyObject(nav), "current_tab": _current(request.path)}
     desk = desk_of(request.path)
     if desk is not None:
-        context.update(desk_title=desk[0], desk_nav=desk[1], desk_tab=desk_current(request.path, desk[1]))
+        user = getattr(request, "user", None)
+        items = tuple(item for item in desk[1]
+                      if not item.operator_roles or is_operator(user, *item.operator_roles))
+        context.update(desk_title=desk[0], desk_nav=items, desk_tab=desk_current(request.path, items))
     return context

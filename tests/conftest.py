@@ -49,6 +49,20 @@ def _postgres_only(request):
 
 
 @pytest.fixture(autouse=True)
+def _well_behaved_sandboxes():
+    """Every test starts and ends with the payment and payout sandboxes well behaved (a test that makes one fail,
+    duplicate or delay its callbacks sets that itself, and the next test does not inherit it)."""
+    from tuishou.payments import sandbox
+    from tuishou.wallets import sandbox as payout_sandbox
+
+    sandbox.sandbox_behave()
+    payout_sandbox.sandbox_payout_behave()
+    yield
+    sandbox.sandbox_behave()
+    payout_sandbox.sandbox_payout_behave()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_plan_cache():
     """Plans are cached by version id, and test databases reuse ids: every test starts with an empty cache."""
     from tuishou.incentives.selectors import _frozen_engine_plan

@@ -17,6 +17,8 @@ import urllib.request
 import pytest
 from django.test import Client
 
+from tests.patience import patience
+
 pytestmark = pytest.mark.django_db
 
 
@@ -88,8 +90,9 @@ def test_embedded_mode_debug_is_off_and_the_generated_secret_key_is_kept(tmp_pat
     env = _embedded_env(tmp_path)
     show = [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='tuishou.settings'; "
             "django.setup(); from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY)"]
-    first = subprocess.run(show, env=env, capture_output=True, text=True, timeout=60, check=True).stdout.split()
-    second = subprocess.run(show, env=env, capture_output=True, text=True, timeout=60, check=True).stdout.split()
+    run = {"env": env, "capture_output": True, "text": True, "timeout": 60 * patience(), "check": True}
+    first = subprocess.run(show, **run).stdout.split()
+    second = subprocess.run(show, **run).stdout.split()
     key_file = tmp_path / "secret_key"
     assert first[0] == "False" and len(first[1]) >= 50 and first == second
     assert key_file.read_text() == first[1] and oct(key_file.stat().st_mode & 0o777) == "0o600"
@@ -98,14 +101,14 @@ def test_embedded_mode_debug_is_off_and_the_generated_secret_key_is_kept(tmp_pat
 def test_embedded_server_shows_the_sites_404_and_serves_static_files(tmp_path):
     env = _embedded_env(tmp_path)
     cli = [sys.executable, "-m", "tuishou.cli"]
-    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=180)
+    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=180 * patience())
     port = _free_port()
     server = subprocess.Popen([*cli, "serve", "--bind", f"127.0.0.1:{port}", "--web-workers", "1", "--no-worker",
                                "--no-scheduler"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 60 * patience()
         while time.monotonic() < deadline:
             try:
                 if _get(f"{base}/healthz")[0] == 200:

@@ -35,6 +35,7 @@ CODE_HANDED_IN = {
     ("merchants/rates.py", "malformed"), ("merchants/rates.py", "out_of_range"),
     ("merchants/services.py", "errors.FIELD_REQUIRED"), ("merchants/services.py", "errors.FIELD_TOO_LONG"),
     ("api.py", "code"), ("core/transitions.py", "code"), ("core/throttle.py", "code"),
+    ("community/pictures.py", "invalid"),
 }
 
 
@@ -143,6 +144,17 @@ def test_the_chinese_catalog_translates_every_message_with_the_same_placeholders
     assert missing == []
     for text in marked:
         assert _placeholders(chinese[text]) == _placeholders(text), text
+
+
+def test_the_chinese_catalog_names_only_codes_that_exist():
+    """Each entry of the errors' catalog names the codes it translates (``#. catalog.image_invalid``): a code
+    removed from its enum takes its translation with it (the 爆品 price's codes once stayed behind)."""
+    codes = {str(member) for member in MEMBERS}
+    named = set()
+    for line in ZH_PO.read_text().splitlines():
+        if line.startswith("#. "):
+            named |= {code.strip() for code in line[3:].split(",") if code.strip()}
+    assert sorted(named - codes) == []
 
 
 @pytest.mark.parametrize("po", po_files(), ids=lambda path: path.relative_to(PACKAGE_ROOT).as_posix())

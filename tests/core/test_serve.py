@@ -11,6 +11,8 @@ import urllib.request
 
 from django.conf import settings
 
+from tests.patience import patience
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -39,7 +41,7 @@ def test_serve_answers_http_and_stops_all_three_parts_on_sigterm(tmp_path):
            "TUISHOU_TESTING": "0", "PYTHONUNBUFFERED": "1", "TUISHOU_ALLOW_SANDBOX": "1"}  # as `make run`
     env.pop("TUISHOU_TASKS_BACKEND", None)
     cli = [sys.executable, "-m", "tuishou.cli"]
-    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=120)
+    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=120 * patience())
     port = _free_port()
     server = subprocess.Popen([*cli, "serve", "--bind", f"127.0.0.1:{port}", "--web-workers", "1"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=True)
@@ -48,11 +50,11 @@ def test_serve_answers_http_and_stops_all_three_parts_on_sigterm(tmp_path):
     reader.start()
     scheduler_line = f"scheduler: {len(settings.TUISHOU_SCHEDULE)} periodic jobs"
     try:
-        assert _wait_for(lambda: _healthz(port) == b'{"status": "ok"}', 30)
+        assert _wait_for(lambda: _healthz(port) == b'{"status": "ok"}', 30 * patience()), "".join(lines)
         assert _wait_for(lambda: any(scheduler_line in line for line in lines)
-                         and any("Starting worker" in line for line in lines), 30), "".join(lines)
+                         and any("Starting worker" in line for line in lines), 30 * patience()), "".join(lines)
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        server.wait(timeout=30 * patience())
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)

@@ -18,15 +18,6 @@ from tuishou.coupons.models import CouponItem
 TODAY = date(2026, 12, 4)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_plans():
-    from tuishou.incentives.selectors import _frozen_engine_plan
-
-    _frozen_engine_plan.cache_clear()
-    yield
-    _frozen_engine_plan.cache_clear()
-
-
 @pytest.fixture
 def ops():
     return of.operator("ops")

@@ -1,22 +1,10 @@
-"""Orders test set-up: a well-behaved sandbox, a fresh plan cache, and a recorder of order events."""
+"""Orders test set-up: a recorder of order events (well-behaved sandboxes and a fresh plan cache: tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tuishou.orders import events
-
-
-@pytest.fixture(autouse=True)
-def _clean_state():
-    from tuishou.incentives.selectors import _frozen_engine_plan
-    from tuishou.payments import sandbox
-
-    sandbox.sandbox_behave()
-    _frozen_engine_plan.cache_clear()
-    yield
-    sandbox.sandbox_behave()
-    _frozen_engine_plan.cache_clear()
 
 
 @pytest.fixture

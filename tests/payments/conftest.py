@@ -1,18 +1,11 @@
-"""Payments test set-up: the sandbox back to good behaviour, and a test double for the payable's app."""
+"""Payments test set-up (the sandbox well behaved: tests/conftest.py): a test double for the payable's app."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.payments.factories import PAYABLE
-from tuishou.payments import events, sandbox
-
-
-@pytest.fixture(autouse=True)
-def _sandbox_well_behaved():
-    sandbox.sandbox_behave()
-    yield
-    sandbox.sandbox_behave()
+from tuishou.payments import events
 
 
 class PayableDouble:

@@ -17,18 +17,6 @@ from tuishou.reports.selectors.scope import PLATFORM_TZ
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=PLATFORM_TZ)
 
 
-@pytest.fixture(autouse=True)
-def _clean_state():
-    from tuishou.incentives.selectors import _frozen_engine_plan
-    from tuishou.payments import sandbox
-
-    sandbox.sandbox_behave()
-    _frozen_engine_plan.cache_clear()
-    yield
-    sandbox.sandbox_behave()
-    _frozen_engine_plan.cache_clear()
-
-
 def at(day: str, hour: int = 10) -> DemoClock:
     """A clock at ``hour`` o'clock (Shanghai) of ``day`` (YYYY-MM-DD)."""
     return DemoClock(datetime.fromisoformat(day).replace(hour=hour, tzinfo=PLATFORM_TZ))

@@ -64,7 +64,7 @@ def test_rejecting_before_settlement_cancels_the_pending_commissions_into_the_ma
     flags.risk_flag_reject(actor=of.operator("risk"), flag_id=flag.pk, reason="自购刷单")
 
     entry = JournalEntry.objects.get(key=f"order:{order.pk}:risk:{flag.pk}")
-    assert entry.kind == "commission_cancelled"
+    assert (entry.kind, entry.memo) == ("risk_cancelled", f"订单 {order.number} 风控驳回 #{flag.pk}")
     assert [amount for _, amount in sf.lines_of(entry)] == [Decimal("40.00"), Decimal("4.00"), Decimal("4.00"),
                                                             Decimal("-48.00")]
     assert {(c.promoter_id, c.rule): (c.status, c.amount, c.cancelled_amount)
@@ -90,7 +90,8 @@ def test_rejecting_after_settlement_claws_the_commissions_back_and_a_later_refun
 
     flags.risk_flag_reject(actor=of.operator("risk"), flag_id=flag.pk, reason="自购刷单，追回佣金")
 
-    assert JournalEntry.objects.get(key=f"order:{order.pk}:risk:{flag.pk}").kind == "commission_clawback"
+    entry = JournalEntry.objects.get(key=f"order:{order.pk}:risk:{flag.pk}")
+    assert (entry.kind, entry.memo) == ("risk_clawback", f"订单 {order.number} 风控驳回 #{flag.pk}")
     assert {(c.promoter_id, c.rule): (c.status, c.amount, c.clawed_back_amount)
             for c in Commission.objects.filter(order=order)} \
         == {key: ("clawed_back", Decimal("0.00"), amount) for key, amount in settled.items()}

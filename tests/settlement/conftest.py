@@ -1,6 +1,7 @@
-"""Settlement test set-up: a well-behaved sandbox and a fresh plan cache.
+"""Settlement test set-up: reconcile on demand and the risk rule switched off for settlement's own paths.
 
-(`tuishou reconcile` runs after every test that moves money: tests/conftest.py.)
+(Well-behaved sandboxes, a fresh plan cache, and `tuishou reconcile` after every test that moves money:
+tests/conftest.py.)
 """
 
 from __future__ import annotations
@@ -20,18 +21,6 @@ def reconcile() -> tuple[int, str]:
     except CommandError as exc:
         return exc.returncode, out.getvalue() + str(exc)
     return 0, out.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _clean_state():
-    from tuishou.incentives.selectors import _frozen_engine_plan
-    from tuishou.payments import sandbox
-
-    sandbox.sandbox_behave()
-    _frozen_engine_plan.cache_clear()
-    yield
-    sandbox.sandbox_behave()
-    _frozen_engine_plan.cache_clear()
 
 
 @pytest.fixture

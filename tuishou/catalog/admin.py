@@ -74,10 +74,10 @@ class ProductAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["merchant", "title", "category", "description", "status", "reject_reason", "reviewed_by",
                        "reviewed_at", "inspected",
-                       "inspected_at", "created_at", "updated_at"]
+                       "inspected_at", "inspected_by_operator", "created_at", "updated_at"]
     inlines = [SkuInline, ProductImageInline, StatusChangeInline]
     # 爆品区 is run as campaigns (``/ops/campaigns/``, the campaigns admin), not as a flag on the product.
-    actions = ["approve", "reject", "unshelve", "inspected_grant", "inspected_withdraw"]
+    actions = ["approve", "reject", "unshelve", "inspected_grant", "inspected_withdraw", "inspected_release"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
@@ -125,6 +125,11 @@ class ProductAdmin(admin.ModelAdmin):
         run_service(self, request, queryset, done="Badge withdrawn",
                     call=lambda p: services.product_inspected_set(actor=request.user, product_id=p.pk,
                                                                   inspected=False))
+
+    @admin.action(description="Hand the 验货 badge back to the inspection rule")
+    def inspected_release(self, request, queryset):
+        run_service(self, request, queryset, done="Badge released to the inspection rule",
+                    call=lambda p: services.product_inspected_release(actor=request.user, product_id=p.pk))
 
 
 @admin.register(Sku)

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
+from tuishou.accounts.services import api_token_authenticate
 from tuishou.catalog import selectors, services
 from tuishou.catalog.schemas import (
     ImageOut,
@@ -26,10 +27,19 @@ from tuishou.catalog.schemas import (
     product_manage,
     sku_out,
 )
+from tuishou.community.inspections_selectors import supply_pool_seen_by
 from tuishou.core.errors import CoreError, InvalidInput
 
 router = Router(tags=["catalog"])
 MAX_PAGE = 100
+
+
+def _reader(request: HttpRequest):
+    """Who reads a public route (it takes no sign-in): the bearer token's user, else the session's."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return api_token_authenticate(token=token.strip())
+    return request.user
 
 
 def _manage(request: HttpRequest, product_id: int) -> dict:
@@ -42,10 +52,11 @@ def _manage(request: HttpRequest, product_id: int) -> dict:
 def supply_pool(request: HttpRequest, zone: str | None = None, category: str | None = None, q: str | None = None,
                 sort: str = "newest", limit: int = 20, offset: int = 0):
     """The supply pool (货源池): products on sale, filterable by zone (``hot`` 爆品区, ``inspected`` 验货区),
-    category and search text; each with its lowest price."""
+    category and search text; each with its lowest price. A promoter whose rank sees only the inspected zone
+    (their community's zone rule) gets that zone whatever they ask for, as on the pool page."""
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise InvalidInput(CoreError.PAGE_INVALID, max_page=MAX_PAGE)
-    qs = selectors.supply_pool(zone=zone, category=category, search=q, sort=sort)
+    qs = supply_pool_seen_by(user=_reader(request), zone=zone, category=category, search=q, sort=sort)
     return {"count": qs.count(), "items": [product_card(p) for p in qs[offset:offset + limit]]}
 
 

@@ -26,12 +26,6 @@ class CatalogError(ErrorCode):
     EVENT_UNKNOWN = "catalog.event_unknown", _("Unknown product event {event!r}.")
     FIELD_REQUIRED = "catalog.field_required", _("{field} is required.")
     FIELD_TOO_LONG = "catalog.field_too_long", _("{field} is longer than {max_length} characters.")
-    HOT_PRICE_ABOVE_PRICE = "catalog.hot_price_above_price", _(
-        "The 爆品 price {price} is above the lowest retail price.")
-    HOT_PRICE_BELOW_SUPPLY_PRICE = "catalog.hot_price_below_supply_price", _(
-        "The 爆品 price {price} is below a supply price.")
-    HOT_WINDOW_INVALID = "catalog.hot_window_invalid", _(
-        "Give both the start and the end of the campaign, the end after the start.")
     IMAGE_INVALID = "catalog.image_invalid", _("This file is not a picture we can read; use JPEG, PNG or WebP.")
     IMAGE_TOO_LARGE = "catalog.image_too_large", _("An image may be at most 5 MB.")
     IMAGE_UNKNOWN = "catalog.image_unknown", _("There is no image {image_id}.")

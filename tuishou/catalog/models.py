@@ -41,6 +41,11 @@ class Product(models.Model):
     # 验货区: the community-inspected badge (the inspection reports themselves come with the community issue).
     inspected = models.BooleanField(_("验货 badge"), default=False, db_index=True)
     inspected_at = models.DateTimeField(verbose_name=_("inspected at"), null=True, blank=True)
+    # An operator's own decision on the badge (granted: True, withdrawn: False), which the community's inspection
+    # rule does not override until an operator hands the badge back to the rule (empty: the rule decides).
+    inspected_by_operator = models.BooleanField(
+        verbose_name=_("badge set by an operator"), null=True, blank=True,
+        help_text="Granted or withdrawn by hand; the inspection rule leaves it until an operator releases it.")
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 

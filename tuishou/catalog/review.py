@@ -109,24 +109,48 @@ def _require_reviewed(product: Product) -> None:
 
 
 def product_inspected_set(*, actor: User, product_id: int, inspected: bool, reason: str = "") -> Product:
-    """An operator (ops) grants or withdraws the 验货区 badge (inspected by the community)."""
+    """An operator (ops) grants or withdraws the 验货区 badge (inspected by the community) by hand: the decision
+    is recorded and the community's inspection rule leaves it as it is until ``product_inspected_release``."""
     require_operator(actor, OPS)
     product = product_get(product_id=product_id)
     if inspected:
         _require_reviewed(product)
     with transaction.atomic():
         Product.objects.filter(pk=product.pk).update(
-            inspected=bool(inspected), inspected_at=timezone.now() if inspected else None, updated_at=timezone.now())
+            inspected=bool(inspected), inspected_at=timezone.now() if inspected else None,
+            inspected_by_operator=bool(inspected), updated_at=timezone.now())
         product.refresh_from_db()
         audit_record(actor=actor, action="catalog.inspected_set", target=product, reason=reason,
-                     data={"inspected": product.inspected})
+                     data={"inspected": product.inspected, "by_operator": True})
+    return product
+
+
+# The rules that decide the badge when no operator has (the community's inspections register theirs at start-up):
+# each is called with ``product_id`` once an operator releases the badge.
+BADGE_RULES: list = []
+
+
+def product_inspected_release(*, actor: User, product_id: int, reason: str = "") -> Product:
+    """An operator (ops) hands the 验货区 badge back to the community's inspection rule: the manual decision is
+    cleared (audited) and the rule decides again at once."""
+    require_operator(actor, OPS)
+    product = product_get(product_id=product_id)
+    with transaction.atomic():
+        decided = product.inspected_by_operator
+        Product.objects.filter(pk=product.pk).update(inspected_by_operator=None, updated_at=timezone.now())
+        for rule in BADGE_RULES:
+            rule(product_id=product.pk)
+        product.refresh_from_db()
+        audit_record(actor=actor, action="catalog.inspected_released", target=product, reason=reason,
+                     data={"was_set_to": decided, "inspected": product.inspected})
     return product
 
 
 def product_inspected_mark(*, product_id: int, inspected: bool) -> bool:
     """Give or take the 验货区 badge as the community's inspection rule decides (``tuishou.community.inspections``,
-    which checks who may act and audits it); True when the badge changed."""
+    which checks who may act and audits it), unless an operator decided it by hand; True when the badge changed."""
     now = timezone.now()
-    changed = Product.objects.filter(pk=product_id).exclude(inspected=bool(inspected)).update(
-        inspected=bool(inspected), inspected_at=now if inspected else None, updated_at=now)
+    changed = (Product.objects.filter(pk=product_id, inspected_by_operator__isnull=True)
+               .exclude(inspected=bool(inspected))
+               .update(inspected=bool(inspected), inspected_at=now if inspected else None, updated_at=now))
     return bool(changed)

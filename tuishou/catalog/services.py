@@ -23,6 +23,7 @@ from tuishou.catalog.inputs import MAX_PRICE, MAX_STOCK  # noqa: F401 (importabl
 from tuishou.catalog.models import Product, ProductImage, Sku
 from tuishou.catalog.review import (  # noqa: F401 (review, shelf and zones: importable from here)
     product_approve,
+    product_inspected_release,
     product_inspected_set,
     product_reject,
     product_shelve,

@@ -6,7 +6,9 @@ The badge rule (``inspection_badge_evaluate``): a product has the inspected badg
 many distinct inspectors as that community requires filed a passing report that an operator accepted, and no
 failing report waits for review. A failing report flags the product at once (the badge goes while it waits);
 the operator dismisses the failure (the rule is evaluated again) or upholds it: the product leaves the shelf
-(catalog's own transition, with the reason) and only passing reports filed after that count again.
+(catalog's own transition, with the reason) and only passing reports filed after that count again. A badge an
+operator granted or withdrew by hand (catalog's ``product_inspected_set``) is theirs: the rule leaves it until
+they release it (``product_inspected_release``), when the rule decides again.
 
 Refusals, each a stable code, write nothing: another community's task (``inspection_outside_zone``), a rank
 below the community's (``inspection_rank_too_low``), the product's own merchant staff (``inspection_own_product``),
@@ -24,7 +26,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from tuishou.accounts.models import OperatorRole, User
 from tuishou.accounts.permissions import require_operator
@@ -48,6 +49,7 @@ from tuishou.community.models_inspections import (
     InspectionSettings,
     InspectionTask,
 )
+from tuishou.community.pictures import pictures_checked
 from tuishou.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tuishou.core.transitions import transition_apply
 from tuishou.ledger.models import Account, JournalEntry
@@ -58,8 +60,7 @@ from tuishou.network.selectors import promoter_for_user
 from tuishou.risk.services import audit_record
 
 OPS = OperatorRole.Role.OPS
-PHOTOS_MAX, PHOTO_MB = 9, 5
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTOS_MAX = 9
 REASONS_MAX, NOTE_MAX, REASON_MAX, LABEL_MAX, CATEGORY_MAX = 1000, 200, 200, 100, 60
 DUE_DAYS_MAX, PASSES_MAX, REWARD_MAX = 90, 20, Decimal("1000.00")
 R, T = InspectionReport, InspectionTask
@@ -220,20 +221,7 @@ def _photos(photos: list[UploadedFile]) -> list[UploadedFile]:
         raise InvalidInput(InspectionError.PHOTOS_MISSING, details={"field": "photos"})
     if len(photos) > PHOTOS_MAX:
         raise InvalidInput(InspectionError.PHOTOS_TOO_MANY, maximum=PHOTOS_MAX, details={"field": "photos"})
-    for upload in photos:
-        refusal = InvalidInput(InspectionError.PHOTO_INVALID, name=getattr(upload, "name", None) or "?",
-                               megabytes=PHOTO_MB, details={"field": "photos"})
-        if getattr(upload, "size", None) is None or upload.size > PHOTO_MB * 1024 * 1024:
-            raise refusal
-        try:
-            with Image.open(upload) as picture:
-                if picture.format not in PHOTO_FORMATS or picture.width * picture.height > 40_000_000:
-                    raise refusal
-                picture.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-            raise refusal from exc
-        upload.seek(0)
-    return photos
+    return pictures_checked(photos, invalid=InspectionError.PHOTO_INVALID, field="photos")
 
 
 def _answers(answers: Iterable[Mapping[str, Any]], items: list[ChecklistItem]) -> list[tuple[ChecklistItem, bool, str]]:
@@ -312,7 +300,8 @@ def inspection_report_file(*, user: User, task_id: int, verdict: str, reasons: s
 # ---- decisions and reviews (ops) -----------------------------------------------------------------------------
 
 def inspection_badge_evaluate(*, product_id: int) -> bool:
-    """Apply the badge rule (see the module's docstring) to the product; return whether it has the badge."""
+    """Apply the badge rule (see the module's docstring) to the product; return whether it has the badge. A badge
+    an operator granted or withdrew by hand stays as they set it (until they release it to the rule)."""
     reports = InspectionReport.objects.filter(product_id=product_id)
     earned = False
     if not reports.filter(review=R.Review.OPEN).exists():
@@ -325,7 +314,7 @@ def inspection_badge_evaluate(*, product_id: int) -> bool:
     if earned and not Product.objects.filter(pk=product_id, status__in=REVIEWED).exists():
         earned = False  # never badge a product the platform has not reviewed
     product_inspected_mark(product_id=product_id, inspected=earned)
-    return earned
+    return Product.objects.filter(pk=product_id).values_list("inspected", flat=True).first() or False
 
 
 def _pay(report: InspectionReport, amount: Decimal, actor: User) -> JournalEntry | None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tuishou.accounts.models import OperatorRole
 from tuishou.accounts.permissions import require_operator
 from tuishou.catalog.models import Product
+from tuishou.catalog.selectors import supply_pool
 from tuishou.community.inspections_errors import InspectionError
 from tuishou.community.models_inspections import (
     ChecklistItem,
@@ -92,6 +93,16 @@ def promoter_forced_zone(promoter: Promoter) -> str | None:
     if not floor:
         return None
     return None if rank_at_least(community_ranks(promoter.community_id), promoter.rank, floor) else "inspected"
+
+
+def supply_pool_seen_by(*, user, zone: str | None = None, **filters) -> QuerySet[Product]:
+    """The supply pool as ``user`` may see it (catalog's ``supply_pool`` with its filters): only the inspected
+    zone for a promoter whose rank sees only inspected goods, the same rule as the pool page and the pick;
+    anyone else (a visitor, a buyer, a promoter of a rank that sees every zone) sees the zone they ask for."""
+    promoter = (Promoter.objects.filter(user_id=user.pk).first()
+                if user is not None and user.is_authenticated else None)
+    forced = promoter_forced_zone(promoter) if promoter is not None else None
+    return supply_pool(zone=forced or zone, **filters)
 
 
 def pool_pick_check(*, promoter: Promoter, product_id: int) -> None:

@@ -19,13 +19,13 @@ from urllib.parse import urlsplit
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from tuishou.accounts.models import User
 from tuishou.accounts.permissions import Role, require_operator
 from tuishou.community.errors import CommunityError
 from tuishou.community.materials_scores import citation_counted, material_score_open, ratings_recount, visibility_set
 from tuishou.community.models import Citation, Material, MaterialImage, MaterialReport, Rating
+from tuishou.community.pictures import pictures_checked
 from tuishou.community.transitions import MATERIAL
 from tuishou.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tuishou.core.transitions import transition_apply
@@ -34,8 +34,7 @@ from tuishou.risk.services import audit_record
 from tuishou.stores.models import ShareLink
 from tuishou.stores.services import share_link_get_or_create, share_product_check
 
-TEXT_MAX, IMAGES_MAX, IMAGE_MB, REASON_MAX = 2000, 9, 5, 200
-IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+TEXT_MAX, IMAGES_MAX, REASON_MAX = 2000, 9, 200
 SAME_CITATION = timedelta(hours=1)
 
 
@@ -56,20 +55,7 @@ def _video(url: str | None) -> str:
 def _checked_images(images: list[UploadedFile]) -> list[UploadedFile]:
     if len(images) > IMAGES_MAX:
         raise InvalidInput(CommunityError.IMAGES_TOO_MANY, maximum=IMAGES_MAX, details={"field": "images"})
-    for upload in images:
-        refusal = InvalidInput(CommunityError.IMAGE_INVALID, name=upload.name or "?", megabytes=IMAGE_MB,
-                               details={"field": "images"})
-        if upload.size is None or upload.size > IMAGE_MB * 1024 * 1024:
-            raise refusal
-        try:
-            with Image.open(upload) as picture:
-                if picture.format not in IMAGE_FORMATS or picture.width * picture.height > 40_000_000:
-                    raise refusal
-                picture.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-            raise refusal from exc
-        upload.seek(0)
-    return images
+    return pictures_checked(images, invalid=CommunityError.IMAGE_INVALID, field="images")
 
 
 def material_publish(*, user: User, product_id: int, text: str, images: list[UploadedFile] | None = None,

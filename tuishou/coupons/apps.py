@@ -8,9 +8,13 @@ class CouponsConfig(AppConfig):
     verbose_name = _("Coupon goods")
 
     def ready(self) -> None:
-        from tuishou.coupons import listings, reconcile  # noqa: F401  (register the desk lists and the checks)
+        from tuishou.coupons import listings, reconcile, selectors  # noqa: F401  (register the desk lists and the checks)
         from tuishou.settlement.reconcile import PENDING_SOURCES
+        from tuishou.settlement.selectors import COMMISSION_SOURCES, CommissionSource
 
         # Coupon commissions wait in the same pending account as order commissions: the pending-balance check
         # counts them too.
         PENDING_SOURCES.append(reconcile.pending_by_promoter)
+        # ... and the promoter's list of commissions (佣金明细) shows them among the order commissions.
+        COMMISSION_SOURCES.append(CommissionSource("coupon", selectors.coupon_commission_rows,
+                                                   selectors.coupon_commissions_by_id))

@@ -74,6 +74,16 @@ def promoter_coupon_commissions(promoter: Promoter) -> QuerySet[CouponCommission
             .select_related("order", "order__item").order_by("-id"))
 
 
+def coupon_commission_rows(promoter: Promoter, status: str | None) -> QuerySet[CouponCommission]:
+    """The promoter's coupon commissions (of ``status``, if given), for settlement's list of every commission."""
+    rows = CouponCommission.objects.filter(promoter=promoter)
+    return rows.filter(status=status) if status else rows
+
+
+def coupon_commissions_by_id(ids: list[int]) -> dict[int, CouponCommission]:
+    return CouponCommission.objects.select_related("order", "order__item").in_bulk(ids)
+
+
 def feed_imports(*, actor) -> QuerySet[FeedImport]:
     require_operator(actor)
     return FeedImport.objects.order_by("-id")

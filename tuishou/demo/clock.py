@@ -3,21 +3,23 @@ of each replayed moment, not the wall clock.
 
 Services read ``django.utils.timezone.now()`` (and ``auto_now_add`` fields call it too); inside ``moved_clock``
 it answers the demo clock, which the timeline sets before each event and which ticks a millisecond per read so
-that rows written one after another keep their order. ``User.date_joined`` takes its default from a reference
-to ``timezone.now`` captured when Django loaded the model, so that field's default is pointed at the clock too.
+that rows written one after another keep their order. A field declared ``default=timezone.now`` (``User.date_joined``,
+the community's materials, citations, ratings, reports…) holds a reference to the real ``timezone.now`` captured
+when Django loaded the model, so every such field's default is pointed at the clock too.
 The wall clock (``time.time``) is left alone: the sandboxes sign callbacks with it and verify them with it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta
 from unittest import mock
 
 from django.utils import timezone
 
 TICK = timedelta(milliseconds=1)
+WALL_NOW = timezone.now  # what a model field's ``default=timezone.now`` holds
 
 
 class DemoClock:
@@ -40,11 +42,19 @@ class DemoClock:
             self._at = at
 
 
+def _fields_defaulting_to_now() -> list:
+    """Every model field whose default is the real ``timezone.now``."""
+    from django.apps import apps
+
+    return [field for model in apps.get_models() for field in model._meta.local_fields
+            if field.default is WALL_NOW]
+
+
 @contextmanager
 def moved_clock(clock: DemoClock) -> Iterator[DemoClock]:
-    """Make ``timezone.now()`` answer ``clock`` while the block runs."""
-    from tuishou.accounts.models import User
-
-    date_joined = User._meta.get_field("date_joined")
-    with mock.patch.object(timezone, "now", clock), mock.patch.object(date_joined, "_get_default", clock):
+    """Make ``timezone.now()``, and every field's ``default=timezone.now``, answer ``clock`` while the block runs."""
+    with ExitStack() as stack:
+        stack.enter_context(mock.patch.object(timezone, "now", clock))
+        for field in _fields_defaulting_to_now():
+            stack.enter_context(mock.patch.object(field, "_get_default", clock))
         yield clock

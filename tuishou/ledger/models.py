@@ -242,10 +242,14 @@ class JournalEntry(AppendOnlyModel):
             "JournalEntry.Kind", "Payout paid twice, recovered from the balance")
         PAYOUT_DEBT_WRITTEN_OFF = "payout_debt_written_off", pgettext_lazy(
             "JournalEntry.Kind", "Payout paid twice, written off")
+        RISK_CANCELLED = "risk_cancelled", pgettext_lazy(
+            "JournalEntry.Kind", "Commission cancelled by a risk rejection before settlement")
+        RISK_CLAWBACK = "risk_clawback", pgettext_lazy(
+            "JournalEntry.Kind", "Commission clawed back by a risk rejection after settlement")
 
     # Entries that move commission must say on every promoter line what the commission was computed from.
     COMMISSION_KINDS = frozenset({Kind.COMMISSION_ACCRUED, Kind.COMMISSION_CANCELLED, Kind.COMMISSION_CLAWBACK,
-                                  Kind.PERIOD_COMMISSION})
+                                  Kind.PERIOD_COMMISSION, Kind.RISK_CANCELLED, Kind.RISK_CLAWBACK})
 
     kind = models.CharField(verbose_name=_("kind"), max_length=32, choices=Kind.choices, db_index=True)
     key = models.CharField(verbose_name=_("key"),

@@ -5,8 +5,8 @@
 * A rejected flag forfeits its orders' commissions (``order_commissions_forfeit``, registered on
   ``risk.hooks.FLAG_REJECTED``): ONE entry per order (key ``order:<id>:risk:<flag id>``) takes every commission
   still booked back to the platform's commission margin — from the promoter's pending balance before settlement
-  (``commission_cancelled``, the row cancelled as a refund before settlement does), from the available balance
-  after it (``commission_clawback``: the balance may go negative, carried like a refund's clawback). From then on
+  (``risk_cancelled``, the row cancelled as a refund before settlement does), from the available balance
+  after it (``risk_clawback``: the balance may go negative, carried like a refund's clawback). From then on
   the order is priced with no commissions (a later refund, ``tuishou reconcile``), see ``order_forfeited``.
 
 Rows are locked commissions first (by pk), then the accounts in ``journal_post``: the order refunds and the
@@ -75,8 +75,7 @@ def order_commissions_forfeit(event: FlagRejected) -> dict:
                                       Promoter(pk=commission.promoter_id)), commission.amount))
         total = sum((c.amount for c in commissions), ZERO)
         lines.append((account_for(K.COMMISSION_MARGIN), -total))
-        journal_post(kind=JournalEntry.Kind.COMMISSION_CLAWBACK if settled_any
-                     else JournalEntry.Kind.COMMISSION_CANCELLED,
+        journal_post(kind=JournalEntry.Kind.RISK_CLAWBACK if settled_any else JournalEntry.Kind.RISK_CANCELLED,
                      key=key, lines=lines, snapshots=snapshots, actor=_actor(actor_id),
                      memo=f"订单 {order.number} 风控驳回 #{event.flag_id}")
         for commission in commissions:

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from tuishou.accounts.permissions import is_operator, require_operator, require_user
@@ -167,6 +168,50 @@ def promoter_commissions_query(*, promoter: Promoter, status: str | None = None)
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("-id")
+
+
+@dataclass(frozen=True)
+class CommissionSource:
+    """Commissions a promoter earns outside the platform's own orders (coupon goods), registered by their app at
+    start-up: ``rows(promoter, status)`` gives ``values("id", "created_at")`` annotated ``source`` = ``name``,
+    with the same statuses as ``Commission.Status``; ``load(ids)`` gives the rows of a page by id."""
+
+    name: str
+    rows: Callable[[Promoter, str | None], QuerySet]
+    load: Callable[[list[int]], dict[int, object]]
+
+
+COMMISSION_SOURCES: list[CommissionSource] = []
+ORDER_SOURCE = "order"
+
+
+def _source_rows(rows: QuerySet, name: str) -> QuerySet:
+    return rows.order_by().annotate(source=Value(name, output_field=CharField())).values("id", "created_at", "source")
+
+
+def promoter_all_commissions_query(*, promoter: Promoter, status: str | None = None) -> QuerySet:
+    """Every commission of the promoter, of every source (orders, period bonuses, coupon goods), newest first, as
+    ``{"id", "created_at", "source"}`` rows to paginate; ``commission_rows_loaded`` turns a page into objects."""
+    rows = Commission.objects.filter(promoter=promoter)
+    if status:
+        rows = rows.filter(status=status)
+    union = _source_rows(rows, ORDER_SOURCE)
+    for source in COMMISSION_SOURCES:
+        union = union.union(_source_rows(source.rows(promoter, status), source.name), all=True)
+    return union.order_by("-created_at", "-id")
+
+
+def commission_rows_loaded(rows) -> list[tuple[str, object]]:
+    """``(source, commission)`` for each row of a page of ``promoter_all_commissions_query``, in its order."""
+    rows = list(rows)
+    wanted: dict[str, list[int]] = {}
+    for row in rows:
+        wanted.setdefault(row["source"], []).append(row["id"])
+    loaded = {ORDER_SOURCE: Commission.objects.select_related("order", "plan_version")
+              .in_bulk(wanted.get(ORDER_SOURCE, []))}
+    for source in COMMISSION_SOURCES:
+        loaded[source.name] = source.load(wanted.get(source.name, [])) if source.name in wanted else {}
+    return [(row["source"], loaded[row["source"]][row["id"]]) for row in rows]
 
 
 @dataclass(frozen=True)

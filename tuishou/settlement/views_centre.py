@@ -15,7 +15,11 @@ from tuishou.core.pages import paginate
 from tuishou.network.models import Promoter
 from tuishou.network.views_centre import promoter_page
 from tuishou.settlement.models import Commission
-from tuishou.settlement.selectors import promoter_commission_summary, promoter_commissions_query
+from tuishou.settlement.selectors import (
+    commission_rows_loaded,
+    promoter_all_commissions_query,
+    promoter_commission_summary,
+)
 
 Status = Commission.Status
 STATUS_LABELS = {Status.PENDING: pgettext_lazy("commission status", "Pending"),
@@ -35,6 +39,12 @@ RULE_WORDS = {
     "team_volume": gettext_lazy("monthly team volume bonus"),
     "pool": gettext_lazy("monthly pool share"),
 }
+
+
+def coupon_why(commission) -> str:
+    """Why a coupon goods commission was paid: the item, the platform's commission × the rate."""
+    return _("coupon goods %(title)s: the platform's commission ¥%(base)s × %(rate)s%%") % {
+        "title": commission.order.item.title, "base": commission.base, "rate": rate_text(commission.rate)}
 
 
 def why(commission: Commission, promoter: Promoter) -> str:
@@ -65,12 +75,14 @@ def rate_text(rate: Decimal) -> str:
 @require_GET
 @promoter_page
 def commissions(request: HttpRequest, promoter: Promoter) -> HttpResponse:
-    """My commissions newest first, filtered by ``?status=``; balances at the top."""
+    """My commissions newest first (those of coupon goods too), filtered by ``?status=``; balances at the top."""
     status = request.GET.get("status", "")
     if status not in STATUS_FILTERS:
         status = ""
-    page = paginate(request, promoter_commissions_query(promoter=promoter, status=status or None))
-    rows = [{"c": c, "why": why(c, promoter), "badge": STATUS_BADGES.get(c.status, ("off", c.status))} for c in page]
+    page = paginate(request, promoter_all_commissions_query(promoter=promoter, status=status or None))
+    rows = [{"c": c, "source": source, "why": why(c, promoter) if source == "order" else coupon_why(c),
+             "badge": STATUS_BADGES.get(c.status, ("off", c.status))}
+            for source, c in commission_rows_loaded(page.object_list)]
     return render(request, "settlement/centre/commissions.html", {
         "page": page, "rows": rows, "status": status, "filters": STATUS_FILTERS,
         "summary": promoter_commission_summary(promoter)})

@@ -7,13 +7,14 @@ from tuishou.accounts.permissions import operator_roles
 from tuishou.accounts.phone_codes import signup_code_send
 from tuishou.accounts.schemas import LoginIn, MeOut, SignupCodeIn, SignupCodeOut, SignupIn, SignupOut, TokenOut
 from tuishou.accounts.services import api_token_issue, api_token_login, api_token_revoke
+from tuishou.core.api_roles import ANONYMOUS, CONSUMER, allowed
 from tuishou.core.visitors import client_ip, visitor_key
 from tuishou.network.signup import account_signup_verified
 
 router = Router(tags=["auth"])
 
 
-@router.post("/tokens", auth=None, response={201: TokenOut})
+@router.post("/tokens", auth=None, response={201: TokenOut}, openapi_extra=allowed(ANONYMOUS))
 def token_create(request: HttpRequest, payload: LoginIn):
     """Exchange a phone number (or username) and password for a bearer token; share-link visits made earlier
     in this browser (the visitor cookie) are claimed for the account.
@@ -25,7 +26,7 @@ def token_create(request: HttpRequest, payload: LoginIn):
     return Status(201, {"token": issued.token, "expires_at": issued.record.expires_at})
 
 
-@router.post("/signup/code", auth=None, response={202: SignupCodeOut})
+@router.post("/signup/code", auth=None, response={202: SignupCodeOut}, openapi_extra=allowed(ANONYMOUS))
 def signup_code(request: HttpRequest, payload: SignupCodeIn):
     """Send a sign-up code by SMS to ``phone`` (step 1 of signing up). The answer is the same whether or not the
     number is registered: a registered number is told by SMS to sign in instead, and gets no usable code.
@@ -37,7 +38,7 @@ def signup_code(request: HttpRequest, payload: SignupCodeIn):
     return Status(202, {"sent": True, "expires_in": sent.expires_in, "resend_after": sent.resend_after})
 
 
-@router.post("/signup", auth=None, response={201: SignupOut})
+@router.post("/signup", auth=None, response={201: SignupOut}, openapi_extra=allowed(ANONYMOUS))
 def signup(request: HttpRequest, payload: SignupIn):
     """Sign up with a phone number, the code sent to it (``POST /auth/signup/code``) and a password; no invite
     code is needed to buy. The account is bound to the promoter whose share link this browser opened (the
@@ -58,7 +59,7 @@ def signup(request: HttpRequest, payload: SignupIn):
                         "application": done.application.status if done.application else None})
 
 
-@router.delete("/tokens/current", response={204: None})
+@router.delete("/tokens/current", response={204: None}, openapi_extra=allowed(CONSUMER))
 def token_revoke(request: HttpRequest):
     """Revoke the bearer token this request was made with."""
     header = request.headers.get("Authorization", "")
@@ -67,7 +68,7 @@ def token_revoke(request: HttpRequest):
     return Status(204, None)
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response=MeOut, openapi_extra=allowed(CONSUMER))
 def me(request: HttpRequest):
     """The signed-in user."""
     user = request.user

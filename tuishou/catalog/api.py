@@ -28,6 +28,7 @@ from tuishou.catalog.schemas import (
     sku_out,
 )
 from tuishou.community.inspections_selectors import supply_pool_seen_by
+from tuishou.core.api_roles import ANONYMOUS, MERCHANT_STAFF, OPERATORS, OPS, allowed
 from tuishou.core.errors import CoreError, InvalidInput
 
 router = Router(tags=["catalog"])
@@ -48,7 +49,7 @@ def _manage(request: HttpRequest, product_id: int) -> dict:
 
 # ---- public --------------------------------------------------------------------------------------------------
 
-@router.get("/products", auth=None, response=PoolPage)
+@router.get("/products", auth=None, response=PoolPage, openapi_extra=allowed(ANONYMOUS))
 def supply_pool(request: HttpRequest, zone: str | None = None, category: str | None = None, q: str | None = None,
                 sort: str = "newest", limit: int = 20, offset: int = 0):
     """The supply pool (货源池): products on sale, filterable by zone (``hot`` 爆品区, ``inspected`` 验货区),
@@ -60,7 +61,7 @@ def supply_pool(request: HttpRequest, zone: str | None = None, category: str | N
     return {"count": qs.count(), "items": [product_card(p) for p in qs[offset:offset + limit]]}
 
 
-@router.get("/products/{product_id}", auth=None, response=ProductDetailOut)
+@router.get("/products/{product_id}", auth=None, response=ProductDetailOut, openapi_extra=allowed(ANONYMOUS))
 def product_public(request: HttpRequest, product_id: int):
     """A product on sale with its SKUs (prices and commission setting) and pictures."""
     return product_detail(selectors.product_public_detail(product_id=product_id))
@@ -68,55 +69,56 @@ def product_public(request: HttpRequest, product_id: int):
 
 # ---- merchant staff ------------------------------------------------------------------------------------------
 
-@router.get("/merchants/{merchant_id}/products", response=list[ProductManageOut])
+@router.get("/merchants/{merchant_id}/products", response=list[ProductManageOut], openapi_extra=allowed(MERCHANT_STAFF))
 def merchant_products(request: HttpRequest, merchant_id: int, status: str | None = None):
     """The merchant's own products in every status (its staff)."""
     products = selectors.merchant_products(user=request.user, merchant_id=merchant_id, status=status)
     return [product_manage(p) for p in products.prefetch_related("skus")]
 
 
-@router.post("/products", response={201: ProductManageOut})
+@router.post("/products", response={201: ProductManageOut}, openapi_extra=allowed(MERCHANT_STAFF))
 def product_create(request: HttpRequest, payload: ProductIn):
     """Create a draft product for a merchant the signed-in user works for."""
     product = services.product_create(actor=request.user, **payload.dict())
     return Status(201, _manage(request, product.pk))
 
 
-@router.get("/products/{product_id}/manage", response=ProductManageOut)
+@router.get("/products/{product_id}/manage", response=ProductManageOut,
+            openapi_extra=allowed(MERCHANT_STAFF, *OPERATORS))
 def product_manage_view(request: HttpRequest, product_id: int):
     """A product with its status, every SKU and zone fields (its merchant's staff, or operators)."""
     return _manage(request, product_id)
 
 
-@router.patch("/products/{product_id}", response=ProductManageOut)
+@router.patch("/products/{product_id}", response=ProductManageOut, openapi_extra=allowed(MERCHANT_STAFF))
 def product_update(request: HttpRequest, product_id: int, payload: ProductPatch):
     """Edit a product's text; a reviewed product that is off the shelf goes back to draft."""
     services.product_update(actor=request.user, product_id=product_id, **payload.dict(exclude_unset=True))
     return _manage(request, product_id)
 
 
-@router.post("/products/{product_id}/images", response={201: ImageOut})
+@router.post("/products/{product_id}/images", response={201: ImageOut}, openapi_extra=allowed(MERCHANT_STAFF))
 def product_image_add(request: HttpRequest, product_id: int, image: File[UploadedFile]):
     """Upload a picture (multipart field ``image``; JPEG, PNG, WebP or GIF, at most 5 MB)."""
     picture = services.product_image_add(actor=request.user, product_id=product_id, image=image)
     return Status(201, image_out(picture))
 
 
-@router.delete("/images/{image_id}", response={204: None})
+@router.delete("/images/{image_id}", response={204: None}, openapi_extra=allowed(MERCHANT_STAFF, OPS))
 def product_image_remove(request: HttpRequest, image_id: int):
     """Remove a picture."""
     services.product_image_remove(actor=request.user, image_id=image_id)
     return Status(204, None)
 
 
-@router.post("/products/{product_id}/skus", response={201: SkuOut})
+@router.post("/products/{product_id}/skus", response={201: SkuOut}, openapi_extra=allowed(MERCHANT_STAFF))
 def sku_create(request: HttpRequest, product_id: int, payload: SkuIn):
     """Add an SKU with prices ("19.90"), stock and a commission setting (percent + rate, or fixed + amount)."""
     sku = services.sku_create(actor=request.user, product_id=product_id, **payload.dict())
     return Status(201, sku_out(sku, product=sku.product, staff=True))
 
 
-@router.patch("/skus/{sku_id}", response=SkuOut)
+@router.patch("/skus/{sku_id}", response=SkuOut, openapi_extra=allowed(MERCHANT_STAFF))
 def sku_update(request: HttpRequest, sku_id: int, payload: SkuPatch):
     """Change an SKU; ``active`` alone needs no review, anything else is reviewed again."""
     changes = payload.dict(exclude_unset=True)
@@ -127,35 +129,35 @@ def sku_update(request: HttpRequest, sku_id: int, payload: SkuPatch):
     return sku_out(sku, product=sku.product, staff=True)
 
 
-@router.put("/skus/{sku_id}/stock", response=SkuOut)
+@router.put("/skus/{sku_id}/stock", response=SkuOut, openapi_extra=allowed(MERCHANT_STAFF))
 def sku_stock_set(request: HttpRequest, sku_id: int, payload: StockIn):
     """Set the stock; with ``expected``, only if it is still that number."""
     sku = services.sku_stock_set(actor=request.user, sku_id=sku_id, stock=payload.stock, expected=payload.expected)
     return sku_out(sku, product=sku.product, staff=True)
 
 
-@router.post("/products/{product_id}/submit", response=ProductManageOut)
+@router.post("/products/{product_id}/submit", response=ProductManageOut, openapi_extra=allowed(MERCHANT_STAFF))
 def product_submit(request: HttpRequest, product_id: int):
     """Send the product for review (提交审核)."""
     services.product_submit(actor=request.user, product_id=product_id)
     return _manage(request, product_id)
 
 
-@router.post("/products/{product_id}/withdraw", response=ProductManageOut)
+@router.post("/products/{product_id}/withdraw", response=ProductManageOut, openapi_extra=allowed(MERCHANT_STAFF))
 def product_withdraw(request: HttpRequest, product_id: int):
     """Take the product back out of review."""
     services.product_withdraw(actor=request.user, product_id=product_id)
     return _manage(request, product_id)
 
 
-@router.post("/products/{product_id}/shelve", response=ProductManageOut)
+@router.post("/products/{product_id}/shelve", response=ProductManageOut, openapi_extra=allowed(MERCHANT_STAFF))
 def product_shelve(request: HttpRequest, product_id: int):
     """Put an approved product on the shelf (上架)."""
     services.product_shelve(actor=request.user, product_id=product_id)
     return _manage(request, product_id)
 
 
-@router.post("/products/{product_id}/unshelve", response=ProductManageOut)
+@router.post("/products/{product_id}/unshelve", response=ProductManageOut, openapi_extra=allowed(MERCHANT_STAFF, OPS))
 def product_unshelve(request: HttpRequest, product_id: int, payload: ReasonIn):
     """Take the product off the shelf (下架); operators give a reason."""
     services.product_unshelve(actor=request.user, product_id=product_id, reason=payload.reason)
@@ -164,27 +166,27 @@ def product_unshelve(request: HttpRequest, product_id: int, payload: ReasonIn):
 
 # ---- operators -----------------------------------------------------------------------------------------------
 
-@router.get("/review-queue", response=list[ProductManageOut])
+@router.get("/review-queue", response=list[ProductManageOut], openapi_extra=allowed(OPS))
 def review_queue(request: HttpRequest):
     """Products waiting for review, oldest first (ops)."""
     return [product_manage(p) for p in selectors.review_queue(user=request.user).prefetch_related("skus")[:200]]
 
 
-@router.post("/products/{product_id}/approve", response=ProductManageOut)
+@router.post("/products/{product_id}/approve", response=ProductManageOut, openapi_extra=allowed(OPS))
 def product_approve(request: HttpRequest, product_id: int):
     """Approve a product in review (ops)."""
     services.product_approve(actor=request.user, product_id=product_id)
     return _manage(request, product_id)
 
 
-@router.post("/products/{product_id}/reject", response=ProductManageOut)
+@router.post("/products/{product_id}/reject", response=ProductManageOut, openapi_extra=allowed(OPS))
 def product_reject(request: HttpRequest, product_id: int, payload: ReasonIn):
     """Reject a product in review with a reason (ops)."""
     services.product_reject(actor=request.user, product_id=product_id, reason=payload.reason)
     return _manage(request, product_id)
 
 
-@router.put("/products/{product_id}/inspected", response=ProductManageOut)
+@router.put("/products/{product_id}/inspected", response=ProductManageOut, openapi_extra=allowed(OPS))
 def product_inspected(request: HttpRequest, product_id: int, payload: InspectedIn):
     """Grant or withdraw the 验货区 badge (ops)."""
     services.product_inspected_set(actor=request.user, product_id=product_id, **payload.dict())

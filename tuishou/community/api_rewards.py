@@ -18,12 +18,13 @@ from tuishou.community.schemas_rewards import (
     RewardPeriodPage,
     period_out,
 )
+from tuishou.core.api_roles import FINANCE, OPS, PROMOTER, allowed
 from tuishou.network.selectors import promoter_for_user
 
 router = Router(tags=["community"])
 
 
-@router.get("/periods", response=RewardPeriodPage)
+@router.get("/periods", response=RewardPeriodPage, openapi_extra=allowed(OPS, FINANCE))
 def period_list(request: HttpRequest, query: Query[PeriodQuery]):
     """Operators: every reward period, newest first (optionally of one ``status``: draft, open, settled,
     cancelled)."""
@@ -33,7 +34,7 @@ def period_list(request: HttpRequest, query: Query[PeriodQuery]):
     return {"count": rows.count(), "items": [period_out(p) for p in rows[query.offset:query.offset + query.limit]]}
 
 
-@router.post("/periods", response={201: RewardPeriodOut})
+@router.post("/periods", response={201: RewardPeriodOut}, openapi_extra=allowed(OPS, FINANCE))
 def period_create(request: HttpRequest, payload: RewardPeriodIn):
     """Operators: draft a period (a community's, or platform-wide without ``community_id``); nothing is paid
     until it is funded."""
@@ -41,13 +42,13 @@ def period_create(request: HttpRequest, payload: RewardPeriodIn):
     return Status(201, period_out(rewards_selectors.reward_period_get(actor=request.user, period_id=period.pk)))
 
 
-@router.get("/periods/{int:period_id}", response=PreviewOut)
+@router.get("/periods/{int:period_id}", response=PreviewOut, openapi_extra=allowed(OPS, FINANCE))
 def period_detail(request: HttpRequest, period_id: int):
     """Operators: a period and its split — what was paid once settled, the preview before."""
     return _preview(request, period_id)
 
 
-@router.get("/periods/{int:period_id}/preview", response=PreviewOut)
+@router.get("/periods/{int:period_id}/preview", response=PreviewOut, openapi_extra=allowed(OPS, FINANCE))
 def period_preview(request: HttpRequest, period_id: int):
     """Operators: the split as it would be paid now (per author: orders, weight, rating, why left out, amount)."""
     return _preview(request, period_id)
@@ -61,14 +62,14 @@ def _preview(request: HttpRequest, period_id: int) -> dict:
             "lines": [{**line.__dict__, "author": names.get(line.author_id, "")} for line in preview.lines]}
 
 
-@router.post("/periods/{int:period_id}/fund", response=RewardPeriodOut)
+@router.post("/periods/{int:period_id}/fund", response=RewardPeriodOut, openapi_extra=allowed(OPS, FINANCE))
 def period_fund(request: HttpRequest, period_id: int):
     """Operators: fund the pool from the platform's marketing expense (draft → open)."""
     rewards.reward_period_fund(actor=request.user, period_id=period_id)
     return period_out(rewards_selectors.reward_period_get(actor=request.user, period_id=period_id))
 
 
-@router.post("/periods/{int:period_id}/settle", response=RewardPeriodOut)
+@router.post("/periods/{int:period_id}/settle", response=RewardPeriodOut, openapi_extra=allowed(OPS, FINANCE))
 def period_settle(request: HttpRequest, period_id: int):
     """Operators: pay the period after its last day, exactly once (a second call: 409
     ``community.reward_period_settled``)."""
@@ -76,14 +77,14 @@ def period_settle(request: HttpRequest, period_id: int):
     return period_out(rewards_selectors.reward_period_get(actor=request.user, period_id=period_id))
 
 
-@router.post("/periods/{int:period_id}/cancel", response=RewardPeriodOut)
+@router.post("/periods/{int:period_id}/cancel", response=RewardPeriodOut, openapi_extra=allowed(OPS, FINANCE))
 def period_cancel(request: HttpRequest, period_id: int, payload: CancelIn):
     """Operators: cancel a draft or open period with a reason; an open pool returns whole."""
     rewards.reward_period_cancel(actor=request.user, period_id=period_id, reason=payload.reason)
     return period_out(rewards_selectors.reward_period_get(actor=request.user, period_id=period_id))
 
 
-@router.get("/mine", response=list[MyRewardOut])
+@router.get("/mine", response=list[MyRewardOut], openapi_extra=allowed(PROMOTER))
 def my_rewards(request: HttpRequest):
     """My reward lines of settled periods, newest first (also the periods that left me out, with why)."""
     promoter = promoter_for_user(require_user(request.user))

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 
 from tuishou.accounts.permissions import Role, require_operator
 from tuishou.accounts.services import api_token_issue
+from tuishou.core.api_roles import ANONYMOUS, CONSUMER, OPS, PROMOTER, allowed
 from tuishou.core.visitors import client_ip, visitor_key
 from tuishou.network import community_choice, promotion, selectors, services
 from tuishou.network.models import MentorSwitchRequest, Promoter, PromoterApplication
@@ -58,7 +59,7 @@ def _switch(switch: MentorSwitchRequest) -> dict:
             "decision_reason": switch.decision_reason}
 
 
-@router.post("/signup", auth=None, response={201: SignupOut})
+@router.post("/signup", auth=None, response={201: SignupOut}, openapi_extra=allowed(ANONYMOUS))
 def signup(request: HttpRequest, payload: SignupIn):
     """Register as a promoter with an invite code (or without, where the platform allows it); returns a token.
     The phone number is proven by the code sent to it (``POST /auth/signup/code``). Share-link visits made
@@ -84,7 +85,7 @@ def _application(application: PromoterApplication | None) -> dict | None:
             "decision_reason": application.decision_reason}
 
 
-@router.get("/me/promotion", response=PromotionOut)
+@router.get("/me/promotion", response=PromotionOut, openapi_extra=allowed(CONSUMER))
 def my_promotion(request: HttpRequest):
     """Whether I may become a promoter under the platform's promotion policy, and what is left to do."""
     standing = promotion.promotion_standing(user=request.user)
@@ -93,7 +94,7 @@ def my_promotion(request: HttpRequest):
             "application": _application(standing.application)}
 
 
-@router.post("/me/promotion", response={201: BecomeOut})
+@router.post("/me/promotion", response={201: BecomeOut}, openapi_extra=allowed(CONSUMER))
 def my_promotion_become(request: HttpRequest, payload: BecomeIn):
     """Become a promoter from my consumer account under the promotion policy: at once (``promoter``), or by an
     ``application`` that waits for review or for a qualifying purchase.
@@ -106,19 +107,19 @@ def my_promotion_become(request: HttpRequest, payload: BecomeIn):
                         "application": _application(becoming.application)})
 
 
-@router.get("/invite-codes/{code}", auth=None, response=InviteCodeOut)
+@router.get("/invite-codes/{code}", auth=None, response=InviteCodeOut, openapi_extra=allowed(ANONYMOUS))
 def invite_code_lookup(request: HttpRequest, code: str):
     """Whose invite code this is (display name and community), to confirm before signing up."""
     return selectors.invite_code_lookup(code)
 
 
-@router.get("/me", response=ProfileOut)
+@router.get("/me", response=ProfileOut, openapi_extra=allowed(PROMOTER))
 def my_profile(request: HttpRequest):
     """My promoter profile: invite code, sponsor, stage, rank, community."""
     return _profile(selectors.promoter_for_user(request.user))
 
 
-@router.post("/me/invite-code", response=ProfileOut)
+@router.post("/me/invite-code", response=ProfileOut, openapi_extra=allowed(PROMOTER))
 def my_invite_code_regenerate(request: HttpRequest):
     """Replace my invite code with a fresh one."""
     promoter = selectors.promoter_for_user(request.user)
@@ -131,7 +132,7 @@ class TeamQuery(Schema):
     offset: int = SchemaField(0, ge=0)
 
 
-@router.get("/me/team", response=TeamOut)
+@router.get("/me/team", response=TeamOut, openapi_extra=allowed(PROMOTER))
 def my_team(request: HttpRequest, query: Query[TeamQuery]):
     """My team: direct downlines (one page), team size at every depth, and counts per level."""
     promoter = selectors.promoter_for_user(request.user)
@@ -142,13 +143,13 @@ def my_team(request: HttpRequest, query: Query[TeamQuery]):
             "limit": query.limit, "offset": query.offset}
 
 
-@router.get("/mentors", response=list[MentorOut])
+@router.get("/mentors", response=list[MentorOut], openapi_extra=allowed(CONSUMER))
 def mentors(request: HttpRequest):
     """The official community's active mentors and their loads, to choose from when switching."""
     return selectors.mentor_loads(active_only=True)
 
 
-@router.post("/me/mentor-switch", response={201: SwitchOut})
+@router.post("/me/mentor-switch", response={201: SwitchOut}, openapi_extra=allowed(PROMOTER))
 def my_mentor_switch(request: HttpRequest, payload: SwitchIn):
     """Ask to move to another mentor with my whole team (applied at once unless approval is required)."""
     promoter = selectors.promoter_for_user(request.user)
@@ -159,7 +160,7 @@ def my_mentor_switch(request: HttpRequest, payload: SwitchIn):
 
 # --- operators ---------------------------------------------------------------------------------
 
-@router.post("/operator/promoters/{promoter_id}/sponsor", response=ProfileOut)
+@router.post("/operator/promoters/{promoter_id}/sponsor", response=ProfileOut, openapi_extra=allowed(OPS))
 def operator_sponsor_correct(request: HttpRequest, promoter_id: int, payload: SponsorCorrectionIn):
     """Correct a promoter's sponsor (the whole team moves along); audited."""
     require_operator(request.user, Role.OPS)
@@ -169,14 +170,14 @@ def operator_sponsor_correct(request: HttpRequest, promoter_id: int, payload: Sp
     return _profile(selectors.promoter_get(promoter_id))
 
 
-@router.get("/operator/switch-requests", response=list[SwitchOut])
+@router.get("/operator/switch-requests", response=list[SwitchOut], openapi_extra=allowed(OPS))
 def operator_switch_requests(request: HttpRequest, status: str = "pending"):
     """Mentor switch requests in one status (pending by default), newest first, at most 200."""
     require_operator(request.user, Role.OPS)
     return [_switch(s) for s in selectors.switch_requests(status=status)]
 
 
-@router.post("/operator/switch-requests/{request_id}/decision", response=SwitchOut)
+@router.post("/operator/switch-requests/{request_id}/decision", response=SwitchOut, openapi_extra=allowed(OPS))
 def operator_switch_decide(request: HttpRequest, request_id: int, payload: SwitchDecisionIn):
     """Approve (and apply) or reject a pending mentor switch; audited."""
     require_operator(request.user, Role.OPS)
@@ -185,14 +186,15 @@ def operator_switch_decide(request: HttpRequest, request_id: int, payload: Switc
     return _switch(switch)
 
 
-@router.get("/operator/promoter-applications", response=list[ApplicationOut])
+@router.get("/operator/promoter-applications", response=list[ApplicationOut], openapi_extra=allowed(OPS))
 def operator_promoter_applications(request: HttpRequest, status: str = "pending"):
     """Applications to become a promoter in one status (pending by default), oldest first, at most 200."""
     require_operator(request.user, Role.OPS)
     return [_application(a) for a in selectors.promoter_applications(status=status)]
 
 
-@router.post("/operator/promoter-applications/{application_id}/decision", response=ApplicationOut)
+@router.post("/operator/promoter-applications/{application_id}/decision", response=ApplicationOut,
+             openapi_extra=allowed(OPS))
 def operator_promoter_application_decide(request: HttpRequest, application_id: int, payload: ApplicationDecisionIn):
     """Approve (the applicant becomes a promoter) or reject (reason required) a pending application; audited.
 
@@ -204,14 +206,14 @@ def operator_promoter_application_decide(request: HttpRequest, application_id: i
 
 # --- a temporary shopkeeper's community ----------------------------------------------------------------------
 
-@router.get("/me/communities", response=ChoiceOut)
+@router.get("/me/communities", response=ChoiceOut, openapi_extra=allowed(PROMOTER))
 def my_communities(request: HttpRequest):
     """The communities open to join, mine marked ``current``, and whether I may still choose."""
     choice = community_choice.communities_open_to_join(selectors.promoter_for_user(request.user))
     return {"can_choose": choice.can_choose, "communities": choice.communities}
 
 
-@router.post("/me/community", response=ProfileOut)
+@router.post("/me/community", response=ProfileOut, openapi_extra=allowed(PROMOTER))
 def my_community_choose(request: HttpRequest, payload: ChooseIn):
     """Join another community before my first sale (my team moves with me). Errors: 409
     ``network.community_choice_fixed`` (after the first sale) | ``network.community_choice_team_bound`` |

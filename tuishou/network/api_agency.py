@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
 
+from tuishou.core.api_roles import AGENCY_STAFF, CONSUMER, OPS, allowed
 from tuishou.network import agencies, community_insight, selectors
 from tuishou.network.schemas_agency import (
     ActiveIn,
@@ -43,7 +44,7 @@ class Page(Schema):
     offset: int = SchemaField(0, ge=0)
 
 
-@router.get("/operator/communities", response=list[CommunityRowOut])
+@router.get("/operator/communities", response=list[CommunityRowOut], openapi_extra=allowed(OPS))
 def operator_communities(request: HttpRequest, query: Query[Page]):
     """Every community with its promoter and staff counts, newest first; ``q`` searches name and code."""
     rows = selectors.communities_for_operator(user=request.user).order_by("-id")
@@ -57,7 +58,7 @@ def _community_row_of(row) -> dict:
                                          "created_at")}
 
 
-@router.post("/operator/communities", response={201: AgencyOut})
+@router.post("/operator/communities", response={201: AgencyOut}, openapi_extra=allowed(OPS))
 def operator_agency_create(request: HttpRequest, payload: AgencyIn):
     """Open an agency with its head promoter, the head's invite code and its staff, in one transaction; audited.
 
@@ -73,7 +74,7 @@ def operator_agency_create(request: HttpRequest, payload: AgencyIn):
                         "staff": [_staff(row) for row in agency.staff]})
 
 
-@router.post("/operator/communities/{community_id}/staff", response={201: StaffOut})
+@router.post("/operator/communities/{community_id}/staff", response={201: StaffOut}, openapi_extra=allowed(OPS))
 def operator_staff_add(request: HttpRequest, community_id: int, payload: StaffAddIn):
     """Seat an account (by phone) on the community's staff, or change its role; audited."""
     row = agencies.agency_staff_add(actor=request.user, community_id=community_id, phone=payload.phone,
@@ -81,14 +82,14 @@ def operator_staff_add(request: HttpRequest, community_id: int, payload: StaffAd
     return Status(201, _staff(row))
 
 
-@router.delete("/operator/communities/{community_id}/staff/{user_id}", response={204: None})
+@router.delete("/operator/communities/{community_id}/staff/{user_id}", response={204: None}, openapi_extra=allowed(OPS))
 def operator_staff_remove(request: HttpRequest, community_id: int, user_id: int):
     """Take an account off the community's staff; audited (nothing to do is not an error)."""
     agencies.agency_staff_remove(actor=request.user, community_id=community_id, user_id=user_id)
     return Status(204, None)
 
 
-@router.post("/operator/communities/{community_id}/active", response=CommunityRowOut)
+@router.post("/operator/communities/{community_id}/active", response=CommunityRowOut, openapi_extra=allowed(OPS))
 def operator_community_active(request: HttpRequest, community_id: int, payload: ActiveIn):
     """Close the community to sign-ups and community choices (``active: false``) or reopen it; audited."""
     agencies.agency_active_set(actor=request.user, community_id=community_id, active=payload.active)
@@ -97,13 +98,13 @@ def operator_community_active(request: HttpRequest, community_id: int, payload: 
 
 # --- agency staff ------------------------------------------------------------------------------------------------
 
-@router.get("/agency/communities", response=list[MembershipOut])
+@router.get("/agency/communities", response=list[MembershipOut], openapi_extra=allowed(CONSUMER))
 def agency_communities(request: HttpRequest):
     """The communities I am staff of, with my role."""
     return selectors.staff_communities(request.user)
 
 
-@router.get("/agency/communities/{community_id}/overview", response=OverviewOut)
+@router.get("/agency/communities/{community_id}/overview", response=OverviewOut, openapi_extra=allowed(AGENCY_STAFF))
 def agency_overview(request: HttpRequest, community_id: int):
     """Promoters, active promoters, mentors, new this month, promoters per rank, this month's orders and sales."""
     figures = community_insight.community_overview(user=request.user, community_id=community_id)
@@ -122,7 +123,8 @@ def _promoter_row(row: dict) -> dict:
                                    "personal_volume", "created_at")}}
 
 
-@router.get("/agency/communities/{community_id}/promoters", response=list[PromoterRowOut])
+@router.get("/agency/communities/{community_id}/promoters", response=list[PromoterRowOut],
+            openapi_extra=allowed(AGENCY_STAFF))
 def agency_promoters(request: HttpRequest, community_id: int, query: Query[PromoterQuery]):
     """The community's promoters, newest first; ``q`` searches name and invite code, ``rank`` filters."""
     rows = community_insight.community_promoters(user=request.user, community_id=community_id)
@@ -133,7 +135,8 @@ def agency_promoters(request: HttpRequest, community_id: int, query: Query[Promo
     return [_promoter_row(r) for r in rows[query.offset:query.offset + query.limit]]
 
 
-@router.get("/agency/communities/{community_id}/promoters/{promoter_id}", response=PromoterDetailOut)
+@router.get("/agency/communities/{community_id}/promoters/{promoter_id}", response=PromoterDetailOut,
+            openapi_extra=allowed(AGENCY_STAFF))
 def agency_promoter(request: HttpRequest, community_id: int, promoter_id: int):
     """One promoter of the community: team size, team per level, sponsor chain. Another community's: 404."""
     detail = community_insight.promoter_in_community(user=request.user, community_id=community_id,
@@ -152,7 +155,7 @@ class RangeQuery(Schema):
     end: date
 
 
-@router.get("/agency/communities/{community_id}/growth", response=GrowthOut)
+@router.get("/agency/communities/{community_id}/growth", response=GrowthOut, openapi_extra=allowed(AGENCY_STAFF))
 def agency_growth(request: HttpRequest, community_id: int, query: Query[RangeQuery]):
     """New promoters per day and the community's size at the end of each day, ``start`` to ``end`` included.
     Errors: 400 ``network.range_invalid`` | ``network.range_too_long``."""

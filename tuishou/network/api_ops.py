@@ -15,6 +15,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from tuishou.core.api_roles import OPERATORS, OPS, allowed
 from tuishou.incentives import rank_override
 from tuishou.network import operator_actions, ops_selectors
 from tuishou.network.models import Promoter
@@ -104,7 +105,7 @@ def _file(request: HttpRequest, promoter_id: int) -> dict:
                    "data": e.data, "created_at": e.created_at} for e in file.audit]}
 
 
-@router.get("", response=OpsPromoterPage)
+@router.get("", response=OpsPromoterPage, openapi_extra=allowed(*OPERATORS))
 def promoters(request: HttpRequest, query: Query[SearchQuery]):
     """Search promoters by phone, name or invite code; filter by community, rank and freeze; sort; page."""
     rows = ops_selectors.promoters_search(actor=request.user, q=query.q, community=query.community, rank=query.rank,
@@ -113,27 +114,27 @@ def promoters(request: HttpRequest, query: Query[SearchQuery]):
             "limit": query.limit, "offset": query.offset}
 
 
-@router.get("/{promoter_id}", response=OpsPromoterFileOut)
+@router.get("/{promoter_id}", response=OpsPromoterFileOut, openapi_extra=allowed(*OPERATORS))
 def promoter(request: HttpRequest, promoter_id: int):
     """One promoter's file: profile, sponsor chain (sponsor first), team size and the audit trail."""
     return _file(request, promoter_id)
 
 
-@router.post("/{promoter_id}/freeze", response=OpsPromoterFileOut)
+@router.post("/{promoter_id}/freeze", response=OpsPromoterFileOut, openapi_extra=allowed(OPS))
 def freeze(request: HttpRequest, promoter_id: int, payload: ReasonIn):
     """Freeze: commissions held, no withdrawals, store and links hidden. Audited."""
     operator_actions.promoter_freeze(actor=request.user, promoter_id=promoter_id, reason=payload.reason)
     return _file(request, promoter_id)
 
 
-@router.post("/{promoter_id}/unfreeze", response=OpsPromoterFileOut)
+@router.post("/{promoter_id}/unfreeze", response=OpsPromoterFileOut, openapi_extra=allowed(OPS))
 def unfreeze(request: HttpRequest, promoter_id: int, payload: ReasonIn):
     """Lift a freeze: held commissions settle at the next settlement run. Audited."""
     operator_actions.promoter_unfreeze(actor=request.user, promoter_id=promoter_id, reason=payload.reason)
     return _file(request, promoter_id)
 
 
-@router.post("/{promoter_id}/rank", response=OpsPromoterFileOut)
+@router.post("/{promoter_id}/rank", response=OpsPromoterFileOut, openapi_extra=allowed(OPS))
 def rank_set(request: HttpRequest, promoter_id: int, payload: RankIn):
     """Set the rank by hand (one of the plan in force's ranks); the evaluation keeps it until cleared. Audited."""
     rank_override.promoter_rank_override_set(actor=request.user, promoter_id=promoter_id, rank=payload.rank,
@@ -141,14 +142,14 @@ def rank_set(request: HttpRequest, promoter_id: int, payload: RankIn):
     return _file(request, promoter_id)
 
 
-@router.post("/{promoter_id}/rank/clear", response=OpsPromoterFileOut)
+@router.post("/{promoter_id}/rank/clear", response=OpsPromoterFileOut, openapi_extra=allowed(OPS))
 def rank_clear(request: HttpRequest, promoter_id: int, payload: ReasonIn):
     """Clear the rank set by hand: the next evaluation decides the rank again. Audited."""
     rank_override.promoter_rank_override_clear(actor=request.user, promoter_id=promoter_id, reason=payload.reason)
     return _file(request, promoter_id)
 
 
-@router.post("/{promoter_id}/invite-code", response=OpsPromoterFileOut)
+@router.post("/{promoter_id}/invite-code", response=OpsPromoterFileOut, openapi_extra=allowed(OPS))
 def invite_code(request: HttpRequest, promoter_id: int, payload: InviteCodeIn):
     """Disable (``active: false``) or re-enable the invite code: sign-ups with a disabled code are refused."""
     operator_actions.promoter_invite_code_set_active(actor=request.user, promoter_id=promoter_id,

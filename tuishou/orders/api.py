@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
+from tuishou.core.api_roles import CONSUMER, CUSTOMER_SERVICE, MERCHANT_STAFF, PROMOTER, allowed
 from tuishou.orders import aftersales, fulfilment, paying, selectors, services
 from tuishou.orders.checkout import LineRequest, checkout_submit, checkout_submit_from_cart
 from tuishou.orders.schemas import (
@@ -46,44 +47,44 @@ def _order(order_id: int) -> dict:
 
 # ---- addresses and cart --------------------------------------------------------------------------------------
 
-@router.get("/addresses", response=list[AddressOut])
+@router.get("/addresses", response=list[AddressOut], openapi_extra=allowed(CONSUMER))
 def addresses(request: HttpRequest):
     """My delivery addresses, the default first."""
     return list(selectors.addresses_for_user(user=request.user))
 
 
-@router.post("/addresses", response={201: AddressOut})
+@router.post("/addresses", response={201: AddressOut}, openapi_extra=allowed(CONSUMER))
 def address_create(request: HttpRequest, payload: AddressIn):
     """Add a delivery address (the first one becomes the default)."""
     return Status(201, services.address_create(user=request.user, **payload.dict()))
 
 
-@router.delete("/addresses/{address_id}", response={204: None})
+@router.delete("/addresses/{address_id}", response={204: None}, openapi_extra=allowed(CONSUMER))
 def address_delete(request: HttpRequest, address_id: int):
     services.address_delete(user=request.user, address_id=address_id)
     return Status(204, None)
 
 
-@router.get("/cart", response=list[CartLineOut])
+@router.get("/cart", response=list[CartLineOut], openapi_extra=allowed(CONSUMER))
 def cart(request: HttpRequest):
     """My cart, each line with the share code it came through."""
     return [cart_line_out(line) for line in selectors.cart_for_user(user=request.user)]
 
 
-@router.post("/cart", response={201: CartLineOut})
+@router.post("/cart", response={201: CartLineOut}, openapi_extra=allowed(CONSUMER))
 def cart_add(request: HttpRequest, payload: CartAddIn):
     """Put an SKU in the cart (adds to the quantity of a line already there)."""
     line = services.cart_add(user=request.user, **payload.dict())
     return Status(201, cart_line_out(selectors.cart_for_user(user=request.user).get(pk=line.pk)))
 
 
-@router.patch("/cart/{line_id}", response=CartLineOut)
+@router.patch("/cart/{line_id}", response=CartLineOut, openapi_extra=allowed(CONSUMER))
 def cart_quantity(request: HttpRequest, line_id: int, payload: CartQuantityIn):
     services.cart_line_set_quantity(user=request.user, line_id=line_id, quantity=payload.quantity)
     return cart_line_out(selectors.cart_for_user(user=request.user).get(pk=line_id))
 
 
-@router.delete("/cart/{line_id}", response={204: None})
+@router.delete("/cart/{line_id}", response={204: None}, openapi_extra=allowed(CONSUMER))
 def cart_remove(request: HttpRequest, line_id: int):
     services.cart_line_remove(user=request.user, line_id=line_id)
     return Status(204, None)
@@ -91,7 +92,7 @@ def cart_remove(request: HttpRequest, line_id: int):
 
 # ---- checkout and paying -------------------------------------------------------------------------------------
 
-@router.post("/checkout", response={201: CheckoutOut})
+@router.post("/checkout", response={201: CheckoutOut}, openapi_extra=allowed(CONSUMER))
 def checkout(request: HttpRequest, payload: CheckoutIn):
     """Submit a checkout: one order per merchant, prices from the server, stock reserved for
     ORDER_PAYMENT_MINUTES. The same ``idempotency_key`` returns the first checkout. With ``from_cart`` the
@@ -113,12 +114,12 @@ def checkout(request: HttpRequest, payload: CheckoutIn):
     return Status(201, checkout_out(result))
 
 
-@router.get("/checkouts/{checkout_id}", response=CheckoutOut)
+@router.get("/checkouts/{checkout_id}", response=CheckoutOut, openapi_extra=allowed(CONSUMER))
 def checkout_detail(request: HttpRequest, checkout_id: int):
     return checkout_out(selectors.checkout_get(buyer=request.user, checkout_id=checkout_id))
 
 
-@router.post("/checkouts/{checkout_id}/pay", response=PaymentOut)
+@router.post("/checkouts/{checkout_id}/pay", response=PaymentOut, openapi_extra=allowed(CONSUMER))
 def checkout_pay(request: HttpRequest, checkout_id: int, payload: PayIn):
     """Start paying a checkout; answers the pay URL to send the buyer to (the sandbox's pay page in
     development). ``orders.already_paid`` when paid, ``orders.not_payable`` when cancelled or expired."""
@@ -129,25 +130,25 @@ def checkout_pay(request: HttpRequest, checkout_id: int, payload: PayIn):
 
 # ---- my orders -----------------------------------------------------------------------------------------------
 
-@router.get("/mine", response=list[OrderOut])
+@router.get("/mine", response=list[OrderOut], openapi_extra=allowed(CONSUMER))
 def my_orders(request: HttpRequest, status: str | None = None):
     """My orders, newest first."""
     return [order_out(o) for o in selectors.orders_for_buyer(buyer=request.user, status=status)[:100]]
 
 
-@router.get("/mine/{order_id}", response=OrderOut)
+@router.get("/mine/{order_id}", response=OrderOut, openapi_extra=allowed(CONSUMER))
 def my_order(request: HttpRequest, order_id: int):
     return order_out(selectors.order_for_buyer(buyer=request.user, order_id=order_id))
 
 
-@router.post("/{int:order_id}/cancel", response=OrderOut)
+@router.post("/{int:order_id}/cancel", response=OrderOut, openapi_extra=allowed(CONSUMER))
 def order_cancel(request: HttpRequest, order_id: int, payload: ReasonIn):
     """Cancel an unpaid order (with the other orders of its checkout); the stock goes back."""
     paying.order_cancel(buyer=request.user, order_id=order_id, reason=payload.reason)
     return _order(order_id)
 
 
-@router.post("/{int:order_id}/confirm-receipt", response=OrderOut)
+@router.post("/{int:order_id}/confirm-receipt", response=OrderOut, openapi_extra=allowed(CONSUMER))
 def order_confirm_receipt(request: HttpRequest, order_id: int):
     """Confirm receipt of a shipped order (确认收货)."""
     fulfilment.order_confirm_receipt(actor=request.user, order_id=order_id)
@@ -156,7 +157,7 @@ def order_confirm_receipt(request: HttpRequest, order_id: int):
 
 # ---- after-sales (buyer) -------------------------------------------------------------------------------------
 
-@router.post("/{int:order_id}/after-sales", response={201: AfterSalesOut})
+@router.post("/{int:order_id}/after-sales", response={201: AfterSalesOut}, openapi_extra=allowed(CONSUMER))
 def aftersales_open(request: HttpRequest, order_id: int, payload: AfterSalesIn):
     """Ask for a refund (refund_only) or a return and refund (return_refund) of lines or of an amount;
     ``orders.refund_exceeds_paid`` when it is more than was paid. Attach photos with the photos route."""
@@ -166,26 +167,26 @@ def aftersales_open(request: HttpRequest, order_id: int, payload: AfterSalesIn):
     return Status(201, _case(case.pk))
 
 
-@router.post("/after-sales/{int:case_id}/photos", response={201: AfterSalesOut})
+@router.post("/after-sales/{int:case_id}/photos", response={201: AfterSalesOut}, openapi_extra=allowed(CONSUMER))
 def aftersales_photo(request: HttpRequest, case_id: int, image: File[UploadedFile]):
     """Attach a photo to my case (multipart field ``image``)."""
     aftersales.aftersales_photo_add(buyer=request.user, case_id=case_id, image=image)
     return Status(201, _case(case_id))
 
 
-@router.get("/after-sales/mine", response=list[AfterSalesOut])
+@router.get("/after-sales/mine", response=list[AfterSalesOut], openapi_extra=allowed(CONSUMER))
 def my_aftersales(request: HttpRequest):
     return [aftersales_out(c) for c in selectors.aftersales_for_buyer(buyer=request.user)[:100]]
 
 
-@router.post("/after-sales/{int:case_id}/return-shipment", response=AfterSalesOut)
+@router.post("/after-sales/{int:case_id}/return-shipment", response=AfterSalesOut, openapi_extra=allowed(CONSUMER))
 def aftersales_return_ship(request: HttpRequest, case_id: int, payload: ShipIn):
     """Send the goods of an accepted return back, with carrier and tracking number."""
     aftersales.aftersales_return_ship(buyer=request.user, case_id=case_id, **payload.dict())
     return _case(case_id)
 
 
-@router.post("/after-sales/{int:case_id}/escalate", response=AfterSalesOut)
+@router.post("/after-sales/{int:case_id}/escalate", response=AfterSalesOut, openapi_extra=allowed(CONSUMER))
 def aftersales_escalate(request: HttpRequest, case_id: int, payload: ReasonIn):
     """Dispute the merchant's rejection: customer service decides."""
     aftersales.aftersales_escalate(buyer=request.user, case_id=case_id, reason=payload.reason)
@@ -194,14 +195,14 @@ def aftersales_escalate(request: HttpRequest, case_id: int, payload: ReasonIn):
 
 # ---- merchants -----------------------------------------------------------------------------------------------
 
-@router.get("/merchant/{merchant_id}/orders", response=list[OrderOut])
+@router.get("/merchant/{merchant_id}/orders", response=list[OrderOut], openapi_extra=allowed(MERCHANT_STAFF))
 def merchant_orders(request: HttpRequest, merchant_id: int, status: str | None = None):
     """A merchant's orders (its staff); ``status=paid`` lists the orders to ship, oldest first."""
     return [order_out(o) for o in selectors.orders_for_merchant(user=request.user, merchant_id=merchant_id,
                                                                 status=status)[:200]]
 
 
-@router.post("/{int:order_id}/ship", response=OrderOut)
+@router.post("/{int:order_id}/ship", response=OrderOut, openapi_extra=allowed(MERCHANT_STAFF))
 def order_ship(request: HttpRequest, order_id: int, payload: ShipIn):
     """Ship a paid order with carrier and tracking number; ``orders.not_paid``, ``orders.order_unknown``
     (another merchant's too)."""
@@ -209,14 +210,14 @@ def order_ship(request: HttpRequest, order_id: int, payload: ShipIn):
     return _order(order_id)
 
 
-@router.get("/merchant/{merchant_id}/after-sales", response=list[AfterSalesOut])
+@router.get("/merchant/{merchant_id}/after-sales", response=list[AfterSalesOut], openapi_extra=allowed(MERCHANT_STAFF))
 def merchant_aftersales(request: HttpRequest, merchant_id: int, status: str | None = None):
     """A merchant's after-sales cases; ``status=open`` by SLA deadline."""
     return [aftersales_out(c) for c in selectors.aftersales_for_merchant(user=request.user, merchant_id=merchant_id,
                                                                           status=status)[:200]]
 
 
-@router.post("/after-sales/{int:case_id}/answer", response=AfterSalesOut)
+@router.post("/after-sales/{int:case_id}/answer", response=AfterSalesOut, openapi_extra=allowed(MERCHANT_STAFF))
 def aftersales_answer(request: HttpRequest, case_id: int, payload: AnswerIn):
     """Accept or reject an open case (within AFTER_SALES_SLA_HOURS, or it escalates); accept with
     ``refund_amount`` to refund only part of a refund-only request (部分退款), with the answer saying why."""
@@ -225,7 +226,8 @@ def aftersales_answer(request: HttpRequest, case_id: int, payload: AnswerIn):
     return _case(case_id)
 
 
-@router.post("/after-sales/{int:case_id}/return-received", response=AfterSalesOut)
+@router.post("/after-sales/{int:case_id}/return-received", response=AfterSalesOut,
+             openapi_extra=allowed(MERCHANT_STAFF))
 def aftersales_return_received(request: HttpRequest, case_id: int):
     """The returned goods arrived: refund the buyer."""
     aftersales.aftersales_return_receive(actor=request.user, case_id=case_id)
@@ -234,13 +236,13 @@ def aftersales_return_received(request: HttpRequest, case_id: int):
 
 # ---- customer service ----------------------------------------------------------------------------------------
 
-@router.get("/after-sales/escalated", response=list[AfterSalesOut])
+@router.get("/after-sales/escalated", response=list[AfterSalesOut], openapi_extra=allowed(CUSTOMER_SERVICE))
 def escalated_queue(request: HttpRequest):
     """Escalated cases, oldest first (customer_service role)."""
     return [aftersales_out(c) for c in selectors.aftersales_escalated(user=request.user)[:200]]
 
 
-@router.post("/after-sales/{int:case_id}/decide", response=AfterSalesOut)
+@router.post("/after-sales/{int:case_id}/decide", response=AfterSalesOut, openapi_extra=allowed(CUSTOMER_SERVICE))
 def aftersales_decide(request: HttpRequest, case_id: int, payload: DecideIn):
     """Decide an escalated case: force the refund or close it (customer_service role)."""
     aftersales.aftersales_decide(actor=request.user, case_id=case_id, refund=payload.refund,
@@ -250,14 +252,14 @@ def aftersales_decide(request: HttpRequest, case_id: int, payload: DecideIn):
 
 # ---- promoters -----------------------------------------------------------------------------------------------
 
-@router.get("/promoter/orders", response=list[OrderOut])
+@router.get("/promoter/orders", response=list[OrderOut], openapi_extra=allowed(PROMOTER))
 def promoter_orders(request: HttpRequest, status: str | None = None):
     """Orders credited to me as a promoter (my customers' orders), the recipient's name, phone and address masked
     (刘*, 138****0004, province and city only): a promoter does not ship them."""
     return [order_out_masked(o) for o in selectors.orders_for_promoter(user=request.user, status=status)[:200]]
 
 
-@router.get("/promoter/after-sales", response=list[AfterSalesOut])
+@router.get("/promoter/after-sales", response=list[AfterSalesOut], openapi_extra=allowed(PROMOTER))
 def promoter_aftersales(request: HttpRequest):
     """After-sales cases of the orders credited to me."""
     return [aftersales_out(c) for c in selectors.aftersales_for_promoter(user=request.user)[:200]]

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from tuishou.accounts.permissions import require_user
+from tuishou.core.api_roles import CUSTOMER_SERVICE, FINANCE, MERCHANT_STAFF, PROMOTER, allowed
 from tuishou.network.selectors import promoter_for_user
 from tuishou.settlement import selectors, statements
 from tuishou.settlement.schemas import (
@@ -33,7 +34,7 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
     return max(1, min(limit, 200)), max(0, offset)
 
 
-@router.get("/commissions/mine", response=MyCommissionsOut)
+@router.get("/commissions/mine", response=MyCommissionsOut, openapi_extra=allowed(PROMOTER))
 def my_commissions(request: HttpRequest, status: str | None = None, order_id: int | None = None, limit: int = 50,
                    offset: int = 0):
     """My commissions (我的佣金): pending and available balances, and each commission by order, newest first."""
@@ -44,7 +45,8 @@ def my_commissions(request: HttpRequest, status: str | None = None, order_id: in
     return my_commissions_out(selectors.promoter_commission_summary(promoter), rows)
 
 
-@router.get("/merchants/{merchant_id}/statement", response=StatementOut)
+@router.get("/merchants/{merchant_id}/statement", response=StatementOut,
+            openapi_extra=allowed(MERCHANT_STAFF, FINANCE, CUSTOMER_SERVICE))
 def merchant_statement(request: HttpRequest, merchant_id: int, status: str | None = None, limit: int = 100,
                        offset: int = 0):
     """A merchant's settlement statement (结算对账单): per order paid, B, fee, refunds, net and status; totals."""
@@ -53,7 +55,8 @@ def merchant_statement(request: HttpRequest, merchant_id: int, status: str | Non
                                                       limit=limit, offset=offset))
 
 
-@router.get("/merchants/{merchant_id}/statements", response=list[MerchantPeriodOut])
+@router.get("/merchants/{merchant_id}/statements", response=list[MerchantPeriodOut],
+            openapi_extra=allowed(MERCHANT_STAFF))
 def merchant_statements(request: HttpRequest, merchant_id: int, months: int = 12):
     """A merchant's monthly statements (月度对账单), newest first: opening, sales, platform fee, commissions borne,
     refunds, withdrawals, closing — summed from its ledger lines. Merchant staff."""
@@ -61,21 +64,23 @@ def merchant_statements(request: HttpRequest, merchant_id: int, months: int = 12
         actor=request.user, merchant_id=merchant_id, months=max(1, min(months, 36)))]
 
 
-@router.get("/merchants/{merchant_id}/statements/range", response=MerchantPeriodOut)
+@router.get("/merchants/{merchant_id}/statements/range", response=MerchantPeriodOut,
+            openapi_extra=allowed(MERCHANT_STAFF))
 def merchant_statement_range(request: HttpRequest, merchant_id: int, first: date, last: date):
     """A merchant's statement from ``first`` to ``last`` (inclusive days): any settlement period. Merchant staff."""
     return merchant_period_out(statements.merchant_statement_range(actor=request.user, merchant_id=merchant_id,
                                                                    first=first, last=last))
 
 
-@router.get("/merchants/{merchant_id}/statements/{period}", response=MerchantPeriodOut)
+@router.get("/merchants/{merchant_id}/statements/{period}", response=MerchantPeriodOut,
+            openapi_extra=allowed(MERCHANT_STAFF))
 def merchant_statement_month(request: HttpRequest, merchant_id: int, period: str):
     """A merchant's statement of one calendar month ``YYYY-MM``. Merchant staff."""
     return merchant_period_out(statements.merchant_statement_month(actor=request.user, merchant_id=merchant_id,
                                                                    period=period))
 
 
-@router.get("/commissions", response=list[CommissionOut])
+@router.get("/commissions", response=list[CommissionOut], openapi_extra=allowed(FINANCE, CUSTOMER_SERVICE))
 def commissions(request: HttpRequest, status: str | None = None, due_before: datetime | None = None,
                 promoter_id: int | None = None, order_id: int | None = None, period: str = "", limit: int = 100,
                 offset: int = 0):
@@ -87,7 +92,7 @@ def commissions(request: HttpRequest, status: str | None = None, due_before: dat
     return [commission_out(row) for row in rows]
 
 
-@router.get("/receivables", response=list[ReceivableOut])
+@router.get("/receivables", response=list[ReceivableOut], openapi_extra=allowed(FINANCE, CUSTOMER_SERVICE))
 def receivables(request: HttpRequest, status: str | None = None, merchant_id: int | None = None,
                 due_before: datetime | None = None, limit: int = 100, offset: int = 0):
     """Every merchant receivable, filtered (finance, customer service)."""
@@ -97,7 +102,7 @@ def receivables(request: HttpRequest, status: str | None = None, merchant_id: in
     return [receivable_out(row) for row in rows]
 
 
-@router.get("/periods", response=list[PeriodOut])
+@router.get("/periods", response=list[PeriodOut], openapi_extra=allowed(FINANCE, CUSTOMER_SERVICE))
 def periods(request: HttpRequest, period: str = ""):
     """Period settlements booked (team volume, pools), newest month first."""
     return [period_out(row) for row in selectors.period_settlements(actor=request.user, period=period)]

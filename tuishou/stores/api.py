@@ -10,6 +10,7 @@ from django.urls import reverse
 from ninja import Router, Status
 
 from tuishou.catalog.selectors import sku_selling_price
+from tuishou.core.api_roles import ANONYMOUS, CONSUMER, PROMOTER, allowed
 from tuishou.core.visitors import visitor_key
 from tuishou.network.selectors import promoter_for_user
 from tuishou.stores import selectors, services
@@ -55,19 +56,19 @@ def _link(request: HttpRequest, link: ShareLink) -> dict:
 
 # --- my store --------------------------------------------------------------------------------------------------
 
-@router.get("/me", response=StoreOut)
+@router.get("/me", response=StoreOut, openapi_extra=allowed(PROMOTER))
 def my_store(request: HttpRequest):
     """My micro-store with every item (hidden ones too), in order; created the first time it is asked for."""
     return _store(request, services.store_mine(user=request.user))
 
 
-@router.patch("/me", response=StoreOut)
+@router.patch("/me", response=StoreOut, openapi_extra=allowed(PROMOTER))
 def my_store_update(request: HttpRequest, payload: StoreIn):
     """Change my store's title and recommendation line."""
     return _store(request, services.store_update(user=request.user, title=payload.title, slogan=payload.slogan))
 
 
-@router.post("/me/items", response={201: ItemOut})
+@router.post("/me/items", response={201: ItemOut}, openapi_extra=allowed(PROMOTER))
 def my_item_add(request: HttpRequest, payload: ItemIn):
     """Pick a product from the supply pool into my store (with my own title and text)."""
     item = services.store_item_add(user=request.user, product_id=payload.product_id, title=payload.title,
@@ -76,13 +77,13 @@ def my_item_add(request: HttpRequest, payload: ItemIn):
 
 
 # Declared before the /me/items/{item_id} routes, whose pattern would take "reorder" as an id.
-@router.post("/me/items/reorder", response=list[ItemOut])
+@router.post("/me/items/reorder", response=list[ItemOut], openapi_extra=allowed(PROMOTER))
 def my_items_reorder(request: HttpRequest, payload: ReorderIn):
     """Put my items in this order (every item id exactly once)."""
     return [_item(item) for item in services.store_items_reorder(user=request.user, item_ids=payload.item_ids)]
 
 
-@router.patch("/me/items/{item_id}", response=ItemOut)
+@router.patch("/me/items/{item_id}", response=ItemOut, openapi_extra=allowed(PROMOTER))
 def my_item_update(request: HttpRequest, item_id: int, payload: ItemPatch):
     """Edit an item's own title or text, or hide / show it."""
     item = services.store_item_update(user=request.user, item_id=item_id, title=payload.title,
@@ -90,7 +91,7 @@ def my_item_update(request: HttpRequest, item_id: int, payload: ItemPatch):
     return _item(item)
 
 
-@router.delete("/me/items/{item_id}", response={204: None})
+@router.delete("/me/items/{item_id}", response={204: None}, openapi_extra=allowed(PROMOTER))
 def my_item_remove(request: HttpRequest, item_id: int):
     """Take an item out of my store."""
     services.store_item_remove(user=request.user, item_id=item_id)
@@ -99,13 +100,13 @@ def my_item_remove(request: HttpRequest, item_id: int):
 
 # --- my share links --------------------------------------------------------------------------------------------
 
-@router.get("/me/links", response=list[LinkOut])
+@router.get("/me/links", response=list[LinkOut], openapi_extra=allowed(PROMOTER))
 def my_links(request: HttpRequest):
     """My share links, newest first."""
     return [_link(request, link) for link in selectors.promoter_links(promoter_for_user(request.user))]
 
 
-@router.post("/me/links", response={200: LinkOut, 201: LinkOut})
+@router.post("/me/links", response={200: LinkOut, 201: LinkOut}, openapi_extra=allowed(PROMOTER))
 def my_link_create(request: HttpRequest, payload: LinkIn):
     """My share link to my store (``target: store``) or a product (``target: product``, ``product_id``): the
     existing one (200) or a new one (201), with its URL and poster URL."""
@@ -114,7 +115,7 @@ def my_link_create(request: HttpRequest, payload: LinkIn):
     return Status(201 if created else 200, _link(request, link))
 
 
-@router.get("/me/links/{code}/stats", response=LinkStatsOut)
+@router.get("/me/links/{code}/stats", response=LinkStatsOut, openapi_extra=allowed(PROMOTER))
 def my_link_stats(request: HttpRequest, code: str):
     """Clicks, unique visitors and orders of one of my links: placed with its share code, and placed without
     it by consumers the link bound to me. A visitor's opens count once a day (by visitor cookie, account, or
@@ -124,7 +125,7 @@ def my_link_stats(request: HttpRequest, code: str):
     return {"code": link.code, **dataclasses.asdict(selectors.link_stats(link))}
 
 
-@router.post("/visits/claim", response=ClaimOut)
+@router.post("/visits/claim", response=ClaimOut, openapi_extra=allowed(CONSUMER))
 def visits_claim(request: HttpRequest):
     """After signing in on the web: take over the share-link visits this browser made before (its cookie),
     so that the binding rules apply to them."""
@@ -133,7 +134,7 @@ def visits_claim(request: HttpRequest):
 
 # --- public ----------------------------------------------------------------------------------------------------
 
-@router.get("/public/stores/{code}", auth=None, response=PublicStoreOut)
+@router.get("/public/stores/{code}", auth=None, response=PublicStoreOut, openapi_extra=allowed(ANONYMOUS))
 def public_store(request: HttpRequest, code: str):
     """A store by its short code: what its page shows."""
     store = selectors.store_by_code(code)
@@ -144,7 +145,7 @@ def public_store(request: HttpRequest, code: str):
                       for item in selectors.store_public_items(store)]}
 
 
-@router.get("/public/products/{code}", auth=None, response=PublicProductOut)
+@router.get("/public/products/{code}", auth=None, response=PublicProductOut, openapi_extra=allowed(ANONYMOUS))
 def public_product(request: HttpRequest, code: str):
     """A product at a promoter's product link: what its page shows, with buy URLs carrying the share code."""
     link = selectors.product_link_by_code(code)

@@ -23,7 +23,6 @@ from tuishou.orders.schemas import (
     DecideIn,
     OrderOut,
     PayIn,
-    PaymentOut,
     ReasonIn,
     ShipIn,
     aftersales_out,
@@ -31,6 +30,9 @@ from tuishou.orders.schemas import (
     checkout_out,
     order_out,
     order_out_masked,
+)
+from tuishou.orders.schemas import (
+    CheckoutPaymentOut as PaymentOut,
 )
 
 router = Router(tags=["orders"])

@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from tuishou.accounts.models import User
 from tuishou.accounts.permissions import Role, require_operator
@@ -28,6 +27,7 @@ from tuishou.community.materials_scores import citation_counted, material_score_
 from tuishou.community.models import Citation, Material, MaterialImage, MaterialReport, Rating
 from tuishou.community.transitions import MATERIAL
 from tuishou.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tuishou.core.images import image_format
 from tuishou.core.transitions import transition_apply
 from tuishou.network.selectors import promoter_for_user
 from tuishou.risk.services import audit_record
@@ -61,14 +61,7 @@ def _checked_images(images: list[UploadedFile]) -> list[UploadedFile]:
                                details={"field": "images"})
         if upload.size is None or upload.size > IMAGE_MB * 1024 * 1024:
             raise refusal
-        try:
-            with Image.open(upload) as picture:
-                if picture.format not in IMAGE_FORMATS or picture.width * picture.height > 40_000_000:
-                    raise refusal
-                picture.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-            raise refusal from exc
-        upload.seek(0)
+        image_format(upload, formats=set(IMAGE_FORMATS), refusal=refusal)
     return images
 
 

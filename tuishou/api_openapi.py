@@ -3,9 +3,9 @@
 Every operation documents the 4xx answers it can give, each with the ``Error`` schema, decided here for all of
 them rather than on each route: 400 for any request (a NUL character, a number beyond a bigint, a malformed
 body), 401 and 403 for operations that need a sign-in, 404 for operations that name a resource (a path
-parameter or an id in the query or body), 409 for writes that need a sign-in, 413 for a body, 422 for
-parameters or a body, and any status the operation's own description lists as an error ("429
-``accounts.signup_throttled``").
+parameter, an id in the query or body, or the caller's own: ``/me``, ``/mine``), 409 for writes that need a
+sign-in, 413 for a body, 422 for parameters or a body, and any status the operation's own description lists as
+an error ("429 ``accounts.signup_throttled``").
 
 Two schemas of one name would overwrite each other in the document (the second silently wins): the document
 records every such clash in ``clashes`` and a test keeps the list empty.
@@ -23,6 +23,8 @@ ERROR_REF = "#/components/schemas/Error"
 _WRITES = {"post", "put", "patch", "delete"}
 _DESCRIBED_STATUS = re.compile(r"\b(4(?:0[0-9]|1[0-9]|2[0-9]))\b")
 _NAMES_A_RESOURCE = re.compile(r"(^|_)(id|ids|code)$")
+# The caller's own things (``/stores/me``, ``/applications/mine``), which the caller may not have (yet).
+_OWN = re.compile(r"/(me|mine|my)(/|$)")
 _REASONS = {
     400: "Bad request: the request cannot be understood or breaks a rule (see `code`).",
     401: "Not signed in, or the credentials are invalid.",
@@ -50,7 +52,7 @@ class DocumentedSchema(OpenAPISchema):
         super().add_schema_definitions(definitions)
 
 
-def error_statuses(method: str, operation: dict) -> list[int]:
+def error_statuses(method: str, operation: dict, path: str = "") -> list[int]:
     """The 4xx statuses ``operation`` (answering ``method``) can give; see the module's docstring."""
     signed_in = bool(operation.get("security"))
     parameters = operation.get("parameters", [])
@@ -58,7 +60,7 @@ def error_statuses(method: str, operation: dict) -> list[int]:
     statuses = {400}
     if signed_in:
         statuses |= {401, 403}
-    if any(p.get("in") == "path" for p in parameters) or any(
+    if any(p.get("in") == "path" for p in parameters) or _OWN.search(path) or any(
             _NAMES_A_RESOURCE.search(name) for name in _field_names(parameters, body)):
         statuses.add(404)
     if signed_in and method in _WRITES:
@@ -97,12 +99,12 @@ def document_errors(schema: dict) -> dict:
             "details": {"type": "object", "description": "Machine-readable details: the field, limits, ids."},
         },
     }
-    for operations in schema.get("paths", {}).values():
+    for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
-            for status in error_statuses(method, operation):
+            for status in error_statuses(method, operation, path):
                 if status not in responses and str(status) not in responses:
                     responses[status] = _answer(status)
     return schema

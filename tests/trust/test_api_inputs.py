@@ -205,7 +205,7 @@ def test_an_amount_through_the_api_is_a_plain_decimal_string(client, pool):
 
 @pytest.mark.parametrize(("reason", "code"), [
     ("stop\u202egnp.exe", "request.text_unsafe"), ("a\u2066b", "request.text_unsafe"),
-    ("bell\u0007", "request.text_unsafe"), ("r" * 501, "request.text_too_long")])
+    ("bell\u0007", "request.text_unsafe"), ("r" * 1001, "request.text_too_long")])
 def test_an_operators_reason_is_bounded_and_plain(client, reason, code):
     from tests.network import factories as nf
     from tuishou.network.models import Promoter

@@ -21,8 +21,10 @@ from tuishou.core.errors import CoreError, InvalidInput
 from tuishou.core.money import parse_amount
 
 BIGINT_MAX = 2**63 - 1
-REASON_MAX = 500
-TITLE_MAX = 100
+# Ceilings above every app's own limit (a campaign's title 60, a product's 120; an inspection's reason 200),
+# which the services still apply with their own codes: these keep what no column or page was made for out.
+REASON_MAX = 1000
+TITLE_MAX = 200
 
 # Embeddings, overrides and isolates (U+202A–202E, U+2066–2069) reorder what a reader sees: "‮gpj.exe".
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -97,9 +99,9 @@ PlainDecimal = Annotated[Decimal, BeforeValidator(lambda value, info: plain_deci
                          WithJsonSchema({"type": "string", "pattern": r"^\s*[+-]?[0-9]+(\.[0-9]+)?\s*$"})]
 # A count in a body (a quantity, a stock level): a JSON integer, never ``true``, ``1.0`` or ``"1"``.
 Count = Annotated[int, Strict()]
-# An operator's reason or a note: up to 500 characters, line breaks allowed.
+# An operator's reason or a note: up to 1,000 characters, line breaks allowed.
 Reason = _text(REASON_MAX, multiline=True)
-# A title or a name shown to others: one line of up to 100 characters.
+# A title or a name shown to others: one line of up to 200 characters.
 Title = _text(TITLE_MAX, multiline=False)
 
 

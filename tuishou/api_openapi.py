@@ -2,10 +2,11 @@
 
 Every operation documents the 4xx answers it can give, each with the ``Error`` schema, decided here for all of
 them rather than on each route: 400 for any request (a NUL character, a number beyond a bigint, a malformed
-body), 401 and 403 for operations that need a sign-in, 404 for operations that name a resource (a path
-parameter, an id in the query or body, or the caller's own: ``/me``, ``/mine``), 409 for writes that need a
-sign-in, 413 for a body, 422 for parameters or a body, and any status the operation's own description lists as
-an error ("429 ``accounts.signup_throttled``").
+body), 401, 403 and 404 for operations that need a sign-in (404: what they act on is the caller's own, their
+promoter record, store or merchant, which the caller may not have), 404 for other operations that name a
+resource (a path parameter, an id in the query or body), 409 for writes that need a sign-in, 413 for a body,
+422 for parameters or a body, and any status the operation's own description lists as an error ("429
+``accounts.signup_throttled``").
 
 Two schemas of one name would overwrite each other in the document (the second silently wins): the document
 records every such clash in ``clashes`` and a test keeps the list empty.
@@ -23,8 +24,6 @@ ERROR_REF = "#/components/schemas/Error"
 _WRITES = {"post", "put", "patch", "delete"}
 _DESCRIBED_STATUS = re.compile(r"\b(4(?:0[0-9]|1[0-9]|2[0-9]))\b")
 _NAMES_A_RESOURCE = re.compile(r"(^|_)(id|ids|code)$")
-# The caller's own things (``/stores/me``, ``/applications/mine``), which the caller may not have (yet).
-_OWN = re.compile(r"/(me|mine|my)(/|$)")
 _REASONS = {
     400: "Bad request: the request cannot be understood or breaks a rule (see `code`).",
     401: "Not signed in, or the credentials are invalid.",
@@ -52,16 +51,17 @@ class DocumentedSchema(OpenAPISchema):
         super().add_schema_definitions(definitions)
 
 
-def error_statuses(method: str, operation: dict, path: str = "") -> list[int]:
-    """The 4xx statuses ``operation`` (answering ``method``) can give; see the module's docstring."""
+def error_statuses(method: str, operation: dict, components: dict | None = None) -> list[int]:
+    """The 4xx statuses ``operation`` (answering ``method``) can give; see the module's docstring.
+    ``components`` are the document's schemas, through which a body's ``$ref`` is read."""
     signed_in = bool(operation.get("security"))
     parameters = operation.get("parameters", [])
     body = operation.get("requestBody")
     statuses = {400}
     if signed_in:
-        statuses |= {401, 403}
-    if any(p.get("in") == "path" for p in parameters) or _OWN.search(path) or any(
-            _NAMES_A_RESOURCE.search(name) for name in _field_names(parameters, body)):
+        statuses |= {401, 403, 404}
+    if any(p.get("in") == "path" for p in parameters) or any(
+            _NAMES_A_RESOURCE.search(name) for name in _field_names(parameters, body, components or {})):
         statuses.add(404)
     if signed_in and method in _WRITES:
         statuses.add(409)
@@ -73,11 +73,21 @@ def error_statuses(method: str, operation: dict, path: str = "") -> list[int]:
     return sorted(statuses)
 
 
-def _field_names(parameters: list[dict], body: dict | None) -> list[str]:
+def _field_names(parameters: list[dict], body: dict | None, components: dict) -> list[str]:
+    """The names of the parameters and of the body's fields (one level into a field that is itself an object,
+    as the ``payload`` part of a multipart body)."""
     names = [p.get("name", "") for p in parameters]
     for content in (body or {}).get("content", {}).values():
-        names += list(content.get("schema", {}).get("properties", {}))
+        fields = _resolved(content.get("schema", {}), components).get("properties", {})
+        names += list(fields)
+        for field in fields.values():
+            names += list(_resolved(field, components).get("properties", {}))
     return names
+
+
+def _resolved(schema: dict, components: dict) -> dict:
+    ref = schema.get("$ref", "")
+    return components.get(ref.rsplit("/", 1)[-1], {}) if ref.startswith("#/components/schemas/") else schema
 
 
 def document_errors(schema: dict) -> dict:
@@ -99,12 +109,12 @@ def document_errors(schema: dict) -> dict:
             "details": {"type": "object", "description": "Machine-readable details: the field, limits, ids."},
         },
     }
-    for path, operations in schema.get("paths", {}).items():
+    for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
-            for status in error_statuses(method, operation, path):
+            for status in error_statuses(method, operation, schemas):
                 if status not in responses and str(status) not in responses:
                     responses[status] = _answer(status)
     return schema

@@ -65,8 +65,10 @@ def test_the_statuses_follow_from_what_an_operation_takes():
     by_id_in_body = {"requestBody": {"content": {"application/json": {"schema": {"properties": {"sku_id": {}}}}}}}
     assert error_statuses("post", by_id_in_body) == [400, 404, 413, 422]
     my_store = {"security": [{"BearerToken": []}]}
-    assert error_statuses("get", my_store, "/api/v1/stores/me") == [400, 401, 403, 404]
-    assert error_statuses("get", my_store, "/api/v1/auth/memo") == [400, 401, 403]
+    assert error_statuses("get", my_store) == [400, 401, 403, 404]
+    by_ref = {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/In"}}}}}
+    assert error_statuses("post", by_ref, {"In": {"properties": {"merchant_id": {}}}}) == [400, 404, 413, 422]
+    assert error_statuses("post", by_ref, {"In": {"properties": {"title": {}}}}) == [400, 413, 422]
     described = {"description": "Errors: 429 ``accounts.signup_throttled``."}
     assert error_statuses("post", described) == [400, 429]
 

@@ -18,8 +18,6 @@ from django.utils import timezone
 from tuishou.accounts.models import User
 from tuishou.accounts.permissions import Role, require_operator
 from tuishou.core.errors import Conflict, InvalidInput, NotFound
-from tuishou.core.inputs import REASON_MAX as TEXT_CEILING
-from tuishou.core.inputs import text_check
 from tuishou.network.errors import NetworkError
 from tuishou.network.models import Promoter
 from tuishou.risk.services import audit_record
@@ -28,9 +26,8 @@ REASON_MAX = 500
 
 
 def action_reason(reason: str | None) -> str:
-    """The reason an operator gave, trimmed; ``network.action_reason_missing`` when there is none,
-    ``request.text_unsafe`` when it holds control or text-direction characters (the shared check of core)."""
-    reason = text_check((reason or "").strip(), field="reason", max_length=TEXT_CEILING, multiline=True)
+    """The reason an operator gave, trimmed; ``network.action_reason_missing`` when there is none."""
+    reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(NetworkError.ACTION_REASON_MISSING, details={"field": "reason"})
     return reason[:REASON_MAX]

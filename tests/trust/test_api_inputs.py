@@ -202,7 +202,7 @@ def test_an_amount_through_the_api_is_a_plain_decimal_string(client, pool):
 
     body = {"title": "月度素材奖", "starts_on": "2026-01-01", "ends_on": "2026-01-31", "pool": pool}
     _shape(client.post("/api/v1/community/rewards/periods", body, content_type="application/json",
-                       **_bearer(f.operator("ops"))), 400, "money.malformed")
+                       **_bearer(f.operator("ops"))), 400, "request.decimal_malformed")
     assert not RewardPeriod.objects.exists()
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from tuishou.core.inputs import Amount, Count, Id, PlainDecimal, Reason, Title
+from tuishou.core.inputs import Count, Id, PlainDecimal, Reason, Title
 
 
 class RewardPeriodIn(Schema):
@@ -15,7 +15,7 @@ class RewardPeriodIn(Schema):
     community_id: Id | None = Field(None, description="Empty: platform-wide.")
     starts_on: date
     ends_on: date = Field(..., description="Inclusive.")
-    pool: Amount = Field(..., description="Yuan, to the fen (0.01 – 1,000,000).")
+    pool: PlainDecimal = Field(..., description="Yuan, to the fen (0.01 – 1,000,000).")
     cap_share: PlainDecimal = Field(Decimal("0.3"), description="The most one author may receive, as a share (0, 1].")
     min_rating: PlainDecimal = Field(Decimal("3.5"), description="Minimum average rating of the author's materials.")
     min_ratings: Count = Field(3, description="Minimum number of ratings of the author's materials.")

@@ -62,7 +62,7 @@ def plain_decimal(value: Any, *, field: str | None) -> Decimal:
     ``true`` are refused with ``request.decimal_malformed``."""
     field = field or "value"
     if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
+        return Decimal(value)  # a JSON integer; ``true`` falls through to the refusal
     if isinstance(value, Decimal) and value.is_finite():
         return value
     if not isinstance(value, str) or not _PLAIN_DECIMAL.fullmatch(value):

@@ -23,7 +23,8 @@ from ninja.security import HttpBearer, SessionAuth
 
 from tuishou.accounts.errors import AccountError
 from tuishou.accounts.services import api_token_authenticate
-from tuishou.core.errors import CoreError, DomainError, ErrorCode, InvalidInput, error_code_enums
+from tuishou.api_openapi import DocumentedSchema, document_errors
+from tuishou.core.errors import CoreError, DomainError, ErrorCode, InvalidInput
 from tuishou.core.i18n import error_message
 
 log = logging.getLogger(__name__)
@@ -91,38 +92,15 @@ class BearerToken(HttpBearer):
 
 
 class TuishouAPI(NinjaAPI):
-    """The API, whose OpenAPI document also describes the one error shape and lists every error code."""
+    """The API, whose OpenAPI document also describes the one error shape, lists every error code and each
+    operation's refusals (``tuishou.api_openapi``)."""
 
-    def get_openapi_schema(self, **kwargs):
-        return openapi_with_errors(super().get_openapi_schema(**kwargs))
-
-
-def openapi_with_errors(schema):
-    """Add the ``Error`` shape and the ``ErrorCode`` enum (every code, with its English message) to ``schema``,
-    and document ``Error`` as every operation's error answer."""
-    codes = sorted((member for enum_cls in error_code_enums() for member in enum_cls), key=str)
-    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
-    schemas["ErrorCode"] = {
-        "type": "string", "enum": [str(code) for code in codes], "x-enum-descriptions": [c.template for c in codes],
-        "description": "Stable dotted code of an error; one per kind of refusal. The messages listed are the "
-                       "English templates; ``{name}`` is filled in from the request.",
-    }
-    schemas["Error"] = {
-        "type": "object", "title": "Error", "required": ["code", "message"],
-        "properties": {
-            "code": {"$ref": "#/components/schemas/ErrorCode"},
-            "message": {"type": "string", "description": "For a person, in the language the request names "
-                        "(the language cookie, then Accept-Language; English when it names none)."},
-            "details": {"type": "object", "description": "Machine-readable details: the field, limits, ids."},
-        },
-    }
-    answer = {"description": "Refused: see `code`", "content": {"application/json": {"schema": {
-        "$ref": "#/components/schemas/Error"}}}}
-    for operations in schema.get("paths", {}).values():
-        for operation in operations.values():
-            if isinstance(operation, dict) and "responses" in operation:
-                operation["responses"].setdefault("default", answer)
-    return schema
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        document = DocumentedSchema(self, path_prefix)
+        document_errors(document)
+        return document
 
 
 api = TuishouAPI(

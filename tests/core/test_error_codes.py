@@ -216,7 +216,7 @@ def test_the_openapi_document_lists_every_code_and_the_error_shape(client):
     schemas = doc["components"]["schemas"]
     assert schemas["ErrorCode"]["enum"] == sorted(str(member) for member in MEMBERS)
     assert schemas["Error"]["properties"]["code"] == {"$ref": "#/components/schemas/ErrorCode"}
-    assert doc["paths"]["/api/v1/auth/tokens"]["post"]["responses"]["default"]["content"] == {
+    assert doc["paths"]["/api/v1/auth/tokens"]["post"]["responses"]["401"]["content"] == {
         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 
 

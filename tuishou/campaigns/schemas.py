@@ -8,24 +8,27 @@ from ninja import Schema
 
 from tuishou.campaigns.models import Campaign
 from tuishou.campaigns.selectors import CampaignFigures, Figures
+from tuishou.core.inputs import (
+    Count,
+    Id,
+    ReasonIn,  # noqa: F401 (the routes' shape of a reason)
+    Title,
+)
 
 
 class CampaignIn(Schema):
-    product_id: int
-    title: str
+    product_id: Id
+    title: Title
     pitch: str
     starts_at: datetime
     ends_at: datetime
-    allocation: int
+    allocation: Count
     price: str | None = None
     prices: dict[int, str] | None = None
     commission_mode: str = "sku"
     commission_rate: str | None = None
     commission_amount: str | None = None
 
-
-class ReasonIn(Schema):
-    reason: str
 
 
 class PriceOut(Schema):
@@ -37,14 +40,14 @@ class PriceOut(Schema):
 
 class CampaignOut(Schema):
     id: int
-    product_id: int
+    product_id: Id
     product_title: str
     title: str
     pitch: str
     status: str
     starts_at: datetime
     ends_at: datetime
-    allocation: int
+    allocation: Count
     sold: int
     left: int
     commission_mode: str
@@ -56,7 +59,7 @@ class CampaignOut(Schema):
 
 class RunningOut(Schema):
     id: int
-    product_id: int
+    product_id: Id
     product_title: str
     title: str
     lowest_price: str | None
@@ -66,7 +69,7 @@ class RunningOut(Schema):
     cover: str
 
 
-class FiguresOut(Schema):
+class ReachFiguresOut(Schema):
     key: str
     name: str
     clicks: int
@@ -74,13 +77,13 @@ class FiguresOut(Schema):
     units: int
     gmv: str
     commissions: str
-    teams: list[FiguresOut] = []
+    teams: list[ReachFiguresOut] = []
 
 
 class CampaignFiguresOut(Schema):
     campaign_id: int
-    total: FiguresOut
-    communities: list[FiguresOut]
+    total: ReachFiguresOut
+    communities: list[ReachFiguresOut]
 
 
 def _money(value) -> str | None:

@@ -14,6 +14,8 @@ from tuishou.catalog.selectors import (
     sku_selling_price,
     sku_selling_prices,
 )
+from tuishou.core.inputs import Count, Id, Reason, Title
+from tuishou.core.inputs import OptionalReasonIn as ReasonIn  # noqa: F401 (the routes' shape of a reason)
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -23,14 +25,14 @@ def _money(value: Decimal | None) -> str | None:
 # ---- in ------------------------------------------------------------------------------------------------------
 
 class ProductIn(Schema):
-    merchant_id: int
-    title: str
+    merchant_id: Id
+    title: Title
     category: str
     description: str = ""
 
 
 class ProductPatch(Schema):
-    title: str | None = None
+    title: Title | None = None
     category: str | None = None
     description: str | None = None
 
@@ -43,7 +45,7 @@ class SkuIn(Schema):
     commission_mode: str
     commission_rate: str | None = None
     commission_amount: str | None = None
-    stock: int = 0
+    stock: Count = 0
     active: bool = True
 
 
@@ -59,17 +61,14 @@ class SkuPatch(Schema):
 
 
 class StockIn(Schema):
-    stock: int
-    expected: int | None = None
+    stock: Count
+    expected: Count | None = None
 
-
-class ReasonIn(Schema):
-    reason: str = ""
 
 
 class InspectedIn(Schema):
     inspected: bool
-    reason: str = ""
+    reason: Reason = ""
 
 
 # ---- out -----------------------------------------------------------------------------------------------------
@@ -104,7 +103,7 @@ class SkuOut(SkuPublicOut):
 
 class ProductCardOut(Schema):
     id: int
-    title: str
+    title: Title
     category: str
     merchant: MerchantRef
     min_price: str | None
@@ -125,7 +124,7 @@ class ProductDetailOut(ProductCardOut):
 class ProductManageOut(Schema):
     id: int
     merchant: MerchantRef
-    title: str
+    title: Title
     category: str
     description: str
     status: str

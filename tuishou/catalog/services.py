@@ -13,7 +13,6 @@ from django.core.files import File
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from tuishou.accounts.models import OperatorRole, User
 from tuishou.accounts.permissions import is_operator, require_user
@@ -34,6 +33,7 @@ from tuishou.catalog.review import (  # noqa: F401 (review, shelf and zones: imp
 )
 from tuishou.catalog.selectors import require_product_staff
 from tuishou.core.errors import Conflict, InvalidInput, NotFound
+from tuishou.core.images import image_format
 from tuishou.merchants.selectors import require_merchant_staff
 from tuishou.risk.services import audit_record
 
@@ -80,18 +80,8 @@ def product_image_add(*, actor: User, product_id: int, image: File, position: in
     product = require_product_staff(user=actor, product_id=product_id)
     if image.size is not None and image.size > MAX_IMAGE_BYTES:
         raise InvalidInput(CatalogError.IMAGE_TOO_LARGE, details={"field": "image"})
-    try:
-        image.seek(0)
-        with Image.open(image) as probe:
-            probe.verify()
-            kind = probe.format
-        image.seek(0)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise InvalidInput(CatalogError.IMAGE_INVALID,
-                           details={"field": "image"}) from None
-    if kind not in {"JPEG", "PNG", "WEBP", "GIF"}:
-        raise InvalidInput(CatalogError.IMAGE_INVALID,
-                           details={"field": "image"})
+    image_format(image, formats={"JPEG", "PNG", "WEBP", "GIF"},
+                 refusal=InvalidInput(CatalogError.IMAGE_INVALID, details={"field": "image"}))
     with transaction.atomic():
         inputs.product_open_for_edit(actor=actor, product=product)
         if position is None:

@@ -19,7 +19,6 @@ from tuishou.community.schemas_inspections import (
     ChecklistItemOut,
     ChecklistOut,
     ItemActiveIn,
-    ItemIn,
     MyReportsOut,
     ReasonIn,
     ReportOut,
@@ -30,6 +29,9 @@ from tuishou.community.schemas_inspections import (
     TaskOut,
     report_out,
     task_out,
+)
+from tuishou.community.schemas_inspections import (
+    ChecklistItemIn as ItemIn,
 )
 from tuishou.core.api_roles import OPS, PROMOTER, allowed
 from tuishou.core.errors import InvalidInput, PermissionDenied

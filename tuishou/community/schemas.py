@@ -8,6 +8,11 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from tuishou.community.models import Material
+from tuishou.core.inputs import (
+    Count,
+    Id,
+    ReasonIn,  # noqa: F401 (the routes' shape of a reason)
+)
 from tuishou.network.selectors import public_name
 
 
@@ -34,7 +39,7 @@ class LeaderboardOut(Schema):
 
 
 class MaterialQuery(Schema):
-    product_id: int | None = Field(None, ge=1, le=2**62)
+    product_id: Id | None = None
     order: str = "citations"
     everywhere: bool = Field(False, description="All communities (default: mine).")
     limit: int = Field(20, ge=1, le=100)
@@ -87,16 +92,13 @@ class ReuseOut(Schema):
 
 
 class RatingIn(Schema):
-    score: int
+    score: Count
 
 
 class RatingOut(Schema):
     material_id: int
-    score: int
+    score: Count
 
-
-class ReasonIn(Schema):
-    reason: str
 
 
 def material_out(material: Material) -> dict:

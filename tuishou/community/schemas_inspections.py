@@ -8,6 +8,8 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from tuishou.community.models_inspections import InspectionReport, InspectionTask
+from tuishou.core.inputs import Count, Id, PlainDecimal
+from tuishou.core.inputs import OptionalReasonIn as ReasonIn  # noqa: F401 (the routes' shape of a reason)
 
 
 class ChecklistItemOut(Schema):
@@ -66,20 +68,17 @@ class ReportOut(Schema):
 
 
 class TaskIn(Schema):
-    product_id: int = Field(..., ge=1, le=2**62)
-    community_id: int = Field(..., ge=1, le=2**62)
+    product_id: Id
+    community_id: Id
     due_at: datetime
     note: str = ""
 
 
-class ReasonIn(Schema):
-    reason: str = ""
-
 
 class SettingsIn(Schema):
     inspector_rank: str = ""
-    passes_required: int = Field(..., ge=-2**31, le=2**31)
-    reward: Decimal = Field(..., max_digits=12, decimal_places=6)
+    passes_required: Count = Field(..., ge=-2**31, le=2**31)
+    reward: PlainDecimal = Field(..., max_digits=12, decimal_places=6)
     all_zones_rank: str = ""
 
 
@@ -97,7 +96,7 @@ class ChecklistIn(Schema):
     name: str
 
 
-class ItemIn(Schema):
+class ChecklistItemIn(Schema):
     label: str
 
 

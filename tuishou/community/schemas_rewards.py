@@ -7,20 +7,22 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from tuishou.core.inputs import Count, Id, PlainDecimal, Reason, Title
+
 
 class RewardPeriodIn(Schema):
-    title: str = Field(..., max_length=200)
-    community_id: int | None = Field(None, ge=1, le=2**62, description="Empty: platform-wide.")
+    title: Title
+    community_id: Id | None = Field(None, description="Empty: platform-wide.")
     starts_on: date
     ends_on: date = Field(..., description="Inclusive.")
-    pool: Decimal = Field(..., description="Yuan, to the fen (0.01 – 1,000,000).")
-    cap_share: Decimal = Field(Decimal("0.3"), description="The most one author may receive, as a share (0, 1].")
-    min_rating: Decimal = Field(Decimal("3.5"), description="Minimum average rating of the author's materials.")
-    min_ratings: int = Field(3, description="Minimum number of ratings of the author's materials.")
+    pool: PlainDecimal = Field(..., description="Yuan, to the fen (0.01 – 1,000,000).")
+    cap_share: PlainDecimal = Field(Decimal("0.3"), description="The most one author may receive, as a share (0, 1].")
+    min_rating: PlainDecimal = Field(Decimal("3.5"), description="Minimum average rating of the author's materials.")
+    min_ratings: Count = Field(3, description="Minimum number of ratings of the author's materials.")
 
 
 class CancelIn(Schema):
-    reason: str = Field(..., max_length=400)
+    reason: Reason
 
 
 class PeriodQuery(Schema):

@@ -177,6 +177,9 @@ class CoreError(ErrorCode):
     CONFLICT = "conflict", _("The request clashes with the current state.")
     JOB_FAILED = "core.job_failed", _("The work stopped on an unexpected error; it has been logged.")
     JOB_NOT_FOUND = "core.job_not_found", _("Job {job_id} does not exist, or it is not yours.")
+    DECIMAL_MALFORMED = "request.decimal_malformed", _(
+        "{field}: {value!r} is not a number; give it as a plain decimal string.")
+    ID_INVALID = "request.id_invalid", _("{field}: an id is a whole number from 1, written plainly.")
     INTERNAL_ERROR = "internal_error", _("Something went wrong on our side; it has been logged.")
     MONEY_MALFORMED = "money.malformed", _("{field}: {value!r} is not an amount; give it as a decimal string.")
     MONEY_NEGATIVE = "money.negative", _("{field}: must not be negative.")
@@ -189,4 +192,6 @@ class CoreError(ErrorCode):
     REQUEST_FORBIDDEN = "request.forbidden", _("The request was refused: {problem}")
     REQUEST_INVALID = "request.invalid", _("The request is not valid: {problems}")
     REQUEST_TOO_LARGE = "request.too_large", _("The request's body is larger than {limit} bytes.")
+    TEXT_TOO_LONG = "request.text_too_long", _("{field}: at most {maximum} characters.")
+    TEXT_UNSAFE = "request.text_unsafe", _("{field}: control characters and text-direction overrides are not allowed.")
     REQUEST_METHOD_NOT_ALLOWED = "request.method_not_allowed", _("This address does not accept this method.")

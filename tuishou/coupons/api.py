@@ -4,13 +4,18 @@ and order-report imports."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from tuishou.core.api_roles import OPERATORS, PROMOTER, allowed
 from tuishou.coupons import selectors, services
 from tuishou.coupons.schemas import (
-    CommissionOut,
+    CouponCommissionOut as CommissionOut,
+)
+from tuishou.coupons.schemas import (
+    CouponPageQuery as PageQuery,
+)
+from tuishou.coupons.schemas import (
     FeedImportIn,
     FeedImportOut,
     ItemPageOut,
@@ -27,13 +32,6 @@ from tuishou.coupons.schemas import (
 from tuishou.network.selectors import promoter_for_user
 
 router = Router(tags=["coupons"])
-
-
-class PageQuery(Schema):
-    q: str = ""
-    category: str = ""
-    limit: int = 20
-    offset: int = 0
 
 
 def _window(query: PageQuery) -> slice:

@@ -7,8 +7,19 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from tuishou.core.inputs import Id
 
-class ItemOut(Schema):
+
+class CouponPageQuery(Schema):
+    """A page of the coupon zone or of my coupon commissions, with the zone's search and category."""
+
+    q: str = ""
+    category: str = ""
+    limit: int = 20
+    offset: int = 0
+
+
+class CouponItemOut(Schema):
     id: int
     platform: str
     external_id: str
@@ -26,22 +37,22 @@ class ItemOut(Schema):
 
 class ItemPageOut(Schema):
     total: int
-    items: list[ItemOut]
+    items: list[CouponItemOut]
 
 
 class PickIn(Schema):
-    item_id: int
+    item_id: Id
 
 
 class PickOut(Schema):
     id: int
-    item_id: int
+    item_id: Id
     tracking_code: str
     link: str
     clicks: int
 
 
-class CommissionOut(Schema):
+class CouponCommissionOut(Schema):
     id: int
     external_order_id: str
     item_title: str

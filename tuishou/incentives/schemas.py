@@ -4,19 +4,21 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from tuishou.core.inputs import Count, Id, Reason
+
 
 class PlanSourceIn(Schema):
     source: str
 
 
 class RetireIn(Schema):
-    reason: str
+    reason: Reason
 
 
 class CheckIn(Schema):
     source: str
     jurisdiction: str | None = None
-    after_sales_days: int | None = None
+    after_sales_days: Count | None = None
 
 
 class FindingOut(Schema):
@@ -48,13 +50,13 @@ class PlanVersionOut(Schema):
 
 
 class PayoutPreviewIn(Schema):
-    promoter_id: int
+    promoter_id: Id
     base: str
     self_purchase: bool = False
 
 
 class PayoutOut(Schema):
-    promoter_id: int
+    promoter_id: Id
     rule: str
     amount: str
 
@@ -84,9 +86,9 @@ class DraftSourceIn(Schema):
 
 
 class SimulationIn(Schema):
-    promoters: int | None = None
-    months: int | None = None
-    seed: int | None = Field(None, ge=0, le=2**31)
+    promoters: Count | None = None
+    months: Count | None = None
+    seed: Count | None = Field(None, ge=0, le=2**31)
 
 
 class BacktestIn(Schema):
@@ -99,7 +101,7 @@ class ProposeIn(Schema):
 
 
 class SendBackIn(Schema):
-    reason: str = Field(..., max_length=500)
+    reason: Reason
 
 
 class StudyOut(Schema):

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from ninja import Schema
 
+from tuishou.core.inputs import Reason, ReasonIn  # noqa: F401 (the routes' shape of a reason)
+
 
 class ApplicationIn(Schema):
     business_name: str
@@ -31,9 +33,6 @@ class ApplicationOut(Schema):
     created_at: datetime
     reviewed_at: datetime | None
 
-
-class ReasonIn(Schema):
-    reason: str
 
 
 class MerchantOut(Schema):
@@ -79,4 +78,4 @@ class StaffOut(Schema):
 
 class FeeRateIn(Schema):
     fee_rate: str
-    reason: str = ""
+    reason: Reason = ""

@@ -15,20 +15,26 @@ from tuishou.network import community_choice, promotion, selectors, services
 from tuishou.network.models import MentorSwitchRequest, Promoter, PromoterApplication
 from tuishou.network.schemas import (
     ApplicationDecisionIn,
-    ApplicationOut,
     BecomeIn,
     BecomeOut,
     InviteCodeOut,
     MentorOut,
     ProfileOut,
     PromotionOut,
-    SignupIn,
-    SignupOut,
     SponsorCorrectionIn,
     SwitchDecisionIn,
     SwitchIn,
     SwitchOut,
     TeamOut,
+)
+from tuishou.network.schemas import (
+    PromoterApplicationOut as ApplicationOut,
+)
+from tuishou.network.schemas import (
+    PromoterSignupIn as SignupIn,
+)
+from tuishou.network.schemas import (
+    PromoterSignupOut as SignupOut,
 )
 from tuishou.network.schemas_agency import ChoiceOut, ChooseIn
 from tuishou.network.signup import promoter_signup_verified

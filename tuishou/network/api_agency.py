@@ -19,12 +19,16 @@ from tuishou.network.schemas_agency import (
     AgencyOut,
     CommunityRowOut,
     GrowthOut,
-    MembershipOut,
     OverviewOut,
     PromoterDetailOut,
     PromoterRowOut,
     StaffAddIn,
-    StaffOut,
+)
+from tuishou.network.schemas_agency import (
+    CommunityMembershipOut as MembershipOut,
+)
+from tuishou.network.schemas_agency import (
+    CommunityStaffOut as StaffOut,
 )
 
 router = Router(tags=["agencies"])

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from tuishou.core.api_roles import OPERATORS, OPS, allowed
+from tuishou.core.inputs import Reason, ReasonIn
 from tuishou.incentives import rank_override
 from tuishou.network import operator_actions, ops_selectors
 from tuishou.network.models import Promoter
@@ -23,18 +24,14 @@ from tuishou.network.models import Promoter
 router = Router(tags=["network: operators"])
 
 
-class ReasonIn(Schema):
-    reason: str = Field(..., max_length=500)
-
-
 class RankIn(Schema):
     rank: str = Field(..., max_length=32)
-    reason: str = Field(..., max_length=500)
+    reason: Reason
 
 
 class InviteCodeIn(Schema):
     active: bool
-    reason: str = Field(..., max_length=500)
+    reason: Reason
 
 
 class OpsPromoterOut(Schema):

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from tuishou.core.inputs import Id, Reason, bounded_text
 
-class SignupIn(Schema):
+
+class PromoterSignupIn(Schema):
     phone: str
     code: str = Field(..., max_length=12, description="The code sent by SMS (POST /auth/signup/code).")
     password: str
@@ -43,7 +45,7 @@ class ProfileOut(Schema):
     created_at: datetime
 
 
-class SignupOut(Schema):
+class PromoterSignupOut(Schema):
     token: str
     promoter: ProfileOut
 
@@ -87,15 +89,15 @@ class MentorOut(Schema):
 
 
 class SwitchIn(Schema):
-    to_mentor_id: int
-    reason: str = Field("", max_length=500)
+    to_mentor_id: Id
+    reason: Reason = ""
 
 
 class SwitchOut(Schema):
     id: int
     promoter_id: int
     from_mentor_id: int | None
-    to_mentor_id: int
+    to_mentor_id: Id
     status: str
     reason: str
     created_at: datetime
@@ -105,15 +107,15 @@ class SwitchOut(Schema):
 
 class SwitchDecisionIn(Schema):
     approve: bool
-    reason: str = Field("", max_length=500)
+    reason: Reason = ""
 
 
 class SponsorCorrectionIn(Schema):
-    new_sponsor_id: int
-    reason: str = Field(..., max_length=500)
+    new_sponsor_id: Id
+    reason: Reason
 
 
-class ApplicationOut(Schema):
+class PromoterApplicationOut(Schema):
     id: int
     user_id: int
     status: str
@@ -131,19 +133,19 @@ class PromotionOut(Schema):
     action: str
     spent: str
     required: str | None
-    application: ApplicationOut | None
+    application: PromoterApplicationOut | None
 
 
 class BecomeIn(Schema):
     invite_code: str | None = Field(None, max_length=16)
-    reason: str = Field("", max_length=1000)
+    reason: bounded_text(1000, multiline=True) = ""
 
 
 class BecomeOut(Schema):
     promoter: ProfileOut | None
-    application: ApplicationOut | None
+    application: PromoterApplicationOut | None
 
 
 class ApplicationDecisionIn(Schema):
     approve: bool
-    reason: str = Field("", max_length=1000)
+    reason: bounded_text(1000, multiline=True) = ""

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from tuishou.core.inputs import Id
+
 
 class StaffSeatIn(Schema):
     phone: str = Field(..., max_length=20)
@@ -24,7 +26,7 @@ class AgencyIn(Schema):
     staff: list[StaffSeatIn] = Field(default_factory=list, max_length=50)
 
 
-class StaffOut(Schema):
+class CommunityStaffOut(Schema):
     user_id: int
     phone: str | None
     display_name: str
@@ -46,7 +48,7 @@ class AgencyOut(Schema):
     community: CommunityRowOut
     head_promoter_id: int
     head_invite_code: str
-    staff: list[StaffOut]
+    staff: list[CommunityStaffOut]
 
 
 class StaffAddIn(Schema):
@@ -58,7 +60,7 @@ class ActiveIn(Schema):
     active: bool
 
 
-class MembershipOut(Schema):
+class CommunityMembershipOut(Schema):
     id: int
     code: str
     name: str
@@ -139,4 +141,4 @@ class ChoiceOut(Schema):
 
 
 class ChooseIn(Schema):
-    community_id: int
+    community_id: Id

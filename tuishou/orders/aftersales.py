@@ -18,12 +18,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from tuishou.accounts.models import OperatorRole
 from tuishou.accounts.permissions import require_operator, require_user
 from tuishou.catalog.services import sku_stock_release
 from tuishou.core.errors import Conflict, InvalidInput, NotFound
+from tuishou.core.images import image_format
 from tuishou.core.money import parse_amount
 from tuishou.incentives.services import volume_record
 from tuishou.merchants.selectors import merchant_staff_role
@@ -168,12 +168,8 @@ def aftersales_photo_add(*, buyer, case_id: int, image: UploadedFile) -> AfterSa
     _require_buyer(case, buyer)
     if image.size > MAX_PHOTO_BYTES:
         raise InvalidInput(OrderError.PHOTO_TOO_LARGE, details={"field": "image"})
-    try:
-        Image.open(image).verify()
-    except (UnidentifiedImageError, OSError):
-        raise InvalidInput(OrderError.PHOTO_INVALID, details={"field": "image"}) \
-            from None
-    image.seek(0)
+    image_format(image, formats={"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF"},
+                 refusal=InvalidInput(OrderError.PHOTO_INVALID, details={"field": "image"}))
     if case.photos.count() >= MAX_PHOTOS:
         raise Conflict(OrderError.TOO_MANY_PHOTOS, max_photos=MAX_PHOTOS)
     return AfterSalesPhoto.objects.create(case=case, image=image)

@@ -24,7 +24,6 @@ from tuishou.orders.schemas import (
     DecideIn,
     OrderOut,
     PayIn,
-    PaymentOut,
     ReasonIn,
     ShipIn,
     aftersales_out,
@@ -32,6 +31,9 @@ from tuishou.orders.schemas import (
     checkout_out,
     order_out,
     order_out_masked,
+)
+from tuishou.orders.schemas import (
+    CheckoutPaymentOut as PaymentOut,
 )
 
 router = Router(tags=["orders"])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
+from tuishou.core.inputs import Count, Id
+from tuishou.core.inputs import OptionalReasonIn as ReasonIn  # noqa: F401 (the routes' shape of a reason)
 from tuishou.core.masking import address_masked, name_masked, phone_masked
 from tuishou.orders.models import AfterSalesCase, CartLine, Checkout, Order
 
@@ -22,19 +24,19 @@ class AddressIn(Schema):
 
 
 class CartAddIn(Schema):
-    sku_id: int
-    quantity: int = 1
-    share_code: str = ""
+    sku_id: Id
+    quantity: Count = 1
+    share_code: str = Field("", max_length=32)
 
 
 class CartQuantityIn(Schema):
-    quantity: int
+    quantity: Count
 
 
 class CheckoutLineIn(Schema):
-    sku_id: int
-    quantity: int
-    share_code: str = ""
+    sku_id: Id
+    quantity: Count
+    share_code: str = Field("", max_length=32)
 
 
 class CheckoutIn(Schema):
@@ -42,17 +44,14 @@ class CheckoutIn(Schema):
 
     lines: list[CheckoutLineIn] = []
     from_cart: bool = False
-    address_id: int
-    share_code: str = ""
+    address_id: Id
+    share_code: str = Field("", max_length=32)
     idempotency_key: str
 
 
 class PayIn(Schema):
     return_url: str = ""
 
-
-class ReasonIn(Schema):
-    reason: str = ""
 
 
 class ShipIn(Schema):
@@ -61,8 +60,8 @@ class ShipIn(Schema):
 
 
 class AfterSalesLineIn(Schema):
-    line_id: int
-    quantity: int
+    line_id: Id
+    quantity: Count
 
 
 class AfterSalesIn(Schema):
@@ -100,10 +99,10 @@ class AddressOut(Schema):
 
 class CartLineOut(Schema):
     id: int
-    sku_id: int
+    sku_id: Id
     title: str
     spec_name: str
-    quantity: int
+    quantity: Count
     share_code: str
 
 
@@ -114,11 +113,11 @@ def cart_line_out(line: CartLine) -> dict:
 
 class OrderLineOut(Schema):
     id: int
-    sku_id: int
+    sku_id: Id
     title: str
     spec_name: str
     unit_price: str
-    quantity: int
+    quantity: Count
     paid_amount: str
     refunded_quantity: int
     refunded_amount: str
@@ -185,7 +184,9 @@ def checkout_out(checkout: Checkout) -> dict:
             "expires_at": checkout.expires_at, "orders": [order_out(o) for o in orders]}
 
 
-class PaymentOut(Schema):
+class CheckoutPaymentOut(Schema):
+    """What starting to pay a checkout answers: the payment and the URL to send the buyer to."""
+
     payment_id: int
     status: str
     amount: str
@@ -193,8 +194,8 @@ class PaymentOut(Schema):
 
 
 class AfterSalesLineOut(Schema):
-    line_id: int
-    quantity: int
+    line_id: Id
+    quantity: Count
     amount: str
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from tuishou.core.inputs import Id
 from tuishou.risk import rules as R
 from tuishou.risk.models import RiskFlag
 from tuishou.risk.selectors import FlagDetail, RuleSetting
@@ -17,7 +18,7 @@ class FlagQuery(Schema):
     rule: str = Field("", pattern="^(|" + "|".join(R.RULES) + ")$", description="A rule's code, or empty: all")
     status: str = Field("open", pattern="^(|open|cleared|rejected)$", description="open (default), cleared, "
                                                                                     "rejected, or empty: all")
-    community_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    community_id: Id | None = None
 
 
 class DecisionIn(Schema):

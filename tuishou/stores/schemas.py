@@ -6,6 +6,8 @@ from datetime import datetime
 
 from ninja import Schema
 
+from tuishou.core.inputs import Id
+
 
 class StoreIn(Schema):
     title: str | None = None
@@ -13,7 +15,7 @@ class StoreIn(Schema):
 
 
 class ItemIn(Schema):
-    product_id: int
+    product_id: Id
     title: str = ""
     recommendation: str = ""
 
@@ -25,17 +27,17 @@ class ItemPatch(Schema):
 
 
 class ReorderIn(Schema):
-    item_ids: list[int]
+    item_ids: list[Id]
 
 
 class LinkIn(Schema):
     target: str
-    product_id: int | None = None
+    product_id: Id | None = None
 
 
 class ItemOut(Schema):
     id: int
-    product_id: int
+    product_id: Id
     product_title: str
     title: str
     recommendation: str
@@ -74,7 +76,7 @@ class LinkStatsOut(Schema):
 
 
 class PublicItemOut(Schema):
-    product_id: int
+    product_id: Id
     title: str
     recommendation: str
     price: str
@@ -100,7 +102,7 @@ class PublicSkuOut(Schema):
 
 class PublicProductOut(Schema):
     code: str
-    product_id: int
+    product_id: Id
     title: str
     recommendation: str
     description: str

@@ -3,6 +3,7 @@ instances, and each is one indexed query over the stored paths — no recursion 
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -129,8 +130,8 @@ def chain_for_path(path: bytes) -> list[dict[str, Any]]:
     The query reads the path index in the ranges of ``treepath.chain_ranges``: one range scan for every run
     of first children (a deep chain of single recruits is one range), one probe for every other level. Raw SQL
     rather than the ORM: this runs for every paid order, and compiling the query would cost more than
-    executing it. PostgreSQL gets the ranges as two arrays (one statement text whatever the chain);
-    SQLite one ``BETWEEN`` per range.
+    executing it. One statement text whatever the chain: PostgreSQL gets the ranges as two arrays, SQLite
+    the path and the ranges' prefix lengths as JSON.
     """
     ranges = treepath.chain_ranges(bytes(path))
     if connection.vendor == "postgresql":
@@ -139,9 +140,14 @@ def chain_for_path(path: bytes) -> list[dict[str, Any]]:
                "WHERE path >= r.low AND path <= r.high) AS p ORDER BY depth DESC")
         params: list = [[low for low, _ in ranges], [high for _, high in ranges]]
     else:
-        where = " OR ".join(["path BETWEEN %s AND %s"] * len(ranges))
-        sql = f"SELECT {_CHAIN_COLUMNS} FROM {_table()} WHERE {where} ORDER BY depth DESC"
-        params = [bound for pair in ranges for bound in pair]
+        # Each bound is a prefix of the path: send the path once and the prefixes' lengths. CROSS JOIN keeps
+        # json_each as the outer loop, so each range is one search of the path index.
+        path = bytes(path)
+        columns = ", ".join(f"p.{column}" for column in CHAIN_FIELDS)  # json_each has an id and a path too
+        sql = (f"SELECT {columns} FROM json_each(%s) AS r CROSS JOIN {_table()} AS p "
+               "WHERE p.path BETWEEN substr(%s, 1, r.value ->> 0) AND substr(%s, 1, r.value ->> 1) "
+               "ORDER BY p.depth DESC")
+        params = [json.dumps([[len(low), len(high)] for low, high in ranges]), path, path]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [dict(zip(CHAIN_FIELDS, row, strict=True)) for row in cursor.fetchall()]

@@ -127,27 +127,25 @@ def promoter_get(promoter_id: int) -> Promoter:
 def chain_for_path(path: bytes) -> list[dict[str, Any]]:
     """The promoter at ``path`` and then each sponsor upward to the root (p0, p1, …), from ONE query.
 
-    The query reads the path index in the ranges of ``treepath.chain_ranges``: one range scan for every run
-    of first children (a deep chain of single recruits is one range), one probe for every other level. Raw SQL
+    On PostgreSQL the query reads the path index in the ranges of ``treepath.chain_ranges``: one range scan for
+    every run of first children (a deep chain of single recruits is one range), one probe for every other level. Raw SQL
     rather than the ORM: this runs for every paid order, and compiling the query would cost more than
-    executing it. One statement text whatever the chain: PostgreSQL gets the ranges as two arrays, SQLite
-    the path and the ranges' prefix lengths as JSON.
+    executing it. PostgreSQL gets the ranges as two arrays (one statement text whatever the chain); SQLite,
+    the embedded mode, probes every prefix as before.
     """
-    ranges = treepath.chain_ranges(bytes(path))
     if connection.vendor == "postgresql":
+        ranges = treepath.chain_ranges(bytes(path))
         sql = (f"SELECT {_CHAIN_COLUMNS} FROM unnest(%s::bytea[], %s::bytea[]) AS r(low, high) "
                f"CROSS JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM {_table()} "
                "WHERE path >= r.low AND path <= r.high) AS p ORDER BY depth DESC")
         params: list = [[low for low, _ in ranges], [high for _, high in ranges]]
     else:
-        # Each bound is a prefix of the path: send the path once and the prefixes' lengths. CROSS JOIN keeps
-        # json_each as the outer loop, so each range is one search of the path index.
+        # SQLite: one probe per prefix (``path IN`` the prefixes cut from the path by their lengths). Range scans
+        # from json_each measured slower here under load (bench/RESULTS.md), so SQLite keeps the probes.
         path = bytes(path)
-        columns = ", ".join(f"p.{column}" for column in CHAIN_FIELDS)  # json_each has an id and a path too
-        sql = (f"SELECT {columns} FROM json_each(%s) AS r CROSS JOIN {_table()} AS p "
-               "WHERE p.path BETWEEN substr(%s, 1, r.value ->> 0) AND substr(%s, 1, r.value ->> 1) "
-               "ORDER BY p.depth DESC")
-        params = [json.dumps([[len(low), len(high)] for low, high in ranges]), path, path]
+        sql = (f"SELECT {_CHAIN_COLUMNS} FROM {_table()} "
+               "WHERE path IN (SELECT substr(%s, 1, value) FROM json_each(%s)) ORDER BY depth DESC")
+        params = [path, json.dumps(treepath.prefix_lengths(path))]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [dict(zip(CHAIN_FIELDS, row, strict=True)) for row in cursor.fetchall()]

@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = "tuishou_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "tuishou_bench")
 
 
 # --- the synthetic network (pure Python) ---------------------------------------------------------

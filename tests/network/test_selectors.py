@@ -30,6 +30,16 @@ def test_chain_runs_from_the_promoter_up_to_the_root():
                         "rank": "", "active": True, "depth": 3, "stage": "temporary"}
 
 
+def test_chain_reads_runs_of_first_children_as_ranges_and_other_levels_alone():
+    top, a, a1, a2, b, a3 = _tree()
+    b1 = f.invitee(b)  # b is top's second child, b1 b's first
+    a31, = f.chain(a3, 1)  # a3 is a's third child
+    assert [row["id"] for row in selectors.promoter_chain(b1.pk)] == [b1.pk, b.pk, top.pk]
+    assert [row["id"] for row in selectors.promoter_chain(a31.pk)] == [a31.pk, a3.pk, a.pk, top.pk]
+    assert [row["id"] for row in selectors.promoter_chain(a3.pk)] == [a3.pk, a.pk, top.pk]
+    assert [row["id"] for row in selectors.promoter_chain(a2.pk)] == [a2.pk, a1.pk, a.pk, top.pk]
+
+
 def test_chain_of_a_root_is_the_root_alone():
     top, *_ = _tree()
     assert [row["id"] for row in selectors.promoter_chain(top.pk)] == [top.pk]
@@ -106,7 +116,7 @@ def test_subtree_and_ancestor_queries_use_an_index_on_sqlite():
     assert "USING COVERING INDEX promoter_path_volume_idx (path>? AND path<?)" in subtree_plan
     (chain_sql, chain_params), = _captured(lambda: selectors.chain_for_path(a2.path))
     chain_plan = _plan(chain_sql, chain_params)
-    assert "USING INDEX" in chain_plan and "(path=?)" in chain_plan
+    assert "USING INDEX" in chain_plan and "(path=?)" in chain_plan, chain_plan
     (depth_sql, depth_params), = _captured(lambda: selectors.team_counts_by_depth(a))
     assert "INDEX" in _plan(depth_sql, depth_params)
 

@@ -63,3 +63,21 @@ def test_segments_decode_back_to_their_ordinal(ordinal):
 def test_prefix_lengths_cut_the_path_and_its_ancestors():
     leaf = child_path(child_path(child_path(b"", 3), 200), 0)
     assert [leaf[:n] for n in treepath.prefix_lengths(leaf)] == [leaf, *ancestor_paths(leaf)]
+
+
+def test_chain_ranges_merge_runs_of_first_children():
+    path = b"\x05\x00\x00\x03\x00"
+    assert treepath.chain_ranges(path) == [(b"\x05", b"\x05\x00\x00"), (b"\x05\x00\x00\x03", path)]
+    assert treepath.chain_ranges(b"\x00") == [(b"\x00", b"\x00")]
+    assert treepath.chain_ranges(b"\x00" * 600) == [(b"\x00", b"\x00" * 600)]
+
+
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=3) | ordinals, min_size=1, max_size=7), min_size=1,
+                max_size=25))
+def test_chain_ranges_hold_exactly_the_path_and_its_ancestors(branches):
+    """In any tree (every prefix of the branches), the paths inside the ranges are the chain, nothing else."""
+    paths = {b"".join(encode_segment(o) for o in branch[:n]) for branch in branches for n in range(1, len(branch) + 1)}
+    for path in paths:
+        ranges = treepath.chain_ranges(path)
+        inside = {p for p in paths if any(low <= p <= high for low, high in ranges)}
+        assert inside == {path, *ancestor_paths(path)}

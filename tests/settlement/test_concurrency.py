@@ -9,6 +9,8 @@ from tests.concurrency import at_once
 from tests.orders import factories as of
 from tests.outbox import transport
 from tests.settlement import factories as f
+from tuishou.ledger.models import JournalEntry
+from tuishou.ledger.reconcile import reconcile_run
 from tuishou.orders import aftersales
 from tuishou.payments import sandbox
 from tuishou.settlement.models import Commission, MerchantReceivable
@@ -77,6 +79,39 @@ def test_refunds_racing_the_settlement_task_leave_the_books_balanced():
     assert set(Commission.objects.filter(order__in=due).values_list("status", flat=True)) == {"available"}
     assert set(Commission.objects.filter(order=clawed).values_list("status", flat=True)) == {"clawed_back"}
     assert MerchantReceivable.objects.get(order=contested).net == Decimal("225.00")
+
+
+@pytest.mark.usefixtures("self_purchase_rule_off")
+def test_two_settlement_runs_at_once_settle_every_commission_once():
+    # given 5 received orders of the spec's example 2 (3 commissions each: X 40.00 + 4.00, Z 4.00) all due
+    of.plan(f.EXAMPLE_2)
+    x, _, z = f.example_2_chain()
+    shop = of.shop(fee_rate="0.0500")
+    orders = [f.received(f.self_purchase(_NoCapture(), x, merchant=shop)) for _ in range(5)]
+    as_of = orders[-1].received_at + timedelta(days=16)
+
+    def settle():
+        return settlement_run(as_of=as_of, chunk_size=4)
+
+    # when two settlement runs go at once, in chunks that overlap in time and rows
+    results = at_once([settle, settle])
+
+    # then both finished, and between them they settled each commission and merchant share exactly once
+    assert not any(isinstance(result, Exception) for result in results), results
+    assert sum(result.commissions for result in results) == 15
+    assert sum(result.receivables for result in results) == 5
+    assert set(Commission.objects.filter(order__in=orders).values_list("status", flat=True)) == {"available"}
+    keys = list(JournalEntry.objects.filter(kind=JournalEntry.Kind.COMMISSION_SETTLED).values_list("key", flat=True))
+    assert sorted(keys) == sorted(f"settle:commission:{pk}" for pk in
+                                  Commission.objects.filter(order__in=orders).values_list("pk", flat=True))
+    assert (f.account_amount(K.PROMOTER_AVAILABLE, x), f.account_amount(K.PROMOTER_PENDING, x)) == (
+        Decimal("220.00"), Decimal("0.00"))
+    assert (f.account_amount(K.PROMOTER_AVAILABLE, z), f.account_amount(K.PROMOTER_PENDING, z)) == (
+        Decimal("20.00"), Decimal("0.00"))
+    assert (f.account_amount(K.MERCHANT_PAYABLE, shop), f.account_amount(K.MERCHANT_PENDING, shop)) == (
+        Decimal("1500.00"), Decimal("0.00"))
+    assert reconcile_run().ok
+    assert settlement_run(as_of=as_of).commissions == 0  # nothing left
 
 
 class _NoCapture:

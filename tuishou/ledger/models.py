@@ -251,21 +251,32 @@ class JournalEntry(AppendOnlyModel):
     COMMISSION_KINDS = frozenset({Kind.COMMISSION_ACCRUED, Kind.COMMISSION_CANCELLED, Kind.COMMISSION_CLAWBACK,
                                   Kind.PERIOD_COMMISSION, Kind.RISK_CANCELLED, Kind.RISK_CLAWBACK})
 
-    kind = models.CharField(verbose_name=_("kind"), max_length=32, choices=Kind.choices, db_index=True)
+    # Every index here is written once per entry, and settlement writes an entry per commission: only the key (the
+    # idempotency the ledger promises), the creation time and the reversal link, and the actor and the reversal
+    # only when set (partial indexes). Kind and key prefixes are read by reconcile and the admin over whole
+    # ranges of entries, where an index does not help (docs/deployment.md "Settlement and the sponsor tree").
+    kind = models.CharField(verbose_name=_("kind"), max_length=32, choices=Kind.choices)
     key = models.CharField(verbose_name=_("key"),
-                           max_length=200, unique=True, help_text="Idempotency key: one entry per key, ever.")
+                           max_length=200, help_text="Idempotency key: one entry per key, ever.")
     memo = models.TextField(verbose_name=_("memo"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"),
-                              null=True, blank=True, on_delete=models.PROTECT,
+                              null=True, blank=True, on_delete=models.PROTECT, db_index=False,
                               related_name="+", help_text="Empty when the system posted it by itself.")
-    reverses = models.OneToOneField("self", verbose_name=_("reverses"), null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="reversal", help_text="The entry this one cancels.")
+    reverses = models.ForeignKey("self", verbose_name=_("reverses"), null=True, blank=True, on_delete=models.PROTECT,
+                                 db_index=False, related_name="reversals", help_text="The entry this one cancels.")
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("journal entry")
         ordering = ["-id"]
         verbose_name_plural = _("journal entries")
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="ledger_entry_key_once"),
+            # An entry is reversed at most once (a OneToOne before; partial, so unreversing entries add no index row).
+            models.UniqueConstraint(fields=["reverses"], condition=Q(reverses__isnull=False),
+                                    name="ledger_entry_reversed_once"),
+        ]
+        indexes = [models.Index(fields=["actor"], condition=Q(actor__isnull=False), name="ledger_entry_actor_idx")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.key}"
@@ -280,7 +291,9 @@ class JournalLine(AppendOnlyModel):
     """
 
     entry = models.ForeignKey(JournalEntry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="lines")
-    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="lines")
+    # Looked up by account through (account, id) below, which covers the foreign key.
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="lines",
+                                db_index=False)
     amount = MoneyField(verbose_name=_("amount"), help_text="Debit positive, credit negative (元).")
     order_ref = models.CharField(verbose_name=_("order ref"), max_length=64, null=True, blank=True)
     order_line_ref = models.CharField(verbose_name=_("order line ref"), max_length=64, null=True, blank=True)

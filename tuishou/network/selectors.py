@@ -125,22 +125,29 @@ def promoter_get(promoter_id: int) -> Promoter:
 
 
 def chain_for_path(path: bytes) -> list[dict[str, Any]]:
-    """The promoter at ``path`` and then each sponsor upward to the root (p0, p1, …), from ONE query:
-    ``path IN (the path and every proper prefix)`` — one index probe per level, however deep the chain.
+    """The promoter at ``path`` and then each sponsor upward to the root (p0, p1, …), from ONE query.
 
-    The database cuts the prefixes itself from the path and the list of their lengths, so a 600-level
-    chain sends ~3 kB rather than every prefix (~190 kB). Raw SQL rather than the ORM: this runs for
-    every paid order, and compiling the query would cost more than executing it.
+    On PostgreSQL the query reads the path index in the ranges of ``treepath.chain_ranges``: one range scan for
+    every run of first children (a deep chain of single recruits is one range), one probe for every other level. Raw SQL
+    rather than the ORM: this runs for every paid order, and compiling the query would cost more than
+    executing it. PostgreSQL gets the ranges as two arrays (one statement text whatever the chain); SQLite,
+    the embedded mode, probes every prefix as before.
     """
-    path = bytes(path)
-    lengths = treepath.prefix_lengths(path)
     if connection.vendor == "postgresql":
-        where = "path = ANY(ARRAY(SELECT substring(%s::bytea from 1 for n) FROM unnest(%s::int[]) AS n))"
-        params = [path, lengths]
+        ranges = treepath.chain_ranges(bytes(path))
+        sql = (f"SELECT {_CHAIN_COLUMNS} FROM unnest(%s::bytea[], %s::bytea[]) AS r(low, high) "
+               f"CROSS JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM {_table()} "
+               "WHERE path >= r.low AND path <= r.high) AS p ORDER BY depth DESC")
+        params: list = [[low for low, _ in ranges], [high for _, high in ranges]]
     else:
-        where, params = "path IN (SELECT substr(%s, 1, value) FROM json_each(%s))", [path, json.dumps(lengths)]
+        # SQLite: one probe per prefix (``path IN`` the prefixes cut from the path by their lengths). Range scans
+        # from json_each measured slower here under load (bench/RESULTS.md), so SQLite keeps the probes.
+        path = bytes(path)
+        sql = (f"SELECT {_CHAIN_COLUMNS} FROM {_table()} "
+               "WHERE path IN (SELECT substr(%s, 1, value) FROM json_each(%s)) ORDER BY depth DESC")
+        params = [path, json.dumps(treepath.prefix_lengths(path))]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {_CHAIN_COLUMNS} FROM {_table()} WHERE {where} ORDER BY depth DESC", params)
+        cursor.execute(sql, params)
         return [dict(zip(CHAIN_FIELDS, row, strict=True)) for row in cursor.fetchall()]
 
 

@@ -6,7 +6,8 @@ The sponsor tree is unlimited in depth and read far more than it is written: eve
 the chain of ancestors, and team views count and sum whole subtrees. We store on each promoter the
 *path* from the root to it, so that
 
-* the ancestors come from one indexed read: ``WHERE path IN (<every proper prefix of my path>)``;
+* the ancestors come from one indexed read: ``WHERE path IN (<every proper prefix of my path>)``, or
+  faster, a few index *ranges* (``chain_ranges``: a run of first children is contiguous in path order);
 * a subtree is one index range: ``WHERE path >= P AND path < P || 0xFF`` — counted and summed with
   no recursion, the same SQL on SQLite and PostgreSQL;
 * moving a subtree rewrites the prefix of the rows in that range with one UPDATE.
@@ -137,3 +138,28 @@ def prefix_lengths(path: bytes) -> list[int]:
         total += len(segment)
         ends.append(total)
     return ends[::-1]
+
+
+FIRST_CHILD = b"\x00"  # the segment of ordinal 0
+
+
+def chain_ranges(path: bytes) -> list[tuple[bytes, bytes]]:
+    """The path and every ancestor's, as few ``(low, high)`` ranges of the path index as the code allows.
+
+    In path (byte) order a promoter's first child (ordinal 0, the segment ``00``) comes right after it: a path
+    between ``P`` and ``P || 00`` would have to start with ``P`` and continue below ``00``. So a run of levels
+    that are each their sponsor's first child is one contiguous stretch of the index, holding exactly those
+    promoters, and ``low <= path <= high`` reads it in one range scan instead of one probe per level. Any other
+    level starts a new range (a single path when its run is one level long). A deep chain of promoters with
+    one recruit each is one range; a promoter near the top of a wide tree gets about one range per level,
+    which is what probing every prefix cost anyway. Ranges are listed root first and do not overlap.
+    """
+    ranges: list[tuple[bytes, bytes]] = []
+    end = 0
+    for segment in split(path):
+        end += len(segment)
+        if ranges and segment == FIRST_CHILD:
+            ranges[-1] = (ranges[-1][0], path[:end])  # the first child extends its sponsor's run
+        else:
+            ranges.append((path[:end], path[:end]))
+    return ranges

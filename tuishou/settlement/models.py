@@ -41,18 +41,20 @@ class Commission(models.Model):
         CANCELLED = "cancelled", pgettext_lazy("Commission.Status", "Cancelled by a refund before settlement")
         CLAWED_BACK = "clawed_back", pgettext_lazy("Commission.Status", "Clawed back after settlement")
 
+    # Indexes: see Meta. The order's and the promoter's are covered by wider ones (db_index=False).
     order = models.ForeignKey("orders.Order", verbose_name=_("order"), null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="commissions", help_text="Empty for a period commission.")
+                              related_name="commissions", help_text="Empty for a period commission.",
+                              db_index=False)
     period = models.CharField(verbose_name=_("period"),
                               max_length=7, blank=True, help_text="YYYY-MM for a period commission.")
     community = models.ForeignKey("network.Community", verbose_name=_("community"),
                                   null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+                                  related_name="+", db_index=False)
     promoter = models.ForeignKey("network.Promoter", verbose_name=_("promoter"),
-                                 on_delete=models.PROTECT, related_name="commissions")
+                                 on_delete=models.PROTECT, related_name="commissions", db_index=False)
     rule = models.CharField(verbose_name=_("rule"), max_length=64, help_text="The rule's id, else its type.")
     plan_version = models.ForeignKey("incentives.PlanVersion", verbose_name=_("plan version"),
-                                     on_delete=models.PROTECT, related_name="+")
+                                     on_delete=models.PROTECT, related_name="+", db_index=False)
     base = MoneyField(verbose_name=_("base"), help_text="The base the plan's rates applied to at accrual (元).")
     rate = models.DecimalField(verbose_name=_("rate"),
                                max_digits=9, decimal_places=6, help_text="Effective rate: accrued ÷ base.")
@@ -65,11 +67,11 @@ class Commission(models.Model):
     settled_amount = MoneyField(verbose_name=_("settled amount"),
                                 null=True, blank=True, help_text="What settlement moved to available.")
     status = models.CharField(verbose_name=_("status"),
-                              max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+                              max_length=16, choices=Status.choices, default=Status.PENDING)
     freeze_days = models.PositiveIntegerField(verbose_name=_("freeze days"), default=0)
     settle_after = models.CharField(verbose_name=_("settle after"),
                                     max_length=16, choices=SettleAfter.choices, default=SettleAfter.RECEIVED)
-    due_at = models.DateTimeField(verbose_name=_("due at"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(verbose_name=_("due at"), null=True, blank=True)
     settled_at = models.DateTimeField(verbose_name=_("settled at"), null=True, blank=True)
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
@@ -77,8 +79,15 @@ class Commission(models.Model):
         verbose_name = _("commission")
         verbose_name_plural = _("commissions")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["status", "due_at"], name="commission_status_due_idx"),
-                   models.Index(fields=["promoter", "-id"], name="commission_promoter_idx")]
+        # Few indexes, and none with ``status`` but the partial one that only pending rows are in: settling a
+        # commission writes a new row version into every index that holds it (status changes, so the update cannot
+        # be HOT), and the settled version goes into the pk, the order's unique key and the promoter's index only
+        # (bench/settle.py; docs/deployment.md "Settlement and the sponsor tree at scale"). Lookups by order use the
+        # order's unique key, by promoter its (promoter, -id) index; the plan version (never deleted) has none.
+        indexes = [models.Index(fields=["due_at"], condition=Q(status="pending"), name="commission_pending_due_idx"),
+                   models.Index(fields=["promoter", "-id"], name="commission_promoter_idx"),
+                   models.Index(fields=["community"], condition=Q(community__isnull=False),
+                                name="commission_community_idx")]
         constraints = [
             models.UniqueConstraint(fields=["order", "promoter", "rule"], condition=Q(order__isnull=False),
                                     name="commission_one_per_order_recipient_rule"),
@@ -109,7 +118,7 @@ class MerchantReceivable(models.Model):
     order = models.OneToOneField("orders.Order", verbose_name=_("order"),
                                  on_delete=models.PROTECT, related_name="receivable")
     merchant = models.ForeignKey("merchants.Merchant", verbose_name=_("merchant"),
-                                 on_delete=models.PROTECT, related_name="receivables")
+                                 on_delete=models.PROTECT, related_name="receivables", db_index=False)
     fee_rate = models.DecimalField(verbose_name=_("fee rate"), max_digits=5, decimal_places=4)
     paid_amount = MoneyField(verbose_name=_("paid amount"), help_text="Paid, less refunds.")
     refunded_amount = MoneyField(verbose_name=_("refunded amount"), default=ZERO)
@@ -121,11 +130,11 @@ class MerchantReceivable(models.Model):
     clawed_back_amount = MoneyField(verbose_name=_("clawed back amount"),
                                     default=ZERO, help_text="Taken back from the merchant after settlement.")
     status = models.CharField(verbose_name=_("status"),
-                              max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+                              max_length=16, choices=Status.choices, default=Status.PENDING)
     freeze_days = models.PositiveIntegerField(verbose_name=_("freeze days"), default=0)
     settle_after = models.CharField(verbose_name=_("settle after"),
                                     max_length=16, choices=SettleAfter.choices, default=SettleAfter.RECEIVED)
-    due_at = models.DateTimeField(verbose_name=_("due at"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(verbose_name=_("due at"), null=True, blank=True)
     settled_at = models.DateTimeField(verbose_name=_("settled at"), null=True, blank=True)
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
@@ -133,7 +142,8 @@ class MerchantReceivable(models.Model):
         verbose_name = _("merchant receivable")
         verbose_name_plural = _("merchant receivables")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["status", "due_at"], name="receivable_status_due_idx"),
+        # As for commissions: status only in the partial index of pending rows.
+        indexes = [models.Index(fields=["due_at"], condition=Q(status="pending"), name="receivable_pending_due_idx"),
                    models.Index(fields=["merchant", "-id"], name="receivable_merchant_idx")]
 
     def __str__(self) -> str:

@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = "tuishou_bench_dashboard"
+BENCH_DB = os.environ.get("BENCH_DASHBOARD_DB", "tuishou_bench_dashboard")  # distinct name per checkout
 PLAN = """
 id: bench
 name: 基准方案

@@ -16,6 +16,9 @@ How the figures stay exactly those of the books:
   temporary shopkeeper's community choice, is audited (``network.community_chosen``): while such an entry is
   newer than the ``community_moves`` mark a page counts promoters from the promoters themselves, and the next
   fold recounts them.
+- **Each promoter's 12-month earnings** (``PromoterWindow``, for the income disclosure) and **after-sales per
+  day** (``DayCases``, for the dashboard) are kept by the same fold: see ``rollups.window`` and
+  ``rollups.cases``.
 - ``rollups_fold`` also compacts the delta rows of the days it touched into one row per key. It runs every few
   minutes (``TUISHOU_SCHEDULE``: ``fold-report-rollups``); however late it runs, the pages stay exact, they
   only read more raw lines.

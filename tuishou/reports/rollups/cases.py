@@ -6,7 +6,7 @@ fixed (and its order's community and merchant); it leaves ``open`` exactly once,
 ``answered_at`` in the same transaction) or an escalation, and every status move appends a history row
 (``orders.AfterSalesStatusChange``). So the rollup is deltas:
 
-- a case past the ``cases`` mark adds ``opened`` on its opened day, ``due`` on its due day and one open case;
+- a case past the ``cases`` mark adds ``opened`` on its opened day, ``due`` and one open case on its due day;
 - a status move past the ``case_moves`` mark adds, on its case's due day, ``answered`` (and ``late``) when it left
   ``open`` with an answer, and the change of open cases it made (leaving or re-entering the open statuses).
 
@@ -45,10 +45,10 @@ def cases_fold(*, cases: tuple[int, int], moves: tuple[int, int]) -> None:
     due, due_params = day_sql("c.answer_due_at")
     execute(f"""
         INSERT INTO {rollup} ({COLUMNS})
-        SELECT {opened}, o.community_id, o.merchant_id, COUNT(*), 0, 0, 0, COUNT(*)
+        SELECT {opened}, o.community_id, o.merchant_id, COUNT(*), 0, 0, 0, 0
         FROM {case} c JOIN {order} o ON o.id = c.order_id WHERE c.id > %s AND c.id <= %s GROUP BY 1, 2, 3
         UNION ALL
-        SELECT {due}, o.community_id, o.merchant_id, 0, COUNT(*), 0, 0, 0
+        SELECT {due}, o.community_id, o.merchant_id, 0, COUNT(*), 0, 0, COUNT(*)
         FROM {case} c JOIN {order} o ON o.id = c.order_id WHERE c.id > %s AND c.id <= %s GROUP BY 1, 2, 3""",
             [*opened_params, *cases, *due_params, *cases])
     to_open, to_params = open_sql("h.to_status")

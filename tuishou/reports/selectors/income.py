@@ -9,10 +9,13 @@ counted under their current rank (an empty rank is the plan's lowest). Median an
 percentiles (the value at position ⌈p·n⌉ of the sorted earnings: an amount somebody actually earned); the
 mean is the total ÷ the count, to the fen.
 
-One SQL statement, the same on SQLite and PostgreSQL: earnings per promoter from the rollup of closed days
-(``reports.PromoterDay``, see ``reports.rollups``), the journal lines after its mark and today's lines read
-whole; every promoter joined to them; promoters with the same earnings counted together (most earned nothing),
-running counts per rank and community, and the nearest-rank positions picked from them: ``upto`` ≥ ⌊(n+1)/2⌋
+One SQL statement, the same on SQLite and PostgreSQL: one row per promoter from ``reports.PromoterWindow`` (their
+community, rank and earnings from the ``earnings_window`` mark's day on, see ``reports.rollups.window``),
+corrected per promoter by ``adj`` — the promoter-day rows between the mark's day and the window's first day
+(either way), today's rows taken off and today's journal lines up to ``now`` read whole, the journal lines after
+the ``ledger`` mark; promoters who joined or changed rank after the fold (and everyone while a community choice
+is pending) read from the promoters themselves. Promoters with the same earnings are counted together (most
+earned nothing), running counts per rank and community give the nearest-rank positions: ``upto`` ≥ ⌊(n+1)/2⌋
 is ``2·upto ≥ n``, ``upto`` ≥ ⌊(9n+9)/10⌋ is ``10·upto ≥ 9n``, in integers on both databases.
 """
 

@@ -77,7 +77,7 @@ def test_the_csv_holds_every_row(world):
 
 
 def test_the_report_takes_a_bounded_number_of_queries(world, django_assert_max_num_queries):
-    # roles, communities, each community's plan in force, the statement (on PostgreSQL inside a savepoint that
-    # sets its work_mem: three more)
-    with django_assert_max_num_queries(9):
+    # roles, communities, each community's plan in force, the promoters' mark, the statement (on PostgreSQL
+    # inside a savepoint that sets its work_mem: three more)
+    with django_assert_max_num_queries(10):
         income_disclosure(user=world["ops"], scope=scope_resolve(), now=NOW)

@@ -70,12 +70,57 @@ class DayPromoters(models.Model):
         return f"{self.day} community {self.community_id}"
 
 
+class PromoterWindow(models.Model):
+    """One promoter as the income disclosure counts them: community, rank (as stored: an empty rank is the plan's
+    lowest, mapped on read), joined, and Σ of their ``PromoterDay`` rows from the ``earnings_window`` mark's day
+    on (every day after it too). Every promoter up to the ``promoters`` mark has a row, earners or not."""
+
+    promoter_id = models.BigIntegerField(verbose_name=_("promoter"), primary_key=True)
+    community_id = models.BigIntegerField(verbose_name=_("community"), null=True, blank=True)
+    rank = models.CharField(verbose_name=_("rank"), max_length=32, blank=True, default="")
+    created_at = models.DateTimeField(verbose_name=_("joined at"))
+    amount = MoneyField(verbose_name=_("amount"), default=0)
+
+    class Meta:
+        verbose_name = _("promoter's 12-month earnings")
+        verbose_name_plural = _("promoters' 12-month earnings")
+
+    def __str__(self) -> str:
+        return f"promoter {self.promoter_id}"
+
+
+class DayCases(models.Model):
+    """After-sales cases per platform day × community × merchant: ``opened`` on their opened day; ``due``,
+    ``answered`` and ``late`` (answered after the deadline) on the day their answer was due; ``open_delta`` the
+    change of the number of open cases (creations and status moves of that day). Cases up to the ``cases`` mark,
+    status moves up to ``case_moves``."""
+
+    day = models.DateField(verbose_name=_("day"))
+    community_id = models.BigIntegerField(verbose_name=_("community"), null=True, blank=True)
+    merchant_id = models.BigIntegerField(verbose_name=_("merchant"))
+    opened = models.IntegerField(verbose_name=_("opened"), default=0)
+    due = models.IntegerField(verbose_name=_("answers due"), default=0)
+    answered = models.IntegerField(verbose_name=_("answered"), default=0)
+    late = models.IntegerField(verbose_name=_("answered late"), default=0)
+    open_delta = models.IntegerField(verbose_name=_("change of open cases"), default=0)
+
+    class Meta:
+        verbose_name = _("daily after-sales figures")
+        verbose_name_plural = _("daily after-sales figures")
+        indexes = [models.Index(fields=["day"], name="report_daycases_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} community {self.community_id} merchant {self.merchant_id}"
+
+
 class RollupMark(models.Model):
     """How far a rollup has folded an append-only source: ``ledger`` = the last journal line id included,
     ``promoters`` the last promoter id, ``community_moves`` the last audit entry of a community choice."""
 
     name = models.CharField(verbose_name=_("name"), max_length=32, primary_key=True)
     through = models.BigIntegerField(verbose_name=_("through id"), default=0)
+    day = models.DateField(verbose_name=_("day"), null=True, blank=True,
+                           help_text="``earnings_window``: the first day ``PromoterWindow`` sums.")
     updated_at = models.DateTimeField(verbose_name=_("updated at"), null=True, blank=True)
 
     class Meta:

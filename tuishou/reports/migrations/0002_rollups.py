@@ -5,11 +5,9 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    # The live module, not historical models: the rollups are derived data, recomputed by the same code that
-    # keeps them (`tuishou report_rollups rebuild` does the same).
-    from tuishou.reports.rollups import rollups_rebuild
-
-    rollups_rebuild()
+    # Filled by 0003, once every rollup table exists (the live rebuild writes them all); a database already past
+    # this migration was filled here then.
+    pass
 
 
 class Migration(migrations.Migration):

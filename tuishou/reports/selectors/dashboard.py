@@ -17,21 +17,21 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from tuishou.core.money import from_minor
 from tuishou.ledger.models import JournalLine
 from tuishou.network.models import Community, Promoter
-from tuishou.orders.models import AfterSalesCase, Order
-from tuishou.reports.models import DayOrders, DayPromoters, RollupMark
-from tuishou.reports.selectors.scope import PLATFORM_TZ, Period, Scope, require_report_reader
-from tuishou.reports.sql import LEDGER, MOVE_ACTION, MOVES, PROMOTERS, day_sql, table
+from tuishou.orders.models import AfterSalesCase, AfterSalesStatusChange, Order
+from tuishou.reports.models import DayCases, DayOrders, DayPromoters, RollupMark
+from tuishou.reports.selectors.scope import PLATFORM_TZ, Period, Scope, day_start, require_report_reader
+from tuishou.reports.sql import CASE_MOVES, CASES, LEDGER, MOVE_ACTION, MOVES, PROMOTERS, day_sql, table
 from tuishou.risk.models import AuditEntry
 
 ZERO = Decimal("0.00")
@@ -186,16 +186,76 @@ def promoter_days(*, scope: Scope, start: datetime, end: datetime) -> tuple[int,
 
 
 def case_days(*, scope: Scope, start: datetime, end: datetime, now: datetime) -> tuple[dict, dict, int]:
-    """Cases opened per day, SLA breaches per due day, and cases open now (three queries)."""
-    cases = AfterSalesCase.objects.filter(scope.orders_q("order__")).order_by()
-    opened = dict(cases.filter(opened_at__gte=start, opened_at__lt=end).annotate(day=_day("opened_at"))
-                  .values("day").annotate(n=Count("id")).values_list("day", "n"))
-    late = Q(answered_at__gt=F("answer_due_at")) | Q(answered_at__isnull=True, answer_due_at__lt=now)
-    breaches = dict(cases.filter(late, answer_due_at__gte=start, answer_due_at__lt=end)
-                    .annotate(day=_day("answer_due_at")).values("day").annotate(n=Count("id"))
-                    .values_list("day", "n"))
-    open_now = cases.filter(status__in=AfterSalesCase.OPEN_STATUSES).count()
-    return opened, breaches, open_now
+    """Cases opened per day, SLA breaches per due day, and cases open now: one statement over the rollup
+    (``reports.DayCases``, up to the ``cases`` and ``case_moves`` marks, see ``reports.rollups.cases``), the cases
+    and status moves after the marks (each probing its order), and the unanswered cases due today before ``now``.
+
+    A breach on a due day: the cases answered late, plus — when the whole day is before ``now`` — those due that
+    day and not answered (due − answered); for the day holding ``now`` the unanswered ones already past due."""
+    first, last = timezone.localtime(start, PLATFORM_TZ).date(), timezone.localtime(end, PLATFORM_TZ).date()
+    today_start = day_start(timezone.localtime(now, PLATFORM_TZ).date())
+    case, order, history, rollup, mark = (table(m) for m in (AfterSalesCase, Order, AfterSalesStatusChange,
+                                                             DayCases, RollupMark))
+    opened, opened_params = day_sql("t.opened_at")
+    due, due_params = day_sql("t.answer_due_at")
+    in_scope, scope_params = _scope_sql(scope, "r")
+    tail_scope, tail_params = _scope_sql(scope, "t")
+    to_open = f"CASE WHEN t.to_status IN ({', '.join('%s' for _ in AfterSalesCase.OPEN_STATUSES)}) THEN 1 ELSE 0 END"
+    from_open = to_open.replace("t.to_status", "t.from_status")
+    probe = (f"(SELECT x.community_id FROM {order} x WHERE x.id = c.order_id) AS community_id, "
+             f"(SELECT x.merchant_id FROM {order} x WHERE x.id = c.order_id) AS merchant_id")
+    new_cases = (f"SELECT c.opened_at AS opened_at, c.answer_due_at AS answer_due_at, {probe} FROM {case} c "
+                 f"WHERE c.id > COALESCE((SELECT m.through FROM {mark} m WHERE m.name = '{CASES}'), 0)")
+    adapt, adapt_day = connection.ops.adapt_datetimefield_value, connection.ops.adapt_datefield_value
+    sql = f"""
+        SELECT day, SUM(opened), SUM(due), SUM(answered), SUM(late), SUM(open_now), SUM(waiting) FROM (
+            SELECT r.day AS day, r.opened AS opened, r.due AS due, r.answered AS answered, r.late AS late,
+                   0 AS open_now, 0 AS waiting
+            FROM {rollup} r WHERE r.day >= %s AND r.day < %s{in_scope}
+            UNION ALL
+            SELECT NULL, 0, 0, 0, 0, r.open_delta, 0 FROM {rollup} r WHERE r.open_delta <> 0{in_scope}
+            UNION ALL
+            SELECT {opened}, 1, 0, 0, 0, 1, 0 FROM ({new_cases}) t WHERE 1 = 1{tail_scope}
+            UNION ALL
+            SELECT {due}, 0, 1, 0, 0, 0, 0 FROM ({new_cases}) t WHERE 1 = 1{tail_scope}
+            UNION ALL
+            SELECT {due}, 0, 0,
+                   CASE WHEN t.from_status = %s AND t.answered_at IS NOT NULL THEN 1 ELSE 0 END,
+                   CASE WHEN t.from_status = %s AND t.answered_at > t.answer_due_at THEN 1 ELSE 0 END,
+                   {to_open} - {from_open}, 0
+            FROM (SELECT h.from_status AS from_status, h.to_status AS to_status, c.answered_at AS answered_at,
+                         c.answer_due_at AS answer_due_at, {probe}
+                  FROM {history} h JOIN {case} c ON c.id = h.case_id
+                  WHERE h.id > COALESCE((SELECT m.through FROM {mark} m WHERE m.name = '{CASE_MOVES}'), 0)
+                    AND h.from_status <> '') t WHERE 1 = 1{tail_scope}
+            UNION ALL
+            SELECT {due}, 0, 0, 0, 0, 0, 1 FROM (
+                SELECT c.answer_due_at AS answer_due_at, {probe} FROM {case} c
+                WHERE c.answer_due_at >= %s AND c.answer_due_at < %s AND c.answer_due_at < %s
+                  AND c.answered_at IS NULL) t WHERE 1 = 1{tail_scope}
+        ) figures GROUP BY day"""
+    statuses = list(AfterSalesCase.OPEN_STATUSES)
+    params = [adapt_day(first), adapt_day(last), *scope_params, *scope_params,
+              *opened_params, *tail_params, *due_params, *tail_params,
+              *due_params, AfterSalesCase.Status.OPEN, AfterSalesCase.Status.OPEN, *statuses, *statuses,
+              *tail_params,
+              *due_params, adapt(today_start), adapt(now), adapt(end), *tail_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    opened_per_day, breaches, open_now = {}, {}, 0
+    for raw_day, n_opened, n_due, n_answered, n_late, n_open, n_waiting in rows:
+        open_now += int(n_open)
+        if raw_day is None:
+            continue
+        key = raw_day if isinstance(raw_day, date) else date.fromisoformat(str(raw_day))
+        if n_opened:
+            opened_per_day[key] = int(n_opened)
+        past = day_start(key + timedelta(days=1)) <= now
+        late = int(n_late) + (int(n_due) - int(n_answered) if past else int(n_waiting))
+        if late:
+            breaches[key] = late
+    return opened_per_day, breaches, open_now
 
 
 @contextmanager

@@ -9,10 +9,13 @@ counted under their current rank (an empty rank is the plan's lowest). Median an
 percentiles (the value at position ⌈p·n⌉ of the sorted earnings: an amount somebody actually earned); the
 mean is the total ÷ the count, to the fen.
 
-One SQL statement, the same on SQLite and PostgreSQL: earnings per promoter from the rollup of closed days
-(``reports.PromoterDay``, see ``reports.rollups``), the journal lines after its mark and today's lines read
-whole; every promoter joined to them; promoters with the same earnings counted together (most earned nothing),
-running counts per rank and community, and the nearest-rank positions picked from them: ``upto`` ≥ ⌊(n+1)/2⌋
+One SQL statement, the same on SQLite and PostgreSQL: one row per promoter from ``reports.PromoterWindow`` (their
+community, rank and earnings from the ``earnings_window`` mark's day on, see ``reports.rollups.window``),
+corrected per promoter by ``adj`` — the promoter-day rows between the mark's day and the window's first day
+(either way), today's rows taken off and today's journal lines up to ``now`` read whole, the journal lines after
+the ``ledger`` mark; promoters who joined or changed rank after the fold (and everyone while a community choice
+is pending) read from the promoters themselves. Promoters with the same earnings are counted together (most
+earned nothing), running counts per rank and community give the nearest-rank positions: ``upto`` ≥ ⌊(n+1)/2⌋
 is ``2·upto ≥ n``, ``upto`` ≥ ⌊(9n+9)/10⌋ is ``10·upto ≥ 9n``, in integers on both databases.
 """
 
@@ -28,12 +31,12 @@ from django.utils import timezone
 from tuishou.core.money import from_minor
 from tuishou.incentives.selectors import engine_plan, plan_version_in_force
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
-from tuishou.network.models import Community, Promoter
-from tuishou.reports.models import PromoterDay, RollupMark
+from tuishou.network.models import Community, Promoter, RankRecord
+from tuishou.reports.models import PromoterDay, PromoterWindow, RollupMark
 from tuishou.reports.selectors.scope import Period, Scope, day_start, platform_today, require_report_reader
-from tuishou.reports.sql import LEDGER, table
+from tuishou.reports.sql import LEDGER, MOVE_ACTION, MOVES, PROMOTERS, RANKS, WINDOW, WINDOW_DAYS, table
+from tuishou.risk.models import AuditEntry
 
-WINDOW_DAYS = 365
 CENT = Decimal("0.01")
 
 
@@ -79,35 +82,88 @@ def _rank_names(communities: list[Community], at: datetime) -> dict[int, list[tu
     return names
 
 
-def _earned_params(*, period: Period, now: datetime) -> list:
-    """The ``earned`` part's parameters: the rollup's closed days of the window (before today), the journal
-    lines of those days after the rollup's mark, and today's lines up to ``now`` read whole."""
+def _statement(*, lowest: dict[int, str], community_id: int | None, period: Period, now: datetime,
+               promoters_from: int) -> tuple[str, list]:
+    """The report's one statement and its parameters (see the module's docstring). ``promoters_from``: the
+    ``promoters`` mark read before the statement — any value up to the mark gives the same figures (a promoter
+    with a row is read from it), a literal lets the planner see that few promoters are past it."""
+    line, entry, account, promoter, days, window, mark, records, audit = (table(m) for m in (
+        JournalLine, JournalEntry, Account, Promoter, PromoterDay, PromoterWindow, RollupMark, RankRecord,
+        AuditEntry))
     adapt, adapt_day = connection.ops.adapt_datetimefield_value, connection.ops.adapt_datefield_value
     today = platform_today(now)
     today_start = day_start(today)
-    return [adapt_day(period.first), adapt_day(today), LEDGER, adapt(period.start), adapt(today_start),
-            adapt(max(today_start, period.start)), adapt(min(period.end, now))]
 
+    def through(name: str) -> str:  # a mark (the names are this module's constants)
+        return f"COALESCE((SELECT m.through FROM {mark} m WHERE m.name = '{name}'), 0)"
 
-def _statement(*, lowest: dict[int, str], community_id: int | None) -> tuple[str, list]:
-    line, entry, account, promoter, rollup, mark = (
-        table(m) for m in (JournalLine, JournalEntry, Account, Promoter, PromoterDay, RollupMark))
+    first_day = f"(SELECT m.day FROM {mark} m WHERE m.name = '{WINDOW}')"
+    pending = f"EXISTS (SELECT 1 FROM {audit} x WHERE x.action = %s AND x.id > {through(MOVES)})"
     params: list = []
     if lowest:
         values = ", ".join("(%s, %s)" for _ in lowest)
         params += [v for pair in lowest.items() for v in pair]
         lowest_cte = f"lowest (community_id, rank_id) AS (VALUES {values}),"
-        rank_expr = "CASE WHEN p.rank = '' THEN COALESCE(lw.rank_id, '') ELSE p.rank END"
-        lowest_join = "LEFT JOIN lowest lw ON lw.community_id = p.community_id"
+        rank_expr = "CASE WHEN g.rank = '' THEN COALESCE(lw.rank_id, '') ELSE g.rank END"
+        lowest_join = "LEFT JOIN lowest lw ON lw.community_id = g.community_id"
     else:
-        lowest_cte, rank_expr, lowest_join = "", "p.rank", ""
-    where_community = "AND p.community_id = %s" if community_id is not None else ""
+        lowest_cte, rank_expr, lowest_join = "", "g.rank", ""
+    params += [adapt_day(period.first), adapt_day(period.first), adapt_day(today),
+               adapt(period.start), adapt(today_start), adapt(max(today_start, period.start)),
+               adapt(min(period.end, now))]
+
+    def scoped(alias: str) -> str:
+        if community_id is None:
+            return ""
+        params.append(community_id)
+        return f" AND {alias}.community_id = %s"
+
+    live = f"""
+            SELECT p.community_id, p.rank, COALESCE(w.amount, 0) + COALESCE(a.amount, 0)
+            FROM {promoter} p LEFT JOIN {window} w ON w.promoter_id = p.id LEFT JOIN adj a ON a.promoter_id = p.id"""
+    ranked = "EXISTS (SELECT 1 FROM ranked r WHERE r.promoter_id = {})".format
+    params += [adapt(now), MOVE_ACTION]
+    people = f"""
+            -- the window's rows as they are (most of them: one scan, no join but two small anti-joins)
+            SELECT w.community_id AS community_id, w.rank AS rank, w.amount AS amount FROM {window} w
+            WHERE w.created_at < %s AND NOT {pending}
+              AND NOT EXISTS (SELECT 1 FROM touched t WHERE t.promoter_id = w.promoter_id){scoped("w")}"""
+    params += [adapt(now), MOVE_ACTION]
+    people += f"""
+            UNION ALL
+            -- the window's rows with a correction
+            SELECT w.community_id, w.rank, w.amount + a.amount
+            FROM adj a JOIN {window} w ON w.promoter_id = a.promoter_id
+            WHERE w.created_at < %s AND NOT {pending} AND NOT {ranked("w.promoter_id")}{scoped("w")}"""
+    params += [adapt(now), MOVE_ACTION]
+    people += f"""
+            UNION ALL
+            -- a community choice not folded yet: every promoter as they are now
+            {live} WHERE p.created_at < %s AND {pending}{scoped("p")}"""
+    params += [adapt(now), MOVE_ACTION, promoters_from]
+    people += f"""
+            UNION ALL
+            -- the promoters who joined after the fold (without a row yet)
+            {live} WHERE p.created_at < %s AND NOT {pending} AND p.id > %s AND w.promoter_id IS NULL
+              AND NOT {ranked("p.id")}{scoped("p")}"""
+    params += [adapt(now), MOVE_ACTION]
+    people += f"""
+            UNION ALL
+            -- the promoters whose rank changed after the fold
+            {live} JOIN ranked r ON r.promoter_id = p.id
+            WHERE p.created_at < %s AND NOT {pending}{scoped("p")}"""
     sql = f"""
         WITH {lowest_cte}
-        earned AS (
-            SELECT promoter_id, SUM(amount) AS amount FROM (
-                SELECT r.promoter_id AS promoter_id, r.amount AS amount
-                FROM {rollup} r WHERE r.day >= %s AND r.day < %s
+        adj AS (
+            SELECT promoter_id, CAST(SUM(amount) AS BIGINT) AS amount FROM (
+                -- the window table sums the days from its mark's day on: the days between it and the first day
+                SELECT d.promoter_id AS promoter_id, d.amount AS amount
+                FROM {days} d WHERE d.day >= %s AND d.day < {first_day}
+                UNION ALL
+                SELECT d.promoter_id, -d.amount FROM {days} d WHERE d.day >= {first_day} AND d.day < %s
+                UNION ALL
+                -- today (and any later day): read from the journal below
+                SELECT d.promoter_id, -d.amount FROM {days} d WHERE d.day >= %s
                 UNION ALL
                 SELECT t.promoter_id, t.amount FROM (
                     -- the lines after the mark, each looking its entry and account up (probes, never a scan)
@@ -115,8 +171,7 @@ def _statement(*, lowest: dict[int, str], community_id: int | None) -> tuple[str
                            (SELECT a.promoter_id FROM {account} a WHERE a.id = l.account_id) AS promoter_id,
                            (SELECT e.created_at FROM {entry} e WHERE e.id = l.entry_id) AS created_at
                     FROM {line} l
-                    WHERE l.id > COALESCE((SELECT m.through FROM {mark} m WHERE m.name = %s), 0)
-                      AND l.order_ref IS NOT NULL
+                    WHERE l.id > {through(LEDGER)} AND l.order_ref IS NOT NULL
                 ) t WHERE t.promoter_id IS NOT NULL AND t.created_at >= %s AND t.created_at < %s
                 UNION ALL
                 SELECT a.promoter_id, -l.amount
@@ -126,14 +181,17 @@ def _statement(*, lowest: dict[int, str], community_id: int | None) -> tuple[str
                 WHERE l.order_ref IS NOT NULL AND a.promoter_id IS NOT NULL
                   AND e.created_at >= %s AND e.created_at < %s
             ) lines GROUP BY promoter_id
-        ), people AS (
-            SELECT p.community_id AS community_id, {rank_expr} AS rank_id, COALESCE(er.amount, 0) AS amount
-            FROM {promoter} p
-            LEFT JOIN earned er ON er.promoter_id = p.id
-            {lowest_join}
-            WHERE p.created_at < %s {where_community}
+        ), ranked AS (
+            SELECT DISTINCT k.promoter_id AS promoter_id FROM {records} k WHERE k.id > {through(RANKS)}
+        ), touched AS (
+            SELECT promoter_id FROM adj UNION SELECT promoter_id FROM ranked
+        ), people AS ({people}
+        ), raw AS (
+            SELECT community_id, rank, amount, COUNT(*) AS k FROM people GROUP BY community_id, rank, amount
         ), grouped AS (
-            SELECT community_id, rank_id, amount, COUNT(*) AS k FROM people GROUP BY community_id, rank_id, amount
+            SELECT g.community_id AS community_id, {rank_expr} AS rank_id, g.amount AS amount, SUM(g.k) AS k
+            FROM raw g {lowest_join}
+            GROUP BY g.community_id, {rank_expr}, g.amount
         ), by_rank AS (
             SELECT community_id, rank_id, amount, k,
                    SUM(k) OVER (PARTITION BY community_id, rank_id ORDER BY amount
@@ -175,6 +233,10 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _promoters_mark() -> int:
+    return RollupMark.objects.filter(name=PROMOTERS).values_list("through", flat=True).first() or 0
+
+
 def income_disclosure(*, user, scope: Scope, now: datetime | None = None) -> IncomeReport:
     """The report over the last 12 months for one community (``scope.community``) or every community."""
     require_report_reader(user)
@@ -184,10 +246,8 @@ def income_disclosure(*, user, scope: Scope, now: datetime | None = None) -> Inc
                    else list(Community.objects.order_by("-kind", "id")))
     ranks = _rank_names(communities, now)
     sql, params = _statement(lowest={cid: names[0][0] for cid, names in ranks.items() if names},
-                             community_id=scope.community.pk if scope.community is not None else None)
-    params += [*_earned_params(period=period, now=now), connection.ops.adapt_datetimefield_value(now)]
-    if scope.community is not None:
-        params.append(scope.community.pk)
+                             community_id=scope.community.pk if scope.community is not None else None,
+                             period=period, now=now, promoters_from=_promoters_mark())
     found = _fetch(sql, params)
     by_key = {(row[0], row[1]): row for row in found}
     rows = []

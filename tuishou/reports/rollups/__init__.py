@@ -16,6 +16,9 @@ How the figures stay exactly those of the books:
   temporary shopkeeper's community choice, is audited (``network.community_chosen``): while such an entry is
   newer than the ``community_moves`` mark a page counts promoters from the promoters themselves, and the next
   fold recounts them.
+- **Each promoter's 12-month earnings** (``PromoterWindow``, for the income disclosure) and **after-sales per
+  day** (``DayCases``, for the dashboard) are kept by the same fold: see ``rollups.window`` and
+  ``rollups.cases``.
 - ``rollups_fold`` also compacts the delta rows of the days it touched into one row per key. It runs every few
   minutes (``TUISHOU_SCHEDULE``: ``fold-report-rollups``); however late it runs, the pages stay exact, they
   only read more raw lines.
@@ -37,27 +40,21 @@ from django.utils import timezone
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
 from tuishou.network.models import Promoter
 from tuishou.orders import events
-from tuishou.orders.models import Order
-from tuishou.reports.models import DayOrders, DayPromoters, PromoterDay, RollupMark
+from tuishou.orders.models import AfterSalesCase, AfterSalesStatusChange, Order
+from tuishou.reports.models import DayCases, DayOrders, DayPromoters, PromoterDay, PromoterWindow, RollupMark
+from tuishou.reports.rollups.base import execute as _execute
+from tuishou.reports.rollups.base import lock as _lock
+from tuishou.reports.rollups.cases import CASE_KEYS, CASE_SUMS, cases_fold, cases_high_water, cases_rebuild
+from tuishou.reports.rollups.window import ranks_high_water, window_first, window_fold, window_rebuild
 from tuishou.reports.selectors.scope import PLATFORM_TZ
-from tuishou.reports.sql import LEDGER, MOVE_ACTION, MOVES, PROMOTERS, day_sql, table
+from tuishou.reports.sql import CASE_MOVES, CASES, LEDGER, MOVE_ACTION, MOVES, PROMOTERS, RANKS, WINDOW, day_sql, table
 from tuishou.risk.models import AuditEntry
 
 COMPACTED_ORDERS = "compacted_dayorders"
 COMPACTED_EARNINGS = "compacted_promoterday"
 COMPACTED_PROMOTERS = "compacted_daypromoters"
-
-
-def _execute(sql: str, params: list | tuple = ()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall() if cursor.description else []
-
-
-def _lock(*statements: str) -> None:
-    if connection.vendor == "postgresql":
-        for statement in statements:
-            _execute(statement)
+COMPACTED_CASES = "compacted_daycases"
+ROLLUP_TABLES = (DayOrders, PromoterDay, DayPromoters, PromoterWindow, DayCases)
 
 
 # --- at the write points (inside the order's transaction) -----------------------------------------------------
@@ -180,7 +177,8 @@ class FoldResult:
 
 
 def _marks() -> dict[str, RollupMark]:
-    for name in (LEDGER, PROMOTERS, MOVES, COMPACTED_ORDERS, COMPACTED_EARNINGS, COMPACTED_PROMOTERS):
+    for name in (LEDGER, PROMOTERS, MOVES, COMPACTED_ORDERS, COMPACTED_EARNINGS, COMPACTED_PROMOTERS, RANKS, WINDOW,
+                 CASES, CASE_MOVES, COMPACTED_CASES):
         RollupMark.objects.get_or_create(name=name)
     return {m.name: m for m in RollupMark.objects.select_for_update().order_by("name")}
 
@@ -190,30 +188,52 @@ def rollups_fold() -> FoldResult:
     with nothing new changes nothing). Safe beside the write points and another fold."""
     high = _ledger_high_water()
     promoters, moves = _promoters_high_water()
+    ranks = ranks_high_water()
+    cases, case_moves = cases_high_water()
+    first = window_first()
     with transaction.atomic():
-        _lock(f"LOCK TABLE {table(DayOrders)}, {table(PromoterDay)}, {table(DayPromoters)} "
-              "IN SHARE ROW EXCLUSIVE MODE")
+        _lock(f"LOCK TABLE {', '.join(table(m) for m in ROLLUP_TABLES)} IN SHARE ROW EXCLUSIVE MODE")
         marks = _marks()
+        promoters_from, moved = marks[PROMOTERS].through, moves > marks[MOVES].through
         _promoters_fold(marks, promoters, moves, recount=False)
         _compact(DayPromoters, PROMOTER_KEYS, PROMOTER_SUMS, marks[COMPACTED_PROMOTERS], everything=False)
         low = marks[LEDGER].through
+        earnings_from = PromoterDay.objects.aggregate(m=Max("id"))["m"] or 0
         if high > low:
             _fold_lines(low, high)
             marks[LEDGER].through = high
             marks[LEDGER].updated_at = timezone.now()
             marks[LEDGER].save()
+        window_fold(marks=marks, promoters_from=promoters_from, promoters_to=max(promoters, promoters_from),
+                    moved=moved, ranks_to=ranks, earnings_from=earnings_from, first=first)
+        _cases_fold(marks, cases, case_moves)
         orders = _compact(DayOrders, ORDER_KEYS, ORDER_SUMS, marks[COMPACTED_ORDERS], everything=False)
         earnings = _compact(PromoterDay, EARNING_KEYS, EARNING_SUMS, marks[COMPACTED_EARNINGS], everything=False)
+        _compact(DayCases, CASE_KEYS, CASE_SUMS, marks[COMPACTED_CASES], everything=False)
     return FoldResult(ledger_from=low, ledger_to=max(low, high), order_days=orders, earning_days=earnings)
+
+
+def _cases_fold(marks: dict[str, RollupMark], cases: int, moves: int) -> None:
+    now = timezone.now()
+    cases_fold(cases=(marks[CASES].through, max(cases, marks[CASES].through)),
+               moves=(marks[CASE_MOVES].through, max(moves, marks[CASE_MOVES].through)))
+    for name, value in ((CASES, cases), (CASE_MOVES, moves)):
+        if value > marks[name].through:
+            marks[name].through, marks[name].updated_at = value, now
+            marks[name].save()
 
 
 def rollups_rebuild() -> FoldResult:
     """Recompute both rollups from the orders and the whole journal, in one transaction (the pages read the old
     rows until it commits). Idempotent: a rebuild of unchanged books writes the same rows. On PostgreSQL it
     holds the journal's SHARE lock throughout, so postings wait for it: run it when the platform is quiet."""
+    ranks = ranks_high_water()  # before the rebuild's snapshot: a newer rank change is read live by the report
+    first = window_first()
     with transaction.atomic():
-        _lock(f"LOCK TABLE {table(JournalLine)} IN SHARE MODE", f"LOCK TABLE {table(Promoter)} IN SHARE MODE",
-              f"LOCK TABLE {table(DayOrders)}, {table(PromoterDay)}, {table(DayPromoters)} IN EXCLUSIVE MODE")
+        # The cases' locks first: a refund moves its case before it books its ledger lines.
+        _lock(f"LOCK TABLE {table(AfterSalesCase)}, {table(AfterSalesStatusChange)} IN SHARE MODE",
+              f"LOCK TABLE {table(JournalLine)} IN SHARE MODE", f"LOCK TABLE {table(Promoter)} IN SHARE MODE",
+              f"LOCK TABLE {', '.join(table(m) for m in ROLLUP_TABLES)} IN EXCLUSIVE MODE")
         high = JournalLine.objects.aggregate(m=Max("id"))["m"] or 0
         marks = _marks()
         _promoters_fold(marks, Promoter.objects.aggregate(m=Max("id"))["m"] or 0,
@@ -237,8 +257,14 @@ def rollups_rebuild() -> FoldResult:
         earnings = marks[COMPACTED_EARNINGS]
         earnings.through, earnings.updated_at = PromoterDay.objects.aggregate(m=Max("id"))["m"] or 0, timezone.now()
         earnings.save()
+        window_rebuild(marks=marks, promoters_to=marks[PROMOTERS].through, ranks_to=ranks, first=first)
+        cases, case_moves = cases_rebuild()
+        for name, value in ((CASES, cases), (CASE_MOVES, case_moves)):
+            marks[name].through, marks[name].updated_at = value, timezone.now()
+            marks[name].save()
+        _compact(DayCases, CASE_KEYS, CASE_SUMS, marks[COMPACTED_CASES], everything=True)
         if connection.vendor == "postgresql":  # the planner's row counts, for the pages' first reads
-            _execute(f"ANALYZE {table(DayOrders)}, {table(PromoterDay)}, {table(DayPromoters)}")
+            _execute(f"ANALYZE {', '.join(table(m) for m in ROLLUP_TABLES)}")
     return FoldResult(ledger_from=low, ledger_to=high, order_days=orders,
                       earning_days=PromoterDay.objects.values("day").distinct().count())
 

@@ -29,7 +29,8 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tuishou.coupons.bulk_stage import RawReport, stage
+from tuishou.coupons.bulk_ledger import ledger_write
+from tuishou.coupons.bulk_stage import RawReport, stage, t
 from tuishou.coupons.connectors import RawRow
 from tuishou.coupons.models import CouponItem, CouponOrder, CouponPick, ReportImport, ReportRow
 from tuishou.incentives.models import PlanVersion
@@ -66,15 +67,9 @@ def rates_for(version: PlanVersion, chain) -> list[tuple[int, str, Decimal]]:
     return rates
 
 
-def t(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def report_bulk_import(*, report: ReportImport, raw: RawReport | None = None,
                        rows: Iterable[RawRow] = ()) -> ReportImport:
     """Apply a report set-based (see the module docstring); raises ``NotLinear`` before writing anything."""
-    from tuishou.coupons.bulk_ledger import ledger_write
-
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SET LOCAL jit = off")
         cur.execute("SET LOCAL work_mem = '256MB'")

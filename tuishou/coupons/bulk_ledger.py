@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from tuishou.coupons.bulk import t
+from tuishou.coupons.bulk_stage import t
 from tuishou.coupons.models import CouponCommission, CouponOrder, ReportImport
 from tuishou.incentives.models import PlanVersion
 from tuishou.ledger.models import Account, JournalEntry, JournalLine

@@ -22,12 +22,20 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
+
 from tuishou.core.errors import InvalidInput
 from tuishou.coupons.connectors import RawRow
 from tuishou.coupons.connectors.file import text_of
 from tuishou.coupons.errors import CouponError
 from tuishou.coupons.importing import STATUS_ORDER
 from tuishou.coupons.parsing import PLATFORM_TZ, REPORT_REQUIRED, RowSkip, report_line_parse
+
+
+def t(model) -> str:
+    """A model's table name, quoted for raw SQL."""
+    return connection.ops.quote_name(model._meta.db_table)
+
 
 BOM = b"\xef\xbb\xbf"
 ID = r"^[!-~]{1,64}$"

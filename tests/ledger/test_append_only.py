@@ -3,12 +3,13 @@
 from decimal import Decimal
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from tests.ledger import factories as f
 from tuishou.core.errors import Conflict
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
+from tuishou.ledger.reconcile import reconcile_run
 
 Kind = Account.Kind
 pytestmark = pytest.mark.django_db
@@ -93,3 +94,56 @@ def test_plain_sql_cannot_change_or_remove_ledger_rows(entry, sql):
     assert sorted(JournalLine.objects.values_list("amount", flat=True)) == [Decimal("-12.00"), Decimal("12.00")]
     assert JournalEntry.objects.get().memo == ""
     assert sorted(Account.objects.values_list("key", flat=True)) == ["commission_expense", "payout_clearing"]
+
+
+# Lines refer to their entry and account without per-row foreign keys (migration 0010): one check per statement on
+# PostgreSQL, a row trigger on SQLite. Either way a line with a missing entry or account is never written.
+MISSING = 10**9
+
+
+@pytest.mark.parametrize("column", ["entry_id", "account_id"])
+def test_a_line_referring_to_a_missing_entry_or_account_is_refused(entry, column):
+    line = JournalLine.objects.filter(entry=entry).order_by("id").first()
+    values = {"entry_id": line.entry_id, "account_id": line.account_id, column: MISSING}
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        JournalLine.objects.create(amount=Decimal("1.00"), **values)
+
+    assert JournalLine.objects.count() == 2
+
+
+@pytest.mark.parametrize("column", ["entry_id", "account_id"])
+def test_a_set_based_insert_with_one_missing_reference_writes_nothing(entry, column):
+    line = JournalLine.objects.filter(entry=entry).order_by("id").first()
+    bad = f"CASE WHEN n = 3 THEN {MISSING} ELSE {column} END"
+    columns = {"entry_id": "entry_id", "account_id": "account_id", column: bad}
+    sql = (f"INSERT INTO ledger_journalline (entry_id, account_id, amount) "
+           f"SELECT {columns['entry_id']}, {columns['account_id']}, amount "
+           f"FROM (SELECT %s AS entry_id, %s AS account_id, 1 AS amount, n "
+           f"FROM (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4) s) t")
+
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [line.entry_id, line.account_id])
+
+    assert JournalLine.objects.count() == 2
+
+
+@pytest.mark.postgres_only
+def test_reconcile_finds_a_line_whose_entry_or_account_is_missing(entry):
+    class Undo(Exception):
+        pass
+
+    account = Account.objects.order_by("id").first()
+    with pytest.raises(Undo), transaction.atomic(), connection.cursor() as cursor:
+        # Only a table owner switching the trigger off can write such a line; rolled back with the test's checks.
+        cursor.execute("ALTER TABLE ledger_journalline DISABLE TRIGGER ledger_journalline_refs")
+        cursor.execute("INSERT INTO ledger_journalline (entry_id, account_id, amount) VALUES (%s, %s, 1), "
+                       "(%s, %s, -1) RETURNING id", [MISSING, account.pk, entry.pk, MISSING])
+        first, second = sorted(pk for (pk,) in cursor.fetchall())
+        found = reconcile_run(["line_references"]).results[0].mismatches
+        assert [str(m) for m in found] == [
+            f"line #{first}: found entry #{MISSING}, account #{account.pk}, expected an existing entry and account",
+            f"line #{second}: found entry #{entry.pk}, account #{MISSING}, expected an existing entry and account"]
+        raise Undo
+
+    assert reconcile_run(["line_references"]).ok

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tuishou.ledger.models import Account
-from tuishou.ledger.selectors import ZERO, balances_recomputed, entries_unbalanced
+from tuishou.ledger.selectors import ZERO, balances_recomputed, entries_unbalanced, lines_unreferenced
 
 
 @dataclass(frozen=True)
@@ -149,3 +149,10 @@ def check_entries_balanced() -> Iterable[Mismatch]:
     for pk, key, total, count in entries_unbalanced():
         yield Mismatch(subject=f"entry #{pk} {key}", found=f"{count} lines summing to {total}",
                        expected="at least two lines summing to 0.00")
+
+
+@reconcile_check("line_references", "every journal line's entry and account exist")
+def check_line_references() -> Iterable[Mismatch]:
+    for pk, entry_id, account_id in lines_unreferenced():
+        yield Mismatch(subject=f"line #{pk}", found=f"entry #{entry_id}, account #{account_id}",
+                       expected="an existing entry and account")

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, F, Q, Sum, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
 
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
 
@@ -93,3 +93,16 @@ def entries_unbalanced() -> list[tuple[int, str, Decimal, int]]:
             .filter(Q(line_total__lt=2) | ~Q(total=0))
             .values_list("id", "key", "total", "line_total"))
     return [(pk, key, total if total is not None else ZERO, count) for pk, key, total, count in rows]
+
+
+def lines_unreferenced(limit: int = 100) -> list[tuple[int, int, int]]:
+    """``(line id, entry id, account id)`` of lines whose entry or account does not exist (at most ``limit``).
+
+    The database refuses such a line when it is inserted (migration 0010: no per-row foreign key, one check per
+    statement); this proves it over the whole ledger, with anti-joins by primary key.
+    """
+    rows = (JournalLine.objects.order_by("id")
+            .filter(~Exists(JournalEntry.objects.filter(pk=OuterRef("entry_id")))
+                    | ~Exists(Account.objects.filter(pk=OuterRef("account_id"))))
+            .values_list("id", "entry_id", "account_id")[:limit])
+    return list(rows)

@@ -238,8 +238,9 @@ def reconciled(full: bool) -> tuple[bool, str]:
 
 # --- the baseline: a bare UPDATE ---------------------------------------------------------------------------------
 
-def bare_update(rows: int) -> float:
-    """A plain table of ``rows`` with the commission table's status indexes; seconds of one UPDATE of them all."""
+def bare_update(rows: int, *, times: int = 3) -> list[float]:
+    """A plain table of ``rows`` with the commission table's status indexes; seconds of each of ``times`` UPDATEs
+    of them all (status 1 → 2, then back, …; vacuumed between), since one measurement on a shared machine is noise."""
     sql("DROP TABLE IF EXISTS bare")
     sql("CREATE TABLE bare (id bigserial PRIMARY KEY, status smallint NOT NULL, due_at timestamptz NOT NULL, "
         "amount bigint NOT NULL)")
@@ -247,13 +248,56 @@ def bare_update(rows: int) -> float:
         f"FROM generate_series(1, {rows}) g")
     sql("CREATE INDEX bare_status ON bare (status)")
     sql("CREATE INDEX bare_status_due ON bare (status, due_at)")
-    vacuum("bare")
     from django.db import transaction
 
-    started = time.perf_counter()
-    with transaction.atomic():
-        sql("UPDATE bare SET status = 2 WHERE status = 1")
-    return time.perf_counter() - started
+    seconds = []
+    for n in range(times):
+        vacuum("bare")
+        started = time.perf_counter()
+        with transaction.atomic():
+            sql(f"UPDATE bare SET status = {2 - n % 2} WHERE status = {1 + n % 2}")
+        seconds.append(time.perf_counter() - started)
+    sql("DROP TABLE bare")
+    return seconds
+
+
+def statements_timed():
+    """Time every statement (by its first words) and every COMMIT of the settlement run: ``(totals, stop)``."""
+    from django.db import connection
+
+    totals: dict[str, list] = {}
+
+    def timing(execute, statement, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(statement, params, many, context)
+        finally:
+            words = " ".join(statement.split())
+            label = words[:70] if not words.startswith("WITH src") else "WITH src … (journal_post_transfers)"
+            total = totals.setdefault(label, [0.0, 0])
+            total[0] += time.perf_counter() - began
+            total[1] += 1
+
+    real_commit = connection._commit
+
+    def commit():
+        began = time.perf_counter()
+        try:
+            return real_commit()
+        finally:
+            total = totals.setdefault("COMMIT", [0.0, 0])
+            total[0] += time.perf_counter() - began
+            total[1] += 1
+
+    wrapper = connection.execute_wrapper(timing)
+    wrapper.__enter__()
+    connection._commit = commit
+
+    def stop():
+        wrapper.__exit__(None, None, None)
+        connection._commit = real_commit
+
+    return totals, stop
 
 
 # --- the run ------------------------------------------------------------------------------------------------------
@@ -300,6 +344,7 @@ def run(args) -> None:
     loaded = sizes(LEDGER_TABLES)
     entries1, lines1 = counts()
     pending = Commission.objects.filter(status="pending").count()
+    print(f"load average before settling: {os.getloadavg()}")
     print(f"set-up: {orders:,} orders, {pending:,} pending commissions to {pairs * 2:,} promoters, "
           f"{entries1:,} entries, {lines1:,} lines in {time.perf_counter() - started:.1f} s")
     full = args.full_reconcile or args.rows <= 100_000
@@ -309,9 +354,8 @@ def run(args) -> None:
         print(text)
         raise SystemExit(1)
 
-    bare_seconds = bare_update(pending)
-    print(f"bare UPDATE of {pending:,} rows: {bare_seconds:.2f} s ({pending / bare_seconds:,.0f} rows/s)")
-    sql("DROP TABLE bare")
+    bare_before = bare_update(pending)
+    print(f"bare UPDATE of {pending:,} rows, 3 times: {', '.join(f'{b:.2f}' for b in bare_before)} s", flush=True)
     vacuum(*LEDGER_TABLES)
 
     phases: dict[str, float] = {}
@@ -333,8 +377,16 @@ def run(args) -> None:
     as_of = order.received_at + timedelta(days=30)
     t0 = time.perf_counter()
     chunk = args.chunk or settle.CHUNK_SIZE
+    totals, stop = statements_timed()
     summary = settle.settlement_run(as_of=as_of, chunk_size=chunk, set_based=not args.per_entry)
     run_seconds = time.perf_counter() - t0
+    stop()
+    print(f"load average after settling: {os.getloadavg()}")
+    bare_after = bare_update(pending)
+    bares = sorted(bare_before + bare_after)
+    bare_seconds = (bares[2] + bares[3]) / 2
+    print(f"bare UPDATE of {pending:,} rows, 3 more times after the run: {', '.join(f'{b:.2f}' for b in bare_after)} s;"
+          f" median of the six {bare_seconds:.2f} s ({pending / bare_seconds:,.0f} rows/s)")
     settle._in_chunks = real_in_chunks
     settled = sizes(LEDGER_TABLES)
     entries2, lines2 = counts()
@@ -347,6 +399,9 @@ def run(args) -> None:
     print(f"ratio: commissions settled per second ÷ bare rows updated per second = "
           f"{(summary.commissions / commission_seconds) / (pending / bare_seconds):.3f} (goal ≥ 0.20); "
           f"whole run: {(summary.commissions / run_seconds) / (pending / bare_seconds):.3f}")
+    print("statements of the run by total time (seconds, count):")
+    for label, (seconds, count) in sorted(totals.items(), key=lambda kv: -kv[1][0])[:10]:
+        print(f"  {seconds:7.2f} s {count:6d}×  {label}")
     accrual_bytes = sum(loaded.values()) - sum(before.values())
     settle_bytes = sum(settled.values()) - sum(loaded.values())
     copied = orders - 1

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint browser test-sqlite test-postgres install clean bench-network bench-engine
+.PHONY: run test lint browser test-sqlite test-postgres test-both install clean bench-network bench-engine
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,19 +37,40 @@ browser:
 	  echo "installing chromium, fonts-noto-cjk and fonts-noto-color-emoji (the tab bar's icons) from Debian"; \
 	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk fonts-noto-color-emoji; }
 
+# PYTEST_ARGS: extra pytest options for both runs (`make test PYTEST_ARGS=-x`); CI asks for the slowest tests.
+PYTEST_ARGS ?= --durations=25
+
 test-sqlite: $(STAMP) browser
-	DATABASE_URL= $(BIN)/python -m pytest
+	DATABASE_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Runs only the tests that touch the database; fails (never skips) when PostgreSQL is unreachable.
 test-postgres: $(STAMP)
 	@test -n "$(TEST_DATABASE_URL)" || { echo "TEST_DATABASE_URL is not set"; exit 1; }
 	$(BIN)/python -m tuishou.core.dbcheck "$(TEST_DATABASE_URL)"
-	DATABASE_URL="$(TEST_DATABASE_URL)" TUISHOU_TEST_DB_ONLY=1 $(BIN)/python -m pytest
+	DATABASE_URL="$(TEST_DATABASE_URL)" TUISHOU_TEST_DB_ONLY=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make test: lint, the whole suite on SQLite, and again on PostgreSQL when TEST_DATABASE_URL is set.
-test: lint test-sqlite
-	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(MAKE) --no-print-directory test-postgres; \
-	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+# The two runs are independent processes on separate databases (SQLite in memory, PostgreSQL's test_ database),
+# so they run side by side, one per core: the wall time is the longer run, not the sum. Each writes to its own
+# log, printed whole once both have ended; either failing fails `make test`.
+test: lint
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(MAKE) --no-print-directory test-both; \
+	else $(MAKE) --no-print-directory test-sqlite && echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+test-both: $(STAMP) browser
+	@test -n "$(TEST_DATABASE_URL)" || { echo "TEST_DATABASE_URL is not set"; exit 1; }
+	@$(BIN)/python -m tuishou.core.dbcheck "$(TEST_DATABASE_URL)"
+	@logs=$$(mktemp -d); start=$$(date +%s); \
+	echo "running the SQLite and PostgreSQL suites side by side (logs: $$logs)"; \
+	for run in sqlite postgres; do \
+	  ( $(MAKE) --no-print-directory test-$$run; rc=$$?; \
+	    echo "$$run run: exit $$rc after $$(( $$(date +%s) - start )) s"; exit $$rc ) >$$logs/$$run.log 2>&1 & \
+	  eval "$${run}_pid=$$!"; \
+	done; \
+	wait $$sqlite_pid; sqlite_rc=$$?; wait $$postgres_pid; postgres_rc=$$?; \
+	for run in sqlite postgres; do echo; echo "======== $$run ========"; cat $$logs/$$run.log; done; \
+	echo; tail -qn1 $$logs/sqlite.log $$logs/postgres.log; \
+	rm -rf $$logs; [ $$sqlite_rc -eq 0 ] && [ $$postgres_rc -eq 0 ]
 
 bench-network: $(STAMP)
 	$(BIN)/python bench/network_tree.py

@@ -18,6 +18,20 @@ def pytest_configure(config):
                                        "(the test builds a partial money state on purpose)")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """PostgreSQL's test connections commit without waiting for the disk (``synchronous_commit=off``): a commit
+    is then ~0.3 ms instead of 6-10 ms on this shared machine, for the migrations that build the test database,
+    the flush after every transactional test and the concurrency and browser tests' own commits. It changes only
+    what a server crash would lose; locks, isolation and what every other connection sees are the same."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            options = database.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "client", "admin_client", "live_server"}
 
 

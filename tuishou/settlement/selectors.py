@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from tuishou.accounts.permissions import is_operator, require_operator, require_user
@@ -173,32 +173,38 @@ def promoter_commissions_query(*, promoter: Promoter, status: str | None = None)
 @dataclass(frozen=True)
 class CommissionSource:
     """Commissions a promoter earns outside the platform's own orders (coupon goods), registered by their app at
-    start-up: ``rows(promoter, status)`` gives ``values("id", "created_at")`` annotated ``source`` = ``name``,
-    with the same statuses as ``Commission.Status``; ``load(ids)`` gives the rows of a page by id."""
+    start-up: ``rows(promoter, status)`` gives the source's rows, with the same statuses as ``Commission.Status``;
+    ``at`` names the row's time the list is sorted and dated by (the coupon order's ``paid_at``: when the buyer
+    paid on the external platform, not when its report was imported); ``load(ids)`` gives the rows of a page by id.
+    """
 
     name: str
     rows: Callable[[Promoter, str | None], QuerySet]
     load: Callable[[list[int]], dict[int, object]]
+    at: str = "created_at"
 
 
 COMMISSION_SOURCES: list[CommissionSource] = []
 ORDER_SOURCE = "order"
 
 
-def _source_rows(rows: QuerySet, name: str) -> QuerySet:
-    return rows.order_by().annotate(source=Value(name, output_field=CharField())).values("id", "created_at", "source")
+def _source_rows(rows: QuerySet, name: str, at: str) -> QuerySet:
+    """``{"id", "at", "source"}`` rows of one source, ``at`` its time (``at`` names a field, or a path)."""
+    return (rows.order_by().annotate(source=Value(name, output_field=CharField()), at=F(at))
+            .values("id", "at", "source"))
 
 
 def promoter_all_commissions_query(*, promoter: Promoter, status: str | None = None) -> QuerySet:
-    """Every commission of the promoter, of every source (orders, period bonuses, coupon goods), newest first, as
-    ``{"id", "created_at", "source"}`` rows to paginate; ``commission_rows_loaded`` turns a page into objects."""
+    """Every commission of the promoter, of every source (orders, period bonuses, coupon goods), newest first by
+    when each was earned (an order or period commission's booking, a coupon order's payment), as
+    ``{"id", "at", "source"}`` rows to paginate; ``commission_rows_loaded`` turns a page into objects."""
     rows = Commission.objects.filter(promoter=promoter)
     if status:
         rows = rows.filter(status=status)
-    union = _source_rows(rows, ORDER_SOURCE)
+    union = _source_rows(rows, ORDER_SOURCE, "created_at")
     for source in COMMISSION_SOURCES:
-        union = union.union(_source_rows(source.rows(promoter, status), source.name), all=True)
-    return union.order_by("-created_at", "-id")
+        union = union.union(_source_rows(source.rows(promoter, status), source.name, source.at), all=True)
+    return union.order_by("-at", "-id")
 
 
 def commission_rows_loaded(rows) -> list[tuple[str, object]]:

@@ -74,3 +74,44 @@ def test_the_centre_page_shows_a_coupon_commission_dated_by_its_payment_and_why(
     assert "付款于 2026-12-01 10:00" in html
     assert html.index("¥7.18") < html.index("¥6.00")
     assert "平台结算该订单后可提现" in html
+
+
+def test_the_api_lists_the_same_rows_as_the_page_coupon_commissions_with_their_order(client, world, ops,
+                                                                                    after_commit):
+    order_commission, coupon_commission = _both(world, ops, after_commit)
+    seller = world["seller"]
+    client.force_login(seller.user)
+
+    body = client.get("/api/v1/settlement/commissions/mine").json()
+
+    page = commission_rows_loaded(promoter_all_commissions_query(promoter=seller))
+    assert [(c["kind"], c["id"]) for c in body["commissions"]] == [("order", order_commission.pk),
+                                                                   ("coupon", coupon_commission.pk)]
+    assert [c.pk for _, c in page] == [c["id"] for c in body["commissions"]]
+    coupon = body["commissions"][1]
+    order = coupon_commission.order
+    assert coupon == {
+        "id": coupon_commission.pk, "kind": "coupon", "at": "2026-12-01T02:00:00Z", "order_id": None,
+        "order_number": None, "period": "", "promoter_id": seller.pk, "rule": coupon_commission.rule,
+        "plan_key": order.plan_version.plan_key, "plan_version": order.plan_version.version, "base": "20.00",
+        "rate": "0.300000", "accrued_amount": "6.00", "cancelled_amount": "0.00", "clawed_back_amount": "0.00",
+        "amount": "6.00", "status": "pending", "due_at": None, "settled_at": None,
+        "created_at": coupon["created_at"],
+        "coupon_order": {"platform": order.platform, "external_order_id": "E1", "item_title": world["items"][0].title,
+                         "paid_at": "2026-12-01T02:00:00Z"}}
+    assert (body["commissions"][0]["order_number"], body["commissions"][0]["amount"],
+            body["commissions"][0]["coupon_order"]) == (order_commission.order.number, "7.18", None)
+    assert body["summary"] == {"pending": "13.18", "available": "0.00", "withdrawable": "0.00"}
+    paged = client.get("/api/v1/settlement/commissions/mine?limit=1&offset=1").json()["commissions"]
+    assert [(c["kind"], c["id"]) for c in paged] == [("coupon", coupon_commission.pk)]
+    by_order = client.get(f"/api/v1/settlement/commissions/mine?order_id={order_commission.order_id}").json()
+    assert [c["kind"] for c in by_order["commissions"]] == ["order"]
+    assert client.get("/api/v1/settlement/commissions/mine?status=available").json()["commissions"] == []
+
+
+def test_the_api_documents_the_kinds_of_commission(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["MyCommissionOut"]
+
+    assert schema["properties"]["kind"]["enum"] == ["order", "period", "coupon"]
+    assert "coupon goods order" in schema["properties"]["kind"]["description"]
+    assert "coupon_order" in schema["properties"]

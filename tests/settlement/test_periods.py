@@ -241,3 +241,18 @@ def test_reconcile_reports_a_held_share_marked_available_without_its_settlement_
     assert code == 1
     assert f"commission #{held.pk} (team_volume, promoter {a.pk})" in out
     assert f"settle:commission:{held.pk} moving 30500.00" in out
+
+
+def test_the_api_lists_a_period_commission_beside_order_commissions(client, month):
+    period, a, _ = month
+    _, end = period_bounds(period)
+    period_settle(period=period, now=end)
+    row = Commission.objects.get(period=period, promoter=a)
+    client.force_login(a.user)
+
+    body = client.get("/api/v1/settlement/commissions/mine").json()
+
+    assert [(c["kind"], c["id"], c["period"], c["order_id"], c["rule"], c["amount"], c["status"], c["coupon_order"])
+            for c in body["commissions"]] == [
+        ("period", row.pk, period, None, "team_volume", "30500.00", "available", None)]
+    assert body["summary"] == {"pending": "0.00", "available": "30500.00", "withdrawable": "30500.00"}

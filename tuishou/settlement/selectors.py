@@ -54,17 +54,6 @@ def promoter_commission_summary(promoter: Promoter) -> CommissionSummary:
                              available=available, withdrawable=max(available, ZERO))
 
 
-def promoter_commissions(*, promoter: Promoter, status: str | None = None, order_id: int | None = None,
-                         limit: int = 50, offset: int = 0) -> list[Commission]:
-    """The promoter's commissions, newest first, with their order (我的佣金)."""
-    rows = Commission.objects.filter(promoter=promoter).select_related("order", "plan_version")
-    if status:
-        rows = rows.filter(status=status)
-    if order_id is not None:
-        rows = rows.filter(order_id=order_id)
-    return list(rows.order_by("-id")[offset:offset + limit])
-
-
 def commissions_for_operator(*, actor, status: str | None = None, due_before: datetime | None = None,
                              promoter_id: int | None = None, order_id: int | None = None, period: str = "",
                              limit: int = 100, offset: int = 0) -> list[Commission]:
@@ -194,15 +183,19 @@ def _source_rows(rows: QuerySet, name: str, at: str) -> QuerySet:
             .values("id", "at", "source"))
 
 
-def promoter_all_commissions_query(*, promoter: Promoter, status: str | None = None) -> QuerySet:
+def promoter_all_commissions_query(*, promoter: Promoter, status: str | None = None,
+                                   order_id: int | None = None) -> QuerySet:
     """Every commission of the promoter, of every source (orders, period bonuses, coupon goods), newest first by
     when each was earned (an order or period commission's booking, a coupon order's payment), as
-    ``{"id", "at", "source"}`` rows to paginate; ``commission_rows_loaded`` turns a page into objects."""
+    ``{"id", "at", "source"}`` rows to paginate; ``commission_rows_loaded`` turns a page into objects.
+    ``order_id`` keeps the commissions of that platform order only."""
     rows = Commission.objects.filter(promoter=promoter)
     if status:
         rows = rows.filter(status=status)
+    if order_id is not None:
+        rows = rows.filter(order_id=order_id)
     union = _source_rows(rows, ORDER_SOURCE, "created_at")
-    for source in COMMISSION_SOURCES:
+    for source in COMMISSION_SOURCES if order_id is None else ():
         union = union.union(_source_rows(source.rows(promoter, status), source.name, source.at), all=True)
     return union.order_by("-at", "-id")
 
@@ -218,6 +211,23 @@ def commission_rows_loaded(rows) -> list[tuple[str, object]]:
     for source in COMMISSION_SOURCES:
         loaded[source.name] = source.load(wanted.get(source.name, [])) if source.name in wanted else {}
     return [(row["source"], loaded[row["source"]][row["id"]]) for row in rows]
+
+
+@dataclass(frozen=True)
+class MyCommissions:
+    """A page of the promoter's commissions of every source, ``(source, row)`` each, and their balances."""
+
+    summary: CommissionSummary
+    rows: list[tuple[str, object]]
+
+
+def my_commissions(*, promoter: Promoter, status: str | None = None, order_id: int | None = None, limit: int = 50,
+                   offset: int = 0) -> MyCommissions:
+    """My commissions (我的佣金) for the API: the rows of the centre's list (orders, periods, coupon goods, newest
+    first by when earned), a page of them, with the pending and available balances."""
+    query = promoter_all_commissions_query(promoter=promoter, status=status, order_id=order_id)
+    return MyCommissions(summary=promoter_commission_summary(promoter),
+                         rows=commission_rows_loaded(query[offset:offset + limit]))
 
 
 @dataclass(frozen=True)

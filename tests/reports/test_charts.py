@@ -1,6 +1,7 @@
 """The SVG chart helper (pure Python): axes, one tooltip per point, text escaped, empty and zero series drawn."""
 
 from decimal import Decimal
+from itertools import pairwise
 
 from tuishou.reports.charts import Series, bar_chart, line_chart, nice_ceiling
 
@@ -29,3 +30,44 @@ def test_a_line_breaks_where_there_is_no_figure():
     svg = line_chart(Series("ratio", ["a", "b", "c", "d"], [Decimal("0.5"), None, Decimal("0.4"), Decimal("0.3")]))
     assert svg.count("<polyline") == 2 and svg.count("<circle") == 3
     assert bar_chart(Series("ratio", ["a", "b"], [None, 1])).count("<rect") == 2
+
+
+def _ticks_x(svg: str, y: str) -> list[tuple[float, str]]:
+    import re
+
+    return [(float(x), label) for x, label in re.findall(rf'<text[^>]* x="([\d.]+)" y="{y}"[^>]*>([^<]*)</text>', svg)]
+
+
+def _no_overlap(ticks, font_size=11, gap=6.0, width=640, left=64):
+    from tuishou.core.chart_axis import label_width
+
+    for (x1, a), (x2, b) in pairwise(ticks):
+        assert x1 + label_width(a, font_size) / 2 + gap <= x2 - label_width(b, font_size) / 2, (a, b)
+    # (x is written with one decimal)
+    assert all(left + label_width(t, font_size) / 2 - 0.05 <= x <= width - label_width(t, font_size) / 2 + 0.05
+               for x, t in ticks)
+
+
+def test_the_x_labels_of_a_month_keep_the_first_and_last_day_and_never_overlap():
+    days = [f"11-{d:02d}" for d in range(1, 31)]
+    svg = bar_chart(Series("GMV", days, [1] * 30))
+    ticks = _ticks_x(svg, "196")
+    # every 4th day, and the last: the 29th, one slot before it, is dropped rather than drawn over it
+    assert [label for _, label in ticks] == ["11-01", "11-05", "11-09", "11-13", "11-17", "11-21", "11-25", "11-30"]
+    _no_overlap(ticks)
+    for n in range(1, 93):
+        _no_overlap(_ticks_x(line_chart(Series("x", [f"{i:02d}-01" for i in range(n)], [1] * n)), "196"))
+
+
+def test_the_agency_growth_charts_labels_stay_inside_the_drawing_and_apart():
+    from tuishou.network.charts import WIDTH
+    from tuishou.network.charts import bar_chart as growth_bar
+    from tuishou.network.charts import line_chart as growth_line
+
+    for n in (2, 7, 30, 31, 90):
+        labels = [f"12-{i:02d}" for i in range(n)]
+        for svg in (growth_bar(title="t", labels=labels, values=[1] * n),
+                    growth_line(title="t", labels=labels, values=list(range(n)))):
+            ticks = _ticks_x(svg, "212")
+            assert ticks[0][1] == "12-00" and ticks[-1][1] == labels[-1]
+            _no_overlap(ticks, width=WIDTH, left=44)

@@ -122,3 +122,137 @@ def test_a_constraint_failure_while_booking_raises_and_is_not_taken_for_already_
     assert not PeriodSettlement.objects.exists()
     assert not JournalEntry.objects.filter(kind=JournalEntry.Kind.PERIOD_COMMISSION).exists()
     assert Commission.objects.filter(period=period).count() == 1
+
+
+ALIPAY = {"method": "alipay", "account": "13812348000", "name": "张小明"}
+
+
+def _period_lines(period: str) -> list[tuple[int, str, Decimal]]:
+    entry = f.entry(f"period:OFFICIAL:{period}")
+    return sorted((line.account.promoter_id, line.account.kind, line.amount)
+                  for line in entry.lines.select_related("account") if line.account.promoter_id)
+
+
+def test_a_frozen_recipients_share_is_held_pending_and_released_by_the_settlement_after_unfreeze(month):
+    """Issue 10: a freeze holds commissions, period ones included. E (48 000.00 of the month's 94 800.00) is
+    frozen when the month is booked: E's share goes to pending, not withdrawable, until E is unfrozen and the next
+    settlement run moves it to available; everyone else's is booked available as before."""
+    from tests.network import factories as nf
+    from tuishou.network.operator_actions import promoter_freeze, promoter_unfreeze
+    from tuishou.settlement.settle import settlement_run
+    from tuishou.wallets import services as wallets
+    from tuishou.wallets.selectors import wallet_get
+
+    period, a, (b, c, d, e) = month
+    _, end = period_bounds(period)
+    ops = nf.operator("ops")
+    promoter_freeze(actor=ops, promoter_id=e.pk, reason="疑似刷单")
+
+    period_settle(period=period, now=end)
+
+    assert _period_lines(period) == sorted([
+        (a.pk, K.PROMOTER_AVAILABLE, Decimal("-30500.00")), (b.pk, K.PROMOTER_AVAILABLE, Decimal("-100.00")),
+        (c.pk, K.PROMOTER_AVAILABLE, Decimal("-1200.00")), (d.pk, K.PROMOTER_AVAILABLE, Decimal("-15000.00")),
+        (e.pk, K.PROMOTER_PENDING, Decimal("-48000.00"))])
+    assert f.account_amount(K.COMMISSION_EXPENSE) == Decimal("94800.00")
+    assert (f.account_amount(K.PROMOTER_PENDING, e), f.account_amount(K.PROMOTER_AVAILABLE, e)) == (
+        Decimal("48000.00"), Decimal("0.00"))
+    held = Commission.objects.get(period=period, promoter=e)
+    assert (held.status, held.amount, held.settled_amount, held.settled_at) == (
+        "pending", Decimal("48000.00"), None, None)
+    assert sorted(Commission.objects.filter(period=period).exclude(promoter=e)
+                  .values_list("promoter_id", "status", "settled_amount")) == sorted([
+        (a.pk, "available", Decimal("30500.00")), (b.pk, "available", Decimal("100.00")),
+        (c.pk, "available", Decimal("1200.00")), (d.pk, "available", Decimal("15000.00"))])
+
+    # while E is frozen, however late the settlement runs, the share stays held
+    later = end + timezone.timedelta(days=40)
+    assert settlement_run(as_of=later).commissions == 0
+    assert Commission.objects.get(pk=held.pk).status == "pending"
+
+    # unfrozen, the share is still pending, so not withdrawable, until the next settlement run
+    promoter_unfreeze(actor=ops, promoter_id=e.pk, reason="核实无误")
+    e.refresh_from_db()
+    wallet = wallet_get(e)
+    assert (wallet.pending, wallet.available, wallet.withdrawable) == (
+        Decimal("48000.00"), Decimal("0.00"), Decimal("0.00"))
+    entries = JournalEntry.objects.count()
+    with pytest.raises(DomainError) as refused:
+        wallets.withdrawal_request(promoter=e, amount="100.00", payee=ALIPAY, idempotency_key="held-1")
+    assert refused.value.code == "wallets.insufficient_funds"
+    assert JournalEntry.objects.count() == entries
+
+    released = settlement_run(as_of=later)
+
+    assert released.commissions == 1
+    held.refresh_from_db()
+    assert (held.status, held.amount, held.settled_amount) == ("available", Decimal("48000.00"),
+                                                               Decimal("48000.00"))
+    assert sorted(f.lines_of(f.entry(f"settle:commission:{held.pk}"))) == sorted([
+        (f"promoter_pending:promoter:{e.pk}", Decimal("48000.00")),
+        (f"promoter_available:promoter:{e.pk}", Decimal("-48000.00"))])
+    wallet = wallet_get(e)
+    assert (wallet.pending, wallet.available, wallet.withdrawable) == (
+        Decimal("0.00"), Decimal("48000.00"), Decimal("48000.00"))
+    # and nothing twice: the month books nothing more, the settlement moves nothing more
+    assert period_settle(period=period, now=end) == []
+    assert settlement_run(as_of=later).commissions == 0
+    assert f.account_amount(K.PROMOTER_AVAILABLE, e) == Decimal("48000.00")
+    assert f.account_amount(K.COMMISSION_EXPENSE) == Decimal("94800.00")
+    assert JournalEntry.objects.filter(key__startswith="settle:commission:").count() == 1
+
+
+def test_a_share_held_for_a_frozen_recipient_reconciles_while_held_and_after_release(month):
+    from tests.network import factories as nf
+    from tests.settlement.conftest import reconcile
+    from tuishou.network.operator_actions import promoter_freeze, promoter_unfreeze
+    from tuishou.settlement.settle import settlement_run
+
+    period, a, _ = month
+    _, end = period_bounds(period)
+    ops = nf.operator("ops")
+    promoter_freeze(actor=ops, promoter_id=a.pk, reason="核查")
+    period_settle(period=period, now=end)
+    assert reconcile()[0] == 0
+
+    promoter_unfreeze(actor=ops, promoter_id=a.pk, reason="核实无误")
+    settlement_run(as_of=end + timezone.timedelta(days=1))
+
+    assert Commission.objects.get(period=period, promoter=a).status == "available"
+    assert f.account_amount(K.PROMOTER_AVAILABLE, a) == Decimal("30500.00")
+    assert reconcile()[0] == 0
+
+
+@pytest.mark.tampered
+def test_reconcile_reports_a_held_share_marked_available_without_its_settlement_entry(month):
+    from tests.network import factories as nf
+    from tests.settlement.conftest import reconcile
+    from tuishou.network.operator_actions import promoter_freeze
+
+    period, a, _ = month
+    _, end = period_bounds(period)
+    promoter_freeze(actor=nf.operator("ops"), promoter_id=a.pk, reason="核查")
+    period_settle(period=period, now=end)
+    held = Commission.objects.get(period=period, promoter=a)
+    Commission.objects.filter(pk=held.pk).update(status="available", settled_amount=held.amount)
+
+    code, out = reconcile()
+
+    assert code == 1
+    assert f"commission #{held.pk} (team_volume, promoter {a.pk})" in out
+    assert f"settle:commission:{held.pk} moving 30500.00" in out
+
+
+def test_the_api_lists_a_period_commission_beside_order_commissions(client, month):
+    period, a, _ = month
+    _, end = period_bounds(period)
+    period_settle(period=period, now=end)
+    row = Commission.objects.get(period=period, promoter=a)
+    client.force_login(a.user)
+
+    body = client.get("/api/v1/settlement/commissions/mine").json()
+
+    assert [(c["kind"], c["id"], c["period"], c["order_id"], c["rule"], c["amount"], c["status"], c["coupon_order"])
+            for c in body["commissions"]] == [
+        ("period", row.pk, period, None, "team_volume", "30500.00", "available", None)]
+    assert body["summary"] == {"pending": "0.00", "available": "30500.00", "withdrawable": "30500.00"}

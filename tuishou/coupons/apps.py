@@ -15,6 +15,7 @@ class CouponsConfig(AppConfig):
         # Coupon commissions wait in the same pending account as order commissions: the pending-balance check
         # counts them too.
         PENDING_SOURCES.append(reconcile.pending_by_promoter)
-        # ... and the promoter's list of commissions (佣金明细) shows them among the order commissions.
+        # ... and the promoter's list of commissions (佣金明细) shows them among the order commissions, by when the
+        # buyer paid the coupon order on its platform.
         COMMISSION_SOURCES.append(CommissionSource("coupon", selectors.coupon_commission_rows,
-                                                   selectors.coupon_commissions_by_id))
+                                                   selectors.coupon_commissions_by_id, at="order__paid_at"))

@@ -81,7 +81,7 @@ def coupon_commission_rows(promoter: Promoter, status: str | None) -> QuerySet[C
 
 
 def coupon_commissions_by_id(ids: list[int]) -> dict[int, CouponCommission]:
-    return CouponCommission.objects.select_related("order", "order__item").in_bulk(ids)
+    return CouponCommission.objects.select_related("order", "order__item", "order__plan_version").in_bulk(ids)
 
 
 def feed_imports(*, actor) -> QuerySet[FeedImport]:

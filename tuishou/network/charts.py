@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from tuishou.core.chart_axis import axis_labels
+
 WIDTH, HEIGHT = 720, 220
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 28
 RED, GREY, LIGHT = "#e4393c", "#888", "#eee"
@@ -38,11 +40,11 @@ def _frame(top: int, title: str, labels: Sequence[str], x_of) -> list[str]:
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{LIGHT}"/>'
                      f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="{GREY}">'
                      f'{tick}</text>')
-    if labels:
-        every = max(1, len(labels) // 8)  # at most about eight dates under the axis
-        for i in range(0, len(labels), every):
-            parts.append(f'<text x="{x_of(i):.1f}" y="{HEIGHT - 8}" font-size="11" text-anchor="middle" '
-                         f'fill="{GREY}">{escape(labels[i])}</text>')
+    # at most about eight dates under the axis, none overlapping another or cut off at the drawing's edge
+    for x, label in axis_labels([x_of(i) for i in range(len(labels))], labels, font_size=11, width=WIDTH, left=LEFT,
+                              most=8):
+        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 8}" font-size="11" text-anchor="middle" '
+                     f'fill="{GREY}">{escape(label)}</text>')
     return parts
 
 

@@ -1,8 +1,9 @@
 """Operator actions on one promoter (运营处置), each checked (the ``ops`` role, or ``admin``) and audited:
 
 * freeze / unfreeze with a reason (冻结 / 解冻). While frozen the promoter's commissions are booked but not
-  settled (settlement skips them), withdrawals are refused and the store and share links answer as
-  unavailable; unfrozen, the next settlement run settles what fell due meanwhile.
+  settled (settlement skips them; a month's team-volume or pool share is booked pending, ``settlement.periods``),
+  withdrawals are refused and the store and share links answer as unavailable; unfrozen, the next settlement
+  run settles what fell due meanwhile.
 * disable / re-enable the invite code: sign-ups with a disabled code are refused (``network.invite_code_disabled``).
 
 A rank set by hand is in ``promoter_changes`` (``promoter_rank_set(..., lock=True)``), called by the incentive

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
+from tuishou.core.chart_axis import axis_labels
+
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
 MAX_X_LABELS = 8
+TICK_FONT = 11  # svg.chart .tick in reports/charts.css
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,10 @@ def _frame(series: Series, top: Decimal) -> list[str]:
         parts.append(f'<text class="tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
                      f"{escape(series.fmt(_tidy(tick)))}</text>")
     n = len(series.labels)
-    every = max(1, -(-n // MAX_X_LABELS))
-    for i, label in enumerate(series.labels):
-        if i % every == 0 or i == n - 1:
-            parts.append(f'<text class="tick" x="{_x(i, n):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">'
-                         f"{escape(label)}</text>")
+    for x, label in axis_labels([_x(i, n) for i in range(n)], series.labels, font_size=TICK_FONT, width=WIDTH,
+                                left=LEFT, most=MAX_X_LABELS):
+        parts.append(f'<text class="tick" x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">'
+                     f"{escape(label)}</text>")
     return parts
 
 

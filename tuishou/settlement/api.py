@@ -37,12 +37,13 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 @router.get("/commissions/mine", response=MyCommissionsOut, openapi_extra=allowed(PROMOTER))
 def my_commissions(request: HttpRequest, status: str | None = None, order_id: int | None = None, limit: int = 50,
                    offset: int = 0):
-    """My commissions (我的佣金): pending and available balances, and each commission by order, newest first."""
+    """My commissions (我的佣金): pending and available balances, and every commission, of every kind (a platform
+    order's, a month's team volume or pool, a coupon order's), newest first by when it was earned: the rows of
+    the promoter centre's list. ``order_id`` keeps one platform order's commissions."""
     promoter = promoter_for_user(require_user(request.user))
     limit, offset = _page(limit, offset)
-    rows = selectors.promoter_commissions(promoter=promoter, status=status, order_id=order_id, limit=limit,
-                                          offset=offset)
-    return my_commissions_out(selectors.promoter_commission_summary(promoter), rows)
+    return my_commissions_out(selectors.my_commissions(promoter=promoter, status=status, order_id=order_id,
+                                                       limit=limit, offset=offset))
 
 
 @router.get("/merchants/{merchant_id}/statement", response=StatementOut,

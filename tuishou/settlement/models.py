@@ -32,7 +32,8 @@ class Commission(models.Model):
 
     ``amount`` is what it is worth now (accrued less what refunds cancelled or clawed back). Per-order
     commissions are pending until ``due_at`` (receipt or completion + the plan's ``freeze_days``; empty
-    until then), then available; period commissions (team volume, pools) are available when booked.
+    until then), then available; period commissions (team volume, pools) are available when booked, or pending
+    (due at once, released by settlement) while their promoter is frozen.
     """
 
     class Status(models.TextChoices):

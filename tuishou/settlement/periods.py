@@ -3,9 +3,12 @@
 For each community with a plan in force at the month's end that has period rules: PV per promoter is the
 Σ B (the paid amount under ``base: paid``) of the orders credited to them and completed in the calendar
 month (in the platform's time zone), less refunds; the engine's ``period_payouts`` prices the month, and
-ONE entry (key ``period:<community code>:<YYYY-MM>``) pays every recipient's available balance from the
-platform's commission expense. The orders are past their after-sales window, so nothing is pending. A
-``PeriodSettlement`` row per (community, month) makes a second run book nothing.
+ONE entry (key ``period:<community code>:<YYYY-MM>``) pays every recipient from the platform's commission
+expense. The orders are past their after-sales window, so a share is available at once, except a share of a
+promoter an operator has frozen (冻结) when the month is booked: it is held, booked to the promoter's *pending*
+balance as a pending commission due at once, and the settlement run (``settlement.settle``, which skips frozen
+promoters) moves it to available after the freeze is lifted, with its own entry ``settle:commission:<id>``.
+A ``PeriodSettlement`` row per (community, month) makes a second run book nothing.
 """
 
 from __future__ import annotations
@@ -132,7 +135,10 @@ def _volumes(*, community: Community, start: datetime, end: datetime,
 
 
 def _book(*, key: str, community: Community, period: str, version, payouts, base_total: Decimal) -> JournalEntry:
+    """Post the month's entry and its commission rows: available, or held (pending) for a frozen recipient."""
     total = sum((p.amount for p in payouts), ZERO)
+    frozen = {str(pk) for pk in Promoter.objects.filter(pk__in={int(p.promoter) for p in payouts},
+                                                        frozen_at__isnull=False).values_list("pk", flat=True)}
     lines = [(account_for(K.COMMISSION_EXPENSE), total)]
     snapshots = {}
     for payout in payouts:
@@ -140,14 +146,16 @@ def _book(*, key: str, community: Community, period: str, version, payouts, base
         snapshots[len(lines)] = CommissionSnapshot(
             order_ref=key, order_line_ref=None, plan_id=version.plan_key, plan_version=version.version or 0,
             rule=payout.rule, rate=rate, base=base_total)
-        lines.append((account_for(K.PROMOTER_AVAILABLE, Promoter(pk=int(payout.promoter))), -payout.amount))
+        kind = K.PROMOTER_PENDING if payout.promoter in frozen else K.PROMOTER_AVAILABLE
+        lines.append((account_for(kind, Promoter(pk=int(payout.promoter))), -payout.amount))
     entry = journal_post(kind=JournalEntry.Kind.PERIOD_COMMISSION, key=key, lines=lines, snapshots=snapshots,
                          memo=f"{community.code} {period} 月度奖励")
     now = timezone.now()
     Commission.objects.bulk_create([
         Commission(period=period, community=community, promoter_id=int(p.promoter), rule=p.rule,
                    plan_version=version, base=base_total, rate=effective_rate(p.amount, base_total),
-                   accrued_amount=p.amount, amount=p.amount, settled_amount=p.amount,
-                   status=Commission.Status.AVAILABLE, settled_at=now)
+                   accrued_amount=p.amount, amount=p.amount,
+                   **({"status": Commission.Status.PENDING, "due_at": now} if p.promoter in frozen else
+                      {"status": Commission.Status.AVAILABLE, "settled_amount": p.amount, "settled_at": now}))
         for p in payouts])
     return entry

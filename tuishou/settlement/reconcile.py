@@ -8,7 +8,8 @@
 * ``refund_reversals``: every refunded after-sales case has its refund entry, for exactly the refund's amount.
 * ``commission_rows``: the Commission and MerchantReceivable rows agree with the ledger (per row and per
   account: pending commissions add up to each promoter's pending balance, pending merchant shares to each
-  merchant's pending payable; every settled row has its settlement entry).
+  merchant's pending payable; every settled row has its settlement entry, a period share held while its
+  promoter was frozen included).
 """
 
 from __future__ import annotations
@@ -126,11 +127,13 @@ def check_commission_rows() -> Iterable[Mismatch]:
 
 def _commission_rows() -> Iterable[Mismatch]:
     snapshot_sums: dict[tuple[str, int, str], Decimal] = defaultdict(lambda: ZERO)
-    for ref, promoter_id, rule, amount in (JournalLine.objects.filter(order_ref__isnull=False,
-                                                                       account__kind__in=PROMOTER)
-                                           .values_list("order_ref", "account__promoter_id", "rule", "amount")
-                                           .iterator()):
+    held_periods = set()  # period shares booked pending (their promoter was frozen): settled by their own entry
+    for ref, promoter_id, rule, amount, kind in (
+            JournalLine.objects.filter(order_ref__isnull=False, account__kind__in=PROMOTER)
+            .values_list("order_ref", "account__promoter_id", "rule", "amount", "account__kind").iterator()):
         snapshot_sums[(ref, promoter_id, rule)] -= amount
+        if kind == K.PROMOTER_PENDING and ref.startswith("period:"):
+            held_periods.add((ref, promoter_id, rule))
     settled = dict(JournalLine.objects.filter(entry__kind=JournalEntry.Kind.COMMISSION_SETTLED,
                                               account__kind=K.PROMOTER_AVAILABLE)
                    .values_list("entry__key", "amount"))
@@ -145,10 +148,11 @@ def _commission_rows() -> Iterable[Mismatch]:
             yield Mismatch(subject=subject, found=f"amount {row.amount}",
                            expected=f"{row.accrued_amount} − {row.cancelled_amount} − {row.clawed_back_amount}")
         key = f"settle:commission:{row.pk}"
-        if row.order_id and row.settled_amount is not None and settled.get(key) != -row.settled_amount:
+        settles = row.order_id or (ref, row.promoter_id, row.rule) in held_periods
+        if settles and row.settled_amount is not None and settled.get(key) != -row.settled_amount:
             yield Mismatch(subject=subject, found=f"settlement entry {settled.get(key)}",
                            expected=f"{key} moving {row.settled_amount}")
-        if row.order_id and row.settled_amount is None and key in settled:
+        if settles and row.settled_amount is None and key in settled:
             yield Mismatch(subject=subject, found=f"{key} posted", expected="no settlement while pending")
 
 

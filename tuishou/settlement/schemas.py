@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
-from tuishou.settlement.models import Commission, MerchantReceivable, PeriodSettlement
-from tuishou.settlement.selectors import CommissionSummary, MerchantStatement
+from tuishou.settlement.models import ZERO, Commission, MerchantReceivable, PeriodSettlement
+from tuishou.settlement.selectors import ORDER_SOURCE, MerchantStatement, MyCommissions
 from tuishou.settlement.statements import Statement
 
 
@@ -48,15 +49,58 @@ class SummaryOut(Schema):
     withdrawable: Decimal
 
 
+class CouponOrderRefOut(Schema):
+    """The coupon order a coupon commission was paid on (券订单), placed on an external platform."""
+
+    platform: str
+    external_order_id: str = Field(description="The order's number on its platform.")
+    item_title: str
+    paid_at: datetime = Field(description="When the buyer paid on the platform.")
+
+
+class MyCommissionOut(CommissionOut):
+    """One of my commissions, of any kind. ``id`` is unique within its ``kind``: a coupon commission's id is not a
+    platform commission's. A coupon commission is refunded whole, so its ``cancelled_amount`` or
+    ``clawed_back_amount`` is its accrued amount or zero, and ``amount`` (worth now) what is left."""
+
+    kind: Literal["order", "period", "coupon"] = Field(description=(
+        "order: a platform order's commission (order_id, order_number); period: a month's team volume or pool "
+        "(period); coupon: a coupon goods order's on an external platform (coupon_order)."))
+    at: datetime = Field(description=(
+        "When it was earned, what the list is sorted by: when an order or period commission was booked, when a "
+        "coupon order was paid on its platform."))
+    coupon_order: CouponOrderRefOut | None = None
+
+
 class MyCommissionsOut(Schema):
     summary: SummaryOut
-    commissions: list[CommissionOut]
+    commissions: list[MyCommissionOut]
 
 
-def my_commissions_out(summary: CommissionSummary, rows: list[Commission]) -> dict:
-    return {"summary": {"pending": summary.pending, "available": summary.available,
-                        "withdrawable": summary.withdrawable},
-            "commissions": [commission_out(row) for row in rows]}
+def _coupon_commission_out(row) -> dict:
+    """A coupon commission (``tuishou.coupons``, loaded with its order, item and plan version) in the same shape."""
+    lost = row.status in ("cancelled", "clawed_back")
+    version = row.order.plan_version
+    return {"id": row.pk, "kind": "coupon", "at": row.order.paid_at, "order_id": None, "order_number": None,
+            "period": "", "promoter_id": row.promoter_id, "rule": row.rule,
+            "plan_key": version.plan_key if version else "", "plan_version": version.version if version else None,
+            "base": row.base, "rate": row.rate, "accrued_amount": row.amount,
+            "cancelled_amount": row.amount if row.status == "cancelled" else ZERO,
+            "clawed_back_amount": row.amount if row.status == "clawed_back" else ZERO,
+            "amount": ZERO if lost else row.amount, "status": row.status, "due_at": None,
+            "settled_at": row.order.settled_at if row.status in ("available", "clawed_back") else None,
+            "created_at": row.created_at,
+            "coupon_order": {"platform": row.order.platform, "external_order_id": row.order.external_order_id,
+                             "item_title": row.order.item.title, "paid_at": row.order.paid_at}}
+
+
+def my_commissions_out(mine: MyCommissions) -> dict:
+    rows = [{**commission_out(row), "kind": "order" if row.order_id else "period", "at": row.created_at,
+             "coupon_order": None} if source == ORDER_SOURCE else _coupon_commission_out(row)
+            for source, row in mine.rows]
+    return {"summary": {"pending": mine.summary.pending, "available": mine.summary.available,
+                        "withdrawable": mine.summary.withdrawable},
+            "commissions": rows}
 
 
 class ReceivableOut(Schema):

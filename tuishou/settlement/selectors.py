@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from tuishou.accounts.permissions import is_operator, require_operator, require_user
@@ -52,17 +52,6 @@ def promoter_commission_summary(promoter: Promoter) -> CommissionSummary:
     available = _account_amount(Account.Kind.PROMOTER_AVAILABLE, promoter=promoter)
     return CommissionSummary(pending=_account_amount(Account.Kind.PROMOTER_PENDING, promoter=promoter),
                              available=available, withdrawable=max(available, ZERO))
-
-
-def promoter_commissions(*, promoter: Promoter, status: str | None = None, order_id: int | None = None,
-                         limit: int = 50, offset: int = 0) -> list[Commission]:
-    """The promoter's commissions, newest first, with their order (我的佣金)."""
-    rows = Commission.objects.filter(promoter=promoter).select_related("order", "plan_version")
-    if status:
-        rows = rows.filter(status=status)
-    if order_id is not None:
-        rows = rows.filter(order_id=order_id)
-    return list(rows.order_by("-id")[offset:offset + limit])
 
 
 def commissions_for_operator(*, actor, status: str | None = None, due_before: datetime | None = None,
@@ -173,32 +162,42 @@ def promoter_commissions_query(*, promoter: Promoter, status: str | None = None)
 @dataclass(frozen=True)
 class CommissionSource:
     """Commissions a promoter earns outside the platform's own orders (coupon goods), registered by their app at
-    start-up: ``rows(promoter, status)`` gives ``values("id", "created_at")`` annotated ``source`` = ``name``,
-    with the same statuses as ``Commission.Status``; ``load(ids)`` gives the rows of a page by id."""
+    start-up: ``rows(promoter, status)`` gives the source's rows, with the same statuses as ``Commission.Status``;
+    ``at`` names the row's time the list is sorted and dated by (the coupon order's ``paid_at``: when the buyer
+    paid on the external platform, not when its report was imported); ``load(ids)`` gives the rows of a page by id.
+    """
 
     name: str
     rows: Callable[[Promoter, str | None], QuerySet]
     load: Callable[[list[int]], dict[int, object]]
+    at: str = "created_at"
 
 
 COMMISSION_SOURCES: list[CommissionSource] = []
 ORDER_SOURCE = "order"
 
 
-def _source_rows(rows: QuerySet, name: str) -> QuerySet:
-    return rows.order_by().annotate(source=Value(name, output_field=CharField())).values("id", "created_at", "source")
+def _source_rows(rows: QuerySet, name: str, at: str) -> QuerySet:
+    """``{"id", "at", "source"}`` rows of one source, ``at`` its time (``at`` names a field, or a path)."""
+    return (rows.order_by().annotate(source=Value(name, output_field=CharField()), at=F(at))
+            .values("id", "at", "source"))
 
 
-def promoter_all_commissions_query(*, promoter: Promoter, status: str | None = None) -> QuerySet:
-    """Every commission of the promoter, of every source (orders, period bonuses, coupon goods), newest first, as
-    ``{"id", "created_at", "source"}`` rows to paginate; ``commission_rows_loaded`` turns a page into objects."""
+def promoter_all_commissions_query(*, promoter: Promoter, status: str | None = None,
+                                   order_id: int | None = None) -> QuerySet:
+    """Every commission of the promoter, of every source (orders, period bonuses, coupon goods), newest first by
+    when each was earned (an order or period commission's booking, a coupon order's payment), as
+    ``{"id", "at", "source"}`` rows to paginate; ``commission_rows_loaded`` turns a page into objects.
+    ``order_id`` keeps the commissions of that platform order only."""
     rows = Commission.objects.filter(promoter=promoter)
     if status:
         rows = rows.filter(status=status)
-    union = _source_rows(rows, ORDER_SOURCE)
-    for source in COMMISSION_SOURCES:
-        union = union.union(_source_rows(source.rows(promoter, status), source.name), all=True)
-    return union.order_by("-created_at", "-id")
+    if order_id is not None:
+        rows = rows.filter(order_id=order_id)
+    union = _source_rows(rows, ORDER_SOURCE, "created_at")
+    for source in COMMISSION_SOURCES if order_id is None else ():
+        union = union.union(_source_rows(source.rows(promoter, status), source.name, source.at), all=True)
+    return union.order_by("-at", "-id")
 
 
 def commission_rows_loaded(rows) -> list[tuple[str, object]]:
@@ -212,6 +211,23 @@ def commission_rows_loaded(rows) -> list[tuple[str, object]]:
     for source in COMMISSION_SOURCES:
         loaded[source.name] = source.load(wanted.get(source.name, [])) if source.name in wanted else {}
     return [(row["source"], loaded[row["source"]][row["id"]]) for row in rows]
+
+
+@dataclass(frozen=True)
+class MyCommissions:
+    """A page of the promoter's commissions of every source, ``(source, row)`` each, and their balances."""
+
+    summary: CommissionSummary
+    rows: list[tuple[str, object]]
+
+
+def my_commissions(*, promoter: Promoter, status: str | None = None, order_id: int | None = None, limit: int = 50,
+                   offset: int = 0) -> MyCommissions:
+    """My commissions (我的佣金) for the API: the rows of the centre's list (orders, periods, coupon goods, newest
+    first by when earned), a page of them, with the pending and available balances."""
+    query = promoter_all_commissions_query(promoter=promoter, status=status, order_id=order_id)
+    return MyCommissions(summary=promoter_commission_summary(promoter),
+                         rows=commission_rows_loaded(query[offset:offset + limit]))
 
 
 @dataclass(frozen=True)

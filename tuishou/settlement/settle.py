@@ -106,11 +106,15 @@ def due_stamp(*, model: type[Commission] | type[MerchantReceivable], chunk_size:
 def _due(model, status: str, as_of: datetime) -> QuerySet:
     """Rows due at ``as_of``: freeze passed, after-sales window closed, no open after-sales case; and for a
     commission, its promoter not frozen by an operator (冻结: held, booked but not settled, until unfrozen) and
-    its order under no open risk flag (风控: held until an operator clears or rejects the flag)."""
+    its order under no open risk flag (风控: held until an operator clears or rejects the flag). A period
+    commission held because its promoter was frozen when the month was booked (``settlement.periods``) has no
+    order: it is due from its booking on, once its promoter is no longer frozen."""
     window_closed = as_of - timedelta(days=settings.TUISHOU["AFTER_SALES_DAYS"])
     open_cases = AfterSalesCase.objects.filter(status__in=AfterSalesCase.OPEN_STATUSES).values("order_id")
-    due = (model.objects.filter(status=status, due_at__lte=as_of, order__received_at__lte=window_closed)
-           .exclude(order_id__in=open_cases))
+    received = Q(order__received_at__lte=window_closed)
+    if model is Commission:
+        received |= Q(order__isnull=True)
+    due = model.objects.filter(received, status=status, due_at__lte=as_of).exclude(order_id__in=open_cases)
     if model is Commission:
         due = (due.exclude(promoter_id__in=Promoter.objects.filter(frozen_at__isnull=False).values("pk"))
                .exclude(order_id__in=held_orders()))

@@ -179,8 +179,6 @@ def attempt(placer, launch: Launch, index: int, buyer) -> dict:
     """One buyer's purchase, timed step by step (CLOCK_MONOTONIC: one clock for every process)."""
     from tuishou.core.errors import DomainError
     from tuishou.orders import paying
-    from tuishou.payments.sandbox import sandbox_charge_pay
-
     user_id, address_id, code, quantity, fate = buyer
     item = (user_id, address_id, launch.sku_id, quantity, code, f"{KEY_PREFIX}{index}")
     t0 = time.monotonic()
@@ -201,7 +199,7 @@ def attempt(placer, launch: Launch, index: int, buyer) -> dict:
             # The payer confirms on the sandbox's pay page: the gateway's charge is paid (its statement, which
             # reconcile compares, shows it) and it schedules its callback; the callback comes through the
             # webhook's handler, signed as the sandbox signs (bench/orders.py's Placer).
-            sandbox_charge_pay(txn_id=payment.gateway_txn_id)
+            placer.payer_confirms(payment)
             t3 = time.monotonic()
             placer.callback(payment)
             out.update(pay_start=t2 - t1, payer_confirms=t3 - t2, callback=time.monotonic() - t3, outcome="paid")

@@ -239,9 +239,16 @@ class Placer:
 
         return paying.checkout_pay(buyer=checkout.buyer, checkout_id=checkout.pk)
 
+    def payer_confirms(self, payment) -> None:
+        """The payer confirms on the sandbox's pay page (``sandbox_charge_pay``): the gateway's charge is paid, so
+        its statement shows it and ``tuishou reconcile``'s gateway check holds on the bench's orders."""
+        from tuishou.payments.sandbox import sandbox_charge_pay
+
+        sandbox_charge_pay(txn_id=payment.gateway_txn_id)
+
     def callback(self, payment) -> None:
         """The sandbox's ``payment.succeeded`` callback, in its shape and signed as it signs, through the
-        webhook's handler."""
+        webhook's handler (delivered here rather than by the outbox's worker, which the bench does not run)."""
         from django.utils import timezone
 
         from tuishou.payments import sandbox
@@ -258,8 +265,9 @@ class Placer:
             raise RuntimeError(f"callback {result}")
 
     def place(self, item: Item) -> None:
-        checkout = self.checkout(item)
-        self.callback(self.pay_start(checkout))
+        payment = self.pay_start(self.checkout(item))
+        self.payer_confirms(payment)
+        self.callback(payment)
         self.placed += 1
         if self.book_every and self.placed % self.book_every == 0:
             self.book()
@@ -380,6 +388,7 @@ def run_profile(world: World, args, rng: random.Random) -> dict:
             payment = placer.pay_start(checkout)
             times["pay start"].append(time.perf_counter() - t)
         steps["pay start"].append(len(q2.captured_queries))
+        placer.payer_confirms(payment)  # the gateway's side, not the platform's: outside the measure
         with CaptureQueriesContext(connection) as q3:
             t = time.perf_counter()
             placer.callback(payment)

@@ -297,6 +297,8 @@ TUISHOU = {
     # Invite codes: required by default; an operator may configure a default sponsor instead.
     "INVITE_CODE_REQUIRED": env_bool("TUISHOU_INVITE_CODE_REQUIRED", True),
     "API_TOKEN_DAYS": int(os.environ.get("TUISHOU_API_TOKEN_DAYS", "30")),
+    # A token's "last used at" is written at most once in this many minutes (not a write on every request).
+    "API_TOKEN_TOUCH_MINUTES": int(os.environ.get("TUISHOU_API_TOKEN_TOUCH_MINUTES", "15")),
     "DEFAULT_PLATFORM_FEE_RATE": os.environ.get("TUISHOU_DEFAULT_PLATFORM_FEE_RATE", "0.05"),
     "AFTER_SALES_DAYS": int(os.environ.get("TUISHOU_AFTER_SALES_DAYS", "7")),
     # Orders: minutes to pay before an unpaid checkout is cancelled, days after shipping before receipt is

@@ -26,6 +26,20 @@ def test_token_is_stored_hashed_and_authenticates_until_revoked():
     assert api_token_authenticate(token=issued.token) is None
 
 
+def test_last_used_is_written_once_per_touch_window_not_on_every_request(django_assert_num_queries):
+    user = user_create(phone="13912345678", password="a-long-password")
+    issued = api_token_issue(user=user)
+    with django_assert_num_queries(2):  # the token with its user, then the first touch
+        api_token_authenticate(token=issued.token)
+    first = ApiToken.objects.get().last_used_at
+    with django_assert_num_queries(1):  # within 15 minutes: the read only, no write
+        api_token_authenticate(token=issued.token)
+    assert ApiToken.objects.get().last_used_at == first
+    ApiToken.objects.update(last_used_at=first - timedelta(minutes=16))
+    api_token_authenticate(token=issued.token)
+    assert ApiToken.objects.get().last_used_at > first
+
+
 def test_expired_token_does_not_authenticate():
     user = user_create(phone="13912345678", password="a-long-password")
     issued = api_token_issue(user=user)

@@ -3,9 +3,11 @@ exactly K, each over the allocation refused with ``campaigns.sold_out``."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
+from django.db import connection, transaction
 
 from tests.campaigns import factories as cf
 from tests.concurrency import at_once
@@ -39,3 +41,33 @@ def test_parallel_checkouts_over_an_allocation_sell_exactly_the_allocation():
     assert Campaign.objects.get().sold == 7
     assert sum(OrderLine.objects.filter(campaign__isnull=False).values_list("quantity", flat=True)) == 7
     assert sum(Sku.objects.filter(product=item).values_list("stock", flat=True)) == 100 - 7
+
+
+def test_a_sold_out_campaign_is_refused_without_waiting_on_its_row():
+    """Refuse early: with the allocation gone, a buyer is answered ``campaigns.sold_out`` from a read without a
+    lock, even while another transaction holds the campaign's row (as the last buyers' checkouts do)."""
+    item = cf.product(stock=50)
+    small, _big = item.skus.order_by("pk")
+    campaign = cf.running(item, allocation=3)
+    Campaign.objects.filter(pk=campaign.pk).update(sold=3)
+    person = of.buyer()
+    home = of.address(person).pk
+    outcome = []
+
+    def buy():
+        try:
+            checkout_submit(buyer=person, lines=[(small.pk, 1)], address_id=home, idempotency_key=uuid.uuid4().hex)
+        except DomainError as exc:
+            outcome.append(exc.code)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        Campaign.objects.select_for_update().get(pk=campaign.pk)  # held until this block ends
+        buyer_thread = threading.Thread(target=buy)
+        buyer_thread.start()
+        buyer_thread.join(timeout=20)
+        answered = list(outcome)
+    buyer_thread.join(timeout=20)
+    assert answered == ["campaigns.sold_out"]
+    assert (Checkout.objects.count(), Campaign.objects.get().sold) == (0, 3)

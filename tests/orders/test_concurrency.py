@@ -1,8 +1,13 @@
 """Races on PostgreSQL (SQLite ignores row locks): the last units, and a payment callback delivered twice at once."""
 
+import threading
 import uuid
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
+from django.utils import timezone
 
 from tests.concurrency import at_once
 from tests.orders import factories as f
@@ -32,6 +37,60 @@ def test_buyers_racing_for_the_last_units_never_oversell():
     assert (len(won), len(lost)) == (2, 6)
     assert {e.code for e in lost} == {"orders.out_of_stock"}
     assert (Sku.objects.get(pk=honey.pk).stock, Order.objects.count()) == (1, 2)
+
+
+def test_a_checkout_held_up_before_its_reservation_does_not_lock_the_sku():
+    """Reserve last: a checkout held up in the middle (here its insert waits on the same idempotency key held by
+    another, uncommitted transaction) has not taken the SKU's row yet, so another buyer of the SKU checks out
+    meanwhile; the held-up one then completes, and the stock is down by both."""
+    honey = f.sku(stock=5)
+    slow, quick = f.buyer(), f.buyer()
+    slow_home, quick_home = f.address(slow).pk, f.address(quick).pk
+    key = uuid.uuid4().hex
+    outcomes = {}
+
+    def run(name, person, home):
+        try:
+            outcomes[name] = checkout_submit(buyer=person, lines=[(honey.pk, 1)], address_id=home,
+                                             idempotency_key=key)
+        except Exception as exc:  # the outcome is what the test inspects
+            outcomes[name] = exc
+        finally:
+            connection.close()
+
+    held_up = threading.Thread(target=run, args=("slow", slow, slow_home))
+    other = threading.Thread(target=run, args=("quick", quick, quick_home))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Checkout.objects.create(buyer=slow, idempotency_key=key, request_digest="held", amount=Decimal("1.00"),
+                                expires_at=timezone.now() + timedelta(minutes=30))
+        held_up.start()
+        _until(lambda: _waiting_backends() >= 1)  # the slow checkout waits on the key
+        other.start()
+        other.join(timeout=20)
+        quick_done = not other.is_alive()
+        raise RuntimeError("roll the key's holder back")  # lets the slow checkout go on
+    held_up.join(timeout=20)
+    other.join(timeout=20)
+    assert quick_done, "the other buyer waited for the held-up checkout: the SKU was locked before its inserts"
+    assert isinstance(outcomes["quick"], Checkout) and isinstance(outcomes["slow"], Checkout), outcomes
+    assert (Sku.objects.get(pk=honey.pk).stock, Order.objects.count()) == (3, 2)
+
+
+def _waiting_backends() -> int:
+    with connection.cursor() as cursor:  # the activity view is a snapshot per transaction: take a new one
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0]
+
+
+def _until(condition, seconds: float = 20) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
 
 
 def test_a_payment_callback_delivered_twice_at_once_pays_once():

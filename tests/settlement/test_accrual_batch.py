@@ -18,6 +18,7 @@ from tuishou.orders import events
 from tuishou.orders.models import AccrualPending, Order
 from tuishou.settlement.accrual_batch import accruals_book, accruals_pending_count
 from tuishou.settlement.models import Commission, MerchantReceivable
+from tuishou.wallets.selectors import wallet_get
 
 pytestmark = pytest.mark.django_db
 K = f.K
@@ -58,6 +59,26 @@ def test_a_paid_order_waits_in_the_queue_and_one_batch_books_it_once(batched, af
     assert MerchantReceivable.objects.get(order=order).net == Decimal("300.00")
     assert (accruals_pending_count(), JournalEntry.objects.count()) == (0, 1)
     assert f.account_amount(K.PROMOTER_PENDING, x) == Decimal("44.00")
+    assert reconcile()[0] == 0
+
+
+def test_the_wallet_shows_commissions_waiting_for_the_batch_as_pending_booking(batched, after_commit, client):
+    # given X's example-2 order paid and still queued (X earns 44.00, Z 4.00)
+    of.plan(f.EXAMPLE_2)
+    x, _, z = f.example_2_chain()
+    f.self_purchase(after_commit, x)
+    client.force_login(x.user)
+    # then X's wallet (API and page) shows 44.00 pending booking (待入账), in no balance yet; Z's shows 4.00
+    me = client.get("/api/v1/wallets/me").json()
+    assert (me["pending_booking"], me["pending"], me["available"]) == ("44.00", "0.00", "0.00")
+    assert wallet_get(z).pending_booking == Decimal("4.00")
+    page = client.get("/centre/wallet/").content.decode()
+    assert 'data-testid="pending-booking"' in page and "44.00" in page
+    # when the batch books it, the amount moves into the pending-settlement balance and the notice goes
+    accruals_book()
+    me = client.get("/api/v1/wallets/me").json()
+    assert (me["pending_booking"], me["pending"]) == ("0.00", "44.00")
+    assert 'data-testid="pending-booking"' not in client.get("/centre/wallet/").content.decode()
     assert reconcile()[0] == 0
 
 

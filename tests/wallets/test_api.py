@@ -29,7 +29,7 @@ def test_a_promoter_reads_the_wallet_and_requests_a_withdrawal(client):
                               "bank": "工商银行"}}
     assert client.get("/api/v1/wallets/me").json() == {
         "pending": "0.00", "available": "150.00", "frozen": "100.00", "withdrawn": "0.00", "withdrawable": "150.00",
-        "currency": "CNY", "withdrawals_left_today": 2,
+        "currency": "CNY", "withdrawals_left_today": 2, "pending_booking": "0.00",
         "rules": {"minimum": "10.00", "maximum": "50000.00", "fee_rate": "0.006", "fee_minimum": "1.00",
                   "daily_count": 3}}
     f.reconciled()

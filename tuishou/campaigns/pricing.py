@@ -3,7 +3,10 @@ now, taking their units out of the allocation, and giving units back when an unp
 
 Allocation is reserved with one conditional UPDATE per campaign (``… SET sold = sold + n WHERE sold + n <=
 allocation``), in campaign id order after the SKUs' stock (SKUs in id order), so concurrent checkouts can
-neither oversell nor deadlock; a database check (``campaign_never_oversold``) backs it.
+neither oversell nor deadlock; a database check (``campaign_never_oversold``) backs it. Checkout reads the terms
+first without a lock (``campaign_terms_read``, which refuses a visibly sold-out campaign at once) and reserves
+last (``campaign_units_reserve``, just before its commit), so the campaign's row is held for a statement and
+the commit, not for the whole checkout.
 
 Decisions (documented for operators):
 - A sold-out campaign refuses the purchase (``campaigns.sold_out``, 409) until its window ends: the product was
@@ -74,32 +77,57 @@ def running_price_subquery(sku_ref: str = "pk", *, now: datetime):
         campaign__ends_at__gt=now).values("price")[:1])
 
 
-def campaign_terms_reserve(*, wanted: Mapping[int, int], titles: Mapping[int, str],
-                           now: datetime) -> dict[int, CampaignTerms]:
-    """Reserve allocation for the units of ``wanted`` ({sku_id: quantity}) whose SKU is in a running campaign
-    and answer their terms by SKU. Call inside the checkout's transaction, after the stock is reserved.
+def campaign_terms_read(*, wanted: Mapping[int, int], titles: Mapping[int, str],
+                        now: datetime) -> dict[int, CampaignTerms]:
+    """The terms by SKU of the units of ``wanted`` ({sku_id: quantity}) whose SKU is in a campaign running at
+    ``now``, read without a lock; nothing is reserved (``campaign_units_reserve`` does that, last).
+
+    Refuses early: ``campaigns.sold_out`` (409) when a campaign already shows fewer units left than asked, so a
+    buyer of a sold-out launch is answered without queueing on the campaign's row. The locked conditional
+    update in ``campaign_units_reserve`` still decides the last units.
+    """
+    found = running_prices(wanted, now=now)
+    terms = {sku_id: _terms(price, campaign) for sku_id, (price, campaign) in found.items()}
+    campaigns = {campaign.pk: campaign for _price, campaign in found.values()}
+    for campaign_id, (quantity, sku_id) in sorted(_per_campaign(wanted, terms).items()):
+        if campaigns[campaign_id].sold + quantity > campaigns[campaign_id].allocation:
+            raise _sold_out(campaigns[campaign_id], quantity, sku_id, titles)
+    return terms
+
+
+def campaign_units_reserve(*, wanted: Mapping[int, int], terms: Mapping[int, CampaignTerms],
+                           titles: Mapping[int, str]) -> None:
+    """Take the units of ``wanted`` sold at ``terms`` (``campaign_terms_read``) out of their campaigns'
+    allocations: one conditional UPDATE per campaign, in campaign id order. Call inside the checkout's
+    transaction, after the SKUs' stock and as late as possible (the row is every launch buyer's: its lock is
+    held until commit).
 
     Raises ``campaigns.sold_out`` (409) when a campaign has fewer units left than asked; the caller's
     transaction then writes nothing.
     """
-    found = running_prices(wanted, now=now)
-    per_campaign: dict[int, int] = {}
-    for sku_id, (_price, campaign) in found.items():
-        per_campaign[campaign.pk] = per_campaign.get(campaign.pk, 0) + wanted[sku_id]
     table = connection.ops.quote_name(Campaign._meta.db_table)
-    for campaign_id in sorted(per_campaign):
-        quantity = per_campaign[campaign_id]
+    for campaign_id, (quantity, sku_id) in sorted(_per_campaign(wanted, terms).items()):
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {table} SET sold = sold + %s WHERE id = %s AND sold + %s <= allocation "
                            "RETURNING sold", [quantity, campaign_id, quantity])
             taken = cursor.fetchone()
         if taken is None:
-            campaign = Campaign.objects.get(pk=campaign_id)
-            sku_id = next(s for s, (_p, c) in found.items() if c.pk == campaign_id)
-            raise Conflict(CampaignError.SOLD_OUT, title=titles.get(sku_id, campaign.title), left=campaign.left,
-                           details={"campaign_id": campaign_id, "left": campaign.left, "requested": quantity,
-                                    "sku_id": sku_id})
-    return {sku_id: _terms(price, campaign) for sku_id, (price, campaign) in found.items()}
+            raise _sold_out(Campaign.objects.get(pk=campaign_id), quantity, sku_id, titles)
+
+
+def _per_campaign(wanted: Mapping[int, int], terms: Mapping[int, CampaignTerms]) -> dict[int, tuple[int, int]]:
+    """{campaign_id: (units asked for in it, its first SKU asked for)}."""
+    per_campaign: dict[int, tuple[int, int]] = {}
+    for sku_id in sorted(terms):
+        units, first = per_campaign.get(terms[sku_id].campaign_id, (0, sku_id))
+        per_campaign[terms[sku_id].campaign_id] = (units + wanted[sku_id], first)
+    return per_campaign
+
+
+def _sold_out(campaign: Campaign, quantity: int, sku_id: int, titles: Mapping[int, str]) -> Conflict:
+    return Conflict(CampaignError.SOLD_OUT, title=titles.get(sku_id, campaign.title), left=campaign.left,
+                    details={"campaign_id": campaign.pk, "left": campaign.left, "requested": quantity,
+                             "sku_id": sku_id})
 
 
 def campaign_units_release(*, order_ids: Iterable[int]) -> int:

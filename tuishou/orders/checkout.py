@@ -1,8 +1,11 @@
 """Checkout (提交订单): price on the server, reserve stock, split by merchant (拆单), snapshot everything.
 
-One transaction: every line is checked, stock is reserved with the catalog's conditional update (SKUs in
-id order, so two checkouts of the same SKUs cannot deadlock), and the checkout, its orders and their lines
-are written — or, on any bad input, nothing is.
+One transaction: every line is checked, the checkout, its orders and their lines are written, and LAST the
+stock is reserved with the catalog's conditional update (SKUs in id order, so two checkouts of the same SKUs
+cannot deadlock) and a running campaign's allocation with its own — or, on any bad input, nothing is. Reserving
+last keeps a launch SKU's row (every buyer's) locked for a statement or two and the commit instead of the whole
+checkout; a SKU or campaign that is visibly sold out is refused first, from a read without a lock
+(docs/deployment.md, "A launch minute").
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tuishou.accounts.permissions import require_user
-from tuishou.campaigns.pricing import CampaignTerms, campaign_terms_reserve
+from tuishou.campaigns.pricing import CampaignTerms, campaign_terms_read, campaign_units_reserve
 from tuishou.catalog.commission import commission_base
 from tuishou.catalog.services import sku_stock_reserve
 from tuishou.core.errors import Conflict, DomainError, InvalidInput
@@ -136,11 +139,9 @@ def _submit(*, buyer, requests: list[LineRequest] | None, address_id: int, share
                     return first
                 requests = _line_requests([LineRequest(sku_id=c.sku_id, quantity=c.quantity,
                                                        share_code=c.share_code) for c in cart])
-            checkout = _checkout_write(buyer=buyer, requests=requests, address=address, share_code=share_code,
-                                       key=key, digest=digest)
-            if cart:
-                CartLine.objects.filter(pk__in=[c.pk for c in cart]).delete()
-            return checkout
+                CartLine.objects.filter(pk__in=[c.pk for c in cart]).delete()  # before the hot rows are locked
+            return _checkout_write(buyer=buyer, requests=requests, address=address, share_code=share_code,
+                                   key=key, digest=digest)
     except IntegrityError:
         # The same key submitted twice at once: the first transaction won, return its checkout.
         first = _replay(buyer, key, digest)
@@ -175,17 +176,14 @@ def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: 
     wanted: dict[int, int] = {}
     for r in requests:
         wanted[r.sku_id] = wanted.get(r.sku_id, 0) + r.quantity
-    unpaid_limits_check(buyer=buyer, wanted=wanted, titles={i: s.product.title for i, s in skus.items()}, now=now)
+    titles = {sku_id: sku.product.title for sku_id, sku in skus.items()}
+    unpaid_limits_check(buyer=buyer, wanted=wanted, titles=titles, now=now)
+    # Refuse early, from what was read without a lock: a visibly sold-out SKU or campaign is answered before
+    # anything is locked. 爆品: SKUs in a running campaign sell at its terms.
     for sku_id in sorted(wanted):
-        try:
-            sku_stock_reserve(sku_id=sku_id, quantity=wanted[sku_id])
-        except DomainError as exc:
-            raise Conflict(OrderError.OUT_OF_STOCK, available=exc.details.get("available", 0),
-                           title=skus[sku_id].product.title,
-                           details={"sku_id": sku_id, "available": exc.details.get("available", 0),
-                                    "requested": wanted[sku_id]}) from None
-    # 爆品: SKUs in a running campaign sell at its terms, their units taken out of its allocation.
-    terms = campaign_terms_reserve(wanted=wanted, titles={k: s.product.title for k, s in skus.items()}, now=now)
+        if skus[sku_id].stock < wanted[sku_id]:
+            raise _out_of_stock(skus[sku_id], wanted[sku_id], skus[sku_id].stock)
+    terms = campaign_terms_read(wanted=wanted, titles=titles, now=now)
     by_merchant: OrderedDict[int, list[LineRequest]] = OrderedDict()
     for r in requests:
         by_merchant.setdefault(skus[r.sku_id].product.merchant_id, []).append(r)
@@ -213,7 +211,27 @@ def _checkout_write(*, buyer, requests: list[LineRequest], address, share_code: 
         for row in rows:
             row.order = order
     OrderLine.objects.bulk_create([row for _, rows in orders for row in rows])
+    _reserve(wanted=wanted, skus=skus, terms=terms, titles=titles)
     return checkout
+
+
+def _reserve(*, wanted: dict[int, int], skus: dict, terms: dict[int, CampaignTerms],
+             titles: dict[int, str]) -> None:
+    """Reserve LAST, just before the commit: the stock (SKUs in id order), then the campaigns' allocation
+    (campaign id order). A launch SKU's row and its campaign's row are every buyer's, and their locks are held
+    until commit, so they are taken after everything else of the checkout is read and written. The conditional
+    updates decide the last units; a refusal here rolls the whole checkout back."""
+    for sku_id in sorted(wanted):
+        try:
+            sku_stock_reserve(sku_id=sku_id, quantity=wanted[sku_id])
+        except DomainError as exc:
+            raise _out_of_stock(skus[sku_id], wanted[sku_id], exc.details.get("available", 0)) from None
+    campaign_units_reserve(wanted=wanted, terms=terms, titles=titles)
+
+
+def _out_of_stock(sku, requested: int, available: int) -> Conflict:
+    return Conflict(OrderError.OUT_OF_STOCK, available=available, title=sku.product.title,
+                    details={"sku_id": sku.pk, "available": available, "requested": requested})
 
 
 def _order_build(*, buyer, address, group, skus, now, share_code, attribution, versions: dict,

@@ -20,14 +20,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
 from django_tasks import task
 
+from tuishou.incentives.models import PlanVersion
 from tuishou.orders.events import OrderPaid, paid_from_json, paid_to_json
 from tuishou.orders.models import AccrualPending, Order
-from tuishou.settlement.accrual import order_accrue, orders_accrue
+from tuishou.settlement.accrual import accrual_plan, order_accrue, orders_accrue
 
 BATCH = 1000
 _last_trigger = [0.0]
@@ -99,6 +101,21 @@ def accrual_pending_book(*, order_ids: Iterable[int]) -> int:
     rows = list(AccrualPending.objects.select_for_update().filter(order_id__in=list(order_ids))
                 .order_by("order_id").values_list("order_id", "event"))
     return _book(rows) if rows else 0
+
+
+def pending_booking_amount(*, promoter_id: int) -> Decimal:
+    """What the promoter earns on paid orders still waiting for the batch (待入账): the commissions the batch
+    will book for them, priced now exactly as it will price them (``accrual.accrual_plan`` on each queued
+    event whose snapshotted chain holds the promoter). Zero when nothing waits, as in the inline mode. The
+    queue holds seconds of orders while a worker runs, so it is read whole."""
+    events = [paid_from_json(data) for data in AccrualPending.objects.values_list("event", flat=True)]
+    mine = [e for e in events if any(m.promoter_id == promoter_id for m in e.chain)]
+    if not mine:
+        return Decimal("0.00")
+    versions = PlanVersion.objects.in_bulk({e.plan_version_id for e in mine if e.plan_version_id})
+    return sum((amount for e in mine
+                for (payee, _rule), amount in accrual_plan(e, versions.get(e.plan_version_id)).payouts.items()
+                if payee == promoter_id), Decimal("0.00"))
 
 
 def accruals_pending_count() -> int:

@@ -29,6 +29,7 @@ class WalletOut(Schema):
     currency: str
     withdrawals_left_today: int
     rules: RulesOut
+    pending_booking: str  # paid orders' commissions not booked yet (batched accrual), not in any balance
 
 
 class ReasonOut(Schema):
@@ -136,6 +137,7 @@ def wallet_out(wallet: Wallet) -> dict:
     return {"pending": str(wallet.pending), "available": str(wallet.available), "frozen": str(wallet.frozen),
             "withdrawn": str(wallet.withdrawn), "withdrawable": str(wallet.withdrawable),
             "currency": wallet.currency, "withdrawals_left_today": wallet.withdrawals_left_today,
+            "pending_booking": str(wallet.pending_booking),
             "rules": {"minimum": str(rules.minimum), "maximum": str(rules.maximum), "fee_rate": str(rules.fee_rate),
                       "fee_minimum": str(rules.fee_minimum), "daily_count": rules.daily_count}}
 

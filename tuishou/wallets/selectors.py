@@ -2,7 +2,8 @@
 
 Every figure comes from the ledger: the wallet is the promoter's four ledger accounts — pending (待结算,
 inside the after-sales window), available (可提现), frozen (提现冻结: held by withdrawals under review or in
-payment) and withdrawn (已提现, to date) — and the history is their journal lines.
+payment) and withdrawn (已提现, to date) — and the history is their journal lines. Beside them, "pending
+booking" (待入账): commissions of paid orders the batched accrual has not booked into the ledger yet.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tuishou.ledger.models import Account, JournalLine
 from tuishou.ledger.selectors import owner_balances
 from tuishou.merchants.models import Merchant
 from tuishou.network.models import Promoter
+from tuishou.settlement.accrual_batch import pending_booking_amount
 from tuishou.settlement.selectors import promoter_withdrawable
 from tuishou.wallets.errors import WalletError
 from tuishou.wallets.models import PayoutIncident, Withdrawal
@@ -52,6 +54,7 @@ class Wallet:
     currency: str
     withdrawals_left_today: int
     rules: WithdrawalRules
+    pending_booking: Decimal = ZERO  # commissions of paid orders the batched accrual has not booked yet (待入账)
 
 
 def wallet_get(promoter: Promoter, *, now: datetime | None = None) -> Wallet:
@@ -62,7 +65,7 @@ def wallet_get(promoter: Promoter, *, now: datetime | None = None) -> Wallet:
                   frozen=balances[Kind.PROMOTER_FROZEN], withdrawn=balances[Kind.PROMOTER_WITHDRAWN],
                   withdrawable=_withdrawable(promoter), currency=CURRENCY,
                   withdrawals_left_today=max(rules.daily_count - withdrawal_count_on_day(promoter, now=now), 0),
-                  rules=rules)
+                  rules=rules, pending_booking=pending_booking_amount(promoter_id=promoter.pk))
 
 
 def _withdrawable(promoter: Promoter) -> Decimal:

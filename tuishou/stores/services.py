@@ -220,6 +220,7 @@ def _share_link(*, promoter: Promoter, target: str, product_id: int | None,
         return existing, False
     if product_id is not None:
         _product_available(product_id)
+        pool_pick_check(promoter=promoter, product_id=product_id)  # 验货区: share only what this rank may pick
     try:
         link = _with_fresh_code(lambda code: ShareLink.objects.create(code=code, **mine),
                                 taken=lambda code: ShareLink.objects.filter(code=code).exists())
@@ -231,7 +232,9 @@ def _share_link(*, promoter: Promoter, target: str, product_id: int | None,
 def share_link_create(*, user: User, target: str, product_id: int | None = None) -> tuple[ShareLink, bool]:
     """For the signed-in promoter: their link to their store or a product; ``(link, created)``.
 
-    Linking a product needs it in the supply pool (``stores.product_unavailable``), not in the store.
+    Linking a product needs it in the supply pool (``stores.product_unavailable``), not in the store, and with
+    the inspected badge when the promoter's rank sees only the inspected zone (``community.zone_restricted``,
+    the pick's rule): a new link is refused, a link made before the rule stays.
     """
     promoter = promoter_for_user(user)
     with transaction.atomic():

@@ -207,18 +207,27 @@ DB_POOL_SIZE = int(os.environ.get("TUISHOU_DB_POOL") or 0)
 DATABASES = {"default": _database()}
 
 
-def _caches(redis_url: str) -> dict:
+def _caches(redis_url: str, *, testing: bool) -> dict:
     """Django's cache: the abuse throttles and the sign-up codes live here (issue 12, items 8-10). Redis in
-    production (REDIS_URL: one store for every app process and server); without it this process's memory, which
-    serves the embedded mode's one web process."""
+    production (REDIS_URL: one store for every app process and server). Without it, a table of the database
+    (``tuishou_cache``, made by the core's migration): ``tuishou serve`` runs several web processes, and a store
+    in each process's memory gave each its own throttle counts (20 sign-up codes an hour per address became 20
+    per process) and its own sign-up codes (a code sent by one process was unknown to the next). Tests keep a
+    store in memory, emptied after each test. Never culled below what an attack writes: a full store drops keys,
+    the counters with them."""
     if redis_url:
         return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
                             "KEY_PREFIX": "tuishou"}}
-    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tuishou"}}
+    if testing:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tuishou",
+                            "OPTIONS": {"MAX_ENTRIES": 100_000}}}
+    return {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE,
+                        "OPTIONS": {"MAX_ENTRIES": 1_000_000}}}
 
 
-# Never under tests: they empty the cache after each test, which on a shared Redis would empty it for everyone.
-CACHES = _caches("" if TESTING else os.environ.get("REDIS_URL", ""))
+CACHE_TABLE = "tuishou_cache"
+# Never Redis under tests: they empty the cache after each test, which on a shared Redis would empty it for everyone.
+CACHES = _caches("" if TESTING else os.environ.get("REDIS_URL", ""), testing=TESTING)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses every sign-in (API token, sign-in page, admin) of an address or an account locked

@@ -207,6 +207,9 @@ def world_build(after_commit) -> World:
     mine = {role: _purchase(after_commit, person, a) for role, person in users.items()}
     mine["consumer_b"] = _purchase(after_commit, b.consumer, b)
     shared = _shared(a, b, users, ops)
+    shared.update(_queues(after_commit, a, b, ops))
+    for side in (a, b):
+        side.values["study_id"] = _study(side)
     user_create(phone=LOGIN_PHONE, password=LOGIN_PASSWORD, display_name="登录者")
     tokens = {role: api_token_issue(user=person).token for role, person in users.items()}
     return World(sides={"A": a, "B": b}, tokens=tokens, users=users, mine=mine, shared=shared)
@@ -243,6 +246,57 @@ def _shared(a: Side, b: Side, users: dict, ops) -> dict:
               "community_role": "manager", "merchant_role": "staff", "credit_code": merchant_factories.credit_code(),
               "source": order_factories.PLAN}
     return values
+
+
+def _queues(after_commit, a: Side, b: Side, ops) -> dict:
+    """Real rows in the operators' queues, none of them a caller's: a promoter's application and a mentor switch
+    waiting for ops, side B's promoter's withdrawal waiting for finance, a risk flag on side B, side B's
+    inspection report, a coupon order report import."""
+    from tests.network import factories as network_factories
+    from tests.wallets import factories as wallet_factories
+    from tuishou.community.inspections import inspection_report_file, inspection_settings_set
+    from tuishou.community.inspections_selectors import checklist_items, community_ranks
+    from tuishou.coupons.services import order_report_import
+    from tuishou.network.promotion import promoter_become
+    from tuishou.risk.detection import Finding
+    from tuishou.risk.flags import flag_raise
+    from tuishou.risk.rules import RULES
+
+    policy = network_factories.policy()
+    saved = {name: getattr(policy, name) for name in ("promotion_mode", "placement_policy", "switch_cooldown_days",
+                                                      "switch_requires_approval")}
+    network_factories.policy(promotion_mode="application", placement_policy="round_robin", switch_cooldown_days=0,
+                             switch_requires_approval=True)
+    application = promoter_become(user=_user("申请人"), reason="想做推手").application
+    network_factories.mentor()
+    mentor = network_factories.mentor()
+    placed = network_services.promoter_register(user=_user("换导师"), invite_code=None)
+    switch = network_services.mentor_switch_request(promoter=placed, to_mentor_id=mentor.pk, reason="离家近")
+    network_factories.policy(**saved)
+    wallet_factories.fund(b.promoter, "100.00")
+    withdrawal = wallet_factories.withdraw(b.promoter, "50.00")
+    flag = flag_raise(Finding(rule=next(iter(RULES)), subject_key=f"matrix:{b.promoter.pk}", subject_label="矩阵",
+                              community_id=b.community.pk, promoter_id=b.promoter.pk,
+                              account_ids=(b.consumer.pk,)))
+    inspection_settings_set(actor=ops, community_id=b.community.pk,
+                            inspector_rank=community_ranks(b.community.pk)[0][0], passes_required=3, reward="0",
+                            all_zones_rank="")
+    answers = [{"item_id": item.pk, "ok": True, "note": ""} for item in checklist_items(b.product.category)]
+    report = inspection_report_file(user=b.promoter.user, task_id=b.values["task_id"], verdict="pass",
+                                    answers=answers, photos=[image()])
+    imported = order_report_import(actor=ops, source="api", connector="sandbox", start=today() - timedelta(days=7),
+                                   end=today())
+    return {"application_id": application.pk, "request_id": switch.pk, "withdrawal_id": withdrawal.pk,
+            "flag_id": flag.pk, "inspection_report_id": report.pk, "coupon_report_id": imported.pk}
+
+
+def _study(side: Side) -> int:
+    """A small simulation of the side's draft plan, started by its agency's staff."""
+    from tuishou.incentives.models import PlanVersion
+    from tuishou.incentives.studies import plan_simulation_start
+
+    draft = PlanVersion.objects.get(pk=side.values["version_id"])
+    return plan_simulation_start(actor=side.agency_staff, version=draft, promoters=50, months=1).pk
 
 
 def _coupon_item(ops):

@@ -1,5 +1,6 @@
-"""Rate limits per IP address or per account, counted in Django's cache (Redis in production, this process's
-memory in the embedded mode): a fixed window per key, so a burst is refused until the window ends.
+"""Rate limits per IP address or per account, counted in Django's cache (Redis in production, a table of the
+database shared by the web processes in the embedded mode): a fixed window per key, so a burst is refused until
+the window ends.
 
 ``throttle_hit`` counts one more attempt and refuses (429, with the caller's error code) past the limit; the count
 lives ``seconds`` from the first attempt of the window.

@@ -10,6 +10,7 @@ from tuishou.accounts.models import OperatorRole, User
 from tuishou.accounts.permissions import require_operator, require_user
 from tuishou.accounts.services import normalize_phone
 from tuishou.core.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from tuishou.core.inputs import text_check
 from tuishou.merchants.credit_code import is_valid_credit_code, normalize_credit_code
 from tuishou.merchants.errors import MerchantError
 from tuishou.merchants.events import MerchantSuspended, merchant_suspended_notify
@@ -25,14 +26,15 @@ FINANCE = OperatorRole.Role.FINANCE
 
 def clean_text(value: str | None, *, field: str, max_length: int, required: bool = True,
                errors: type[ErrorCode]) -> str:
-    """Strip a text field; raise the app's ``errors.FIELD_REQUIRED`` / ``errors.FIELD_TOO_LONG`` naming the field."""
+    """Strip a text field; raise the app's ``errors.FIELD_REQUIRED`` / ``errors.FIELD_TOO_LONG`` naming the field,
+    and ``request.text_unsafe`` for a control character (but a line break or tab) or a bidirectional override."""
     text = (value or "").strip()
     if required and not text:
         raise InvalidInput(errors.FIELD_REQUIRED, field=field, details={"field": field})
     if len(text) > max_length:
         raise InvalidInput(errors.FIELD_TOO_LONG, field=field, max_length=max_length,
                            details={"field": field, "max_length": max_length})
-    return text
+    return text_check(text, field=field, max_length=max_length, multiline=True)
 
 
 def _credit_code(raw: str) -> str:

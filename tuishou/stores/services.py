@@ -22,6 +22,7 @@ from tuishou.catalog.selectors import supply_pool
 from tuishou.community.inspections_selectors import pool_pick_check
 from tuishou.core.bots import is_bot
 from tuishou.core.errors import Conflict, InvalidInput, NotFound
+from tuishou.core.inputs import text_check
 from tuishou.core.visitors import visitor_fingerprint
 from tuishou.network.models import Promoter
 from tuishou.network.selectors import promoter_for_user, public_name
@@ -42,13 +43,15 @@ T = TypeVar("T")
 # --- helpers ---------------------------------------------------------------------------------------------------
 
 def _text(value: str | None, *, field: str, max_length: int, required: bool = False) -> str:
+    """What a promoter writes for their buyers to read: stripped, bounded, and without control characters
+    (line breaks only in a recommendation) or bidirectional overrides (``request.text_unsafe``)."""
     text = (value or "").strip()
     if required and not text:
         raise InvalidInput(StoreError.TEXT_MISSING, field=field, details={"field": field})
     if len(text) > max_length:
         raise InvalidInput(StoreError.TEXT_TOO_LONG, field=field, max_length=max_length,
                            details={"field": field, "max_length": max_length})
-    return text
+    return text_check(text, field=field, max_length=max_length, multiline=field == "recommendation")
 
 
 def _with_fresh_code(create: Callable[[str], T], *, taken: Callable[[str], bool]) -> T:
@@ -220,6 +223,7 @@ def _share_link(*, promoter: Promoter, target: str, product_id: int | None,
         return existing, False
     if product_id is not None:
         _product_available(product_id)
+        pool_pick_check(promoter=promoter, product_id=product_id)  # 验货区: share only what this rank may pick
     try:
         link = _with_fresh_code(lambda code: ShareLink.objects.create(code=code, **mine),
                                 taken=lambda code: ShareLink.objects.filter(code=code).exists())
@@ -231,7 +235,9 @@ def _share_link(*, promoter: Promoter, target: str, product_id: int | None,
 def share_link_create(*, user: User, target: str, product_id: int | None = None) -> tuple[ShareLink, bool]:
     """For the signed-in promoter: their link to their store or a product; ``(link, created)``.
 
-    Linking a product needs it in the supply pool (``stores.product_unavailable``), not in the store.
+    Linking a product needs it in the supply pool (``stores.product_unavailable``), not in the store, and with
+    the inspected badge when the promoter's rank sees only the inspected zone (``community.zone_restricted``,
+    the pick's rule): a new link is refused, a link made before the rule stays.
     """
     promoter = promoter_for_user(user)
     with transaction.atomic():

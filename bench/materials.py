@@ -38,6 +38,13 @@ COMMUNITIES = 10
 GOAL_MS = 200
 
 
+def db_exists(pg_url: str, name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
 def django_setup(pg_url: str, workdir: Path) -> None:
     os.environ["TUISHOU_DATA_DIR"] = str(workdir)
     os.environ["DEBUG"] = "0"
@@ -269,17 +276,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--skip-live", action="store_true", help="skip the read-time decayed sums (minutes at 10M)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure on the database a previous --keep run left (no migrate from scratch, no load)")
     args = parser.parse_args(argv)
-    db_recreate(args.pg_url, BENCH_DB)
+    reuse = args.reuse and db_exists(args.pg_url, BENCH_DB)
+    if args.reuse:
+        args.keep = True
+    if not reuse:
+        db_recreate(args.pg_url, BENCH_DB)
     try:
         with tempfile.TemporaryDirectory() as workdir:
             print(f"load average at the start: {os.getloadavg()}", flush=True)
             t = time.perf_counter()
             django_setup(args.pg_url, Path(workdir))
             print(f"migrated in {time.perf_counter() - t:.0f} s", flush=True)
-            communities, took = load(promoters=args.promoters, materials=args.materials, citations=args.citations)
-            for step, seconds in took.items():
-                print(f"  load {step}: {seconds:.1f} s", flush=True)
+            if reuse:
+                communities = [row[0] for row in sql("SELECT DISTINCT community_id FROM community_materialscore "
+                                                     "ORDER BY 1")]
+                print(f"reusing {BENCH_DB}: {len(communities)} communities", flush=True)
+            else:
+                communities, took = load(promoters=args.promoters, materials=args.materials,
+                                         citations=args.citations)
+                for step, seconds in took.items():
+                    print(f"  load {step}: {seconds:.1f} s", flush=True)
             print(f"stored scores vs material_scores_refresh: max relative difference {scores_check():.2e}",
                   flush=True)
             results = measure(communities, args.repeat, args.skip_live)

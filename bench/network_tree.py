@@ -92,7 +92,7 @@ def subtree_sizes(parent: list[int]) -> list[int]:
 
 # --- one database (child process) ----------------------------------------------------------------
 
-def _setup_django(db: str, workdir: Path, pg_url: str) -> None:
+def _setup_django(db: str, workdir: Path, pg_url: str, *, reuse: bool = False) -> None:
     os.environ["TUISHOU_DATA_DIR"] = str(workdir)
     os.environ["DEBUG"] = "0"  # no query log
     os.environ["TUISHOU_ALLOW_SANDBOX"] = "1"  # the benchmarks pay through the sandboxes
@@ -104,8 +104,10 @@ def _setup_django(db: str, workdir: Path, pg_url: str) -> None:
         import psycopg
 
         with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+            if not (reuse and exists):
+                conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+                conn.execute(f"CREATE DATABASE {BENCH_DB}")
         os.environ["DATABASE_URL"] = pg_url.rsplit("/", 1)[0] + "/" + BENCH_DB
     import django
 
@@ -183,13 +185,28 @@ def _defaults(model, given: list[str]) -> dict:
             for f in model._meta.concrete_fields if f.column not in given}
 
 
+# The full rows (issue 2's selector, dicts of 8 fields), and the engine's chain (id, rank, active), and ids.
 CTE_UP = """
-WITH RECURSIVE chain(id, sponsor_id, user_id, community_id, rank, depth, stage) AS (
-    SELECT id, sponsor_id, user_id, community_id, rank, depth, stage FROM network_promoter WHERE id = %s
+WITH RECURSIVE chain(id, sponsor_id, user_id, community_id, rank, active, depth, stage) AS (
+    SELECT id, sponsor_id, user_id, community_id, rank, active, depth, stage FROM network_promoter WHERE id = %s
     UNION ALL
-    SELECT p.id, p.sponsor_id, p.user_id, p.community_id, p.rank, p.depth, p.stage
+    SELECT p.id, p.sponsor_id, p.user_id, p.community_id, p.rank, p.active, p.depth, p.stage
     FROM network_promoter p JOIN chain c ON p.id = c.sponsor_id
-) SELECT id, sponsor_id, user_id, community_id, rank, depth, stage FROM chain
+) SELECT id, sponsor_id, user_id, community_id, rank, active, depth, stage FROM chain
+"""
+CTE_LINKS = """
+WITH RECURSIVE chain(id, sponsor_id, rank, active) AS (
+    SELECT id, sponsor_id, rank, active FROM network_promoter WHERE id = %s
+    UNION ALL
+    SELECT p.id, p.sponsor_id, p.rank, p.active FROM network_promoter p JOIN chain c ON p.id = c.sponsor_id
+) SELECT id, rank, active FROM chain
+"""
+CTE_IDS = """
+WITH RECURSIVE chain(id, sponsor_id) AS (
+    SELECT id, sponsor_id FROM network_promoter WHERE id = %s
+    UNION ALL
+    SELECT p.id, p.sponsor_id FROM network_promoter p JOIN chain c ON p.id = c.sponsor_id
+) SELECT id FROM chain
 """
 CTE_DOWN = """
 WITH RECURSIVE team(id, volume) AS (
@@ -209,6 +226,21 @@ def _timed(fn, repeat: int) -> tuple[float, object]:
         result = fn()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times), result
+
+
+def _paired(ours, baseline, repeat: int) -> tuple[float, float, tuple]:
+    """Median ms of ``ours`` and of ``baseline`` run alternately (one warm-up each; on a loaded machine both see
+    the same moments), and their last results. For random promoters the baseline reads the promoter ``ours``
+    just read."""
+    results = (ours(), baseline())
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for k, fn in enumerate((ours, baseline)):
+            start = time.perf_counter()
+            result = fn()
+            times[k].append((time.perf_counter() - start) * 1000)
+            results = (result, results[1]) if k == 0 else (results[0], result)
+    return statistics.median(times[0]), statistics.median(times[1]), results
 
 
 def _sql(sql: str, params):
@@ -240,9 +272,47 @@ def _storage() -> dict:
                 "file_mb": Path(connection.settings_dict["NAME"]).stat().st_size / 2**20}
 
 
+def _chain_measures(deepest: int, sample: list[int], repeat: int) -> dict:
+    """Each chain read of the selectors against a recursive CTE returning the same columns, as tuples."""
+    from tuishou.network import selectors
+    from tuishou.network.models import Promoter
+
+    deepest_path = bytes(Promoter.objects.filter(pk=deepest).values_list("path", flat=True).get())
+    reads = {  # label: (ours from an id, baseline SQL from the same id)
+        "ids": (selectors.ancestor_ids, CTE_IDS),
+        "links": (selectors.chain_links, CTE_LINKS),
+        "rows": (selectors.promoter_chain, CTE_UP),
+    }
+    out: dict = {}
+    for name, (ours_fn, baseline) in reads.items():
+        ids, current = iter(sample * 2), [0]
+
+        def ours_next(ours_fn=ours_fn, ids=ids, current=current):
+            current[0] = next(ids)
+            return ours_fn(current[0])
+
+        ours, base, _ = _paired(ours_next, lambda baseline=baseline, current=current: _sql(baseline, current),
+                                repeat - 1)
+        out[f"{name}_random"] = (ours, base)
+        ours, base, (chain, base_rows) = _paired(lambda ours_fn=ours_fn: ours_fn(deepest),
+                                                 lambda baseline=baseline: _sql(baseline, [deepest]), repeat)
+        if name == "rows":
+            chain = [tuple(row.values()) for row in chain]
+        assert [tuple(row) if name != "ids" else row for row in chain] == \
+            [row if name != "ids" else row[0] for row in base_rows], f"{name}: the chain differs from the baseline"
+        out[f"{name}_deepest"] = (ours, base)
+    # What commission booking calls when it holds the promoter's path (the paid handler): one query.
+    ours, base, (links, _) = _paired(lambda: selectors.chain_links_for_path(deepest_path),
+                                     lambda: _sql(CTE_LINKS, [deepest]), repeat)
+    out["links_deepest_path"] = (ours, base)
+    out["deepest_levels"] = len(links)
+    return out
+
+
 def run_one(db: str, args) -> dict:
-    workdir = Path(tempfile.mkdtemp(prefix="tuishou-bench-"))
-    _setup_django(db, workdir, args.pg_url)
+    workdir = Path(args.reuse) if args.reuse else Path(tempfile.mkdtemp(prefix="tuishou-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    _setup_django(db, workdir, args.pg_url, reuse=bool(args.reuse))
     from django.db import connection
 
     from tuishou.accounts.models import User
@@ -250,6 +320,22 @@ def run_one(db: str, args) -> dict:
     from tuishou.network.models import Promoter
 
     rng = random.Random(args.seed + 1)
+    reused = Promoter.objects.exists()
+    if reused:  # a previous --reuse run's tree: the chains only (the subtree figures need the generated tree)
+        if connection.vendor == "postgresql":  # a migration may have added an index: index-only scans need the map
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE network_promoter")
+        n = Promoter.objects.count()
+        deepest, max_depth = Promoter.objects.order_by("-depth", "id").values_list("id", "depth").first()
+        out: dict = {"db": db, "promoters": n, "reused": str(workdir), "max_depth": max_depth,
+                     "storage": _storage()}
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT max(length(path)), avg(length(path)) FROM network_promoter")
+            out["max_path_bytes"], mean = cursor.fetchone()
+            out["mean_path_bytes"] = float(mean)
+        out.update(_chain_measures(deepest, [rng.randrange(1, n + 1) for _ in range(args.repeat)], args.repeat))
+        connection.close()
+        return out
     t0 = time.perf_counter()
     parent = generate(args.promoters, chains=args.chains, chain_length=args.chain_length, seed=args.seed)
     paths, depth, children, roots = encode(parent)
@@ -259,23 +345,13 @@ def run_one(db: str, args) -> dict:
     t2 = time.perf_counter()
     n = len(parent)
     sizes = subtree_sizes(parent)
-    out: dict = {"db": db, "promoters": n, "generate_s": t1 - t0, "load_s": t2 - t1,
-                 "max_depth": max(depth), "max_path_bytes": max(len(p) for p in paths),
-                 "mean_path_bytes": sum(len(p) for p in paths) / n, "storage": _storage()}
+    out = {"db": db, "promoters": n, "generate_s": t1 - t0, "load_s": t2 - t1,
+           "max_depth": max(depth), "max_path_bytes": max(len(p) for p in paths),
+           "mean_path_bytes": sum(len(p) for p in paths) / n, "storage": _storage()}
 
     # Ancestors: random promoters, and the deepest one.
-    sample = [rng.randrange(1, n + 1) for _ in range(args.repeat)]
-    it = iter(sample * 2)
-    ours, _ = _timed(lambda: selectors.promoter_chain(next(it)), args.repeat - 1)
-    it = iter(sample * 2)
-    base, _ = _timed(lambda: _sql(CTE_UP, [next(it)]), args.repeat - 1)
-    out["chain_random"] = (ours, base)
     deepest = max(range(n), key=depth.__getitem__) + 1
-    ours, chain = _timed(lambda: selectors.promoter_chain(deepest), args.repeat)
-    base, base_rows = _timed(lambda: _sql(CTE_UP, [deepest]), args.repeat)
-    assert [r["id"] for r in chain] == [r[0] for r in base_rows], "chain differs from the baseline"
-    out["chain_deepest"] = (ours, base)
-    out["deepest_levels"] = len(chain)
+    out.update(_chain_measures(deepest, [rng.randrange(1, n + 1) for _ in range(args.repeat)], args.repeat))
 
     # Subtree of about 100,000 members: count and volume sum.
     big = min(range(1, n), key=lambda i: abs(sizes[i] - args.subtree))
@@ -301,32 +377,44 @@ def run_one(db: str, args) -> dict:
     out["move"] = statistics.median(times)
     out["move_members"] = sizes[mover]
     connection.close()
-    shutil.rmtree(workdir, ignore_errors=True)
+    if not args.reuse:
+        shutil.rmtree(workdir, ignore_errors=True)
     return out
 
 
 # --- parent: run each database in a child and print the table ------------------------------------
 
 def _row(label: str, ours: float, base: float | None, goal: str) -> str:
-    ratio = f"{base / ours:8.1f}×" if base else "        -"
+    ratio = f"{base / ours:8.2f}×" if base else "        -"
     base_s = f"{base:10.3f}" if base is not None else "         -"
-    return f"  {label:<44}{ours:10.3f}{base_s}{ratio}   {goal}"
+    return f"  {label:<58}{ours:10.3f}{base_s}{ratio}   {goal}"
 
 
 def report(result: dict) -> str:
     s = result["storage"]
+    levels = result["deepest_levels"]
     lines = [
         f"== {result['db']}: {result['promoters']:,} promoters, deepest level {result['max_depth']}, "
         f"path bytes max {result['max_path_bytes']} / mean {result['mean_path_bytes']:.1f}",
-        f"  build: generate {result['generate_s']:.1f} s, load + index + analyze {result['load_s']:.1f} s",
+        (f"  build: generate {result['generate_s']:.1f} s, load + index + analyze {result['load_s']:.1f} s"
+         if "load_s" in result else f"  reused the tree in {result['reused']}"),
         "  storage: " + ", ".join(f"{k} {v:.1f}" for k, v in s.items()),
-        f"  {'median ms':<44}{'paths':>10}{'CTE':>10}{'ratio':>9}   goal",
-        _row("ancestors of a random promoter", *result["chain_random"], "≤ 1 ms"),
-        _row(f"ancestors of the deepest ({result['deepest_levels']} levels)", *result["chain_deepest"], "≤ 1 ms"),
-        _row(f"count + sum of a {result['subtree_members']:,}-member subtree", *result["subtree"],
-             "≤ 50 ms (PostgreSQL), ≥ 10× CTE"),
-        _row(f"move a {result['move_members']:,}-member subtree", result["move"], None, "≤ 2000 ms"),
+        f"  {'median ms (ours from the id; the CTE from the id, same columns)':<58}{'paths':>10}{'CTE':>10}"
+        f"{'CTE÷ours':>9}   goal",
+        _row("ancestor ids, random promoter", *result["ids_random"], "≤ 1 ms"),
+        _row(f"ancestor ids, deepest ({levels} levels)", *result["ids_deepest"], "≤ 1 ms"),
+        _row("engine chain (id, rank, active), random promoter", *result["links_random"], "≤ 1 ms"),
+        _row(f"engine chain (id, rank, active), deepest ({levels} levels)", *result["links_deepest"], "≤ 1 ms"),
+        _row("  the same from the path held (paid handler: one query)", *result["links_deepest_path"], "≤ 1 ms"),
+        _row("full rows (8 fields as dicts), random promoter", *result["rows_random"], ""),
+        _row(f"full rows (8 fields as dicts), deepest ({levels} levels)", *result["rows_deepest"], ""),
     ]
+    if "subtree" in result:
+        lines += [
+            _row(f"count + sum of a {result['subtree_members']:,}-member subtree", *result["subtree"],
+                 "≤ 50 ms (PostgreSQL), ≥ 10× CTE"),
+            _row(f"move a {result['move_members']:,}-member subtree", result["move"], None, "≤ 2000 ms"),
+        ]
     return "\n".join(lines)
 
 
@@ -342,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow-repeat", type=int, default=7, help="runs of the subtree aggregates")
     parser.add_argument("--seed", type=int, default=20250301)
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--reuse", metavar="DIR", help="keep the SQLite tree in DIR and the PostgreSQL database "
+                        "after the run, and reuse them when present (then only the chains are measured)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:

@@ -228,19 +228,48 @@ def _timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def _paired(ours, baseline, repeat: int) -> tuple[float, float, tuple]:
+def _paired(ours, baseline, repeat: int, cpu: dict | None = None) -> tuple[float, float, tuple]:
     """Median ms of ``ours`` and of ``baseline`` run alternately (one warm-up each; on a loaded machine both see
     the same moments), and their last results. For random promoters the baseline reads the promoter ``ours``
-    just read."""
+    just read. ``cpu``, when given, receives the medians of this process's CPU time (``ours``, ``baseline``):
+    the client's work without the waits for a core."""
     results = (ours(), baseline())
     times: tuple[list[float], list[float]] = ([], [])
+    cpus: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
         for k, fn in enumerate((ours, baseline)):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             result = fn()
             times[k].append((time.perf_counter() - start) * 1000)
+            cpus[k].append((time.process_time() - start_cpu) * 1000)
             results = (result, results[1]) if k == 0 else (results[0], result)
+    if cpu is not None:
+        cpu.update(ours=statistics.median(cpus[0]), baseline=statistics.median(cpus[1]))
     return statistics.median(times[0]), statistics.median(times[1]), results
+
+
+def _server_ms(run, repeat: int) -> float:
+    """PostgreSQL's own time for the statements ``run`` sends (planning + execution, ``EXPLAIN (ANALYZE, TIMING
+    OFF)``), median over ``repeat``: the work on the server, without the round trips and the waits for a core."""
+    from django.db import connection
+
+    statements = []
+
+    def capture(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        run()
+    runs = []
+    for _ in range(repeat):
+        total = 0.0
+        for sql, params in statements:
+            for (line,) in _sql("EXPLAIN (ANALYZE, TIMING OFF) " + sql, params):
+                if line.startswith(("Planning Time:", "Execution Time:")):
+                    total += float(line.split(":")[1].split()[0])
+        runs.append(total)
+    return statistics.median(runs)
 
 
 def _sql(sql: str, params):
@@ -302,9 +331,16 @@ def _chain_measures(deepest: int, sample: list[int], repeat: int) -> dict:
             [row if name != "ids" else row[0] for row in base_rows], f"{name}: the chain differs from the baseline"
         out[f"{name}_deepest"] = (ours, base)
     # What commission booking calls when it holds the promoter's path (the paid handler): one query.
+    cpu: dict = {}
     ours, base, (links, _) = _paired(lambda: selectors.chain_links_for_path(deepest_path),
-                                     lambda: _sql(CTE_LINKS, [deepest]), repeat)
+                                     lambda: _sql(CTE_LINKS, [deepest]), repeat, cpu)
     out["links_deepest_path"] = (ours, base)
+    out["links_deepest_path_cpu"] = (cpu["ours"], cpu["baseline"])
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        out["links_deepest_path_server"] = (_server_ms(lambda: selectors.chain_links_for_path(deepest_path), 30),
+                                            _server_ms(lambda: _sql(CTE_LINKS, [deepest]), 30))
     out["deepest_levels"] = len(links)
     return out
 
@@ -406,6 +442,9 @@ def report(result: dict) -> str:
         _row("engine chain (id, rank, active), random promoter", *result["links_random"], "≤ 1 ms"),
         _row(f"engine chain (id, rank, active), deepest ({levels} levels)", *result["links_deepest"], "≤ 1 ms"),
         _row("  the same from the path held (paid handler: one query)", *result["links_deepest_path"], "≤ 1 ms"),
+        _row("    its client CPU time (this process, no waits)", *result["links_deepest_path_cpu"], ""),
+        *([_row("    its server time (EXPLAIN ANALYZE: planning + execution)", *result["links_deepest_path_server"],
+                "")] if "links_deepest_path_server" in result else []),
         _row("full rows (8 fields as dicts), random promoter", *result["rows_random"], ""),
         _row(f"full rows (8 fields as dicts), deepest ({levels} levels)", *result["rows_deepest"], ""),
     ]

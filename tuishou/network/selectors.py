@@ -138,15 +138,14 @@ def chain_values(path: bytes, columns: tuple[str, ...] = LINK_COLUMNS) -> list[t
     SQLite from scanning the table first).
     """
     path = bytes(path)
-    ranges = treepath.chain_ranges(path)
+    lows, highs, levels = treepath.chain_range_ends(path)
     select = ", ".join(f"p.{column}" for column in columns)
-    lows, highs = [len(low) for low, _ in ranges], [len(high) for _, high in ranges]
     if connection.vendor == "postgresql":
         sql = (f"SELECT {select} FROM unnest(%s::int[], %s::int[]) AS r(low, high) CROSS JOIN LATERAL ("
                f"SELECT * FROM {_table()} WHERE path >= substring(%s::bytea FROM 1 FOR r.low) "
                "AND path <= substring(%s::bytea FROM 1 FOR r.high) ORDER BY path LIMIT %s) AS p "
                "ORDER BY p.depth DESC")
-        params: list = [lows, highs, path, path, len(treepath.split(path))]
+        params: list = [lows, highs, path, path, levels]
     else:
         sql = (f"SELECT {select} FROM json_each(%s) AS r CROSS JOIN {_table()} AS p "
                "WHERE p.path >= substr(%s, 1, json_extract(r.value, '$[0]')) "

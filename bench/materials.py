@@ -45,13 +45,13 @@ def db_exists(pg_url: str, name: str) -> bool:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
 
-def django_setup(pg_url: str, workdir: Path) -> None:
+def django_setup(pg_url: str, workdir: Path, *, sqlite: bool = False) -> None:
     os.environ["TUISHOU_DATA_DIR"] = str(workdir)
     os.environ["DEBUG"] = "0"
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ["DJANGO_SETTINGS_MODULE"] = "tuishou.settings"
-    os.environ["DATABASE_URL"] = db_url(pg_url, BENCH_DB)
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}" if sqlite else db_url(pg_url, BENCH_DB)
     os.environ["TUISHOU_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
     os.environ["ALLOWED_HOSTS"] = "testserver"
     import django
@@ -65,20 +65,14 @@ def django_setup(pg_url: str, workdir: Path) -> None:
 
 def load(*, promoters: int, materials: int, citations: int) -> tuple[list[int], dict[str, float]]:
     """The rows: services for the few, SQL for the many. Returns the community ids and seconds per step."""
-    from tests.orders import factories as of
     from tuishou.accounts.models import User
     from tuishou.community.models import Citation, Material
-    from tuishou.network import services as network
     from tuishou.network.models import Promoter
     from tuishou.stores.models import ShareLink
 
     took: dict[str, float] = {}
     t = time.perf_counter()
-    ops = of.operator("ops")
-    official = network.community_official_get()
-    communities = [official.pk] + [network.community_create(actor=ops, name=f"社群{i}", code=f"BENCH{i}").pk
-                                   for i in range(1, COMMUNITIES)]
-    products = [of.sku(price="59.90", stock=10).product_id for _ in range(50)]
+    communities, products = services_rows()
     took["services (communities, products)"] = time.perf_counter() - t
     community_of = "(ARRAY[" + ",".join(map(str, communities)) + "])[(g % " + str(COMMUNITIES) + ") + 1]"
     t = time.perf_counter()
@@ -145,6 +139,96 @@ def load(*, promoters: int, materials: int, citations: int) -> tuple[list[int], 
                   "community_materialscore"):
         sql(f"VACUUM ANALYZE {table}")
     took["vacuum analyze"] = time.perf_counter() - t
+    return communities, took
+
+
+def services_rows() -> tuple[list[int], list[int]]:
+    """The few rows made through the services: the communities (the official one first) and 50 products."""
+    from tests.orders import factories as of
+    from tuishou.network import services as network
+
+    ops = of.operator("ops")
+    official = network.community_official_get()
+    communities = [official.pk] + [network.community_create(actor=ops, name=f"社群{i}", code=f"BENCH{i}").pk
+                                   for i in range(1, COMMUNITIES)]
+    return communities, [of.sku(price="59.90", stock=10).product_id for _ in range(50)]
+
+
+def rows_insert(model, columns: list[str], rows) -> None:
+    """Plain INSERTs of ``rows`` (values of ``columns``) into the model's table, every other column at the
+    model's default (``now()`` for ``auto_now_add``): the embedded mode's loader, where no generate_series is."""
+    from django.db import connection
+    from django.utils import timezone
+
+    extra = {}
+    for field in model._meta.concrete_fields:
+        if field.column in columns or field.primary_key:
+            continue
+        if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+            extra[field.column] = timezone.now()
+        else:  # the default, else "" for a text column that is not null, else NULL
+            extra[field.column] = field.get_db_prep_save(field.get_default(), connection)
+    names = columns + list(extra)
+    statement = (f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) "
+                 f"VALUES ({', '.join(['%s'] * len(names))})")
+    tail = tuple(extra.values())
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, [(*row, *tail) for row in rows])
+
+
+def load_sqlite(*, promoters: int, materials: int, citations: int) -> tuple[list[int], dict[str, float]]:
+    """The same rows as ``load`` for the embedded mode (SQLite), built in Python (a smaller size: ``--db sqlite``
+    defaults to 2,000 promoters, 5,000 materials, 200,000 citations); the stored scores by
+    ``material_scores_refresh`` itself."""
+    import random
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from tuishou.accounts.models import User
+    from tuishou.community.materials_scores import material_scores_refresh
+    from tuishou.community.models import Citation, Material
+    from tuishou.network.models import Promoter
+    from tuishou.stores.models import ShareLink
+
+    took: dict[str, float] = {}
+    rng = random.Random(11)
+    now = timezone.now()
+    t = time.perf_counter()
+    communities, products = services_rows()
+    took["services (communities, products)"] = time.perf_counter() - t
+    t = time.perf_counter()
+    with transaction.atomic():
+        base_user = sql("SELECT coalesce(max(id), 0) FROM accounts_user")[0][0]
+        base = sql("SELECT coalesce(max(id), 0) FROM network_promoter")[0][0]
+        rows_insert(User, ["id", "username", "phone", "password", "display_name"],
+                    ((base_user + g, f"bench{g}", f"2{g:010d}", "!", f"推手{g}") for g in range(1, promoters + 1)))
+        rows_insert(Promoter, ["id", "user_id", "community_id", "path", "invite_code", "joined_via", "stage", "rank"],
+                    ((base + g, base_user + g, communities[g % COMMUNITIES], b"\xff" + g.to_bytes(8, "big"),
+                      f"B{g:07x}", "invite", "ordinary", "") for g in range(1, promoters + 1)))
+        took["promoters"] = time.perf_counter() - t
+        t = time.perf_counter()
+        author = [base + 1 + (g % promoters) for g in range(materials + 1)]
+        rows_insert(Material, ["id", "author_id", "community_id", "product_id", "text", "status", "created_at"],
+                    ((g, author[g], communities[(1 + (g % promoters)) % COMMUNITIES], products[g % 50],
+                      f"山里的蜂蜜，孩子爱吃 #{g}", "hidden" if g % 100 == 0 else "visible",
+                      now - timedelta(days=(g * 7919) % 180, seconds=g % 86400)) for g in range(1, materials + 1)))
+        rows_insert(ShareLink, ["id", "code", "promoter_id", "target", "product_id", "material_id"],
+                    ((g, f"M{g:010x}", base + 1 + ((g * 31) % promoters), "product", products[g % 50], g)
+                     for g in range(1, materials + 1)))
+        took["materials + links"] = time.perf_counter() - t
+        t = time.perf_counter()
+        channels = ["wechat", "moments", "group", "poster", "other"]
+        rows_insert(Citation, ["material_id", "link_id", "promoter_id", "channel", "created_at"],
+                    ((m, m, base + 1 + ((g * 2654435761) % promoters), channels[g % 5],
+                      now - timedelta(days=180 * rng.random() ** 1.5))
+                     for g in range(1, citations + 1) for m in [1 + int(rng.random() ** 2 * materials)]))
+        took["citations"] = time.perf_counter() - t
+    t = time.perf_counter()
+    material_scores_refresh(list(range(1, materials + 1)))
+    sql("ANALYZE")
+    took["stored scores (material_scores_refresh) + analyze"] = time.perf_counter() - t
     return communities, took
 
 
@@ -363,37 +447,52 @@ def measure(communities: list[int], repeat: int, skip_live: bool = False) -> dic
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pg-url", default=os.environ.get("TUISHOU_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres"))
-    parser.add_argument("--promoters", type=int, default=50_000)
-    parser.add_argument("--materials", type=int, default=100_000)
-    parser.add_argument("--citations", type=int, default=10_000_000)
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres",
+                        help="sqlite: the embedded mode, rows built in Python (a smaller default size)")
+    parser.add_argument("--sqlite-dir", help="sqlite: keep the database file in this directory, and reuse it")
+    parser.add_argument("--promoters", type=int, help="default 50,000 (sqlite: 2,000)")
+    parser.add_argument("--materials", type=int, help="default 100,000 (sqlite: 5,000)")
+    parser.add_argument("--citations", type=int, help="default 10,000,000 (sqlite: 200,000)")
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--skip-live", action="store_true", help="skip the read-time decayed sums (minutes at 10M)")
     parser.add_argument("--reuse", action="store_true",
                         help="measure on the database a previous --keep run left (no migrate from scratch, no load)")
     args = parser.parse_args(argv)
+    sqlite = args.db == "sqlite"
+    for name, full, small in (("promoters", 50_000, 2_000), ("materials", 100_000, 5_000),
+                              ("citations", 10_000_000, 200_000)):
+        if getattr(args, name) is None:
+            setattr(args, name, small if sqlite else full)
+    if sqlite:
+        args.keep, args.skip_live = True, True  # the file goes with its directory
     reuse = args.reuse and db_exists(args.pg_url, BENCH_DB)
     if args.reuse:
         args.keep = True
-    if not reuse:
+    if not reuse and not sqlite:
         db_recreate(args.pg_url, BENCH_DB)
     try:
         with tempfile.TemporaryDirectory() as workdir:
+            workdir = args.sqlite_dir if sqlite and args.sqlite_dir else workdir
+            if sqlite:
+                Path(workdir).mkdir(parents=True, exist_ok=True)
+                reuse = (Path(workdir) / "bench.sqlite3").exists()
             print(f"load average at the start: {os.getloadavg()}", flush=True)
             t = time.perf_counter()
-            django_setup(args.pg_url, Path(workdir))
+            django_setup(args.pg_url, Path(workdir), sqlite=sqlite)
             print(f"migrated in {time.perf_counter() - t:.0f} s", flush=True)
-            if reuse:
+            if reuse and sql("SELECT count(*) FROM community_materialscore")[0][0]:
                 communities = [row[0] for row in sql("SELECT DISTINCT community_id FROM community_materialscore "
                                                      "ORDER BY 1")]
                 print(f"reusing {BENCH_DB}: {len(communities)} communities", flush=True)
             else:
-                communities, took = load(promoters=args.promoters, materials=args.materials,
-                                         citations=args.citations)
+                communities, took = (load_sqlite if sqlite else load)(
+                    promoters=args.promoters, materials=args.materials, citations=args.citations)
                 for step, seconds in took.items():
                     print(f"  load {step}: {seconds:.1f} s", flush=True)
-            print(f"stored scores vs material_scores_refresh: max relative difference {scores_check():.2e}",
-                  flush=True)
+            if not sqlite:  # (SQLite's scores are material_scores_refresh's own)
+                print(f"stored scores vs material_scores_refresh: max relative difference {scores_check():.2e}",
+                      flush=True)
             results = measure(communities, args.repeat, args.skip_live)
             n = sql("SELECT count(*) FROM community_citation")[0][0]
             m = sql("SELECT count(*) FROM community_material")[0][0]

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dashboard import db_recreate, db_url, insert_select, sql  # noqa: E402
+from bench.page_parts import breakdown_statements, page_breakdown  # noqa: E402
 
 BENCH_DB = os.environ.get("TUISHOU_BENCH_DB", "bench11_materials")
 COMMUNITIES = 10
@@ -154,84 +155,6 @@ def services_rows() -> tuple[list[int], list[int]]:
     return communities, [of.sku(price="59.90", stock=10).product_id for _ in range(50)]
 
 
-def rows_insert(model, columns: list[str], rows) -> None:
-    """Plain INSERTs of ``rows`` (values of ``columns``) into the model's table, every other column at the
-    model's default (``now()`` for ``auto_now_add``): the embedded mode's loader, where no generate_series is."""
-    from django.db import connection
-    from django.utils import timezone
-
-    extra = {}
-    for field in model._meta.concrete_fields:
-        if field.column in columns or field.primary_key:
-            continue
-        if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
-            extra[field.column] = timezone.now()
-        else:  # the default, else "" for a text column that is not null, else NULL
-            extra[field.column] = field.get_db_prep_save(field.get_default(), connection)
-    names = columns + list(extra)
-    statement = (f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) "
-                 f"VALUES ({', '.join(['%s'] * len(names))})")
-    tail = tuple(extra.values())
-    with connection.cursor() as cursor:
-        cursor.executemany(statement, [(*row, *tail) for row in rows])
-
-
-def load_sqlite(*, promoters: int, materials: int, citations: int) -> tuple[list[int], dict[str, float]]:
-    """The same rows as ``load`` for the embedded mode (SQLite), built in Python (a smaller size: ``--db sqlite``
-    defaults to 2,000 promoters, 5,000 materials, 200,000 citations); the stored scores by
-    ``material_scores_refresh`` itself."""
-    import random
-    from datetime import timedelta
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from tuishou.accounts.models import User
-    from tuishou.community.materials_scores import material_scores_refresh
-    from tuishou.community.models import Citation, Material
-    from tuishou.network.models import Promoter
-    from tuishou.stores.models import ShareLink
-
-    took: dict[str, float] = {}
-    rng = random.Random(11)
-    now = timezone.now()
-    t = time.perf_counter()
-    communities, products = services_rows()
-    took["services (communities, products)"] = time.perf_counter() - t
-    t = time.perf_counter()
-    with transaction.atomic():
-        base_user = sql("SELECT coalesce(max(id), 0) FROM accounts_user")[0][0]
-        base = sql("SELECT coalesce(max(id), 0) FROM network_promoter")[0][0]
-        rows_insert(User, ["id", "username", "phone", "password", "display_name"],
-                    ((base_user + g, f"bench{g}", f"2{g:010d}", "!", f"推手{g}") for g in range(1, promoters + 1)))
-        rows_insert(Promoter, ["id", "user_id", "community_id", "path", "invite_code", "joined_via", "stage", "rank"],
-                    ((base + g, base_user + g, communities[g % COMMUNITIES], b"\xff" + g.to_bytes(8, "big"),
-                      f"B{g:07x}", "invite", "ordinary", "") for g in range(1, promoters + 1)))
-        took["promoters"] = time.perf_counter() - t
-        t = time.perf_counter()
-        author = [base + 1 + (g % promoters) for g in range(materials + 1)]
-        rows_insert(Material, ["id", "author_id", "community_id", "product_id", "text", "status", "created_at"],
-                    ((g, author[g], communities[(1 + (g % promoters)) % COMMUNITIES], products[g % 50],
-                      f"山里的蜂蜜，孩子爱吃 #{g}", "hidden" if g % 100 == 0 else "visible",
-                      now - timedelta(days=(g * 7919) % 180, seconds=g % 86400)) for g in range(1, materials + 1)))
-        rows_insert(ShareLink, ["id", "code", "promoter_id", "target", "product_id", "material_id"],
-                    ((g, f"M{g:010x}", base + 1 + ((g * 31) % promoters), "product", products[g % 50], g)
-                     for g in range(1, materials + 1)))
-        took["materials + links"] = time.perf_counter() - t
-        t = time.perf_counter()
-        channels = ["wechat", "moments", "group", "poster", "other"]
-        rows_insert(Citation, ["material_id", "link_id", "promoter_id", "channel", "created_at"],
-                    ((m, m, base + 1 + ((g * 2654435761) % promoters), channels[g % 5],
-                      now - timedelta(days=180 * rng.random() ** 1.5))
-                     for g in range(1, citations + 1) for m in [1 + int(rng.random() ** 2 * materials)]))
-        took["citations"] = time.perf_counter() - t
-    t = time.perf_counter()
-    material_scores_refresh(list(range(1, materials + 1)))
-    sql("ANALYZE")
-    took["stored scores (material_scores_refresh) + analyze"] = time.perf_counter() - t
-    return communities, took
-
-
 def scores_build(materials: int) -> None:
     """``MaterialScore`` for every material, by the formula of ``community.materials_scores`` (in SQL)."""
     from django.conf import settings
@@ -264,91 +187,6 @@ def scores_check(sample: int = 300) -> float:
                        [ids]))
     assert counts == recount, "citation counts differ"
     return max((abs(before[i] - after[i]) / max(abs(after[i]), 1e-300) for i in ids), default=0.0)
-
-
-def _render_flag():
-    """Wrap Django's template rendering to flag the statements a template triggers (the context processors' lazy
-    reads) and to time the rendering; returns (state, undo)."""
-    from django.template.backends.django import Template
-
-    state = {"rendering": False, "render_ms": 0.0}
-    original = Template.render
-
-    def render(self, *args, **kwargs):
-        state["rendering"] = True
-        start = time.perf_counter()
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            state["render_ms"] += (time.perf_counter() - start) * 1000
-            state["rendering"] = False
-
-    Template.render = render
-
-    def undo():
-        Template.render = original
-
-    return state, undo
-
-
-def breakdown_statements(run) -> list[tuple[str, list, bool]]:
-    """The statements one run of ``run`` sends: (sql, params, sent while a template rendered)."""
-    from django.db import connection
-
-    state, undo = _render_flag()
-    seen = []
-
-    def capture(execute, sql_text, params, many, context):
-        seen.append((sql_text, list(params or []), state["rendering"]))
-        return execute(sql_text, params, many, context)
-
-    try:
-        with connection.execute_wrapper(capture):
-            run()
-    finally:
-        undo()
-    return seen
-
-
-def page_breakdown(run, repeat: int) -> dict[str, float]:
-    """Medians over ``repeat`` runs: the whole request, the view's queries (session, user, promoter, the ranking,
-    the images), the template's rendering with the lazy queries it triggers (context processors: roles, unread
-    badge) and without them, and the rest (middleware, request cycle, the view's Python)."""
-    from django.db import connection
-
-    state, undo = _render_flag()
-    current = {"view": 0.0, "render": 0.0, "n": 0}
-
-    def timing(execute, sql_text, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql_text, params, many, context)
-        finally:
-            current["render" if state["rendering"] else "view"] += (time.perf_counter() - start) * 1000
-            current["n"] += 1
-
-    parts: dict[str, list[float]] = {}
-    try:
-        with connection.execute_wrapper(timing):
-            run()
-            for _ in range(repeat):
-                current.update(view=0.0, render=0.0, n=0)
-                state["render_ms"] = 0.0
-                start = time.perf_counter()
-                run()
-                total = (time.perf_counter() - start) * 1000
-                for name, ms in {
-                    "whole request": total,
-                    "queries outside the template (session, user, promoter, ranking, images)": current["view"],
-                    "queries inside the template (context processors: roles, unread badge)": current["render"],
-                    "template rendering without its queries": state["render_ms"] - current["render"],
-                    "the rest (middleware, request cycle, view and selector Python)":
-                        total - current["view"] - state["render_ms"],
-                }.items():
-                    parts.setdefault(name, []).append(ms)
-    finally:
-        undo()
-    return {name: statistics.median(values) for name, values in parts.items()}
 
 
 def timed(fn, repeat: int) -> float:
@@ -484,8 +322,10 @@ def main(argv: list[str] | None = None) -> int:
             if reuse and sql("SELECT count(*) FROM community_materialscore")[0][0]:
                 communities = [row[0] for row in sql("SELECT DISTINCT community_id FROM community_materialscore "
                                                      "ORDER BY 1")]
-                print(f"reusing {BENCH_DB}: {len(communities)} communities", flush=True)
+                print(f"reusing {workdir if sqlite else BENCH_DB}: {len(communities)} communities", flush=True)
             else:
+                from bench.materials_sqlite import load_sqlite
+
                 communities, took = (load_sqlite if sqlite else load)(
                     promoters=args.promoters, materials=args.materials, citations=args.citations)
                 for step, seconds in took.items():

@@ -35,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.network_chain import _sql, chain_measures  # noqa: E402
+
 BENCH_DB = os.environ.get("BENCH_DB", "tuishou_bench")
 
 
@@ -185,29 +187,6 @@ def _defaults(model, given: list[str]) -> dict:
             for f in model._meta.concrete_fields if f.column not in given}
 
 
-# The full rows (issue 2's selector, dicts of 8 fields), and the engine's chain (id, rank, active), and ids.
-CTE_UP = """
-WITH RECURSIVE chain(id, sponsor_id, user_id, community_id, rank, active, depth, stage) AS (
-    SELECT id, sponsor_id, user_id, community_id, rank, active, depth, stage FROM network_promoter WHERE id = %s
-    UNION ALL
-    SELECT p.id, p.sponsor_id, p.user_id, p.community_id, p.rank, p.active, p.depth, p.stage
-    FROM network_promoter p JOIN chain c ON p.id = c.sponsor_id
-) SELECT id, sponsor_id, user_id, community_id, rank, active, depth, stage FROM chain
-"""
-CTE_LINKS = """
-WITH RECURSIVE chain(id, sponsor_id, rank, active) AS (
-    SELECT id, sponsor_id, rank, active FROM network_promoter WHERE id = %s
-    UNION ALL
-    SELECT p.id, p.sponsor_id, p.rank, p.active FROM network_promoter p JOIN chain c ON p.id = c.sponsor_id
-) SELECT id, rank, active FROM chain
-"""
-CTE_IDS = """
-WITH RECURSIVE chain(id, sponsor_id) AS (
-    SELECT id, sponsor_id FROM network_promoter WHERE id = %s
-    UNION ALL
-    SELECT p.id, p.sponsor_id FROM network_promoter p JOIN chain c ON p.id = c.sponsor_id
-) SELECT id FROM chain
-"""
 CTE_DOWN = """
 WITH RECURSIVE team(id, volume) AS (
     SELECT id, personal_volume FROM network_promoter WHERE id = %s
@@ -226,58 +205,6 @@ def _timed(fn, repeat: int) -> tuple[float, object]:
         result = fn()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times), result
-
-
-def _paired(ours, baseline, repeat: int, cpu: dict | None = None) -> tuple[float, float, tuple]:
-    """Median ms of ``ours`` and of ``baseline`` run alternately (one warm-up each; on a loaded machine both see
-    the same moments), and their last results. For random promoters the baseline reads the promoter ``ours``
-    just read. ``cpu``, when given, receives the medians of this process's CPU time (``ours``, ``baseline``):
-    the client's work without the waits for a core."""
-    results = (ours(), baseline())
-    times: tuple[list[float], list[float]] = ([], [])
-    cpus: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeat):
-        for k, fn in enumerate((ours, baseline)):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            result = fn()
-            times[k].append((time.perf_counter() - start) * 1000)
-            cpus[k].append((time.process_time() - start_cpu) * 1000)
-            results = (result, results[1]) if k == 0 else (results[0], result)
-    if cpu is not None:
-        cpu.update(ours=statistics.median(cpus[0]), baseline=statistics.median(cpus[1]))
-    return statistics.median(times[0]), statistics.median(times[1]), results
-
-
-def _server_ms(run, repeat: int) -> float:
-    """PostgreSQL's own time for the statements ``run`` sends (planning + execution, ``EXPLAIN (ANALYZE, TIMING
-    OFF)``), median over ``repeat``: the work on the server, without the round trips and the waits for a core."""
-    from django.db import connection
-
-    statements = []
-
-    def capture(execute, sql, params, many, context):
-        statements.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(capture):
-        run()
-    runs = []
-    for _ in range(repeat):
-        total = 0.0
-        for sql, params in statements:
-            for (line,) in _sql("EXPLAIN (ANALYZE, TIMING OFF) " + sql, params):
-                if line.startswith(("Planning Time:", "Execution Time:")):
-                    total += float(line.split(":")[1].split()[0])
-        runs.append(total)
-    return statistics.median(runs)
-
-
-def _sql(sql: str, params):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _storage() -> dict:
@@ -299,50 +226,6 @@ def _storage() -> dict:
         return {"table_mb": sizes.get("network_promoter", 0) / 2**20,
                 "indexes_mb": sum(sizes.get(name, 0) for name in index_names) / 2**20,
                 "file_mb": Path(connection.settings_dict["NAME"]).stat().st_size / 2**20}
-
-
-def _chain_measures(deepest: int, sample: list[int], repeat: int) -> dict:
-    """Each chain read of the selectors against a recursive CTE returning the same columns, as tuples."""
-    from tuishou.network import selectors
-    from tuishou.network.models import Promoter
-
-    deepest_path = bytes(Promoter.objects.filter(pk=deepest).values_list("path", flat=True).get())
-    reads = {  # label: (ours from an id, baseline SQL from the same id)
-        "ids": (selectors.ancestor_ids, CTE_IDS),
-        "links": (selectors.chain_links, CTE_LINKS),
-        "rows": (selectors.promoter_chain, CTE_UP),
-    }
-    out: dict = {}
-    for name, (ours_fn, baseline) in reads.items():
-        ids, current = iter(sample * 2), [0]
-
-        def ours_next(ours_fn=ours_fn, ids=ids, current=current):
-            current[0] = next(ids)
-            return ours_fn(current[0])
-
-        ours, base, _ = _paired(ours_next, lambda baseline=baseline, current=current: _sql(baseline, current),
-                                repeat - 1)
-        out[f"{name}_random"] = (ours, base)
-        ours, base, (chain, base_rows) = _paired(lambda ours_fn=ours_fn: ours_fn(deepest),
-                                                 lambda baseline=baseline: _sql(baseline, [deepest]), repeat)
-        if name == "rows":
-            chain = [tuple(row.values()) for row in chain]
-        assert [tuple(row) if name != "ids" else row for row in chain] == \
-            [row if name != "ids" else row[0] for row in base_rows], f"{name}: the chain differs from the baseline"
-        out[f"{name}_deepest"] = (ours, base)
-    # What commission booking calls when it holds the promoter's path (the paid handler): one query.
-    cpu: dict = {}
-    ours, base, (links, _) = _paired(lambda: selectors.chain_links_for_path(deepest_path),
-                                     lambda: _sql(CTE_LINKS, [deepest]), repeat, cpu)
-    out["links_deepest_path"] = (ours, base)
-    out["links_deepest_path_cpu"] = (cpu["ours"], cpu["baseline"])
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        out["links_deepest_path_server"] = (_server_ms(lambda: selectors.chain_links_for_path(deepest_path), 30),
-                                            _server_ms(lambda: _sql(CTE_LINKS, [deepest]), 30))
-    out["deepest_levels"] = len(links)
-    return out
 
 
 def run_one(db: str, args) -> dict:
@@ -369,7 +252,7 @@ def run_one(db: str, args) -> dict:
             cursor.execute("SELECT max(length(path)), avg(length(path)) FROM network_promoter")
             out["max_path_bytes"], mean = cursor.fetchone()
             out["mean_path_bytes"] = float(mean)
-        out.update(_chain_measures(deepest, [rng.randrange(1, n + 1) for _ in range(args.repeat)], args.repeat))
+        out.update(chain_measures(deepest, [rng.randrange(1, n + 1) for _ in range(args.repeat)], args.repeat))
         connection.close()
         return out
     t0 = time.perf_counter()
@@ -387,7 +270,7 @@ def run_one(db: str, args) -> dict:
 
     # Ancestors: random promoters, and the deepest one.
     deepest = max(range(n), key=depth.__getitem__) + 1
-    out.update(_chain_measures(deepest, [rng.randrange(1, n + 1) for _ in range(args.repeat)], args.repeat))
+    out.update(chain_measures(deepest, [rng.randrange(1, n + 1) for _ in range(args.repeat)], args.repeat))
 
     # Subtree of about 100,000 members: count and volume sum.
     big = min(range(1, n), key=lambda i: abs(sizes[i] - args.subtree))

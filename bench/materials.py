@@ -32,19 +32,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dashboard import db_recreate, db_url, insert_select, sql  # noqa: E402
+from bench.page_parts import breakdown_statements, page_breakdown  # noqa: E402
 
 BENCH_DB = os.environ.get("TUISHOU_BENCH_DB", "bench11_materials")
 COMMUNITIES = 10
 GOAL_MS = 200
 
 
-def django_setup(pg_url: str, workdir: Path) -> None:
+def db_exists(pg_url: str, name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def django_setup(pg_url: str, workdir: Path, *, sqlite: bool = False) -> None:
     os.environ["TUISHOU_DATA_DIR"] = str(workdir)
     os.environ["DEBUG"] = "0"
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ["DJANGO_SETTINGS_MODULE"] = "tuishou.settings"
-    os.environ["DATABASE_URL"] = db_url(pg_url, BENCH_DB)
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}" if sqlite else db_url(pg_url, BENCH_DB)
     os.environ["TUISHOU_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
     os.environ["ALLOWED_HOSTS"] = "testserver"
     import django
@@ -58,20 +66,14 @@ def django_setup(pg_url: str, workdir: Path) -> None:
 
 def load(*, promoters: int, materials: int, citations: int) -> tuple[list[int], dict[str, float]]:
     """The rows: services for the few, SQL for the many. Returns the community ids and seconds per step."""
-    from tests.orders import factories as of
     from tuishou.accounts.models import User
     from tuishou.community.models import Citation, Material
-    from tuishou.network import services as network
     from tuishou.network.models import Promoter
     from tuishou.stores.models import ShareLink
 
     took: dict[str, float] = {}
     t = time.perf_counter()
-    ops = of.operator("ops")
-    official = network.community_official_get()
-    communities = [official.pk] + [network.community_create(actor=ops, name=f"社群{i}", code=f"BENCH{i}").pk
-                                   for i in range(1, COMMUNITIES)]
-    products = [of.sku(price="59.90", stock=10).product_id for _ in range(50)]
+    communities, products = services_rows()
     took["services (communities, products)"] = time.perf_counter() - t
     community_of = "(ARRAY[" + ",".join(map(str, communities)) + "])[(g % " + str(COMMUNITIES) + ") + 1]"
     t = time.perf_counter()
@@ -139,6 +141,18 @@ def load(*, promoters: int, materials: int, citations: int) -> tuple[list[int], 
         sql(f"VACUUM ANALYZE {table}")
     took["vacuum analyze"] = time.perf_counter() - t
     return communities, took
+
+
+def services_rows() -> tuple[list[int], list[int]]:
+    """The few rows made through the services: the communities (the official one first) and 50 products."""
+    from tests.orders import factories as of
+    from tuishou.network import services as network
+
+    ops = of.operator("ops")
+    official = network.community_official_get()
+    communities = [official.pk] + [network.community_create(actor=ops, name=f"社群{i}", code=f"BENCH{i}").pk
+                                   for i in range(1, COMMUNITIES)]
+    return communities, [of.sku(price="59.90", stock=10).product_id for _ in range(50)]
 
 
 def scores_build(materials: int) -> None:
@@ -227,15 +241,22 @@ def measure(communities: list[int], repeat: int, skip_live: bool = False) -> dic
         response = clients[c].get("/centre/materials/")
         assert response.status_code == 200, response.status_code
 
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    breakdown = page_breakdown(lambda: page(communities[0]), repeat)
+    print("page GET /centre/materials/, where the time goes (median ms of each part over the runs):", flush=True)
+    for part, ms in breakdown.items():
+        print(f"  {part}: {ms:.1f}", flush=True)
+    statements = breakdown_statements(lambda: page(communities[0]))
+    print(f"page GET /centre/materials/: {len(statements)} queries:", flush=True)
+    for sql_text, _params, during_render in statements:
+        print(f"  {'render' if during_render else 'view  '}  {sql_text[:140]}")
+    # The page's own reads as bare SQL: the ranking's join (21 rows) and their images, sent through a raw cursor.
+    own = {c: [(q, params) for q, params, during_render in breakdown_statements(lambda c=c: page(c))
+               if "community_material" in q and not during_render] for c in communities}
+    assert all(len(reads) == 2 for reads in own.values()), own
 
-    with CaptureQueriesContext(connection) as queries:
-        page(communities[0])
-    print(f"page GET /centre/materials/: {len(queries)} queries (session, user, promoter, the ranking's join, the "
-          f"images; none per material):", flush=True)
-    for q in queries:
-        print(f"  {q['time']} s  {q['sql'][:150]}")
+    def page_sql(c):
+        for q, params in own[c]:
+            sql(q, params)
 
     # Exactness on the data: the selector's first page is the bare SQL's on the stored scores.
     for c in communities:
@@ -247,6 +268,7 @@ def measure(communities: list[int], repeat: int, skip_live: bool = False) -> dic
                                                                             offset=2000)),
         "selector: by orders, first page": each(lambda c: materials_ranked(community_id=c, order="orders")),
         "page GET /centre/materials/": each(page),
+        "bare SQL of the page's two reads (ranking join, 21 rows; images)": each(page_sql),
         "bare SQL, stored scores: page + count": each(lambda c: (sql(stored, [c, 0]), sql(stored_count, [c]))),
         "bare SQL, stored scores: page": each(lambda c: sql(stored, [c, 0])),
     }
@@ -263,33 +285,64 @@ def measure(communities: list[int], repeat: int, skip_live: bool = False) -> dic
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pg-url", default=os.environ.get("TUISHOU_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres"))
-    parser.add_argument("--promoters", type=int, default=50_000)
-    parser.add_argument("--materials", type=int, default=100_000)
-    parser.add_argument("--citations", type=int, default=10_000_000)
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres",
+                        help="sqlite: the embedded mode, rows built in Python (a smaller default size)")
+    parser.add_argument("--sqlite-dir", help="sqlite: keep the database file in this directory, and reuse it")
+    parser.add_argument("--promoters", type=int, help="default 50,000 (sqlite: 2,000)")
+    parser.add_argument("--materials", type=int, help="default 100,000 (sqlite: 5,000)")
+    parser.add_argument("--citations", type=int, help="default 10,000,000 (sqlite: 200,000)")
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--skip-live", action="store_true", help="skip the read-time decayed sums (minutes at 10M)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure on the database a previous --keep run left (no migrate from scratch, no load)")
     args = parser.parse_args(argv)
-    db_recreate(args.pg_url, BENCH_DB)
+    sqlite = args.db == "sqlite"
+    for name, full, small in (("promoters", 50_000, 2_000), ("materials", 100_000, 5_000),
+                              ("citations", 10_000_000, 200_000)):
+        if getattr(args, name) is None:
+            setattr(args, name, small if sqlite else full)
+    if sqlite:
+        args.keep, args.skip_live = True, True  # the file goes with its directory
+    reuse = args.reuse and db_exists(args.pg_url, BENCH_DB)
+    if args.reuse:
+        args.keep = True
+    if not reuse and not sqlite:
+        db_recreate(args.pg_url, BENCH_DB)
     try:
         with tempfile.TemporaryDirectory() as workdir:
+            workdir = args.sqlite_dir if sqlite and args.sqlite_dir else workdir
+            if sqlite:
+                Path(workdir).mkdir(parents=True, exist_ok=True)
+                reuse = (Path(workdir) / "bench.sqlite3").exists()
             print(f"load average at the start: {os.getloadavg()}", flush=True)
             t = time.perf_counter()
-            django_setup(args.pg_url, Path(workdir))
+            django_setup(args.pg_url, Path(workdir), sqlite=sqlite)
             print(f"migrated in {time.perf_counter() - t:.0f} s", flush=True)
-            communities, took = load(promoters=args.promoters, materials=args.materials, citations=args.citations)
-            for step, seconds in took.items():
-                print(f"  load {step}: {seconds:.1f} s", flush=True)
-            print(f"stored scores vs material_scores_refresh: max relative difference {scores_check():.2e}",
-                  flush=True)
+            if reuse and sql("SELECT count(*) FROM community_materialscore")[0][0]:
+                communities = [row[0] for row in sql("SELECT DISTINCT community_id FROM community_materialscore "
+                                                     "ORDER BY 1")]
+                print(f"reusing {workdir if sqlite else BENCH_DB}: {len(communities)} communities", flush=True)
+            else:
+                from bench.materials_sqlite import load_sqlite
+
+                communities, took = (load_sqlite if sqlite else load)(
+                    promoters=args.promoters, materials=args.materials, citations=args.citations)
+                for step, seconds in took.items():
+                    print(f"  load {step}: {seconds:.1f} s", flush=True)
+            if not sqlite:  # (SQLite's scores are material_scores_refresh's own)
+                print(f"stored scores vs material_scores_refresh: max relative difference {scores_check():.2e}",
+                      flush=True)
             results = measure(communities, args.repeat, args.skip_live)
             n = sql("SELECT count(*) FROM community_citation")[0][0]
             m = sql("SELECT count(*) FROM community_material")[0][0]
             print(f"load average at the end: {os.getloadavg()}")
             print(f"\n{m:,} materials, {n:,} citations, {len(communities)} communities; median ms (goal ≤ {GOAL_MS})")
             floor = results["bare SQL, stored scores: page + count"]
+            reads = results["bare SQL of the page's two reads (ranking join, 21 rows; images)"]
+            print("| measured | median ms | × bare page + count | × bare SQL of the page's own reads |")
             for name, ms in results.items():
-                print(f"| {name} | {ms:,.1f} | {ms / floor:.1f}× |")
+                print(f"| {name} | {ms:,.1f} | {ms / floor:.1f}× | {ms / reads:.1f}× |")
     finally:
         from django.db import connections
 

@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -81,3 +82,19 @@ def test_chain_ranges_hold_exactly_the_path_and_its_ancestors(branches):
         ranges = treepath.chain_ranges(path)
         inside = {p for p in paths if any(low <= p <= high for low, high in ranges)}
         assert inside == {path, *ancestor_paths(path)}
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2) | ordinals, min_size=1, max_size=40))
+def test_chain_range_ends_are_the_chain_ranges_as_lengths(branch):
+    path = b"".join(encode_segment(o) for o in branch)
+    lows, highs, levels = treepath.chain_range_ends(path)
+    assert [(path[:low], path[:high]) for low, high in zip(lows, highs, strict=True)] == treepath.chain_ranges(path)
+    assert levels == len(branch) == treepath.depth(path) + 1
+
+
+def test_chain_range_ends_of_a_deep_run_and_bad_paths():
+    assert treepath.chain_range_ends(b"\x05" + b"\x00" * 600 + b"\x81\x00\x00") == ([1, 603], [601, 604], 603)
+    with pytest.raises(ValueError):
+        treepath.chain_range_ends(b"\x05\xff")
+    with pytest.raises(ValueError):
+        treepath.chain_range_ends(b"\x05\x81")

@@ -26,7 +26,7 @@ from tuishou.network.models import (
 )
 
 CHAIN_FIELDS = ("id", "sponsor_id", "user_id", "community_id", "rank", "active", "depth", "stage")
-_CHAIN_COLUMNS = ", ".join(CHAIN_FIELDS)
+LINK_COLUMNS = ("id", "rank", "active")  # what the incentive engine needs of each level of a chain
 
 
 def _table() -> str:
@@ -124,45 +124,80 @@ def promoter_get(promoter_id: int) -> Promoter:
     return promoter
 
 
-def chain_for_path(path: bytes) -> list[dict[str, Any]]:
-    """The promoter at ``path`` and then each sponsor upward to the root (p0, p1, …), from ONE query.
+def chain_values(path: bytes, columns: tuple[str, ...] = LINK_COLUMNS) -> list[tuple]:
+    """``columns`` of the promoter at ``path`` and then of each sponsor upward to the root (p0, p1, …), as tuples,
+    from ONE query and without model instances (this runs for every paid order).
 
-    On PostgreSQL the query reads the path index in the ranges of ``treepath.chain_ranges``: one range scan for
-    every run of first children (a deep chain of single recruits is one range), one probe for every other level. Raw SQL
-    rather than the ORM: this runs for every paid order, and compiling the query would cost more than
-    executing it. PostgreSQL gets the ranges as two arrays (one statement text whatever the chain); SQLite,
-    the embedded mode, probes every prefix as before.
+    The chain is read in the ranges of ``treepath.chain_ranges``: one range scan of the path index for every run
+    of first children (a deep chain of single recruits is one range), one probe for every other level; each
+    range's bounds are prefixes of ``path``, sent as byte lengths (the path goes once, not once per level).
+    PostgreSQL: each range is an ordered index scan with ``LIMIT`` the chain's length (a range holds at most
+    that many rows). The limit is what keeps the plan cheap: without it the planner guesses a third of the
+    table per range, and a plan that costly is compiled by the JIT first (10–20 ms for a 0.6 ms query).
+    SQLite, the embedded mode: the lengths as a JSON array, joined in the order given (``CROSS JOIN`` keeps
+    SQLite from scanning the table first).
     """
+    path = bytes(path)
+    lows, highs, levels = treepath.chain_range_ends(path)
+    select = ", ".join(f"p.{column}" for column in columns)
     if connection.vendor == "postgresql":
-        ranges = treepath.chain_ranges(bytes(path))
-        sql = (f"SELECT {_CHAIN_COLUMNS} FROM unnest(%s::bytea[], %s::bytea[]) AS r(low, high) "
-               f"CROSS JOIN LATERAL (SELECT {_CHAIN_COLUMNS} FROM {_table()} "
-               "WHERE path >= r.low AND path <= r.high) AS p ORDER BY depth DESC")
-        params: list = [[low for low, _ in ranges], [high for _, high in ranges]]
+        sql = (f"SELECT {select} FROM unnest(%s::int[], %s::int[]) AS r(low, high) CROSS JOIN LATERAL ("
+               f"SELECT * FROM {_table()} WHERE path >= substring(%s::bytea FROM 1 FOR r.low) "
+               "AND path <= substring(%s::bytea FROM 1 FOR r.high) ORDER BY path LIMIT %s) AS p "
+               "ORDER BY p.depth DESC")
+        params: list = [lows, highs, path, path, levels]
     else:
-        # SQLite: one probe per prefix (``path IN`` the prefixes cut from the path by their lengths). Range scans
-        # from json_each measured slower here under load (bench/RESULTS.md), so SQLite keeps the probes.
-        path = bytes(path)
-        sql = (f"SELECT {_CHAIN_COLUMNS} FROM {_table()} "
-               "WHERE path IN (SELECT substr(%s, 1, value) FROM json_each(%s)) ORDER BY depth DESC")
-        params = [path, json.dumps(treepath.prefix_lengths(path))]
+        sql = (f"SELECT {select} FROM json_each(%s) AS r CROSS JOIN {_table()} AS p "
+               "WHERE p.path >= substr(%s, 1, json_extract(r.value, '$[0]')) "
+               "AND p.path <= substr(%s, 1, json_extract(r.value, '$[1]')) ORDER BY p.depth DESC")
+        params = [json.dumps(list(zip(lows, highs, strict=True))), path, path]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [dict(zip(CHAIN_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+        return cursor.fetchall()
 
 
-def promoter_chain(promoter_id: int) -> list[dict[str, Any]]:
-    """The commission chain of a promoter (the sponsor tree is the chain's edge): p0 first, root last.
+def chain_links_for_path(path: bytes) -> list[tuple[int, str, bool]]:
+    """What the incentive engine needs of the chain at ``path``: ``(id, rank, active)`` per level, p0 first."""
+    return chain_values(path, LINK_COLUMNS)
 
-    Each item holds ``id, sponsor_id, user_id, community_id, rank, depth, stage``. Two indexed reads:
-    the promoter's path by id, then the chain by path.
-    """
+
+def ancestor_ids_for_path(path: bytes) -> list[int]:
+    """Ids of the promoter at ``path`` and of each sponsor upward to the root (p0 first)."""
+    return [row[0] for row in chain_values(path, ("id",))]
+
+
+def chain_for_path(path: bytes) -> list[dict[str, Any]]:
+    """The promoter at ``path`` and then each sponsor upward to the root (p0, p1, …) as dicts of
+    ``CHAIN_FIELDS``, from ONE query (``chain_values``)."""
+    return [dict(zip(CHAIN_FIELDS, row, strict=True)) for row in chain_values(path, CHAIN_FIELDS)]
+
+
+def _path_of(promoter_id: int) -> bytes:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT path FROM {_table()} WHERE id = %s", [promoter_id])
         row = cursor.fetchone()
     if row is None:
         raise NotFound(NetworkError.PROMOTER_UNKNOWN, promoter_id=promoter_id)
-    return chain_for_path(row[0])
+    return bytes(row[0])
+
+
+def promoter_chain(promoter_id: int) -> list[dict[str, Any]]:
+    """The commission chain of a promoter (the sponsor tree is the chain's edge): p0 first, root last.
+
+    Each item holds ``id, sponsor_id, user_id, community_id, rank, active, depth, stage``. Two indexed reads:
+    the promoter's path by id, then the chain by path.
+    """
+    return chain_for_path(_path_of(promoter_id))
+
+
+def chain_links(promoter_id: int) -> list[tuple[int, str, bool]]:
+    """``(id, rank, active)`` of the promoter and each sponsor up to the root, p0 first: two indexed reads."""
+    return chain_values(_path_of(promoter_id), LINK_COLUMNS)
+
+
+def ancestor_ids(promoter_id: int) -> list[int]:
+    """Ids of the promoter and each sponsor up to the root, p0 first: two indexed reads."""
+    return ancestor_ids_for_path(_path_of(promoter_id))
 
 
 def subtree_stats_for_path(path: bytes) -> tuple[int, Decimal]:

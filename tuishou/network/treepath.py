@@ -30,6 +30,8 @@ and for nothing else.
 
 from __future__ import annotations
 
+import re
+
 from tuishou.core.errors import InvalidInput
 from tuishou.network.errors import NetworkError
 
@@ -163,3 +165,37 @@ def chain_ranges(path: bytes) -> list[tuple[bytes, bytes]]:
         else:
             ranges.append((path[:end], path[:end]))
     return ranges
+
+
+# Bytes of a segment by its first byte (0: 0xFF, which starts no segment).
+_SEGMENT_BYTES = bytes(1 if b < 0x80 else 2 if b < 0xC0 else 3 if b < 0xE0 else 4 if b < 0xF0 else 5 if b < 0xFF else 0
+                       for b in range(256))
+_FIRST_CHILDREN = re.compile(re.escape(FIRST_CHILD) + b"+")
+
+
+def chain_range_ends(path: bytes) -> tuple[list[int], list[int], int]:
+    """``chain_ranges(path)`` as byte lengths of ``path`` — ``(lows, highs, levels)``, range ``k`` being
+    ``path[:lows[k]] .. path[:highs[k]]`` — and the number of levels (the chain's length).
+
+    The hot path's form (every paid order): no prefix is copied, and a run of first children (consecutive ``00``
+    segments) is skipped in one step, so a deep chain costs a few steps instead of one per level.
+    """
+    lows: list[int] = []
+    highs: list[int] = []
+    i, end, levels = 0, len(path), 0
+    while i < end:
+        if path[i] == 0 and highs:  # first children: extend the sponsor's run over every 00 segment in a row
+            i = _FIRST_CHILDREN.match(path, i).end()
+            levels += i - (highs[-1])
+            highs[-1] = i
+            continue
+        step = _SEGMENT_BYTES[path[i]]
+        if not step:
+            raise ValueError("0xFF cannot start a segment")
+        i += step
+        if i > end:
+            raise ValueError("truncated path")
+        lows.append(i)
+        highs.append(i)
+        levels += 1
+    return lows, highs, levels

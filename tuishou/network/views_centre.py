@@ -39,6 +39,7 @@ def promoter_page(view):
             promoter = selectors.promoter_for_user(request.user)
         except NotFound:
             return render(request, "network/centre/not_promoter.html")
+        request.user.promoter = promoter  # the navigation's role check reads it (accounts.user_roles): no second read
         try:
             return view(request, promoter, *args, **kwargs)
         except (NotFound, PermissionDenied) as exc:  # someone else's object answers like a missing one

@@ -59,6 +59,14 @@ def test_compression_skips_inactive_uplines_in_the_snapshot():
                        OrderPayout(4, "tiers", Decimal("4.00"))]
 
 
+def test_a_chain_link_as_a_dict_is_what_asdict_gives():
+    from dataclasses import asdict
+
+    for link in (ChainLink(7, "shopkeeper"), ChainLink(8, "", active=False)):
+        assert link.as_dict() == asdict(link)
+        assert list(link.as_dict()) == ["promoter_id", "rank", "active"]
+
+
 def test_a_rank_unknown_to_the_version_counts_as_the_lowest():
     version = _published(net.official())
     payouts = order_payouts_compute(version=version, order_ref="o3", chain=[ChainLink(1, "ghost")],

@@ -1,5 +1,6 @@
 """The SVG chart helper (pure Python): axes, one tooltip per point, text escaped, empty and zero series drawn."""
 
+import re
 from decimal import Decimal
 from itertools import pairwise
 
@@ -71,3 +72,14 @@ def test_the_agency_growth_charts_labels_stay_inside_the_drawing_and_apart():
             ticks = _ticks_x(svg, "212")
             assert ticks[0][1] == "12-00" and ticks[-1][1] == labels[-1]
             _no_overlap(ticks, width=WIDTH, left=44)
+
+
+def test_a_chart_of_counts_has_whole_grid_steps():
+    from tuishou.reports.charts import whole_ceiling
+
+    assert [whole_ceiling(v) for v in (0, 3, 5, 13, 20, 21, 41, 81, 101, 321, 801, 1001, 12000)] == [
+        4, 4, 8, 16, 20, 40, 80, 100, 200, 400, 1000, 2000, 20000]
+    svg = bar_chart(Series("orders", ["a", "b"], [22, 3], str, whole=True))
+    ticks = [int(t) for t in re.findall(r'text-anchor="end">(\d+)</text>', svg)]
+    assert ticks == [0, 10, 20, 30, 40]
+    assert ">18.75<" not in bar_chart(Series("orders", ["a"], [25], str, whole=True))

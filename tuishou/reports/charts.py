@@ -7,6 +7,7 @@ Pure Python, no Django and no JavaScript: a chart is an ``<svg>`` string with ax
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,6 +29,7 @@ class Series:
     labels: Sequence[str]
     values: Sequence[Decimal | int | None]  # None: no figure that day (a ratio with nothing to divide)
     fmt: Callable[[Decimal | int], str] = str
+    whole: bool = False  # a count: the y axis' grid steps are whole numbers
 
 
 def nice_ceiling(value: Decimal | int) -> Decimal:
@@ -44,6 +46,25 @@ def nice_ceiling(value: Decimal | int) -> Decimal:
         if step * factor >= value:
             return step * factor
     return step * 10  # pragma: no cover (10 × step ≥ value by construction)
+
+
+def whole_ceiling(value: int) -> int:
+    """The y axis' top of a chart of counts: the smallest of 4, 8, 12, 16, 20, 40, 80, 100, 200, 400, 800, 1000, … that
+    is ≥ ``value``, so that each of the four grid steps is a whole number (no "18.75 orders")."""
+    top = 4
+    while top < value:
+        if top < 20:
+            top += 4
+        else:
+            scale = 10 ** (len(str(top)) - 1)
+            top = next(f * scale for f in (2, 4, 8, 10) if f * scale > top)
+    return top
+
+
+def _axis_top(series: Series) -> Decimal:
+    """The top of the y axis: whole grid steps for a count, else :func:`nice_ceiling`."""
+    highest = max((v for v in series.values if v is not None), default=0)
+    return Decimal(whole_ceiling(math.ceil(highest))) if series.whole else nice_ceiling(highest)
 
 
 def _frame(series: Series, top: Decimal) -> list[str]:
@@ -86,7 +107,7 @@ def _y(value, top: Decimal) -> float:
 def line_chart(series: Series) -> str:
     """A line through the points, a dot on each with its tooltip (``<title>label: value</title>``); the line
     breaks where a value is ``None`` (no figure is not a zero)."""
-    top = nice_ceiling(max((v for v in series.values if v is not None), default=0))
+    top = _axis_top(series)
     parts = _frame(series, top)
     n = len(series.values)
     runs: list[list[str]] = [[]]
@@ -109,7 +130,7 @@ def line_chart(series: Series) -> str:
 
 def bar_chart(series: Series) -> str:
     """One bar per label, each with its tooltip; negative values are drawn as zero-height bars."""
-    top = nice_ceiling(max((v for v in series.values if v is not None), default=0))
+    top = _axis_top(series)
     parts = _frame(series, top)
     n = len(series.values)
     plot_w, base = WIDTH - LEFT - RIGHT, HEIGHT - BOTTOM

@@ -28,7 +28,8 @@ FORMATS = {"money": money, "count": lambda v: number_format(v, force_grouping=Tr
 def chart(kind: str, days, values, title: str, fmt: str = "count") -> str:
     labels = [day.strftime("%m-%d") for day in days]
     draw = line_chart if kind == "line" else bar_chart
-    return mark_safe(draw(Series(str(title), labels, values, FORMATS[fmt])))  # the chart escapes its own text
+    series = Series(str(title), labels, values, FORMATS[fmt], whole=fmt == "count")
+    return mark_safe(draw(series))  # the chart escapes its own text
 
 
 @register.filter

@@ -198,10 +198,10 @@ def test_the_sms_provider_is_a_registry_and_an_unknown_one_is_refused(settings):
 def test_production_uses_redis_when_redis_url_is_set():
     from tuishou.settings import _caches
 
-    assert _caches("redis://cache.internal:6379/2") == {"default": {
+    assert _caches("redis://cache.internal:6379/2", testing=False) == {"default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://cache.internal:6379/2",
         "KEY_PREFIX": "tuishou"}}
-    assert _caches("")["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert _caches("", testing=False)["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
 
 
 def test_the_codes_and_throttles_work_on_redis(settings):

@@ -173,7 +173,9 @@ def volume_record(*, promoter: Promoter, base: Decimal, self_purchase: bool, occ
                   source_ref: str, orders: int = 1) -> VolumeEntry:
     """Record a sale's (or a refund's) volume for rank metrics; replaying the same ``source_ref`` is a no-op.
 
-    The orders issue calls this when an order is paid (``orders=1``) and refunded (negative ``base``).
+    The orders issue calls this when an order is paid (``orders=1``) and refunded (negative ``base``); a new
+    entry also moves the promoter's ``personal_volume`` (lifetime credited sales, shown to operators and
+    agencies and summed over subtrees) by ``base``, in the same transaction.
     """
     if orders not in (-1, 0, 1):
         raise InvalidInput(IncentiveError.VOLUME_ORDERS)
@@ -191,6 +193,10 @@ def volume_record(*, promoter: Promoter, base: Decimal, self_purchase: bool, occ
             f"RETURNING {quote(VolumeEntry._meta.pk.column)}",
             [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields])
         row = cursor.fetchone()
+        if row is not None:  # the promoter's lifetime credited sales move with each new entry, once
+            cursor.execute(f"UPDATE {quote(Promoter._meta.db_table)} SET {quote('personal_volume')} = "
+                           f"{quote('personal_volume')} + %s WHERE {quote('id')} = %s",
+                           [Promoter._meta.get_field("personal_volume").get_db_prep_save(base, connection), promoter.pk])
     if row is None:
         return VolumeEntry.objects.get(source_ref=source_ref)
     entry.pk = row[0]

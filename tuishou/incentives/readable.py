@@ -80,44 +80,75 @@ def _test_text(test) -> str:
     return "; ".join(parts)
 
 
-def _rates_text(value) -> str:
+# The words of a rule's and a setting's parameters, and of their enumerated values, in the reader's language.
+PARAMETER_WORDS = {
+    "rate": _("rate"), "rates": _("rates"), "amount": _("amount"), "share": _("share of sales"),
+    "schedule": _("schedule"), "min_rank": _("lowest rank paid"), "per_rank": _("paid per rank"),
+    "source": _("bonus on"), "include_seller": _("seller included"), "period": _("period"), "split": _("split"),
+    "mode": _("attribution"), "valid_days": _("valid days"), "freeze_days": _("freeze days"),
+    "after": _("counted from"),
+}
+VALUE_WORDS = {
+    "first_click": _("first click"), "last_click": _("last click"), "registration": _("registration"),
+    "received": _("receipt"), "completed": _("completion"), "base": _("commission base"),
+    "income": _("the upline's income"), "month": _("month"), "equal": _("equally"), "by_volume": _("by volume"),
+    "commission": _("commission (what the merchant pays)"), "paid": _("amount paid"),
+}
+
+
+def _word(value) -> str:
+    if value is True or value is False:
+        return str(_("yes") if value else _("no"))
+    return str(VALUE_WORDS.get(value, value)) if isinstance(value, str) else str(value)
+
+
+def _pair(key: str, value) -> str:
+    return f"{PARAMETER_WORDS.get(key, key)}: {value}"
+
+
+def _rates_text(value, ranks: dict[str, str]) -> str:
     if isinstance(value, dict):
-        return ", ".join(f"{rank} {rate}" for rank, rate in value.items())
+        return ", ".join(f"{ranks.get(rank, rank)} {rate}" for rank, rate in value.items())
     if isinstance(value, list):
         return " / ".join(str(v) for v in value)
     return str(value)
 
 
-def _rule_text(rule: dict) -> str:
-    """The rule's parameters on one line (rates, schedule, limits)."""
+def _rule_text(rule: dict, ranks: dict[str, str]) -> str:
+    """The rule's parameters on one line (rates, schedule, limits), rank ids as the plan names them."""
     bits = []
     for key in ("rate", "rates", "amount", "share"):
         if key in rule:
-            bits.append(f"{key}: {_rates_text(rule[key])}")
+            bits.append(_pair(key, _rates_text(rule[key], ranks)))
     if "schedule" in rule:
-        bits.append("schedule: " + ", ".join(f"≥{s['min']} → {s['rate']}" for s in rule["schedule"]))
+        bits.append(_pair("schedule", ", ".join(f"≥{s['min']} → {s['rate']}" for s in rule["schedule"])))
     for key in ("min_rank", "per_rank", "source", "include_seller", "period", "split"):
         if key in rule:
-            bits.append(f"{key}: {rule[key]}")
+            value = ranks.get(rule[key], rule[key]) if key == "min_rank" else _word(rule[key])
+            bits.append(_pair(key, value))
     return " · ".join(bits)
+
+
+def _setting_text(setting: dict | None) -> str:
+    return " · ".join(_pair(key, _word(value)) for key, value in (setting or {}).items()) or "—"
 
 
 def plan_readable(document: dict) -> dict:
     """Ranks, rules and parameters of a plan document (``dump_plan``'s form) for a page."""
-    settlement = document.get("settlement") or {}
     compression = document.get("compression")
+    ranks = {r["id"]: r.get("name", r["id"]) for r in document.get("ranks", [])}
     return {
         "name": document.get("name", ""), "id": document.get("id", ""),
         "ranks": [{"id": r["id"], "name": r.get("name", r["id"]),
                    "qualify": _test_text(r["qualify"]) if r.get("qualify") else ""} for r in document.get("ranks", [])],
         "rules": [{"label": r.get("id") or r["type"], "type": str(RULE_TYPES.get(r["type"], r["type"])),
-                   "params": _rule_text(r)} for r in document.get("rules", [])],
+                   "params": _rule_text(r, ranks)} for r in document.get("rules", [])],
         "parameters": [
             (_("Jurisdiction"), document.get("jurisdiction") or "—"),
             (_("Currency"), document.get("currency", "")),
-            (_("Commission base"), document.get("base", "commission")),
-            (_("Binding"), " · ".join(f"{k}: {v}" for k, v in (document.get("binding") or {}).items()) or "—"),
-            (_("Settlement"), " · ".join(f"{k}: {v}" for k, v in settlement.items()) or "—"),
+            (_("Commission base"), _word(document.get("base", "commission"))),
+            (_("Binding"), _setting_text(document.get("binding"))),
+            (_("Settlement"), _setting_text(document.get("settlement"))),
             (_("Cap per order"), (document.get("caps") or {}).get("per_order") or "—"),
             (_("Compression"), _test_text(compression["active_if"]) if compression else "—"),
             (_("Income disclosure"), _("yes") if document.get("disclosure") else _("no")),

@@ -194,9 +194,10 @@ def volume_record(*, promoter: Promoter, base: Decimal, self_purchase: bool, occ
             [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields])
         row = cursor.fetchone()
         if row is not None:  # the promoter's lifetime credited sales move with each new entry, once
-            cursor.execute(f"UPDATE {quote(Promoter._meta.db_table)} SET {quote('personal_volume')} = "
-                           f"{quote('personal_volume')} + %s WHERE {quote('id')} = %s",
-                           [Promoter._meta.get_field("personal_volume").get_db_prep_save(base, connection), promoter.pk])
+            volume = Promoter._meta.get_field("personal_volume")
+            cursor.execute(f"UPDATE {quote(Promoter._meta.db_table)} SET {quote(volume.column)} = "
+                           f"{quote(volume.column)} + %s WHERE {quote('id')} = %s",
+                           [volume.get_db_prep_save(base, connection), promoter.pk])
     if row is None:
         return VolumeEntry.objects.get(source_ref=source_ref)
     entry.pk = row[0]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import uuid
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -79,3 +81,7 @@ def test_one_paid_order_through_a_share_link_stays_within_its_statement_budget()
     assert (order.status, order.promoter_id, order.attribution_reason) == ("paid", sharer.pk, "binding")
     assert JournalEntry.objects.filter(key=f"order:{order.pk}:paid").count() == 1
     assert sorted(Commission.objects.filter(order=order).values_list("rule", flat=True)) == ["direct", "tiers"]
+    # the sharer's lifetime credited sales: both orders' commission base (59.90 × 20% = 11.98 each), moved in the
+    # same UPDATE that counts the sale
+    sharer.refresh_from_db()
+    assert (sharer.paid_sales_count, sharer.personal_volume) == (2, Decimal("23.96"))

@@ -84,7 +84,8 @@ def _test_text(test) -> str:
 PARAMETER_WORDS = {
     "rate": _("rate"), "rates": _("rates"), "amount": _("amount"), "share": _("share of sales"),
     "schedule": _("schedule"), "min_rank": _("lowest rank paid"), "per_rank": _("paid per rank"),
-    "source": _("bonus on"), "include_seller": _("seller included"), "period": _("period"), "split": _("split"),
+    "source": _("bonus on"), "include_seller": _("seller included"),
+    "period": pgettext_lazy("plan parameter", "period"), "split": _("split"),
     "mode": _("attribution"), "valid_days": _("valid days"), "freeze_days": _("freeze days"),
     "after": _("counted from"),
 }

@@ -170,12 +170,14 @@ def plan_retire(*, actor, version: PlanVersion, reason: str) -> PlanVersion:
 
 
 def volume_record(*, promoter: Promoter, base: Decimal, self_purchase: bool, occurred_at: datetime,
-                  source_ref: str, orders: int = 1) -> VolumeEntry:
+                  source_ref: str, orders: int = 1, move_personal_volume: bool = True) -> VolumeEntry:
     """Record a sale's (or a refund's) volume for rank metrics; replaying the same ``source_ref`` is a no-op.
 
     The orders issue calls this when an order is paid (``orders=1``) and refunded (negative ``base``); a new
     entry also moves the promoter's ``personal_volume`` (lifetime credited sales, shown to operators and
-    agencies and summed over subtrees) by ``base``, in the same transaction.
+    agencies and summed over subtrees) by ``base``, in the same transaction — unless the caller moves it in its own
+    update of the promoter's row (``move_personal_volume=False``: the paid handler, in
+    ``promoter_record_first_sale``, one statement fewer on the hot path).
     """
     if orders not in (-1, 0, 1):
         raise InvalidInput(IncentiveError.VOLUME_ORDERS)
@@ -193,7 +195,7 @@ def volume_record(*, promoter: Promoter, base: Decimal, self_purchase: bool, occ
             f"RETURNING {quote(VolumeEntry._meta.pk.column)}",
             [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields])
         row = cursor.fetchone()
-        if row is not None:  # the promoter's lifetime credited sales move with each new entry, once
+        if row is not None and move_personal_volume:  # lifetime credited sales move with each new entry, once
             volume = Promoter._meta.get_field("personal_volume")
             cursor.execute(f"UPDATE {quote(Promoter._meta.db_table)} SET {quote(volume.column)} = "
                            f"{quote(volume.column)} + %s WHERE {quote('id')} = %s",

@@ -5,6 +5,7 @@ the shopkeeper stage and ranks. Registration and mentors are in ``services``, wh
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 
@@ -83,8 +84,9 @@ def invite_code_disable(*, promoter: Promoter, actor: User | None = None, reason
 STAGE_TRANSITIONS = {(Promoter.Stage.TEMPORARY, Promoter.Stage.ORDINARY)}
 
 
-def promoter_record_first_sale(promoter: Promoter) -> Promoter:
-    """Count one paid sale; the first makes a temporary shopkeeper an ordinary one (临时店主 → 普通店主).
+def promoter_record_first_sale(promoter: Promoter, *, volume: Decimal = Decimal("0.00")) -> Promoter:
+    """Count one paid sale and add its ``volume`` to the promoter's lifetime credited sales (``personal_volume``);
+    the first sale makes a temporary shopkeeper an ordinary one (临时店主 → 普通店主).
 
     The orders issue calls this once per paid sale. The stage change is idempotent: later sales
     only count. The promoter stays bound to the community they are in.
@@ -92,11 +94,13 @@ def promoter_record_first_sale(promoter: Promoter) -> Promoter:
     # One UPDATE decides the stage from the value it holds under its own row lock (no read, lock, re-read).
     into_ordinary = [before for before, after in STAGE_TRANSITIONS if after == Promoter.Stage.ORDINARY]
     table, quote = Promoter._meta.db_table, connection.ops.quote_name
+    moved = Promoter._meta.get_field("personal_volume").get_db_prep_save(volume, connection)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {quote(table)} SET paid_sales_count = paid_sales_count + 1, stage = CASE WHEN stage IN "
+            f"UPDATE {quote(table)} SET paid_sales_count = paid_sales_count + 1, "
+            "personal_volume = personal_volume + %s, stage = CASE WHEN stage IN "
             f"({', '.join(['%s'] * len(into_ordinary))}) THEN %s ELSE stage END WHERE id = %s "
-            "RETURNING stage, paid_sales_count", [*into_ordinary, Promoter.Stage.ORDINARY, promoter.pk])
+            "RETURNING stage, paid_sales_count", [moved, *into_ordinary, Promoter.Stage.ORDINARY, promoter.pk])
         row = cursor.fetchone()
     if row is None:
         raise Promoter.DoesNotExist(f"No promoter #{promoter.pk}.")

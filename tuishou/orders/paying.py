@@ -198,9 +198,10 @@ def _order_paid(*, order: Order, at: datetime, payment_ref: str) -> None:
                      chain=[link.as_dict() for link in chain])
     if order.promoter_id:
         promoter = Promoter(pk=order.promoter_id)  # no read: both calls need only its id
-        volume_record(promoter=promoter, base=order_volume_base(order), self_purchase=order.self_purchase,
-                      occurred_at=at, source_ref=f"order:{order.number}:paid", orders=1)
-        promoter_record_first_sale(promoter)
+        volume = order_volume_base(order)
+        volume_record(promoter=promoter, base=volume, self_purchase=order.self_purchase, occurred_at=at,
+                      source_ref=f"order:{order.number}:paid", orders=1, move_personal_volume=False)
+        promoter_record_first_sale(promoter, volume=volume)  # counts the sale and moves personal_volume
     lines = tuple(events.PaidLine(line_id=pk, sku_id=sku_id, quantity=quantity, paid_amount=paid,
                                   commission_base=base)
                   for pk, sku_id, quantity, paid, base in order.lines.order_by("pk").values_list(

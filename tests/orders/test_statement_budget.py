@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import uuid
-
 from decimal import Decimal
 
 import pytest

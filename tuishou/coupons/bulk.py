@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tuishou.coupons.bulk_ledger import ledger_write
-from tuishou.coupons.bulk_stage import RawReport, stage, t
+from tuishou.coupons.bulk_stage import RawReport, next_id, stage, t
 from tuishou.coupons.connectors import RawRow
 from tuishou.coupons.models import CouponItem, CouponOrder, CouponPick, ReportImport, ReportRow
 from tuishou.incentives.models import PlanVersion
@@ -165,9 +165,8 @@ def _prices(cur) -> None:
                 [[p for p, _ in promoters], [c for _, c in promoters],
                  [getattr(now_versions[c], "pk", None) for _, c in promoters],
                  [json.dumps([link.as_dict() for link in chains[p]]) for p, _ in promoters]])
-    order = t(CouponOrder)
     cur.execute(f"""CREATE TEMP TABLE co ON COMMIT DROP AS
-        SELECT nextval(pg_get_serial_sequence('{order}', 'id')) AS id, d.platform, d.order_id, d.pick_id,
+        SELECT {next_id(cur, CouponOrder)} AS id, d.platform, d.order_id, d.pick_id,
                d.promoter_id, d.item_id, d.amount, d.commission AS b, d.btext, d.paid_at, d.line,
                coalesce((SELECT v.id FROM cv v WHERE v.community_id = cc.community_id AND v.published_at <= d.paid_at
                          AND (v.retired_at IS NULL OR v.retired_at > d.paid_at)

@@ -73,6 +73,9 @@ def report_bulk_import(*, report: ReportImport, raw: RawReport | None = None,
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SET LOCAL jit = off")
         cur.execute("SET LOCAL work_mem = '256MB'")
+        # The staging tables' ANALYZE (row counts and rough distributions for hash joins) samples 3,000 rows,
+        # not 30,000: a tenth of its time, the same plans.
+        cur.execute("SET LOCAL default_statistics_target = 10")
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
         # Dropped at commit; an import earlier in the same outer transaction (a test, a batch) left them.
         cur.execute(f"DROP TABLE IF EXISTS {TEMP_TABLES}")
@@ -203,8 +206,9 @@ def _finish(cur, report: ReportImport) -> ReportImport:
             UNION ALL
             SELECT line, order_id, status, code, outcome, reason, detail FROM cs WHERE outcome IS NOT NULL) r
         ORDER BY line""", [report.pk])
-    cur.execute(f"SELECT outcome, reason, count(*) FROM {rows} WHERE report_id = %s GROUP BY 1, 2 ORDER BY 1, 2",
-                [report.pk])
+    # Counted from the staging tables the rows were written from (not read back from the result table).
+    cur.execute("SELECT outcome, reason, count(*) FROM (SELECT outcome, reason FROM cd UNION ALL "
+                "SELECT outcome, reason FROM cs WHERE outcome IS NOT NULL) r GROUP BY 1, 2 ORDER BY 1, 2")
     counts = cur.fetchall()
     cur.execute("SELECT coalesce(sum(amount) FILTER (WHERE booked), 0) - coalesce(sum(amount) FILTER "
                 "(WHERE taken), 0) FROM cm")

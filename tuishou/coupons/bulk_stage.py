@@ -110,7 +110,9 @@ def _stage_raw(cur, raw: RawReport) -> None:
         copy.write(raw.body)
     o, c, s, am, cm, p = (_col(raw, n) for n in COLUMNS[:6])
     u = _col(raw, "updated_at")
-    updated_ok = f"({u} = '' OR {u} ~ '{TIME}')" if u else "true"
+    # Most rows' update time is their payment time: one shape check for both.
+    same = f"{u} = {p}" if u else "true"
+    updated_ok = f"({u} = '' OR {same} OR {u} ~ '{TIME}')" if u else "true"
     updated = f"CASE WHEN {u} = '' THEN {p} ELSE {u} END" if u else p
 
     def day_ok(x: str) -> str:  # every month has day 28; a later one is looked up in the calendar
@@ -120,14 +122,14 @@ def _stage_raw(cur, raw: RawReport) -> None:
     def id_ok(x: str) -> str:  # 1–64 printable ASCII characters
         return f"{x} ~ '{ID}' AND length({x}) <= 64"
 
-    def money_ok(x: str) -> str:  # 1–7 digits, then optionally a point and 1–2 digits
-        return f"{x} ~ '{MONEY}' AND strpos({x} || '.', '.') <= 8"
+    def money_ok(x: str) -> str:  # 1–6 digits or 1000000, then optionally a point and 1–2 digits (≤ 1,000,000);
+        # anything else (7 digits with leading zeros, 1000000.01) goes to the parser, which decides it.
+        return f"{x} ~ '{MONEY}' AND (strpos({x} || '.', '.') <= 7 OR {x} ~ '^1000000(\\.00?)?$')"
 
     happy = (f"CASE WHEN array_length(a, 1) = {len(raw.header)} AND {s} IN ('paid', 'settled', 'refunded') "
              f"AND {id_ok(o)} AND {id_ok(c)} AND {money_ok(am)} AND {money_ok(cm)} AND {p} ~ '{TIME}' "
              f"AND {updated_ok} "
-             f"THEN {am}::numeric <= 1000000 AND {cm}::numeric <= 1000000 AND {day_ok(p)} "
-             f"AND {day_ok(updated)} ELSE false END")
+             f"THEN {day_ok(p)} AND ({same} OR {day_ok(updated)}) ELSE false END")
     zone = PLATFORM_TZ.key
     # Line numbers: the header is line 1, as the csv module counts.
     # The commission as ``str(Decimal(text))`` writes it (the accrual's memo): no leading zeros.

@@ -124,6 +124,9 @@ def main() -> None:
     parser.add_argument("--picks", type=int, default=5)
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--explain", type=float, default=None, metavar="SECONDS",
+                        help="print the plan (EXPLAIN ANALYZE, via auto_explain) of every statement of the import "
+                             "slower than SECONDS, triggers included")
     args = parser.parse_args()
     db_recreate(args.pg_url, BENCH_DB)
     try:
@@ -170,6 +173,15 @@ def run(args, workdir: Path) -> None:
         finally:
             spent.append((time.perf_counter() - began, "COMMIT"))
 
+    if args.explain is not None:
+        with connection.cursor() as cur:
+            cur.execute("LOAD 'auto_explain'")
+            cur.execute("SET auto_explain.log_min_duration = %s", [int(args.explain * 1000)])
+            cur.execute("SET auto_explain.log_analyze = on")
+            cur.execute("SET auto_explain.log_triggers = on")
+            cur.execute("SET auto_explain.log_nested_statements = on")
+            cur.execute("SET client_min_messages = log")
+        connection.connection.add_notice_handler(lambda notice: print(notice.message_primary, flush=True))
     started = time.perf_counter()
     connection._commit = commit
     try:
@@ -179,6 +191,9 @@ def run(args, workdir: Path) -> None:
     finally:
         connection._commit = real_commit
     import_s = time.perf_counter() - started
+    if args.explain is not None:
+        with connection.cursor() as cur:
+            cur.execute("SET client_min_messages = notice")
     print(f"import ({report.method}): {import_s:.2f} s = {args.rows / import_s:,.0f} rows/s; "
           f"ratio {copy_s / import_s:.1%} of COPY's rows/s (goal >= 10%)")
     print(f"  imported {report.imported:,}, reversed {report.reversed:,}, skipped {report.skipped:,} "
@@ -189,6 +204,8 @@ def run(args, workdir: Path) -> None:
     print(f"  written: {written}")
     print(f"  statements {sum(x for x, w in spent if w != 'COMMIT'):.2f} s, "
           f"COMMIT {sum(x for x, w in spent if w == 'COMMIT'):.2f} s")
+    print(f"  ANALYZE of the staging tables {sum(x for x, w in spent if w.startswith('ANALYZE')):.2f} s, "
+          f"{len(spent)} statements")
     print("  slowest statements of the import (COPY not counted):")
     for seconds, statement in sorted(spent, reverse=True)[:12]:
         print(f"    {seconds:6.2f} s  {statement}")
@@ -197,7 +214,7 @@ def run(args, workdir: Path) -> None:
     print(f"re-import: {time.perf_counter() - started:.2f} s, imported {again.imported}, reversed {again.reversed}, "
           f"skipped {again.skipped:,}")
     print(f"load average after the imports: {os.getloadavg()}", flush=True)
-    checks = ["account_balances", "entries_balanced", "commission_rows"]
+    checks = ["account_balances", "entries_balanced", "commission_rows", "coupon_references"]
     if args.rows <= 200_000:  # recomputes every order through the plan engine in Python: minutes at 1M
         checks.append("coupon_commissions")
     result = reconcile_run(checks)

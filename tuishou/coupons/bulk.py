@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tuishou.coupons.bulk_ledger import ledger_write
-from tuishou.coupons.bulk_stage import RawReport, stage, t
+from tuishou.coupons.bulk_stage import RawReport, next_id, stage, t
 from tuishou.coupons.connectors import RawRow
 from tuishou.coupons.models import CouponItem, CouponOrder, CouponPick, ReportImport, ReportRow
 from tuishou.incentives.models import PlanVersion
@@ -73,6 +73,9 @@ def report_bulk_import(*, report: ReportImport, raw: RawReport | None = None,
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SET LOCAL jit = off")
         cur.execute("SET LOCAL work_mem = '256MB'")
+        # The staging tables' ANALYZE (row counts and rough distributions for hash joins) samples 3,000 rows,
+        # not 30,000: a tenth of its time, the same plans.
+        cur.execute("SET LOCAL default_statistics_target = 10")
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
         # Dropped at commit; an import earlier in the same outer transaction (a test, a batch) left them.
         cur.execute(f"DROP TABLE IF EXISTS {TEMP_TABLES}")
@@ -165,9 +168,8 @@ def _prices(cur) -> None:
                 [[p for p, _ in promoters], [c for _, c in promoters],
                  [getattr(now_versions[c], "pk", None) for _, c in promoters],
                  [json.dumps([link.as_dict() for link in chains[p]]) for p, _ in promoters]])
-    order = t(CouponOrder)
     cur.execute(f"""CREATE TEMP TABLE co ON COMMIT DROP AS
-        SELECT nextval(pg_get_serial_sequence('{order}', 'id')) AS id, d.platform, d.order_id, d.pick_id,
+        SELECT {next_id(cur, CouponOrder)} AS id, d.platform, d.order_id, d.pick_id,
                d.promoter_id, d.item_id, d.amount, d.commission AS b, d.btext, d.paid_at, d.line,
                coalesce((SELECT v.id FROM cv v WHERE v.community_id = cc.community_id AND v.published_at <= d.paid_at
                          AND (v.retired_at IS NULL OR v.retired_at > d.paid_at)
@@ -204,8 +206,9 @@ def _finish(cur, report: ReportImport) -> ReportImport:
             UNION ALL
             SELECT line, order_id, status, code, outcome, reason, detail FROM cs WHERE outcome IS NOT NULL) r
         ORDER BY line""", [report.pk])
-    cur.execute(f"SELECT outcome, reason, count(*) FROM {rows} WHERE report_id = %s GROUP BY 1, 2 ORDER BY 1, 2",
-                [report.pk])
+    # Counted from the staging tables the rows were written from (not read back from the result table).
+    cur.execute("SELECT outcome, reason, count(*) FROM (SELECT outcome, reason FROM cd UNION ALL "
+                "SELECT outcome, reason FROM cs WHERE outcome IS NOT NULL) r GROUP BY 1, 2 ORDER BY 1, 2")
     counts = cur.fetchall()
     cur.execute("SELECT coalesce(sum(amount) FILTER (WHERE booked), 0) - coalesce(sum(amount) FILTER "
                 "(WHERE taken), 0) FROM cm")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from tuishou.coupons.bulk_stage import t
+from tuishou.coupons.bulk_stage import next_id, t
 from tuishou.coupons.models import CouponCommission, CouponOrder, ReportImport
 from tuishou.incentives.models import PlanVersion
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
@@ -92,7 +92,7 @@ def _touched(cur, order: str, commission: str) -> None:
     cur.execute("ANALYZE ct")
     # New commissions: floor(rate × B) to the fen, the snapshot's effective rate amount ÷ B rounded down.
     cur.execute(f"""CREATE TEMP TABLE cm ON COMMIT DROP AS
-        SELECT nextval(pg_get_serial_sequence('{commission}', 'id')) AS id, co.id AS order_db,
+        SELECT {next_id(cur, CouponCommission)} AS id, co.id AS order_db,
                cr.recipient AS promoter_id, cr.rule, co.b AS base, trunc(floor(cr.rate * co.b) / co.b, 6) AS rate,
                floor(cr.rate * co.b)::bigint AS amount, 'pending'::text AS before, true AS new, true AS booked,
                co.refunded_at IS NOT NULL AS taken
@@ -137,7 +137,7 @@ def _entries(cur, now) -> None:
     """``ce``: the entries, ids drawn: an accrual per new order with a commission, a settlement per order settled
     now with pending commissions, a refund per order refunded now with a commission."""
     cur.execute(f"""CREATE TEMP TABLE ce ON COMMIT DROP AS
-        SELECT nextval(pg_get_serial_sequence('{t(JournalEntry)}', 'id')) AS id, x.* FROM (
+        SELECT {next_id(cur, JournalEntry)} AS id, x.* FROM (
             SELECT ct.id AS order_db, 'paid' AS event, %s AS kind,
                    '券订单 ' || ct.order_id || ' 佣金 ' || ct.btext AS memo FROM ct WHERE ct.new AND ct.b > 0
             UNION ALL

@@ -21,6 +21,10 @@ from django.utils.translation import pgettext_lazy
 from tuishou.core.fields import MoneyField
 
 ZERO = Decimal("0.00")
+# The import's references (orders, commissions, result rows): checked once per statement by triggers, not by
+# row-level foreign keys, and with no index where a unique constraint covers it or no query reads by it
+# (migration 0002, docs/deployment.md "The coupon import's references").
+REFERENCE = {"db_constraint": False, "db_index": False}
 
 
 class FeedImport(models.Model):
@@ -160,7 +164,7 @@ class ReportRow(models.Model):
         SKIPPED = "skipped", _("Skipped")
 
     report = models.ForeignKey(ReportImport, verbose_name=_("import"), on_delete=models.CASCADE,
-                               related_name="lines")
+                               related_name="lines", db_constraint=False, db_index=False)
     line = models.PositiveIntegerField(verbose_name=_("line"))
     external_order_id = models.CharField(verbose_name=_("external order id"), max_length=64, blank=True)
     reported_status = models.CharField(verbose_name=_("reported status"), max_length=16, blank=True,
@@ -196,24 +200,24 @@ class CouponOrder(models.Model):
     platform = models.CharField(verbose_name=_("platform"), max_length=32)
     external_order_id = models.CharField(verbose_name=_("external order id"), max_length=64)
     pick = models.ForeignKey(CouponPick, verbose_name=_("coupon pick"), on_delete=models.PROTECT,
-                             related_name="orders")
+                             related_name="orders", **REFERENCE)
     promoter = models.ForeignKey("network.Promoter", verbose_name=_("promoter"), on_delete=models.PROTECT,
-                                 related_name="coupon_orders")
+                                 related_name="coupon_orders", **REFERENCE)
     item = models.ForeignKey(CouponItem, verbose_name=_("coupon item"), on_delete=models.PROTECT,
-                             related_name="orders")
+                             related_name="orders", **REFERENCE)
     amount = MoneyField(verbose_name=_("amount"), help_text="What the buyer paid on the platform.")
     external_commission = MoneyField(verbose_name=_("external commission"),
                                      help_text="The platform's commission to us: the commission base B.")
     plan_version = models.ForeignKey("incentives.PlanVersion", verbose_name=_("plan version"), null=True,
-                                     blank=True, on_delete=models.PROTECT, related_name="+")
+                                     blank=True, on_delete=models.PROTECT, related_name="+", **REFERENCE)
     chain = models.JSONField(verbose_name=_("chain"), default=list, help_text="The credited chain at import.")
     status = models.CharField(verbose_name=_("status"), max_length=16, choices=Status.choices,
-                              default=Status.PAID, db_index=True)
+                              default=Status.PAID)
     paid_at = models.DateTimeField(verbose_name=_("paid at"))
     settled_at = models.DateTimeField(verbose_name=_("settled at"), null=True, blank=True)
     refunded_at = models.DateTimeField(verbose_name=_("refunded at"), null=True, blank=True)
     report = models.ForeignKey(ReportImport, verbose_name=_("first imported by"), on_delete=models.PROTECT,
-                               related_name="orders")
+                               related_name="orders", **REFERENCE)
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
@@ -222,7 +226,6 @@ class CouponOrder(models.Model):
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["platform", "external_order_id"],
                                                name="coupon_order_one_per_external_id")]
-        indexes = [models.Index(fields=["promoter", "-id"], name="coupon_order_promoter_idx")]
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.external_order_id} ({self.status})"
@@ -244,15 +247,15 @@ class CouponCommission(models.Model):
         CLAWED_BACK = "clawed_back", pgettext_lazy("commission status", "Clawed back")
 
     order = models.ForeignKey(CouponOrder, verbose_name=_("coupon order"), on_delete=models.PROTECT,
-                              related_name="commissions")
+                              related_name="commissions", **REFERENCE)
     promoter = models.ForeignKey("network.Promoter", verbose_name=_("promoter"), on_delete=models.PROTECT,
-                                 related_name="coupon_commissions")
+                                 related_name="coupon_commissions", **REFERENCE)
     rule = models.CharField(verbose_name=_("rule"), max_length=64)
     base = MoneyField(verbose_name=_("base"))
     rate = models.DecimalField(verbose_name=_("rate"), max_digits=9, decimal_places=6)
     amount = MoneyField(verbose_name=_("amount"))
     status = models.CharField(verbose_name=_("status"), max_length=16, choices=Status.choices,
-                              default=Status.PENDING, db_index=True)
+                              default=Status.PENDING)
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:

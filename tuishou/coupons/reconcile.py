@@ -3,6 +3,8 @@
 * ``coupon_commissions``: every coupon order's booked commissions equal what its plan version recomputes from its
   snapshotted chain on B = the platform's commission; the rows' statuses agree with the order's; the receivable
   from the platforms equals Σ commissions of the orders not refunded.
+* ``coupon_references``: every coupon order's, commission's and report row's references exist (the database checks
+  them per statement, not with row-level foreign keys: migration 0002).
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 
-from tuishou.coupons.models import CouponCommission, CouponOrder
+from tuishou.coupons.models import CouponCommission, CouponItem, CouponOrder, CouponPick, ReportImport, ReportRow
+from tuishou.incentives.models import PlanVersion
 from tuishou.ledger.models import Account
 from tuishou.ledger.reconcile import Mismatch, reconcile_check
+from tuishou.network.models import Promoter
 from tuishou.settlement.recompute import chain_links, order_payouts_for
 from tuishou.settlement.split import ZERO
 
@@ -59,3 +63,34 @@ def check_coupon_commissions() -> Iterable[Mismatch]:
     if held != receivable:
         yield Mismatch(subject="account coupon_receivable", found=str(held),
                        expected=f"{receivable} = Σ commissions of coupon orders not refunded")
+
+
+def _missing(model, column: str):
+    return ~Exists(model.objects.filter(pk=OuterRef(column)))
+
+
+REFERENCES = (
+    (CouponOrder, (("pick_id", CouponPick), ("promoter_id", Promoter), ("item_id", CouponItem),
+                   ("plan_version_id", PlanVersion), ("report_id", ReportImport))),
+    (CouponCommission, (("order_id", CouponOrder), ("promoter_id", Promoter))),
+    (ReportRow, (("report_id", ReportImport),)),
+)
+
+
+def references_missing(limit: int = 100) -> list[tuple[str, int, str, int]]:
+    """``(table, row id, column, value)`` of coupon rows whose reference does not exist (at most ``limit``)."""
+    found = []
+    for model, refs in REFERENCES:
+        for column, target in refs:
+            rows = model.objects.filter(_missing(target, column), Q(**{f"{column}__isnull": False}))
+            rows = rows.order_by("pk").values_list("pk", column)[:limit - len(found)]
+            found += [(model._meta.db_table, pk, column, value) for pk, value in rows]
+            if len(found) >= limit:
+                return found
+    return found
+
+
+@reconcile_check("coupon_references", "every coupon order's, commission's and report row's references exist")
+def check_coupon_references() -> Iterable[Mismatch]:
+    for table, pk, column, value in references_missing():
+        yield Mismatch(subject=f"{table} #{pk}", found=f"{column} {value}", expected="an existing row")

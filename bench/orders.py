@@ -56,7 +56,7 @@ BENCH_DB = os.environ.get("TUISHOU_BENCH_DB", "tuishou_bench_orders")  # throwaw
 ANCHOR_DB = os.environ.get("TUISHOU_BENCH_ANCHOR_DB", f"{BENCH_DB}_anchor")
 ANCHOR_DIR = Path(os.environ.get("TUISHOU_ANCHOR_DIR") or ROOT.parent / "shared" / "bench")
 GOAL = 0.35
-CONTESTANTS = ("single", "multi", "single_batched", "multi_batched")
+CONTESTANTS = ("single", "multi", "single_batched", "multi_batched", "single_fast", "multi_fast")
 PRICES = ["9.90", "19.90", "39.90", "59.90", "99.00", "128.00", "299.00"]
 STOCK = 1_000_000_000
 
@@ -281,10 +281,12 @@ class Placer:
 
 def accrual_mode(mode: str) -> None:
     """``inline``: commissions booked in the payment callback; ``batched``: queued there, booked by the
-    placers themselves every ``--book-every`` orders (no task worker in the benchmark)."""
+    placers themselves every ``--book-every`` orders (no task worker in the benchmark); ``fast``: batched, and
+    the callback through the hand-written fast paid path (``TUISHOU["PAID_FAST_PATH"]``)."""
     from django.conf import settings
 
-    settings.TUISHOU["ACCRUAL_BATCHED"] = mode == "batched"
+    settings.TUISHOU["ACCRUAL_BATCHED"] = mode in ("batched", "fast")
+    settings.TUISHOU["PAID_FAST_PATH"] = mode == "fast"
     settings.TUISHOU["ACCRUAL_TRIGGER_SECONDS"] = None
 
 
@@ -303,7 +305,7 @@ def run_items(placer: Placer, items: list[Item]) -> tuple[int, list[str]]:
 
 def run_single(world: World, args, rng: random.Random, mode: str = "inline") -> dict:
     accrual_mode(mode)
-    placer = Placer(book_every=args.book_every if mode == "batched" else 0)
+    placer = Placer(book_every=args.book_every if mode != "inline" else 0)
     run_items(placer, work(world, phase=f"warm1{mode}", start=0, count=args.warmup, rng=rng))
     items = work(world, phase=f"single{mode}", start=0, count=args.orders, rng=rng)
     start = time.perf_counter()
@@ -339,7 +341,7 @@ def run_multi(world: World, args, rng: random.Random, mode: str = "inline") -> d
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(workers)
     results = ctx.Queue()
-    book_every = args.book_every if mode == "batched" else 0
+    book_every = args.book_every if mode != "inline" else 0
     procs = [ctx.Process(target=_worker, args=(w, warm[w::workers], items[w::workers], barrier, results, book_every))
              for w in range(workers)]
     for p in procs:
@@ -372,7 +374,7 @@ def run_profile(world: World, args, rng: random.Random) -> dict:
 
     mode = args.profile_accrual
     accrual_mode(mode)
-    placer = Placer(book_every=10**9 if mode == "batched" else 0)  # batched: the queue drained after each measure
+    placer = Placer(book_every=10**9 if mode != "inline" else 0)  # batched: the queue drained after each measure
     run_items(placer, work(world, phase=f"warm0{mode}", start=0, count=args.warmup, rng=rng))
     steps = {"checkout": [], "pay start": [], "callback": []}
     times = {name: [] for name in steps}
@@ -398,7 +400,7 @@ def run_profile(world: World, args, rng: random.Random) -> dict:
             sample_sql = {"checkout": [x["sql"] for x in q.captured_queries],
                           "pay start": [x["sql"] for x in q2.captured_queries],
                           "callback": [x["sql"] for x in q3.captured_queries]}
-    if mode == "batched":  # the batch's share of each order: its statements and time over the orders it booked
+    if mode != "inline":  # the batch's share of each order: its statements and time over the orders it booked
         queued = len(steps["checkout"])
         with CaptureQueriesContext(connection) as q4:
             t = time.perf_counter()
@@ -557,7 +559,8 @@ def report(out: dict, args) -> str:
         ratio = f"{r['rate'] / tps:9.1%}" if tps else "        -"
         lines.append(f"  {label:<58}{r['orders']:>8,}{r['seconds']:>10.2f}{r['rate']:>10.1f} {ratio}")
 
-    for suffix, label in (("", "accrual inline"), ("_batched", f"accrual batched, booked every {args.book_every}")):
+    for suffix, label in (("", "accrual inline"), ("_batched", f"accrual batched, booked every {args.book_every}"),
+                          ("_fast", f"FAST paid path, batched, booked every {args.book_every}")):
         if "single" + suffix in out:
             row(f"services, {label}, 1 process", out["single" + suffix])
         if "multi" + suffix in out:
@@ -574,7 +577,7 @@ def report(out: dict, args) -> str:
         if out.get(key, {}).get("errors"):
             errs = out[key]["errors"]
             lines.append(f"  {key}: {len(errs)} errors, e.g. {Counter(errs).most_common(3)}")
-    for key in ("multi", "multi_batched"):
+    for key in ("multi", "multi_batched", "multi_fast"):
         if key in out:
             lines.append(f"  {key} per worker orders/s: "
                          + ", ".join(f"{r:.1f}" for r in out[key]["per_worker_rate"]))
@@ -615,11 +618,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skus", type=int, default=200)
     parser.add_argument("--links", type=int, default=1000, help="share links of random promoters")
     parser.add_argument("--consumers", type=int, default=800, help="buyers (rounded up to a multiple of --workers)")
-    parser.add_argument("--accrual", choices=["inline", "batched", "both"], default="both",
-                        help="commissions booked in the callback, by the batch (settlement.accrual_batch), or both")
+    parser.add_argument("--accrual", choices=["inline", "batched", "fast", "both", "all"], default="all",
+                        help="commissions booked in the callback, by the batch (settlement.accrual_batch), by the "
+                             "batch behind the fast paid path (payments.callback_fast); both: inline and batched; "
+                             "all: the three")
     parser.add_argument("--book-every", type=int, default=200,
                         help="batched: each process books the queue every this many orders (and at its end)")
-    parser.add_argument("--profile-accrual", choices=["inline", "batched"], default="batched")
+    parser.add_argument("--profile-accrual", choices=["inline", "batched", "fast"], default="fast")
     parser.add_argument("--warmup", type=int, default=20, help="orders placed before timing, per process")
     parser.add_argument("--profile-orders", type=int, default=200, help="orders per profile measure (0: skip)")
     parser.add_argument("--profile-top", type=int, default=15)
@@ -655,9 +660,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile_orders:
             out["profile"] = run_profile(world, args, rng)
             print("profiled", flush=True)
-        modes = ["inline", "batched"] if args.accrual == "both" else [args.accrual]
+        modes = {"both": ["inline", "batched"], "all": ["inline", "batched", "fast"]}.get(args.accrual, [args.accrual])
         for mode in modes if args.orders else ():
-            suffix = "" if mode == "inline" else "_batched"
+            suffix = "" if mode == "inline" else f"_{mode}"
             out["single" + suffix] = run_single(world, args, rng, mode)
             print(f"single {mode}: {out['single' + suffix]['rate']:.1f} orders/s", flush=True)
             if args.workers:

@@ -344,6 +344,9 @@ TUISHOU = {
     # Issue 13: book paid orders' commissions in batches outside the payment callback (tuishou.settlement.
     # accrual_batch; needs the task worker). Off: booked inline in the callback's transaction (embedded mode).
     "ACCRUAL_BATCHED": env_bool("TUISHOU_ACCRUAL_BATCHED", False),
+    # Issue 13: an ordinary payment.succeeded callback in one hand-written transaction (PostgreSQL only;
+    # tuishou.payments.callback_fast). Anything unusual, and every callback on SQLite, takes the services.
+    "PAID_FAST_PATH": env_bool("TUISHOU_PAID_FAST_PATH", False),
 }
 
 # Payments: the gateway new payments go through, the sandbox gateway's signing secret (derived from SECRET_KEY

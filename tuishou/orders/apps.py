@@ -12,9 +12,11 @@ class OrdersConfig(AppConfig):
         # and refunds (inside payments' transaction).
         from tuishou.orders.aftersales import checkout_refund_succeeded
         from tuishou.orders.paying import PAYABLE_TYPE, checkout_payment_succeeded
-        from tuishou.payments.events import on_payment_succeeded, on_refund_succeeded
+        from tuishou.orders.paying_fast import checkout_paid_fast
+        from tuishou.payments.events import on_payment_succeeded, on_payment_succeeded_fast, on_refund_succeeded
 
         on_payment_succeeded(PAYABLE_TYPE, checkout_payment_succeeded)
+        on_payment_succeeded_fast(PAYABLE_TYPE, checkout_paid_fast)  # PostgreSQL, TUISHOU["PAID_FAST_PATH"]
         # The promotion policy's qualifying purchase (满额分销) is measured on orders.
         from tuishou.network.promotion import QUALIFYING_SPEND
         from tuishou.orders.selectors import qualifying_spend

@@ -132,10 +132,12 @@ class Order(models.Model):
 
     number = models.CharField(verbose_name=_("number"), max_length=24, unique=True)
     checkout = models.ForeignKey(Checkout, verbose_name=_("checkout"), on_delete=models.PROTECT, related_name="orders")
+    # buyer, merchant and promoter: no single-column index of their own — the composite indexes below lead with
+    # them and answer every lookup by them (a status move rewrote three redundant index entries per order).
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("buyer"),
-                              on_delete=models.PROTECT, related_name="orders")
+                              on_delete=models.PROTECT, related_name="orders", db_index=False)
     merchant = models.ForeignKey("merchants.Merchant", verbose_name=_("merchant"),
-                                 on_delete=models.PROTECT, related_name="orders")
+                                 on_delete=models.PROTECT, related_name="orders", db_index=False)
     status = models.CharField(verbose_name=_("status"),
                               max_length=16, choices=Status.choices, default=Status.CREATED, db_index=True)
     resume_status = models.CharField(verbose_name=_("resume status"), max_length=16, blank=True,
@@ -149,7 +151,7 @@ class Order(models.Model):
     address_detail = models.CharField(verbose_name=_("address detail"), max_length=200)
     # attribution (归属), as resolved at checkout
     promoter = models.ForeignKey("network.Promoter", verbose_name=_("promoter"),
-                                 null=True, blank=True, on_delete=models.PROTECT,
+                                 null=True, blank=True, on_delete=models.PROTECT, db_index=False,
                                  related_name="credited_orders", help_text="The credited promoter (p0).")
     self_purchase = models.BooleanField(verbose_name=_("self purchase"),
                                         default=False, help_text="The credited promoter is the buyer (自购).")

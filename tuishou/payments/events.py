@@ -128,3 +128,25 @@ def refund_succeeded_notify(event: RefundSucceeded) -> None:
         log.warning("no refund handler for payable type %r (refund #%s)", event.payable_type, event.refund_id)
         return
     handler(event)
+
+
+# ---- the fast paid path (PostgreSQL, ``TUISHOU["PAID_FAST_PATH"]``) -------------------------------------------
+# A payable may also register a fast handler: ``handler(PaymentSucceeded) -> bool``, called inside the fast
+# callback's transaction (``payments.callback_fast``) right after the payment moved to ``succeeded``. It
+# answers True when it took the payment (its payable was in the one state the fast path handles) and False
+# otherwise; on False payments rolls the whole transaction back and the reference services handle the callback
+# as before (refusals, replays, anything unusual), so the fast handler only ever does what the reference
+# handler does on its one ordinary path.
+
+FastPaymentHandler = Callable[[PaymentSucceeded], bool]
+_fast_payment_handlers: dict[str, FastPaymentHandler] = {}
+
+
+def on_payment_succeeded_fast(payable_type: str, handler: FastPaymentHandler) -> Callable[[], None]:
+    """Register the fast handler of successful payments for ``payable_type``; returns its unregister."""
+    return _register(_fast_payment_handlers, payable_type, handler)
+
+
+def fast_payment_handler(payable_type: str) -> FastPaymentHandler | None:
+    """The fast handler registered for ``payable_type``, or None (then only the reference path exists)."""
+    return _fast_payment_handlers.get(payable_type)

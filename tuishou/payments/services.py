@@ -23,6 +23,7 @@ from tuishou.core.callback_log import CallbackLog, CallbackResult
 from tuishou.core.errors import Conflict, InvalidInput
 from tuishou.core.money import CURRENCY, parse_amount
 from tuishou.payments import events
+from tuishou.payments.callback_fast import fast_path_enabled, payment_callback_fast
 from tuishou.payments.errors import PaymentError
 from tuishou.payments.gateway import (
     PAYMENT_EVENTS,
@@ -139,6 +140,10 @@ def payment_callback_handle(*, gateway: str, headers: Mapping[str, str], body: b
     ``callback_unknown_txn``, ``refund_unknown``) change nothing but the log and raise ``CallbackRejected``.
     """
     gw = gateway_get(gateway)
+    if fast_path_enabled():  # an ordinary success in one transaction; anything else falls through to here
+        fast = payment_callback_fast(gateway=gw, headers=headers, body=body, now=now)
+        if fast is not None:
+            return fast
     return _callbacks.receive(
         sender=gw.name, headers=headers, body=body, rejected=CallbackRejected, forged_code="payments.callback_forged",
         verify=lambda: gw.callback_verify(headers=headers, body=body, now=now),

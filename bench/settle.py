@@ -312,6 +312,8 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--full-reconcile", action="store_true", help="every reconcile check, whatever the size")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--load-only", action="store_true",
+                        help="load and vacuum the data, then stop and keep the database (to prototype against)")
     args = parser.parse_args()
     db_recreate(args.pg_url, BENCH_DB)
     try:
@@ -319,7 +321,7 @@ def main() -> None:
             django_setup(args.pg_url, Path(workdir))
             run(args)
     finally:
-        if not args.keep:
+        if not (args.keep or args.load_only):
             from django.db import connections
 
             connections.close_all()
@@ -353,22 +355,27 @@ def run(args) -> None:
     if not ok:
         print(text)
         raise SystemExit(1)
+    if args.load_only:
+        return
 
     bare_before = bare_update(pending)
     print(f"bare UPDATE of {pending:,} rows, 3 times: {', '.join(f'{b:.2f}' for b in bare_before)} s", flush=True)
     vacuum(*LEDGER_TABLES)
 
     phases: dict[str, float] = {}
-    real_in_chunks = settle._in_chunks
+    walkers = {name: getattr(settle, name) for name in ("_in_chunks", "_in_claimed_chunks")}
 
-    def timed(due, chunk_size, do):
-        t0 = time.perf_counter()
-        try:
-            return real_in_chunks(due, chunk_size, do)
-        finally:
-            phases[due.model._meta.model_name] = time.perf_counter() - t0
+    def timed(walk):
+        def walk_timed(spec, due, chunk_size, as_of):
+            t0 = time.perf_counter()
+            try:
+                return walk(spec, due, chunk_size, as_of)
+            finally:
+                phases[due.model._meta.model_name] = time.perf_counter() - t0
+        return walk_timed
 
-    settle._in_chunks = timed
+    for name, walk in walkers.items():
+        setattr(settle, name, timed(walk))
     # The run's follow-up tasks (a promoter's "commission available" message per chunk) go to the database queue
     # as in production, for the worker to send; the template's payment callback above ran its tasks at once.
     from django.test import override_settings
@@ -387,7 +394,8 @@ def run(args) -> None:
     bare_seconds = (bares[2] + bares[3]) / 2
     print(f"bare UPDATE of {pending:,} rows, 3 more times after the run: {', '.join(f'{b:.2f}' for b in bare_after)} s;"
           f" median of the six {bare_seconds:.2f} s ({pending / bare_seconds:,.0f} rows/s)")
-    settle._in_chunks = real_in_chunks
+    for name, walk in walkers.items():
+        setattr(settle, name, walk)
     settled = sizes(LEDGER_TABLES)
     entries2, lines2 = counts()
     commission_seconds = phases["commission"]

@@ -85,6 +85,12 @@ def test_an_owner_with_ledger_accounts_cannot_be_deleted():
     "UPDATE ledger_journalentry SET memo = 'rewritten'",
     "DELETE FROM ledger_journalentry",
     "UPDATE ledger_account SET key = 'other'",
+    # The guard fires on an UPDATE that names an identity column, even beside a balance move (migration 0011).
+    "UPDATE ledger_account SET balance = balance + 1, kind = 'platform_revenue'",
+    "UPDATE ledger_account SET line_count = line_count, merchant_id = 1",
+    "UPDATE ledger_account SET currency = 'USD'",
+    "UPDATE ledger_account SET created_at = created_at - interval '1 day'",
+    "UPDATE ledger_account SET id = id + 1000",
     "DELETE FROM ledger_account",
 ])
 def test_plain_sql_cannot_change_or_remove_ledger_rows(entry, sql):

@@ -5,12 +5,14 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from tests.orders import factories as of
 from tests.settlement import factories as f
 from tuishou.core.errors import Conflict
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
 from tuishou.ledger.services import account_for, journal_post
+from tuishou.network.models import Promoter
 from tuishou.orders import aftersales
 from tuishou.settlement.models import Commission, MerchantReceivable
 from tuishou.settlement.settle import settlement_run
@@ -116,3 +118,38 @@ def test_a_pending_commission_whose_settlement_key_is_taken_refuses_its_chunk(af
     assert (refused.value.code, refused.value.details) == ("ledger.key_reused",
                                                            {"keys": [f"settle:commission:{first.pk}"]})
     assert _books() == before
+
+
+@pytest.mark.usefixtures("self_purchase_rule_off")
+@pytest.mark.parametrize("chunk_size", [1, 2, 4])
+def test_windows_of_rows_that_are_not_due_are_walked_past_as_the_per_entry_path_does(after_commit, chunk_size):
+    # given, by pk: an order held by an open after-sales case (3 commissions), then an order whose Z is frozen,
+    # then an order not yet received; the set-based chunks take windows of pending rows by pk and lock only
+    # the due ones in them
+    of.plan(f.EXAMPLE_2)
+    x, _, z = f.example_2_chain()
+    x2, _, _ = f.example_2_chain()
+    held = f.received(f.self_purchase(after_commit, x2))
+    aftersales.aftersales_open(buyer=held.buyer, order_id=held.pk, kind="refund_only", reason="坏了", amount="1.00")
+    frozen_z = f.received(f.self_purchase(after_commit, x))
+    Promoter.objects.filter(pk=z.pk).update(frozen_at=timezone.now())
+    f.self_purchase(after_commit, x)
+    as_of = frozen_z.received_at + timedelta(days=16)
+    before = _books()
+
+    # when the per-entry path settles it (rolled back), and the set-based path settles the same data
+    with pytest.raises(_RolledBack), transaction.atomic():
+        reference_summary = settlement_run(as_of=as_of, chunk_size=chunk_size, set_based=False)
+        reference = _books()
+        raise _RolledBack
+    assert _books() == before
+    summary = settlement_run(as_of=as_of, chunk_size=chunk_size, set_based=True)
+
+    # then only X's two commissions of the second order settled, in both, into the same books
+    assert (summary.commissions, summary.receivables) == (reference_summary.commissions,
+                                                          reference_summary.receivables) == (2, 1)
+    assert _books() == reference
+    assert sorted(Commission.objects.filter(status="available").values_list("order_id", "promoter_id", "amount")) == [
+        (frozen_z.pk, x.pk, Decimal("4.00")), (frozen_z.pk, x.pk, Decimal("40.00"))]
+    assert (f.account_amount(K.PROMOTER_AVAILABLE, x), f.account_amount(K.PROMOTER_AVAILABLE, z)) == (
+        Decimal("44.00"), Decimal("0.00"))

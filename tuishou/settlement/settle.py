@@ -11,9 +11,11 @@ chunks only; run again, it finds the rest, and the keys make a second posting of
 
 Two ways to post a chunk, with the same result row for row (a test runs both on the same data):
 
-* set-based, on PostgreSQL: the locked rows are read once as plain columns and posted by the ledger's
-  ``journal_post_transfers`` in a few statements (entries, their two lines each and the balance moves as
-  ``INSERT … SELECT`` / ``UPDATE … FROM`` over arrays), with no Python work per entry;
+* set-based, on PostgreSQL: a chunk takes its window of candidates by pk, locks the due ones in pk order
+  (one ``SELECT … FOR UPDATE``), moves those still due under the locks with ONE ``UPDATE … RETURNING`` (a new
+  statement, so it sees everything committed before the locks were granted) and posts exactly the rows it
+  returned through the ledger's ``journal_post_transfers`` (entries, their two lines each and the balance
+  moves as ``INSERT … SELECT`` / ``UPDATE … FROM`` over arrays), with no Python work per entry;
 * per entry, on SQLite (and the reference): one ``EntryDraft`` per row through ``journal_post_many``,
   which validates each entry in Python.
 """
@@ -26,16 +28,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from tuishou.core import events
-from tuishou.core.transitions import transition_many
+from tuishou.core.transitions import PIPELINES, transition_many
 from tuishou.ledger.models import Account, JournalEntry
 from tuishou.ledger.services import EntryDraft, accounts_for_owners, journal_post_many, journal_post_transfers
 from tuishou.network.models import Promoter
-from tuishou.orders.models import AfterSalesCase
+from tuishou.orders.models import AfterSalesCase, Order
 from tuishou.risk.selectors import held_orders
 from tuishou.settlement.models import Commission, MerchantReceivable, SettleAfter
 
@@ -74,11 +76,9 @@ def settlement_run(*, as_of: datetime | None = None, chunk_size: int = CHUNK_SIZ
         raise ValueError("set-based settlement needs PostgreSQL")
     stamped = due_stamp(model=Commission, chunk_size=chunk_size) + due_stamp(model=MerchantReceivable,
                                                                              chunk_size=chunk_size)
-    settle = _chunk_settle_sql if set_based else _chunk_settle
-    commissions = _in_chunks(_due(Commission, C.PENDING, as_of), chunk_size,
-                             lambda ids: settle(COMMISSIONS, ids, as_of=as_of))
-    receivables = _in_chunks(_due(MerchantReceivable, R.PENDING, as_of), chunk_size,
-                             lambda ids: settle(RECEIVABLES, ids, as_of=as_of))
+    walk = _in_claimed_chunks if set_based else _in_chunks
+    commissions = walk(COMMISSIONS, _due(Commission, C.PENDING, as_of), chunk_size, as_of)
+    receivables = walk(RECEIVABLES, _due(MerchantReceivable, R.PENDING, as_of), chunk_size, as_of)
     return SettlementSummary(as_of=as_of, stamped=stamped, commissions=commissions, receivables=receivables)
 
 
@@ -111,7 +111,9 @@ def _due(model, status: str, as_of: datetime) -> QuerySet:
     order: it is due from its booking on, once its promoter is no longer frozen."""
     window_closed = as_of - timedelta(days=settings.TUISHOU["AFTER_SALES_DAYS"])
     open_cases = AfterSalesCase.objects.filter(status__in=AfterSalesCase.OPEN_STATUSES).values("order_id")
-    received = Q(order__received_at__lte=window_closed)
+    # EXISTS rather than a join to the order: the set-based chunk's UPDATE uses this condition on the row it
+    # updates, without joining the table to itself.
+    received = Q(Exists(Order.objects.filter(pk=OuterRef("order_id"), received_at__lte=window_closed)))
     if model is Commission:
         received |= Q(order__isnull=True)
     due = model.objects.filter(received, status=status, due_at__lte=as_of).exclude(order_id__in=open_cases)
@@ -126,15 +128,15 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
         yield ids[start:start + size]
 
 
-def _in_chunks(due: QuerySet, chunk_size: int, settle) -> int:
-    """Walk the due rows by pk, one chunk per transaction; return how many were settled."""
+def _in_chunks(spec: _Settles, due: QuerySet, chunk_size: int, as_of: datetime) -> int:
+    """Walk the due rows by pk, one chunk per transaction, posting per entry; return how many were settled."""
     done, after_pk = 0, 0
     while True:
         ids = list(due.filter(pk__gt=after_pk).order_by("pk").values_list("pk", flat=True)[:chunk_size])
         if not ids:
             return done
         with transaction.atomic():
-            done += settle(ids)
+            done += _chunk_settle(spec, ids, as_of=as_of)
         after_pk = ids[-1]
 
 
@@ -233,27 +235,60 @@ def _pk_in(model, pks: list[int]):
                   output_field=BooleanField())
 
 
-def _locked_due(model, ids: list[int], as_of: datetime, fields: tuple[str, ...]) -> list[tuple]:
-    """Lock the chunk's rows by pk, then read, as plain column values, those still due under the locks.
+def _in_claimed_chunks(spec: _Settles, due: QuerySet, chunk_size: int, as_of: datetime) -> int:
+    """Walk the due rows by pk set-based, one chunk per transaction; return how many were settled.
 
-    The same locks and the same due condition as the per-entry path (a refund may have cancelled a row, or
-    an after-sales case opened, before the lock was ours); money columns come back as integer minor units.
+    A chunk takes the next ``chunk_size`` candidates by pk (pending, ``due_at`` passed: one walk of the pk index
+    that stops at the chunk's end, whatever is left after it), locks those of them that are due in pk order
+    (one ``SELECT … FOR UPDATE``), then moves and posts them.
     """
+    done, after_pk = 0, 0
+    candidates = spec.model.objects.filter(status="pending", due_at__lte=as_of).order_by("pk")
+    while True:
+        with transaction.atomic():
+            window = list(candidates.filter(pk__gt=after_pk).values_list("pk", flat=True)[:chunk_size])
+            if not window:
+                return done
+            locked = list(due.filter(_pk_in(spec.model, window)).order_by("pk").select_for_update(of=("self",))
+                          .values_list("pk", flat=True))
+            if locked:
+                done += _chunk_settle_sql(spec, due, locked, as_of=as_of)
+        after_pk = window[-1]
+
+
+def _claimed_moves(spec: _Settles, due: QuerySet, locked: list[int]) -> list[tuple]:
+    """Move the locked rows that are still due from pending to settled in ONE ``UPDATE … RETURNING``; return
+    them as ``spec.fields`` tuples (money as integer minor units), by pk.
+
+    The UPDATE is a new statement, so its snapshot sees everything committed before the chunk's locks were
+    granted: the same due condition re-read under the locks as the per-entry path (a refund may have cancelled
+    a row, an after-sales case opened, a promoter been frozen). The declared table allows the move; the rows it
+    returns are exactly the ones posted.
+    """
+    model = spec.model
+    PIPELINES[model].check(current="pending", to=spec.settled_status)
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    due = (_due(model, "pending", as_of).filter(_pk_in(model, ids)).order_by("pk").values_list(*fields))
-    query, params = due.query.sql_with_params()
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    query = due.filter(_pk_in(model, locked)).query
+    joined = [alias for alias, uses in query.alias_refcount.items() if uses and alias != model._meta.db_table]
+    assert not joined, f"the due condition must read the updated row without a join, not through {joined}"
+    still_due, params = query.get_compiler(connection=connection).compile(query.where)
+    column = {name: quote(model._meta.get_field(name).column) for name in
+              (spec.owner_field, spec.amount_field, spec.memo_field, spec.settled_amount_field)}
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM (SELECT id FROM {table} WHERE id BETWEEN %s AND %s "
-                       "AND id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE) AS locked", [min(ids), max(ids), ids])
-        cursor.execute(query, params)
-        return cursor.fetchall()
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, {column[spec.settled_amount_field]} = {column[spec.amount_field]}, "
+            "settled_at = COALESCE(settled_at, %s) "
+            f"WHERE {still_due} "
+            f"RETURNING {pk}, {column[spec.owner_field]}, {column[spec.amount_field]}, {column[spec.memo_field]}",
+            [spec.settled_status, timezone.now(), *params])
+        return sorted(cursor.fetchall())
 
 
-def _chunk_settle_sql(spec: _Settles, ids: list[int], *, as_of: datetime) -> int:
+def _chunk_settle_sql(spec: _Settles, due: QuerySet, locked: list[int], *, as_of: datetime) -> int:
     """Settle a chunk set-based: the same entries, lines, balances and statuses as ``_chunk_settle``, in a
-    handful of statements whatever the chunk's size."""
-    rows = _locked_due(spec.model, ids, as_of, spec.fields)
+    handful of statements whatever the chunk's size. ``locked``: the chunk's rows, locked by pk."""
+    rows = _claimed_moves(spec, due, locked)
     if not rows:
         return 0
     posted = [row for row in rows if row[2]]
@@ -262,6 +297,5 @@ def _chunk_settle_sql(spec: _Settles, ids: list[int], *, as_of: datetime) -> int
     journal_post_transfers(kind=spec.entry_kind, debit_kind=spec.debit_kind, credit_kind=spec.credit_kind,
                            keys=[spec.key(row[0]) for row in posted], memos=[spec.memo(row) for row in posted],
                            owner_ids=[row[1] for row in posted], amounts=[row[2] for row in posted])
-    _settled_moves(spec.model, [row[0] for row in rows], spec.settled_status, spec.settled_changes())
     _settled_publish(spec, rows)
     return len(rows)

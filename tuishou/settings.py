@@ -221,7 +221,8 @@ def _caches(redis_url: str, *, testing: bool) -> dict:
     if testing:
         return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tuishou",
                             "OPTIONS": {"MAX_ENTRIES": 100_000}}}
-    return {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE,
+    # Django's database cache with an atomic incr (the throttles' counts: tuishou/core/cache.py).
+    return {"default": {"BACKEND": "tuishou.core.cache.DatabaseCache", "LOCATION": CACHE_TABLE,
                         "OPTIONS": {"MAX_ENTRIES": 1_000_000}}}
 
 

@@ -201,7 +201,7 @@ def test_production_uses_redis_when_redis_url_is_set():
     assert _caches("redis://cache.internal:6379/2", testing=False) == {"default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://cache.internal:6379/2",
         "KEY_PREFIX": "tuishou"}}
-    assert _caches("", testing=False)["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert _caches("", testing=False)["default"]["BACKEND"] == "tuishou.core.cache.DatabaseCache"
 
 
 def test_the_codes_and_throttles_work_on_redis(settings):

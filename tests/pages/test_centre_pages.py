@@ -22,10 +22,10 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-password"
 
 
-def world(after_commit=None, *, sold: bool = True):
+def world(after_commit=None, *, sold: bool = True, plan: str = f.PLAN):
     """A plan in force; 阿花 (root) → 小李 (the promoter under test); 小李's store with a honey on sale; a
     consumer who bought 2 jars through 小李's link (B = 2 × 59.90 × 0.2 = 23.96; 小李 earns 30%: 7.18)."""
-    version = f.plan()
+    version = f.plan(plan)
     root = f.root("阿花")
     promoter = f.invitee(root, "小李")
     promoter.user.set_password(PASSWORD)
@@ -81,6 +81,20 @@ def test_commissions_say_why_each_was_paid(client, after_commit):
     assert "¥7.18" in html
     root_html = signed_in(client, w["root"]).get("/centre/commissions/").content.decode()
     assert "团队佣金：你的第 1 级团队成员的订单，佣金基数 ¥23.96 × ≈10%" in root_html
+
+
+def test_commissions_name_a_rule_by_its_kind_never_by_the_plans_own_id(client, after_commit):
+    # the plan names its rules (ids for its authors and its findings): the promoter reads what kind of rule paid
+    named = f.PLAN.replace("{type: direct,", "{type: direct, id: sales_commission,").replace(
+        "{type: tiers,", "{type: tiers, id: referral_commission,")
+    w = world(after_commit, plan=named)
+    assert set(Commission.objects.values_list("rule", flat=True)) == {"sales_commission", "referral_commission"}
+    html = signed_in(client, w["promoter"]).get("/centre/commissions/").content.decode()
+    assert "直推佣金：你自己客户的订单，佣金基数 ¥23.96 × ≈30%" in html
+    assert "方案「店主分销方案」第 1 版 · 规则 直推佣金" in html and "sales_commission" not in html
+    root_html = signed_in(client, w["root"]).get("/centre/commissions/").content.decode()
+    assert "团队佣金：你的第 1 级团队成员的订单，佣金基数 ¥23.96 × ≈10%" in root_html
+    assert "规则 固定层级" in root_html and "referral_commission" not in root_html
 
 
 def test_commissions_filter_by_status(client, after_commit):

@@ -1,6 +1,7 @@
 """The dashboards on a phone (390 px) and at a desk: the operator's charts and income table, and the agency's growth
-charts, never make the page wider than the screen, and no two labels of a chart overlap (their boxes in the real
-browser). Screenshots go to ``tests/artifacts/dashboards/``."""
+charts, never make the page wider than the screen, no two labels of a chart overlap (their boxes in the real
+browser), and the labels print at a size a person reads (11 px or more on a phone). Screenshots go to
+``tests/artifacts/dashboards/``."""
 
 from __future__ import annotations
 
@@ -15,15 +16,18 @@ from tuishou.demo.loader import demo_load
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "dashboards"
 PHONE, DESK = {"width": 390, "height": 844}, {"width": 1440, "height": 900}
 
-# Every chart's text boxes as the browser lays them out: [[left, top, right, bottom, text], …] per chart, and the
-# chart's own box.
-TEXT_BOXES = """() => Array.from(document.querySelectorAll('figure.chart svg')).map(svg => {
-  const r = svg.getBoundingClientRect();
+# Every shown chart's text boxes as the browser lays them out: [[left, top, right, bottom, text], …] per chart, the
+# chart's own box, and the size its labels are printed at on the screen (the font size in the drawing's units times
+# the drawing's scale). A chart is drawn twice, wide and narrow; the stylesheet hides the one that does not fit.
+TEXT_BOXES = """() => Array.from(document.querySelectorAll('figure.chart svg'))
+ .filter(svg => svg.getBoundingClientRect().width > 0).map(svg => {
+  const r = svg.getBoundingClientRect(), scale = r.width / svg.viewBox.baseVal.width;
   return {svg: [r.left, r.top, r.right, r.bottom], texts: Array.from(svg.querySelectorAll('text')).map(t => {
     const b = t.getBoundingClientRect();
     return [b.left, b.top, b.right, b.bottom, t.textContent];
-  })};
+  }), fonts: Array.from(svg.querySelectorAll('text')).map(t => parseFloat(getComputedStyle(t).fontSize) * scale)};
 })"""
+SMALLEST_LABEL = {"phone": 11.0, "desk": 9.0}  # px on the screen
 
 
 def _overlaps(charts: list[dict]) -> list[tuple[str, str]]:
@@ -69,6 +73,7 @@ def test_the_dashboards_fit_a_phone_and_their_axis_labels_never_overlap(live_ser
             page.screenshot(path=str(ARTIFACTS / f"10-dashboard-{size}.png"), full_page=True)
             assert _fits(page)
             assert _overlaps(charts) == []
+            assert min(f for c in charts for f in c["fonts"]) >= SMALLEST_LABEL[size]
 
             page.goto("/ops/income/")
             assert page.locator("table").count() >= 1
@@ -86,5 +91,6 @@ def test_the_dashboards_fit_a_phone_and_their_axis_labels_never_overlap(live_ser
             page.screenshot(path=str(ARTIFACTS / f"12-agency-growth-{size}.png"), full_page=True)
             assert _fits(page)
             assert _overlaps(charts) == []
+            assert min(f for c in charts for f in c["fonts"]) >= SMALLEST_LABEL[size]
         finally:
             context.close()

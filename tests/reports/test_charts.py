@@ -1,9 +1,11 @@
 """The SVG chart helper (pure Python): axes, one tooltip per point, text escaped, empty and zero series drawn."""
 
+import math
 import re
 from decimal import Decimal
 from itertools import pairwise
 
+from tuishou.core.chart_axis import label_width
 from tuishou.reports.charts import Series, bar_chart, line_chart, nice_ceiling
 
 
@@ -83,3 +85,39 @@ def test_a_chart_of_counts_has_whole_grid_steps():
     ticks = [int(t) for t in re.findall(r'text-anchor="end">(\d+)</text>', svg)]
     assert ticks == [0, 10, 20, 30, 40]
     assert ">18.75<" not in bar_chart(Series("orders", ["a"], [25], str, whole=True))
+
+
+def test_the_narrow_drawing_for_a_phone_is_360_wide_with_a_larger_font_and_its_labels_never_overlap():
+    from tuishou.reports.charts import NARROW_FONT, NARROW_WIDTH, responsive
+
+    days = [f"11-{d:02d}" for d in range(1, 31)]
+    series = Series("GMV", days, [Decimal("1234.50")] * 30, lambda v: f"¥{v:,}")
+    both = responsive(bar_chart, series)
+    assert both.count("<svg") == 2 and both.startswith('<svg class="chart wide"')
+    narrow = both[both.index('<svg class="chart narrow"'):]
+    assert f'viewBox="0 0 {NARROW_WIDTH} 220"' in narrow and narrow.count("<rect") == 30
+    ticks = _ticks_x(narrow, "196")
+    # five dates at most, the first and the last kept (11-07 would touch 11-01, moved inwards to stay inside)
+    assert [label for _, label in ticks] == ["11-01", "11-13", "11-19", "11-25", "11-30"]
+    # the y labels (¥2,000 at the top) fit left of the axis: the axis moves right to make room for them
+    left = float(re.search(r'<line class="axis" x1="([\d.]+)"', narrow).group(1))
+    assert left == 10 + math.ceil(label_width("¥2,000", NARROW_FONT))
+    _no_overlap(ticks, font_size=NARROW_FONT, width=NARROW_WIDTH, left=left)
+    for n in range(1, 93):
+        svg = line_chart(Series("x", [f"{i:02d}-01" for i in range(n)], [1] * n), narrow=True)
+        axis = float(re.search(r'<line class="axis" x1="([\d.]+)"', svg).group(1))
+        _no_overlap(_ticks_x(svg, "196"), font_size=NARROW_FONT, width=NARROW_WIDTH, left=axis)
+
+
+def test_the_agency_growth_charts_narrow_drawing_keeps_its_labels_apart():
+    from tuishou.network.charts import NARROW_FONT, NARROW_WIDTH, responsive
+    from tuishou.network.charts import bar_chart as growth_bar
+
+    labels = [f"12-{i:02d}" for i in range(30)]
+    both = responsive(growth_bar, title="t", labels=labels, values=[1] * 30)
+    assert both.count("<svg") == 2 and 'class="wide"' in both and 'class="narrow"' in both
+    narrow = both[both.index("<svg", 1):]
+    assert f'viewBox="0 0 {NARROW_WIDTH} 220"' in narrow and f'font-size="{NARROW_FONT}"' in narrow
+    ticks = _ticks_x(narrow, "212")
+    assert len(ticks) <= 5 and ticks[0][1] == "12-00" and ticks[-1][1] == "12-29"
+    _no_overlap(ticks, font_size=NARROW_FONT, width=NARROW_WIDTH, left=44)

@@ -47,7 +47,7 @@ def test_the_dashboard_shows_the_month(client, world, now_fixed, django_assert_m
     # the official community's orders only: the 50.00 order credited to nobody belongs to no community
     assert 'data-kpi="gmv">¥600.00<' in html and 'data-kpi="payout_ratio">60.00%<' in html
     assert 'data-kpi="orders">2<' in html and 'data-kpi="open_cases">1<' in html
-    assert html.count("<svg") == 8 and "<title>06-03: ¥400.00</title>" in html
+    assert html.count("<svg") == 16 and "<title>06-03: ¥400.00</title>" in html  # each chart wide and narrow
 
 
 @pytest.mark.parametrize(("params", "message"), [

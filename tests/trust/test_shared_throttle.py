@@ -6,12 +6,12 @@ every process: the 21st request is refused whichever process counts it."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache.backends.db import DatabaseCache
 from django.core.management import call_command
 
 from tuishou import settings as project_settings
 from tuishou.accounts.errors import AccountError
 from tuishou.core import throttle
+from tuishou.core.cache import DatabaseCache
 from tuishou.core.errors import TooManyRequests
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ DB_CACHE = project_settings._caches("", testing=False)
 
 
 def test_without_redis_the_served_app_caches_in_a_shared_table_that_is_never_culled_to_a_few_hundred_keys():
-    assert DB_CACHE == {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    assert DB_CACHE == {"default": {"BACKEND": "tuishou.core.cache.DatabaseCache",
                                     "LOCATION": "tuishou_cache", "OPTIONS": {"MAX_ENTRIES": 1_000_000}}}
     redis = project_settings._caches("redis://127.0.0.1:6379/0", testing=False)["default"]
     assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"

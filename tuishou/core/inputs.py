@@ -3,8 +3,8 @@ plainly, and people's text (operators' reasons, titles) of a bounded length with
 bidirectional overrides.
 
 The checks raise ``InvalidInput`` with a stable code (``request.id_invalid``, ``request.text_too_long``,
-``request.text_unsafe``, ``money.malformed``), also from inside an API shape: pydantic passes any exception
-that is not a ``ValueError`` through, so the API answers the code itself rather than a generic 422.
+``request.text_unsafe``, ``money.malformed``, ``request.page_invalid``), also from inside an API shape: pydantic
+passes any exception that is not a ``ValueError`` through, so the API answers the code itself rather than a generic 422.
 """
 
 from __future__ import annotations
@@ -55,6 +55,16 @@ def id_check(value: Any, *, field: str = "id") -> int:
 
 
 _PLAIN_DECIMAL = re.compile(r"\s*[+-]?[0-9]+(?:\.[0-9]+)?\s*")
+
+
+def page_window(limit: int, offset: int, *, most: int) -> tuple[int, int]:
+    """A list endpoint's ``(limit, offset)``: a limit above ``most`` is served as ``most`` rows; a limit below 1
+    or a negative offset is refused (``request.page_invalid``, 400, ``details.field`` names it), never read as
+    another page than the one asked for."""
+    for field, value, least in (("limit", limit, 1), ("offset", offset, 0)):
+        if value < least:
+            raise InvalidInput(CoreError.PAGE_INVALID, max_page=most, details={"field": field, "value": value})
+    return min(limit, most), offset
 
 
 def plain_decimal(value: Any, *, field: str | None) -> Decimal:

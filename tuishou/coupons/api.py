@@ -8,6 +8,7 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from tuishou.core.api_roles import OPERATORS, PROMOTER, allowed
+from tuishou.core.inputs import page_window
 from tuishou.coupons import selectors, services
 from tuishou.coupons.schemas import (
     CouponCommissionOut as CommissionOut,
@@ -35,8 +36,7 @@ router = Router(tags=["coupons"])
 
 
 def _window(query: PageQuery) -> slice:
-    limit = min(max(query.limit, 1), 100)
-    offset = max(query.offset, 0)
+    limit, offset = page_window(query.limit, query.offset, most=100)  # 400 request.page_invalid below 1 or 0
     return slice(offset, offset + limit)
 
 

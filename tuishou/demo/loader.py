@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from importlib import resources
 
 from django.db import transaction
 from django.utils import timezone
@@ -51,8 +52,8 @@ from tuishou.network import services as network
 from tuishou.network.models import Community, NetworkPolicy, Promoter
 
 COMMUNITIES = (
-    # code, name, plan template, promoters
-    ("XINGHUO", "星火社群", "rank-differential-peer", 80),
+    # code, name, plan (a shipped template, or the demo's own file of that name beside this module), promoters
+    ("XINGHUO", "星火社群", "xinghuo-plan", 80),
     ("QINGTENG", "青藤联盟", "single-level-cps", 60),
 )
 OFFICIAL_TEMPLATE = "two-level-distribution"
@@ -129,8 +130,21 @@ def _merchant(world: World, spec: DemoMerchant, *, n: int, owner: User) -> None:
             catalog.product_inspected_set(actor=ops, product_id=product.pk, inspected=True, reason="社群验货报告通过")
 
 
+# A Chinese agency's plan in force is a CNY plan under the cn profile with no error finding: rates that rise with
+# the rank and a one-level referral commission (at most two paid on an order). The shipped rank-differential
+# template is meant for ``us`` and fails cn's L5; the agency's working draft (tuishou/demo/plans.py) shows that.
+DEMO_PLANS = ("xinghuo-plan",)
+
+
+def plan_source(name: str) -> str:
+    """The YAML of a demo plan: the demo's own file ``<name>.yaml`` or the shipped template ``name``."""
+    if name in DEMO_PLANS:
+        return resources.files("tuishou.demo").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    return template_text(name)
+
+
 def _publish(world: World, *, community: Community, template: str) -> None:
-    draft = plan_draft_import(actor=world.ops, community=community, source=template_text(template))
+    draft = plan_draft_import(actor=world.ops, community=community, source=plan_source(template))
     plan_publish(actor=world.ops, draft=draft)
 
 
@@ -182,7 +196,7 @@ def _draft_proposed(world: World) -> None:
     source = template_text(DRAFT_TEMPLATE)
     for old, new in DRAFT_CHANGES:
         source = source.replace(old, new)
-    source = "# 星火社群提议：在级差之外增加月度团队业绩奖，请平台审核。\n" + source
+    source = "# 星火社群提议：在等级佣金之外增加月度团队业绩奖，请平台审核。\n" + source
     plan_draft_import(actor=world.ops, community=Community.objects.get(code=COMMUNITIES[0][0]), source=source)
 
 

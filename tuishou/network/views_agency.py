@@ -141,10 +141,12 @@ def growth(request: HttpRequest, community_id: int) -> HttpResponse:
     chart_new = chart_size = ""
     if result is not None:
         labels = [f"{d['day']:%m-%d}" for d in result["days"]]
-        chart_new = mark_safe(charts.bar_chart(  # built from numbers and escaped labels
-            title=_("New promoters per day"), labels=labels, values=[d["new"] for d in result["days"]]))
-        chart_size = mark_safe(charts.line_chart(
-            title=_("Promoters in the community"), labels=labels, values=[d["size"] for d in result["days"]]))
+        chart_new = mark_safe(charts.responsive(  # built from numbers and escaped labels; wide and narrow
+            charts.bar_chart, title=_("New promoters per day"), labels=labels,
+            values=[d["new"] for d in result["days"]]))
+        chart_size = mark_safe(charts.responsive(
+            charts.line_chart, title=_("Promoters in the community"), labels=labels,
+            values=[d["size"] for d in result["days"]]))
         names = rank_names(community_id)
         for leader in result["leaders"]:
             leader["rank_name"] = names.get(leader["rank"], leader["rank"]) or _("Lowest rank")

@@ -10,6 +10,7 @@ from ninja import Router
 
 from tuishou.accounts.permissions import require_user
 from tuishou.core.api_roles import CUSTOMER_SERVICE, FINANCE, MERCHANT_STAFF, PROMOTER, allowed
+from tuishou.core.inputs import page_window
 from tuishou.network.selectors import promoter_for_user
 from tuishou.settlement import selectors, statements
 from tuishou.settlement.schemas import (
@@ -31,7 +32,7 @@ router = Router(tags=["settlement"])
 
 
 def _page(limit: int, offset: int) -> tuple[int, int]:
-    return max(1, min(limit, 200)), max(0, offset)
+    return page_window(limit, offset, most=200)  # 400 request.page_invalid below 1 or 0
 
 
 @router.get("/commissions/mine", response=MyCommissionsOut, openapi_extra=allowed(PROMOTER))

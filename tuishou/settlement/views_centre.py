@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from tuishou.core.pages import paginate
+from tuishou.incentives.readable import RULE_TYPES
 from tuishou.network.models import Promoter
 from tuishou.network.views_centre import promoter_page
 from tuishou.settlement.models import Commission
@@ -47,9 +48,25 @@ def coupon_why(commission) -> str:
         "title": commission.order.item.title, "base": commission.base, "rate": rate_text(commission.rate)}
 
 
+def rule_type(rule: str, plan_version) -> str:
+    """The type of the rule that paid (``direct``, ``tiers``, …). A commission names its rule by the rule's label,
+    which is the plan's own id when the rule has one (``sales_commission``): a name for the plan's authors, not for
+    the promoter, so the type is looked up in the plan version that paid (loaded with the row)."""
+    if rule in RULE_WORDS or plan_version is None:
+        return rule
+    rules = (plan_version.document or {}).get("rules", [])
+    return next((r["type"] for r in rules if r.get("id") == rule), rule)
+
+
+def rule_name(source: str, commission) -> str:
+    """The rule's type as a short name a person reads (直推佣金), else its label."""
+    version = commission.plan_version if source == "order" else commission.order.plan_version
+    return str(RULE_TYPES.get(rule_type(commission.rule, version), commission.rule))
+
+
 def why(commission: Commission, promoter: Promoter) -> str:
     """Why the commission was paid, in the page's language: whose sale, which rule, base × rate."""
-    rule = RULE_WORDS.get(commission.rule, commission.rule)
+    rule = RULE_WORDS.get(rule_type(commission.rule, commission.plan_version), commission.rule)
     if commission.order_id is None:
         return _("%(rule)s for %(period)s") % {"rule": rule, "period": commission.period}
     chain = commission.order.chain or []
@@ -81,6 +98,7 @@ def commissions(request: HttpRequest, promoter: Promoter) -> HttpResponse:
         status = ""
     page = paginate(request, promoter_all_commissions_query(promoter=promoter, status=status or None))
     rows = [{"c": c, "source": source, "why": why(c, promoter) if source == "order" else coupon_why(c),
+             "rule": rule_name(source, c),
              "badge": STATUS_BADGES.get(c.status, ("off", c.status))}
             for source, c in commission_rows_loaded(page.object_list)]
     return render(request, "settlement/centre/commissions.html", {

@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 
 from tuishou.core.templatetags.ui import money
-from tuishou.reports.charts import Series, bar_chart, line_chart
+from tuishou.reports.charts import Series, bar_chart, line_chart, responsive
 
 register = template.Library()
 
@@ -29,7 +29,7 @@ def chart(kind: str, days, values, title: str, fmt: str = "count") -> str:
     labels = [day.strftime("%m-%d") for day in days]
     draw = line_chart if kind == "line" else bar_chart
     series = Series(str(title), labels, values, FORMATS[fmt], whole=fmt == "count")
-    return mark_safe(draw(series))  # the chart escapes its own text
+    return mark_safe(responsive(draw, series))  # the chart escapes its own text; a wide and a narrow drawing
 
 
 @register.filter

@@ -26,7 +26,7 @@ import json
 from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tuishou.coupons.bulk_ledger import ledger_write
@@ -42,7 +42,6 @@ BULK_MIN_ROWS = 5000
 LOCK = 0x7475_6973_6875_6f75 & 0x7FFF_FFFF_FFFF_FFFF  # "tuishou": one coupon report import at a time
 PROBES = (Decimal("1000000.00"), Decimal("0.01"), Decimal("0.07"), Decimal("1.23"), Decimal("99.99"),
           Decimal("12345.67"), Decimal("3.33"))
-TEMP_BUFFERS = "256MB"
 TEMP_TABLES = "cs, cl, cd, co, cv, cr, cc, ct, cm, ca, ce, cp, cln"
 
 
@@ -77,7 +76,6 @@ def report_bulk_import(*, report: ReportImport, raw: RawReport | None = None,
         # The staging tables' ANALYZE (row counts and rough distributions for hash joins) samples 3,000 rows,
         # not 30,000: a tenth of its time, the same plans.
         cur.execute("SET LOCAL default_statistics_target = 10")
-        _temp_buffers(cur)
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
         # Dropped at commit; an import earlier in the same outer transaction (a test, a batch) left them.
         cur.execute(f"DROP TABLE IF EXISTS {TEMP_TABLES}")
@@ -86,20 +84,6 @@ def report_bulk_import(*, report: ReportImport, raw: RawReport | None = None,
         _prices(cur)
         ledger_write(cur, report)
         return _finish(cur, report)
-
-
-def _temp_buffers(cur) -> None:
-    """Room for the staging tables in the session's own buffers (~150 MB each at 1,000,000 rows; the default 8 MB
-    sends every page through the kernel): possible only before the session's first temporary table, so a session
-    that already used one keeps what it has. Allocated as the tables grow, released when the connection closes."""
-    cur.execute("SELECT current_setting('temp_buffers')")
-    if cur.fetchone()[0] == TEMP_BUFFERS:
-        return
-    try:
-        with transaction.atomic():
-            cur.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
-    except DatabaseError:
-        pass
 
 
 # (condition, outcome, reason, detail) in the order ``importing._line_apply`` asks.

@@ -178,6 +178,12 @@ def test_communities_plans_ranks_and_the_agency_draft(demo_output):
     assert len(banner) == 2 + len(DEMO_ACCOUNTS)
     xinghuo = Promoter.objects.filter(community__code="XINGHUO")
     assert set(xinghuo.values_list("rank", flat=True)) >= {"", "shopkeeper"}
+    # A Chinese agency runs a CNY plan under cn with no error finding (the working draft shows cn's L5 errors)
+    in_force = plan_version_in_force(community_id=Community.objects.get(code="XINGHUO").pk)
+    assert (in_force.jurisdiction, in_force.document["currency"]) == ("cn", "CNY")
+    assert in_force.name == "星火社群等级佣金方案"
+    assert [(f["code"], f["severity"], f["rule"]) for f in in_force.findings] == [
+        ("L4", "warning", "referral_commission")]
     proposed = PlanVersion.objects.get(status="proposed")  # the agency's proposal (demo/plans.py)
     assert proposed.community.code == "XINGHUO" and {f["code"] for f in proposed.findings} == {"L4", "L6"}
     deepest = Promoter.objects.order_by("-depth").first()

@@ -138,3 +138,18 @@ def test_a_viewing_role_sees_no_forms_and_its_post_is_refused(client, people):
     assert forged.status_code == 400
     assert Promoter.objects.get(pk=root.pk).frozen_at is None
     assert not AuditEntry.objects.filter(action="network.promoter_frozen").exists()
+
+
+def test_the_list_names_ranks_as_the_communitys_plan_does(client, people):
+    _root, members = people
+    of.plan()  # the official community's plan in force: member 会员, shopkeeper 店主
+    Promoter.objects.filter(pk=members[0].pk).update(rank="shopkeeper")
+    _client(client)
+    html = client.get(LIST, {"sort": "id"}).content.decode()
+    assert "<td>店主</td>" in html and "<td>会员</td>" in html and ">shopkeeper<" not in html
+    assert '<option value="shopkeeper">店主</option>' in html
+    only = client.get(LIST, {"rank": "shopkeeper"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 row" in only and "推手00" in only
+    exported = client.get(LIST, {"export": "csv", "rank": "shopkeeper"})
+    body = b"".join(exported.streaming_content if exported.streaming else [exported.content]).decode("utf-8-sig")
+    assert [row[5] for row in csv.reader(io.StringIO(body))][1:] == ["店主"]

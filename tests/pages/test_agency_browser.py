@@ -113,6 +113,17 @@ def test_an_operator_opens_an_agency_and_its_staff_read_the_portal(desk):
     assert portal.inner_text("[data-testid=kpi-promoters]") == "5"
     assert portal.inner_text("[data-testid=kpi-mentors]") == "2"
     shots.take(portal, "agency-overview")
+    # on a phone the table of promoters by rank (a narrow table) fits the screen: its counts are in view
+    portal.set_viewport_size({"width": 390, "height": 844})
+    portal.reload()
+    ranks = portal.locator("table.table.narrow")
+    assert ranks.count() == 1 and portal.evaluate("document.documentElement.scrollWidth") == 390
+    box = ranks.locator("tbody td.num").first.bounding_box()
+    assert box["x"] + box["width"] <= 390
+    assert ranks.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")  # no sideways scroll
+    portal.screenshot(path=str(ARTIFACTS / "agency-overview-phone.png"), full_page=True)
+    portal.set_viewport_size(DESK)
+    portal.reload()
     portal.locator(".desk-side a[href='/agency/promoters/']").click()
     portal.wait_for_url(re.compile(r"/agency/promoters/$"))
     assert portal.locator("table.table tbody tr").count() == 5
@@ -127,7 +138,7 @@ def test_an_operator_opens_an_agency_and_its_staff_read_the_portal(desk):
     shots.take(portal, "agency-mentors")
     portal.goto("/agency/growth/")
     assert portal.inner_text("[data-testid=new-total]") == "5"
-    assert portal.locator("[data-testid=chart-new] svg rect").count() == 30
+    assert portal.locator("[data-testid=chart-new] svg.wide rect").count() == 30  # and as many in the narrow one
     shots.take(portal, "agency-growth")
 
     # and another community's promoter is not found

@@ -102,6 +102,11 @@ def test_the_merchant_ships_an_order_and_answers_an_after_sales_case(live_server
     shipped = Order.objects.get(pk=orders[0].pk)
     assert (shipped.status, shipped.carrier, shipped.tracking_number) == ("shipped", "中通快递", "75123456789012")
     shots.take("shipped")
+    page.set_viewport_size({"width": 390, "height": 844})  # the order's lines scroll in their card, not the page
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    shots.take("shipped-on-a-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.locator(".desk-side a[href='/merchant/after-sales/']").click()
     page.wait_for_url(re.compile(r"/merchant/after-sales/$"))

@@ -107,3 +107,9 @@ def test_agency_drafts_checks_simulates_and_proposes_then_an_operator_publishes(
     published = PlanVersion.objects.get(pk=draft.pk)
     assert (published.status, published.version, published.published_by_id) == ("published", 1, ops.pk)
     shot(page, "07-published")
+    # on a phone the published plan's source scrolls inside its card: the page is never wider than the screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/ops/plans/drafts/{draft.pk}/")
+    assert page.locator("pre.code").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    shot(page, "08-published-on-a-phone")

@@ -179,8 +179,9 @@ class OpsCommunityListing(Listing):
 LOWEST_RANK = "-"  # the filter's value for the lowest rank (stored as "")
 
 
-def _rank(promoter: Promoter) -> str:
-    rank = promoter.rank or str(_("Lowest rank"))
+def _rank(promoter: Promoter, names: dict[str, str] | None = None) -> str:
+    """The rank's name under the promoter's community's plan (the page passes them in), else its id."""
+    rank = (names or {}).get(promoter.rank) or promoter.rank or str(_("Lowest rank"))
     return f"{rank} ({_('set by hand')})" if promoter.rank_locked else rank
 
 
@@ -194,14 +195,30 @@ _file_link.do_not_call_in_templates = True
 
 
 def _rank_choices(listing: Listing) -> list[tuple[str, str]]:
-    return [(rank or LOWEST_RANK, rank or _("Lowest rank")) for rank in ops_selectors.ranks_in_use()]
+    names: dict[str, str] = {}
+    for community_names in listing.scope.get("ranks", {}).values():  # a rank id's name in the first plan naming it
+        for rank_id, name in community_names.items():
+            names.setdefault(rank_id, name)
+    return [(rank or LOWEST_RANK, names.get(rank, rank) if rank else _("Lowest rank"))
+            for rank in ops_selectors.ranks_in_use()]
 
 
 class OpsPromoterListing(Listing):
-    """Every promoter, for operators: search by phone, name or invite code; filters by community, rank, freeze."""
+    """Every promoter, for operators: search by phone, name or invite code; filters by community, rank, freeze.
+    Scope: ``ranks`` (community id as text → rank id → name, from each community's plan in force), so that a rank
+    reads 店主, not ``shopkeeper``."""
 
     name = "network.ops_promoters"
-    columns = (
+
+    @property
+    def columns(self):
+        return tuple(Column(c.key, c.label, value=self.rank_label, sort=c.sort) if c.key == "rank" else c
+                     for c in self.COLUMNS)
+
+    def rank_label(self, promoter: Promoter) -> str:
+        return _rank(promoter, self.scope.get("ranks", {}).get(str(promoter.community_id)))
+
+    COLUMNS = (
         Column("id", _("ID"), num=True, sort="id"),
         Column("name", pgettext_lazy("person", "Promoter"), value=lambda p: p.user.display_name or p.user.phone,
                link=_file_link),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tuishou.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
 from tuishou.core.pages import form_add_error
 from tuishou.incentives import rank_override
+from tuishou.incentives.progress import rank_names_in_force
 from tuishou.network import operator_actions, ops_selectors
 from tuishou.network.listings import OpsPromoterListing
 from tuishou.wallets.selectors import wallet_get
@@ -47,7 +48,8 @@ def operator_page(view):
 @operator_page
 def promoters(request: HttpRequest) -> HttpResponse:
     """Every promoter: search by phone, name or invite code; filter by community, rank, frozen; sort; CSV."""
-    listing = OpsPromoterListing(request)
+    # each community's rank names under its plan in force: the list shows 店主, not ``shopkeeper``
+    listing = OpsPromoterListing(request, ranks={str(k): v for k, v in rank_names_in_force().items()})
     if listing.export_requested:
         return listing.export_response()
     listing.page  # noqa: B018 (reads the page here, so that a non-operator gets the 404 before rendering)

@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -25,7 +26,7 @@ from tuishou.reports.models import DayOrders
 from tuishou.settlement.accrual_batch import accruals_book
 from tuishou.settlement.models import Commission, MerchantReceivable
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres_only]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -145,6 +146,7 @@ checkout_inputs = st.tuples(
                        st.integers(min_value=1, max_value=3)), min_size=1, max_size=3))
 
 
+@pytest.mark.postgres_only
 @given(inputs=checkout_inputs)
 @hsettings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
@@ -171,6 +173,7 @@ def test_property_the_fast_path_writes_what_the_services_write(settings, after_c
     assert reconcile()[0] == 0
 
 
+@pytest.mark.postgres_only
 def test_a_replayed_success_is_left_to_the_services_and_logged_as_a_duplicate(settings, after_commit, world,
                                                                               fast_calls):
     # given an order paid through the fast path
@@ -199,6 +202,7 @@ def test_a_replayed_success_is_left_to_the_services_and_logged_as_a_duplicate(se
 
 # The second payment is made up here (the sandbox opens one charge per payable at a time), so the gateway's
 # statement does not know it: every other check runs.
+@pytest.mark.postgres_only
 @pytest.mark.reconcile_checks("account_balances", "entries_balanced", "line_references", "order_commissions",
                               "commission_rows")
 def test_a_second_payment_of_a_paid_checkout_is_refused_by_the_services_and_refunded(settings, after_commit, world,
@@ -226,3 +230,19 @@ def test_a_second_payment_of_a_paid_checkout_is_refused_by_the_services_and_refu
     assert (Order.objects.filter(checkout=checkout, status="paid").count(), AccrualPending.objects.count()) == (1, 1)
     assert accruals_book() == 1
     assert reconcile_run(["account_balances", "entries_balanced", "order_commissions", "commission_rows"]).ok
+
+
+def test_on_sqlite_the_setting_changes_nothing_and_the_services_pay(settings, after_commit, world, fast_calls):
+    if connection.vendor != "sqlite":
+        pytest.skip("the embedded mode's database")
+    # given the embedded mode's database with the fast path asked for
+    _mode(settings, fast=True)
+    shops, people = world
+    item = of.sku(merchant=shops[0], price="400.00", rate="0.2000", stock=5)
+    checkout = of.checkout(people["x"].user, [(item, 1)])
+    # when the order is paid
+    of.pay(after_commit, checkout)
+    # then the fast path was never tried, and the services paid and queued it
+    assert fast_calls == []
+    assert (Order.objects.get(checkout=checkout).status, AccrualPending.objects.count()) == ("paid", 1)
+    assert accruals_book() == 1 and reconcile()[0] == 0

@@ -10,8 +10,15 @@ from django.utils import timezone
 from tuishou.accounts.permissions import require_operator
 from tuishou.core.errors import NotFound
 from tuishou.coupons.errors import CouponError
-from tuishou.coupons.models import (CouponCommission, CouponItem, CouponOrder, CouponPick, FeedImport, ReportImport,
-                                    ReportRow)
+from tuishou.coupons.models import (
+    CouponCommission,
+    CouponItem,
+    CouponOrder,
+    CouponPick,
+    FeedImport,
+    ReportImport,
+    ReportRow,
+)
 from tuishou.incentives.payouts import chain_snapshot
 from tuishou.incentives.selectors import plan_version_in_force
 from tuishou.network.models import Promoter

@@ -13,6 +13,7 @@ from tuishou.coupons import services
 from tuishou.coupons.models import CouponCommission, CouponOrder
 from tuishou.settlement.models import Commission
 from tuishou.settlement.selectors import commission_rows_loaded, promoter_all_commissions_query
+from tuishou.wallets.selectors import wallet_history
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +116,16 @@ def test_the_api_documents_the_kinds_of_commission(client):
     assert schema["properties"]["kind"]["enum"] == ["order", "period", "coupon"]
     assert "coupon goods order" in schema["properties"]["kind"]["description"]
     assert "coupon_order" in schema["properties"]
+
+
+def test_the_wallet_history_names_a_coupon_order_by_its_platforms_order_id(world, ops, after_commit, client):
+    order_commission, _coupon_commission = _both(world, ops, after_commit)
+    seller = world["seller"]
+    _total, page = wallet_history(seller)
+    assert [(m.order_kind, m.order_number, str(m.amount)) for m in page] == [
+        ("coupon", "E1", "6.00"), ("order", order_commission.order.number, "7.18")]
+    assert page[0].order_ref.startswith("coupon:")
+    client.force_login(seller.user)
+    html = client.get("/centre/wallet/?tab=history", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "券订单 E1" in html and f"订单 {order_commission.order.number}" in html
+    assert "coupon:" not in html

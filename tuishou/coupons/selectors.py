@@ -10,7 +10,15 @@ from django.utils import timezone
 from tuishou.accounts.permissions import require_operator
 from tuishou.core.errors import NotFound
 from tuishou.coupons.errors import CouponError
-from tuishou.coupons.models import CouponCommission, CouponItem, CouponPick, FeedImport, ReportImport, ReportRow
+from tuishou.coupons.models import (
+    CouponCommission,
+    CouponItem,
+    CouponOrder,
+    CouponPick,
+    FeedImport,
+    ReportImport,
+    ReportRow,
+)
 from tuishou.incentives.payouts import chain_snapshot
 from tuishou.incentives.selectors import plan_version_in_force
 from tuishou.network.models import Promoter
@@ -113,3 +121,10 @@ def items_for_ops(*, actor, search: str = "") -> QuerySet[CouponItem]:
     require_operator(actor)
     items = CouponItem.objects.order_by("-id")
     return items.filter(Q(title__icontains=search) | Q(external_id=search)) if search else items
+
+
+def coupon_order_numbers(refs: list[str]) -> dict[str, str]:
+    """``{"coupon:<id>": the platform's order id}`` for the refs on a wallet page (one query)."""
+    ids = {int(ref.split(":")[1]): ref for ref in refs if ref.split(":")[1].isdigit()}
+    return {ids[pk]: number for pk, number in
+            CouponOrder.objects.filter(pk__in=ids).values_list("pk", "external_order_id")}

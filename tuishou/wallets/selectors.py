@@ -8,7 +8,8 @@ booking" (待入账): commissions of paid orders the batched accrual has not boo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -106,6 +107,36 @@ class Movement:
     order_ref: str | None
     withdrawal_id: int | None
     memo: str
+    # What the promoter calls the order: our own order's number is its ref; another app's ``<kind>:<id>`` ref is
+    # shown by the number that app gives (a coupon order by its platform's order id), with its kind.
+    order_kind: str = "order"
+    order_number: str | None = None
+
+
+# Order references other apps write on their lines as ``<kind>:<id>`` (coupon goods: ``coupon:<id>``), with the
+# function that turns one page's refs of that kind into the numbers a person knows: ``{ref: number}``. Apps add
+# theirs in ``ready()``; wallets imports none of them.
+ORDER_REF_NUMBERS: dict[str, Callable[[list[str]], dict[str, str]]] = {}
+
+
+def _with_order_numbers(page: list[Movement]) -> list[Movement]:
+    """The page with each movement's order kind and number (one query per kind of foreign ref on the page)."""
+    by_kind: dict[str, list[str]] = {}
+    for movement in page:
+        kind, sep, _rest = (movement.order_ref or "").partition(":")
+        if sep and kind in ORDER_REF_NUMBERS:
+            by_kind.setdefault(kind, []).append(movement.order_ref)
+    numbers = {kind: ORDER_REF_NUMBERS[kind](refs) for kind, refs in by_kind.items()}
+    out = []
+    for movement in page:
+        kind, sep, _rest = (movement.order_ref or "").partition(":")
+        if sep and kind in numbers:
+            movement = replace(movement, order_kind=kind, order_number=numbers[kind].get(movement.order_ref,
+                                                                                        movement.order_ref))
+        elif movement.order_ref:
+            movement = replace(movement, order_number=movement.order_ref)
+        out.append(movement)
+    return out
 
 
 def wallet_history(promoter: Promoter, *, limit: int = 20, offset: int = 0) -> tuple[int, list[Movement]]:
@@ -118,7 +149,7 @@ def wallet_history(promoter: Promoter, *, limit: int = 20, offset: int = 0) -> t
                      reason=reason_for(line.entry.kind), order_ref=line.order_ref,
                      withdrawal_id=_withdrawal_of_key(line.entry.key), memo=line.entry.memo)
             for line in lines[offset:offset + limit]]
-    return total, page
+    return total, _with_order_numbers(page)
 
 
 def _withdrawal_of_key(key: str) -> int | None:

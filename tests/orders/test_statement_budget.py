@@ -84,3 +84,27 @@ def test_one_paid_order_through_a_share_link_stays_within_its_statement_budget()
     # same UPDATE that counts the sale
     sharer.refresh_from_db()
     assert (sharer.paid_sales_count, sharer.personal_volume) == (2, Decimal("23.96"))
+
+
+# The fast paid path (PostgreSQL, batched accrual): the callback's transaction without the ORM. It sends today:
+# BEGIN, payment lock, event claim, payment move + history, checkout lock, orders with lines, chain, orders' and
+# checkout's moves + history, volume, first sale, outbox row, materials read, rollup row, COMMIT = 14.
+@pytest.mark.postgres_only
+@pytest.mark.reconcile_checks("account_balances", "entries_balanced", "order_commissions", "commission_rows")
+def test_the_fast_paid_path_sends_fewer_statements_than_the_services(settings):
+    # given the same shop as above, with the batched accrual
+    settings.TUISHOU = {**settings.TUISHOU, "ACCRUAL_BATCHED": True, "ACCRUAL_TRIGGER_SECONDS": None}
+    f.plan()
+    sharer = f.invitee(f.root("阿花"), "小李")
+    item = f.sku(price="59.90", stock=10)
+    code = f.share_link(sharer, item.product_id).code
+    person = f.buyer()
+    _order(person, item, code)
+    services = _order(person, item, code)
+    # when the consumer buys again with the fast path on
+    settings.TUISHOU = {**settings.TUISHOU, "PAID_FAST_PATH": True}
+    fast = _order(person, item, code)
+    # then the callback sends 14 statements where the services send 25, and the order is paid
+    assert (services[2], fast[2]) == (25, 14)
+    order = Order.objects.filter(buyer=person).latest("pk")
+    assert (order.status, order.promoter_id) == ("paid", sharer.pk)

@@ -76,7 +76,7 @@ def finance_reads_the_dashboard_and_exports_the_income_report(live_server, brows
         page.fill("#id_password", DEMO_PASSWORD)
         page.locator("main button[type=submit]").click()
         page.wait_for_url(re.compile(r"/ops/$"))
-        assert page.locator(".charts svg").count() == 8
+        assert page.locator(".charts svg.wide").count() == 8 and page.locator(".charts svg.narrow").count() == 8
         page.screenshot(path=str(ARTIFACTS / "01-dashboard-last-30-days.png"), full_page=True)
 
         page.fill("input[name=start]", period.first.isoformat())

@@ -2,6 +2,7 @@
 
     TUISHOU_ANCHOR_DIR=/work/shared/bench .venv/bin/python bench/launch.py            # 5,000 units, 10,000 buyers
     TUISHOU_ANCHOR_DIR=/work/shared/bench .venv/bin/python bench/launch.py --small    # 500 units, 1,000 buyers
+    TUISHOU_ANCHOR_DIR=/work/shared/bench .venv/bin/python bench/launch.py --paid fast  # fast callback + batches
 
 Builds a throwaway database (``launch13_bench``, or ``$TUISHOU_BENCH_DB``; dropped afterwards unless ``--keep``;
 cloned from a migrated template kept between runs) with ``bench/orders.py``'s helpers: the network from
@@ -34,6 +35,11 @@ Checked afterwards, exactly (the run fails when one does not hold):
 and reports the sustained paid orders per second (whole window, and the middle 80 % of paid completions), the
 latency percentiles of a paid purchase (checkout to callback processed) and of a refusal, per step, and the
 pgbench anchor (``bench/orders.py``'s) measured in the same run, as a ratio. Load average before and after.
+
+``--paid fast`` runs the same race with the fast paid path and the batched accrual (the callback marks the order
+paid and queues it; a booking process beside the clients books the queue in batches of up to 1,000 and drains it
+once the clients are done, before the checks): it also reports the orders *booked* per second and how long an
+order waited between its callback and its batch.
 """
 
 from __future__ import annotations
@@ -224,7 +230,30 @@ def _client(index: int, launch: Launch, share: list[tuple[int, tuple]], barrier,
     results.put((index, rows))
 
 
-def race(launch: Launch, clients: int) -> list[dict]:
+def _booker(stop, log) -> None:
+    """The booking worker of the batched accrual (``--paid fast``): books the queued paid orders in batches
+    (``accruals_book``, up to 1,000 a transaction) while the clients race, then drains the queue once they are
+    done; logs ``(monotonic time at the batch's commit, orders booked)`` of every batch that booked any."""
+    from django.db import connection
+
+    from tuishou.settlement.accrual_batch import accruals_book
+
+    connection.close()
+    batches = []
+    while True:
+        stopping = stop.is_set()
+        booked = accruals_book()
+        if booked:
+            batches.append((time.monotonic(), booked))
+        elif stopping:
+            break
+        else:
+            time.sleep(0.05)
+    connection.close()
+    log.put(batches)
+
+
+def race(launch: Launch, clients: int, booking: bool = False) -> list[dict]:
     import multiprocessing
 
     from django.db import connections
@@ -236,8 +265,12 @@ def race(launch: Launch, clients: int) -> list[dict]:
     results = ctx.Queue()
     procs = [ctx.Process(target=_client, args=(c, launch, numbered[c::clients], barrier, results))
              for c in range(clients)]
+    stop, log = ctx.Event(), ctx.Queue()
+    booker = ctx.Process(target=_booker, args=(stop, log)) if booking else None
     for p in procs:
         p.start()
+    if booker:
+        booker.start()
     rows, sampler = [], LockSampler()
     deadline = time.monotonic() + 7200
     while len(rows) < len(launch.buyers) and time.monotonic() < deadline:
@@ -247,8 +280,33 @@ def race(launch: Launch, clients: int) -> list[dict]:
             sampler.sample()
     for p in procs:
         p.join()
+    batches = None
+    if booker:
+        stop.set()
+        batches = log.get()
+        booker.join()
     sampler.close()
-    return rows, sampler.summary()
+    return rows, sampler.summary(), batches
+
+
+def booking_summary(rows: list[dict], batches: list[tuple[float, int]]) -> dict:
+    """When the paid orders' commissions reached the ledger (batched accrual): the rate of orders *booked*, and
+    how long after its callback an order waited for its batch. The batch books the oldest queued orders first,
+    so the k-th paid order (by the end of its callback) is taken as booked by the first batch at whose commit k
+    orders had been booked in all (an approximation: callbacks of several clients commit out of order)."""
+    start = min(r["start"] for r in rows)
+    paid = sorted(r["end"] for r in rows if r["outcome"] == "paid")
+    done, booked_at = 0, []
+    for at, n in batches:
+        done += n
+        booked_at.extend([at] * n)
+    lags = [max(0.0, b - p) for p, b in zip(paid, booked_at, strict=False)]
+    last = booked_at[-1] if booked_at else start
+    return {"booked": done, "batches": len(batches), "largest_batch": max((n for _, n in batches), default=0),
+            "rate_booked": done / (last - start) if last > start else 0.0,
+            "drained_after_last_paid": (last - paid[-1]) if paid and booked_at else None,
+            "lag_ms": {"p50": 1000 * pct(lags, .50), "p99": 1000 * pct(lags, .99),
+                       "max": 1000 * max(lags, default=float("nan"))}}
 
 
 class LockSampler:
@@ -466,6 +524,15 @@ def report(out: dict, args) -> str:
         "  the clients' backends, sampled during the race: "
         + ", ".join(f"{state} {share:.0%}" for state, share in s.get("backends", {}).items()),
     ]
+    if "booking" in s:
+        b = s["booking"]
+        lines.append(
+            f"  booking (batched accrual, one booking process): {b['booked']:,} orders in {b['batches']:,} batches "
+            f"(largest {b['largest_batch']:,}); orders booked/s {b['rate_booked']:.1f}{ratio(b['rate_booked'])}; "
+            f"callback → booked p50 {b['lag_ms']['p50']:.0f} ms, p99 {b['lag_ms']['p99']:.0f} ms, max "
+            f"{b['lag_ms']['max']:.0f} ms; queue empty "
+            + (f"{b['drained_after_last_paid']:.1f} s after the last callback" if b["drained_after_last_paid"]
+               is not None else "-"))
     if tps:
         a = out["anchor"]
         lines.append(f"  anchor: {a['command']}: {tps:,.1f} tps, latency {a['latency_ms']} ms, failed {a['failed']}")
@@ -497,7 +564,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--paid", choices=("services", "fast"), default="services",
+                        help="services: the callback books the accrual inline (the default settings); fast: the "
+                             "fast paid path (TUISHOU_PAID_FAST_PATH) with the batched accrual "
+                             "(TUISHOU_ACCRUAL_BATCHED) and one booking process beside the clients")
     args = parser.parse_args(argv)
+    if args.paid == "fast":  # read by the settings at django.setup (db_from_template)
+        os.environ["TUISHOU_PAID_FAST_PATH"] = "1"
+        os.environ["TUISHOU_ACCRUAL_BATCHED"] = "1"
     if args.small:
         args.units, args.buyers, args.links, args.promoters = 500, 1000, 100, 20_000
     if args.anchor_seconds is None:
@@ -513,9 +587,11 @@ def main(argv: list[str] | None = None) -> int:
         launch = build(args, rng)
         out.update(promoters=launch.promoters, timings=launch.timings)
         print(f"built: {launch.timings}", flush=True)
-        rows, backends = race(launch, args.clients)
+        rows, backends, batches = race(launch, args.clients, booking=args.paid == "fast")
         out["race"] = summarise(rows)
         out["race"]["backends"] = backends
+        if batches is not None:
+            out["race"]["booking"] = booking_summary(rows, batches)
         print(f"race: {out['race']['outcomes']}", flush=True)
         if args.anchor_seconds:
             out["anchor"] = orders.run_anchor(args)

@@ -33,6 +33,12 @@ def _head(body: bytes) -> str:
     return head if len(body) <= UNVERIFIED_BODY_KEPT else f"{head}… [{len(body) - UNVERIFIED_BODY_KEPT} bytes more]"
 
 
+def headers_kept(headers: Mapping[str, str]) -> dict[str, str]:
+    """The headers a callback's log row keeps: the provider's own (``X-…``), at most 20, each cut to
+    ``HEADER_KEPT`` characters."""
+    return {k: v[:HEADER_KEPT] for k, v in list(headers.items())[:20] if k.lower().startswith("x-")}
+
+
 class CallbackOutcome(models.TextChoices):
     PROCESSED = "processed", pgettext_lazy("CallbackOutcome", "Processed")
     IGNORED = "ignored", pgettext_lazy("CallbackOutcome", "Ignored (valid, but the state had moved on)")
@@ -96,9 +102,7 @@ class CallbackLog:
         """
         # Until its signature is verified a body is anybody's: only its head is kept (an unsigned 2 MB body stored
         # whole per request would fill the log), and one larger than any callback is refused unread (413).
-        row: dict[str, Any] = {self.sender_field: sender, "body": _head(body),
-                               "headers": {k: v[:HEADER_KEPT] for k, v in list(headers.items())[:20]
-                                           if k.lower().startswith("x-")}}
+        row: dict[str, Any] = {self.sender_field: sender, "body": _head(body), "headers": headers_kept(headers)}
         if len(body) > CALLBACK_BODY_MAX:
             too_large = PayloadTooLarge(CoreError.REQUEST_TOO_LARGE, limit=CALLBACK_BODY_MAX,
                                         details={"limit": CALLBACK_BODY_MAX})

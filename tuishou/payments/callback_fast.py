@@ -20,7 +20,7 @@ fast handler declines (cancelled, expired, paid already) — rolls this transact
 reference services handle the callback exactly as they always have (their rejections, duplicates, refusals and
 automatic refunds). So the fast path is never the one that decides a contradictory or duplicate callback; it only
 writes, faster, the rows the reference writes for an ordinary one (the property test in
-``tests/payments/test_callback_fast.py`` compares them).
+``tests/orders/test_paid_fast.py`` compares them).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tuishou.core.callback_log import CALLBACK_BODY_MAX, HEADER_KEPT, CallbackResult
+from tuishou.core.callback_log import CALLBACK_BODY_MAX, CallbackResult, headers_kept
 from tuishou.core.money import from_minor, to_minor
 from tuishou.payments import events
 from tuishou.payments.gateway import PAYMENT_SUCCEEDED, CallbackRejected, PaymentGateway
@@ -63,10 +63,9 @@ def payment_callback_fast(*, gateway: PaymentGateway, headers: Mapping[str, str]
         return None  # the reference verifies again and logs the rejection
     if event.type != PAYMENT_SUCCEEDED:
         return None
-    row_headers = {k: v[:HEADER_KEPT] for k, v in list(headers.items())[:20] if k.lower().startswith("x-")}
     try:
         with transaction.atomic():
-            _apply(gateway.name, event, body.decode("utf-8", errors="replace"), row_headers)
+            _apply(gateway.name, event, body.decode("utf-8", errors="replace"), headers_kept(headers))
     except _Declined:
         return None
     return CallbackResult(outcome=PROCESSED, event_id=event.event_id)

@@ -196,23 +196,40 @@ def _order_paid(*, order: Order, at: datetime, payment_ref: str) -> None:
              if order.promoter_id else [])
     order_transition(order=order, to=S.PAID, reason=f"payment {payment_ref}", at=at,
                      chain=[link.as_dict() for link in chain])
-    if order.promoter_id:
-        promoter = Promoter(pk=order.promoter_id)  # no read: both calls need only its id
-        volume = order_volume_base(order)
-        volume_record(promoter=promoter, base=volume, self_purchase=order.self_purchase, occurred_at=at,
-                      source_ref=f"order:{order.number}:paid", orders=1, move_personal_volume=False)
-        promoter_record_first_sale(promoter, volume=volume)  # counts the sale and moves personal_volume
     lines = tuple(events.PaidLine(line_id=pk, sku_id=sku_id, quantity=quantity, paid_amount=paid,
                                   commission_base=base)
                   for pk, sku_id, quantity, paid, base in order.lines.order_by("pk").values_list(
                       "pk", "sku_id", "quantity", "paid_amount", "commission_base"))
+    order_paid_record(order={name: getattr(order, name) for name in PAID_FIELDS}, volume=order_volume_base(order),
+                      chain=chain, lines=lines, at=at, payment_ref=payment_ref)
+
+
+# What ``order_paid_record`` reads of an order, by its model's field names.
+PAID_FIELDS = ("id", "number", "checkout_id", "buyer_id", "merchant_id", "promoter_id", "self_purchase",
+               "community_id", "plan_version_id", "fee_rate", "total", "commission_base")
+
+
+def order_paid_record(*, order: dict, volume, chain, lines: tuple, at: datetime, payment_ref: str) -> None:
+    """What follows an order's move to paid, on either path (this module's and ``paying_fast``'s): the credited
+    promoter's volume entry and first sale, then ``order.paid``. ``order`` holds the ``PAID_FIELDS``."""
+    if order["promoter_id"]:
+        promoter = Promoter(pk=order["promoter_id"])  # no read: both calls need only its id
+        volume_record(promoter=promoter, base=volume, self_purchase=order["self_purchase"], occurred_at=at,
+                      source_ref=f"order:{order['number']}:paid", orders=1, move_personal_volume=False)
+        promoter_record_first_sale(promoter, volume=volume)  # counts the sale and moves personal_volume
     events.emit(events.OrderPaid(
-        order_id=order.pk, order_number=order.number, checkout_id=order.checkout_id, buyer_id=order.buyer_id,
-        merchant_id=order.merchant_id, promoter_id=order.promoter_id, self_purchase=order.self_purchase,
-        community_id=order.community_id, plan_version_id=order.plan_version_id, fee_rate=order.fee_rate,
-        paid_amount=order.total, commission_base=order.commission_base,
+        order_id=order["id"], order_number=order["number"], checkout_id=order["checkout_id"],
+        buyer_id=order["buyer_id"], merchant_id=order["merchant_id"], promoter_id=order["promoter_id"],
+        self_purchase=order["self_purchase"], community_id=order["community_id"],
+        plan_version_id=order["plan_version_id"], fee_rate=order["fee_rate"], paid_amount=order["total"],
+        commission_base=order["commission_base"],
         chain=tuple(events.ChainMember(promoter_id=c.promoter_id, rank=c.rank, active=c.active) for c in chain),
         lines=lines, payment_ref=payment_ref, paid_at=at))
+
+
+def volume_of(*, paid, base, base_setting: str | None):
+    """The B ranks measure: the commission base, or the paid amount under a plan whose ``base`` is ``paid``."""
+    return paid if base_setting == "paid" else base
 
 
 def order_volume_base(order: Order, *, paid=None, base=None):
@@ -223,4 +240,4 @@ def order_volume_base(order: Order, *, paid=None, base=None):
     paid = order.total - order.refunded_amount if paid is None else paid
     base = order.commission_base_remaining if base is None else base
     document = order.plan_version.document if order.plan_version_id else {}
-    return paid if (document or {}).get("base") == "paid" else base
+    return volume_of(paid=paid, base=base, base_setting=(document or {}).get("base"))

@@ -30,11 +30,9 @@ from django.db import connection
 
 from tuishou.core.money import from_minor
 from tuishou.incentives.payouts import chain_snapshot
-from tuishou.incentives.services import volume_record
-from tuishou.network.models import Promoter
-from tuishou.network.services import promoter_record_first_sale
 from tuishou.orders import events
 from tuishou.orders.models import Checkout, CheckoutStatusChange, Order, OrderLine, OrderStatusChange
+from tuishou.orders.paying import order_paid_record, volume_of
 
 C = Checkout.Status
 S = Order.Status
@@ -119,19 +117,7 @@ def _move(cursor, *, checkout_id: int, orders: list[dict], at: datetime, payment
 
 def _order_paid(order: dict, *, at: datetime, payment_ref: str) -> None:
     """The reference's ``paying._order_paid`` after the move: volume, first sale, ``order.paid``."""
-    chain = order["chain"]
-    if order["promoter_id"]:
-        promoter = Promoter(pk=order["promoter_id"])  # no read: both calls need only its id
-        paid, base = order["total"] - order["refunded_amount"], order["commission_base_remaining"]
-        volume = paid if order["base_setting"] == "paid" else base
-        volume_record(promoter=promoter, base=volume, self_purchase=order["self_purchase"], occurred_at=at,
-                      source_ref=f"order:{order['number']}:paid", orders=1, move_personal_volume=False)
-        promoter_record_first_sale(promoter, volume=volume)
-    events.emit(events.OrderPaid(
-        order_id=order["id"], order_number=order["number"], checkout_id=order["checkout_id"],
-        buyer_id=order["buyer_id"], merchant_id=order["merchant_id"], promoter_id=order["promoter_id"],
-        self_purchase=order["self_purchase"], community_id=order["community_id"],
-        plan_version_id=order["plan_version_id"], fee_rate=order["fee_rate"], paid_amount=order["total"],
-        commission_base=order["commission_base"],
-        chain=tuple(events.ChainMember(promoter_id=c.promoter_id, rank=c.rank, active=c.active) for c in chain),
-        lines=order["lines"], payment_ref=payment_ref, paid_at=at))
+    volume = volume_of(paid=order["total"] - order["refunded_amount"], base=order["commission_base_remaining"],
+                       base_setting=order["base_setting"])
+    order_paid_record(order=order, volume=volume, chain=order["chain"], lines=order["lines"], at=at,
+                      payment_ref=payment_ref)

@@ -61,16 +61,20 @@ def _order(person, item, code: str) -> list[int]:
     return counts
 
 
+def _shop():
+    """A plan in force, 小李 under the root sharing an item, and a consumer: ``(sharer, item, code, person)``."""
+    f.plan()
+    sharer = f.invitee(f.root("阿花"), "小李")
+    item = f.sku(price="59.90", stock=10)
+    return sharer, item, f.share_link(sharer, item.product_id).code, f.buyer()
+
+
 # The callback is signed here instead of paying in the sandbox, so the gateway's statement rightly lacks the charge.
 @pytest.mark.reconcile_checks("account_balances", "entries_balanced", "order_commissions", "commission_rows")
 def test_one_paid_order_through_a_share_link_stays_within_its_statement_budget():
     # given a plan in force, a promoter under the root sharing an item, and a consumer who bought once already
     # (the ledger accounts and the consumer's binding exist: the steady state of a busy shop)
-    f.plan()
-    sharer = f.invitee(f.root("阿花"), "小李")
-    item = f.sku(price="59.90", stock=10)
-    code = f.share_link(sharer, item.product_id).code
-    person = f.buyer()
+    sharer, item, code, person = _shop()
     _order(person, item, code)
     # when the consumer buys again through the link
     counts = _order(person, item, code)
@@ -94,11 +98,7 @@ def test_one_paid_order_through_a_share_link_stays_within_its_statement_budget()
 def test_the_fast_paid_path_sends_fewer_statements_than_the_services(settings):
     # given the same shop as above, with the batched accrual
     settings.TUISHOU = {**settings.TUISHOU, "ACCRUAL_BATCHED": True, "ACCRUAL_TRIGGER_SECONDS": None}
-    f.plan()
-    sharer = f.invitee(f.root("阿花"), "小李")
-    item = f.sku(price="59.90", stock=10)
-    code = f.share_link(sharer, item.product_id).code
-    person = f.buyer()
+    sharer, item, code, person = _shop()
     _order(person, item, code)
     services = _order(person, item, code)
     # when the consumer buys again with the fast path on

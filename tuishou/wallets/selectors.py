@@ -121,22 +121,13 @@ ORDER_REF_NUMBERS: dict[str, Callable[[list[str]], dict[str, str]]] = {}
 
 def _with_order_numbers(page: list[Movement]) -> list[Movement]:
     """The page with each movement's order kind and number (one query per kind of foreign ref on the page)."""
-    by_kind: dict[str, list[str]] = {}
-    for movement in page:
-        kind, sep, _rest = (movement.order_ref or "").partition(":")
-        if sep and kind in ORDER_REF_NUMBERS:
-            by_kind.setdefault(kind, []).append(movement.order_ref)
-    numbers = {kind: ORDER_REF_NUMBERS[kind](refs) for kind, refs in by_kind.items()}
-    out = []
-    for movement in page:
-        kind, sep, _rest = (movement.order_ref or "").partition(":")
-        if sep and kind in numbers:
-            movement = replace(movement, order_kind=kind, order_number=numbers[kind].get(movement.order_ref,
-                                                                                        movement.order_ref))
-        elif movement.order_ref:
-            movement = replace(movement, order_number=movement.order_ref)
-        out.append(movement)
-    return out
+    kinds = {m.order_ref: m.order_ref.partition(":")[0] for m in page if m.order_ref}
+    refs = {ref: kind for ref, kind in kinds.items() if kind in ORDER_REF_NUMBERS and ":" in ref}
+    numbers: dict[str, str] = {}
+    for kind in set(refs.values()):
+        numbers |= ORDER_REF_NUMBERS[kind]([ref for ref, k in refs.items() if k == kind])
+    return [replace(m, order_kind=refs.get(m.order_ref, "order"), order_number=numbers.get(m.order_ref, m.order_ref))
+            if m.order_ref else m for m in page]
 
 
 def wallet_history(promoter: Promoter, *, limit: int = 20, offset: int = 0) -> tuple[int, list[Movement]]:

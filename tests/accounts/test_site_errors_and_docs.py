@@ -78,6 +78,21 @@ def _get(url: str) -> tuple[int, bytes]:
         return err.code, err.read()
 
 
+def _wait_until_it_answers(server: subprocess.Popen, url: str, log_path) -> None:
+    """Until the server answers 200, it exits, or a generous deadline passes (an upper bound, not a timing: a
+    loaded machine starts gunicorn slowly); a server that never answers fails with what it printed."""
+    deadline = time.monotonic() + 180 * patience()
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            if _get(url)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    printed = log_path.read_text(errors="replace")[-4000:]
+    raise AssertionError(f"the server never answered {url} (exit code {server.poll()}); it printed:\n{printed}")
+
+
 def _embedded_env(tmp_path) -> dict:
     env = {**os.environ, "TUISHOU_DATA_DIR": str(tmp_path), "TUISHOU_TESTING": "0", "PYTHONUNBUFFERED": "1",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'embedded.sqlite3'}", "TUISHOU_ALLOW_SANDBOX": "1"}  # as `make run`
@@ -103,18 +118,13 @@ def test_embedded_server_shows_the_sites_404_and_serves_static_files(tmp_path):
     cli = [sys.executable, "-m", "tuishou.cli"]
     subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=180 * patience())
     port = _free_port()
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed in the finally below
     server = subprocess.Popen([*cli, "serve", "--bind", f"127.0.0.1:{port}", "--web-workers", "1", "--no-worker",
-                               "--no-scheduler"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               "--no-scheduler"], env=env, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60 * patience()
-        while time.monotonic() < deadline:
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.3)
+        _wait_until_it_answers(server, f"{base}/healthz", tmp_path / "serve.log")
         status, body = _get(f"{base}/no-such-page/")
         assert status == 404 and "页面不存在" in body.decode() and "URLconf" not in body.decode()
         css = re.search(r'href="(/static/tuishou/app[^"]*\.css)"', body.decode()).group(1)
@@ -123,6 +133,7 @@ def test_embedded_server_shows_the_sites_404_and_serves_static_files(tmp_path):
         bundle = re.search(r'src="(/static/ninja/swagger-ui-bundle[^"]*\.js)"', docs).group(1)
         assert _get(f"{base}{bundle}")[0] == 200
     finally:
+        log.close()
         os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=20)

@@ -125,3 +125,9 @@ def test_statements_by_month_and_by_range(client, shop):
     assert ranged["sales"] == "400.00"
     bad = client.get(f"{API}/settlement/merchants/{shop.pk}/statements/2026-13")
     assert (bad.status_code, bad.json()["code"]) == (400, "settlement.period_malformed")
+    assert len(client.get(f"{API}/settlement/merchants/{shop.pk}/statements?months=36").json()) == 36
+    for months in (0, -1, 37):
+        refused = client.get(f"{API}/settlement/merchants/{shop.pk}/statements?months={months}",
+                             HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert (refused.status_code, refused.json()["code"]) == (400, "settlement.months_invalid")
+        assert refused.json()["message"] == f"月度对账单一次可查 1 至 36 个月，不能是 {months} 个月。"

@@ -8,6 +8,7 @@ class SettlementError(ErrorCode):
     """Codes of settlement: periods, commissions and merchant shares (``settlement.*``)."""
 
     NOT_ACCRUED = "settlement.not_accrued", _("Order {order_number} was never booked as paid.")
+    MONTHS_INVALID = "settlement.months_invalid", _("A statement list covers 1 to {most} months, not {months}.")
     PERIOD_MALFORMED = "settlement.period_malformed", _("A period is a calendar month like 2026-10, not {period!r}.")
     PERIOD_OPEN = "settlement.period_open", _("{period} has not ended yet; settle it once it has.")
     STATEMENT_RANGE = "settlement.statement_range", _(

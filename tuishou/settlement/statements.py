@@ -39,6 +39,7 @@ from tuishou.settlement.periods import period_bounds
 ZERO = Decimal("0.00")
 K = Account.Kind
 E = JournalEntry.Kind
+MONTHS_MOST = 36  # the longest list of monthly statements served at once
 BALANCE_KINDS = (K.MERCHANT_PENDING, K.MERCHANT_PAYABLE, K.MERCHANT_FROZEN)
 ACCRUAL_KINDS = (E.ORDER_PAID, E.COMMISSION_ACCRUED)
 REFUND_KINDS = (E.ORDER_REFUNDED, E.COMMISSION_CANCELLED, E.COMMISSION_CLAWBACK)
@@ -165,12 +166,16 @@ def merchant_statement_range(*, actor, merchant_id: int, first: date, last: date
 def merchant_statements_monthly(*, actor, merchant_id: int, months: int = 12,
                                 now: datetime | None = None) -> list[Statement]:
     """The last ``months`` calendar months' statements (this month included), newest first: three queries
-    whatever the number of months; each month opens on the previous one's closing."""
+    whatever the number of months; each month opens on the previous one's closing. ``months`` outside
+    1–``MONTHS_MOST`` is refused (``settlement.months_invalid``), never served as another number of months."""
+    if not 1 <= months <= MONTHS_MOST:
+        raise InvalidInput(SettlementError.MONTHS_INVALID, most=MONTHS_MOST, months=months,
+                           details={"field": "months", "value": months})
     statement_merchant(actor=actor, merchant_id=merchant_id)
     local = timezone.localtime(now or timezone.now(), _zone())
     periods = []
     year, month = local.year, local.month
-    for _ in range(max(1, min(months, 36))):
+    for _ in range(months):
         periods.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     periods.reverse()

@@ -135,3 +135,9 @@ def test_the_table_links_cells_and_the_job_card_keeps_a_local_result_link(people
     assert 'href="/report/7/"' in card
     card = client.get(f"/jobs/{job.pk}/?done=//evil.example/", HTTP_HX_REQUEST="true").content.decode()
     assert "evil" not in card
+
+
+def test_a_cells_class_right_aligns_numbers_and_keeps_short_labels_on_one_line():
+    assert [Column("a", "A").cell_class, Column("b", "B", num=True).cell_class,
+            Column("status", "S", short=True).cell_class, Column("c", "C", num=True, short=True).cell_class] == [
+        "", "num", "nowrap", "num nowrap"]

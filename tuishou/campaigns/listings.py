@@ -29,7 +29,7 @@ class CampaignListing(Listing):
             Column("title", _("Campaign"), link=lambda c: f"/ops/campaigns/{c.pk}/"),
             Column("product", _("Product"), value=lambda c: c.product.title),
             Column("merchant", _("Merchant"), value=lambda c: c.product.merchant.name),
-            Column("status", _("Status"), value=lambda c: c.get_status_display()),
+            Column("status", _("Status"), value=lambda c: c.get_status_display(), short=True),
             Column("starts_at", _("Starts"), value=lambda c: _when(c.starts_at)),
             Column("ends_at", _("Ends"), value=lambda c: _when(c.ends_at), sort="end"),
             Column("sold", _("Taken"), num=True, sort="sold"),

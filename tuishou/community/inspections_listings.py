@@ -26,7 +26,7 @@ class TaskListing(Listing):
                sort="product"),
         Column("product.category", _("Category")),
         Column("community.name", _("Community")),
-        Column("status", _("Status"), value=lambda t: t.get_status_display()),
+        Column("status", _("Status"), value=lambda t: t.get_status_display(), short=True),
         Column("due_at", _("Due"), sort="due"),
         Column("filed", _("Reports"), num=True),
         Column("passes", _("Passing"), num=True),

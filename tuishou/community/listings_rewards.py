@@ -23,7 +23,7 @@ class RewardPeriodListing(Listing):
                Column("starts_on", _("Starts on"), sort="new"),
                Column("ends_on", _("Ends on")),
                Column("pool", _("Pool"), num=True, money=True, sort="pool"),
-               Column("status", _("Status"), value=lambda p: p.get_status_display()),
+               Column("status", _("Status"), value=lambda p: p.get_status_display(), short=True),
                Column("paid_total", _("Paid"), num=True, money=True),
                Column("returned_total", _("Returned"), num=True, money=True))
     search = ("title",)

@@ -7,7 +7,7 @@ it searches, how it filters and sorts::
     class ProductListing(Listing):
         name = "catalog.merchant_products"          # registered: a large export re-builds it in a job
         columns = (Column("title", _("Product"), link=lambda p: f"/merchant/products/{p.pk}/"),
-                   Column("status", _("Status"), value=lambda p: p.get_status_display()),
+                   Column("status", _("Status"), value=lambda p: p.get_status_display(), short=True),
                    Column("price", _("Price"), num=True, money=True))
         search = ("title", "skus__code")           # icontains, OR-ed; or override ``search_rows``
         filters = (Filter("status", _("Status"), choices=Product.Status.choices),)
@@ -76,6 +76,12 @@ class Column:
     sort: str = ""          # the key in ``Listing.sorts`` that a click on this header chooses
     export: bool = True     # in the CSV
     show: bool = True       # in the table
+    short: bool = False     # a short label (a status) kept on one line however narrow the column
+
+    @property
+    def cell_class(self) -> str:
+        """The table cell's class: numbers right-aligned, short labels unbroken."""
+        return " ".join(name for name, on in (("num", self.num), ("nowrap", self.short)) if on)
 
     @property
     def linked(self) -> bool:

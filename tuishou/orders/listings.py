@@ -71,7 +71,7 @@ class MerchantOrderListing(TabbedListing):
     default_tab = "to_ship"
     columns = (
         Column("number", _("Order number"), sort="new"),
-        Column("status", _("Status"), value=lambda o: o.get_status_display()),
+        Column("status", _("Status"), value=lambda o: o.get_status_display(), short=True),
         Column("created_at", _("Placed at"), sort="new"),
         Column("paid_at", _("Paid at"), sort="waiting"),
         Column("items", _("Items"), value=_items),
@@ -124,7 +124,7 @@ CASE_COLUMNS = (
     Column("pk", _("Case"), sort="new"),
     Column("order.number", _("Order number")),
     Column("kind", _("Kind"), value=lambda c: c.get_kind_display()),
-    Column("status", _("Status"), value=lambda c: c.get_status_display()),
+    Column("status", _("Status"), value=lambda c: c.get_status_display(), short=True),
     Column("amount", _("Refund asked"), num=True, money=True),
     Column("opened_at", _("Opened at"), sort="new"),
     Column("answer_due_at", _("Answer due"), sort="due"),

@@ -39,7 +39,7 @@ class RiskFlagListing(Listing):
                Column("subject_label", pgettext_lazy("risk", "Subject")),
                Column("community.name", _("Community")),
                Column("order_count", _("Orders"), num=True, sort="orders"),
-               Column("status", _("Status"), value=status_label),
+               Column("status", _("Status"), value=status_label, short=True),
                Column("reason", pgettext_lazy("risk", "Decision reason")))
     search = ("subject_label",)
     search_label = _("Subject, invite code or No.")

@@ -40,7 +40,7 @@ class MerchantWithdrawalListing(Listing):
                Column("requested_at", _("Requested"), sort="new"),
                Column("amount", _("Amount"), num=True, money=True, sort="big"),
                Column("payee_display", _("Paid to")),
-               Column("status", _("Status"), value=status_label),
+               Column("status", _("Status"), value=status_label, short=True),
                Column("reason", pgettext_lazy("withdrawal", "Reason")),
                Column("completed_at", _("Completed")))
     search = ()
@@ -65,7 +65,7 @@ class FinanceWithdrawalListing(Listing):
                Column("fee", _("Fee"), num=True, money=True),
                Column("net", _("Net"), num=True, money=True),
                Column("payee_display", _("Paid to")),
-               Column("status", _("Status"), value=status_label),
+               Column("status", _("Status"), value=status_label, short=True),
                Column("reason", pgettext_lazy("withdrawal", "Reason")))
     search_label = _("Phone, invite code, merchant or No.")
     filters = (Filter("status", _("Status"), choices=STATUS_CHOICES, all_label=_("Any status")),

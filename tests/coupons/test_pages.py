@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -95,3 +96,17 @@ def test_the_api_answers_bad_input_with_a_stable_code(client, world, ops):
     assert (bad.status_code, bad.json()["code"]) == (400, "coupons.file_unreadable")
     items = client.get("/api/v1/coupons/items")
     assert items.status_code in (200, 404)
+
+
+def test_the_ops_list_names_the_platform_and_shows_the_rate_as_a_percentage(client, world, ops):
+    from tuishou.coupons.listings import _platform, _rate
+
+    item = world["items"][0]
+    item.commission_rate, item.platform = Decimal("0.0625"), "sandbox"
+    assert (_rate(item), _platform(item)) == ("6.25%", "沙箱平台")  # the default language
+    item.commission_rate, item.platform = Decimal("0.1500"), "acme"
+    assert (_rate(item), _platform(item)) == ("15%", "acme")
+    client.force_login(ops)
+    page = client.get("/ops/coupons/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    shown = world["items"][0]
+    assert f"{(shown.commission_rate * 100).normalize():f}%" in page and "0.1500" not in page

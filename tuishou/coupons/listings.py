@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from tuishou.core.listing import Column, Filter, Listing
 from tuishou.coupons import selectors
 from tuishou.coupons.models import CouponItem, ReportImport, ReportRow
+
+PLATFORM_NAMES = {"sandbox": _("Sandbox platform")}  # a connector's name as an operator reads it
+
+
+def _platform(item: CouponItem) -> str:
+    return str(PLATFORM_NAMES.get(item.platform, item.platform))
+
+
+def _rate(item: CouponItem) -> str:
+    """``0.1500`` → ``15%``, ``0.0625`` → ``6.25%``: the platform's commission rate as the operator reads it."""
+    return f"{(item.commission_rate * 100).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".") + "%"
 
 
 def _live(item: CouponItem) -> str:
@@ -18,13 +31,13 @@ def _live(item: CouponItem) -> str:
 class CouponItemListing(Listing):
     name = "coupons.items"
     columns = (Column("title", _("Coupon item")),
-               Column("platform", _("Platform")),
+               Column("platform", _("Platform"), value=_platform),
                Column("category", _("Category")),
                Column("price", _("Price"), num=True, money=True, sort="price"),
                Column("coupon_amount", _("Coupon"), num=True, money=True),
-               Column("commission_rate", _("Commission rate"), num=True),
+               Column("commission_rate", _("Commission rate"), value=_rate, num=True),
                Column("valid_until", _("Valid until"), sort="ends"),
-               Column("state", _("State"), value=_live),
+               Column("state", _("State"), value=_live, short=True),
                Column("external_id", _("External id"), show=False))
     search = ("title", "external_id")
     filters = (Filter("state", _("State"), choices=(("live", _("On sale")), ("expired", _("Expired"))),

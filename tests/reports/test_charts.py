@@ -121,3 +121,12 @@ def test_the_agency_growth_charts_narrow_drawing_keeps_its_labels_apart():
     ticks = _ticks_x(narrow, "212")
     assert len(ticks) <= 5 and ticks[0][1] == "12-00" and ticks[-1][1] == "12-29"
     _no_overlap(ticks, font_size=NARROW_FONT, width=NARROW_WIDTH, left=44)
+
+
+def test_a_change_on_the_dashboard_carries_its_sign():
+    from tuishou.reports.templatetags.report_charts import change, points
+
+    assert [change(v) for v in (Decimal("0.2354"), Decimal("-0.0187"), Decimal("0"), Decimal("0.00001"), None)] == [
+        "+23.54%", "-1.87%", "0.00%", "0.00%", "–"]
+    assert [points(v) for v in (Decimal("0.0144"), Decimal("-0.0057"), Decimal("0"), None)] == [
+        "+1.44", "-0.57", "0.00", "–"]

@@ -38,6 +38,18 @@ def pct(value) -> str:
 
 
 @register.filter
+def change(value) -> str:
+    """A relative change with its sign: 0.2354 → +23.54%, -0.0187 → -1.87%, 0 → 0.00%."""
+    if value is None:
+        return "–"
+    shown = (Decimal(value) * 100).quantize(Decimal("0.01"))
+    return f"+{shown}%" if shown > 0 else f"{shown}%"
+
+
+@register.filter
 def points(value) -> str:
-    """A change of a ratio in percentage points: 0.0144 → 1.44."""
-    return "–" if value is None else f"{(Decimal(value) * 100).quantize(Decimal('0.01'))}"
+    """A change of a ratio in percentage points, with its sign: 0.0144 → +1.44, -0.0057 → -0.57."""
+    if value is None:
+        return "–"
+    shown = (Decimal(value) * 100).quantize(Decimal("0.01"))
+    return f"+{shown}" if shown > 0 else f"{shown}"

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -64,12 +63,6 @@ def test_api_docs_reference_no_external_url_and_their_assets_are_served():
 
 # --- the embedded mode, as `make run` starts it --------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str) -> tuple[int, bytes]:
     try:
         with urllib.request.urlopen(url, timeout=3) as answer:
@@ -78,20 +71,25 @@ def _get(url: str) -> tuple[int, bytes]:
         return err.code, err.read()
 
 
-def _wait_until_it_answers(server: subprocess.Popen, url: str, log_path) -> None:
-    """Until the server answers 200, it exits, or a generous deadline passes (an upper bound, not a timing: a
-    loaded machine starts gunicorn slowly); a server that never answers fails with what it printed."""
+def _serve_until_it_answers(server: subprocess.Popen, log_path) -> str:
+    """The base URL of ``server`` (``tuishou serve --bind 127.0.0.1:0``: gunicorn picks a free port itself, so no
+    other process can take it between choosing and binding), once its ``/healthz`` answers 200. Waits until then,
+    until the server exits, or a generous deadline passes (an upper bound, not a timing: a loaded machine starts
+    gunicorn slowly); a server that never answers fails the test with what it printed."""
     deadline = time.monotonic() + 180 * patience()
+    base = ""
     while time.monotonic() < deadline and server.poll() is None:
+        if not base:
+            found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log_path.read_text(errors="replace"))
+            base = found.group(1) if found else ""
         try:
-            if _get(url)[0] == 200:
-                return
+            if base and _get(f"{base}/healthz")[0] == 200:
+                return base
         except OSError:
             pass
         time.sleep(0.3)
     printed = log_path.read_text(errors="replace")[-4000:]
-    raise AssertionError(f"the server never answered {url} (exit code {server.poll()}); it printed:\n{printed}")
-
+    raise AssertionError(f"the server never answered (exit code {server.poll()}); it printed:\n{printed}")
 
 def _embedded_env(tmp_path) -> dict:
     env = {**os.environ, "TUISHOU_DATA_DIR": str(tmp_path), "TUISHOU_TESTING": "0", "PYTHONUNBUFFERED": "1",
@@ -117,14 +115,12 @@ def test_embedded_server_shows_the_sites_404_and_serves_static_files(tmp_path):
     env = _embedded_env(tmp_path)
     cli = [sys.executable, "-m", "tuishou.cli"]
     subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=180 * patience())
-    port = _free_port()
     log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed in the finally below
-    server = subprocess.Popen([*cli, "serve", "--bind", f"127.0.0.1:{port}", "--web-workers", "1", "--no-worker",
+    server = subprocess.Popen([*cli, "serve", "--bind", "127.0.0.1:0", "--web-workers", "1", "--no-worker",
                                "--no-scheduler"], env=env, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_it_answers(server, f"{base}/healthz", tmp_path / "serve.log")
+        base = _serve_until_it_answers(server, tmp_path / "serve.log")
         status, body = _get(f"{base}/no-such-page/")
         assert status == 404 and "页面不存在" in body.decode() and "URLconf" not in body.decode()
         css = re.search(r'href="(/static/tuishou/app[^"]*\.css)"', body.decode()).group(1)

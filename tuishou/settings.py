@@ -348,6 +348,9 @@ TUISHOU = {
     # Issue 13: an ordinary payment.succeeded callback in one hand-written transaction (PostgreSQL only;
     # tuishou.payments.callback_fast). Anything unusual, and every callback on SQLite, takes the services.
     "PAID_FAST_PATH": env_bool("TUISHOU_PAID_FAST_PATH", False),
+    # Issue 13: an ordinary checkout in one hand-written transaction (PostgreSQL only; tuishou.orders.checkout_fast).
+    # Anything unusual, and every checkout on SQLite, takes the services.
+    "CHECKOUT_FAST_PATH": env_bool("TUISHOU_CHECKOUT_FAST_PATH", False),
 }
 
 # Payments: the gateway new payments go through, the sandbox gateway's signing secret (derived from SECRET_KEY

@@ -122,6 +122,13 @@ def _submit(*, buyer, requests: list[LineRequest] | None, address_id: int, share
     if not 8 <= len(key) <= 64:
         raise InvalidInput(OrderError.IDEMPOTENCY_KEY_INVALID,
                            details={"field": "idempotency_key"})
+    from tuishou.orders import checkout_fast  # it builds on this module; PostgreSQL, TUISHOU["CHECKOUT_FAST_PATH"]
+
+    if checkout_fast.checkout_fast_enabled():
+        fast = checkout_fast.checkout_submit_fast(buyer=buyer, requests=requests, address_id=address_id,
+                                                  share_code=share_code, key=key)
+        if fast is not None:
+            return fast
     address = address_get(user=buyer, address_id=address_id)
     share_code = text_clean(share_code, "share_code", 32, required=False)
     digest = _request_digest(requests, address, share_code)

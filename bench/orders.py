@@ -287,6 +287,7 @@ def accrual_mode(mode: str) -> None:
 
     settings.TUISHOU["ACCRUAL_BATCHED"] = mode in ("batched", "fast")
     settings.TUISHOU["PAID_FAST_PATH"] = mode == "fast"
+    settings.TUISHOU["PAYMENT_START_FAST_PATH"] = mode == "fast"
     settings.TUISHOU["ACCRUAL_TRIGGER_SECONDS"] = None
 
 

@@ -94,3 +94,22 @@ def test_the_fast_paid_path_sends_fewer_statements_than_the_services(settings):
     assert (services[2], fast[2]) == (25, 14)
     order = Order.objects.filter(buyer=person).latest("pk")
     assert (order.status, order.promoter_id) == ("paid", sharer.pk)
+
+
+# The fast payment start (PostgreSQL, the sandbox gateway): checkout_pay's three reads (the checkout, its order
+# numbers, earlier attempts), then the payment, its history row and the sandbox's charge in ONE statement (in a
+# savepoint here, BEGIN and COMMIT in production) where the services send 10 (a read, two transactions, a re-read).
+@pytest.mark.postgres_only
+@pytest.mark.reconcile_checks("account_balances", "entries_balanced", "order_commissions", "commission_rows")
+def test_the_fast_payment_start_sends_fewer_statements_than_the_services(settings):
+    # given the same shop as above, where the consumer bought once already; then a purchase in each mode
+    sharer, item, code, person = _shop()
+    starts = {}
+    for fast in (False, False, True):
+        settings.TUISHOU = {**settings.TUISHOU, "PAYMENT_START_FAST_PATH": fast}
+        starts[fast] = _order(person, item, code)[1]
+    # then the fast start sends 6 statements where the services send 13, and the last order is paid as before
+    assert starts == {False: 13, True: 6}
+    order = Order.objects.filter(buyer=person).latest("pk")
+    assert (order.status, order.promoter_id, order.attribution_reason) == ("paid", sharer.pk, "binding")
+    assert JournalEntry.objects.filter(key=f"order:{order.pk}:paid").count() == 1

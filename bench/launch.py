@@ -572,6 +572,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.paid == "fast":  # read by the settings at django.setup (db_from_template)
         os.environ["TUISHOU_PAID_FAST_PATH"] = "1"
         os.environ["TUISHOU_CHECKOUT_FAST_PATH"] = "1"
+        os.environ["TUISHOU_PAYMENT_START_FAST_PATH"] = "1"
         os.environ["TUISHOU_ACCRUAL_BATCHED"] = "1"
     if args.small:
         args.units, args.buyers, args.links, args.promoters = 500, 1000, 100, 20_000

@@ -288,6 +288,7 @@ def accrual_mode(mode: str) -> None:
     settings.TUISHOU["ACCRUAL_BATCHED"] = mode in ("batched", "fast")
     settings.TUISHOU["PAID_FAST_PATH"] = mode == "fast"
     settings.TUISHOU["CHECKOUT_FAST_PATH"] = mode == "fast"
+    settings.TUISHOU["PAYMENT_START_FAST_PATH"] = mode == "fast"
     settings.TUISHOU["ACCRUAL_TRIGGER_SECONDS"] = None
 
 

@@ -351,6 +351,9 @@ TUISHOU = {
     # Issue 13: an ordinary checkout in one hand-written transaction (PostgreSQL only; tuishou.orders.checkout_fast).
     # Anything unusual, and every checkout on SQLite, takes the services.
     "CHECKOUT_FAST_PATH": env_bool("TUISHOU_CHECKOUT_FAST_PATH", False),
+    # Issue 13: a new payment issued at the sandbox gateway in one statement (PostgreSQL only;
+    # tuishou.payments.start_fast). Replays, other gateways and every start on SQLite take the services.
+    "PAYMENT_START_FAST_PATH": env_bool("TUISHOU_PAYMENT_START_FAST_PATH", False),
 }
 
 # Payments: the gateway new payments go through, the sandbox gateway's signing secret (derived from SECRET_KEY

@@ -4,8 +4,11 @@ made through the real services (the sandbox gateway pays)."""
 from __future__ import annotations
 
 import itertools
+import json
 import uuid
 from decimal import Decimal
+
+from django.utils import timezone
 
 from tests.catalog import factories as catalog_factories
 from tests.merchants import factories as merchant_factories
@@ -20,7 +23,9 @@ from tuishou.orders import paying, services
 from tuishou.orders.checkout import checkout_submit
 from tuishou.orders.models import Address, Checkout, Order
 from tuishou.payments import sandbox
+from tuishou.payments.gateway import PAYMENT_SUCCEEDED
 from tuishou.payments.models import Payment
+from tuishou.payments.services import payment_callback_handle
 
 _phones = itertools.count(13600000000)
 
@@ -111,6 +116,17 @@ def pay(after_commit, checkout: Checkout) -> Payment:
         sandbox.sandbox_charge_pay(txn_id=payment.gateway_txn_id)
     payment.refresh_from_db()
     return payment
+
+
+def succeeded_callback(payment: Payment) -> None:
+    """The gateway's ``payment.succeeded`` for ``payment``, signed as the sandbox signs it, through the webhook's
+    handler (without paying in the sandbox, so the gateway's statement lacks the charge); it must be processed."""
+    body = json.dumps({"event_id": f"evt_{uuid.uuid4().hex[:24]}", "type": PAYMENT_SUCCEEDED,
+                       "txn_id": payment.gateway_txn_id, "amount": str(payment.amount), "currency": payment.currency,
+                       "occurred_at": timezone.now().isoformat()}, separators=(",", ":")).encode()
+    result = payment_callback_handle(gateway=sandbox.SandboxGateway.name, headers=sandbox.callback_headers(body),
+                                     body=body)
+    assert (result.outcome, result.reason) == ("processed", "")
 
 
 def paid_order(after_commit, *, person: User | None = None, item: Sku | None = None, quantity: int = 2,

@@ -1,28 +1,25 @@
 """Where the message centre listens: each event, after its transaction commits, enqueues one task.
 
-Order events are delivered inside the order's transaction (``orders.events``); their handlers here only
-schedule the task for after the commit, so a rolled-back payment or refund sends nothing."""
+Order events are delivered inside the order's transaction (``orders.events``); their handlers here only ask for
+the task to run after the commit (``core.task_queue``: with the database task queue its row is written in the
+order's transaction), so a rolled-back payment or refund sends nothing."""
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.db import transaction
-
 from tuishou.core import events
+from tuishou.core.task_queue import task_after_commit
 from tuishou.notifications import tasks
 from tuishou.orders import events as order_events
 
 
 def _order_paid(event: order_events.OrderPaid) -> None:
     if event.promoter_id is not None:
-        transaction.on_commit(partial(tasks.notify_order_paid.enqueue, order_id=event.order_id), robust=True)
+        task_after_commit(tasks.notify_order_paid, order_id=event.order_id)
 
 
 def _order_refunded(event: order_events.OrderRefunded) -> None:
     if event.promoter_id is not None:
-        transaction.on_commit(partial(tasks.notify_order_refunded.enqueue, order_id=event.order_id,
-                                      case_id=event.case_id), robust=True)
+        task_after_commit(tasks.notify_order_refunded, order_id=event.order_id, case_id=event.case_id)
 
 
 def _settled(*, commission_ids: list[int]) -> None:

@@ -2,8 +2,9 @@
 
 ``subscribe(EventType, handler)``: the handler is called synchronously, inside the transaction that changed the
 order, so its writes (settlement books its ledger entries here) commit or roll back with it. A handler that
-raises aborts the whole change. A handler with a side effect outside the database (a notification, a task)
-schedules it itself with ``transaction.on_commit``, as the payments and wallets services do.
+raises aborts the whole change. A handler with a side effect outside the database schedules it itself for after
+the commit: a background task through ``core.task_queue.task_after_commit`` (the tasks of one event become one
+task row, written in the transaction where the queue is the database), anything else with ``transaction.on_commit``.
 
 Each event is emitted exactly once per change: emission happens inside the same transaction as the status
 move or refund it reports, and those are guarded by conditional updates and idempotency keys.
@@ -19,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+
+from tuishou.core.task_queue import tasks_folded
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,7 @@ def unsubscribe(event_type: type, handler: Handler) -> None:
 
 def emit(event: Event) -> None:
     """Deliver ``event`` to its handlers, now. Only the orders services call this, inside the atomic block that
-    made the change."""
-    for handler in list(_in_transaction[type(event)]):
-        handler(event)
+    made the change. The background tasks its handlers ask for become one task row (``core.task_queue``)."""
+    with tasks_folded():
+        for handler in list(_in_transaction[type(event)]):
+            handler(event)

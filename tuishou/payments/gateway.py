@@ -35,6 +35,16 @@ class GatewayDeclined(DomainError):
     status = 502
 
 
+def charge_reference(payment_id: int) -> str:
+    """Our reference for a payment's charge at the gateway (a retry re-issues it; the gateway recognises it)."""
+    return f"payment-{payment_id}"
+
+
+def charge_description(description: str, payable_type: str, payable_ref: str) -> str:
+    """What the payer sees on the gateway's page: the caller's description, else what is paid for."""
+    return description or f"{payable_type} {payable_ref}"
+
+
 @dataclass(frozen=True)
 class Charge:
     """What a gateway answers when it opens a charge."""

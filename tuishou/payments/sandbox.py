@@ -87,6 +87,16 @@ sandbox_callbacks_deliver_due = CHANNEL.deliver_due
 sandbox_callback_deliver = CHANNEL.deliver
 
 
+def charge_txn_id() -> str:
+    """A new charge's transaction id (also what the fast payment start, ``start_fast``, writes)."""
+    return f"sbx_{secrets.token_hex(12)}"
+
+
+def charge_pay_url(txn_id: str) -> str:
+    """Where the payer pays the charge: its pay page on this server, as the outside world reaches it."""
+    return settings.TUISHOU_PUBLIC_URL.rstrip("/") + reverse("sandbox-pay", kwargs={"txn_id": txn_id})
+
+
 class SandboxGateway:
     """The ``PaymentGateway`` of the sandbox."""
 
@@ -94,11 +104,10 @@ class SandboxGateway:
 
     def charge_create(self, *, reference: str, amount: Decimal, currency: str, description: str,
                       return_url: str) -> Charge:
-        txn_id = f"sbx_{secrets.token_hex(12)}"
+        txn_id = charge_txn_id()
         SandboxCharge.objects.create(txn_id=txn_id, reference=reference, amount=amount, currency=currency,
                                      description=description[:200], return_url=return_url)
-        path = reverse("sandbox-pay", kwargs={"txn_id": txn_id})
-        return Charge(txn_id=txn_id, pay_url=settings.TUISHOU_PUBLIC_URL.rstrip("/") + path)
+        return Charge(txn_id=txn_id, pay_url=charge_pay_url(txn_id))
 
     def refund_create(self, *, txn_id: str, reference: str, amount: Decimal, currency: str, reason: str) -> str:
         with transaction.atomic():

@@ -33,11 +33,14 @@ from tuishou.payments.gateway import (
     GatewayDeclined,
     GatewayEvent,
     PaymentGateway,
+    charge_description,
+    charge_reference,
     gateway_get,
 )
 from tuishou.payments.models import Payment, PaymentEvent, Refund
 from tuishou.payments.return_urls import return_url_check
 from tuishou.payments.selectors import refund_committed_total, refund_succeeded_total
+from tuishou.payments.start_fast import payment_start_fast, start_fast_enabled
 from tuishou.payments.transitions import payment_can, payment_transition, refund_can, refund_transition
 
 log = logging.getLogger(__name__)
@@ -64,6 +67,11 @@ def payment_start(*, payable_type: str, payable_ref: str, amount: Decimal | str,
     return_url = return_url_check(return_url)
     gw = gateway_get(gateway)
     wanted = {"payable_type": payable_type, "payable_ref": str(payable_ref), "amount": amount, "currency": currency}
+    if start_fast_enabled(gw):  # a new payment issued at the sandbox in one statement; anything else: below
+        fast = payment_start_fast(gateway=gw, idempotency_key=idempotency_key, return_url=return_url,
+                                  user_id=getattr(_user_or_none(user), "pk", None), description=description, **wanted)
+        if fast is not None:
+            return fast
     for _ in range(3):  # a concurrent start of the same payable wins the unique constraint: look again
         payment = _payment_find(idempotency_key=idempotency_key, **wanted)
         if payment is None:
@@ -120,9 +128,10 @@ def _payment_issue(*, payment: Payment, gateway: PaymentGateway, description: st
 
 def _payment_charge(*, payment: Payment, gateway: PaymentGateway, description: str) -> Payment:
     """Open the charge of a created payment that this transaction holds (locked, or created by it)."""
-    charge = gateway.charge_create(reference=f"payment-{payment.pk}", amount=payment.amount,
-                                   currency=payment.currency, description=description or
-                                   f"{payment.payable_type} {payment.payable_ref}", return_url=payment.return_url)
+    charge = gateway.charge_create(reference=charge_reference(payment.pk), amount=payment.amount,
+                                   currency=payment.currency, return_url=payment.return_url,
+                                   description=charge_description(description, payment.payable_type,
+                                                                  payment.payable_ref))
     return payment_transition(payment=payment, event="issue", gateway_txn_id=charge.txn_id, pay_url=charge.pay_url)
 
 

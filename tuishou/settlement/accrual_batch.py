@@ -8,7 +8,8 @@ then books up to ``BATCH`` pending orders in ONE transaction (``accrual.orders_a
 touched balance moved once for the whole batch) and deletes their rows in it, so every order is booked exactly
 once under the same keys (``order:<id>:paid``) whoever runs it; rows are taken ``FOR UPDATE SKIP LOCKED``, so
 several workers share the queue. The worker is triggered after each paying commit (at most once a second per
-process, ``accruals_book_task``), by the schedule every minute as a safety net, or by ``tuishou book_accruals``.
+process, ``accruals_book_task``, its task row written in the paying transaction), by the schedule every minute
+as a safety net, or by ``tuishou book_accruals``.
 
 Anything that needs an order's commissions before the batch has run (a refund, a risk rejection) books it
 first with ``accrual_pending_book``, which waits for the row if a batch holds it. Off (the default, the
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django_tasks import task
 
+from tuishou.core.task_queue import task_after_commit
 from tuishou.incentives.models import PlanVersion
 from tuishou.orders.events import OrderPaid, paid_from_json, paid_to_json
 from tuishou.orders.models import AccrualPending, Order
@@ -45,17 +47,23 @@ def order_paid_book(event: OrderPaid) -> None:
         order_accrue(event)
         return
     AccrualPending.objects.create(order_id=event.order_id, event=paid_to_json(event))
-    transaction.on_commit(_trigger)
+    if _trigger_due():
+        task_after_commit(accruals_book_task)
 
 
-def _trigger() -> None:
-    """Enqueue the booking task, at most once every ``ACCRUAL_TRIGGER_SECONDS`` per process (None: never; the
-    schedule or ``tuishou book_accruals`` books then)."""
+def _trigger_due() -> bool:
+    """Whether this paying transaction asks for the booking task: at most once every ``ACCRUAL_TRIGGER_SECONDS``
+    per process (None: never; the schedule or ``tuishou book_accruals`` books then). One pending trigger is
+    enough — the task books every queued order — so the rest of the second's orders ask for none. The task runs
+    after the commit (``core.task_queue``: with the database queue its row is part of this transaction, folded
+    with the order's other tasks); a transaction that rolls back has used its turn, and the next second's order
+    or the schedule books what is queued."""
     every = settings.TUISHOU.get("ACCRUAL_TRIGGER_SECONDS", 1.0)
     now = time.monotonic()
-    if every is not None and now - _last_trigger[0] >= every:
-        _last_trigger[0] = now
-        accruals_book_task.enqueue()
+    if every is None or now - _last_trigger[0] < every:
+        return False
+    _last_trigger[0] = now
+    return True
 
 
 def _book(rows: list[tuple[int, dict]]) -> int:

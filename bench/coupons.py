@@ -104,6 +104,22 @@ def report_file(path: Path, *, rows: int, codes: list[str], seed: int = 11) -> d
     return made
 
 
+WRITTEN = ("coupons_couponorder", "coupons_couponcommission", "ledger_journalentry", "ledger_journalline",
+           "coupons_reportrow")
+
+
+def index_entries() -> dict[str, int]:
+    """Index entries of the tables the import writes: each index's rows (a partial index's: those it covers)."""
+    found = {}
+    for table in WRITTEN:
+        total = 0
+        for (predicate,) in sql("SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i "
+                                f"WHERE i.indrelid = '{table}'::regclass"):
+            total += sql(f"SELECT count(*) FROM {table}" + (f" WHERE {predicate}" if predicate else ""))[0][0]
+        found[table] = total
+    return found
+
+
 def baseline(path: Path) -> float:
     from django.db import connection, transaction
 
@@ -198,10 +214,12 @@ def run(args, workdir: Path) -> None:
           f"ratio {copy_s / import_s:.1%} of COPY's rows/s (goal >= 10%)")
     print(f"  imported {report.imported:,}, reversed {report.reversed:,}, skipped {report.skipped:,} "
           f"{report.skipped_by_reason}, commissions {report.commission_total}")
-    written = {t: sql(f"SELECT count(*) FROM {t}")[0][0] for t in
-               ("coupons_couponorder", "coupons_couponcommission", "ledger_journalentry", "ledger_journalline",
-                "coupons_reportrow")}
+    written = {t: sql(f"SELECT count(*) FROM {t}")[0][0] for t in WRITTEN}
     print(f"  written: {written}")
+    entries = index_entries()
+    print(f"  index entries: {entries}")
+    print(f"  per report row: {sum(written.values()) / args.rows:.2f} rows, "
+          f"{sum(entries.values()) / args.rows:.2f} index entries")
     print(f"  statements {sum(x for x, w in spent if w != 'COMMIT'):.2f} s, "
           f"COMMIT {sum(x for x, w in spent if w == 'COMMIT'):.2f} s")
     print(f"  ANALYZE of the staging tables {sum(x for x, w in spent if w.startswith('ANALYZE')):.2f} s, "

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Sum
 
 from tests.coupons.conftest import report, sandbox_report
 from tuishou.coupons import services
@@ -20,8 +21,15 @@ class Undo(Exception):
     pass
 
 
+REFUNDS = (JournalEntry.Kind.COMMISSION_CANCELLED, JournalEntry.Kind.COMMISSION_CLAWBACK)
+
+
 def state() -> dict:
-    """Everything an import writes, without ids."""
+    """Everything an import writes, without ids. The ledger as both paths must agree on it: the row path posts an
+    accrual and a settlement per order, the set path one of each per import (their receivable, margin and
+    settlement lines summed); every commission line (with its snapshot), every refund entry, the net of each
+    account per entry kind and every balance are the same."""
+    lines = JournalLine.objects.values_list("entry__kind", "account__key")
     return {
         "rows": sorted(ReportRow.objects.values_list("line", "external_order_id", "reported_status", "outcome",
                                                      "reason", "detail")),
@@ -30,10 +38,14 @@ def state() -> dict:
                                                          "settled_at", "refunded_at", "chain")),
         "commissions": sorted(CouponCommission.objects.values_list("order__external_order_id", "promoter_id", "rule",
                                                                    "base", "rate", "amount", "status")),
-        "entries": sorted(JournalEntry.objects.values_list("kind", "memo")),
-        "lines": sorted(JournalLine.objects.values_list("entry__kind", "account__key", "amount", "rule", "rate",
-                                                        "base", "plan_id", "plan_version")),
-        "balances": sorted(Account.objects.values_list("key", "balance", "line_count")),
+        "refund_entries": sorted(JournalEntry.objects.filter(kind__in=REFUNDS).values_list("kind", "memo")),
+        "refund_lines": sorted(lines.filter(entry__kind__in=REFUNDS).values_list(
+            "entry__memo", "account__key", "amount", "rule", "rate", "base", "plan_id", "plan_version")),
+        "commission_lines": sorted(lines.filter(order_ref__isnull=False).values_list(
+            "entry__kind", "account__key", "amount", "rule", "rate", "base", "plan_id", "plan_version")),
+        "net": sorted((k, a, n) for k, a, n in lines.order_by().annotate(n=Sum("amount")).values_list(
+            "entry__kind", "account__key", "n") if n),
+        "balances": sorted(Account.objects.values_list("key", "balance")),
     }
 
 

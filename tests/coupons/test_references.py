@@ -64,6 +64,38 @@ def test_a_set_based_insert_of_commissions_with_one_missing_reference_writes_not
     assert counts() == before
 
 
+def _commissions_insert(order_ids: list[int], promoter_id: int) -> None:
+    """One statement inserting a commission for each of ``order_ids`` (as the set-based import does)."""
+    ids = " UNION ALL ".join(["SELECT %s AS o"] * len(order_ids))
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO coupons_couponcommission (order_id, promoter_id, rule, base, rate, amount, status, "
+                       f"created_at) SELECT o, %s, 'r', 1, 1, 1, 'pending', CURRENT_TIMESTAMP FROM ({ids}) t",
+                       [promoter_id, *order_ids])
+
+
+def test_commissions_of_a_run_of_orders_are_checked_by_range_and_a_missing_end_is_refused(world, ops):
+    """Migration 0003: the distinct order ids of a statement that fill a range are proved by one range count;
+    a run with a missing order, or orders with a gap, are probed one by one."""
+    code = world["picks"][0].tracking_code
+    services.order_report_import(actor=ops, source="upload", method="rows", data=report(
+        [{"order_id": f"R{n}", "tracking_code": code, "status": "paid"} for n in range(3)]))
+    ids = sorted(CouponOrder.objects.values_list("pk", flat=True))
+    promoter = world["seller"].pk
+    assert ids == list(range(ids[0], ids[0] + 3))
+    before = counts()
+
+    for good in (ids, [ids[0], ids[2]]):
+        with pytest.raises(Undo), transaction.atomic():
+            _commissions_insert(good, promoter)
+            assert CouponCommission.objects.count() == before[1] + len(good)
+            raise Undo
+    for bad in ([*ids, ids[2] + 1], [ids[0] - 1, *ids], [ids[0], ids[2] + 1]):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            _commissions_insert(bad, promoter)
+
+    assert counts() == before
+
+
 def test_a_result_row_of_a_missing_import_is_refused(order):
     before = counts()
 

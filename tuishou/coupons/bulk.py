@@ -5,10 +5,15 @@
 2. Decisions (``_decide``): one statement gives every row the outcome ``importing._line_apply`` gives it, from
    window functions over each external order's rows (in-file duplicates, unknown codes, code mismatches, what an
    earlier import left, the order's state when the row comes: paid → settled → refunded).
-3. Writes (``bulk_ledger``): the new orders already in their final state, their commissions, one journal entry per
-   order and event (``coupon:<order>:paid|settled|refunded``, the row path's keys and lines), every balance moved
-   once by the sum of its lines, and the per-row results — each one INSERT … SELECT from the staging tables, with
-   ids drawn from the tables' sequences up front so no statement looks a row up by key.
+3. Writes (``bulk_ledger``): the new orders already in their final state, their commissions, ONE accrual entry and
+   ONE settlement entry for the whole import (``coupon:report:<import>:paid|settled``: a line per commission with
+   its snapshot naming its order, the receivable, the margin and each recipient's settlement summed), a refund
+   entry per order refunded (``coupon:<order>:refunded``, the row path's key and lines), every balance moved once
+   by the sum of its lines, and the per-row results — each one INSERT … SELECT from the staging tables, with ids
+   drawn from the tables' sequences up front so no statement looks a row up by key. The row path posts an
+   accrual and a settlement per order instead: the same commissions, commission lines, refunds and balances
+   (``tests/coupons/test_bulk.py``), in ~40 % of the ledger rows (docs/deployment.md "The coupon import's
+   references and indexes").
 
 Pricing: the plan engine is pure Python, so it is asked once per (promoter, plan version) for the rate each
 recipient and rule gets; the statement applies ``floor(rate × B)`` to the fen. That is what the engine computes

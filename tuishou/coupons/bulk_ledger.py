@@ -7,11 +7,21 @@ state known), ``cr`` (rates), ``cc`` (chains). Builds:
 * ``ct``: every order the import touches — the new ones and the earlier imports' orders a row settles or refunds;
 * ``cm``: their commissions (new ones with ids drawn; the earlier orders' as stored), with the status each had
   before the import;
-* ``ce``: the entries, ``coupon:<order>:paid|settled|refunded`` as ``booking`` keys them; ``cln``: their lines.
+* ``ce``: the entries: one accrual and one settlement for the import (``import_entry_key``), a refund per order
+  as ``booking`` keys it (``coupon:<order>:refunded``); ``cln``: their lines.
+
+Why one accrual per import and not per order: an order's accrual was four lines (receivable, two commissions,
+margin) and an entry — ~490,000 ledger rows per 100,000 report rows, the largest part of the import. What a
+person and the checks read stays per order: every commission keeps its own line with its snapshot (``order_ref``
+``coupon:<order>``: the wallet names the order, reconcile sums the snapshots), a refund is still posted per order
+from the order's commissions, and the import's orders (unique per platform and external id, written in the same
+transaction) make a re-import book nothing. The receivable and margin lines and each recipient's settlement are
+summed over the import.
 
 New orders and commissions are inserted in their final state (an order paid, settled and refunded in the same file
-is inserted refunded, its three entries posted); earlier ones are moved by one UPDATE each. Every entry is checked
-to balance before anything is inserted into the ledger, and each account's balance moves once by its lines' sum.
+is inserted refunded: its lines in the import's accrual and settlement and its own refund entry); earlier ones are
+moved by one UPDATE each. Every entry is checked to balance before anything is inserted into the ledger, and each
+account's balance moves once by its lines' sum.
 """
 
 from __future__ import annotations
@@ -57,14 +67,14 @@ def ledger_write(cur, report: ReportImport) -> None:
                         settled_at = coalesce(ct.settled_at, o.settled_at),
                         refunded_at = coalesce(ct.refunded_at, o.refunded_at)
                     FROM ct WHERE o.id = ct.id AND NOT ct.new""")
-    _entries(cur, now)
+    _entries(cur, now, report)
     receivable, margin = _accounts(cur)
     _lines(cur, receivable, margin)
     cur.execute("SELECT count(*) FROM (SELECT entry_id FROM cln GROUP BY entry_id HAVING sum(amount) <> 0) u")
     if cur.fetchone()[0]:
         raise RuntimeError("an entry of the set-based coupon import does not balance")
     cur.execute(f"""INSERT INTO {t(JournalEntry)} (id, kind, key, memo, actor_id, reverses_id, created_at)
-                    SELECT id, kind, 'coupon:' || order_db || ':' || event, memo, NULL, NULL, %s FROM ce
+                    SELECT id, kind, key, memo, NULL, NULL, %s FROM ce
                     ORDER BY id""", [now])
     cur.execute(f"""INSERT INTO {t(JournalLine)} (entry_id, account_id, amount, order_ref, order_line_ref, plan_id,
                                                  plan_version, rule, rate, base)
@@ -115,10 +125,10 @@ def _accounts(cur) -> tuple[int | None, int | None]:
                    WHERE k.used""", [K.PROMOTER_PENDING, K.PROMOTER_AVAILABLE])
     used = cur.fetchall()
     recipients = sorted({pid for pid, _ in used})
+    # The receivable and the margin: moved by every order accrued or refunded now with a commission from the platform.
     cur.execute("""SELECT coalesce(bool_or(true), false), coalesce(bool_or(ct.b <> coalesce(s.total, 0)), false)
-                   FROM ce JOIN ct ON ct.id = ce.order_db
-                   LEFT JOIN (SELECT order_db, sum(amount) AS total FROM cm GROUP BY order_db) s ON s.order_db = ct.id
-                   WHERE ce.event <> 'settled'""")
+                   FROM ct LEFT JOIN (SELECT order_db, sum(amount) AS total FROM cm GROUP BY order_db) s
+                   ON s.order_db = ct.id WHERE (ct.new OR ct.refund) AND ct.b > 0""")
     platform = [kind for kind, needed in zip((K.COUPON_RECEIVABLE, K.COMMISSION_MARGIN), cur.fetchone(), strict=True)
                 if needed]
     opened = accounts_open([(kind, None, None) for kind in platform] + [(kind, pid, None) for pid, kind in used])
@@ -133,25 +143,40 @@ def _accounts(cur) -> tuple[int | None, int | None]:
                  for kind in (K.COUPON_RECEIVABLE, K.COMMISSION_MARGIN))
 
 
-def _entries(cur, now) -> None:
-    """``ce``: the entries, ids drawn: an accrual per new order with a commission, a settlement per order settled
-    now with pending commissions, a refund per order refunded now with a commission."""
+def import_entry_key(report: ReportImport, event: str) -> str:
+    """The key of an import's accrual (``paid``) or settlement (``settled``) entry: one of each per import."""
+    return f"coupon:report:{report.pk}:{event}"
+
+
+def _entries(cur, now, report: ReportImport) -> None:
+    """``ce``: the entries, ids drawn: ONE accrual for every order the import creates with a commission from the
+    platform, ONE settlement for every order it settles with pending commissions (``import_entry_key``), and a
+    refund per order refunded now with a commission (``coupon:<order>:refunded``, as ``booking`` keys it)."""
     cur.execute(f"""CREATE TEMP TABLE ce ON COMMIT DROP AS
         SELECT {next_id(cur, JournalEntry)} AS id, x.* FROM (
-            SELECT ct.id AS order_db, 'paid' AS event, %s AS kind,
-                   '券订单 ' || ct.order_id || ' 佣金 ' || ct.btext AS memo FROM ct WHERE ct.new AND ct.b > 0
+            SELECT NULL::bigint AS order_db, 'paid' AS event, %(accrued)s AS kind, %(paid_key)s AS key,
+                   '券订单报表 #' || %(report)s || ' 佣金 ' || count(*) || ' 单' AS memo
+            FROM ct WHERE ct.new AND ct.b > 0 HAVING count(*) > 0
             UNION ALL
-            SELECT ct.id, 'settled', %s, '券订单 ' || ct.order_id || ' 平台结算' FROM ct
+            SELECT NULL, 'settled', %(settled)s, %(settled_key)s,
+                   '券订单报表 #' || %(report)s || ' 平台结算 ' || count(*) || ' 单' FROM ct
             WHERE ct.settle AND EXISTS (SELECT 1 FROM cm WHERE cm.order_db = ct.id AND cm.before = 'pending')
+            HAVING count(*) > 0
             UNION ALL
-            SELECT ct.id, 'refunded', CASE ct.refund_from WHEN 'settled' THEN %s ELSE %s END,
-                   '券订单 ' || ct.order_id || ' 退款' FROM ct WHERE ct.refund AND ct.b > 0) x""",
-                [E.COMMISSION_ACCRUED, E.COMMISSION_SETTLED, E.COMMISSION_CLAWBACK, E.COMMISSION_CANCELLED])
+            SELECT ct.id, 'refunded', CASE ct.refund_from WHEN 'settled' THEN %(clawback)s ELSE %(cancelled)s END,
+                   'coupon:' || ct.id || ':refunded', '券订单 ' || ct.order_id || ' 退款'
+            FROM ct WHERE ct.refund AND ct.b > 0) x""",
+                {"accrued": E.COMMISSION_ACCRUED, "settled": E.COMMISSION_SETTLED, "clawback": E.COMMISSION_CLAWBACK,
+                 "cancelled": E.COMMISSION_CANCELLED, "report": str(report.pk),
+                 "paid_key": import_entry_key(report, "paid"), "settled_key": import_entry_key(report, "settled")})
     cur.execute("ANALYZE ce")
 
 
 def _lines(cur, receivable: int, margin: int) -> None:
-    """``cln``: every entry's lines as ``booking`` posts them (zero lines dropped), with the commission snapshot."""
+    """``cln``: every entry's lines (zero lines dropped). The accrual: the receivable debited once by Σ B, one
+    pending credit per commission with its snapshot (``order_ref`` names the order), the margin credited once by
+    Σ (B − commissions). The settlement: each recipient's pending debited and available credited once by the sum
+    of their commissions it settles. A refund: what ``booking`` posts for its order."""
     cur.execute(f"""CREATE TEMP TABLE cp ON COMMIT DROP AS SELECT v.id AS version_id, v.plan_key AS plan_id,
                     coalesce(v.version, 0) AS plan_version FROM {t(PlanVersion)} v
                     WHERE v.id IN (SELECT DISTINCT version_id FROM ct)""")
@@ -161,25 +186,37 @@ def _lines(cur, receivable: int, margin: int) -> None:
     # sign: +1 on the accrual's side (receivable debit, commissions and margin credit), −1 on the refund's.
     cur.execute(f"""CREATE TEMP TABLE cln ON COMMIT DROP AS
         WITH sums AS (SELECT order_db, sum(amount) AS total FROM cm GROUP BY order_db),
-        ev AS (SELECT e.id, e.event, ct.id AS order_db, ct.b, ct.version_id, coalesce(s.total, 0) AS total,
-                      CASE e.event WHEN 'paid' THEN 1 ELSE -1 END AS sign,
-                      CASE WHEN e.event = 'refunded' AND ct.refund_from = 'settled' THEN %(available)s
-                           ELSE %(pending)s END AS kind
+        paid AS (SELECT id FROM ce WHERE event = 'paid'),
+        accrued AS (SELECT ct.b, coalesce(s.total, 0) AS total FROM ct LEFT JOIN sums s ON s.order_db = ct.id
+                    WHERE ct.new AND ct.b > 0),
+        ev AS (SELECT e.id, ct.id AS order_db, ct.b, ct.version_id, coalesce(s.total, 0) AS total,
+                      CASE WHEN ct.refund_from = 'settled' THEN %(available)s ELSE %(pending)s END AS kind
                FROM ce e JOIN ct ON ct.id = e.order_db LEFT JOIN sums s ON s.order_db = ct.id
-               WHERE e.event <> 'settled')
-        SELECT ev.id AS entry_id, 0 AS side, 0::bigint AS n, %(receivable)s::bigint AS account_id,
-               ev.sign * ev.b AS amount, {none} FROM ev
+               WHERE e.event = 'refunded')
+        SELECT paid.id AS entry_id, 0 AS side, 0::bigint AS n, %(receivable)s::bigint AS account_id,
+               (SELECT sum(b) FROM accrued) AS amount, {none} FROM paid
         UNION ALL
-        SELECT ev.id, 1, m.id, ca.id, -ev.sign * m.amount, {snap}
+        SELECT paid.id, 1, m.id, ca.id, -m.amount, {snap}
+        FROM paid CROSS JOIN cm m JOIN ct ON ct.id = m.order_db
+        JOIN ca ON ca.promoter_id = m.promoter_id AND ca.kind = %(pending)s
+        LEFT JOIN cp ON cp.version_id = ct.version_id
+        WHERE m.new AND ct.b > 0
+        UNION ALL
+        SELECT paid.id, 2, 0, %(margin)s, -(SELECT sum(b - total) FROM accrued), {none} FROM paid
+        WHERE (SELECT sum(b - total) FROM accrued) <> 0
+        UNION ALL
+        SELECT ev.id, 0, 0, %(receivable)s, -ev.b, {none} FROM ev
+        UNION ALL
+        SELECT ev.id, 1, m.id, ca.id, m.amount, {snap}
         FROM ev JOIN cm m ON m.order_db = ev.order_db JOIN ca ON ca.promoter_id = m.promoter_id AND ca.kind = ev.kind
         LEFT JOIN cp ON cp.version_id = ev.version_id
         UNION ALL
-        SELECT ev.id, 2, 0, %(margin)s, -ev.sign * (ev.b - ev.total), {none} FROM ev WHERE ev.b <> ev.total
+        SELECT ev.id, 2, 0, %(margin)s, ev.b - ev.total, {none} FROM ev WHERE ev.b <> ev.total
         UNION ALL
         SELECT e.id, 1, s.promoter_id * 2 + CASE ca.kind WHEN %(pending)s THEN 0 ELSE 1 END, ca.id,
                CASE ca.kind WHEN %(pending)s THEN s.total ELSE -s.total END, {none}
-        FROM ce e JOIN (SELECT order_db, promoter_id, sum(amount) AS total FROM cm WHERE before = 'pending'
-                        GROUP BY order_db, promoter_id) s ON s.order_db = e.order_db
+        FROM ce e CROSS JOIN (SELECT m.promoter_id, sum(m.amount) AS total FROM cm m JOIN ct ON ct.id = m.order_db
+                              WHERE ct.settle AND m.before = 'pending' GROUP BY m.promoter_id) s
         JOIN ca ON ca.promoter_id = s.promoter_id
         WHERE e.event = 'settled'""",
                 {"receivable": receivable, "margin": margin, "pending": K.PROMOTER_PENDING,

@@ -124,8 +124,9 @@ def order_report_import(*, actor, source: str, connector: str | None = None, dat
                         method: str = "auto", system: bool = False) -> ReportImport:
     """Import an order report: ``data`` (a file, for the file connector) or the connector's report of
     [start, end]. ``method``: ``rows`` (row by row, ``importing``), ``set`` (set-based, ``bulk``: PostgreSQL) or
-    ``auto`` (set-based on PostgreSQL from ``bulk.BULK_MIN_ROWS`` rows). Both give the same result; a plan the
-    set-based path cannot price falls back to the row path.
+    ``auto`` (set-based on PostgreSQL from ``bulk.BULK_MIN_ROWS`` rows). Both give the same orders, commissions,
+    result rows, commission lines, refunds and balances (the set path posts one accrual and one settlement entry per
+    import, the row path one per order); a plan the set-based path cannot price falls back to the row path.
     ``system``: a scheduled or command-line import with no operator signed in."""
     if not system:
         require_operator(actor)

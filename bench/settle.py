@@ -229,6 +229,20 @@ def vacuum(*tables: str) -> None:
         cursor.execute("CHECKPOINT")
 
 
+def rows_written(tables) -> dict[str, tuple[int, int, int]]:
+    """Rows inserted, updated and HOT-updated so far in each of ``tables`` (this database's statistics)."""
+    sql("SELECT pg_stat_clear_snapshot()")
+    return {t: tuple(sql("SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = %s",
+                         [t])[0]) for t in tables}
+
+
+def index_entries_per_row(table: str) -> str:
+    """The table's indexes as ``name: predicate`` (what a non-HOT new row version is written into)."""
+    rows = sql("SELECT indexrelid::regclass::text, pg_get_expr(indpred, indrelid) FROM pg_index "
+               "WHERE indrelid = %s::regclass ORDER BY 1", [table])
+    return ", ".join(f"{name}" + (f" (only {pred})" if pred else "") for name, pred in rows)
+
+
 def reconciled(full: bool) -> tuple[bool, str]:
     from tuishou.ledger.reconcile import reconcile_run
 
@@ -384,11 +398,15 @@ def run(args) -> None:
     as_of = order.received_at + timedelta(days=30)
     t0 = time.perf_counter()
     chunk = args.chunk or settle.CHUNK_SIZE
+    time.sleep(1)  # the statistics of the set-up reach the counters
+    written0 = rows_written((*LEDGER_TABLES, *STATE_TABLES))
     totals, stop = statements_timed()
     summary = settle.settlement_run(as_of=as_of, chunk_size=chunk, set_based=not args.per_entry)
     run_seconds = time.perf_counter() - t0
     stop()
     print(f"load average after settling: {os.getloadavg()}")
+    time.sleep(1)
+    written = rows_written((*LEDGER_TABLES, *STATE_TABLES))
     bare_after = bare_update(pending)
     bares = sorted(bare_before + bare_after)
     bare_seconds = (bares[2] + bares[3]) / 2
@@ -410,6 +428,13 @@ def run(args) -> None:
     print("statements of the run by total time (seconds, count):")
     for label, (seconds, count) in sorted(totals.items(), key=lambda kv: -kv[1][0])[:10]:
         print(f"  {seconds:7.2f} s {count:6d}×  {label}")
+    settled_rows = summary.commissions + summary.receivables
+    print(f"rows written per settled row ({settled_rows:,} commissions and merchant shares; inserted, updated, "
+          "of which HOT):")
+    for table, (ins, upd, hot) in written.items():
+        ins0, upd0, hot0 = written0[table]
+        print(f"  {table:32s} {(ins - ins0) / settled_rows:5.2f} {(upd - upd0) / settled_rows:5.2f} "
+              f"{(hot - hot0) / settled_rows:5.2f}   indexes: {index_entries_per_row(table)}")
     accrual_bytes = sum(loaded.values()) - sum(before.values())
     settle_bytes = sum(settled.values()) - sum(loaded.values())
     copied = orders - 1

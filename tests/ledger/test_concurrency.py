@@ -8,7 +8,7 @@ from tests.concurrency import at_once, results_and_errors
 from tests.ledger import factories as f
 from tuishou.ledger.models import Account, JournalEntry
 from tuishou.ledger.reconcile import reconcile_run
-from tuishou.ledger.services import InsufficientFunds, account_for
+from tuishou.ledger.services import InsufficientFunds, account_for, journal_post_transfers
 
 Kind = Account.Kind
 
@@ -60,3 +60,31 @@ def test_concurrent_replays_of_one_key_post_once():
     assert len({entry.pk for entry in results}) == 1
     assert JournalEntry.objects.count() == 1
     assert f.refreshed(a).balance == Decimal("7.00")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_transfer_postings_of_the_same_keys_post_once_and_refuse_the_rest_whole():
+    # given a promoter's pending 30.00 and four set-based postings of the same three keys (plain INSERTs, no
+    # ON CONFLICT: a taken key fails the statement, which waits for the transaction that holds it)
+    owner = f.promoter()
+    pending = account_for(Kind.PROMOTER_PENDING, owner)
+    f.move(f.platform(Kind.COMMISSION_EXPENSE), pending, "30.00")
+    keys = ["settle:race:1", "settle:race:2", "settle:race:3"]
+
+    def post():
+        return journal_post_transfers(kind=JournalEntry.Kind.COMMISSION_SETTLED, debit_kind=Kind.PROMOTER_PENDING,
+                                      credit_kind=Kind.PROMOTER_AVAILABLE, keys=keys, memos=keys,
+                                      owner_ids=[owner.pk] * 3, amounts=[1000] * 3)
+
+    # when they run at once
+    results, errors = results_and_errors(at_once([post] * 4))
+
+    # then one posted the three entries, the others were refused naming the keys, and wrote nothing
+    assert results.count(3) == 1
+    assert sorted((e.code, e.details["keys"]) for e in errors if e) == [("ledger.key_reused", keys)] * 3
+    assert JournalEntry.objects.filter(key__startswith="settle:race:").count() == 3
+    available = account_for(Kind.PROMOTER_AVAILABLE, owner)
+    assert (f.refreshed(pending).balance, f.refreshed(pending).line_count) == (Decimal("0.00"), 4)
+    assert (f.refreshed(available).balance, f.refreshed(available).line_count) == (Decimal("-30.00"), 3)
+    assert reconcile_run().ok

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tuishou.core.errors import Conflict, InvalidInput
 from tuishou.core.money import CURRENCY
 from tuishou.ledger.errors import LedgerError
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
+
+# The unique constraint that makes an entry's key its idempotency (JournalEntry.Meta).
+KEY_CONSTRAINT = "ledger_entry_key_once"
 
 
 def journal_post_transfers(*, kind: str, debit_kind: str, credit_kind: str, keys: Sequence[str],
@@ -37,10 +40,10 @@ def journal_post_transfers(*, kind: str, debit_kind: str, credit_kind: str, keys
 
     Statements: lock the accounts by pk (the order every posting locks them in, so it never deadlocks
     with one), opening the missing ones; then one statement inserts the entries (``INSERT … SELECT FROM
-    unnest(arrays)``, their ids drawn from the entries' sequence in the order given), their lines (two per
-    entry, from the same rows, joined to their entry by id) and moves each
-    account's cached balance and line count once, by the sum of its lines; it also counts what it wrote
-    and the entries whose lines do not add up to zero, which must be none. Returns the number of entries.
+    unnest(arrays)``, their ids drawn from the entries' sequence in the order given; a key already taken
+    fails it whole), their lines (two per entry, written from the same source rows with the entry's id) and
+    moves each account's cached balance and line count once, by the sum of its lines; it also counts what it
+    wrote and the entries whose lines do not add up to zero, which must be none. Returns the number of entries.
     """
     if connection.vendor != "postgresql":
         raise NotImplementedError("journal_post_transfers is the PostgreSQL path; use journal_post_many")
@@ -66,24 +69,37 @@ def journal_post_transfers(*, kind: str, debit_kind: str, credit_kind: str, keys
         raise InvalidInput(LedgerError.ZERO_LINE, line=keys[amounts.index(0)])
     owner = "promoter" if debit_kind in Account.PROMOTER_KINDS else "merchant"
     # One transaction (a savepoint inside the caller's): a refusal below leaves nothing written.
-    with transaction.atomic():
-        accounts = _transfer_accounts_locked(owner=owner, kinds=(debit_kind, credit_kind), owner_ids=set(owner_ids))
-        pairs = [(accounts.get((o, debit_kind)), accounts.get((o, credit_kind))) for o in owner_ids]
-        if any(None in pair for pair in pairs):  # accounts_for_owners opened them: only a vanished owner gets here
-            raise Conflict(LedgerError.UNKNOWN_ACCOUNT)
-        if any(debit[1] != credit[1] for debit, credit in set(pairs)):
-            raise InvalidInput(LedgerError.CURRENCY_MISMATCH,
-                               currencies=", ".join(sorted({account[1] for pair in set(pairs) for account in pair})))
-        posted, lines, unbalanced, moved, taken = _transfers_write(
-            kind=kind, keys=list(keys), memos=list(memos), amounts=list(amounts),
-            debits=[debit[0] for debit, _ in pairs], credits=[credit[0] for _, credit in pairs])
-        # Any count off means something the checks above cannot see: refuse, and nothing is written.
-        touched = 2 * len(set(owner_ids))  # every owner's two accounts, each moved once
-        if posted != n:
-            raise Conflict(LedgerError.KEY_REUSED, key=", ".join(taken[:5]), details={"keys": taken[:5]})
-        if lines != 2 * n or unbalanced or moved != touched:
-            raise Conflict(LedgerError.UNBALANCED)
+    try:
+        with transaction.atomic():
+            accounts = _transfer_accounts_locked(owner=owner, kinds=(debit_kind, credit_kind),
+                                                 owner_ids=set(owner_ids))
+            pairs = [(accounts.get((o, debit_kind)), accounts.get((o, credit_kind))) for o in owner_ids]
+            if any(None in pair for pair in pairs):  # accounts_for_owners opened them: only a vanished owner
+                raise Conflict(LedgerError.UNKNOWN_ACCOUNT)
+            if any(debit[1] != credit[1] for debit, credit in set(pairs)):
+                raise InvalidInput(LedgerError.CURRENCY_MISMATCH, currencies=", ".join(
+                    sorted({account[1] for pair in set(pairs) for account in pair})))
+            posted, lines, unbalanced, moved = _transfers_write(
+                kind=kind, keys=list(keys), memos=list(memos), amounts=list(amounts),
+                debits=[debit[0] for debit, _ in pairs], credits=[credit[0] for _, credit in pairs])
+            # Any count off means something the checks above cannot see: refuse, and nothing is written.
+            touched = 2 * len(set(owner_ids))  # every owner's two accounts, each moved once
+            if posted != n or lines != 2 * n or unbalanced or moved != touched:
+                raise Conflict(LedgerError.UNBALANCED)
+    except IntegrityError as error:
+        # A key already posted (or being posted by a transaction that then committed): the statement failed whole
+        # and the savepoint took it back; say which keys, in the order given.
+        if getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) != KEY_CONSTRAINT:
+            raise
+        taken = _keys_taken(list(keys))[:5]
+        raise Conflict(LedgerError.KEY_REUSED, key=", ".join(taken), details={"keys": taken}) from error
     return n
+
+
+def _keys_taken(keys: list[str]) -> list[str]:
+    """Which of ``keys`` an entry already holds, in the order given."""
+    taken = set(JournalEntry.objects.filter(key__in=keys).values_list("key", flat=True))
+    return [key for key in keys if key in taken]
 
 
 def _transfer_accounts_locked(*, owner: str, kinds: tuple[str, str], owner_ids: set[int]) -> dict:
@@ -124,25 +140,26 @@ def _transfers_write(*, kind: str, keys: list[str], memos: list[str], amounts: l
         # Entries in the order given (ids ascending, like journal_post_many), then their lines, then the balances.
         # Balanced by construction: both lines of an entry come from the same row, +amount and −amount; the
         # statement still counts the entries whose lines do not add up to zero (it must find none).
-        # Each entry's id is drawn from its sequence up front, in the order given (ids ascending, like
-        # journal_post_many), so its two lines join it by id rather than by key (no sort of 10,000 text keys).
+        # Each entry's id is drawn from its sequence up front, in the order given, so its two lines are written
+        # from the same source row with that id (no join of lines to entries, no sort of 10,000 text keys).
+        # A plain INSERT, not ON CONFLICT DO NOTHING: a key already taken fails the statement whole (the caller
+        # refuses the call then anyway), and every entry is spared the speculative insertion's extra WAL record
+        # and arbiter probe (bench/RESULTS.md, "Settlement, third pass").
         cursor.execute(
             f"""
             WITH src AS MATERIALIZED (
                 SELECT nextval(%(sequence)s::regclass) AS id, d.*
                 FROM unnest(%(keys)s::varchar[], %(memos)s::text[], %(amounts)s::bigint[], %(debits)s::bigint[],
-                            %(credits)s::bigint[]) WITH ORDINALITY AS d(key, memo, amount, debit, credit, n)
+                            %(credits)s::bigint[]) AS d(key, memo, amount, debit, credit)
             ), entry AS (
                 INSERT INTO {entry_table} (id, kind, key, memo, actor_id, reverses_id, created_at)
                 SELECT s.id, %(kind)s, s.key, s.memo, NULL, NULL, %(now)s FROM src s ORDER BY s.id
-                ON CONFLICT (key) DO NOTHING
                 RETURNING id
             ), line AS (
                 INSERT INTO {line_table} (entry_id, account_id, amount)
                 SELECT s.id, v.account, v.amount
                 FROM src s CROSS JOIN LATERAL (VALUES (1, s.debit, s.amount), (2, s.credit, -s.amount))
                      AS v(side, account, amount)
-                WHERE s.id IN (SELECT id FROM entry)
                 ORDER BY s.id, v.side
                 RETURNING entry_id, account_id, amount
             ), moved AS (
@@ -155,9 +172,7 @@ def _transfers_write(*, kind: str, keys: list[str], memos: list[str], amounts: l
             SELECT (SELECT count(*) FROM entry), (SELECT count(*) FROM line),
                    (SELECT count(*) FROM (SELECT entry_id FROM line GROUP BY entry_id
                                           HAVING sum(amount) <> 0 OR count(*) <> 2) AS unbalanced),
-                   (SELECT count(*) FROM moved),
-                   (SELECT coalesce(array_agg(s.key ORDER BY s.n), '{{}}') FROM src s
-                    WHERE NOT EXISTS (SELECT 1 FROM entry e WHERE e.id = s.id))
+                   (SELECT count(*) FROM moved)
             """,
             {"keys": keys, "memos": memos, "amounts": amounts, "debits": debits, "credits": credits, "kind": kind,
              "now": timezone.now(), "sequence": _entry_sequence()})

@@ -11,8 +11,8 @@ chunks only; run again, it finds the rest, and the keys make a second posting of
 
 Two ways to post a chunk, with the same result row for row (a test runs both on the same data):
 
-* set-based, on PostgreSQL: a chunk takes its window of candidates by pk, locks the due ones in pk order
-  (one ``SELECT … FOR UPDATE``), moves those still due under the locks with ONE ``UPDATE … RETURNING`` (a new
+* set-based, on PostgreSQL: a chunk locks its candidates (pending, past due) by pk in pk order (one
+  ``SELECT … LIMIT … FOR UPDATE``), moves those due under the locks with ONE ``UPDATE … RETURNING`` (a new
   statement, so it sees everything committed before the locks were granted) and posts exactly the rows it
   returned through the ledger's ``journal_post_transfers`` (entries, their two lines each and the balance
   moves as ``INSERT … SELECT`` / ``UPDATE … FROM`` over arrays), with no Python work per entry;
@@ -238,22 +238,21 @@ def _pk_in(model, pks: list[int]):
 def _in_claimed_chunks(spec: _Settles, due: QuerySet, chunk_size: int, as_of: datetime) -> int:
     """Walk the due rows by pk set-based, one chunk per transaction; return how many were settled.
 
-    A chunk takes the next ``chunk_size`` candidates by pk (pending, ``due_at`` passed: one walk of the pk index
-    that stops at the chunk's end, whatever is left after it), locks those of them that are due in pk order
-    (one ``SELECT … FOR UPDATE``), then moves and posts them.
+    A chunk locks the next ``chunk_size`` candidates by pk (pending, ``due_at`` passed) in ONE ``SELECT … ORDER BY
+    pk LIMIT … FOR UPDATE``: one walk of the pk index that stops at the chunk's end, the rows locked in pk order as
+    it goes. The full due condition (after-sales, frozen promoters, risk holds) is applied once, under the locks, by
+    the chunk's status move; a candidate that is not due stays pending, and the next chunk starts after it.
     """
     done, after_pk = 0, 0
     candidates = spec.model.objects.filter(status="pending", due_at__lte=as_of).order_by("pk")
     while True:
         with transaction.atomic():
-            window = list(candidates.filter(pk__gt=after_pk).values_list("pk", flat=True)[:chunk_size])
-            if not window:
+            locked = list(candidates.filter(pk__gt=after_pk).select_for_update(of=("self",))
+                          .values_list("pk", flat=True)[:chunk_size])
+            if not locked:
                 return done
-            locked = list(due.filter(_pk_in(spec.model, window)).order_by("pk").select_for_update(of=("self",))
-                          .values_list("pk", flat=True))
-            if locked:
-                done += _chunk_settle_sql(spec, due, locked, as_of=as_of)
-        after_pk = window[-1]
+            done += _chunk_settle_sql(spec, due, locked, as_of=as_of)
+        after_pk = locked[-1]
 
 
 def _claimed_moves(spec: _Settles, due: QuerySet, locked: list[int]) -> list[tuple]:

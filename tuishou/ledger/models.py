@@ -319,6 +319,8 @@ class JournalLine(AppendOnlyModel):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["account", "id"], name="ledger_line_account_idx"),
+            # On PostgreSQL it also carries the amount (INCLUDE, migration 0012): the reports' sums per order
+            # read it index-only.
             models.Index(fields=["order_ref"], name="ledger_line_order_idx", condition=Q(order_ref__isnull=False)),
         ]
         constraints = [

@@ -12,7 +12,7 @@
    by the sum of its lines, and the per-row results — each one INSERT … SELECT from the staging tables, with ids
    drawn from the tables' sequences up front so no statement looks a row up by key. The row path posts an
    accrual and a settlement per order instead: the same commissions, commission lines, refunds and balances
-   (``tests/coupons/test_bulk.py``), in ~40 % of the ledger rows (docs/deployment.md "The coupon import's
+   (``tests/coupons/test_bulk.py``), in ~36 % of the ledger rows (docs/deployment.md "The coupon import's
    references and indexes").
 
 Pricing: the plan engine is pure Python, so it is asked once per (promoter, plan version) for the rate each

@@ -127,11 +127,12 @@ def _write(cursor, *, buyer, requests, address_id: int, share_code: str, key: st
     checkout_id = cursor.fetchone()[0]
     for index, order in enumerate(orders):
         order["number"] = order_number_new(now, checkout_id=checkout_id, index=index)
-    _orders_insert(cursor, checkout_id=checkout_id, buyer_id=buyer.pk, orders=orders)
+    placed = _orders_insert(cursor, checkout_id=checkout_id, buyer_id=buyer.pk, orders=orders)
     _reserve(cursor, wanted=wanted, skus=skus)
     checkout = Checkout(id=checkout_id, buyer=buyer, idempotency_key=key, request_digest=digest, amount=amount,
                         share_code=share_code, status=PENDING, payment_ref="", created_at=created, expires_at=expires)
     checkout._state.adding, checkout._state.db = False, connection.alias
+    checkout.placed_orders = placed
     return checkout
 
 
@@ -189,7 +190,8 @@ def buyer_table() -> str:
 
 
 _SKU_NAMES = ("id", "active", "price", "stock", "commission_mode", "commission_rate", "commission_amount",
-              "spec_name", "title", "product_status", "merchant_id", "merchant_status", "fee_rate", "campaign_price",
+              "spec_name", "title", "product_status", "merchant_id", "merchant_status", "fee_rate", "merchant_name",
+              "campaign_price",
               "campaign_id", "campaign_sold", "campaign_allocation", "campaign_mode", "campaign_rate",
               "campaign_amount", "open_checkouts", "held")
 
@@ -202,7 +204,7 @@ def _skus_checked(cursor, *, buyer_id: int, requests: list[LineRequest], now) ->
         wanted[r.sku_id] = wanted.get(r.sku_id, 0) + r.quantity
     cursor.execute(
         f"SELECT s.id, s.active, s.price, s.stock, s.commission_mode, s.commission_rate, s.commission_amount, "
-        f"s.spec_name, p.title, p.status, p.merchant_id, m.status, m.fee_rate, cp.price, c.id, c.sold, "
+        f"s.spec_name, p.title, p.status, p.merchant_id, m.status, m.fee_rate, m.name, cp.price, c.id, c.sold, "
         f"c.allocation, c.commission_mode, c.commission_rate, c.commission_amount, "
         f"(SELECT count(*) FROM {CHECKOUT} k WHERE k.buyer_id = %(buyer)s AND k.status = %(pending)s "
         f" AND k.expires_at > %(at)s), "
@@ -342,6 +344,7 @@ def _order_values(group: list[LineRequest], *, skus: dict, address, attribution:
     total = sum((line["paid"] for line in lines), Decimal("0.00"))
     base_total = sum((line["base"] for line in lines), Decimal("0.00"))
     return {"merchant_id": skus[group[0].sku_id]["merchant_id"], "fee_rate": skus[group[0].sku_id]["fee_rate"],
+            "merchant_name": skus[group[0].sku_id]["merchant_name"],
             "address": address, "attribution": attribution, "share_code": code or "", "total": total,
             "base": base_total, "lines": lines}
 
@@ -350,8 +353,9 @@ def _money(minor: int | None) -> Decimal | None:
     return None if minor is None else from_minor(minor)
 
 
-def _orders_insert(cursor, *, checkout_id: int, buyer_id: int, orders: list[dict]) -> None:
-    """Every order of the checkout and every line of them in one statement (ids in the services' order)."""
+def _orders_insert(cursor, *, checkout_id: int, buyer_id: int, orders: list[dict]) -> list[tuple[Order, list]]:
+    """Every order of the checkout and every line of them in one statement (ids in the services' order); answer
+    them as written (``checkout.placed_orders``, so the API's response need not read them back)."""
     now = timezone.now()
     values, params = [], []
     for order in orders:
@@ -386,11 +390,44 @@ def _orders_insert(cursor, *, checkout_id: int, buyer_id: int, orders: list[dict
         f"FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::int[], %s::bigint[], "
         f"%s::text[], %s::numeric[], %s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::bigint[]) "
         f"AS l(position, number, title, spec_name, unit_price, quantity, paid, mode, rate, amount, base, share_code, "
-        f"sku_id, campaign_id) JOIN placed ON placed.number = l.number ORDER BY l.position",
+        f"sku_id, campaign_id) JOIN placed ON placed.number = l.number ORDER BY l.position RETURNING id, order_id",
         [*params, list(range(len(lines))), [number for number, _ in lines], column("title"), column("spec_name"),
          column("unit_price", to_minor), column("quantity"), column("paid", to_minor), column("mode"),
          column("rate"), column("amount", minor), column("base", to_minor), column("share_code"),
          column("sku_id"), column("campaign_id")])
+    return _placed(cursor.fetchall(), checkout_id=checkout_id, buyer_id=buyer_id, orders=orders, now=now)
+
+
+def _placed(written: list, *, checkout_id: int, buyer_id: int, orders: list[dict], now) -> list[tuple[Order, list]]:
+    """The orders and lines just written, as the response shows them (``schemas.checkout_out``)."""
+    order_ids = sorted({order_id for _, order_id in written})
+    line_ids = iter(line_id for line_id, _ in written)
+    if len(order_ids) != len(orders) or len(written) != sum(len(order["lines"]) for order in orders):
+        raise _Declined
+    zero = from_minor(0)
+    placed = []
+    for order_id, order in zip(order_ids, orders, strict=True):
+        a, who = order["address"], order["attribution"]
+        row = Order(id=order_id, number=order["number"], status=Order.Status.CREATED, recipient_name=a.name,
+                    recipient_phone=a.phone, province=a.province, city=a.city, district=a.district,
+                    address_detail=a.detail, self_purchase=who["self_purchase"], share_code=order["share_code"],
+                    attribution_reason=who["reason"], fee_rate=order["fee_rate"], total=order["total"],
+                    refunded_amount=zero, commission_base=order["base"], commission_base_remaining=order["base"],
+                    created_at=now, buyer_id=buyer_id, checkout_id=checkout_id, community_id=who["community_id"],
+                    merchant=Merchant(id=order["merchant_id"], name=order["merchant_name"]),
+                    plan_version_id=who["plan_version_id"], promoter_id=who["promoter_id"],
+                    share_link_id=who["share_link_id"], binding_link_id=who["binding_link_id"])
+        lines = [OrderLine(id=next(line_ids), order_id=order_id, sku_id=line["sku_id"], title=line["title"],
+                           spec_name=line["spec_name"], unit_price=line["unit_price"], quantity=line["quantity"],
+                           paid_amount=line["paid"], commission_mode=line["mode"], commission_rate=line["rate"],
+                           commission_amount=line["amount"], commission_base=line["base"], refunded_quantity=0,
+                           refunded_amount=zero, commission_base_remaining=line["base"],
+                           share_code=line["share_code"], campaign_id=line["campaign_id"])
+                 for line in order["lines"]]
+        for instance in (row, *lines):
+            instance._state.adding, instance._state.db = False, connection.alias
+        placed.append((row, lines))
+    return placed
 
 
 def _reserve(cursor, *, wanted: dict[int, int], skus: dict) -> None:

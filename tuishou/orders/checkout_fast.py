@@ -44,6 +44,7 @@ from tuishou.core.money import from_minor, to_minor
 from tuishou.incentives.models import PlanVersion
 from tuishou.merchants.models import Merchant
 from tuishou.orders.checkout import LineRequest, _line_requests, _request_digest, order_number_new
+from tuishou.orders.checkout_fast_attribution import Declined, attribution_fast
 from tuishou.orders.hoarding import unpaid_limits
 from tuishou.orders.models import Address, CartLine, Checkout, Order, OrderLine
 from tuishou.orders.services import text_clean
@@ -52,10 +53,6 @@ CART, CHECKOUT, ORDER, LINE = (CartLine._meta.db_table, Checkout._meta.db_table,
                                OrderLine._meta.db_table)
 VERSION = PlanVersion._meta.db_table
 PENDING = Checkout.Status.PENDING
-
-
-class _Declined(Exception):
-    """Not the ordinary checkout: roll back and let the services decide."""
 
 
 def checkout_fast_enabled() -> bool:
@@ -77,7 +74,7 @@ def checkout_submit_fast(*, buyer, requests: list[LineRequest] | None, address_i
         with transaction.atomic(), connection.cursor() as cursor:
             return _write(cursor, buyer=buyer, requests=requests, address_id=address_id, share_code=share_code,
                           key=key)
-    except (_Declined, IntegrityError):
+    except (Declined, IntegrityError):
         return None
 
 
@@ -94,10 +91,10 @@ def _write(cursor, *, buyer, requests, address_id: int, share_code: str, key: st
             requests = _line_requests([LineRequest(sku_id=s, quantity=q, share_code=c)
                                        for _, s, q, c in sorted(cursor.fetchall())])
         except DomainError:
-            raise _Declined from None
+            raise Declined from None
     line_codes = {r.share_code for r in requests if r.share_code}
     if len(line_codes | ({share_code} if share_code else set())) > 1:
-        raise _Declined  # several share codes: several attributions, left to the services
+        raise Declined  # several share codes: several attributions, left to the services
     code = codes.normalize(next(iter(line_codes), share_code))
     link_code = code if codes.is_well_formed(code) else ""
     buyer_row = _buyer_locked(cursor, buyer_id=buyer.pk, address_id=address_id, key=key, link_code=link_code,
@@ -110,9 +107,9 @@ def _write(cursor, *, buyer, requests, address_id: int, share_code: str, key: st
         by_merchant.setdefault(skus[r.sku_id]["merchant_id"], []).append(r)
     group_codes = [next((r.share_code for r in group if r.share_code), share_code) for group in by_merchant.values()]
     if len(set(group_codes)) > 1:
-        raise _Declined
-    attribution = _attribution(cursor, buyer=buyer, row=buyer_row, now=now,
-                               visit_table=AttributionVisit._meta.db_table)
+        raise Declined
+    attribution = attribution_fast(cursor, buyer=buyer, row=buyer_row, now=now,
+                                   visit_table=AttributionVisit._meta.db_table)
     digest = _request_digest(None if from_cart else requests, address, share_code)
     orders = [_order_values(group, skus=skus, address=address, attribution=attribution, code=group_codes[0])
               for group in by_merchant.values()]
@@ -163,7 +160,7 @@ def _buyer_locked(cursor, *, buyer_id: int, address_id: int, key: str, link_code
         f"b.promoter_id, b.community_id, b.source_link_id, "
         f"{_version_in_force('own.community_id')}, lv.id, lv.status, lv.source, "
         f"{_version_in_force('b.community_id')} "
-        f"FROM {buyer_table()} u "
+        f"FROM {_buyer_table()} u "
         f"JOIN {Address._meta.db_table} a ON a.id = %(address)s AND a.user_id = u.id "
         f"LEFT JOIN {promoters} own ON own.user_id = u.id "
         f"LEFT JOIN {link_table} l ON l.code = %(code)s "
@@ -176,14 +173,14 @@ def _buyer_locked(cursor, *, buyer_id: int, address_id: int, key: str, link_code
         {"key": key, "address": address_id, "code": link_code, "at": now, "buyer": buyer_id})
     rows = cursor.fetchall()
     if len(rows) != 1:
-        raise _Declined  # an address not the buyer's (the services answer orders.address_unknown)
+        raise Declined  # an address not the buyer's (the services answer orders.address_unknown)
     row = dict(zip(_BUYER_NAMES, rows[0], strict=True))
     if row["key_used"]:
-        raise _Declined  # a replay (or a reused key): the services answer it
+        raise Declined  # a replay (or a reused key): the services answer it
     return row
 
 
-def buyer_table() -> str:
+def _buyer_table() -> str:
     from django.contrib.auth import get_user_model
 
     return get_user_model()._meta.db_table
@@ -221,7 +218,7 @@ def _skus_checked(cursor, *, buyer_id: int, requests: list[LineRequest], now) ->
     rows = [dict(zip(_SKU_NAMES, row, strict=True)) for row in cursor.fetchall()]
     skus = {row["id"]: row for row in rows}
     if len(rows) != len(wanted) or len(skus) != len(wanted):
-        raise _Declined  # unknown SKUs, or two running prices for one
+        raise Declined  # unknown SKUs, or two running prices for one
     max_checkouts, max_units = unpaid_limits()
     per_campaign: dict[int, int] = {}
     for sku_id, sku in skus.items():
@@ -229,100 +226,14 @@ def _skus_checked(cursor, *, buyer_id: int, requests: list[LineRequest], now) ->
                 or sku["merchant_status"] != Merchant.Status.ACTIVE or sku["stock"] < wanted[sku_id]
                 or sku["held"] + wanted[sku_id] > max_units
                 or sku["open_checkouts"] >= max_checkouts):
-            raise _Declined
+            raise Declined
         if sku["campaign_id"] is not None:
             per_campaign[sku["campaign_id"]] = per_campaign.get(sku["campaign_id"], 0) + wanted[sku_id]
     for campaign_id, units in per_campaign.items():
         sku = next(s for s in skus.values() if s["campaign_id"] == campaign_id)
         if sku["campaign_sold"] + units > sku["campaign_allocation"]:
-            raise _Declined
+            raise Declined
     return skus, wanted
-
-
-def _attribution(cursor, *, buyer, row: dict, now, visit_table: str) -> dict:
-    """``stores.attribution.attribution_resolve`` for the buyer's row read above; through another promoter's
-    link the visit is recorded and the binding moved as ``stores.attribution._bind`` moves it."""
-    none = {"promoter_id": None, "self_purchase": False, "share_link_id": None, "community_id": None,
-            "reason": "none", "binding_link_id": None, "plan_version_id": None}
-    if row["link_id"] is not None:
-        if row["own_id"] is not None and row["link_promoter"] == row["own_id"]:
-            return {**none, "promoter_id": row["own_id"], "self_purchase": True, "share_link_id": row["link_id"],
-                    "community_id": row["own_community"], "reason": "own_link", "plan_version_id": row["own_version"]}
-        if row["own_id"] is not None and row["own_sponsor"] == row["link_promoter"]:
-            raise _Declined  # the buyer's own sponsor's link: left to the services
-        bound = _bind(cursor, buyer=buyer, row=row, now=now, visit_table=visit_table)
-        if bound is not None:
-            return {**none, "promoter_id": bound["promoter_id"], "share_link_id": row["link_id"],
-                    "community_id": row["link_community"], "reason": "binding",
-                    "binding_link_id": bound["source_link_id"], "plan_version_id": row["link_version"]}
-        return {**none, "promoter_id": row["link_promoter"], "share_link_id": row["link_id"],
-                "community_id": row["link_community"], "reason": "share_link", "plan_version_id": row["link_version"]}
-    if row["own_id"] is not None:
-        return {**none, "promoter_id": row["own_id"], "self_purchase": True, "community_id": row["own_community"],
-                "reason": "self_purchase", "plan_version_id": row["own_version"]}
-    if row["bound_promoter"] is not None:
-        return {**none, "promoter_id": row["bound_promoter"], "community_id": row["bound_community"],
-                "reason": "binding", "binding_link_id": row["bound_link"], "plan_version_id": row["bound_version"]}
-    return none
-
-
-def _bind(cursor, *, buyer, row: dict, now, visit_table: str) -> dict | None:
-    """The visit through the link and its effect on the binding in the link's community; the binding that
-    counts at ``now`` afterwards (None when none does)."""
-    from tuishou.stores.attribution import binding_rule
-    from tuishou.stores.models import ConsumerBinding
-
-    Mode = ConsumerBinding.Mode
-    community = row["link_community"]
-    versions = {community: _version(row)}
-    rule = binding_rule(community_id=community, at=now, versions=versions)
-    starts = now
-    if rule.mode == Mode.REGISTRATION:
-        starts = buyer.date_joined if buyer.date_joined is not None and now <= buyer.date_joined else None
-    bindings = ConsumerBinding._meta.db_table
-    cursor.execute(
-        f"WITH visit AS (INSERT INTO {visit_table} (visitor_key, at, claimed_at, user_id, link_id) "
-        f"VALUES ('', %s, NULL, %s, %s) RETURNING id) "
-        f"SELECT id, promoter_id, bound_at, expires_at, source_link_id FROM {bindings} "
-        f"WHERE consumer_id = %s AND community_id = %s ORDER BY id LIMIT 1 FOR UPDATE",
-        [now, buyer.pk, row["link_id"], buyer.pk, community])
-    found = cursor.fetchone()
-    current = None if found is None else dict(zip(("id", "promoter_id", "bound_at", "expires_at", "source_link_id"),
-                                                  found, strict=True))
-    valid = current is not None and (current["expires_at"] is None or current["expires_at"] > now)
-    if starts is None or (rule.mode == Mode.FIRST_CLICK and valid) or (
-            rule.mode != Mode.FIRST_CLICK and current is not None and current["bound_at"] > now):
-        result = current
-    else:
-        expires = None if rule.valid_days is None else starts + timedelta(days=rule.valid_days)
-        values = [row["link_promoter"], rule.mode, now, row["link_id"], expires, timezone.now()]
-        if current is None:
-            cursor.execute(
-                f"INSERT INTO {bindings} (promoter_id, mode, bound_at, source_link_id, expires_at, updated_at, "
-                f"consumer_id, community_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-                f"ON CONFLICT (consumer_id, community_id) DO NOTHING RETURNING id", [*values, buyer.pk, community])
-            if cursor.fetchone() is None:
-                raise _Declined  # a concurrent first visit bound the consumer: the services read theirs
-        else:
-            cursor.execute(f"UPDATE {bindings} SET promoter_id = %s, mode = %s, bound_at = %s, source_link_id = %s, "
-                           f"expires_at = %s, updated_at = %s WHERE id = %s", [*values, current["id"]])
-        result = {"promoter_id": row["link_promoter"], "bound_at": now, "expires_at": expires,
-                  "source_link_id": row["link_id"]}
-    if result is None or result["bound_at"] > now or not (result["expires_at"] is None or result["expires_at"] > now):
-        return None
-    return result
-
-
-def _version(row: dict) -> PlanVersion | None:
-    """The version in force in the link's community as ``binding_rule`` needs it (the engine's plan is cached by
-    id and source); a draft is left to the services."""
-    if row["link_version"] is None:
-        return None
-    version = PlanVersion(id=row["link_version"], status=row["link_version_status"],
-                          source=row["link_version_source"])
-    if version.is_draft:
-        raise _Declined
-    return version
 
 
 def _order_values(group: list[LineRequest], *, skus: dict, address, attribution: dict, code: str) -> dict:
@@ -403,7 +314,7 @@ def _placed(written: list, *, checkout_id: int, buyer_id: int, orders: list[dict
     order_ids = sorted({order_id for _, order_id in written})
     line_ids = iter(line_id for line_id, _ in written)
     if len(order_ids) != len(orders) or len(written) != sum(len(order["lines"]) for order in orders):
-        raise _Declined
+        raise Declined
     zero = from_minor(0)
     placed = []
     for order_id, order in zip(order_ids, orders, strict=True):
@@ -437,7 +348,7 @@ def _reserve(cursor, *, wanted: dict[int, int], skus: dict) -> None:
         cursor.execute(f"UPDATE {Sku._meta.db_table} SET stock = stock - %s WHERE id = %s AND stock >= %s "
                        "RETURNING stock", [wanted[sku_id], sku_id, wanted[sku_id]])
         if cursor.fetchone() is None:
-            raise _Declined
+            raise Declined
     per_campaign: dict[int, int] = {}
     for sku_id in sorted(wanted):
         if skus[sku_id]["campaign_id"] is not None:
@@ -448,4 +359,4 @@ def _reserve(cursor, *, wanted: dict[int, int], skus: dict) -> None:
         cursor.execute(f"UPDATE {Campaign._meta.db_table} SET sold = sold + %s WHERE id = %s "
                        "AND sold + %s <= allocation RETURNING sold", [quantity, campaign_id, quantity])
         if cursor.fetchone() is None:
-            raise _Declined
+            raise Declined

@@ -44,6 +44,7 @@ from tuishou.core.money import from_minor, to_minor
 from tuishou.incentives.models import PlanVersion
 from tuishou.merchants.models import Merchant
 from tuishou.orders.checkout import LineRequest, _line_requests, _request_digest, order_number_new
+from tuishou.orders.checkout_fast_attribution import Declined, attribution_fast
 from tuishou.orders.hoarding import unpaid_limits
 from tuishou.orders.models import Address, CartLine, Checkout, Order, OrderLine
 from tuishou.orders.services import text_clean
@@ -52,10 +53,6 @@ CART, CHECKOUT, ORDER, LINE = (CartLine._meta.db_table, Checkout._meta.db_table,
                                OrderLine._meta.db_table)
 VERSION = PlanVersion._meta.db_table
 PENDING = Checkout.Status.PENDING
-
-
-class _Declined(Exception):
-    """Not the ordinary checkout: roll back and let the services decide."""
 
 
 def checkout_fast_enabled() -> bool:
@@ -77,7 +74,7 @@ def checkout_submit_fast(*, buyer, requests: list[LineRequest] | None, address_i
         with transaction.atomic(), connection.cursor() as cursor:
             return _write(cursor, buyer=buyer, requests=requests, address_id=address_id, share_code=share_code,
                           key=key)
-    except (_Declined, IntegrityError):
+    except (Declined, IntegrityError):
         return None
 
 
@@ -94,10 +91,10 @@ def _write(cursor, *, buyer, requests, address_id: int, share_code: str, key: st
             requests = _line_requests([LineRequest(sku_id=s, quantity=q, share_code=c)
                                        for _, s, q, c in sorted(cursor.fetchall())])
         except DomainError:
-            raise _Declined from None
+            raise Declined from None
     line_codes = {r.share_code for r in requests if r.share_code}
     if len(line_codes | ({share_code} if share_code else set())) > 1:
-        raise _Declined  # several share codes: several attributions, left to the services
+        raise Declined  # several share codes: several attributions, left to the services
     code = codes.normalize(next(iter(line_codes), share_code))
     link_code = code if codes.is_well_formed(code) else ""
     buyer_row = _buyer_locked(cursor, buyer_id=buyer.pk, address_id=address_id, key=key, link_code=link_code,
@@ -110,9 +107,9 @@ def _write(cursor, *, buyer, requests, address_id: int, share_code: str, key: st
         by_merchant.setdefault(skus[r.sku_id]["merchant_id"], []).append(r)
     group_codes = [next((r.share_code for r in group if r.share_code), share_code) for group in by_merchant.values()]
     if len(set(group_codes)) > 1:
-        raise _Declined
-    attribution = _attribution(cursor, buyer=buyer, row=buyer_row, now=now,
-                               visit_table=AttributionVisit._meta.db_table)
+        raise Declined
+    attribution = attribution_fast(cursor, buyer=buyer, row=buyer_row, now=now,
+                                   visit_table=AttributionVisit._meta.db_table)
     digest = _request_digest(None if from_cart else requests, address, share_code)
     orders = [_order_values(group, skus=skus, address=address, attribution=attribution, code=group_codes[0])
               for group in by_merchant.values()]
@@ -127,11 +124,12 @@ def _write(cursor, *, buyer, requests, address_id: int, share_code: str, key: st
     checkout_id = cursor.fetchone()[0]
     for index, order in enumerate(orders):
         order["number"] = order_number_new(now, checkout_id=checkout_id, index=index)
-    _orders_insert(cursor, checkout_id=checkout_id, buyer_id=buyer.pk, orders=orders)
+    placed = _orders_insert(cursor, checkout_id=checkout_id, buyer_id=buyer.pk, orders=orders)
     _reserve(cursor, wanted=wanted, skus=skus)
     checkout = Checkout(id=checkout_id, buyer=buyer, idempotency_key=key, request_digest=digest, amount=amount,
                         share_code=share_code, status=PENDING, payment_ref="", created_at=created, expires_at=expires)
     checkout._state.adding, checkout._state.db = False, connection.alias
+    checkout.placed_orders = placed
     return checkout
 
 
@@ -162,7 +160,7 @@ def _buyer_locked(cursor, *, buyer_id: int, address_id: int, key: str, link_code
         f"b.promoter_id, b.community_id, b.source_link_id, "
         f"{_version_in_force('own.community_id')}, lv.id, lv.status, lv.source, "
         f"{_version_in_force('b.community_id')} "
-        f"FROM {buyer_table()} u "
+        f"FROM {_buyer_table()} u "
         f"JOIN {Address._meta.db_table} a ON a.id = %(address)s AND a.user_id = u.id "
         f"LEFT JOIN {promoters} own ON own.user_id = u.id "
         f"LEFT JOIN {link_table} l ON l.code = %(code)s "
@@ -175,21 +173,22 @@ def _buyer_locked(cursor, *, buyer_id: int, address_id: int, key: str, link_code
         {"key": key, "address": address_id, "code": link_code, "at": now, "buyer": buyer_id})
     rows = cursor.fetchall()
     if len(rows) != 1:
-        raise _Declined  # an address not the buyer's (the services answer orders.address_unknown)
+        raise Declined  # an address not the buyer's (the services answer orders.address_unknown)
     row = dict(zip(_BUYER_NAMES, rows[0], strict=True))
     if row["key_used"]:
-        raise _Declined  # a replay (or a reused key): the services answer it
+        raise Declined  # a replay (or a reused key): the services answer it
     return row
 
 
-def buyer_table() -> str:
+def _buyer_table() -> str:
     from django.contrib.auth import get_user_model
 
     return get_user_model()._meta.db_table
 
 
 _SKU_NAMES = ("id", "active", "price", "stock", "commission_mode", "commission_rate", "commission_amount",
-              "spec_name", "title", "product_status", "merchant_id", "merchant_status", "fee_rate", "campaign_price",
+              "spec_name", "title", "product_status", "merchant_id", "merchant_status", "fee_rate", "merchant_name",
+              "campaign_price",
               "campaign_id", "campaign_sold", "campaign_allocation", "campaign_mode", "campaign_rate",
               "campaign_amount", "open_checkouts", "held")
 
@@ -202,7 +201,7 @@ def _skus_checked(cursor, *, buyer_id: int, requests: list[LineRequest], now) ->
         wanted[r.sku_id] = wanted.get(r.sku_id, 0) + r.quantity
     cursor.execute(
         f"SELECT s.id, s.active, s.price, s.stock, s.commission_mode, s.commission_rate, s.commission_amount, "
-        f"s.spec_name, p.title, p.status, p.merchant_id, m.status, m.fee_rate, cp.price, c.id, c.sold, "
+        f"s.spec_name, p.title, p.status, p.merchant_id, m.status, m.fee_rate, m.name, cp.price, c.id, c.sold, "
         f"c.allocation, c.commission_mode, c.commission_rate, c.commission_amount, "
         f"(SELECT count(*) FROM {CHECKOUT} k WHERE k.buyer_id = %(buyer)s AND k.status = %(pending)s "
         f" AND k.expires_at > %(at)s), "
@@ -219,7 +218,7 @@ def _skus_checked(cursor, *, buyer_id: int, requests: list[LineRequest], now) ->
     rows = [dict(zip(_SKU_NAMES, row, strict=True)) for row in cursor.fetchall()]
     skus = {row["id"]: row for row in rows}
     if len(rows) != len(wanted) or len(skus) != len(wanted):
-        raise _Declined  # unknown SKUs, or two running prices for one
+        raise Declined  # unknown SKUs, or two running prices for one
     max_checkouts, max_units = unpaid_limits()
     per_campaign: dict[int, int] = {}
     for sku_id, sku in skus.items():
@@ -227,100 +226,14 @@ def _skus_checked(cursor, *, buyer_id: int, requests: list[LineRequest], now) ->
                 or sku["merchant_status"] != Merchant.Status.ACTIVE or sku["stock"] < wanted[sku_id]
                 or sku["held"] + wanted[sku_id] > max_units
                 or sku["open_checkouts"] >= max_checkouts):
-            raise _Declined
+            raise Declined
         if sku["campaign_id"] is not None:
             per_campaign[sku["campaign_id"]] = per_campaign.get(sku["campaign_id"], 0) + wanted[sku_id]
     for campaign_id, units in per_campaign.items():
         sku = next(s for s in skus.values() if s["campaign_id"] == campaign_id)
         if sku["campaign_sold"] + units > sku["campaign_allocation"]:
-            raise _Declined
+            raise Declined
     return skus, wanted
-
-
-def _attribution(cursor, *, buyer, row: dict, now, visit_table: str) -> dict:
-    """``stores.attribution.attribution_resolve`` for the buyer's row read above; through another promoter's
-    link the visit is recorded and the binding moved as ``stores.attribution._bind`` moves it."""
-    none = {"promoter_id": None, "self_purchase": False, "share_link_id": None, "community_id": None,
-            "reason": "none", "binding_link_id": None, "plan_version_id": None}
-    if row["link_id"] is not None:
-        if row["own_id"] is not None and row["link_promoter"] == row["own_id"]:
-            return {**none, "promoter_id": row["own_id"], "self_purchase": True, "share_link_id": row["link_id"],
-                    "community_id": row["own_community"], "reason": "own_link", "plan_version_id": row["own_version"]}
-        if row["own_id"] is not None and row["own_sponsor"] == row["link_promoter"]:
-            raise _Declined  # the buyer's own sponsor's link: left to the services
-        bound = _bind(cursor, buyer=buyer, row=row, now=now, visit_table=visit_table)
-        if bound is not None:
-            return {**none, "promoter_id": bound["promoter_id"], "share_link_id": row["link_id"],
-                    "community_id": row["link_community"], "reason": "binding",
-                    "binding_link_id": bound["source_link_id"], "plan_version_id": row["link_version"]}
-        return {**none, "promoter_id": row["link_promoter"], "share_link_id": row["link_id"],
-                "community_id": row["link_community"], "reason": "share_link", "plan_version_id": row["link_version"]}
-    if row["own_id"] is not None:
-        return {**none, "promoter_id": row["own_id"], "self_purchase": True, "community_id": row["own_community"],
-                "reason": "self_purchase", "plan_version_id": row["own_version"]}
-    if row["bound_promoter"] is not None:
-        return {**none, "promoter_id": row["bound_promoter"], "community_id": row["bound_community"],
-                "reason": "binding", "binding_link_id": row["bound_link"], "plan_version_id": row["bound_version"]}
-    return none
-
-
-def _bind(cursor, *, buyer, row: dict, now, visit_table: str) -> dict | None:
-    """The visit through the link and its effect on the binding in the link's community; the binding that
-    counts at ``now`` afterwards (None when none does)."""
-    from tuishou.stores.attribution import binding_rule
-    from tuishou.stores.models import ConsumerBinding
-
-    Mode = ConsumerBinding.Mode
-    community = row["link_community"]
-    versions = {community: _version(row)}
-    rule = binding_rule(community_id=community, at=now, versions=versions)
-    starts = now
-    if rule.mode == Mode.REGISTRATION:
-        starts = buyer.date_joined if buyer.date_joined is not None and now <= buyer.date_joined else None
-    bindings = ConsumerBinding._meta.db_table
-    cursor.execute(
-        f"WITH visit AS (INSERT INTO {visit_table} (visitor_key, at, claimed_at, user_id, link_id) "
-        f"VALUES ('', %s, NULL, %s, %s) RETURNING id) "
-        f"SELECT id, promoter_id, bound_at, expires_at, source_link_id FROM {bindings} "
-        f"WHERE consumer_id = %s AND community_id = %s ORDER BY id LIMIT 1 FOR UPDATE",
-        [now, buyer.pk, row["link_id"], buyer.pk, community])
-    found = cursor.fetchone()
-    current = None if found is None else dict(zip(("id", "promoter_id", "bound_at", "expires_at", "source_link_id"),
-                                                  found, strict=True))
-    valid = current is not None and (current["expires_at"] is None or current["expires_at"] > now)
-    if starts is None or (rule.mode == Mode.FIRST_CLICK and valid) or (
-            rule.mode != Mode.FIRST_CLICK and current is not None and current["bound_at"] > now):
-        result = current
-    else:
-        expires = None if rule.valid_days is None else starts + timedelta(days=rule.valid_days)
-        values = [row["link_promoter"], rule.mode, now, row["link_id"], expires, timezone.now()]
-        if current is None:
-            cursor.execute(
-                f"INSERT INTO {bindings} (promoter_id, mode, bound_at, source_link_id, expires_at, updated_at, "
-                f"consumer_id, community_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-                f"ON CONFLICT (consumer_id, community_id) DO NOTHING RETURNING id", [*values, buyer.pk, community])
-            if cursor.fetchone() is None:
-                raise _Declined  # a concurrent first visit bound the consumer: the services read theirs
-        else:
-            cursor.execute(f"UPDATE {bindings} SET promoter_id = %s, mode = %s, bound_at = %s, source_link_id = %s, "
-                           f"expires_at = %s, updated_at = %s WHERE id = %s", [*values, current["id"]])
-        result = {"promoter_id": row["link_promoter"], "bound_at": now, "expires_at": expires,
-                  "source_link_id": row["link_id"]}
-    if result is None or result["bound_at"] > now or not (result["expires_at"] is None or result["expires_at"] > now):
-        return None
-    return result
-
-
-def _version(row: dict) -> PlanVersion | None:
-    """The version in force in the link's community as ``binding_rule`` needs it (the engine's plan is cached by
-    id and source); a draft is left to the services."""
-    if row["link_version"] is None:
-        return None
-    version = PlanVersion(id=row["link_version"], status=row["link_version_status"],
-                          source=row["link_version_source"])
-    if version.is_draft:
-        raise _Declined
-    return version
 
 
 def _order_values(group: list[LineRequest], *, skus: dict, address, attribution: dict, code: str) -> dict:
@@ -342,6 +255,7 @@ def _order_values(group: list[LineRequest], *, skus: dict, address, attribution:
     total = sum((line["paid"] for line in lines), Decimal("0.00"))
     base_total = sum((line["base"] for line in lines), Decimal("0.00"))
     return {"merchant_id": skus[group[0].sku_id]["merchant_id"], "fee_rate": skus[group[0].sku_id]["fee_rate"],
+            "merchant_name": skus[group[0].sku_id]["merchant_name"],
             "address": address, "attribution": attribution, "share_code": code or "", "total": total,
             "base": base_total, "lines": lines}
 
@@ -350,8 +264,9 @@ def _money(minor: int | None) -> Decimal | None:
     return None if minor is None else from_minor(minor)
 
 
-def _orders_insert(cursor, *, checkout_id: int, buyer_id: int, orders: list[dict]) -> None:
-    """Every order of the checkout and every line of them in one statement (ids in the services' order)."""
+def _orders_insert(cursor, *, checkout_id: int, buyer_id: int, orders: list[dict]) -> list[tuple[Order, list]]:
+    """Every order of the checkout and every line of them in one statement (ids in the services' order); answer
+    them as written (``checkout.placed_orders``, so the API's response need not read them back)."""
     now = timezone.now()
     values, params = [], []
     for order in orders:
@@ -386,11 +301,44 @@ def _orders_insert(cursor, *, checkout_id: int, buyer_id: int, orders: list[dict
         f"FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::int[], %s::bigint[], "
         f"%s::text[], %s::numeric[], %s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::bigint[]) "
         f"AS l(position, number, title, spec_name, unit_price, quantity, paid, mode, rate, amount, base, share_code, "
-        f"sku_id, campaign_id) JOIN placed ON placed.number = l.number ORDER BY l.position",
+        f"sku_id, campaign_id) JOIN placed ON placed.number = l.number ORDER BY l.position RETURNING id, order_id",
         [*params, list(range(len(lines))), [number for number, _ in lines], column("title"), column("spec_name"),
          column("unit_price", to_minor), column("quantity"), column("paid", to_minor), column("mode"),
          column("rate"), column("amount", minor), column("base", to_minor), column("share_code"),
          column("sku_id"), column("campaign_id")])
+    return _placed(cursor.fetchall(), checkout_id=checkout_id, buyer_id=buyer_id, orders=orders, now=now)
+
+
+def _placed(written: list, *, checkout_id: int, buyer_id: int, orders: list[dict], now) -> list[tuple[Order, list]]:
+    """The orders and lines just written, as the response shows them (``schemas.checkout_out``)."""
+    order_ids = sorted({order_id for _, order_id in written})
+    line_ids = iter(line_id for line_id, _ in written)
+    if len(order_ids) != len(orders) or len(written) != sum(len(order["lines"]) for order in orders):
+        raise Declined
+    zero = from_minor(0)
+    placed = []
+    for order_id, order in zip(order_ids, orders, strict=True):
+        a, who = order["address"], order["attribution"]
+        row = Order(id=order_id, number=order["number"], status=Order.Status.CREATED, recipient_name=a.name,
+                    recipient_phone=a.phone, province=a.province, city=a.city, district=a.district,
+                    address_detail=a.detail, self_purchase=who["self_purchase"], share_code=order["share_code"],
+                    attribution_reason=who["reason"], fee_rate=order["fee_rate"], total=order["total"],
+                    refunded_amount=zero, commission_base=order["base"], commission_base_remaining=order["base"],
+                    created_at=now, buyer_id=buyer_id, checkout_id=checkout_id, community_id=who["community_id"],
+                    merchant=Merchant(id=order["merchant_id"], name=order["merchant_name"]),
+                    plan_version_id=who["plan_version_id"], promoter_id=who["promoter_id"],
+                    share_link_id=who["share_link_id"], binding_link_id=who["binding_link_id"])
+        lines = [OrderLine(id=next(line_ids), order_id=order_id, sku_id=line["sku_id"], title=line["title"],
+                           spec_name=line["spec_name"], unit_price=line["unit_price"], quantity=line["quantity"],
+                           paid_amount=line["paid"], commission_mode=line["mode"], commission_rate=line["rate"],
+                           commission_amount=line["amount"], commission_base=line["base"], refunded_quantity=0,
+                           refunded_amount=zero, commission_base_remaining=line["base"],
+                           share_code=line["share_code"], campaign_id=line["campaign_id"])
+                 for line in order["lines"]]
+        for instance in (row, *lines):
+            instance._state.adding, instance._state.db = False, connection.alias
+        placed.append((row, lines))
+    return placed
 
 
 def _reserve(cursor, *, wanted: dict[int, int], skus: dict) -> None:
@@ -400,7 +348,7 @@ def _reserve(cursor, *, wanted: dict[int, int], skus: dict) -> None:
         cursor.execute(f"UPDATE {Sku._meta.db_table} SET stock = stock - %s WHERE id = %s AND stock >= %s "
                        "RETURNING stock", [wanted[sku_id], sku_id, wanted[sku_id]])
         if cursor.fetchone() is None:
-            raise _Declined
+            raise Declined
     per_campaign: dict[int, int] = {}
     for sku_id in sorted(wanted):
         if skus[sku_id]["campaign_id"] is not None:
@@ -411,4 +359,4 @@ def _reserve(cursor, *, wanted: dict[int, int], skus: dict) -> None:
         cursor.execute(f"UPDATE {Campaign._meta.db_table} SET sold = sold + %s WHERE id = %s "
                        "AND sold + %s <= allocation RETURNING sold", [quantity, campaign_id, quantity])
         if cursor.fetchone() is None:
-            raise _Declined
+            raise Declined

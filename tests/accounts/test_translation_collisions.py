@@ -40,7 +40,6 @@ KNOWN = {
     'Owner',
     'Period',
     'Phone',
-    'Product',
     'Promoter',
     'Promoters',
     'Reason',

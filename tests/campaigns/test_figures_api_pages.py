@@ -167,3 +167,15 @@ def test_the_promoter_centre_shows_running_campaigns_at_the_top_of_the_pool(sold
     page = client.get("/centre/pool/").content.decode()
     banner = page.index("campaign-banner")
     assert "蜂蜜爆品日" in page[banner:] and "39.90" in page[banner:]
+
+
+def test_the_campaign_lists_head_the_product_column_商品_not_商品详情(sold, client):
+    # a stale "Product" of the stores catalog (商品详情, the product page's old heading) won over campaigns' 商品
+    staff = nf.user("星火运营")
+    CommunityStaff.objects.create(user=staff, community=sold["xinghuo"])
+    client.force_login(staff)
+    agency = client.get("/agency/campaigns/").content.decode()
+    assert "<th>商品</th>" in agency and "商品详情" not in agency
+    client.force_login(of.operator("ops"))
+    ops = client.get("/ops/campaigns/").content.decode()
+    assert ">商品</th>" in ops and "商品详情" not in ops

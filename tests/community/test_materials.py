@@ -221,3 +221,14 @@ def test_the_centre_pages_publish_reuse_rate_and_report(world, client, django_as
     client.force_login(world["hua"].user)
     mine = client.get("/centre/materials/mine/").content.decode()
     assert "山里的蜂蜜" in mine
+
+
+def test_a_material_whose_author_has_no_name_shows_推手_not_推广(world, client):
+    # "Promoter" alone is the tab bar's 推广 (accounts); the author's place takes the "person" context: 推手
+    nameless = of.invitee(world["hua"])
+    material = svc.material_publish(user=nameless.user, product_id=world["item"].product_id, text="无名作者的素材")
+    client.force_login(world["li"].user)
+    listing = client.get("/centre/materials/").content.decode()
+    detail = client.get(f"/centre/materials/{material.pk}/").content.decode()
+    assert f"{world['item'].product.title} · 推手</div>" in listing and "· 推广<" not in listing
+    assert "<strong>推手</strong>" in detail

@@ -96,3 +96,11 @@ def test_staff_and_overview_pages_run_a_fixed_number_of_queries(django_assert_ma
         assert client.get("/merchant/staff/").status_code == 200
     with django_assert_max_num_queries(24):
         assert client.get("/merchant/").status_code == 200
+
+
+def test_the_staff_list_heads_a_persons_name_姓名_and_since_加入时间():
+    # bare "Name"/"Since" are other apps' 名称 / 生效日期 (a plan's); a staff member takes the person's words
+    shop = mf.merchant()
+    page = _client(mf.owner_of(shop)).get("/merchant/staff/").content.decode()
+    assert '<th scope="col">姓名</th>' in page and '<th scope="col">加入时间</th>' in page
+    assert "名称" not in page and "生效日期" not in page

@@ -76,3 +76,9 @@ def test_people_who_cannot_announce_get_not_found(people, client):
     assert _client(client, people["head"].user).get("/agency/announcements/").status_code == 404
     client.logout()
     assert client.get("/ops/announcements/")["Location"].startswith("/account/login/")
+
+
+def test_the_announcements_sort_reads_最新发布_not_最新加入(people, client):
+    # "Newest" alone is the promoters list's 最新加入 (network); announcements are published, not joined
+    page = _client(client, people["staff"]).get("/agency/announcements/").content.decode()
+    assert ">最新发布</option>" in page and "最新加入" not in page

@@ -224,3 +224,27 @@ def test_customer_service_decides_an_escalated_case(client, cases, after_commit,
     assert again.status_code == 400 and f.refreshed(cases[0]).decision == "商家超时，平台退款"
     report = reconcile_run()
     assert report.ok, "\n".join(report.lines())
+
+
+def test_an_order_number_stays_on_one_line_in_every_desk_list(client, shop, cases):
+    # at 390 px the merchant's list broke 2611181700356354734 over three lines (td without nowrap)
+    _merchant, _staff, orders = shop
+    number = orders[2].number
+    assert f'<td class="nowrap"><a href="/merchant/orders/{number}/">{number}</a>' in _html(
+        client.get("/merchant/orders/?status=all"))
+    case_number = f.refreshed(cases[0]).order.number
+    assert f'<td class="nowrap"><a href="/merchant/orders/{case_number}/">{case_number}</a></td>' in _html(
+        client.get("/merchant/after-sales/"))
+    svc.aftersales_escalate_overdue()
+    client.force_login(f.operator("customer_service"))
+    assert f'<td class="nowrap">{case_number}</td>' in _html(client.get("/ops/after-sales/"))
+
+
+def test_after_a_partial_refund_the_case_reads_退款金额_not_the_buyers_申请退款金额(client, shop, cases, after_commit):
+    # the case keeps only the amount it refunds: after a partial answer, "申请退款金额 ¥10.00" misstated the ask
+    assert "<dt>申请退款金额</dt>" in _html(client.get(f"/merchant/after-sales/{cases[1].pk}/"))
+    with after_commit():
+        client.post(f"/merchant/after-sales/{cases[1].pk}/",
+                    {"decision": "partial", "refund_amount": "10.00", "answer": "漏了一罐，退一半"})
+    page = _html(client.get(f"/merchant/after-sales/{cases[1].pk}/"))
+    assert "<dt>退款金额</dt><dd><strong data-amount>¥10.00</strong>" in page and "申请退款金额" not in page

@@ -377,3 +377,11 @@ def test_someone_elses_address_is_the_404_page_and_unchanged(client):
     assert client.post(f"/addresses/{address.pk}/default/").status_code == 404
     assert client.post(f"/addresses/{address.pk}/delete/").status_code == 404
     assert Address.objects.get().name == "王小明"
+
+
+def test_the_checkouts_link_to_the_address_book_reads_地址管理_not_the_headings_收货地址(client):
+    # beside the 收货地址 heading, a link also reading 收货地址 looked like a second heading, not a way to manage them
+    honey = f.sku()
+    _signed_in(client)
+    page = _html(client.get(f"/checkout/?sku={honey.pk}&quantity=1"))
+    assert re.search(r'<h2>收货地址</h2><a href="/addresses/\?next=[^"]+">地址管理</a>', page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.listing import Column, Filter, Listing
 from tuishou.notifications import selectors
@@ -19,7 +20,8 @@ class AnnouncementListing(Listing):
     name = "notifications.announcements"
     search = ("title", "body")
     filters = (Filter("community", _("Community"), choices=_community_choices, lookup="community_id"),)
-    sorts = {"new": (_("Newest"), ("-published_at", "-id")), "reads": (_("Most read"), ("-read_count", "-id"))}
+    sorts = {"new": (pgettext_lazy("announcements", "Newest first"), ("-published_at", "-id")),
+             "reads": (_("Most read"), ("-read_count", "-id"))}
 
     @property
     def columns(self):

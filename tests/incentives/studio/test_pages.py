@@ -127,3 +127,11 @@ def test_operators_see_proposals_publish_and_send_back(client, after_commit, dja
     assert client.get("/ops/plans/").status_code == 404
     assert client.post(f"/ops/plans/drafts/{drafts[2].pk}/publish/").status_code == 404
     assert PlanVersion.objects.get(pk=drafts[2].pk).status == "proposed"
+
+
+def test_the_plans_in_force_head_their_date_生效日期_not_a_staff_members_加入时间(client, after_commit):
+    # bare "Since" is the merchant staff list's 加入时间; a plan in force takes its own context
+    built = build(after_commit)
+    client.force_login(built.ops)
+    page = client.get("/ops/plans/").content.decode()
+    assert "<th>生效日期</th>" in page and "加入时间" not in page

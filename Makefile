@@ -78,10 +78,25 @@ bench-network: $(STAMP)
 bench-engine: $(STAMP)
 	$(BIN)/python bench/engine.py
 
-# Orders through the services on 1,000,000 promoters, the pgbench anchor, and HTTP with wrk (apt-get install wrk).
-.PHONY: bench-orders
-bench-orders: $(STAMP)
+# The benchmarks' own tools from Debian: pgbench (the anchor) and wrk (bench/orders_http.py drives HTTP with it).
+.PHONY: bench-tools
+bench-tools:
+	@command -v pgbench >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing wrk and postgresql-contrib (pgbench) from Debian"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q wrk postgresql-contrib; }
+
+# Orders through the services on 1,000,000 promoters, the pgbench anchor, and HTTP with wrk.
+.PHONY: bench-orders bench-orders-http
+bench-orders: $(STAMP) bench-tools
 	$(BIN)/python bench/orders.py
+
+bench-orders-http: $(STAMP) bench-tools
+	$(BIN)/python bench/orders_http.py
+
+# The hot-product launch: 10,000 buyers for 5,000 units from 16 clients (PAID=fast: every fast path and the batches).
+.PHONY: bench-launch
+bench-launch: $(STAMP) bench-tools
+	$(BIN)/python bench/launch.py --paid $(or $(PAID),services)
 
 clean:
 	rm -rf $(VENV) data/*.sqlite3*

@@ -53,6 +53,6 @@ def test_a_checkout_split_between_two_merchants_numbers_its_orders_from_its_own_
 def _key() -> bytes:
     from django.conf import settings
 
-    from tuishou.orders.checkout import _number_key
+    from tuishou.orders.checkout_requests import _number_key
 
     return _number_key(settings.SECRET_KEY)

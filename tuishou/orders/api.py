@@ -9,7 +9,8 @@ from ninja.files import UploadedFile
 
 from tuishou.core.api_roles import CONSUMER, CUSTOMER_SERVICE, MERCHANT_STAFF, PROMOTER, allowed
 from tuishou.orders import aftersales, fulfilment, paying, selectors, services
-from tuishou.orders.checkout import LineRequest, checkout_submit, checkout_submit_from_cart
+from tuishou.orders.checkout import checkout_submit, checkout_submit_from_cart
+from tuishou.orders.checkout_requests import LineRequest
 from tuishou.orders.schemas import (
     AddressIn,
     AddressOut,

@@ -10,11 +10,7 @@ checkout; a SKU or campaign that is visibly sold out is refused first, from a re
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -28,56 +24,11 @@ from tuishou.catalog.commission import commission_base
 from tuishou.catalog.services import sku_stock_reserve
 from tuishou.core.errors import Conflict, DomainError, InvalidInput
 from tuishou.incentives.selectors import plan_version_in_force
-from tuishou.orders import numbers
+from tuishou.orders.checkout_requests import LineRequest, order_number_new, request_digest, requests_clean
 from tuishou.orders.errors import OrderError
 from tuishou.orders.hoarding import unpaid_limits_check
 from tuishou.orders.models import CartLine, Checkout, Order, OrderLine
-from tuishou.orders.services import address_get, quantity_clean, sku_available, text_clean
-
-MAX_LINES = 50
-
-
-@dataclass(frozen=True)
-class LineRequest:
-    """One line asked for: an SKU, how many, and the share code it came through (may be empty)."""
-
-    sku_id: int
-    quantity: int
-    share_code: str = ""
-
-
-def _line_requests(lines) -> list[LineRequest]:
-    requests = []
-    for item in lines:
-        if isinstance(item, LineRequest):
-            requests.append(item)
-            continue
-        sku_id, quantity, *rest = item
-        requests.append(LineRequest(sku_id=sku_id, quantity=quantity, share_code=(rest[0] if rest else "") or ""))
-    if not requests:
-        raise InvalidInput(OrderError.LINES_EMPTY, details={"field": "lines"})
-    if len(requests) > MAX_LINES:
-        raise InvalidInput(OrderError.TOO_MANY_LINES, max_lines=MAX_LINES,
-                           details={"field": "lines"})
-    for request in requests:
-        if isinstance(request.sku_id, bool) or not isinstance(request.sku_id, int):
-            raise InvalidInput(OrderError.SKU_UNAVAILABLE, sku_id=request.sku_id,
-                               details={"sku_id": None})
-        quantity_clean(request.quantity)
-    return requests
-
-
-@functools.cache
-def _number_key(secret: str) -> bytes:
-    return hashlib.sha256(f"tuishou-order-numbers:{secret}".encode()).digest()
-
-
-def order_number_new(at, *, checkout_id: int, index: int) -> str:
-    """A unique, unguessable order number: date and time, then nine digits permuting the serial of the
-    ``index``-th order of checkout ``checkout_id`` under the deployment's key (``tuishou.orders.numbers``),
-    e.g. ``2610031015427318806``."""
-    return numbers.order_number(minute=f"{timezone.localtime(at):%y%m%d%H%M}", checkout_id=checkout_id,
-                                index=index, key=_number_key(settings.SECRET_KEY))
+from tuishou.orders.services import address_get, sku_available, text_clean
 
 
 def checkout_submit(*, buyer, lines, address_id: int, share_code: str | None = None,
@@ -98,7 +49,7 @@ def checkout_submit(*, buyer, lines, address_id: int, share_code: str | None = N
     ``orders.idempotency_key_invalid``, ``orders.idempotency_key_reused``, ``campaigns.sold_out``;
     nothing is written then.
     """
-    return _submit(buyer=buyer, requests=_line_requests(lines), address_id=address_id, share_code=share_code,
+    return _submit(buyer=buyer, requests=requests_clean(lines), address_id=address_id, share_code=share_code,
                    idempotency_key=idempotency_key)
 
 
@@ -131,7 +82,7 @@ def _submit(*, buyer, requests: list[LineRequest] | None, address_id: int, share
             return fast
     address = address_get(user=buyer, address_id=address_id)
     share_code = text_clean(share_code, "share_code", 32, required=False)
-    digest = _request_digest(requests, address, share_code)
+    digest = request_digest(requests, address, share_code)
     first = _replay(buyer, key, digest)
     if first is not None:
         return first
@@ -144,7 +95,7 @@ def _submit(*, buyer, requests: list[LineRequest] | None, address_id: int, share
                 first = _replay(buyer, key, digest)
                 if first is not None:
                     return first
-                requests = _line_requests([LineRequest(sku_id=c.sku_id, quantity=c.quantity,
+                requests = requests_clean([LineRequest(sku_id=c.sku_id, quantity=c.quantity,
                                                        share_code=c.share_code) for c in cart])
                 CartLine.objects.filter(pk__in=[c.pk for c in cart]).delete()  # before the hot rows are locked
             return _checkout_write(buyer=buyer, requests=requests, address=address, share_code=share_code,
@@ -155,14 +106,6 @@ def _submit(*, buyer, requests: list[LineRequest] | None, address_id: int, share
         if first is None:
             raise
         return first
-
-
-def _request_digest(requests: list[LineRequest] | None, address, share_code: str) -> str:
-    """What a replay must repeat: the lines (or "the cart", whatever it holds by then), the address's
-    contents (a copy of the same address is the same request) and the share code."""
-    lines = "cart" if requests is None else sorted([r.sku_id, r.quantity, r.share_code] for r in requests)
-    where = [address.name, address.phone, address.province, address.city, address.district, address.detail]
-    return hashlib.sha256(json.dumps([lines, where, share_code], ensure_ascii=False).encode()).hexdigest()
 
 
 def _replay(buyer, key: str, digest: str) -> Checkout | None:

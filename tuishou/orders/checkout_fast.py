@@ -43,8 +43,8 @@ from tuishou.core.errors import DomainError
 from tuishou.core.money import from_minor, to_minor
 from tuishou.incentives.models import PlanVersion
 from tuishou.merchants.models import Merchant
-from tuishou.orders.checkout import LineRequest, _line_requests, _request_digest, order_number_new
 from tuishou.orders.checkout_fast_attribution import Declined, attribution_fast
+from tuishou.orders.checkout_requests import LineRequest, order_number_new, request_digest, requests_clean
 from tuishou.orders.hoarding import unpaid_limits
 from tuishou.orders.models import Address, CartLine, Checkout, Order, OrderLine
 from tuishou.orders.services import text_clean
@@ -88,7 +88,7 @@ def _write(cursor, *, buyer, requests, address_id: int, share_code: str, key: st
         cursor.execute(f"DELETE FROM {CART} WHERE id IN (SELECT id FROM {CART} WHERE user_id = %s ORDER BY id "
                        f"FOR UPDATE) RETURNING id, sku_id, quantity, share_code", [buyer.pk])
         try:
-            requests = _line_requests([LineRequest(sku_id=s, quantity=q, share_code=c)
+            requests = requests_clean([LineRequest(sku_id=s, quantity=q, share_code=c)
                                        for _, s, q, c in sorted(cursor.fetchall())])
         except DomainError:
             raise Declined from None
@@ -110,7 +110,7 @@ def _write(cursor, *, buyer, requests, address_id: int, share_code: str, key: st
         raise Declined
     attribution = attribution_fast(cursor, buyer=buyer, row=buyer_row, now=now,
                                    visit_table=AttributionVisit._meta.db_table)
-    digest = _request_digest(None if from_cart else requests, address, share_code)
+    digest = request_digest(None if from_cart else requests, address, share_code)
     orders = [_order_values(group, skus=skus, address=address, attribution=attribution, code=group_codes[0])
               for group in by_merchant.values()]
     amount = sum((order["total"] for order in orders), Decimal("0.00"))

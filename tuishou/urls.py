@@ -55,6 +55,7 @@ urlpatterns = [
     path("agency/announcements/", include("tuishou.notifications.urls_desk")),
     path("ops/leaderboards/", include("tuishou.community.urls_desk")),
     path("ops/materials/rewards/", include("tuishou.community.urls_ops_rewards")),  # materials reward periods
+    path("ops/materials/", include("tuishou.community.urls_ops_moderation")),  # 素材审核: reports, hide, restore
     path("agency/leaderboards/", include("tuishou.community.urls_desk")),
     path("ops/campaigns/", include("tuishou.campaigns.urls_ops")),  # 爆品 campaigns
     path("agency/campaigns/", include("tuishou.campaigns.urls_agency")),

@@ -311,6 +311,12 @@ def test_the_materials_marketplace_has_reused_rated_and_selling_materials(demo_o
     assert Material.objects.count() == 24 + 12 and Material.objects.filter(status="hidden").count() == 1
     assert Citation.objects.count() > 24 and Rating.objects.exists()
     assert Order.objects.filter(share_link__material__isnull=False).exists()  # materials helped sell
+    from tuishou.community.models import MaterialReport
+
+    # the moderation desk opens on a material two promoters reported, waiting for an operator
+    assert sorted(MaterialReport.objects.filter(resolved_at__isnull=True).values_list("material__status", flat=True)) \
+        == ["visible", "visible"]
+    assert MaterialReport.objects.filter(resolved_at__isnull=True).values("material").distinct().count() == 1
 
 
 def test_the_inspected_zone_has_a_badge_earned_a_product_under_review_and_open_tasks(demo_output, client):

@@ -65,6 +65,7 @@ OPERATOR_DESK = (
     NavItem("ops-communities", _("Communities"), "/ops/communities/", "🏘️", (OPS,)),
     NavItem("ops-leaderboards", _("Leaderboards"), "/ops/leaderboards/", "🏆"),
     NavItem("ops-materials-rewards", _("Materials rewards"), "/ops/materials/rewards/", "🎁", (OPS, FINANCE)),
+    NavItem("ops-materials", _("Material reports"), "/ops/materials/", "🚨", (OPS,)),
     NavItem("ops-announcements", _("Announcements"), "/ops/announcements/", "📣", (OPS,)),
     NavItem("ops-campaigns", _("Hot-product campaigns"), "/ops/campaigns/", "🔥", (OPS,)),
     NavItem("ops-coupons", _("Coupon goods"), "/ops/coupons/", "🎟️"),

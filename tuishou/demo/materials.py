@@ -65,11 +65,20 @@ def _reuse(world: World, rng: random.Random, reuser: Seller, material_id: int, p
 
 
 def _moderate(world: World) -> None:
-    """A reporter flags one material for exaggerated claims; the operator takes it down."""
-    target = Material.objects.order_by("pk").first()
-    if target is None:
+    """A reporter flags one material for exaggerated claims; the operator takes it down. Two others report a
+    second material, still waiting for an operator (the moderation desk's first row)."""
+    first_two = list(Material.objects.order_by("pk")[:2])
+    if not first_two:
         return
+    target = first_two[0]
     reporter = next((s.promoter.user for s in world.sellers.values() if s.promoter.pk != target.author_id), None)
     if reporter is not None:
         market.material_report(user=reporter, material_id=target.pk, reason="文案夸大功效，和商品详情不符")
     market.material_moderate(actor=world.ops, material_id=target.pk, hide=True, reason="夸大宣传，已通知作者修改")
+    if len(first_two) < 2:
+        return
+    waiting = first_two[1]
+    reporters = [s.promoter.user for s in world.sellers.values() if s.promoter.pk != waiting.author_id][:2]
+    for reporter, reason in zip(reporters, ("图片疑似盗用其他店铺的商品图", "文案里写了微信号，引导私下交易"),
+                                strict=False):
+        market.material_report(user=reporter, material_id=waiting.pk, reason=reason)

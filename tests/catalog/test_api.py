@@ -99,7 +99,7 @@ def test_stock_set_and_an_illegal_move(client):
     assert resp.json()["stock"] == 7
     resp = _json(client, "post", f"/api/v1/catalog/products/{item.pk}/submit")
     assert (resp.status_code, resp.json()) == (409, {
-        "code": "catalog.transition_invalid", "message": "This product cannot go from on_shelf to pending_review.",
+        "code": "catalog.transition_invalid", "message": "This product cannot go from On shelf to Pending review.",
         "details": {"status": "on_shelf", "to": "pending_review", "event": "submit"}})
 
 

@@ -77,7 +77,7 @@ def test_an_illegal_move_is_refused_with_the_apps_code_and_writes_nothing():
     with pytest.raises(Conflict) as refused:
         transition_apply(shop, to=M.ACTIVE, reason="again")
     assert (refused.value.code, refused.value.message, refused.value.details) == (
-        "merchants.transition_invalid", "This merchant cannot go from active to active.",
+        "merchants.transition_invalid", "This merchant cannot go from Active to Active.",
         {"status": "active", "to": "active"})
     assert (Merchant.objects.get().status, MerchantStatusChange.objects.count()) == ("active", 0)
 
@@ -118,3 +118,15 @@ def test_of_two_concurrent_moves_from_the_same_read_exactly_one_wins():
     assert sorted(e.code for e in errors if e is not None) == ["merchants.transition_invalid"]
     assert [r.status for r in results if r is not None] == ["suspended"]
     assert (Merchant.objects.get().status, MerchantStatusChange.objects.count()) == ("suspended", 1)
+
+
+@pytest.mark.django_db
+def test_a_refusal_names_the_statuses_in_the_readers_language_never_their_codes():
+    from tuishou.core.i18n import error_message
+
+    shop = mf.merchant()
+    with pytest.raises(Conflict) as refused:
+        transition_apply(shop, to=M.ACTIVE, reason="again")
+    assert error_message(refused.value, "zh-hans") == "此商家当前为 正常，不能变为 正常。"
+    assert "active" not in error_message(refused.value, "zh-hans")
+    assert error_message(refused.value, "en") == "This merchant cannot go from Active to Active."

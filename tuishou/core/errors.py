@@ -81,7 +81,14 @@ class Phrase(str):
     """Text given as a placeholder's value that is translated too when the message is rendered.
 
     Mark its source with ``gettext_noop`` so that extraction finds it: ``problem=Phrase(_("12 to 19 digits"))``.
+    A phrase whose translation needs more than its text (a label with a message context) carries it as ``lazy``, an
+    object whose ``str()`` is the text in the active language; the phrase itself stays the English text.
     """
+
+    lazy: object = None
+
+    def translated(self, translate: Callable[[str], str]) -> str:
+        return str(self.lazy) if self.lazy is not None else translate(self)
 
 
 class _Params(dict):
@@ -110,7 +117,7 @@ class DomainError(Exception):
         """The message, its template first passed through ``translate`` (a gettext) when one is given."""
         if translate is None:
             return self.template.format_map(_Params(self.params))
-        params = {k: translate(v) if isinstance(v, Phrase) else v for k, v in self.params.items()}
+        params = {k: v.translated(translate) if isinstance(v, Phrase) else v for k, v in self.params.items()}
         return translate(self.template).format_map(_Params(params))
 
     def as_dict(self) -> dict[str, Any]:

@@ -103,11 +103,15 @@ class Pipeline:
 
     def refusal(self, *, current: str, to: str, **details: Any) -> Conflict:
         """The one error every refused move raises: ``<app>.transition_invalid`` with a sentence for a person."""
-        # The model's name as written (English), translated with the rest of the message when a page renders it.
+        # The model's name and the statuses' labels as written (English), translated with the rest of the message
+        # when a page renders it ("此素材当前为已隐藏…", never the codes); ``details`` keeps the codes.
+        labels = dict(self.model._meta.get_field("status").choices)
         with translation.override(None):
             noun = Phrase(str(self.model._meta.verbose_name))
+            status, target = Phrase(str(labels.get(current, current))), Phrase(str(labels.get(to, to)))
+        status.lazy, target.lazy = labels.get(current), labels.get(to)  # a label's context travels with it
         code = error_code(f"{self.model._meta.app_label}.transition_invalid")
-        return Conflict(code, kind=noun, status=current, to=to, details={"status": current, "to": to, **details})
+        return Conflict(code, kind=noun, status=status, to=target, details={"status": current, "to": to, **details})
 
     def check(self, *, current: str, to: str, **details: Any) -> None:
         """Raise the refusal unless the table allows ``current → to``."""

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from tests.campaigns import factories as cf
 from tests.orders import factories as of
 from tests.settlement import factories as f
+from tests.spies import answers_recorded
 from tuishou.campaigns.models import Campaign
 from tuishou.catalog.models import Sku
 from tuishou.core.errors import DomainError
@@ -37,15 +38,7 @@ BINDINGS = {"default": "", "first_click": "binding: {mode: first_click, valid_da
 @pytest.fixture
 def fast_calls(monkeypatch):
     """Every answer of the fast path (None: it left the checkout to the services)."""
-    answers = []
-    real = checkout_fast.checkout_submit_fast
-
-    def spy(**kwargs):
-        answers.append(real(**kwargs))
-        return answers[-1]
-
-    monkeypatch.setattr(checkout_fast, "checkout_submit_fast", spy)
-    return answers
+    return answers_recorded(monkeypatch, checkout_fast, "checkout_submit_fast")
 
 
 def _mode(settings, fast: bool) -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tests.orders import factories as of
 from tests.settlement import factories as f
 from tests.settlement.conftest import reconcile
+from tests.spies import answers_recorded
 from tuishou.incentives.models import VolumeEntry
 from tuishou.ledger.models import JournalEntry, JournalLine
 from tuishou.ledger.reconcile import reconcile_run
@@ -32,15 +33,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def fast_calls(monkeypatch):
     """Every answer of the fast path (None: it left the callback to the services)."""
-    answers = []
-    real = payment_services.payment_callback_fast
-
-    def spy(**kwargs):
-        answers.append(real(**kwargs))
-        return answers[-1]
-
-    monkeypatch.setattr(payment_services, "payment_callback_fast", spy)
-    return answers
+    return answers_recorded(monkeypatch, payment_services, "payment_callback_fast")
 
 
 def _mode(settings, *, fast: bool, batched: bool = True) -> None:

@@ -13,6 +13,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from tests.payments import factories as f
+from tests.spies import answers_recorded
 from tuishou.core.errors import DomainError
 from tuishou.payments import services
 from tuishou.payments.models import Payment, PaymentStatusChange
@@ -34,15 +35,7 @@ class Undo(Exception):
 @pytest.fixture
 def fast_calls(monkeypatch):
     """Every answer of the fast start (None: it left the start to the services)."""
-    answers = []
-    real = services.payment_start_fast
-
-    def spy(**kwargs):
-        answers.append(real(**kwargs))
-        return answers[-1]
-
-    monkeypatch.setattr(services, "payment_start_fast", spy)
-    return answers
+    return answers_recorded(monkeypatch, services, "payment_start_fast")
 
 
 def _mode(settings, fast: bool) -> None:

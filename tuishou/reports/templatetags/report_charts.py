@@ -37,19 +37,21 @@ def pct(value) -> str:
     return percent(value)
 
 
-@register.filter
-def change(value) -> str:
-    """A relative change with its sign: 0.2354 → +23.54%, -0.0187 → -1.87%, 0 → 0.00%."""
+def _signed(value, unit: str) -> str:
+    """A change in hundredths with its sign (+ for a rise, - for a fall, none for no change); a dash for none."""
     if value is None:
         return "–"
     shown = (Decimal(value) * 100).quantize(Decimal("0.01"))
-    return f"+{shown}%" if shown > 0 else f"{shown}%"
+    return f"+{shown}{unit}" if shown > 0 else f"{shown}{unit}"
+
+
+@register.filter
+def change(value) -> str:
+    """A relative change with its sign: 0.2354 → +23.54%, -0.0187 → -1.87%, 0 → 0.00%."""
+    return _signed(value, "%")
 
 
 @register.filter
 def points(value) -> str:
     """A change of a ratio in percentage points, with its sign: 0.0144 → +1.44, -0.0057 → -0.57."""
-    if value is None:
-        return "–"
-    shown = (Decimal(value) * 100).quantize(Decimal("0.01"))
-    return f"+{shown}" if shown > 0 else f"{shown}"
+    return _signed(value, "")

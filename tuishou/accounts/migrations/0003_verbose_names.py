@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -12,79 +13,79 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='apitoken',
             options={'ordering': ['-created_at'], 'verbose_name': 'api token', 'verbose_name_plural': 'api tokens'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='operatorrole',
             options={'verbose_name': 'operator role', 'verbose_name_plural': 'operator roles'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='user',
             options={'ordering': ['id'], 'verbose_name': 'user', 'verbose_name_plural': 'users'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='apitoken',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='apitoken',
             name='digest',
             field=models.CharField(max_length=64, unique=True, verbose_name='digest'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='apitoken',
             name='expires_at',
             field=models.DateTimeField(db_index=True, verbose_name='expires at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='apitoken',
             name='label',
             field=models.CharField(blank=True, max_length=60, verbose_name='label'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='apitoken',
             name='last_used_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='last used at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='apitoken',
             name='prefix',
             field=models.CharField(help_text='First characters of the token, to recognise it.', max_length=8, verbose_name='prefix'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='apitoken',
             name='revoked_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='revoked at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='apitoken',
             name='user',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='operatorrole',
             name='granted_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='granted at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='operatorrole',
             name='role',
             field=models.CharField(choices=[('admin', 'Administrator'), ('ops', 'Operations'), ('finance', 'Finance'), ('customer_service', 'Customer service'), ('risk', 'Risk')], max_length=32, verbose_name='role'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='operatorrole',
             name='user',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='operator_roles', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='user',
             name='display_name',
             field=models.CharField(blank=True, max_length=60, verbose_name='display name'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='user',
             name='phone',
             field=models.CharField(blank=True, help_text='Mainland mobile number, digits only; used to sign in.', max_length=20, null=True, unique=True, verbose_name='phone'),

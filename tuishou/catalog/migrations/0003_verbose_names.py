@@ -5,6 +5,7 @@ import django.utils.timezone
 import tuishou.core.fields
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -16,203 +17,203 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='product',
             options={'ordering': ['-id'], 'verbose_name': 'product', 'verbose_name_plural': 'products'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='productimage',
             options={'ordering': ['product_id', 'position', 'id'], 'verbose_name': 'product image', 'verbose_name_plural': 'product images'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='productstatuschange',
             options={'ordering': ['product_id', 'id'], 'verbose_name': 'product status change', 'verbose_name_plural': 'product status changes'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='sku',
             options={'ordering': ['product_id', 'id'], 'verbose_name': 'sku', 'verbose_name_plural': 'skus'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='category',
             field=models.CharField(db_index=True, max_length=60, verbose_name='category'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='description',
             field=models.TextField(blank=True, verbose_name='description'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='hot_ends_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='hot ends at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='hot_price',
             field=tuishou.core.fields.MoneyField(blank=True, help_text='Campaign price for every SKU while the window is open.', null=True, verbose_name='hot price'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='hot_starts_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='hot starts at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='inspected_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='inspected at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='merchant',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='merchants.merchant', verbose_name='merchant'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='reject_reason',
             field=models.TextField(blank=True, verbose_name='reject reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='reviewed_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='reviewed at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='reviewed_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='status',
             field=models.CharField(choices=[('draft', 'Draft'), ('pending_review', 'Pending review'), ('rejected', 'Rejected'), ('approved', 'Approved (not listed yet)'), ('on_shelf', 'On shelf'), ('off_shelf', 'Off shelf')], db_index=True, default='draft', max_length=16, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='title',
             field=models.CharField(max_length=120, verbose_name='title'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='product',
             name='updated_at',
             field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='productimage',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='productimage',
             name='image',
             field=models.ImageField(upload_to='products/%Y/%m/', verbose_name='image'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='productimage',
             name='position',
             field=models.PositiveSmallIntegerField(default=0, verbose_name='position'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='productimage',
             name='product',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='catalog.product', verbose_name='product'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='productstatuschange',
             name='actor',
             field=models.ForeignKey(blank=True, help_text='Empty when the system (a callback, a timer) moved it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='productstatuschange',
             name='created_at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='productstatuschange',
             name='event',
             field=models.CharField(blank=True, help_text='The named move, where the model names them.', max_length=16, verbose_name='event'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='productstatuschange',
             name='from_status',
             field=models.CharField(blank=True, help_text='Empty for the row of the creation.', max_length=20, verbose_name='from status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='productstatuschange',
             name='product',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='catalog.product', verbose_name='product'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='productstatuschange',
             name='reason',
             field=models.TextField(blank=True, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='productstatuschange',
             name='to_status',
             field=models.CharField(max_length=20, verbose_name='to status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sku',
             name='active',
             field=models.BooleanField(db_index=True, default=True, verbose_name='active'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sku',
             name='code',
             field=models.CharField(help_text="The merchant's SKU code, unique within the product.", max_length=40, verbose_name='code'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sku',
             name='commission_amount',
             field=tuishou.core.fields.MoneyField(blank=True, null=True, verbose_name='commission amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sku',
             name='commission_mode',
             field=models.CharField(choices=[('percent', 'Percentage of the paid price'), ('fixed', 'Fixed amount per unit')], max_length=8, verbose_name='commission mode'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sku',
             name='commission_rate',
             field=models.DecimalField(blank=True, decimal_places=4, max_digits=5, null=True, verbose_name='commission rate'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sku',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sku',
             name='price',
             field=tuishou.core.fields.MoneyField(help_text='Retail price (零售价).', verbose_name='price'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sku',
             name='product',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skus', to='catalog.product', verbose_name='product'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sku',
             name='spec_name',
             field=models.CharField(help_text='e.g. 500g×2袋', max_length=60, verbose_name='spec name'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sku',
             name='stock',
             field=models.PositiveIntegerField(default=0, verbose_name='stock'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sku',
             name='supply_price',
             field=tuishou.core.fields.MoneyField(help_text='What the merchant supplies it for (供货价).', verbose_name='supply price'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sku',
             name='updated_at',
             field=models.DateTimeField(auto_now=True, verbose_name='updated at'),

@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -17,15 +18,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='citation',
             options={'verbose_name': 'citation'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='materialimage',
             options={'ordering': ['position', 'id'], 'verbose_name': 'material image'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='materialreport',
             options={'verbose_name': 'material report'},
         ),
@@ -33,166 +34,166 @@ class Migration(migrations.Migration):
             name='materialstatuschange',
             options={'verbose_name': 'material status change'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='rating',
             options={'verbose_name': 'rating'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='citation',
             name='channel',
             field=models.CharField(choices=[('wechat', 'WeChat chat'), ('moments', 'WeChat Moments'), ('group', 'Group chat'), ('poster', 'Share poster'), ('other', 'Elsewhere')], max_length=10, verbose_name='channel'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='citation',
             name='created_at',
             field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='citation',
             name='link',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='stores.sharelink', verbose_name='link'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='citation',
             name='material',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='community.material', verbose_name='material'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='citation',
             name='promoter',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='network.promoter', verbose_name='promoter'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='material',
             name='author',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='materials', to='network.promoter', verbose_name='author'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='material',
             name='community',
             field=models.ForeignKey(help_text="The author's community when they published it.", on_delete=django.db.models.deletion.PROTECT, related_name='materials', to='network.community', verbose_name='community'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='material',
             name='created_at',
             field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='material',
             name='hidden_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='hidden at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='material',
             name='product',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='materials', to='catalog.product', verbose_name='product'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='material',
             name='status',
             field=models.CharField(choices=[('visible', 'Visible'), ('hidden', 'Hidden')], default='visible', max_length=10, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='material',
             name='text',
             field=models.TextField(max_length=2000, verbose_name='text'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='material',
             name='video_url',
             field=models.URLField(blank=True, max_length=300, verbose_name='video url'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialimage',
             name='image',
             field=models.ImageField(upload_to='materials/%Y/%m/', verbose_name='image'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialimage',
             name='material',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='community.material', verbose_name='material'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialimage',
             name='position',
             field=models.PositiveSmallIntegerField(default=0, verbose_name='position'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialreport',
             name='created_at',
             field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialreport',
             name='material',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='community.material', verbose_name='material'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialreport',
             name='reason',
             field=models.CharField(max_length=200, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialreport',
             name='reporter',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reporter'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialreport',
             name='resolved_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='resolved at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialstatuschange',
             name='actor',
             field=models.ForeignKey(blank=True, help_text='Empty when the system (a callback, a timer) moved it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialstatuschange',
             name='created_at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialstatuschange',
             name='event',
             field=models.CharField(blank=True, help_text='The named move, where the model names them.', max_length=16, verbose_name='event'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialstatuschange',
             name='from_status',
             field=models.CharField(blank=True, help_text='Empty for the row of the creation.', max_length=20, verbose_name='from status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialstatuschange',
             name='material',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='community.material', verbose_name='material'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialstatuschange',
             name='reason',
             field=models.TextField(blank=True, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='materialstatuschange',
             name='to_status',
             field=models.CharField(max_length=20, verbose_name='to status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rating',
             name='material',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='community.material', verbose_name='material'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rating',
             name='rater',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.promoter', verbose_name='rater'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rating',
             name='score',
             field=models.PositiveSmallIntegerField(verbose_name='score'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rating',
             name='updated_at',
             field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated at'),

@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -14,81 +15,81 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='job',
             options={'verbose_name': 'background job', 'verbose_name_plural': 'background jobs'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='created_at',
             field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='done',
             field=models.PositiveBigIntegerField(default=0, verbose_name='done'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='error_code',
             field=models.CharField(blank=True, max_length=60, verbose_name='error code'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='error_message',
             field=models.TextField(blank=True, verbose_name='error message'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='file',
             field=models.CharField(blank=True, max_length=200, verbose_name='file'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='finished_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='finished at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='kind',
             field=models.CharField(help_text='The registered job kind (tuishou.core.jobs.job_kind).', max_length=40, verbose_name='kind'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='note',
             field=models.CharField(blank=True, help_text='What the job is doing now.', max_length=200, verbose_name='note'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='owner',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='jobs', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='params',
             field=models.JSONField(blank=True, default=dict, verbose_name='params'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='result',
             field=models.JSONField(blank=True, null=True, verbose_name='result'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='started_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='started at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='status',
             field=models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='title',
             field=models.CharField(blank=True, max_length=200, verbose_name='title'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='job',
             name='total',
             field=models.PositiveBigIntegerField(default=0, verbose_name='total'),

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels
 
 
 class Migration(migrations.Migration):
@@ -33,7 +34,7 @@ class Migration(migrations.Migration):
             model_name='planversion',
             name='plan_published_has_version',
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='status',
             field=models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Proposed to the operators'), ('published', 'Published (in force)'), ('retired', 'Retired')], db_index=True, default='draft', max_length=16),

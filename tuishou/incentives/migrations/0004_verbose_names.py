@@ -5,6 +5,7 @@ import django.utils.timezone
 import tuishou.core.fields
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -17,232 +18,232 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='planstudy',
             options={'ordering': ['-id'], 'verbose_name': 'plan study', 'verbose_name_plural': 'plan studies'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='planversion',
             options={'ordering': ['community_id', '-published_at', '-id'], 'verbose_name': 'plan version', 'verbose_name_plural': 'plan versions'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='planversionstatuschange',
             options={'ordering': ['plan_version_id', 'id'], 'verbose_name': 'plan version status change', 'verbose_name_plural': 'plan version status changes'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='rankevaluationrun',
             options={'ordering': ['-evaluated_at', '-id'], 'verbose_name': 'rank evaluation run', 'verbose_name_plural': 'rank evaluation runs'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='volumeentry',
             options={'ordering': ['occurred_at', 'id'], 'verbose_name': 'volume entry', 'verbose_name_plural': 'volume entries'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planstudy',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planstudy',
             name='created_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planstudy',
             name='job',
             field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.job', verbose_name='job'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planstudy',
             name='kind',
             field=models.CharField(choices=[('simulation', 'Simulation'), ('backtest', 'Backtest')], max_length=16, verbose_name='kind'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planstudy',
             name='params',
             field=models.JSONField(blank=True, default=dict, help_text='What was asked: sizes and seed, or the window.', verbose_name='params'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planstudy',
             name='report',
             field=models.JSONField(blank=True, null=True, verbose_name='report'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planstudy',
             name='version',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='studies', to='incentives.planversion', verbose_name='version'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='community',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plan_versions', to='network.community', verbose_name='community'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='created_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='document',
             field=models.JSONField(help_text='The validated plan, as the engine dumps it.', verbose_name='document'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='findings',
             field=models.JSONField(blank=True, default=list, help_text='Compliance findings of the last check.', verbose_name='findings'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='jurisdiction',
             field=models.CharField(max_length=16, verbose_name='jurisdiction'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='name',
             field=models.CharField(max_length=200, verbose_name='name'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='plan_key',
             field=models.CharField(help_text="The plan document's id.", max_length=64, verbose_name='plan key'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='published_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='published at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='published_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='retired_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='retired at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='source',
             field=models.TextField(help_text='The YAML or JSON text it was imported from.', verbose_name='source'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='status',
             field=models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Proposed to the operators'), ('published', 'Published (in force)'), ('retired', 'Retired')], db_index=True, default='draft', max_length=16, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversion',
             name='version',
             field=models.PositiveIntegerField(blank=True, help_text='Assigned on publish.', null=True, verbose_name='version'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversionstatuschange',
             name='actor',
             field=models.ForeignKey(blank=True, help_text='Empty when the system (a callback, a timer) moved it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversionstatuschange',
             name='created_at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversionstatuschange',
             name='event',
             field=models.CharField(blank=True, help_text='The named move, where the model names them.', max_length=16, verbose_name='event'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversionstatuschange',
             name='from_status',
             field=models.CharField(blank=True, help_text='Empty for the row of the creation.', max_length=20, verbose_name='from status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversionstatuschange',
             name='plan_version',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='incentives.planversion', verbose_name='plan version'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversionstatuschange',
             name='reason',
             field=models.TextField(blank=True, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='planversionstatuschange',
             name='to_status',
             field=models.CharField(max_length=20, verbose_name='to status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankevaluationrun',
             name='community',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.community', verbose_name='community'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankevaluationrun',
             name='demoted',
             field=models.PositiveIntegerField(default=0, verbose_name='demoted'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankevaluationrun',
             name='evaluated_at',
             field=models.DateTimeField(help_text='End of every trailing window.', verbose_name='evaluated at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankevaluationrun',
             name='finished_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='finished at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankevaluationrun',
             name='plan_version',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='incentives.planversion', verbose_name='plan version'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankevaluationrun',
             name='promoted',
             field=models.PositiveIntegerField(default=0, verbose_name='promoted'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankevaluationrun',
             name='promoters',
             field=models.PositiveIntegerField(default=0, verbose_name='promoters'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankevaluationrun',
             name='started_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='started at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='volumeentry',
             name='base',
             field=tuishou.core.fields.MoneyField(help_text='Commission base B of the sale (negative for a refund).', verbose_name='base'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='volumeentry',
             name='occurred_at',
             field=models.DateTimeField(verbose_name='occurred at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='volumeentry',
             name='orders',
             field=models.SmallIntegerField(default=1, verbose_name='orders'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='volumeentry',
             name='promoter',
             field=models.ForeignKey(help_text='The promoter credited with the sale (p0).', on_delete=django.db.models.deletion.PROTECT, related_name='volume_entries', to='network.promoter', verbose_name='promoter'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='volumeentry',
             name='self_purchase',
             field=models.BooleanField(default=False, help_text='The credited promoter bought it (自购).', verbose_name='self purchase'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='volumeentry',
             name='source_ref',
             field=models.CharField(max_length=80, unique=True, verbose_name='source ref'),

@@ -5,6 +5,7 @@ import tuishou.core.fields
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -17,134 +18,134 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='account',
             options={'ordering': ['id'], 'verbose_name': 'account', 'verbose_name_plural': 'accounts'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='journalentry',
             options={'ordering': ['-id'], 'verbose_name': 'journal entry', 'verbose_name_plural': 'journal entries'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='journalline',
             options={'ordering': ['id'], 'verbose_name': 'journal line', 'verbose_name_plural': 'journal lines'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='account',
             name='balance',
             field=tuishou.core.fields.MoneyField(default=Decimal('0.00'), help_text='Signed sum of the lines (debit +, credit −).', verbose_name='balance'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='account',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='account',
             name='currency',
             field=models.CharField(default='CNY', max_length=3, verbose_name='currency'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='account',
             name='key',
             field=models.CharField(help_text='kind[:promoter:id|:merchant:id]: unique even when the owner is empty.', max_length=80, unique=True, verbose_name='key'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='account',
             name='kind',
             field=models.CharField(choices=[('promoter_pending', 'Promoter pending commission (待结算佣金)'), ('promoter_available', 'Promoter available balance (可提现余额)'), ('promoter_frozen', 'Promoter frozen balance (提现冻结)'), ('promoter_withdrawn', 'Promoter withdrawn total (已提现)'), ('commission_expense', 'Platform commission expense (佣金支出)'), ('merchant_payable', 'Payable to merchant (应付商家)'), ('merchant_pending', 'Payable to merchant, pending settlement (待结算货款)'), ('merchant_frozen', 'Payable to merchant, frozen by a withdrawal (商家提现冻结)'), ('merchant_withdrawn', 'Merchant withdrawn total (商家已提现)'), ('platform_revenue', 'Platform revenue: fees (平台收入)'), ('payout_clearing', 'Payout clearing (出款在途)'), ('gateway_clearing', 'Payment gateway clearing (收款在途)'), ('customer_refunds', 'Customer refunds (退款)'), ('commission_margin', 'Platform commission margin: B less payouts (佣金留存)')], max_length=32, verbose_name='kind'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='account',
             name='line_count',
             field=models.PositiveBigIntegerField(default=0, help_text='Number of lines posted to this account.', verbose_name='line count'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='account',
             name='merchant',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_accounts', to='merchants.merchant', verbose_name='merchant'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='account',
             name='promoter',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_accounts', to='network.promoter', verbose_name='promoter'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalentry',
             name='actor',
             field=models.ForeignKey(blank=True, help_text='Empty when the system posted it by itself.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalentry',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalentry',
             name='key',
             field=models.CharField(help_text='Idempotency key: one entry per key, ever.', max_length=200, unique=True, verbose_name='key'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalentry',
             name='kind',
             field=models.CharField(choices=[('commission_accrued', 'Commission accrued, pending (佣金计提)'), ('commission_settled', 'Commission settled, available (佣金结算)'), ('commission_cancelled', 'Commission cancelled before settlement (佣金取消)'), ('commission_clawback', 'Commission clawed back after settlement (佣金追回)'), ('withdrawal_requested', 'Withdrawal requested, frozen (提现申请)'), ('withdrawal_rejected', 'Withdrawal rejected, released (提现驳回)'), ('withdrawal_paid', 'Withdrawal paid out (提现到账)'), ('withdrawal_failed', 'Withdrawal payout failed (出款失败)'), ('order_paid', 'Order paid (订单支付)'), ('order_refunded', 'Order refunded (订单退款)'), ('merchant_settled', 'Merchant settled (商家结算)'), ('period_commission', 'Period commission: team volume, pools (月度奖励)'), ('adjustment', 'Operator adjustment (人工调整)'), ('reversal', 'Reversal (冲正)')], db_index=True, max_length=32, verbose_name='kind'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalentry',
             name='memo',
             field=models.TextField(blank=True, verbose_name='memo'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalentry',
             name='reverses',
             field=models.OneToOneField(blank=True, help_text='The entry this one cancels.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversal', to='ledger.journalentry', verbose_name='reverses'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalline',
             name='account',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='ledger.account', verbose_name='account'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalline',
             name='amount',
             field=tuishou.core.fields.MoneyField(help_text='Debit positive, credit negative (元).', verbose_name='amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalline',
             name='base',
             field=tuishou.core.fields.MoneyField(blank=True, help_text='Commission base the rate applied to (元).', null=True, verbose_name='base'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalline',
             name='entry',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='ledger.journalentry', verbose_name='entry'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalline',
             name='order_line_ref',
             field=models.CharField(blank=True, max_length=64, null=True, verbose_name='order line ref'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalline',
             name='order_ref',
             field=models.CharField(blank=True, max_length=64, null=True, verbose_name='order ref'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalline',
             name='plan_id',
             field=models.CharField(blank=True, help_text="The plan's key.", max_length=64, null=True, verbose_name='plan id'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalline',
             name='plan_version',
             field=models.PositiveIntegerField(blank=True, null=True, verbose_name='plan version'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalline',
             name='rate',
             field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='rate'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='journalline',
             name='rule',
             field=models.CharField(blank=True, max_length=64, null=True, verbose_name='rule'),

@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -14,188 +15,188 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='merchant',
             options={'ordering': ['id'], 'verbose_name': 'merchant', 'verbose_name_plural': 'merchants'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='merchantapplication',
             options={'ordering': ['-created_at', '-id'], 'verbose_name': 'merchant application', 'verbose_name_plural': 'merchant applications'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='merchantstaff',
             options={'ordering': ['merchant_id', 'id'], 'verbose_name': 'merchant staff', 'verbose_name_plural': 'merchant staff'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='merchantstatuschange',
             options={'ordering': ['merchant_id', 'id'], 'verbose_name': 'merchant status change', 'verbose_name_plural': 'merchant status changes'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchant',
             name='category',
             field=models.CharField(db_index=True, max_length=60, verbose_name='category'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchant',
             name='contact_phone',
             field=models.CharField(max_length=20, verbose_name='contact phone'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchant',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchant',
             name='description',
             field=models.TextField(blank=True, verbose_name='description'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchant',
             name='fee_rate',
             field=models.DecimalField(decimal_places=4, help_text='Platform fee as a fraction of the paid amount: 0.0500 = 5%.', max_digits=5, verbose_name='fee rate'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchant',
             name='legal_representative',
             field=models.CharField(max_length=60, verbose_name='legal representative'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchant',
             name='name',
             field=models.CharField(db_index=True, max_length=120, verbose_name='name'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchant',
             name='status',
             field=models.CharField(choices=[('active', 'Active'), ('suspended', 'Suspended')], db_index=True, default='active', max_length=16, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchant',
             name='suspend_reason',
             field=models.TextField(blank=True, verbose_name='suspend reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantapplication',
             name='applicant',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merchant_applications', to=settings.AUTH_USER_MODEL, verbose_name='applicant'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantapplication',
             name='business_name',
             field=models.CharField(max_length=120, verbose_name='business name'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantapplication',
             name='category',
             field=models.CharField(db_index=True, help_text='Main category of goods, e.g. 生鲜.', max_length=60, verbose_name='category'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantapplication',
             name='contact_phone',
             field=models.CharField(max_length=20, verbose_name='contact phone'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantapplication',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantapplication',
             name='description',
             field=models.TextField(blank=True, verbose_name='description'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantapplication',
             name='legal_representative',
             field=models.CharField(max_length=60, verbose_name='legal representative'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantapplication',
             name='merchant',
             field=models.OneToOneField(blank=True, help_text='The merchant approval created.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='application', to='merchants.merchant', verbose_name='merchant'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantapplication',
             name='reject_reason',
             field=models.TextField(blank=True, verbose_name='reject reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantapplication',
             name='reviewed_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='reviewed at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantapplication',
             name='reviewed_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantapplication',
             name='status',
             field=models.CharField(choices=[('submitted', 'Submitted'), ('approved', 'Approved'), ('rejected', 'Rejected')], db_index=True, default='submitted', max_length=16, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantpolicy',
             name='default_fee_rate',
             field=models.DecimalField(decimal_places=4, help_text='Fee rate given to newly approved merchants: 0.0500 = 5%.', max_digits=5, verbose_name='default fee rate'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantpolicy',
             name='updated_at',
             field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantstaff',
             name='added_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='added at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantstaff',
             name='merchant',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='merchants.merchant', verbose_name='merchant'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantstaff',
             name='role',
             field=models.CharField(choices=[('owner', 'Owner'), ('staff', 'Staff')], default='staff', max_length=16, verbose_name='role'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantstaff',
             name='user',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='merchant_memberships', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantstatuschange',
             name='actor',
             field=models.ForeignKey(blank=True, help_text='Empty when the system (a callback, a timer) moved it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantstatuschange',
             name='created_at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantstatuschange',
             name='event',
             field=models.CharField(blank=True, help_text='The named move, where the model names them.', max_length=16, verbose_name='event'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantstatuschange',
             name='from_status',
             field=models.CharField(blank=True, help_text='Empty for the row of the creation.', max_length=20, verbose_name='from status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantstatuschange',
             name='merchant',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='merchants.merchant', verbose_name='merchant'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantstatuschange',
             name='reason',
             field=models.TextField(blank=True, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantstatuschange',
             name='to_status',
             field=models.CharField(max_length=20, verbose_name='to status'),

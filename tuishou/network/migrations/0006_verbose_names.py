@@ -5,6 +5,7 @@ import tuishou.core.fields
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -15,385 +16,385 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='community',
             options={'ordering': ['id'], 'verbose_name': 'community', 'verbose_name_plural': 'communities'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='communitystaff',
             options={'verbose_name': 'community staff', 'verbose_name_plural': 'community staff'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='mentor',
             options={'ordering': ['id'], 'verbose_name': 'mentor', 'verbose_name_plural': 'mentors'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='mentorswitchrequest',
             options={'ordering': ['-created_at', '-id'], 'verbose_name': 'mentor switch request', 'verbose_name_plural': 'mentor switch requests'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='promoter',
             options={'ordering': ['id'], 'verbose_name': 'promoter', 'verbose_name_plural': 'promoters'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='promoterapplication',
             options={'ordering': ['-created_at', '-id'], 'verbose_name': 'promoter application', 'verbose_name_plural': 'promoter applications'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='rankrecord',
             options={'ordering': ['-effective_at', '-id'], 'verbose_name': 'rank record', 'verbose_name_plural': 'rank records'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='community',
             name='active',
             field=models.BooleanField(default=True, verbose_name='active'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='community',
             name='code',
             field=models.CharField(help_text='Short stable code, e.g. OFFICIAL or XINGHUO.', max_length=32, unique=True, verbose_name='code'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='community',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='community',
             name='kind',
             field=models.CharField(choices=[('official', 'Official (官方)'), ('agency', 'Agency (机构)')], max_length=16, verbose_name='kind'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='community',
             name='name',
             field=models.CharField(max_length=100, verbose_name='name'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='communitystaff',
             name='community',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='network.community', verbose_name='community'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='communitystaff',
             name='role',
             field=models.CharField(choices=[('owner', 'Owner (负责人)'), ('manager', 'Manager (运营)'), ('viewer', 'Viewer (只读)')], default='manager', max_length=16, verbose_name='role'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='communitystaff',
             name='user',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='community_roles', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='mentor',
             name='active',
             field=models.BooleanField(default=True, verbose_name='active'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='mentor',
             name='capacity',
             field=models.PositiveIntegerField(blank=True, null=True, verbose_name='capacity'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='mentor',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='mentor',
             name='promoter',
             field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='mentor', to='network.promoter', verbose_name='promoter'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='mentorswitchrequest',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='mentorswitchrequest',
             name='decided_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='decided at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='mentorswitchrequest',
             name='decided_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='mentorswitchrequest',
             name='decision_reason',
             field=models.TextField(blank=True, verbose_name='decision reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='mentorswitchrequest',
             name='from_mentor',
             field=models.ForeignKey(blank=True, help_text='Empty when an operator had already moved the promoter off a mentor.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.mentor', verbose_name='from mentor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='mentorswitchrequest',
             name='promoter',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='switch_requests', to='network.promoter', verbose_name='promoter'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='mentorswitchrequest',
             name='reason',
             field=models.TextField(blank=True, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='mentorswitchrequest',
             name='status',
             field=models.CharField(choices=[('pending', 'Pending'), ('rejected', 'Rejected'), ('applied', 'Applied')], default='pending', max_length=16, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='mentorswitchrequest',
             name='to_mentor',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.mentor', verbose_name='to mentor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='networkpolicy',
             name='default_sponsor',
             field=models.ForeignKey(blank=True, help_text='Sponsor of sign-ups without an invite code when no mentor is free.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='network.promoter', verbose_name='default sponsor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='networkpolicy',
             name='invite_code_required',
             field=models.BooleanField(default=True, verbose_name='invite code required'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='networkpolicy',
             name='next_root_ordinal',
             field=models.PositiveIntegerField(default=0, verbose_name='next root ordinal'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='networkpolicy',
             name='placement_policy',
             field=models.CharField(choices=[('random', 'Random'), ('least_loaded', 'Least loaded (fewest direct downlines)'), ('round_robin', 'Round robin')], default='least_loaded', max_length=16, verbose_name='placement policy'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='networkpolicy',
             name='promotion_min_purchase',
             field=tuishou.core.fields.MoneyField(blank=True, help_text='满额分销: what the person must have spent on received or completed orders (元).', null=True, verbose_name='promotion min purchase'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='networkpolicy',
             name='promotion_mode',
             field=models.CharField(choices=[('everyone', 'Everyone (人人分销)'), ('application', 'By application, reviewed by an operator (申请审核)'), ('qualifying_purchase', 'After a qualifying purchase (满额分销)')], default='everyone', help_text='Who may become a promoter. Requiring a purchase first can be an entry fee in disguise (《禁止传销条例》): the compliance check warns.', max_length=24, verbose_name='promotion mode'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='networkpolicy',
             name='round_robin_cursor',
             field=models.BigIntegerField(default=0, help_text='Id of the mentor picked last by round robin.', verbose_name='round robin cursor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='networkpolicy',
             name='switch_cooldown_days',
             field=models.PositiveIntegerField(default=30, help_text='Days after joining or the last switch before a promoter may switch mentor.', verbose_name='switch cooldown days'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='networkpolicy',
             name='switch_max_count',
             field=models.PositiveIntegerField(default=1, help_text='Mentor switches allowed per promoter.', verbose_name='switch max count'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='networkpolicy',
             name='switch_max_sales',
             field=models.PositiveIntegerField(blank=True, help_text='No switch once the promoter has this many paid sales; empty: no limit.', null=True, verbose_name='switch max sales'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='networkpolicy',
             name='switch_requires_approval',
             field=models.BooleanField(default=False, verbose_name='switch requires approval'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='active',
             field=models.BooleanField(default=True, help_text='Active for compression (缩层) as of the last rank evaluation; p0 is never skipped.', verbose_name='active'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='community',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='promoters', to='network.community', verbose_name='community'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='community_chosen_at',
             field=models.DateTimeField(blank=True, help_text="When the temporary shopkeeper chose their community (empty: never chose; the inviter's community). Fixed after the first paid sale.", null=True, verbose_name='community chosen at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='depth',
             field=models.PositiveIntegerField(default=0, verbose_name='depth'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='frozen_at',
             field=models.DateTimeField(blank=True, help_text='Frozen by an operator (冻结): commissions held, no withdrawals, store and links hidden. Empty: not frozen.', null=True, verbose_name='frozen at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='frozen_reason',
             field=models.TextField(blank=True, verbose_name='frozen reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='invite_code',
             field=models.CharField(max_length=8, unique=True, verbose_name='invite code'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='invite_code_active',
             field=models.BooleanField(default=True, verbose_name='invite code active'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='joined_via',
             field=models.CharField(choices=[('invite', 'Invite code (邀请码)'), ('placed', 'Placed under a mentor (导师分配)'), ('default_sponsor', 'Platform default sponsor'), ('root', 'Root of a tree'), ('chosen', 'Chose an agency community (自选社群)')], max_length=16, verbose_name='joined via'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='last_switched_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='last switched at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='next_child_ordinal',
             field=models.PositiveIntegerField(default=0, help_text='Ordinal the next direct downline will get.', verbose_name='next child ordinal'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='paid_sales_count',
             field=models.PositiveIntegerField(default=0, verbose_name='paid sales count'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='path',
             field=models.BinaryField(help_text='Ordinals from the root, in the treepath encoding.', unique=True, verbose_name='path'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='personal_volume',
             field=tuishou.core.fields.MoneyField(default=Decimal('0.00'), help_text='Lifetime credited sales (元).', verbose_name='personal volume'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='rank',
             field=models.CharField(blank=True, default='', help_text="Current rank id in the community's plan; empty is the lowest rank.", max_length=32, verbose_name='rank'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='rank_locked',
             field=models.BooleanField(default=False, help_text='An operator set the rank by hand: the rank evaluation keeps it until an operator clears the override.', verbose_name='rank locked'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='sponsor',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='downlines', to='network.promoter', verbose_name='sponsor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='stage',
             field=models.CharField(choices=[('temporary', 'Temporary shopkeeper (临时店主)'), ('ordinary', 'Ordinary shopkeeper (普通店主)')], default='temporary', max_length=16, verbose_name='stage'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='switch_count',
             field=models.PositiveIntegerField(default=0, help_text='Mentor switches made so far.', verbose_name='switch count'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoter',
             name='user',
             field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='promoter', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoterapplication',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoterapplication',
             name='decided_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='decided at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoterapplication',
             name='decided_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoterapplication',
             name='decision_reason',
             field=models.TextField(blank=True, verbose_name='decision reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoterapplication',
             name='invite_code',
             field=models.CharField(blank=True, help_text='The code given at sign-up, if any.', max_length=16, verbose_name='invite code'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoterapplication',
             name='reason',
             field=models.TextField(blank=True, help_text='What the applicant wrote.', verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoterapplication',
             name='status',
             field=models.CharField(choices=[('pending', 'Pending review'), ('awaiting_purchase', 'Awaiting a qualifying purchase'), ('approved', 'Approved'), ('rejected', 'Rejected')], db_index=True, default='pending', max_length=20, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='promoterapplication',
             name='user',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='promoter_applications', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankrecord',
             name='actor',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankrecord',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankrecord',
             name='effective_at',
             field=models.DateTimeField(verbose_name='effective at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankrecord',
             name='plan_id',
             field=models.CharField(blank=True, max_length=64, verbose_name='plan id'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankrecord',
             name='plan_version',
             field=models.PositiveIntegerField(blank=True, null=True, verbose_name='plan version'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankrecord',
             name='previous_rank',
             field=models.CharField(blank=True, max_length=32, verbose_name='previous rank'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankrecord',
             name='promoter',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rank_records', to='network.promoter', verbose_name='promoter'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankrecord',
             name='rank',
             field=models.CharField(blank=True, max_length=32, verbose_name='rank'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankrecord',
             name='reason',
             field=models.TextField(blank=True, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='rankrecord',
             name='source',
             field=models.CharField(choices=[('evaluation', 'Plan evaluation'), ('operator', 'Operator'), ('import', 'Import')], max_length=16, verbose_name='source'),

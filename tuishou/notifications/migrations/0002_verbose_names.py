@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -14,84 +15,84 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='announcement',
             options={'ordering': ['-published_at', '-id'], 'verbose_name': 'announcement', 'verbose_name_plural': 'announcements'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='announcementread',
             options={'verbose_name': 'announcement read', 'verbose_name_plural': 'announcement reads'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='message',
             options={'ordering': ['-created_at', '-id'], 'verbose_name': 'message', 'verbose_name_plural': 'messages'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='announcement',
             name='author',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='announcement',
             name='body',
             field=models.TextField(max_length=4000, verbose_name='body'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='announcement',
             name='community',
             field=models.ForeignKey(blank=True, help_text="Empty: the whole platform. Otherwise: this community's promoters.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='announcements', to='network.community', verbose_name='community'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='announcement',
             name='published_at',
             field=models.DateTimeField(db_index=True, verbose_name='published at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='announcement',
             name='title',
             field=models.CharField(max_length=80, verbose_name='title'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='announcementread',
             name='announcement',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reads', to='notifications.announcement', verbose_name='announcement'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='announcementread',
             name='read_at',
             field=models.DateTimeField(verbose_name='read at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='announcementread',
             name='user',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='message',
             name='created_at',
             field=models.DateTimeField(db_index=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='message',
             name='key',
             field=models.CharField(help_text='One message per event and person, ever.', max_length=160, unique=True, verbose_name='key'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='message',
             name='kind',
             field=models.CharField(choices=[('commission_new', 'New commission (新佣金)'), ('commission_available', 'Commission available (佣金可提现)'), ('commission_reduced', 'Commission reduced by a refund (佣金扣回)'), ('withdrawal_paid', 'Withdrawal paid (提现到账)'), ('withdrawal_refused', 'Withdrawal refused (提现被拒)'), ('withdrawal_failed', 'Withdrawal failed (提现失败)'), ('team_joined', 'New team member (新成员)'), ('rank_changed', 'Rank changed (等级变化)')], max_length=32, verbose_name='kind'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='message',
             name='params',
             field=models.JSONField(blank=True, default=dict, verbose_name='params'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='message',
             name='read_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='read at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='message',
             name='recipient',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to=settings.AUTH_USER_MODEL, verbose_name='recipient'),

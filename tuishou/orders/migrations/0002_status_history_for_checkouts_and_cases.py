@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels
 
 
 class Migration(migrations.Migration):
@@ -19,7 +20,7 @@ class Migration(migrations.Migration):
             name='event',
             field=models.CharField(blank=True, help_text='The named move, where the model names them.', max_length=16),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderstatuschange',
             name='actor',
             field=models.ForeignKey(blank=True, help_text='Empty when the system (a callback, a timer) moved it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),

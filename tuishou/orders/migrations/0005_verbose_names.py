@@ -6,6 +6,7 @@ import tuishou.core.fields
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -21,656 +22,656 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='address',
             options={'ordering': ['-is_default', '-id'], 'verbose_name': 'address', 'verbose_name_plural': 'addresses'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='aftersalescase',
             options={'ordering': ['-id'], 'verbose_name': 'after-sales case', 'verbose_name_plural': 'after-sales cases'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='aftersalesline',
             options={'ordering': ['case_id', 'id'], 'verbose_name': 'after sales line', 'verbose_name_plural': 'after sales lines'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='aftersalesphoto',
             options={'ordering': ['case_id', 'id'], 'verbose_name': 'after sales photo', 'verbose_name_plural': 'after sales photos'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='aftersalesstatuschange',
             options={'ordering': ['case_id', 'id'], 'verbose_name': 'after sales status change', 'verbose_name_plural': 'after sales status changes'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='cartline',
             options={'ordering': ['id'], 'verbose_name': 'cart line', 'verbose_name_plural': 'cart lines'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='checkout',
             options={'ordering': ['-id'], 'verbose_name': 'checkout', 'verbose_name_plural': 'checkouts'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='checkoutstatuschange',
             options={'ordering': ['checkout_id', 'id'], 'verbose_name': 'checkout status change', 'verbose_name_plural': 'checkout status changes'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='order',
             options={'ordering': ['-id'], 'verbose_name': 'order', 'verbose_name_plural': 'orders'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='orderline',
             options={'ordering': ['order_id', 'id'], 'verbose_name': 'order line', 'verbose_name_plural': 'order lines'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='orderstatuschange',
             options={'ordering': ['order_id', 'id'], 'verbose_name': 'order status change', 'verbose_name_plural': 'order status changes'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='address',
             name='city',
             field=models.CharField(max_length=30, verbose_name='city'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='address',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='address',
             name='detail',
             field=models.CharField(help_text='Street, building, room.', max_length=200, verbose_name='detail'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='address',
             name='district',
             field=models.CharField(max_length=30, verbose_name='district'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='address',
             name='is_default',
             field=models.BooleanField(default=False, verbose_name='is default'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='address',
             name='name',
             field=models.CharField(help_text='Recipient (收货人).', max_length=60, verbose_name='name'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='address',
             name='phone',
             field=models.CharField(max_length=20, verbose_name='phone'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='address',
             name='province',
             field=models.CharField(max_length=30, verbose_name='province'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='address',
             name='user',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='amount',
             field=tuishou.core.fields.MoneyField(help_text='What the case refunds (fixed when opened).', verbose_name='amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='answer_due_at',
             field=models.DateTimeField(db_index=True, help_text="The merchant's SLA deadline.", verbose_name='answer due at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='answered_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='answered at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='answered_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='by_amount',
             field=models.BooleanField(default=False, help_text='Asked as an amount rather than lines.', verbose_name='by amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='decided_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='decided at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='decided_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='decision',
             field=models.TextField(blank=True, verbose_name='decision'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='escalated_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='escalated at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='kind',
             field=models.CharField(choices=[('refund_only', 'Refund only (仅退款)'), ('return_refund', 'Return and refund (退货退款)')], max_length=16, verbose_name='kind'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='merchant_answer',
             field=models.TextField(blank=True, verbose_name='merchant answer'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='opened_at',
             field=models.DateTimeField(db_index=True, verbose_name='opened at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='order',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='after_sales', to='orders.order', verbose_name='order'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='reason',
             field=models.TextField(verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='refund_ref',
             field=models.CharField(blank=True, help_text='The payments refund it requested.', max_length=64, verbose_name='refund ref'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='refunded_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='refunded at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='restock',
             field=models.BooleanField(default=False, help_text='The goods come back to stock when refunded.', verbose_name='restock'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='return_carrier',
             field=models.CharField(blank=True, max_length=40, verbose_name='return carrier'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='return_tracking_number',
             field=models.CharField(blank=True, max_length=60, verbose_name='return tracking number'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalescase',
             name='status',
             field=models.CharField(choices=[('open', 'Waiting for the merchant'), ('merchant_accepted', 'Accepted: waiting for the return'), ('return_shipped', 'Return shipped'), ('merchant_rejected', 'Rejected'), ('escalated', 'Escalated to customer service'), ('refunding', 'Refund requested'), ('refunded', 'Refunded'), ('closed', 'Closed by customer service')], db_index=True, default='open', max_length=20, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesline',
             name='amount',
             field=tuishou.core.fields.MoneyField(verbose_name='amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesline',
             name='case',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='orders.aftersalescase', verbose_name='case'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesline',
             name='order_line',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.orderline', verbose_name='order line'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesline',
             name='quantity',
             field=models.PositiveIntegerField(default=0, verbose_name='quantity'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesphoto',
             name='case',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='orders.aftersalescase', verbose_name='case'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesphoto',
             name='image',
             field=models.ImageField(upload_to='after-sales/%Y/%m/', verbose_name='image'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesphoto',
             name='uploaded_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='uploaded at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesstatuschange',
             name='actor',
             field=models.ForeignKey(blank=True, help_text='Empty when the system (a callback, a timer) moved it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesstatuschange',
             name='case',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='orders.aftersalescase', verbose_name='case'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesstatuschange',
             name='created_at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesstatuschange',
             name='event',
             field=models.CharField(blank=True, help_text='The named move, where the model names them.', max_length=16, verbose_name='event'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesstatuschange',
             name='from_status',
             field=models.CharField(blank=True, help_text='Empty for the row of the creation.', max_length=20, verbose_name='from status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesstatuschange',
             name='reason',
             field=models.TextField(blank=True, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='aftersalesstatuschange',
             name='to_status',
             field=models.CharField(max_length=20, verbose_name='to status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='cartline',
             name='added_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='added at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='cartline',
             name='quantity',
             field=models.PositiveIntegerField(verbose_name='quantity'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='cartline',
             name='share_code',
             field=models.CharField(blank=True, max_length=32, verbose_name='share code'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='cartline',
             name='sku',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.sku', verbose_name='sku'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='cartline',
             name='user',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cart_lines', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkout',
             name='amount',
             field=tuishou.core.fields.MoneyField(help_text="What the payment must cover: the sum of its orders' totals.", verbose_name='amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkout',
             name='buyer',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checkouts', to=settings.AUTH_USER_MODEL, verbose_name='buyer'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkout',
             name='cancelled_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='cancelled at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkout',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkout',
             name='expires_at',
             field=models.DateTimeField(db_index=True, help_text='Unpaid after this, its orders are cancelled.', verbose_name='expires at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkout',
             name='idempotency_key',
             field=models.CharField(max_length=64, verbose_name='idempotency key'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkout',
             name='paid_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='paid at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkout',
             name='payment_ref',
             field=models.CharField(blank=True, help_text='The payment that paid it.', max_length=64, verbose_name='payment ref'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkout',
             name='request_digest',
             field=models.CharField(blank=True, help_text="SHA-256 of what was asked (lines or 'the cart', the address, the share code): a replay of the key with anything else is refused.", max_length=64, verbose_name='request digest'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkout',
             name='share_code',
             field=models.CharField(blank=True, max_length=32, verbose_name='share code'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkout',
             name='status',
             field=models.CharField(choices=[('pending', 'Awaiting payment'), ('paid', 'Paid'), ('cancelled', 'Cancelled')], db_index=True, default='pending', max_length=16, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkoutstatuschange',
             name='actor',
             field=models.ForeignKey(blank=True, help_text='Empty when the system (a callback, a timer) moved it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkoutstatuschange',
             name='checkout',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='orders.checkout', verbose_name='checkout'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkoutstatuschange',
             name='created_at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkoutstatuschange',
             name='event',
             field=models.CharField(blank=True, help_text='The named move, where the model names them.', max_length=16, verbose_name='event'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkoutstatuschange',
             name='from_status',
             field=models.CharField(blank=True, help_text='Empty for the row of the creation.', max_length=20, verbose_name='from status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkoutstatuschange',
             name='reason',
             field=models.TextField(blank=True, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='checkoutstatuschange',
             name='to_status',
             field=models.CharField(max_length=20, verbose_name='to status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='address_detail',
             field=models.CharField(max_length=200, verbose_name='address detail'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='attribution_reason',
             field=models.CharField(blank=True, max_length=40, verbose_name='attribution reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='binding_link',
             field=models.ForeignKey(blank=True, help_text="The share link whose binding credited it (reason 'binding'): the order the link led to.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='stores.sharelink', verbose_name='binding link'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='buyer',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to=settings.AUTH_USER_MODEL, verbose_name='buyer'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='cancelled_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='cancelled at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='carrier',
             field=models.CharField(blank=True, max_length=40, verbose_name='carrier'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='chain',
             field=models.JSONField(blank=True, help_text='At payment: [{promoter_id, rank, active}, …], p0 first.', null=True, verbose_name='chain'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='checkout',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='orders.checkout', verbose_name='checkout'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='city',
             field=models.CharField(max_length=30, verbose_name='city'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='commission_base',
             field=tuishou.core.fields.MoneyField(help_text="B at checkout: Σ of the lines' commission bases (佣金基数).", verbose_name='commission base'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='commission_base_remaining',
             field=tuishou.core.fields.MoneyField(help_text='B after refunds.', verbose_name='commission base remaining'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='community',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.community', verbose_name='community'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='completed_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='completed at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='district',
             field=models.CharField(max_length=30, verbose_name='district'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='fee_rate',
             field=models.DecimalField(decimal_places=4, help_text="The merchant's platform fee rate at checkout.", max_digits=5, verbose_name='fee rate'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='merchant',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='merchants.merchant', verbose_name='merchant'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='number',
             field=models.CharField(max_length=24, unique=True, verbose_name='number'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='paid_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='paid at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='plan_version',
             field=models.ForeignKey(blank=True, help_text="The community's plan in force at checkout.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='incentives.planversion', verbose_name='plan version'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='promoter',
             field=models.ForeignKey(blank=True, help_text='The credited promoter (p0).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='credited_orders', to='network.promoter', verbose_name='promoter'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='province',
             field=models.CharField(max_length=30, verbose_name='province'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='received_at',
             field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='received at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='recipient_name',
             field=models.CharField(max_length=60, verbose_name='recipient name'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='recipient_phone',
             field=models.CharField(db_index=True, max_length=20, verbose_name='recipient phone'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='refunded_amount',
             field=tuishou.core.fields.MoneyField(default=Decimal('0.00'), verbose_name='refunded amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='resume_status',
             field=models.CharField(blank=True, help_text='While refunding: the status a partial refund returns to.', max_length=16, verbose_name='resume status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='self_purchase',
             field=models.BooleanField(default=False, help_text='The credited promoter is the buyer (自购).', verbose_name='self purchase'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='share_code',
             field=models.CharField(blank=True, max_length=32, verbose_name='share code'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='share_link',
             field=models.ForeignKey(blank=True, help_text='The share link it came through.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='stores.sharelink', verbose_name='share link'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='shipped_at',
             field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='shipped at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='status',
             field=models.CharField(choices=[('created', 'Created (awaiting payment)'), ('paid', 'Paid'), ('shipped', 'Shipped'), ('received', 'Received'), ('completed', 'Completed'), ('cancelled', 'Cancelled'), ('refunding', 'Refunding'), ('refunded', 'Refunded')], db_index=True, default='created', max_length=16, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='total',
             field=tuishou.core.fields.MoneyField(help_text='What the buyer pays for this order (Σ line paid amounts).', verbose_name='total'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='order',
             name='tracking_number',
             field=models.CharField(blank=True, max_length=60, verbose_name='tracking number'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='commission_amount',
             field=tuishou.core.fields.MoneyField(blank=True, null=True, verbose_name='commission amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='commission_base',
             field=tuishou.core.fields.MoneyField(help_text='B of this line at checkout.', verbose_name='commission base'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='commission_base_remaining',
             field=tuishou.core.fields.MoneyField(help_text='B of this line after refunds.', verbose_name='commission base remaining'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='commission_mode',
             field=models.CharField(max_length=8, verbose_name='commission mode'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='commission_rate',
             field=models.DecimalField(blank=True, decimal_places=4, max_digits=5, null=True, verbose_name='commission rate'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='order',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='orders.order', verbose_name='order'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='paid_amount',
             field=tuishou.core.fields.MoneyField(help_text='unit_price × quantity.', verbose_name='paid amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='quantity',
             field=models.PositiveIntegerField(verbose_name='quantity'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='refunded_amount',
             field=tuishou.core.fields.MoneyField(default=Decimal('0.00'), verbose_name='refunded amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='refunded_quantity',
             field=models.PositiveIntegerField(default=0, verbose_name='refunded quantity'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='share_code',
             field=models.CharField(blank=True, max_length=32, verbose_name='share code'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='sku',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.sku', verbose_name='sku'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='spec_name',
             field=models.CharField(max_length=60, verbose_name='spec name'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='title',
             field=models.CharField(max_length=120, verbose_name='title'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderline',
             name='unit_price',
             field=tuishou.core.fields.MoneyField(verbose_name='unit price'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderstatuschange',
             name='actor',
             field=models.ForeignKey(blank=True, help_text='Empty when the system (a callback, a timer) moved it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderstatuschange',
             name='created_at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderstatuschange',
             name='event',
             field=models.CharField(blank=True, help_text='The named move, where the model names them.', max_length=16, verbose_name='event'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderstatuschange',
             name='from_status',
             field=models.CharField(blank=True, help_text='Empty for the row of the creation.', max_length=20, verbose_name='from status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderstatuschange',
             name='order',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='orders.order', verbose_name='order'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderstatuschange',
             name='reason',
             field=models.TextField(blank=True, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='orderstatuschange',
             name='to_status',
             field=models.CharField(max_length=20, verbose_name='to status'),

@@ -5,6 +5,7 @@ import django.utils.timezone
 import tuishou.core.fields
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -15,384 +16,384 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='payment',
             options={'ordering': ['-id'], 'verbose_name': 'payment', 'verbose_name_plural': 'payments'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='paymentevent',
             options={'ordering': ['-id'], 'verbose_name': 'payment event', 'verbose_name_plural': 'payment events'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='paymentstatuschange',
             options={'ordering': ['payment_id', 'id'], 'verbose_name': 'payment status change', 'verbose_name_plural': 'payment status changes'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='refund',
             options={'ordering': ['-id'], 'verbose_name': 'refund', 'verbose_name_plural': 'refunds'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='refundstatuschange',
             options={'ordering': ['refund_id', 'id'], 'verbose_name': 'refund status change', 'verbose_name_plural': 'refund status changes'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='sandboxcallback',
             options={'verbose_name': 'sandbox callback', 'verbose_name_plural': 'sandbox callbacks'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='sandboxcharge',
             options={'verbose_name': 'sandbox charge', 'verbose_name_plural': 'sandbox charges'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='sandboxrefund',
             options={'verbose_name': 'sandbox refund', 'verbose_name_plural': 'sandbox refunds'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='amount',
             field=tuishou.core.fields.MoneyField(verbose_name='amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='currency',
             field=models.CharField(default='CNY', max_length=3, verbose_name='currency'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='gateway',
             field=models.CharField(max_length=32, verbose_name='gateway'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='gateway_txn_id',
             field=models.CharField(blank=True, max_length=64, null=True, verbose_name='gateway txn id'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='idempotency_key',
             field=models.CharField(max_length=100, unique=True, verbose_name='idempotency key'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='paid_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='paid at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='pay_url',
             field=models.CharField(blank=True, max_length=500, verbose_name='pay url'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='payable_ref',
             field=models.CharField(help_text="The payable's id in its own app.", max_length=64, verbose_name='payable ref'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='payable_type',
             field=models.CharField(help_text='What is paid for, e.g. "order".', max_length=32, verbose_name='payable type'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='return_url',
             field=models.CharField(blank=True, max_length=500, verbose_name='return url'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='status',
             field=models.CharField(choices=[('created', 'Created'), ('pending', 'Pending (waiting for the payer)'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('expired_refunded', 'Refused by the payable, refunded')], db_index=True, default='created', max_length=20, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='status_reason',
             field=models.CharField(blank=True, max_length=200, verbose_name='status reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='updated_at',
             field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payment',
             name='user',
             field=models.ForeignKey(blank=True, help_text='The payer; only they (and operators) see it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentevent',
             name='body',
             field=models.TextField(verbose_name='body'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentevent',
             name='event_id',
             field=models.CharField(blank=True, max_length=100, verbose_name='event id'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentevent',
             name='gateway',
             field=models.CharField(max_length=32, verbose_name='gateway'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentevent',
             name='headers',
             field=models.JSONField(blank=True, default=dict, help_text="The sender's own headers (signature, time).", verbose_name='headers'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentevent',
             name='message',
             field=models.TextField(blank=True, verbose_name='message'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentevent',
             name='outcome',
             field=models.CharField(choices=[('processed', 'Processed'), ('ignored', 'Ignored (valid, but the state had moved on)'), ('duplicate', 'Duplicate (already processed)'), ('rejected', 'Rejected')], db_index=True, max_length=16, verbose_name='outcome'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentevent',
             name='payment',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='payments.payment', verbose_name='payment'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentevent',
             name='reason',
             field=models.CharField(blank=True, help_text='Stable code of a rejection or of an ignore.', max_length=64, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentevent',
             name='received_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='received at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentevent',
             name='refund',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='payments.refund', verbose_name='refund'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentevent',
             name='signature_verified',
             field=models.BooleanField(default=False, verbose_name='signature verified'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentevent',
             name='txn_id',
             field=models.CharField(blank=True, max_length=64, verbose_name='txn id'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentevent',
             name='type',
             field=models.CharField(blank=True, max_length=32, verbose_name='type'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentstatuschange',
             name='actor',
             field=models.ForeignKey(blank=True, help_text='Empty when the system (a callback, a timer) moved it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentstatuschange',
             name='created_at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentstatuschange',
             name='event',
             field=models.CharField(blank=True, help_text='The named move, where the model names them.', max_length=16, verbose_name='event'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentstatuschange',
             name='from_status',
             field=models.CharField(blank=True, help_text='Empty for the row of the creation.', max_length=20, verbose_name='from status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentstatuschange',
             name='payment',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='payments.payment', verbose_name='payment'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentstatuschange',
             name='reason',
             field=models.TextField(blank=True, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='paymentstatuschange',
             name='to_status',
             field=models.CharField(max_length=20, verbose_name='to status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refund',
             name='amount',
             field=tuishou.core.fields.MoneyField(verbose_name='amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refund',
             name='automatic',
             field=models.BooleanField(default=False, help_text='Refund of a success its payable refused.', verbose_name='automatic'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refund',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refund',
             name='gateway_refund_id',
             field=models.CharField(blank=True, max_length=64, null=True, unique=True, verbose_name='gateway refund id'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refund',
             name='idempotency_key',
             field=models.CharField(max_length=100, unique=True, verbose_name='idempotency key'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refund',
             name='payment',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='payments.payment', verbose_name='payment'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refund',
             name='reason',
             field=models.CharField(max_length=200, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refund',
             name='requested_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refund',
             name='status',
             field=models.CharField(choices=[('requested', 'Requested'), ('pending', 'Pending at the gateway'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], db_index=True, default='requested', max_length=16, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refund',
             name='status_reason',
             field=models.CharField(blank=True, max_length=200, verbose_name='status reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refund',
             name='succeeded_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='succeeded at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refund',
             name='updated_at',
             field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refundstatuschange',
             name='actor',
             field=models.ForeignKey(blank=True, help_text='Empty when the system (a callback, a timer) moved it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refundstatuschange',
             name='created_at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refundstatuschange',
             name='event',
             field=models.CharField(blank=True, help_text='The named move, where the model names them.', max_length=16, verbose_name='event'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refundstatuschange',
             name='from_status',
             field=models.CharField(blank=True, help_text='Empty for the row of the creation.', max_length=20, verbose_name='from status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refundstatuschange',
             name='reason',
             field=models.TextField(blank=True, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refundstatuschange',
             name='refund',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='payments.refund', verbose_name='refund'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='refundstatuschange',
             name='to_status',
             field=models.CharField(max_length=20, verbose_name='to status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxcharge',
             name='amount',
             field=tuishou.core.fields.MoneyField(verbose_name='amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxcharge',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxcharge',
             name='currency',
             field=models.CharField(max_length=3, verbose_name='currency'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxcharge',
             name='description',
             field=models.CharField(blank=True, max_length=200, verbose_name='description'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxcharge',
             name='failed_attempts',
             field=models.PositiveIntegerField(default=0, verbose_name='failed attempts'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxcharge',
             name='paid_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='paid at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxcharge',
             name='reference',
             field=models.CharField(help_text="The merchant's reference (our payment id).", max_length=100, verbose_name='reference'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxcharge',
             name='return_url',
             field=models.CharField(blank=True, max_length=500, verbose_name='return url'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxcharge',
             name='status',
             field=models.CharField(choices=[('open', 'Open (waiting for the payer)'), ('paid', 'Paid')], default='open', max_length=8, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxcharge',
             name='txn_id',
             field=models.CharField(max_length=64, unique=True, verbose_name='txn id'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxrefund',
             name='amount',
             field=tuishou.core.fields.MoneyField(verbose_name='amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxrefund',
             name='charge',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='payments.sandboxcharge', verbose_name='charge'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxrefund',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxrefund',
             name='reference',
             field=models.CharField(help_text="The merchant's refund reference (out_refund_no).", max_length=100, verbose_name='reference'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxrefund',
             name='refund_id',
             field=models.CharField(max_length=64, unique=True, verbose_name='refund id'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxrefund',
             name='status',
             field=models.CharField(choices=[('succeeded', 'Succeeded'), ('failed', 'Failed')], max_length=10, verbose_name='status'),

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -13,41 +14,41 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='auditentry',
             options={'ordering': ['-created_at', '-id'], 'verbose_name': 'audit entry', 'verbose_name_plural': 'audit entries'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='auditentry',
             name='action',
             field=models.CharField(db_index=True, help_text='Dotted verb, e.g. network.sponsor_corrected', max_length=64, verbose_name='action'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='auditentry',
             name='actor',
             field=models.ForeignKey(blank=True, help_text='Empty for actions the system took by itself.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='auditentry',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='auditentry',
             name='data',
             field=models.JSONField(blank=True, default=dict, verbose_name='data'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='auditentry',
             name='reason',
             field=models.TextField(blank=True, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='auditentry',
             name='target_id',
             field=models.CharField(max_length=64, verbose_name='target id'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='auditentry',
             name='target_type',
             field=models.CharField(max_length=64, verbose_name='target type'),

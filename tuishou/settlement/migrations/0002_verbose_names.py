@@ -4,6 +4,7 @@ import django.db.models.deletion
 import tuishou.core.fields
 from decimal import Decimal
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -17,229 +18,229 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='commission',
             options={'ordering': ['-id'], 'verbose_name': 'commission', 'verbose_name_plural': 'commissions'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='merchantreceivable',
             options={'ordering': ['-id'], 'verbose_name': 'merchant receivable', 'verbose_name_plural': 'merchant receivables'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='periodsettlement',
             options={'ordering': ['-period', 'community_id'], 'verbose_name': 'period settlement', 'verbose_name_plural': 'period settlements'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='accrued_amount',
             field=tuishou.core.fields.MoneyField(verbose_name='accrued amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='amount',
             field=tuishou.core.fields.MoneyField(help_text='Worth now: accrued − cancelled − clawed back.', verbose_name='amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='base',
             field=tuishou.core.fields.MoneyField(help_text="The base the plan's rates applied to at accrual (元).", verbose_name='base'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='cancelled_amount',
             field=tuishou.core.fields.MoneyField(default=Decimal('0.00'), help_text='Taken back by refunds before settlement.', verbose_name='cancelled amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='clawed_back_amount',
             field=tuishou.core.fields.MoneyField(default=Decimal('0.00'), help_text='Taken back by refunds after settlement.', verbose_name='clawed back amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='community',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.community', verbose_name='community'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='due_at',
             field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='due at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='freeze_days',
             field=models.PositiveIntegerField(default=0, verbose_name='freeze days'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='order',
             field=models.ForeignKey(blank=True, help_text='Empty for a period commission.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='commissions', to='orders.order', verbose_name='order'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='period',
             field=models.CharField(blank=True, help_text='YYYY-MM for a period commission.', max_length=7, verbose_name='period'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='plan_version',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='incentives.planversion', verbose_name='plan version'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='promoter',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='commissions', to='network.promoter', verbose_name='promoter'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='rate',
             field=models.DecimalField(decimal_places=6, help_text='Effective rate: accrued ÷ base.', max_digits=9, verbose_name='rate'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='rule',
             field=models.CharField(help_text="The rule's id, else its type.", max_length=64, verbose_name='rule'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='settle_after',
             field=models.CharField(choices=[('received', 'Receipt (确认收货)'), ('completed', 'Completion (订单完成)')], default='received', max_length=16, verbose_name='settle after'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='settled_amount',
             field=tuishou.core.fields.MoneyField(blank=True, help_text='What settlement moved to available.', null=True, verbose_name='settled amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='settled_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='settled at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='commission',
             name='status',
             field=models.CharField(choices=[('pending', 'Pending (待结算)'), ('available', 'Available (已结算)'), ('cancelled', 'Cancelled by a refund before settlement (已取消)'), ('clawed_back', 'Clawed back after settlement (已追回)')], db_index=True, default='pending', max_length=16, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='clawed_back_amount',
             field=tuishou.core.fields.MoneyField(default=Decimal('0.00'), help_text='Taken back from the merchant after settlement.', verbose_name='clawed back amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='commission_base',
             field=tuishou.core.fields.MoneyField(help_text='B, less refunds.', verbose_name='commission base'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='due_at',
             field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='due at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='fee',
             field=tuishou.core.fields.MoneyField(help_text='Platform fee on what is still paid (rounded down).', verbose_name='fee'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='fee_rate',
             field=models.DecimalField(decimal_places=4, max_digits=5, verbose_name='fee rate'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='freeze_days',
             field=models.PositiveIntegerField(default=0, verbose_name='freeze days'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='merchant',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='receivables', to='merchants.merchant', verbose_name='merchant'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='net',
             field=tuishou.core.fields.MoneyField(help_text='Owed to the merchant: paid − B − fee.', verbose_name='net'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='order',
             field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='receivable', to='orders.order', verbose_name='order'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='paid_amount',
             field=tuishou.core.fields.MoneyField(help_text='Paid, less refunds.', verbose_name='paid amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='refunded_amount',
             field=tuishou.core.fields.MoneyField(default=Decimal('0.00'), verbose_name='refunded amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='settle_after',
             field=models.CharField(choices=[('received', 'Receipt (确认收货)'), ('completed', 'Completion (订单完成)')], default='received', max_length=16, verbose_name='settle after'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='settled_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='settled at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='settled_net',
             field=tuishou.core.fields.MoneyField(blank=True, help_text="What settlement moved to the merchant's payable.", null=True, verbose_name='settled net'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantreceivable',
             name='status',
             field=models.CharField(choices=[('pending', 'Pending (待结算)'), ('settled', 'Settled (已结算)'), ('cancelled', 'Fully refunded before settlement (已取消)')], db_index=True, default='pending', max_length=16, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='periodsettlement',
             name='base_total',
             field=tuishou.core.fields.MoneyField(help_text='Σ B of the orders completed in the month, less refunds.', verbose_name='base total'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='periodsettlement',
             name='community',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.community', verbose_name='community'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='periodsettlement',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='periodsettlement',
             name='entry_key',
             field=models.CharField(blank=True, help_text='Empty when nothing was paid.', max_length=200, verbose_name='entry key'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='periodsettlement',
             name='payout_total',
             field=tuishou.core.fields.MoneyField(verbose_name='payout total'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='periodsettlement',
             name='period',
             field=models.CharField(help_text="YYYY-MM, calendar month in the platform's time zone.", max_length=7, verbose_name='period'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='periodsettlement',
             name='plan_version',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='incentives.planversion', verbose_name='plan version'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='periodsettlement',
             name='recipients',
             field=models.PositiveIntegerField(default=0, verbose_name='recipients'),

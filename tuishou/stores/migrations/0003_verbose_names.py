@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -16,216 +17,216 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='attributionvisit',
             options={'ordering': ['at', 'id'], 'verbose_name': 'attribution visit', 'verbose_name_plural': 'attribution visits'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='consumerbinding',
             options={'ordering': ['-bound_at', '-id'], 'verbose_name': 'consumer binding', 'verbose_name_plural': 'consumer bindings'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='shareclick',
             options={'ordering': ['-at', '-id'], 'verbose_name': 'share click', 'verbose_name_plural': 'share clicks'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='sharelink',
             options={'ordering': ['-id'], 'verbose_name': 'share link', 'verbose_name_plural': 'share links'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='store',
             options={'ordering': ['id'], 'verbose_name': 'store', 'verbose_name_plural': 'stores'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='storeitem',
             options={'ordering': ['store_id', 'position', 'id'], 'verbose_name': 'store item', 'verbose_name_plural': 'store items'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='attributionvisit',
             name='at',
             field=models.DateTimeField(verbose_name='at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='attributionvisit',
             name='claimed_at',
             field=models.DateTimeField(blank=True, help_text='When a sign-in took it over.', null=True, verbose_name='claimed at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='attributionvisit',
             name='link',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='stores.sharelink', verbose_name='link'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='attributionvisit',
             name='user',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='attributionvisit',
             name='visitor_key',
             field=models.CharField(blank=True, max_length=64, verbose_name='visitor key'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='consumerbinding',
             name='bound_at',
             field=models.DateTimeField(verbose_name='bound at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='consumerbinding',
             name='community',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.community', verbose_name='community'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='consumerbinding',
             name='consumer',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bindings', to=settings.AUTH_USER_MODEL, verbose_name='consumer'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='consumerbinding',
             name='expires_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='expires at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='consumerbinding',
             name='mode',
             field=models.CharField(choices=[('first_click', 'First click (首次点击)'), ('last_click', 'Last click (最后点击)'), ('registration', 'At registration (注册绑定)')], max_length=16, verbose_name='mode'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='consumerbinding',
             name='promoter',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bound_consumers', to='network.promoter', verbose_name='promoter'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='consumerbinding',
             name='source_link',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='stores.sharelink', verbose_name='source link'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='consumerbinding',
             name='updated_at',
             field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='shareclick',
             name='at',
             field=models.DateTimeField(verbose_name='at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='shareclick',
             name='link',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clicks', to='stores.sharelink', verbose_name='link'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='shareclick',
             name='user',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='shareclick',
             name='user_agent_hash',
             field=models.CharField(blank=True, max_length=64, verbose_name='user agent hash'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='shareclick',
             name='visitor_key',
             field=models.CharField(max_length=64, verbose_name='visitor key'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sharelink',
             name='code',
             field=models.CharField(max_length=12, unique=True, verbose_name='code'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sharelink',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sharelink',
             name='material',
             field=models.ForeignKey(blank=True, help_text='The selling material this link carries (素材).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='links', to='community.material', verbose_name='material'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sharelink',
             name='product',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.product', verbose_name='product'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sharelink',
             name='promoter',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='share_links', to='network.promoter', verbose_name='promoter'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sharelink',
             name='target',
             field=models.CharField(choices=[('store', 'Store (店铺)'), ('product', 'Product (商品)')], max_length=8, verbose_name='target'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='store',
             name='code',
             field=models.CharField(max_length=12, unique=True, verbose_name='code'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='store',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='store',
             name='promoter',
             field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='store', to='network.promoter', verbose_name='promoter'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='store',
             name='slogan',
             field=models.CharField(blank=True, help_text="The promoter's recommendation line (店铺推荐语).", max_length=200, verbose_name='slogan'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='store',
             name='title',
             field=models.CharField(max_length=60, verbose_name='title'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='store',
             name='updated_at',
             field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='storeitem',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='storeitem',
             name='hidden',
             field=models.BooleanField(default=False, verbose_name='hidden'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='storeitem',
             name='position',
             field=models.PositiveIntegerField(default=0, verbose_name='position'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='storeitem',
             name='product',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.product', verbose_name='product'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='storeitem',
             name='recommendation',
             field=models.TextField(blank=True, help_text="The promoter's recommendation text (推荐语).", verbose_name='recommendation'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='storeitem',
             name='store',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='stores.store', verbose_name='store'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='storeitem',
             name='title',
             field=models.CharField(blank=True, help_text="Own title; empty: the product's title.", max_length=120, verbose_name='title'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='storeitem',
             name='updated_at',
             field=models.DateTimeField(auto_now=True, verbose_name='updated at'),

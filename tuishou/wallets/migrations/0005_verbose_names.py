@@ -5,6 +5,7 @@ import django.utils.timezone
 import tuishou.core.fields
 from django.conf import settings
 from django.db import migrations, models
+from tuishou.core.migration_operations import AlterFieldLabels, AlterModelLabels
 
 
 class Migration(migrations.Migration):
@@ -17,23 +18,23 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='merchantpayoutaccount',
             options={'verbose_name': 'merchant payout account'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='payoutevent',
             options={'ordering': ['-id'], 'verbose_name': 'payout event', 'verbose_name_plural': 'payout events'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='sandboxpayoutcallback',
             options={'verbose_name': 'sandbox payout callback', 'verbose_name_plural': 'sandbox payout callbacks'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='sandboxtransfer',
             options={'verbose_name': 'sandbox transfer', 'verbose_name_plural': 'sandbox transfers'},
         ),
-        migrations.AlterModelOptions(
+        AlterModelLabels(
             name='withdrawal',
             options={'ordering': ['-id'], 'verbose_name': 'withdrawal', 'verbose_name_plural': 'withdrawals'},
         ),
@@ -41,272 +42,272 @@ class Migration(migrations.Migration):
             name='withdrawalstatuschange',
             options={'verbose_name': 'withdrawal status change', 'verbose_name_plural': 'withdrawal status changes'},
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantpayoutaccount',
             name='account_name',
             field=models.CharField(help_text="The account holder: usually the company's name.", max_length=50, verbose_name='account name'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantpayoutaccount',
             name='account_number',
             field=models.CharField(max_length=19, verbose_name='account number'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantpayoutaccount',
             name='bank',
             field=models.CharField(max_length=50, verbose_name='bank'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantpayoutaccount',
             name='merchant',
             field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='payout_account', to='merchants.merchant', verbose_name='merchant'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantpayoutaccount',
             name='updated_at',
             field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='merchantpayoutaccount',
             name='updated_by',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payoutevent',
             name='body',
             field=models.TextField(verbose_name='body'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payoutevent',
             name='event_id',
             field=models.CharField(blank=True, max_length=100, verbose_name='event id'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payoutevent',
             name='headers',
             field=models.JSONField(blank=True, default=dict, help_text="The sender's own headers (signature, time).", verbose_name='headers'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payoutevent',
             name='message',
             field=models.TextField(blank=True, verbose_name='message'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payoutevent',
             name='outcome',
             field=models.CharField(choices=[('processed', 'Processed'), ('ignored', 'Ignored (valid, but the state had moved on)'), ('duplicate', 'Duplicate (already processed)'), ('rejected', 'Rejected')], db_index=True, max_length=16, verbose_name='outcome'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payoutevent',
             name='payout_id',
             field=models.CharField(blank=True, max_length=64, verbose_name='payout id'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payoutevent',
             name='provider',
             field=models.CharField(max_length=32, verbose_name='provider'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payoutevent',
             name='reason',
             field=models.CharField(blank=True, help_text='Stable code of a rejection or of an ignore.', max_length=64, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payoutevent',
             name='received_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='received at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payoutevent',
             name='signature_verified',
             field=models.BooleanField(default=False, verbose_name='signature verified'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payoutevent',
             name='type',
             field=models.CharField(blank=True, max_length=32, verbose_name='type'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='payoutevent',
             name='withdrawal',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='wallets.withdrawal', verbose_name='withdrawal'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxtransfer',
             name='amount',
             field=tuishou.core.fields.MoneyField(verbose_name='amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxtransfer',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxtransfer',
             name='currency',
             field=models.CharField(max_length=3, verbose_name='currency'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxtransfer',
             name='failure',
             field=models.CharField(blank=True, max_length=100, verbose_name='failure'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxtransfer',
             name='payee',
             field=models.CharField(help_text='Masked, as the sandbox has no need of the number.', max_length=200, verbose_name='payee'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxtransfer',
             name='payout_id',
             field=models.CharField(max_length=64, unique=True, verbose_name='payout id'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxtransfer',
             name='reference',
             field=models.CharField(help_text="The merchant's reference (out_biz_no).", max_length=100, unique=True, verbose_name='reference'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='sandboxtransfer',
             name='status',
             field=models.CharField(choices=[('succeeded', 'Succeeded'), ('failed', 'Failed')], max_length=10, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='amount',
             field=tuishou.core.fields.MoneyField(help_text='What leaves the available balance (元).', verbose_name='amount'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='completed_at',
             field=models.DateTimeField(blank=True, help_text='When it was paid, rejected or failed.', null=True, verbose_name='completed at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='currency',
             field=models.CharField(default='CNY', max_length=3, verbose_name='currency'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='fee',
             field=tuishou.core.fields.MoneyField(help_text='Withdrawal fee, platform revenue (手续费).', verbose_name='fee'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='idempotency_key',
             field=models.CharField(max_length=100, verbose_name='idempotency key'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='merchant',
             field=models.ForeignKey(blank=True, help_text="Set instead of the promoter: a merchant's payout.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='withdrawals', to='merchants.merchant', verbose_name='merchant'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='net',
             field=tuishou.core.fields.MoneyField(help_text='What the payee receives: amount − fee (到账金额).', verbose_name='net'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='payee_account',
             field=models.CharField(max_length=100, verbose_name='payee account'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='payee_bank',
             field=models.CharField(blank=True, max_length=50, verbose_name='payee bank'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='payee_method',
             field=models.CharField(choices=[('alipay', 'Alipay (支付宝)'), ('bank_card', 'Bank card (银行卡)')], max_length=16, verbose_name='payee method'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='payee_name',
             field=models.CharField(max_length=50, verbose_name='payee name'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='payout_id',
             field=models.CharField(blank=True, help_text="The provider's transfer id.", max_length=64, null=True, verbose_name='payout id'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='payout_provider',
             field=models.CharField(blank=True, max_length=32, verbose_name='payout provider'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='promoter',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='withdrawals', to='network.promoter', verbose_name='promoter'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='reason',
             field=models.CharField(blank=True, help_text='Why it was rejected or why the payout failed.', max_length=200, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='requested_at',
             field=models.DateTimeField(db_index=True, verbose_name='requested at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='reviewed_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='reviewed at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='reviewer',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewer'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='status',
             field=models.CharField(choices=[('requested', 'Requested, under review (待审核)'), ('approved', 'Approved, payout starting (已审核)'), ('paying', 'Payout in progress (出款中)'), ('paid', 'Paid out (已到账)'), ('rejected', 'Rejected (已驳回)'), ('failed', 'Payout failed (出款失败)')], db_index=True, default='requested', max_length=16, verbose_name='status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='submitted_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='submitted at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawal',
             name='updated_at',
             field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawalstatuschange',
             name='actor',
             field=models.ForeignKey(blank=True, help_text='Empty when the system (a callback, a timer) moved it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawalstatuschange',
             name='created_at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawalstatuschange',
             name='event',
             field=models.CharField(blank=True, help_text='The named move, where the model names them.', max_length=16, verbose_name='event'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawalstatuschange',
             name='from_status',
             field=models.CharField(blank=True, help_text='Empty for the row of the creation.', max_length=20, verbose_name='from status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawalstatuschange',
             name='reason',
             field=models.TextField(blank=True, verbose_name='reason'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawalstatuschange',
             name='to_status',
             field=models.CharField(max_length=20, verbose_name='to status'),
         ),
-        migrations.AlterField(
+        AlterFieldLabels(
             model_name='withdrawalstatuschange',
             name='withdrawal',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='wallets.withdrawal', verbose_name='withdrawal'),

@@ -91,6 +91,8 @@ def test_the_desk_dismisses_the_reports_with_a_reason(desk, client, language, do
     url = f"/ops/materials/{desk['honey'].pk}/"
     page = client.get(url).content.decode()
     assert 'data-testid="dismiss"' in page and 'name="dismiss-reason"' in page
+    for tag in ("section", "div"):  # the two decision cards share the grid's second column
+        assert page.count(f"<{tag}") == page.count(f"</{tag}>"), tag
     posted = client.post(url, {"action": "dismiss", "dismiss-reason": "核对过，举报不成立"})
     assert (posted.status_code, posted["Location"]) == (302, url)
     page = client.get(url).content.decode()

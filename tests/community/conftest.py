@@ -1,4 +1,4 @@
-"""Shared fixtures of the community tests: the materials reward periods' world."""
+"""Shared fixtures of the community tests: the materials reward periods' world and the moderation desk's."""
 
 from __future__ import annotations
 
@@ -46,3 +46,20 @@ def reward_world(db, after_commit):
             "community": hua.community_id}
 
 
+@pytest.fixture
+def desk(db):
+    """阿花's three materials: 小李 and 小周 reported the honey one, 小李 the tea one; the third is clean."""
+    of.plan()
+    hua = of.root("阿花")
+    li, zhou = of.invitee(hua, "小李"), of.invitee(hua, "小周")
+    item = of.sku(price="59.90", stock=50)
+
+    def publish(text):
+        return svc.material_publish(user=hua.user, product_id=item.product_id, text=text)
+
+    clean, tea, honey = publish("干净的素材"), publish("好茶叶，喝了长寿"), publish("山里的蜂蜜，包治百病")
+    svc.material_report(user=li.user, material_id=honey.pk, reason="夸大功效")
+    svc.material_report(user=zhou.user, material_id=honey.pk, reason="图片盗用")
+    svc.material_report(user=li.user, material_id=tea.pk, reason="虚假宣传")
+    return {"hua": hua, "li": li, "item": item, "ops": of.operator("ops"), "finance": of.operator("finance"),
+            "clean": clean, "tea": tea, "honey": honey, "title": item.product.title}

@@ -312,11 +312,18 @@ def test_the_materials_marketplace_has_reused_rated_and_selling_materials(demo_o
     assert Citation.objects.count() > 24 and Rating.objects.exists()
     assert Order.objects.filter(share_link__material__isnull=False).exists()  # materials helped sell
     from tuishou.community.models import MaterialReport
+    from tuishou.risk.models import AuditEntry
 
     # the moderation desk opens on a material two promoters reported, waiting for an operator
     assert sorted(MaterialReport.objects.filter(resolved_at__isnull=True).values_list("material__status", flat=True)) \
         == ["visible", "visible"]
     assert MaterialReport.objects.filter(resolved_at__isnull=True).values("material").distinct().count() == 1
+    # the history shows both decisions: one material taken down, another's report dismissed as unfounded (驳回)
+    assert sorted(MaterialReport.objects.filter(resolved_at__isnull=False).values_list("outcome", "material__status")) \
+        == [("dismissed", "visible"), ("hidden", "hidden")]
+    assert sorted(AuditEntry.objects.filter(target_type="community.material").values_list("action", "reason")) == [
+        ("community.material_hidden", "夸大宣传，已通知作者修改"),
+        ("community.material_reports_dismissed", "核对了商品详情页的实拍图，颜色一致，举报不成立")]
 
 
 def test_the_inspected_zone_has_a_badge_earned_a_product_under_review_and_open_tasks(demo_output, client):

@@ -20,6 +20,7 @@ from tuishou.community.schemas import (
     RatingIn,
     RatingOut,
     ReasonIn,
+    ReportsDismissedOut,
     ReuseIn,
     ReuseOut,
     material_out,
@@ -116,3 +117,11 @@ def material_restore(request: HttpRequest, material_id: int, payload: ReasonIn):
     """Operators (ops): put a hidden material back, with a reason (audited)."""
     materials.material_moderate(actor=request.user, material_id=material_id, hide=False, reason=payload.reason)
     return material_out(selectors.material_get(material_id=material_id, visible_only=False))
+
+
+@router.post("/materials/{int:material_id}/reports/dismiss", response=ReportsDismissedOut, openapi_extra=allowed(OPS))
+def material_reports_dismiss(request: HttpRequest, material_id: int, payload: ReasonIn):
+    """Operators (ops): dismiss every open report of a material as unfounded (驳回), with a reason (audited); the
+    material stays as it is. ``community.reports_none_open`` (409) when none is open."""
+    done = materials.material_reports_dismiss(actor=request.user, material_id=material_id, reason=payload.reason)
+    return {"material_id": done.material.pk, "status": done.material.status, "dismissed": list(done.report_ids)}

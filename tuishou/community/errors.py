@@ -21,6 +21,8 @@ class CommunityError(ErrorCode):
     RATING_INVALID = "community.rating_invalid", _("A rating is a whole number from 1 to 5.")
     REASON_INVALID = "community.reason_invalid", _("Give a reason: 1 to {maximum} characters.")
     REPORT_OPEN = "community.report_open", _("You have already reported this material; an operator will look at it.")
+    REPORTS_NONE_OPEN = "community.reports_none_open", _(
+        "This material has no open report to dismiss: someone may have decided on it already.")
     TRANSITION_INVALID = "community.transition_invalid", _("This {kind} cannot go from {status} to {to}.")
     RANKING_UNKNOWN = "community.ranking_unknown", _("{order!r} is not a ranking; choose one of {orders}.")
     REWARD_PERIOD_UNKNOWN = "community.reward_period_unknown", _("There is no such reward period.")

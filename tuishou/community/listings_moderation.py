@@ -40,7 +40,7 @@ class MaterialModerationListing(Listing):
     search = ("text", "author__user__display_name")  # see search_rows
     search_label = _("Text or author")
     filters = (Filter("show", pgettext_lazy("moderation filter", "Show"),
-                      choices=(("open", _("With open reports")), ("hidden", _("Hidden"))),
+                      choices=(("open", _("With open reports")), ("hidden", Material.Status.HIDDEN.label)),
                       apply=_show, all_label=_("All materials")),)
     sorts = {"reports": (_("Most open reports"), ("-open_reports", "-created_at", "-id")),
              "new": (_("Newest first"), ("-created_at", "-id"))}

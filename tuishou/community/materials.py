@@ -1,5 +1,5 @@
 """The materials marketplace (素材专区): publish, reuse (a citation through a link that carries the material),
-rate, report, and the operator's hide and restore.
+rate, report, and the operator's decisions: hide, restore, or dismiss the reports (驳回).
 
 Rules, each a stable error code:
 - a material is for a product in the supply pool, with 1–2,000 characters of text, at most nine images (JPEG,
@@ -7,12 +7,14 @@ Rules, each a stable error code:
 - reusing needs a visible material that is not your own; the same person reusing the same material through the
   same channel within an hour is the same citation (a double tap counts once);
 - one rating per person per material (1–5), changeable, never of your own;
-- one open report per person per material; hiding and restoring are an operator's (ops), with a reason, audited.
+- one open report per person per material; hiding, restoring and dismissing a material's reports are an
+  operator's (ops), with a reason, audited, and each closes every open report of the material with its outcome.
 A hidden material cannot be reused; what was already reused stays attributed (its links and citations remain).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -151,7 +153,41 @@ def material_moderate(*, actor: User, material_id: int, hide: bool, reason: str)
         MATERIAL.check(current=material.status, to=to)
         material = transition_apply(material, to=to, actor=actor, reason=reason)
         visibility_set(material)
-        MaterialReport.objects.filter(material=material, resolved_at__isnull=True).update(resolved_at=timezone.now())
+        outcome = MaterialReport.Outcome.HIDDEN if hide else MaterialReport.Outcome.RESTORED
+        MaterialReport.objects.filter(material=material, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), outcome=outcome)
         audit_record(actor=actor, action="community.material_hidden" if hide else "community.material_restored",
                      target=material, reason=reason, data={"product": material.product_id})
     return material
+
+
+@dataclass(frozen=True)
+class ReportsDismissed:
+    """What ``material_reports_dismiss`` closed: the material (untouched) and its reports' ids, oldest first."""
+
+    material: Material
+    report_ids: tuple[int, ...]
+
+
+def material_reports_dismiss(*, actor: User, material_id: int, reason: str) -> ReportsDismissed:
+    """An operator (ops) dismisses every open report of a material (驳回) as unfounded, with a reason: the material
+    stays as it is (visible or hidden). Audited; the reporters are not told who decided.
+
+    The whole material's open reports, not one: an operator judges the material, as when hiding it, so no report
+    is left waiting on a material already judged (the desk's queue and counters stay true)."""
+    require_operator(actor, Role.OPS)
+    reason = _reason(reason)
+    with transaction.atomic():
+        # the material's row lock orders this against hiding, restoring and another dismissal of it
+        material = Material.objects.select_for_update().filter(pk=material_id).first()
+        if material is None:
+            raise NotFound(CommunityError.MATERIAL_UNKNOWN)
+        report_ids = tuple(MaterialReport.objects.filter(material=material, resolved_at__isnull=True)
+                           .order_by("id").values_list("id", flat=True))
+        if not report_ids:
+            raise Conflict(CommunityError.REPORTS_NONE_OPEN)
+        MaterialReport.objects.filter(pk__in=report_ids).update(resolved_at=timezone.now(),
+                                                                outcome=MaterialReport.Outcome.DISMISSED)
+        audit_record(actor=actor, action="community.material_reports_dismissed", target=material, reason=reason,
+                     data={"product": material.product_id, "reports": list(report_ids)})
+    return ReportsDismissed(material=material, report_ids=report_ids)

@@ -13,14 +13,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuishou.core.transitions import StatusChange
 
 
 class Material(models.Model):
     class Status(models.TextChoices):
-        VISIBLE = "visible", _("Visible")
-        HIDDEN = "hidden", _("Hidden")
+        # in a context: the bare "Hidden" is the stores' (已隐藏, a product hidden from a store); a material
+        # taken down by an operator is 已下架, as the promoter's own pages say
+        VISIBLE = "visible", pgettext_lazy("material status", "Visible")
+        HIDDEN = "hidden", pgettext_lazy("material status", "Hidden")
 
     author = models.ForeignKey("network.Promoter", verbose_name=_("author"),
                                on_delete=models.PROTECT, related_name="materials")
@@ -113,7 +116,14 @@ class Rating(models.Model):
 
 
 class MaterialReport(models.Model):
-    """Someone's report that a material breaks the rules; an operator hides it or dismisses the report."""
+    """Someone's report that a material breaks the rules. Open until an operator decides on the material: hiding
+    it, restoring it or dismissing its reports (驳回) closes every open report of it, with that ``outcome``."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "", pgettext_lazy("material report", "Waiting")
+        HIDDEN = "hidden", pgettext_lazy("material report", "Material taken down")
+        RESTORED = "restored", pgettext_lazy("material report", "Material restored")
+        DISMISSED = "dismissed", pgettext_lazy("material report", "Dismissed")
 
     material = models.ForeignKey(Material, verbose_name=_("material"), on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reporter"),
@@ -121,11 +131,16 @@ class MaterialReport(models.Model):
     reason = models.CharField(verbose_name=_("reason"), max_length=200)
     created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
     resolved_at = models.DateTimeField(verbose_name=_("resolved at"), null=True, blank=True)
+    # blank on reports resolved before outcomes were kept: the desk shows those as "Resolved"
+    outcome = models.CharField(verbose_name=_("outcome"), max_length=10, choices=Outcome.choices, blank=True,
+                               default=Outcome.OPEN)
 
     class Meta:
         verbose_name = _("material report")
         constraints = [models.UniqueConstraint(fields=["material", "reporter"], condition=Q(resolved_at__isnull=True),
-                                               name="material_report_one_open_per_person")]
+                                               name="material_report_one_open_per_person"),
+                       models.CheckConstraint(condition=Q(resolved_at__isnull=False) | Q(outcome=""),
+                                              name="material_report_open_has_no_outcome")]
 
     def __str__(self) -> str:
         return f"{self.material_id}: {self.reason}"

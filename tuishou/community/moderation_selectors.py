@@ -1,6 +1,7 @@
 """Reads of the operators' materials moderation desk (素材审核, /ops/materials/): the materials with their open
 reports counted, and one material with its reports and its moderation history (the audit entries
-``materials.material_moderate`` writes, beside the status changes). Operators of the ops role only, as the service."""
+``materials.material_moderate`` and ``materials.material_reports_dismiss`` write). Operators of the ops role only,
+as the services."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from tuishou.community.models import Material, MaterialReport
 from tuishou.core.errors import NotFound
 from tuishou.risk.models import AuditEntry
 
-MODERATION_ACTIONS = ("community.material_hidden", "community.material_restored")
+MODERATION_ACTIONS = ("community.material_hidden", "community.material_restored",
+                      "community.material_reports_dismissed")
 
 
 def moderation_materials(*, actor: User) -> QuerySet[Material]:

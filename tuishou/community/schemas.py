@@ -62,6 +62,12 @@ class MaterialOut(Schema):
     score: float | None = None
 
 
+class ReportsDismissedOut(Schema):
+    material_id: int
+    status: str = Field(description="The material's status, unchanged by the dismissal.")
+    dismissed: list[int] = Field(description="The ids of the reports dismissed, oldest first.")
+
+
 class MaterialPage(Schema):
     count: int
     items: list[MaterialOut]

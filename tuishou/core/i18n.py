@@ -34,13 +34,17 @@ def po_files(root: Path = PACKAGE_ROOT) -> list[Path]:
 
 
 def catalog_messages(path: Path) -> dict[str, str]:
-    """``{msgid: msgstr}`` of a ``.po`` or ``.mo`` file, translated entries only (the header left out)."""
+    """``{msgid: msgstr}`` of a ``.po`` or ``.mo`` file, translated entries only (the header left out); an entry
+    with a context is keyed ``context\x04msgid``, as gettext stores it, so one word in two contexts is two keys."""
     with path.open("rb") as handle:
         catalog = read_mo(handle) if path.suffix == ".mo" else read_po(handle)
     def text(value) -> str:  # a plural entry's id and string are sequences (a list in .mo, a tuple in .po)
         return value if isinstance(value, str) else "\x00".join(value)
 
-    return {text(m.id): text(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+    def key(message) -> str:
+        return f"{message.context}\x04{text(message.id)}" if message.context else text(message.id)
+
+    return {key(m): text(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
 
 
 def compile_po(path: Path) -> Path:

@@ -1,7 +1,8 @@
 """The demo's materials marketplace (素材专区): over the last weeks, sellers write selling materials for goods in
 their stores, others in their community reuse them (citations through links that carry the material — the
 buyers who later click those sellers' links for that product click the material's link, so the materials
-earn citation-led orders), rate them; one material is reported and taken down by the operator."""
+earn citation-led orders), rate them; one material is reported and taken down by the operator, another's report
+is dismissed as unfounded, and a third waits on the moderation desk."""
 
 from __future__ import annotations
 
@@ -64,20 +65,29 @@ def _reuse(world: World, rng: random.Random, reuser: Seller, material_id: int, p
         market.material_rate(user=user, material_id=material_id, score=rng.choice((3, 4, 4, 5, 5, 5)))
 
 
+def _reporter(world: World, material: Material):
+    return next((s.promoter.user for s in world.sellers.values() if s.promoter.pk != material.author_id), None)
+
+
 def _moderate(world: World) -> None:
-    """A reporter flags one material for exaggerated claims; the operator takes it down. Two others report a
-    second material, still waiting for an operator (the moderation desk's first row)."""
-    first_two = list(Material.objects.order_by("pk")[:2])
-    if not first_two:
+    """A reporter flags one material for exaggerated claims; the operator takes it down. Another reports a third
+    material's pictures; the operator checks them and dismisses the report (驳回), the material stays. Two others
+    report a second material, still waiting for an operator (the moderation desk's first row)."""
+    first = list(Material.objects.order_by("pk")[:3])
+    if not first:
         return
-    target = first_two[0]
-    reporter = next((s.promoter.user for s in world.sellers.values() if s.promoter.pk != target.author_id), None)
+    target = first[0]
+    reporter = _reporter(world, target)
     if reporter is not None:
         market.material_report(user=reporter, material_id=target.pk, reason="文案夸大功效，和商品详情不符")
     market.material_moderate(actor=world.ops, material_id=target.pk, hide=True, reason="夸大宣传，已通知作者修改")
-    if len(first_two) < 2:
+    if len(first) > 2 and (reporter := _reporter(world, first[2])) is not None:
+        market.material_report(user=reporter, material_id=first[2].pk, reason="图片和实物颜色不一样")
+        market.material_reports_dismiss(actor=world.ops, material_id=first[2].pk,
+                                         reason="核对了商品详情页的实拍图，颜色一致，举报不成立")
+    if len(first) < 2:
         return
-    waiting = first_two[1]
+    waiting = first[1]
     reporters = [s.promoter.user for s in world.sellers.values() if s.promoter.pk != waiting.author_id][:2]
     for reporter, reason in zip(reporters, ("图片疑似盗用其他店铺的商品图", "文案里写了微信号，引导私下交易"),
                                 strict=False):

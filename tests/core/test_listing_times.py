@@ -61,6 +61,6 @@ def test_three_desk_lists_show_the_same_time_text_in_either_language(client, aft
     assert "<td>2026-12-05 00:30</td>" in operators  # joined: a time
     assert "<td>2026-12-05</td>" in agencys  # joined: a day
     assert '<div class="muted small">2026-12-05 00:30</div>' in merchants  # placed
-    assert "<td>2026-12-05 00:41</td>" in merchants  # paid
+    assert '<td class="nowrap">2026-12-05 00:41</td>' in merchants  # paid (kept on one line on a phone)
     for html in pages:
         assert "2026年12月5日" not in html and "Dec. 5, 2026" not in html and "2026-12-04" not in html

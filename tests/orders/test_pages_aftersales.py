@@ -3,6 +3,8 @@ its progress on the order page (merchant's answer, customer service, the refunde
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -19,6 +21,11 @@ def _photo(name: str = "photo.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, placeholder_image("凭证", seed=3).read(), content_type="image/png")
 
 
+def _compact(html: str) -> str:
+    """The page without the blanks between tags (Django's select widget puts each option on its own line)."""
+    return re.sub(r">\s+<", "><", html)
+
+
 @pytest.fixture
 def received(client, after_commit) -> Order:
     """A buyer, signed in, with a received order of 2 × ¥59.90."""
@@ -33,11 +40,63 @@ def received(client, after_commit) -> Order:
 def test_the_request_form_offers_each_line_up_to_what_is_left_and_both_kinds_once_shipped(client, received):
     line = received.lines.get()
 
-    html = client.get(f"/orders/{received.number}/after-sales/").content.decode()
+    html = _compact(client.get(f"/orders/{received.number}/after-sales/").content.decode())
 
-    for text in (f'name="line_{line.pk}"', '<option value="2">2</option>', "最多 2 件", 'value="refund_only"',
+    for text in (f'<select name="line_{line.pk}" id="id_line_{line.pk}"><option value="1">1</option>'
+                 '<option value="2" selected>2</option></select>', "最多 2 件", 'value="refund_only"',
                  'value="return_refund"', 'type="file" name="photos"', 'enctype="multipart/form-data"', "最多 9 张"):
         assert text in html, text
+
+
+def test_a_one_item_line_starts_at_1_with_no_0_to_choose(client, after_commit):
+    buyer = f.buyer()
+    client.force_login(buyer)
+    order = f.paid_order(after_commit, person=buyer, quantity=1)
+    line = order.lines.get()
+
+    html = _compact(client.get(f"/orders/{order.number}/after-sales/").content.decode())
+
+    assert (f'<select name="line_{line.pk}" id="id_line_{line.pk}">'
+            '<option value="1" selected>1</option></select>') in html
+
+
+def test_each_line_of_a_larger_order_starts_at_what_is_left_and_0_leaves_a_line_out(client, after_commit):
+    buyer = f.buyer()
+    client.force_login(buyer)
+    one = f.sku()
+    three = f.sku(merchant=one.product.merchant)
+    f.pay(after_commit, f.checkout(buyer, [(one, 1), (three, 3)]))
+    order = Order.objects.get(buyer=buyer)
+    first, second = order.lines.order_by("pk")
+
+    html = _compact(client.get(f"/orders/{order.number}/after-sales/").content.decode())
+    client.post(f"/orders/{order.number}/after-sales/", {
+        f"line_{first.pk}": "0", f"line_{second.pk}": "2", "kind": "refund_only", "reason": "少发了两件"})
+
+    assert (f'<select name="line_{first.pk}" id="id_line_{first.pk}"><option value="0">0</option>'
+            '<option value="1" selected>1</option></select>') in html
+    assert '<option value="3" selected>3</option>' in html
+    case = AfterSalesCase.objects.get()
+    assert [(x.order_line_id, x.quantity) for x in case.lines.all()] == [(second.pk, 2)]
+
+
+@pytest.mark.parametrize(("quantity", "message"), [
+    ("3", "最多还能退 2。"),  # orders.refund_exceeds_paid, beside the line
+    ("0", "请至少选择一件商品，或填写退款金额。"),  # orders.after_sales_scope, above the form
+    ("", "请至少选择一件商品，或填写退款金额。"),
+])
+def test_more_than_is_left_or_nothing_is_refused_with_the_services_message_and_nothing_written(
+        client, received, quantity, message):
+    line = received.lines.get()
+
+    answer = client.post(f"/orders/{received.number}/after-sales/", {
+        f"line_{line.pk}": quantity, "kind": "refund_only", "reason": "坏了"})
+
+    html = answer.content.decode()
+    assert answer.status_code == 400
+    assert html.count(message) == 1
+    assert ('class="field row-field invalid"' in html) == (quantity == "3")  # beside the line, or above the form
+    assert (AfterSalesCase.objects.count(), AfterSalesPhoto.objects.count()) == (0, 0)
 
 
 def test_a_partial_refund_with_a_photo_shows_its_progress_and_then_the_refunded_amount(client, received,

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuishou.campaigns import selectors
 from tuishou.campaigns.models import Campaign
 from tuishou.core.listing import Column, Filter, Listing
-
-
-def _when(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
 class CampaignListing(Listing):
@@ -30,8 +25,8 @@ class CampaignListing(Listing):
             Column("product", _("Product"), value=lambda c: c.product.title),
             Column("merchant", _("Merchant"), value=lambda c: c.product.merchant.name),
             Column("status", _("Status"), value=lambda c: c.get_status_display(), short=True),
-            Column("starts_at", _("Starts"), value=lambda c: _when(c.starts_at)),
-            Column("ends_at", _("Ends"), value=lambda c: _when(c.ends_at), sort="end"),
+            Column("starts_at", _("Starts")),
+            Column("ends_at", _("Ends"), sort="end"),
             Column("sold", _("Taken"), num=True, sort="sold"),
             Column("allocation", _("Allocation"), num=True),
         )

@@ -27,7 +27,10 @@ and renders it with the components (``components/listing.html``)::
     {% include "components/listing.html#toolbar" %}    {# search box, filter selects, sort, export button #}
     {% include "components/listing.html#table" %}      {# the columns as a table, sortable headers, pager #}
 
-or its own table over ``listing.page`` (then ``listing.html#pager`` and ``#meta``). Bad parameters never fail:
+or its own table over ``listing.page`` (then ``listing.html#pager`` and ``#meta``). Dates and times show one way on
+every list, in every language: ``2026-12-04 22:24`` in the person's time zone, a date as ``2026-12-04``
+(``list_time``; the generic table and ``table_rows`` apply it, a template drawing its own cells uses the filter
+``{{ value|list_time }}``), so a column reads like it sorts. Bad parameters never fail:
 an unknown filter value or sort is ignored (the toolbar shows what is in force), a page out of range shows the
 nearest page. Filters narrow with one ``filter()``; a ``Filter`` with ``apply`` does its own.
 
@@ -43,6 +46,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -61,6 +65,18 @@ PER_PAGE = 20
 MAX_SEARCH = 100
 
 LISTINGS: dict[str, type[Listing]] = {}
+LIST_TIME = "%Y-%m-%d %H:%M"
+LIST_DATE = "%Y-%m-%d"
+
+
+def list_time(value):
+    """A time as every desk list shows it, ``2026-12-04 22:24`` in the active time zone (a date: ``2026-12-04``),
+    the same in Chinese and English; any other value unchanged. Detail pages may say more (seconds, the weekday)."""
+    if isinstance(value, datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime(LIST_TIME)
+    if isinstance(value, date):
+        return value.strftime(LIST_DATE)
+    return value
 
 
 @dataclass(frozen=True)
@@ -201,10 +217,10 @@ class Listing:
         return [c for c in self.columns if c.show]
 
     def table_rows(self) -> Iterator[tuple[Any, list[tuple[Column, Any]]]]:
-        """(row, [(column, value), …]) for the page's rows, for the generic table."""
+        """(row, [(column, value), …]) for the page's rows, for the generic table (times as ``list_time``)."""
         columns = self.table_columns()
         for row in self.page.object_list:
-            yield row, [(c, c.of(row)) for c in columns]
+            yield row, [(c, list_time(c.of(row))) for c in columns]
 
     # -- links ---------------------------------------------------------------------------------------------
     def query(self, **changes) -> str:

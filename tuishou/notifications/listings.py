@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -29,8 +28,7 @@ class AnnouncementListing(Listing):
             Column("title", _("Title")),
             Column("community", _("Audience"), value=lambda a: a.community.name if a.community else _("Everyone")),
             Column("author", _("By"), value=lambda a: a.author.display_name or a.author.get_username()),
-            Column("published_at", _("Published"), value=lambda a: timezone.localtime(a.published_at)
-                   .strftime("%Y-%m-%d %H:%M")),
+            Column("published_at", _("Published")),
             Column("read_count", _("Read"), num=True, sort="reads"),
             Column("audience", _("Audience size"), num=True, value=self.audience_of),
             Column("share", _("Read share"), num=True, value=self.share_of),

@@ -78,12 +78,28 @@ class AfterSalesForm(forms.Form):
         self.fields["kind"].initial = kinds[0][0]
         self.fields["photos"].help_text = _("Up to %(n)s pictures of the goods or the damage.") % {"n": max_photos}
         self.line_fields = []
-        for line in order.lines.all():
+        lines = list(order.lines.all())
+        # Each line starts at all that is left of it (a one-item line: 1). 0 leaves a line out, so only an order
+        # of several lines offers it; how many may be refunded is the service's to say (orders.refund_exceeds_paid,
+        # orders.after_sales_scope when nothing is chosen), not a "not one of the choices" from the form.
+        lowest = 0 if len(lines) > 1 else 1
+        for line in lines:
             name = f"line_{line.pk}"
-            self.fields[name] = forms.TypedChoiceField(
-                label=f"{line.title} · {line.spec_name}", coerce=int, initial=0, required=False, empty_value=0,
-                choices=[(n, str(n)) for n in range(line.refundable_quantity + 1)])
+            left = line.refundable_quantity
+            self.fields[name] = forms.IntegerField(
+                label=f"{line.title} · {line.spec_name}", initial=left, required=False,
+                widget=forms.Select(choices=[(n, str(n)) for n in range(min(lowest, left), left + 1)]))
             self.line_fields.append((name, line))
 
     def lines(self) -> list[tuple[int, int]]:
+        """``[(order_line_id, quantity)]`` of the lines asked for (a 0 or blank line is left out)."""
         return [(line.pk, self.cleaned_data[name]) for name, line in self.line_fields if self.cleaned_data.get(name)]
+
+    def error_field(self, details: dict) -> str | None:
+        """Where a service's refusal shows: beside the line it names, the photos for a refused image, beside
+        another field of the form it names, else above the form."""
+        if details.get("line_id") is not None:
+            name = f"line_{details['line_id']}"
+            return name if name in self.fields else None
+        field = "photos" if details.get("field") == "image" else details.get("field")
+        return field if field in self.fields else None

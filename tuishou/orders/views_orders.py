@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tuishou.core.errors import DomainError
-from tuishou.core.pages import error_message, form_add_error, paginate
+from tuishou.core.pages import error_message, paginate
 from tuishou.orders import fulfilment, paying, selectors
 from tuishou.orders.aftersales import MAX_PHOTOS, aftersales_escalate
 from tuishou.orders.aftersales_request import aftersales_request
@@ -149,9 +149,7 @@ def aftersales_new(request: HttpRequest, number: str) -> HttpResponse:
                                reason=form.cleaned_data["reason"], lines=form.lines(),
                                photos=form.cleaned_data["photos"])
         except DomainError as exc:
-            if exc.details.get("field") == "image":
-                exc.details["field"] = "photos"
-            form_add_error(form, exc)
+            form.add_error(form.error_field(exc.details), error_message(exc))
         else:
             messages.success(request, _("Your request was sent to the merchant."))
             return redirect("orders:detail", number=order.number)

@@ -79,15 +79,16 @@ class AfterSalesForm(forms.Form):
         self.fields["photos"].help_text = _("Up to %(n)s pictures of the goods or the damage.") % {"n": max_photos}
         self.line_fields = []
         lines = list(order.lines.all())
-        # Each line starts at all that is left of it (a one-item line: 1). 0 leaves a line out, so only an order
-        # of several lines offers it; how many may be refunded is the service's to say (orders.refund_exceeds_paid,
-        # orders.after_sales_scope when nothing is chosen), not a "not one of the choices" from the form.
+        # The line of a one-line order starts at all that is left of it (a one-item line: 1). An order of several
+        # lines starts every line at 0, which leaves it out, so the buyer picks the lines (sending the form as it
+        # came asks for nothing, orders.after_sales_scope, rather than the whole order). How many may be refunded
+        # is the service's to say (orders.refund_exceeds_paid), not a "not one of the choices" from the form.
         lowest = 0 if len(lines) > 1 else 1
         for line in lines:
             name = f"line_{line.pk}"
             left = line.refundable_quantity
             self.fields[name] = forms.IntegerField(
-                label=f"{line.title} · {line.spec_name}", initial=left, required=False,
+                label=f"{line.title} · {line.spec_name}", initial=left if lowest else 0, required=False,
                 widget=forms.Select(choices=[(n, str(n)) for n in range(min(lowest, left), left + 1)]))
             self.line_fields.append((name, line))
 

@@ -55,7 +55,7 @@ from bench.network_tree import _bulk_load, encode, generate  # noqa: E402
 BENCH_DB = os.environ.get("TUISHOU_BENCH_DB", "tuishou_bench_orders")  # throwaway, dropped afterwards
 ANCHOR_DB = os.environ.get("TUISHOU_BENCH_ANCHOR_DB", f"{BENCH_DB}_anchor")
 ANCHOR_DIR = Path(os.environ.get("TUISHOU_ANCHOR_DIR") or ROOT.parent / "shared" / "bench")
-GOAL = 0.35
+GOAL_SINGLE, GOAL_MULTI = 0.10, 0.25  # issue 13: of the anchor, one process / several
 CONTESTANTS = ("single", "multi", "single_batched", "multi_batched", "single_fast", "multi_fast")
 PRICES = ["9.90", "19.90", "39.90", "59.90", "99.00", "128.00", "299.00"]
 STOCK = 1_000_000_000
@@ -310,10 +310,11 @@ def run_single(world: World, args, rng: random.Random, mode: str = "inline") -> 
     placer = Placer(book_every=args.book_every if mode != "inline" else 0)
     run_items(placer, work(world, phase=f"warm1{mode}", start=0, count=args.warmup, rng=rng))
     items = work(world, phase=f"single{mode}", start=0, count=args.orders, rng=rng)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     done, errors = run_items(placer, items)
-    seconds = time.perf_counter() - start
-    return {"orders": done, "seconds": seconds, "rate": done / seconds, "errors": errors}
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"orders": done, "seconds": seconds, "rate": done / seconds, "errors": errors,
+            "client_cpu_ms": cpu * 1000 / max(done, 1)}
 
 
 def _worker(index: int, warm: list[Item], items: list[Item], barrier, results, book_every: int) -> None:
@@ -559,7 +560,8 @@ def report(out: dict, args) -> str:
 
     def row(label, r):
         ratio = f"{r['rate'] / tps:9.1%}" if tps else "        -"
-        lines.append(f"  {label:<58}{r['orders']:>8,}{r['seconds']:>10.2f}{r['rate']:>10.1f} {ratio}")
+        cpu = f"  client CPU {r['client_cpu_ms']:.1f} ms/order" if r.get("client_cpu_ms") else ""
+        lines.append(f"  {label:<58}{r['orders']:>8,}{r['seconds']:>10.2f}{r['rate']:>10.1f} {ratio}{cpu}")
 
     for suffix, label in (("", "accrual inline"), ("_batched", f"accrual batched, booked every {args.book_every}"),
                           ("_fast", f"FAST paid path, batched, booked every {args.book_every}")):
@@ -570,9 +572,19 @@ def report(out: dict, args) -> str:
     if tps:
         lines.append(f"  {'anchor: ' + anchor['command']:<58}{'':>8}{args.anchor_seconds:>10.2f}{tps:>10.1f}"
                      f"{'100.0%':>10}")
-        best = max((out[k]["rate"] for k in CONTESTANTS if k in out), default=0)
-        lines.append(f"  goal ≥ {GOAL:.0%} of the anchor: {'met' if best / tps >= GOAL else 'MISSED'} "
-                     f"(best {best / tps:.1%}); anchor latency {anchor['latency_ms']} ms, failed {anchor['failed']}")
+        for kind, goal in (("single", GOAL_SINGLE), ("multi", GOAL_MULTI)):
+            best = max((out[k]["rate"] for k in CONTESTANTS if k.startswith(kind) and k in out), default=0)
+            if best:
+                lines.append(f"  goal {kind}: ≥ {goal:.0%} of the anchor: {'met' if best / tps >= goal else 'MISSED'}"
+                             f" (best {best / tps:.1%})")
+        lines.append(f"  anchor latency {anchor['latency_ms']} ms, failed {anchor['failed']}")
+        cores = os.cpu_count() or 1
+        for key in ("single", "single_batched", "single_fast"):
+            if key in out and out[key].get("client_cpu_ms"):
+                cpu = out[key]["client_cpu_ms"]
+                lines.append(f"  {key}: client CPU {cpu:.2f} ms per order; with the database free, {cores} cores "
+                             f"would place at most {cores * 1000 / cpu:,.0f} orders/s "
+                             f"({cores * 1000 / cpu / tps:.1%} of the anchor)")
     elif anchor:
         lines.append(f"  anchor skipped: {anchor.get('skipped')}")
     for key in CONTESTANTS:

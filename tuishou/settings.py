@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -196,12 +197,28 @@ def _database() -> dict:
                                                     "timeout": 10}
         config["CONN_MAX_AGE"] = 0
         config["CONN_HEALTH_CHECKS"] = False
+    if config["ENGINE"] == "django.db.backends.postgresql" and DB_PREPARE_AFTER is not None:
+        # Prepared statements (docs/deployment.md, "Prepared statements"): parameters bound on the server, and a
+        # statement run DB_PREPARE_AFTER times on one connection is parsed and planned once for that connection.
+        # Planning the order path's joins costs several times running them.
+        config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=DB_PREPARE_AFTER)
     return config
 
 
 # TUISHOU_DB_POOL=<n>: on PostgreSQL, a psycopg pool of n connections per process instead of one persistent
 # connection per thread (0 or unset: none). Needs psycopg[pool] (a dependency).
 DB_POOL_SIZE = int(os.environ.get("TUISHOU_DB_POOL") or 0)
+
+# TUISHOU_DB_PREPARE_AFTER=<n>: on PostgreSQL, prepare a statement after n runs on one connection (default 5);
+# off: never (client-side binding, Django's default), e.g. behind PgBouncer's transaction mode.
+_prepare_after = os.environ.get("TUISHOU_DB_PREPARE_AFTER", "5").strip().lower()
+if _prepare_after in ("", "off", "none"):
+    DB_PREPARE_AFTER = None
+elif _prepare_after.isdigit():
+    DB_PREPARE_AFTER = int(_prepare_after)
+else:
+    raise ImproperlyConfigured(
+        f"TUISHOU_DB_PREPARE_AFTER must be a whole number of runs or 'off', not {_prepare_after!r}")
 
 
 DATABASES = {"default": _database()}

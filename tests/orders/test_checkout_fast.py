@@ -266,3 +266,34 @@ def test_on_sqlite_the_setting_changes_nothing_and_the_services_check_out(settin
     # then the fast path was never tried, and the services wrote the checkout
     assert fast_calls == []
     assert (Order.objects.get(checkout=checkout).total, Sku.objects.get(pk=item.pk).stock) == (of.money("199.98"), 1)
+
+
+@pytest.mark.postgres_only
+def test_the_fast_checkouts_sku_read_is_prepared_once_it_has_run_enough_times_on_one_connection(settings, fast_calls):
+    # given the fast checkout, and a connection that has prepared nothing yet (docs/deployment.md, "Prepared
+    # statements": TUISHOU_DB_PREPARE_AFTER, 5 unless the environment says otherwise)
+    after = connection.connection.prepare_threshold
+    if after is None:
+        pytest.skip("prepared statements are turned off (TUISHOU_DB_PREPARE_AFTER=off)")
+    _mode(settings, True)
+    of.plan(f.EXAMPLE_2)
+    f.example_2_chain()
+    item = of.sku(merchant=of.shop(), price="9.99", rate="0.2000", stock=100)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    connection.connection._prepared.clear()  # psycopg's own count of runs, so the test starts from zero
+
+    def sku_read_prepared() -> list[tuple[int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                           "WHERE statement LIKE 'SELECT s.id, s.active, s.price%%'")
+            return cursor.fetchall()
+
+    # when buyers check out one after another on the same connection, one more than the threshold
+    for n in range(after + 1):
+        if n == after:
+            assert sku_read_prepared() == []  # `after` runs so far: each one parsed and planned
+        of.checkout(of.buyer(), [(item, 1)], key=f"prepared-{n}")
+    # then every checkout went the fast way, and the last one ran the SKU read as a prepared statement
+    assert len(fast_calls) == after + 1 and None not in fast_calls
+    assert sku_read_prepared() == [(0, 1)]

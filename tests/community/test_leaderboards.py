@@ -96,6 +96,7 @@ def test_api_and_page(world, client, django_assert_max_num_queries):
         page = client.get("/centre/leaderboards/?board=sales&period=month")
     text = page.content.decode()
     assert page.status_code == 200 and "小周" in text and "¥179.70" in text and "排行榜仅供展示" in text
+    assert text.count('<span class="badge info">我</span>') == 1  # the viewer's own row; not 我的 (the account tab)
     assert client.get("/centre/leaderboards/?board=x&period=y").status_code == 200  # stray values: the defaults
 
 

@@ -141,14 +141,20 @@ def material_report(*, user: User, material_id: int, reason: str) -> MaterialRep
         raise Conflict(CommunityError.REPORT_OPEN) from None
 
 
+def _material_locked(material_id: int) -> Material:
+    """The material, its row locked: hiding, restoring and dismissing its reports take turns on it."""
+    material = Material.objects.select_for_update().filter(pk=material_id).first()
+    if material is None:
+        raise NotFound(CommunityError.MATERIAL_UNKNOWN)
+    return material
+
+
 def material_moderate(*, actor: User, material_id: int, hide: bool, reason: str) -> Material:
     """An operator (ops) hides or restores a material, with a reason; open reports are resolved. Audited."""
     require_operator(actor, Role.OPS)
     reason = _reason(reason)
     with transaction.atomic():
-        material = Material.objects.select_for_update().filter(pk=material_id).first()
-        if material is None:
-            raise NotFound(CommunityError.MATERIAL_UNKNOWN)
+        material = _material_locked(material_id)
         to = Material.Status.HIDDEN if hide else Material.Status.VISIBLE
         MATERIAL.check(current=material.status, to=to)
         material = transition_apply(material, to=to, actor=actor, reason=reason)
@@ -178,10 +184,7 @@ def material_reports_dismiss(*, actor: User, material_id: int, reason: str) -> R
     require_operator(actor, Role.OPS)
     reason = _reason(reason)
     with transaction.atomic():
-        # the material's row lock orders this against hiding, restoring and another dismissal of it
-        material = Material.objects.select_for_update().filter(pk=material_id).first()
-        if material is None:
-            raise NotFound(CommunityError.MATERIAL_UNKNOWN)
+        material = _material_locked(material_id)
         report_ids = tuple(MaterialReport.objects.filter(material=material, resolved_at__isnull=True)
                            .order_by("id").values_list("id", flat=True))
         if not report_ids:

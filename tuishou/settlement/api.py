@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.http import HttpRequest
 from ninja import Router
@@ -33,6 +33,12 @@ router = Router(tags=["settlement"])
 
 def _page(limit: int, offset: int) -> tuple[int, int]:
     return page_window(limit, offset, most=200)  # 400 request.page_invalid below 1 or 0
+
+
+def _moment(value: datetime | None) -> datetime | None:
+    """A query's moment in UTC; one whose offset carries it past year 1 or 9999 raises OverflowError, answered
+    400 request.bad, whether or not the database would have refused it (it need not, with bound parameters)."""
+    return None if value is None else value.astimezone(UTC)
 
 
 @router.get("/commissions/mine", response=MyCommissionsOut, openapi_extra=allowed(PROMOTER))
@@ -88,7 +94,7 @@ def commissions(request: HttpRequest, status: str | None = None, due_before: dat
                 offset: int = 0):
     """Every commission, filtered (finance, customer service)."""
     limit, offset = _page(limit, offset)
-    rows = selectors.commissions_for_operator(actor=request.user, status=status, due_before=due_before,
+    rows = selectors.commissions_for_operator(actor=request.user, status=status, due_before=_moment(due_before),
                                               promoter_id=promoter_id, order_id=order_id, period=period,
                                               limit=limit, offset=offset)
     return [commission_out(row) for row in rows]
@@ -100,7 +106,7 @@ def receivables(request: HttpRequest, status: str | None = None, merchant_id: in
     """Every merchant receivable, filtered (finance, customer service)."""
     limit, offset = _page(limit, offset)
     rows = selectors.receivables_for_operator(actor=request.user, status=status, merchant_id=merchant_id,
-                                              due_before=due_before, limit=limit, offset=offset)
+                                              due_before=_moment(due_before), limit=limit, offset=offset)
     return [receivable_out(row) for row in rows]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router
 
 from tuishou.accounts.permissions import require_user
@@ -38,7 +39,11 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 def _moment(value: datetime | None) -> datetime | None:
     """A query's moment in UTC; one whose offset carries it past year 1 or 9999 raises OverflowError, answered
     400 request.bad, whether or not the database would have refused it (it need not, with bound parameters)."""
-    return None if value is None else value.astimezone(UTC)
+    if value is None:
+        return None
+    if timezone.is_naive(value):  # no offset given: the site's time zone, as the ORM would read it
+        value = timezone.make_aware(value)
+    return value.astimezone(UTC)
 
 
 @router.get("/commissions/mine", response=MyCommissionsOut, openapi_extra=allowed(PROMOTER))

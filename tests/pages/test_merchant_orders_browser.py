@@ -76,9 +76,17 @@ def test_the_merchant_ships_an_order_and_answers_an_after_sales_case(live_server
     assert page.locator("#merchant-orders tbody tr").count() == 2
     assert page.locator(".desk-tabs a[aria-current=page]").inner_text().startswith("待发货")
     shots.take("orders-to-ship")
-    page.set_viewport_size({"width": 390, "height": 844})  # on a phone the table scrolls inside its card
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone every order is a card: nothing scrolls sideways
     page.goto(f"{live_server.url}/merchant/orders/?status=all&sort=-number")
     assert page.evaluate("document.documentElement.scrollWidth") == 390
+    wrap = page.locator(".table-wrap:has(#merchant-orders)")
+    assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth")
+    card = page.locator(f"tr[data-order='{orders[0].number}']")
+    assert card.evaluate("el => getComputedStyle(el).display") == "block"
+    labels = card.locator("td[data-label]").evaluate_all(
+        "tds => tds.map(td => getComputedStyle(td, '::before').content)")
+    assert labels == ['"状态"', '"付款时间"', '"商品"', '"收货人"', '"合计"', '"物流"']
+    assert page.locator("#merchant-orders thead").evaluate("el => el.getBoundingClientRect().height") <= 1
     shots.take("orders-on-a-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/merchant/orders/")
@@ -116,6 +124,12 @@ def test_the_merchant_ships_an_order_and_answers_an_after_sales_case(live_server
     assert color == "rgb(255, 59, 48)" or color.startswith("rgb(2"), color  # the theme's red
     assert page.locator(f"tr[data-case='{cases[1].pk}'] [data-sla]").inner_text().startswith("剩余 2 小时")
     shots.take("after-sales-queue")
+    page.set_viewport_size({"width": 390, "height": 844})  # the queue on a phone: a card per case
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    assert page.locator(".table-wrap:has(#merchant-cases)").evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert page.locator(f"tr[data-case='{cases[0].pk}'] td[data-label='剩余答复时间'] [data-sla]").is_visible()
+    shots.take("after-sales-on-a-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.locator(f"tr[data-case='{cases[1].pk}'] a.btn").click()
     page.check("input[name=decision][value=reject]")

@@ -146,3 +146,14 @@ def after_commit(django_capture_on_commit_callbacks):
     """Run what a test's services scheduled for after commit (payment tasks, sandbox deliveries, notifications,
     risk checks), nested ones too: ``with after_commit(): ...``."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A database file as ``make run``'s first ``migrate`` leaves it, made once per session by the command itself in
+    a child process; the tests that start the embedded server copy it (``tests.embedded.embedded_copy``) instead of
+    migrating again (a fresh migrate is the dearest part of each)."""
+    from tests.embedded import embedded_migrate
+
+    return embedded_migrate(tmp_path_factory.mktemp("embedded") / "migrated.sqlite3")

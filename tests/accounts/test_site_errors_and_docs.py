@@ -16,6 +16,7 @@ import urllib.request
 import pytest
 from django.test import Client
 
+from tests.embedded import CLI, embedded_copy, embedded_env, embedded_only
 from tests.patience import patience
 
 pytestmark = pytest.mark.django_db
@@ -91,16 +92,9 @@ def _serve_until_it_answers(server: subprocess.Popen, log_path) -> str:
     printed = log_path.read_text(errors="replace")[-4000:]
     raise AssertionError(f"the server never answered (exit code {server.poll()}); it printed:\n{printed}")
 
-def _embedded_env(tmp_path) -> dict:
-    env = {**os.environ, "TUISHOU_DATA_DIR": str(tmp_path), "TUISHOU_TESTING": "0", "PYTHONUNBUFFERED": "1",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'embedded.sqlite3'}", "TUISHOU_ALLOW_SANDBOX": "1"}  # as `make run`
-    for name in ("DEBUG", "SECRET_KEY", "TUISHOU_TASKS_BACKEND", "PYTEST_CURRENT_TEST"):
-        env.pop(name, None)
-    return env
-
-
+@embedded_only
 def test_embedded_mode_debug_is_off_and_the_generated_secret_key_is_kept(tmp_path):
-    env = _embedded_env(tmp_path)
+    env = embedded_env(tmp_path, tmp_path / "embedded.sqlite3")
     show = [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='tuishou.settings'; "
             "django.setup(); from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY)"]
     run = {"env": env, "capture_output": True, "text": True, "timeout": 60 * patience(), "check": True}
@@ -111,10 +105,10 @@ def test_embedded_mode_debug_is_off_and_the_generated_secret_key_is_kept(tmp_pat
     assert key_file.read_text() == first[1] and oct(key_file.stat().st_mode & 0o777) == "0o600"
 
 
-def test_embedded_server_shows_the_sites_404_and_serves_static_files(tmp_path):
-    env = _embedded_env(tmp_path)
-    cli = [sys.executable, "-m", "tuishou.cli"]
-    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=180 * patience())
+@embedded_only
+def test_embedded_server_shows_the_sites_404_and_serves_static_files(tmp_path, migrated_sqlite):
+    env = embedded_copy(migrated_sqlite, tmp_path)  # as `make run` after its migrate
+    cli = CLI
     log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed in the finally below
     server = subprocess.Popen([*cli, "serve", "--bind", "127.0.0.1:0", "--web-workers", "1", "--no-worker",
                                "--no-scheduler"], env=env, stdout=log, stderr=subprocess.STDOUT,

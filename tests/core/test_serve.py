@@ -4,13 +4,13 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
 
 from django.conf import settings
 
+from tests.embedded import CLI, embedded_copy
 from tests.patience import patience
 
 
@@ -36,12 +36,9 @@ def _healthz(port: int) -> bytes | None:
         return None
 
 
-def test_serve_answers_http_and_stops_all_three_parts_on_sigterm(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}", "TUISHOU_DATA_DIR": str(tmp_path),
-           "TUISHOU_TESTING": "0", "PYTHONUNBUFFERED": "1", "TUISHOU_ALLOW_SANDBOX": "1"}  # as `make run`
-    env.pop("TUISHOU_TASKS_BACKEND", None)
-    cli = [sys.executable, "-m", "tuishou.cli"]
-    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, timeout=120 * patience())
+def test_serve_answers_http_and_stops_all_three_parts_on_sigterm(tmp_path, migrated_sqlite):
+    env = embedded_copy(migrated_sqlite, tmp_path)  # as `make run` after its migrate
+    cli = CLI
     port = _free_port()
     server = subprocess.Popen([*cli, "serve", "--bind", f"127.0.0.1:{port}", "--web-workers", "1"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=True)

@@ -2,9 +2,10 @@
 the demo's people and goods; finance reads the dashboard for a date range at a desk size and exports the income
 disclosure as CSV. Screenshots of the dashboards go to ``tests/artifacts/dashboards/``.
 
-One test in two steps on one load of the demo (``demo_load(seed=11, promoters=150)`` takes ~33 s of CPU): the
+One test in three steps on one load of the demo (``demo_load(seed=11, promoters=150)`` takes ~33 s of CPU): the
 pages need a live server, whose transactional test database is emptied after every test, and neither step writes
-what the other reads (the first only browses the admin, the second reads the dashboard and its export).
+what another reads (the first only browses the admin, the second reads the dashboard and its export, the third
+lays the dashboards out on a phone: ``dashboard_phone``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.pages.dashboard_phone import the_dashboards_fit_a_phone_and_their_axis_labels_never_overlap
 from tuishou.accounts.models import User
 from tuishou.core.templatetags.ui import money
 from tuishou.demo.accounts import DEMO_PASSWORD
@@ -35,6 +37,7 @@ def test_operators_browse_the_back_office_then_read_the_dashboard_and_export_the
     demo_load(seed=11, promoters=150)
     operator_signs_in_and_browses_promoters_products_and_plans(live_server, page, tmp_path)
     finance_reads_the_dashboard_and_exports_the_income_report(live_server, browser)
+    the_dashboards_fit_a_phone_and_their_axis_labels_never_overlap(live_server, browser)
 
 
 def operator_signs_in_and_browses_promoters_products_and_plans(live_server, page, tmp_path):

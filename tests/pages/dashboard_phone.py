@@ -1,17 +1,17 @@
 """The dashboards on a phone (390 px) and at a desk: the operator's charts and income table, and the agency's growth
 charts, never make the page wider than the screen, no two labels of a chart overlap (their boxes in the real
 browser), and the labels print at a size a person reads (11 px or more on a phone). Screenshots go to
-``tests/artifacts/dashboards/``."""
+``tests/artifacts/dashboards/``.
+
+A step of ``test_back_office``'s one test, on its load of the demo: loading the demo is the dearest part of either
+(~30 s of CPU), and neither writes what the other reads."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import pytest
-
 from tuishou.demo.accounts import DEMO_PASSWORD
-from tuishou.demo.loader import demo_load
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "dashboards"
 PHONE, DESK = {"width": 390, "height": 844}, {"width": 1440, "height": 900}
@@ -60,9 +60,7 @@ def _fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_dashboards_fit_a_phone_and_their_axis_labels_never_overlap(live_server, browser):
-    demo_load(seed=11, promoters=150)
+def the_dashboards_fit_a_phone_and_their_axis_labels_never_overlap(live_server, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for size, viewport in (("phone", PHONE), ("desk", DESK)):
         context, page = _sign_in(browser, live_server, "13800000001", viewport)

@@ -102,13 +102,14 @@ def _wrk(base: str, path: str, script: Path, *, seconds: int, connections: int, 
 
 @contextmanager
 def served(*, db_url: str, workdir: Path, workers: int, threads: int = 0, pool: bool = False,
-           prepare: bool = False):
+           prepare: bool = False, fast: bool = False):
     """gunicorn serving the project (``DEBUG=0``, static files collected) on a free loopback port, answering
     ``/healthz`` before the block runs; stopped by its own pid whatever happens. Yields the base URL.
 
     ``threads`` 0: sync workers (one request at a time each); else gthread workers with that many threads.
     ``pool``: Django's psycopg connection pool (``TUISHOU_DB_POOL``) instead of one persistent connection.
-    ``prepare``: prepared statements (``TUISHOU_DB_PREPARE_AFTER=5``) instead of client-side binding."""
+    ``prepare``: prepared statements (``TUISHOU_DB_PREPARE_AFTER=5``) instead of client-side binding.
+    ``fast``: the hand-written checkout (``TUISHOU_CHECKOUT_FAST_PATH=1``) instead of the services alone."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, DATABASE_URL=db_url, DEBUG="0", LOG_LEVEL="WARNING", ALLOWED_HOSTS="127.0.0.1",
@@ -119,6 +120,7 @@ def served(*, db_url: str, workdir: Path, workers: int, threads: int = 0, pool: 
     env.update(NO_HOARDING_LIMITS)
     env.pop("TUISHOU_DB_POOL", None)
     env["TUISHOU_DB_PREPARE_AFTER"] = "5" if prepare else "off"
+    env["TUISHOU_CHECKOUT_FAST_PATH"] = "1" if fast else "0"
     if pool:
         env["TUISHOU_DB_POOL"] = str(max(threads, 1) + 1)  # at most a connection per thread, and one spare
     subprocess.run([sys.executable, "-m", "django", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
@@ -152,14 +154,14 @@ def served(*, db_url: str, workdir: Path, workers: int, threads: int = 0, pool: 
 
 def run(*, db_url: str, workdir: Path, buyers: list[tuple[str, int, str]], sku_ids: list[int], seconds: int,
         health_seconds: int, connections: int, threads: int, workers: int, gunicorn_threads: int = 0,
-        pool: bool = False, prepare: bool = False) -> dict:
+        pool: bool = False, prepare: bool = False, fast: bool = False) -> dict:
     """Serve the project with gunicorn on a free loopback port and measure checkout and /healthz with wrk
-    (``threads``: wrk's; ``gunicorn_threads``, ``pool``, ``prepare``: see ``served``)."""
+    (``threads``: wrk's; ``gunicorn_threads``, ``pool``, ``prepare``, ``fast``: see ``served``)."""
     if shutil.which("wrk") is None:
         return {"skipped": "wrk is not installed (apt-get install wrk)"}
     nonce = secrets.token_hex(4)
     with served(db_url=db_url, workdir=workdir, workers=workers, threads=gunicorn_threads, pool=pool,
-                prepare=prepare) as base:
+                prepare=prepare, fast=fast) as base:
         token, address_id, code = buyers[0]
         status, body = _get(base + CHECKOUT_PATH, data=json.dumps(
             {"lines": [{"sku_id": sku_ids[0], "quantity": 1}], "address_id": address_id, "share_code": code,
@@ -175,7 +177,7 @@ def run(*, db_url: str, workdir: Path, buyers: list[tuple[str, int, str]], sku_i
         report_lua = workdir / "report.lua"
         report_lua.write_text(REPORT_LUA)
         results = {"workers": workers, "connections": connections, "threads": threads,
-                   "gunicorn_threads": gunicorn_threads, "pool": pool, "prepare": prepare}
+                   "gunicorn_threads": gunicorn_threads, "pool": pool, "prepare": prepare, "fast": fast}
         results["healthz"] = _wrk(base, "/healthz", report_lua, seconds=health_seconds, connections=connections,
                                   threads=threads)
         results["checkout"] = _wrk(base, CHECKOUT_PATH, checkout_lua, seconds=seconds, connections=connections,
@@ -191,7 +193,8 @@ def report(http: dict) -> str:
         return f"== HTTP skipped: {http['skipped']}"
     served_by = (f"{http['workers']} gthread workers × {http['gunicorn_threads']} threads"
                  if http.get("gunicorn_threads") else f"{http['workers']} sync workers")
-    pooled = (", psycopg pool" if http.get("pool") else "") + (", prepared statements" if http.get("prepare") else "")
+    pooled = ((", psycopg pool" if http.get("pool") else "") + (", prepared statements" if http.get("prepare") else "")
+              + (", fast checkout" if http.get("fast") else ""))
     lines = [f"== HTTP on loopback: gunicorn {served_by}{pooled}, wrk {http['threads']} threads × "
              f"{http['connections']} connections",
              f"  {'endpoint':<34}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
@@ -327,8 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=main.__doc__.split("\n")[0])
     parser.add_argument("--serve", action="append", metavar="SHAPE",
                         help="gunicorn shape, repeatable: sync:W (W sync workers), gthread:WxT, +pool for "
-                             "the psycopg pool, +prep for prepared statements, e.g. sync:4 or "
-                             "gthread:2x8+pool+prep (default: sync:4 and the "
+                             "the psycopg pool, +prep for prepared statements, +fast for the hand-written "
+                             "checkout, e.g. sync:4 or gthread:2x8+pool+prep+fast (default: sync:4 and the "
                              "shape `tuishou serve` runs)")
     parser.add_argument("--seconds", type=int, default=20, help="wrk duration on checkout, per shape")
     parser.add_argument("--health-seconds", type=int, default=10, help="wrk duration on /healthz, per shape")
@@ -364,14 +367,14 @@ def main(argv: list[str] | None = None) -> int:
         connections.close_all()
         for shape in shapes:
             kind, _, rest = shape.partition(":")
-            spec, pooled, prepare = rest.split("+")[0], "+pool" in rest, "+prep" in rest
+            spec, pooled, prepare, fast = rest.split("+")[0], "+pool" in rest, "+prep" in rest, "+fast" in rest
             workers, _, threads = spec.partition("x")
             result = run(db_url=orders.db_url(args.pg_url, orders.BENCH_DB), workdir=workdir,
                          buyers=world.http_buyers, sku_ids=world.sku_ids, seconds=args.seconds,
                          health_seconds=args.health_seconds, connections=args.connections,
                          threads=args.wrk_threads, workers=int(workers),
                          gunicorn_threads=int(threads or 0) if kind == "gthread" else 0, pool=pooled,
-                         prepare=prepare)
+                         prepare=prepare, fast=fast)
             print(report(result), flush=True)
             if "skipped" not in result:
                 ratio = result["checkout"]["rate"] / result["healthz"]["rate"]

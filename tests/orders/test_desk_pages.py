@@ -233,11 +233,11 @@ def test_an_order_number_stays_on_one_line_in_every_desk_list(client, shop, case
     assert f'<td class="nowrap"><a href="/merchant/orders/{number}/">{number}</a>' in _html(
         client.get("/merchant/orders/?status=all"))
     case_number = f.refreshed(cases[0]).order.number
-    assert f'<td class="nowrap"><a href="/merchant/orders/{case_number}/">{case_number}</a></td>' in _html(
+    assert f'<td class="nowrap" data-label="订单号"><a href="/merchant/orders/{case_number}/">{case_number}</a></td>' in _html(
         client.get("/merchant/after-sales/"))
     svc.aftersales_escalate_overdue()
     client.force_login(f.operator("customer_service"))
-    assert f'<td class="nowrap">{case_number}</td>' in _html(client.get("/ops/after-sales/"))
+    assert f'<td class="nowrap" data-label="订单号">{case_number}</td>' in _html(client.get("/ops/after-sales/"))
 
 
 def test_after_a_partial_refund_the_case_reads_退款金额_not_the_buyers_申请退款金额(client, shop, cases, after_commit):

@@ -158,6 +158,12 @@ def test_the_merchant_ships_an_order_and_answers_an_after_sales_case(live_server
     _signed_in(page, live_server.url, service.phone, "/ops/after-sales/")
     assert page.locator("#service-cases tbody tr").count() == 1
     shots.take("escalated-queue")
+    page.set_viewport_size({"width": 390, "height": 844})  # customer service's queue on a phone: a card per case
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    assert page.locator(".table-wrap:has(#service-cases)").evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert page.locator(f"tr[data-case='{cases[0].pk}'] td[data-label='转客服时间']").is_visible()
+    shots.take("escalated-queue-on-a-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.locator(f"tr[data-case='{cases[0].pk}'] a.btn").click()
     page.check("input[name=outcome][value=refund]")
     page.fill("#id_decision", "商家超时未处理，平台核实后退款。")

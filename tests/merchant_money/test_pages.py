@@ -80,7 +80,7 @@ def test_list_pages_have_bounded_queries(client, shop, after_commit, django_asse
     with django_assert_max_num_queries(12):
         page = client.get("/ops/withdrawals/?payee=merchant")
     assert page.status_code == 200 and page.content.decode().count("/ops/withdrawals/") >= 2
-    assert page.content.decode().count('<td class="nowrap">审核中</td>') == 2  # the status never breaks mid-word
+    assert page.content.decode().count('<td class="nowrap" data-label="状态">审核中</td>') == 2  # never broken mid-word
     client.force_login(f.owner(shop))
     # the portal's shell: roles, the memberships for the merchant switcher, the session remembering the choice
     with django_assert_max_num_queries(19):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -29,14 +30,18 @@ def _communities(listing) -> list[tuple[int, str]]:
     return list(Community.objects.order_by("pk").values_list("pk", "name"))
 
 
+def _flag(flag) -> str:
+    return reverse("risk_ops:flag", args=[flag.pk])
+
+
 class RiskFlagListing(Listing):
     """Risk operators' queue: open flags by default, newest first."""
 
     name = "risk.flags"
-    columns = (Column("pk", _("No."), num=True),
+    columns = (Column("pk", _("No."), num=True, link=_flag),
                Column("created_at", _("Raised"), sort="new"),
                Column("rule", pgettext_lazy("risk", "Rule"), value=lambda f: rule_title(f.rule)),
-               Column("subject_label", pgettext_lazy("risk", "Subject")),
+               Column("subject_label", pgettext_lazy("risk", "Subject"), link=_flag),
                Column("community.name", _("Community")),
                Column("order_count", _("Orders"), num=True, sort="orders"),
                Column("status", _("Status"), value=status_label, short=True),

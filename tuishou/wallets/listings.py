@@ -4,6 +4,7 @@ promoters' and merchants' withdrawals (提现审核)."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -52,15 +53,19 @@ class MerchantWithdrawalListing(Listing):
         return merchant_selectors.merchant_withdrawals_query(actor=self.user, merchant_id=self.scope["merchant_id"])
 
 
+def _review(withdrawal: Withdrawal) -> str:
+    return reverse("ops-withdrawals:review", args=[withdrawal.pk])
+
+
 class FinanceWithdrawalListing(Listing):
     """Finance's queue: every withdrawal, promoters' and merchants', under review by default."""
 
     name = "wallets.finance_withdrawals"
-    columns = (Column("pk", _("No."), num=True),
+    columns = (Column("pk", _("No."), num=True, link=_review),
                Column("requested_at", _("Requested"), sort="old"),
                Column("payee_kind", _("Payee type"), value=lambda w: str(
                    pgettext_lazy("payee", "Merchant") if w.merchant_id else pgettext_lazy("payee", "Promoter"))),
-               Column("payee", _("Payee"), value=payee_label),
+               Column("payee", _("Payee"), value=payee_label, link=_review),
                Column("amount", _("Amount"), num=True, money=True, sort="big"),
                Column("fee", _("Fee"), num=True, money=True),
                Column("net", _("Net"), num=True, money=True),

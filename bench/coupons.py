@@ -293,7 +293,8 @@ def run(args, workdir: Path) -> None:
     if args.explain is not None:
         with connection.cursor() as cur:
             cur.execute("LOAD 'auto_explain'")
-            cur.execute("SET auto_explain.log_min_duration = %s", [int(args.explain * 1000)])
+            # A literal: with parameters bound on the server (``TUISHOU_DB_PREPARE_AFTER``), SET takes no $1.
+            cur.execute(f"SET auto_explain.log_min_duration = {int(args.explain * 1000)}")
             cur.execute("SET auto_explain.log_analyze = on")
             cur.execute("SET auto_explain.log_triggers = on")
             cur.execute("SET auto_explain.log_nested_statements = on")

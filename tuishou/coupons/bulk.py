@@ -47,7 +47,7 @@ BULK_MIN_ROWS = 5000
 LOCK = 0x7475_6973_6875_6f75 & 0x7FFF_FFFF_FFFF_FFFF  # "tuishou": one coupon report import at a time
 PROBES = (Decimal("1000000.00"), Decimal("0.01"), Decimal("0.07"), Decimal("1.23"), Decimal("99.99"),
           Decimal("12345.67"), Decimal("3.33"))
-TEMP_TABLES = "cs, cl, cd, co, cv, cr, cc, ct, cm, ca, ce, cp"
+TEMP_TABLES = "cs, cl, cd, co, cv, cr, cc, ct, cm, ca, ce, cp, cln"
 
 
 class NotLinear(Exception):

@@ -8,7 +8,7 @@ state known), ``cr`` (rates), ``cc`` (chains). Builds:
 * ``cm``: their commissions (new ones with ids drawn; the earlier orders' as stored), with the status each had
   before the import;
 * ``ce``: the entries: one accrual and one settlement for the import (``import_entry_key``), a refund per order
-  as ``booking`` keys it (``coupon:<order>:refunded``); their lines inserted from one SELECT (``_lines``).
+  as ``booking`` keys it (``coupon:<order>:refunded``); ``cln``: their lines.
 
 Why one accrual per import and not per order: an order's accrual was four lines (receivable, two commissions,
 margin) and an entry — ~490,000 ledger rows per 100,000 report rows, the largest part of the import. What a
@@ -20,9 +20,8 @@ summed over the import.
 
 New orders and commissions are inserted in their final state (an order paid, settled and refunded in the same file
 is inserted refunded: its lines in the import's accrual and settlement and its own refund entry); earlier ones are
-moved by one UPDATE each. The lines' INSERT returns what it wrote: each account's balance moves once by its lines'
-sum, and every entry is proved balanced in the same statement (an unbalanced one raises: nothing of the import is
-kept).
+moved by one UPDATE each. Every entry is checked to balance before anything is inserted into the ledger, and each
+account's balance moves once by its lines' sum.
 """
 
 from __future__ import annotations
@@ -70,26 +69,20 @@ def ledger_write(cur, report: ReportImport) -> None:
                     FROM ct WHERE o.id = ct.id AND NOT ct.new""")
     _entries(cur, now, report)
     receivable, margin = _accounts(cur)
+    _lines(cur, receivable, margin)
+    cur.execute("SELECT count(*) FROM (SELECT entry_id FROM cln GROUP BY entry_id HAVING sum(amount) <> 0) u")
+    if cur.fetchone()[0]:
+        raise RuntimeError("an entry of the set-based coupon import does not balance")
     cur.execute(f"""INSERT INTO {t(JournalEntry)} (id, kind, key, memo, actor_id, reverses_id, created_at)
                     SELECT id, kind, key, memo, NULL, NULL, %s FROM ce
                     ORDER BY id""", [now])
-    lines, params = _lines(cur, receivable, margin)
-    # The lines go in straight from their SELECT (no temporary table of them to write and read back three times):
-    # what the INSERT returns moves each balance once and proves every entry balanced; an unbalanced entry raises
-    # and the import's transaction writes nothing.
-    cur.execute(f"""WITH ins AS (
-            INSERT INTO {t(JournalLine)} (entry_id, account_id, amount, order_ref, order_line_ref, plan_id,
-                                          plan_version, rule, rate, base)
-            SELECT entry_id, account_id, amount, order_ref, NULL, plan_id, plan_version, rule, rate, base
-            FROM ({lines}) cln ORDER BY entry_id, side, n
-            RETURNING entry_id, account_id, amount),
-        moved AS (
-            UPDATE {t(Account)} a SET balance = a.balance + m.change, line_count = a.line_count + m.n
-            FROM (SELECT account_id, sum(amount) AS change, count(*) AS n FROM ins GROUP BY account_id) m
-            WHERE a.id = m.account_id)
-        SELECT count(*) FROM (SELECT entry_id FROM ins GROUP BY entry_id HAVING sum(amount) <> 0) u""", params)
-    if cur.fetchone()[0]:
-        raise RuntimeError("an entry of the set-based coupon import does not balance")
+    cur.execute(f"""INSERT INTO {t(JournalLine)} (entry_id, account_id, amount, order_ref, order_line_ref, plan_id,
+                                                 plan_version, rule, rate, base)
+                    SELECT entry_id, account_id, amount, order_ref, NULL, plan_id, plan_version, rule, rate, base
+                    FROM cln ORDER BY entry_id, side, n""")
+    cur.execute(f"""UPDATE {t(Account)} a SET balance = a.balance + m.change, line_count = a.line_count + m.n
+                    FROM (SELECT account_id, sum(amount) AS change, count(*) AS n FROM cln GROUP BY account_id) m
+                    WHERE a.id = m.account_id""")
 
 
 def _touched(cur, order: str, commission: str) -> None:
@@ -179,11 +172,11 @@ def _entries(cur, now, report: ReportImport) -> None:
     cur.execute("ANALYZE ce")
 
 
-def _lines(cur, receivable: int, margin: int) -> tuple[str, dict]:
-    """The SELECT of every entry's lines and its parameters (zero lines dropped). The accrual: the receivable debited
-    once by Σ B, one pending credit per commission with its snapshot (``order_ref`` names the order), the margin
-    credited once by Σ (B − commissions). The settlement: each recipient's pending debited and available credited
-    once by the sum of their commissions it settles. A refund: what ``booking`` posts for its order."""
+def _lines(cur, receivable: int, margin: int) -> None:
+    """``cln``: every entry's lines (zero lines dropped). The accrual: the receivable debited once by Σ B, one
+    pending credit per commission with its snapshot (``order_ref`` names the order), the margin credited once by
+    Σ (B − commissions). The settlement: each recipient's pending debited and available credited once by the sum
+    of their commissions it settles. A refund: what ``booking`` posts for its order."""
     cur.execute(f"""CREATE TEMP TABLE cp ON COMMIT DROP AS SELECT v.id AS version_id, v.plan_key AS plan_id,
                     coalesce(v.version, 0) AS plan_version FROM {t(PlanVersion)} v
                     WHERE v.id IN (SELECT DISTINCT version_id FROM ct)""")
@@ -191,7 +184,7 @@ def _lines(cur, receivable: int, margin: int) -> tuple[str, dict]:
     none = ("NULL::text AS order_ref, NULL::text AS plan_id, NULL::int AS plan_version, NULL::text AS rule, "
             "NULL::numeric AS rate, NULL::bigint AS base")
     # sign: +1 on the accrual's side (receivable debit, commissions and margin credit), −1 on the refund's.
-    return f"""
+    cur.execute(f"""CREATE TEMP TABLE cln ON COMMIT DROP AS
         WITH sums AS (SELECT order_db, sum(amount) AS total FROM cm GROUP BY order_db),
         paid AS (SELECT id FROM ce WHERE event = 'paid'),
         accrued AS (SELECT ct.b, coalesce(s.total, 0) AS total FROM ct LEFT JOIN sums s ON s.order_db = ct.id
@@ -225,5 +218,6 @@ def _lines(cur, receivable: int, margin: int) -> tuple[str, dict]:
         FROM ce e CROSS JOIN (SELECT m.promoter_id, sum(m.amount) AS total FROM cm m JOIN ct ON ct.id = m.order_db
                               WHERE ct.settle AND m.before = 'pending' GROUP BY m.promoter_id) s
         JOIN ca ON ca.promoter_id = s.promoter_id
-        WHERE e.event = 'settled'""", {"receivable": receivable, "margin": margin, "pending": K.PROMOTER_PENDING,
-                                              "available": K.PROMOTER_AVAILABLE}
+        WHERE e.event = 'settled'""",
+                {"receivable": receivable, "margin": margin, "pending": K.PROMOTER_PENDING,
+                 "available": K.PROMOTER_AVAILABLE})

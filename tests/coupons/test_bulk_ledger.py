@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 
 from tests.coupons.conftest import report
-from tuishou.coupons import bulk, services
-from tuishou.coupons.models import CouponCommission, CouponOrder
+from tuishou.coupons import bulk, bulk_ledger, services
+from tuishou.coupons.models import CouponCommission, CouponOrder, ReportRow
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
 from tuishou.wallets.selectors import wallet_history
 
@@ -106,6 +106,23 @@ def test_a_failed_import_writes_nothing_and_a_retry_books_once(world, ops, monke
     result = run(ops, data)
     assert (result.imported, written()) == (1, (1, 2, 1, 4))
     assert balances()[account(K.PROMOTER_PENDING, world["seller"])] == D("-6.00")
+
+
+def test_an_entry_that_does_not_balance_is_refused_before_the_ledger_is_touched_and_nothing_is_written(
+        world, ops, monkeypatch):
+    code = world["picks"][0].tracking_code
+    data = report([{"order_id": "E1", "tracking_code": code, "status": "paid", "commission": "20.00"}])
+    real = bulk_ledger._lines
+
+    def off_by_a_fen(cur, receivable, margin):  # the receivable's line one fen more than the entry's credits
+        real(cur, receivable, margin)
+        cur.execute("UPDATE cln SET amount = amount + 1 WHERE side = 0")
+
+    monkeypatch.setattr(bulk_ledger, "_lines", off_by_a_fen)
+    with pytest.raises(RuntimeError, match="does not balance"):
+        run(ops, data)
+    assert written() == (0, 0, 0, 0) and balances() == {}
+    assert not ReportRow.objects.exists()
 
 
 def test_a_refund_in_a_later_report_reverses_exactly_what_was_booked_for_that_order(world, ops):

@@ -158,3 +158,24 @@ def test_the_wallet_history_names_the_coupon_order_of_each_commission(world, ops
     assert total == 2
     assert sorted((m.order_kind, m.order_number, m.amount, m.balance) for m in page) == [
         ("coupon", "E1", D("6.00"), "pending"), ("coupon", "E2", D("3.00"), "pending")]
+
+
+@pytest.mark.parametrize(("orders", "commissions", "moved"), [
+    ([], [], (False, False)),  # nothing accrued or refunded: neither account
+    ([(1, True, False, 1000)], [(1, 1000, True)], (True, False)),  # the commissions are all of B: no margin line
+    ([(1, True, False, 1000)], [(1, 400, True)], (True, True)),  # Σ B − Σ commissions ≠ 0 proves the margin's
+    # +100 on one order and −100 on another: the sums cancel, so the orders are compared one by one.
+    ([(1, True, False, 1000), (2, True, False, 1000)], [(1, 900, True), (2, 1100, True)], (True, True)),
+    # An earlier order refunded now counts with its stored commissions; one only settled now does not.
+    ([(1, False, True, 1000), (2, False, False, 500)], [(1, 1000, False), (2, 100, False)], (True, False)),
+    ([(1, False, False, 500)], [(1, 100, False)], (False, False)),
+])
+def test_the_receivable_and_the_margin_are_opened_only_when_a_line_moves_them(orders, commissions, moved):
+    with connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE ct (id bigint, new bool, refund bool, b bigint) ON COMMIT DROP")
+        cur.execute("CREATE TEMP TABLE cm (order_db bigint, amount bigint, new bool) ON COMMIT DROP")
+        for row in orders:
+            cur.execute("INSERT INTO ct VALUES (%s, %s, %s, %s)", list(row))
+        for row in commissions:
+            cur.execute("INSERT INTO cm VALUES (%s, %s, %s)", list(row))
+        assert bulk_ledger._platform_moved(cur) == moved

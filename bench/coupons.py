@@ -21,6 +21,7 @@ Reports rows per second of both and the ratio (goal ≥ 10 %), what was written,
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import sys
@@ -133,6 +134,100 @@ def baseline(path: Path) -> float:
     return time.perf_counter() - started
 
 
+FLOOR_TABLES = {"floor_order": "coupons_couponorder", "floor_commission": "coupons_couponcommission",
+                "floor_entry": "ledger_journalentry", "floor_line": "ledger_journalline"}
+
+
+def floor(rows: int) -> float:
+    """The floor: only what the product must keep per report row, written with plain set-based SQL from the
+    COPY'd table ``bare`` (no validation, no per-row checks, no decisions, no result rows, no staging): the coupon
+    orders of the paid rows, their commissions, the import's one accrual entry and its lines (one per commission
+    with its snapshot, the receivable and the margin), into tables made ``LIKE`` the real ones ``INCLUDING ALL``
+    (their columns, defaults, CHECK constraints and indexes; not their triggers). Rates, chains and the plan's key
+    are computed before the clock starts. Dedup is a DISTINCT (the file's repeated rows are exact copies) and the
+    malformed rows are dropped by the cheapest test that catches this file's (``NOT LIKE '%.%.%'``). Returns its
+    seconds, COMMIT included."""
+    from django.db import connection, transaction
+
+    from tuishou.coupons.bulk import rates_for
+    from tuishou.incentives.payouts import chain_snapshot
+    from tuishou.incentives.selectors import plan_version_in_force
+    from tuishou.network.models import Promoter
+
+    for mine, real in FLOOR_TABLES.items():
+        sql(f"CREATE TABLE {mine} (LIKE {real} INCLUDING ALL)")
+    seller, recipient, rule, rate, plan_key, plan_version = [], [], [], [], [], []
+    chains: dict[int, tuple[int, str]] = {}
+    for promoter in Promoter.objects.filter(coupon_picks__isnull=False).distinct():
+        version = plan_version_in_force(community_id=promoter.community_id)
+        chain = chain_snapshot(promoter_id=promoter.pk)
+        chains[promoter.pk] = (version.pk, json.dumps([link.as_dict() for link in chain]))
+        for rid, r, rt in rates_for(version, chain):
+            seller.append(promoter.pk), recipient.append(rid), rule.append(r), rate.append(rt)
+            plan_key.append(version.plan_key), plan_version.append(version.version or 0)
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE floor_rate AS SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], "
+                    "%s::numeric[], %s::text[], %s::int[]) AS r(seller, recipient, rule, rate, plan_id, plan_version)",
+                    [seller, recipient, rule, rate, plan_key, plan_version])
+        cur.execute("CREATE TABLE floor_chain AS SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::jsonb[]) "
+                    "AS c(promoter_id, version_id, chain)",
+                    [list(chains), [v for v, _ in chains.values()], [c for _, c in chains.values()]])
+        cur.execute("ANALYZE floor_rate")
+        cur.execute("ANALYZE floor_chain")
+    steps: list[tuple[str, float]] = []
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL work_mem = '256MB'")
+        cur.execute("SET LOCAL jit = off")
+        cur.execute("SET LOCAL default_statistics_target = 10")  # as the import's ANALYZE of its staging tables
+
+        def step(name: str, statement: str) -> None:
+            began = time.perf_counter()
+            cur.execute(statement)
+            steps.append((name, time.perf_counter() - began))
+
+        step("ANALYZE bare", "ANALYZE bare")
+        step("orders", """INSERT INTO floor_order (platform, external_order_id, pick_id, promoter_id, item_id, amount,
+                                  external_commission, plan_version_id, chain, status, paid_at, report_id, created_at)
+            SELECT i.platform, b.order_id, p.id, p.promoter_id, p.item_id, (b.amount::numeric * 100)::bigint,
+                   (b.commission::numeric * 100)::bigint, c.version_id, c.chain, 'paid',
+                   b.paid_at::timestamp AT TIME ZONE 'Asia/Shanghai', 0, now()
+            FROM (SELECT DISTINCT order_id, tracking_code, amount, commission, paid_at FROM bare
+                  WHERE status = 'paid' AND amount NOT LIKE '%.%.%') b
+            JOIN coupons_couponpick p ON p.tracking_code = b.tracking_code
+            JOIN coupons_couponitem i ON i.id = p.item_id JOIN floor_chain c ON c.promoter_id = p.promoter_id""")
+        step("ANALYZE orders", "ANALYZE floor_order")
+        # The commissions and their lines from the same join of orders and rates (a line names its order, not
+        # its commission row), so neither reads the other back.
+        priced = """FROM floor_order o JOIN floor_rate r ON r.seller = o.promoter_id
+                    WHERE o.external_commission > 0 AND floor(r.rate * o.external_commission) > 0"""
+        step("commissions", f"""INSERT INTO floor_commission (order_id, promoter_id, rule, base, rate, amount, status,
+                                                                created_at)
+            SELECT o.id, r.recipient, r.rule, o.external_commission,
+                   trunc(floor(r.rate * o.external_commission) / o.external_commission, 6),
+                   floor(r.rate * o.external_commission)::bigint, 'pending', now() {priced}""")
+        step("entry", "INSERT INTO floor_entry (id, kind, key, memo, created_at) "
+                      "VALUES (1, 'commission_accrued', 'floor', 'floor', now())")
+        step("commission lines", f"""INSERT INTO floor_line (entry_id, account_id, amount, order_ref, plan_id,
+                                                               plan_version, rule, rate, base)
+            SELECT 1, r.recipient, -floor(r.rate * o.external_commission)::bigint, 'coupon:' || o.id, r.plan_id,
+                   r.plan_version, r.rule, trunc(floor(r.rate * o.external_commission) / o.external_commission, 6),
+                   o.external_commission {priced}""")
+        step("receivable and margin lines", """INSERT INTO floor_line (entry_id, account_id, amount)
+            SELECT 1, 0, b FROM (SELECT sum(external_commission) AS b FROM floor_order) x
+            UNION ALL
+            SELECT 1, 1, -(SELECT sum(external_commission) FROM floor_order) + (SELECT sum(amount)
+                                                                                FROM floor_commission)""")
+    spent = time.perf_counter() - started
+    written = {t: sql(f"SELECT count(*) FROM {t}")[0][0] for t in FLOOR_TABLES}
+    for name, seconds in steps:
+        print(f"    {seconds:6.2f} s  {name}")
+    print(f"floor: {spent:.2f} s = {rows / spent:,.0f} rows/s (COMMIT included); written {written} = "
+          f"{sum(written.values()) / rows:.2f} rows per report row", flush=True)
+    sql("DROP TABLE floor_order, floor_commission, floor_entry, floor_line, floor_rate, floor_chain")
+    return spent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -140,6 +235,9 @@ def main() -> None:
     parser.add_argument("--picks", type=int, default=5)
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--floor", action="store_true",
+                        help="after the COPY, write only the orders, commissions and accrual lines with plain "
+                             "set-based SQL into tables like the real ones (see ``floor``): the bound of any design")
     parser.add_argument("--explain", type=float, default=None, metavar="SECONDS",
                         help="print the plan (EXPLAIN ANALYZE, via auto_explain) of every statement of the import "
                              "slower than SECONDS, triggers included")
@@ -168,6 +266,9 @@ def run(args, workdir: Path) -> None:
     print(f"report: {args.rows:,} rows ({path.stat().st_size / 1e6:.1f} MB) {made}; {len(codes)} tracking codes")
     copy_s = baseline(path)
     print(f"baseline COPY: {copy_s:.2f} s = {args.rows / copy_s:,.0f} rows/s", flush=True)
+    if args.floor:
+        floor_s = floor(args.rows)
+        print(f"  floor ratio {copy_s / floor_s:.1%} of COPY's rows/s (goal >= 10%)", flush=True)
     data = path.read_bytes()
     from django.db import connection
 
@@ -192,7 +293,8 @@ def run(args, workdir: Path) -> None:
     if args.explain is not None:
         with connection.cursor() as cur:
             cur.execute("LOAD 'auto_explain'")
-            cur.execute("SET auto_explain.log_min_duration = %s", [int(args.explain * 1000)])
+            # A literal: with parameters bound on the server (``TUISHOU_DB_PREPARE_AFTER``), SET takes no $1.
+            cur.execute(f"SET auto_explain.log_min_duration = {int(args.explain * 1000)}")
             cur.execute("SET auto_explain.log_analyze = on")
             cur.execute("SET auto_explain.log_triggers = on")
             cur.execute("SET auto_explain.log_nested_statements = on")

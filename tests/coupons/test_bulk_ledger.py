@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 
 from tests.coupons.conftest import report
-from tuishou.coupons import bulk, services
-from tuishou.coupons.models import CouponCommission, CouponOrder
+from tuishou.coupons import bulk, bulk_ledger, services
+from tuishou.coupons.models import CouponCommission, CouponOrder, ReportRow
 from tuishou.ledger.models import Account, JournalEntry, JournalLine
 from tuishou.wallets.selectors import wallet_history
 
@@ -108,6 +108,23 @@ def test_a_failed_import_writes_nothing_and_a_retry_books_once(world, ops, monke
     assert balances()[account(K.PROMOTER_PENDING, world["seller"])] == D("-6.00")
 
 
+def test_an_entry_that_does_not_balance_is_refused_before_the_ledger_is_touched_and_nothing_is_written(
+        world, ops, monkeypatch):
+    code = world["picks"][0].tracking_code
+    data = report([{"order_id": "E1", "tracking_code": code, "status": "paid", "commission": "20.00"}])
+    real = bulk_ledger._lines
+
+    def off_by_a_fen(cur, receivable, margin):  # the receivable's line one fen more than the entry's credits
+        real(cur, receivable, margin)
+        cur.execute("UPDATE cln SET amount = amount + 1 WHERE side = 0")
+
+    monkeypatch.setattr(bulk_ledger, "_lines", off_by_a_fen)
+    with pytest.raises(RuntimeError, match="does not balance"):
+        run(ops, data)
+    assert written() == (0, 0, 0, 0) and balances() == {}
+    assert not ReportRow.objects.exists()
+
+
 def test_a_refund_in_a_later_report_reverses_exactly_what_was_booked_for_that_order(world, ops):
     seller, sponsor, code = world["seller"], world["sponsor"], world["picks"][0].tracking_code
     run(ops, report([{"order_id": "E1", "tracking_code": code, "status": "paid", "commission": "20.00"},
@@ -141,3 +158,24 @@ def test_the_wallet_history_names_the_coupon_order_of_each_commission(world, ops
     assert total == 2
     assert sorted((m.order_kind, m.order_number, m.amount, m.balance) for m in page) == [
         ("coupon", "E1", D("6.00"), "pending"), ("coupon", "E2", D("3.00"), "pending")]
+
+
+@pytest.mark.parametrize(("orders", "commissions", "moved"), [
+    ([], [], (False, False)),  # nothing accrued or refunded: neither account
+    ([(1, True, False, 1000)], [(1, 1000, True)], (True, False)),  # the commissions are all of B: no margin line
+    ([(1, True, False, 1000)], [(1, 400, True)], (True, True)),  # Σ B − Σ commissions ≠ 0 proves the margin's
+    # +100 on one order and −100 on another: the sums cancel, so the orders are compared one by one.
+    ([(1, True, False, 1000), (2, True, False, 1000)], [(1, 900, True), (2, 1100, True)], (True, True)),
+    # An earlier order refunded now counts with its stored commissions; one only settled now does not.
+    ([(1, False, True, 1000), (2, False, False, 500)], [(1, 1000, False), (2, 100, False)], (True, False)),
+    ([(1, False, False, 500)], [(1, 100, False)], (False, False)),
+])
+def test_the_receivable_and_the_margin_are_opened_only_when_a_line_moves_them(orders, commissions, moved):
+    with connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE ct (id bigint, new bool, refund bool, b bigint) ON COMMIT DROP")
+        cur.execute("CREATE TEMP TABLE cm (order_db bigint, amount bigint, new bool) ON COMMIT DROP")
+        for row in orders:
+            cur.execute("INSERT INTO ct VALUES (%s, %s, %s, %s)", list(row))
+        for row in commissions:
+            cur.execute("INSERT INTO cm VALUES (%s, %s, %s)", list(row))
+        assert bulk_ledger._platform_moved(cur) == moved

@@ -154,7 +154,8 @@ def _decide(cur) -> None:
 
 
 def _prices(cur) -> None:
-    """``co``: the orders to create (id drawn, plan version in force at the payment, else now, final state);
+    """``co``: the orders to create (id drawn, plan version in force at the payment, else now, final state: from
+    the order's later rows in the file, so only the settled and refunded rows are grouped, ~1 in 5, not every row);
     ``cr``: each (seller, version)'s rates; ``cc``: each seller's chain."""
     cur.execute("SELECT DISTINCT cd.promoter_id, p.community_id FROM cd JOIN network_promoter p "
                 "ON p.id = cd.promoter_id WHERE cd.creates")
@@ -181,12 +182,12 @@ def _prices(cur) -> None:
                          ORDER BY v.published_at DESC, v.id DESC LIMIT 1), cc.fallback) AS version_id,
                g.settled_at, g.refunded_at, g.refund_from
         FROM cd d JOIN cc ON cc.promoter_id = d.promoter_id
-        JOIN (SELECT platform, order_id,
-                     max(at) FILTER (WHERE status = 'settled' AND outcome = 'imported') AS settled_at,
-                     max(at) FILTER (WHERE outcome = 'reversed') AS refunded_at,
-                     max(state) FILTER (WHERE outcome = 'reversed') AS refund_from
-              FROM cd WHERE outcome IN ('imported', 'reversed') AND prior_id IS NULL
-              GROUP BY platform, order_id) g ON g.platform = d.platform AND g.order_id = d.order_id
+        LEFT JOIN (SELECT platform, order_id,
+                          max(at) FILTER (WHERE status = 'settled' AND outcome = 'imported') AS settled_at,
+                          max(at) FILTER (WHERE outcome = 'reversed') AS refunded_at,
+                          max(state) FILTER (WHERE outcome = 'reversed') AS refund_from
+                   FROM cd WHERE status <> 'paid' AND outcome IN ('imported', 'reversed') AND prior_id IS NULL
+                   GROUP BY platform, order_id) g ON g.platform = d.platform AND g.order_id = d.order_id
         WHERE d.creates""")
     cur.execute("ANALYZE co")
     cur.execute("SELECT DISTINCT promoter_id, version_id FROM co WHERE version_id IS NOT NULL")

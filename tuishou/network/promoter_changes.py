@@ -125,8 +125,9 @@ def promoters_record_sales(sales: dict[int, tuple[int, Decimal]]) -> None:
     if connection.vendor != "postgresql":
         for pk in ids:
             count, moved = sales[pk]
-            Promoter.objects.filter(pk=pk).update(paid_sales_count=F("paid_sales_count") + count,
-                                                  personal_volume=F("personal_volume") + moved, stage=stage)
+            Promoter.objects.filter(pk=pk).update(  # F() + minor units: the column holds minor units
+                paid_sales_count=F("paid_sales_count") + count,
+                personal_volume=F("personal_volume") + volume.get_db_prep_save(moved, connection), stage=stage)
         return
     with connection.cursor() as cursor:
         cursor.execute(

@@ -19,8 +19,8 @@ from tuishou.accounts.permissions import require_user
 from tuishou.campaigns.pricing import campaign_units_release
 from tuishou.catalog.services import sku_stock_release
 from tuishou.core.errors import Conflict, NotFound
-from tuishou.incentives.payouts import chain_snapshot
 from tuishou.incentives.models import PlanVersion, VolumeEntry
+from tuishou.incentives.payouts import chain_snapshot
 from tuishou.incentives.services import volume_record, volumes_record
 from tuishou.network.models import Promoter
 from tuishou.network.services import promoter_record_first_sale, promoters_record_sales

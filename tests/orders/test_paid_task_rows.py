@@ -19,6 +19,7 @@ from tuishou.orders import paying
 from tuishou.orders.models import Order
 from tuishou.risk import rules as R
 from tuishou.risk.models import RiskFlag
+from tuishou.settlement.accrual_batch import accruals_book
 from tuishou.settlement.models import Commission
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_a_payment_that_rolls_back_leaves_no_task_row(settings):
 
 
 @pytest.mark.reconcile_checks("account_balances", "entries_balanced", "order_commissions", "commission_rows")
-def test_with_the_batched_accrual_the_trigger_joins_the_row_and_books_before_the_notification(settings):
+def test_with_the_batched_accrual_the_payment_asks_only_for_the_booking_which_asks_for_the_rest(settings):
     # given the shop with the database queue and the batched accrual, its trigger due at every order
     x, z, item = _shop()
     settings.TASKS = DATABASE_QUEUE
@@ -130,24 +131,34 @@ def test_with_the_batched_accrual_the_trigger_joins_the_row_and_books_before_the
     checkout = of.checkout(x.user, [(item, 1)])
     # when X pays
     order = _pay(checkout)
-    # then one row holds the three calls, in the order their handlers ran: risk, booking, notification
-    assert _rows() == [(FOLDED, {"args": [], "kwargs": {"calls": [[RISK, {"order_id": order.pk}], [BOOK, {}],
-                                                                     [NOTIFY, {"order_id": order.pk}]]}})]
+    # then the paying transaction wrote one row, the booking's, and nothing is booked or checked yet
+    assert _rows() == [(BOOK, {"args": [], "kwargs": {}})]
     assert not Commission.objects.filter(order=order).exists()
-    # and the worker's run books the order, then tells the promoters, and flags the self-purchase
-    assert _worker_run() == ["SUCCESSFUL"]
+    # when the worker runs it, the batch books the order and asks, in its transaction, for the risk check and the
+    # notification: one row, ready
+    assert _worker_run() == ["SUCCESSFUL", "READY"]
     assert sorted(Commission.objects.filter(order=order).values_list("promoter_id", "amount")) == sorted([
         (x.pk, Decimal("40.00")), (x.pk, Decimal("4.00")), (z.pk, Decimal("4.00"))])
+    assert _rows()[1:] == [(FOLDED, {"args": [], "kwargs": {"calls": [[RISK, {"order_id": order.pk}],
+                                                                         [NOTIFY, {"order_id": order.pk}]]}})]
+    assert _effects(order) == ([], [])
+    # and the worker's run of that row tells the promoters and flags the self-purchase
+    assert _worker_run() == ["SUCCESSFUL", "SUCCESSFUL"]
     assert _effects(order) == _told_and_flagged(order, x, z)
 
 
-def test_without_the_trigger_due_the_row_holds_the_risk_check_and_the_notification(settings):
+@pytest.mark.reconcile_checks("account_balances", "entries_balanced", "order_commissions", "commission_rows")
+def test_without_the_trigger_due_the_payment_writes_no_task_row_and_the_batch_writes_one(settings):
     # given the batched accrual whose trigger is off (the schedule books)
     x, _z, item = _shop()
     settings.TASKS = DATABASE_QUEUE
     settings.TUISHOU = {**settings.TUISHOU, "ACCRUAL_BATCHED": True, "ACCRUAL_TRIGGER_SECONDS": None}
-    # when X pays
-    order = _pay(of.checkout(x.user, [(item, 1)]))
-    # then the row holds the two calls only
-    assert [calls for _, data in _rows() for calls in data["kwargs"]["calls"]] == [
-        [RISK, {"order_id": order.pk}], [NOTIFY, {"order_id": order.pk}]]
+    # when X pays twice, then the batch books both orders
+    first = _pay(of.checkout(x.user, [(item, 1)]))
+    second = _pay(of.checkout(x.user, [(item, 1)]))
+    assert _rows() == []
+    assert accruals_book() == 2
+    # then ONE row holds the risk checks and the notifications of both orders
+    assert _rows() == [(FOLDED, {"args": [], "kwargs": {"calls": [
+        [RISK, {"order_id": first.pk}], [RISK, {"order_id": second.pk}],
+        [NOTIFY, {"order_id": first.pk}], [NOTIFY, {"order_id": second.pk}]]}})]

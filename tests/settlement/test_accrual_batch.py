@@ -124,18 +124,23 @@ def test_the_after_commit_trigger_books_the_order_right_after_the_payment(settin
     assert reconcile()[0] == 0
 
 
-def test_the_queued_event_reads_back_equal(batched, after_commit):
+def test_the_queued_event_reads_back_equal_and_reaches_a_handler_only_when_booked(batched, after_commit):
+    # given a handler without a batch form, subscribed to order.paid
     of.plan(f.EXAMPLE_2)
     x, _, _ = f.example_2_chain()
     seen = []
     events.subscribe(events.OrderPaid, seen.append)
     try:
+        # when X's order is paid in batched mode
         order = f.self_purchase(after_commit, x)
+        queued = events.paid_from_json(AccrualPending.objects.get(order_id=order.pk).event)
+        # then the handler heard nothing yet
+        assert seen == []
+        # and when the batch books it, the handler hears the queued event, once
+        assert accruals_book() == 1
     finally:
         events.unsubscribe(events.OrderPaid, seen.append)
-
-    assert events.paid_from_json(AccrualPending.objects.get(order_id=order.pk).event) == seen[0]
-    accruals_book()
+    assert seen == [queued] and queued.order_id == order.pk and queued.promoter_id == x.pk
 
 
 # ---- property: the batch writes what the inline accrual writes -------------------------------------------------

@@ -12,10 +12,10 @@ class CommunityConfig(AppConfig):
     def ready(self) -> None:
         from tuishou.catalog.review import BADGE_RULES
         from tuishou.community.inspections import inspection_badge_evaluate
-        from tuishou.community.materials_scores import order_paid_count
+        from tuishou.community.materials_scores import order_paid_count, orders_paid_count
         from tuishou.community.rewards_reconcile import check_materials_rewards  # noqa: F401 (registers the check)
         from tuishou.orders import events
 
-        events.subscribe(events.OrderPaid, order_paid_count)
+        events.subscribe(events.OrderPaid, order_paid_count, batch=orders_paid_count)
 
         BADGE_RULES.append(inspection_badge_evaluate)  # an operator's release hands the badge back to this rule

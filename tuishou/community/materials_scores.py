@@ -14,11 +14,11 @@ add up); a rating recounts the material's ratings; hiding/restoring flips ``visi
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -83,6 +83,33 @@ def order_paid_count(event) -> None:
     if material_id is not None:
         MaterialScore.objects.filter(pk=material_id).update(
             sold=F("sold") + day_weight(_local_day(event.paid_at)), order_count=F("order_count") + 1)
+
+
+def orders_paid_count(paid: list) -> None:
+    """The batch form of ``order_paid_count`` (the deferred ``order.paid``): one read of the batch's materials,
+    then each material's orders added at once — per day, the day's weight times its orders, as
+    ``material_scores_refresh`` sums them — in pk order; on PostgreSQL in ONE update."""
+    day_of = {event.order_id: _local_day(event.paid_at) for event in paid}
+    per_day: dict[int, Counter] = defaultdict(Counter)
+    for order_id, material_id in (Order.objects.filter(pk__in=list(day_of), share_link__material__isnull=False)
+                                  .values_list("pk", "share_link__material_id")):
+        per_day[material_id][day_of[order_id]] += 1
+    ids = sorted(per_day)
+    sold = [sum(n * day_weight(day) for day, n in sorted(per_day[pk].items())) for pk in ids]
+    counts = [sum(per_day[pk].values()) for pk in ids]
+    if not ids:
+        return
+    # Concurrent batches lock the rows in the same order.
+    list(MaterialScore.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    if connection.vendor != "postgresql":
+        for pk, weight, count in zip(ids, sold, counts, strict=True):
+            MaterialScore.objects.filter(pk=pk).update(sold=F("sold") + weight, order_count=F("order_count") + count)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {MaterialScore._meta.db_table} AS m SET sold = m.sold + d.sold, "
+            "order_count = m.order_count + d.n FROM unnest(%s::bigint[], %s::float8[], %s::int[]) "
+            "AS d(id, sold, n) WHERE m.material_id = d.id", [ids, sold, counts])
 
 
 def _daily(rows, key: str, day: str) -> dict[int, list[tuple[date, int]]]:

@@ -205,3 +205,12 @@ def volume_record(*, promoter: Promoter, base: Decimal, self_purchase: bool, occ
     entry.pk = row[0]
     entry._state.adding, entry._state.db = False, connection.alias
     return entry
+
+
+def volumes_record(entries: list[VolumeEntry]) -> None:
+    """The batch form of ``volume_record(..., move_personal_volume=False)``: unsaved entries inserted in one
+    statement, an entry whose ``source_ref`` is taken skipped (a replay). Their promoters' ``personal_volume`` is
+    the caller's to move (the paid orders' booking moves it with the sales count, ``promoters_record_sales``)."""
+    if any(entry.orders not in (-1, 0, 1) for entry in entries):
+        raise InvalidInput(IncentiveError.VOLUME_ORDERS)
+    VolumeEntry.objects.bulk_create(entries, ignore_conflicts=True)

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, F, Value, When
 
 from tuishou.accounts.models import User
 from tuishou.accounts.permissions import Role, require_operator
@@ -106,6 +107,36 @@ def promoter_record_first_sale(promoter: Promoter, *, volume: Decimal = Decimal(
         raise Promoter.DoesNotExist(f"No promoter #{promoter.pk}.")
     promoter.stage, promoter.paid_sales_count = row
     return promoter
+
+
+def promoters_record_sales(sales: dict[int, tuple[int, Decimal]]) -> None:
+    """The batch form of ``promoter_record_first_sale``: ``sales`` maps a promoter id to the paid sales to count
+    and the volume to add, all promoters at once (the batched accrual's booking). The rows are locked in pk
+    order first, as concurrent batches must; on PostgreSQL ONE update moves them all."""
+    ids = sorted(sales)
+    if not ids:
+        return
+    into_ordinary = [before for before, after in STAGE_TRANSITIONS if after == Promoter.Stage.ORDINARY]
+    locked = list(Promoter.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    if len(locked) != len(ids):
+        raise Promoter.DoesNotExist(f"No promoter #{min(set(ids) - set(locked))}.")
+    volume = Promoter._meta.get_field("personal_volume")
+    stage = Case(When(stage__in=into_ordinary, then=Value(Promoter.Stage.ORDINARY)), default=F("stage"))
+    if connection.vendor != "postgresql":
+        for pk in ids:
+            count, moved = sales[pk]
+            Promoter.objects.filter(pk=pk).update(  # F() + minor units: the column holds minor units
+                paid_sales_count=F("paid_sales_count") + count,
+                personal_volume=F("personal_volume") + volume.get_db_prep_save(moved, connection), stage=stage)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Promoter._meta.db_table} AS p SET paid_sales_count = p.paid_sales_count + d.n, "
+            "personal_volume = p.personal_volume + d.volume, stage = CASE WHEN p.stage IN "
+            f"({', '.join(['%s'] * len(into_ordinary))}) THEN %s ELSE p.stage END "
+            "FROM unnest(%s::bigint[], %s::int[], %s::bigint[]) AS d(id, n, volume) WHERE p.id = d.id",
+            [*into_ordinary, Promoter.Stage.ORDINARY, ids, [sales[pk][0] for pk in ids],
+             [volume.get_db_prep_save(sales[pk][1], connection) for pk in ids]])
 
 
 def promoter_rank_set(promoter: Promoter, rank: str, *, source: str, effective_at: datetime, reason: str = "",

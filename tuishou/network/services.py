@@ -38,6 +38,7 @@ from tuishou.network.promoter_changes import (  # noqa: F401 (importable from he
     invite_code_regenerate,
     promoter_rank_set,
     promoter_record_first_sale,
+    promoters_record_sales,
     sponsor_correct,
 )
 from tuishou.network.transitions import switch_transition

@@ -28,3 +28,9 @@ class OrdersConfig(AppConfig):
 
         COMMUNITY_SALES.register(community_sales)
         on_refund_succeeded(PAYABLE_TYPE, checkout_refund_succeeded)
+        # A deferred order.paid (the batched accrual) writes the volume entries and first sales in its batch;
+        # inline, order_paid_record writes them itself before the event.
+        from tuishou.orders import events
+        from tuishou.orders.paying import orders_paid_volume
+
+        events.subscribe(events.OrderPaid, batch=orders_paid_volume)

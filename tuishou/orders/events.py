@@ -9,6 +9,12 @@ task row, written in the transaction where the queue is the database), anything 
 Each event is emitted exactly once per change: emission happens inside the same transaction as the status
 move or refund it reports, and those are guarded by conditional updates and idempotency keys.
 
+Deferred delivery (the batched accrual, ``TUISHOU["ACCRUAL_BATCHED"]``): an event type may be ``defer``-red to
+an outbox. Emitted then, the event is only queued in the emitting transaction; a worker later takes many queued
+events and ``deliver``-s them in the transaction that deletes their rows: each subscription's batch form
+(``subscribe(EventType, handler, batch=handler_many)``, set-based statements for the whole list) or else its
+handler once per event. The effects are those of the inline delivery, made a batch interval later.
+
 Payloads are frozen dataclasses of plain values (ids, ``Decimal`` amounts, aware datetimes), so a handler
 needs no model instance and a test can compare them whole.
 """
@@ -145,25 +151,85 @@ def paid_from_json(data: dict) -> OrderPaid:
 
 Event = OrderPaid | OrderRefunded | OrderCompleted
 Handler = Callable[[Event], None]
-
-_in_transaction: dict[type, list[Handler]] = defaultdict(list)
-
-
-def subscribe(event_type: type, handler: Handler) -> None:
-    """Call ``handler(event)`` inside the transaction that emits ``event_type`` (idempotent per handler)."""
-    if handler not in _in_transaction[event_type]:
-        _in_transaction[event_type].append(handler)
+BatchHandler = Callable[[list], None]
 
 
-def unsubscribe(event_type: type, handler: Handler) -> None:
-    """Remove a handler (tests use it to clean up)."""
-    if handler in _in_transaction[event_type]:
-        _in_transaction[event_type].remove(handler)
+@dataclass(frozen=True)
+class _Subscription:
+    handler: Handler | None
+    batch: BatchHandler | None
+
+
+@dataclass(frozen=True)
+class _Deferral:
+    when: Callable[[], bool]
+    queue: Handler
+
+
+_subscriptions: dict[type, list[_Subscription]] = defaultdict(list)
+_deferrals: dict[type, _Deferral] = {}
+
+
+def subscribe(event_type: type, handler: Handler | None = None, *, batch: BatchHandler | None = None) -> None:
+    """Call ``handler(event)`` inside the transaction that emits ``event_type`` (idempotent per handler).
+
+    ``batch``: the same effects for a list of events at once, with set-based statements: what ``deliver`` calls
+    when the event type's delivery is deferred (``defer``). A subscription without a batch form is called once
+    per event there. A subscription with only a batch form marks work the emitter does itself when it delivers
+    now (the orders' volume entry and first-sale count, written before ``order.paid`` from the order's own plan
+    setting), and which the deferred delivery must do too.
+    """
+    if handler is None and batch is None:
+        raise ValueError("a subscription needs a handler or a batch form")
+    subscription = _Subscription(handler=handler, batch=batch)
+    if not any(s.handler == handler and s.batch == batch for s in _subscriptions[event_type]):
+        _subscriptions[event_type].append(subscription)
+
+
+def unsubscribe(event_type: type, handler: Handler | None = None, *, batch: BatchHandler | None = None) -> None:
+    """Remove a subscription (tests use it to clean up)."""
+    _subscriptions[event_type] = [s for s in _subscriptions[event_type]
+                                  if not (s.handler == handler and s.batch == batch)]
+
+
+def defer(event_type: type, *, when: Callable[[], bool], queue: Handler) -> None:
+    """Whenever ``when()`` holds, an emitted ``event_type`` goes to ``queue(event)`` (an outbox row in the
+    emitting transaction) instead of its subscribers; whoever drains the outbox hands the events to ``deliver``
+    inside the transaction that removes them, so each event's effects happen exactly once. Settlement's batched
+    accrual defers ``order.paid`` this way (``TUISHOU["ACCRUAL_BATCHED"]``)."""
+    _deferrals[event_type] = _Deferral(when=when, queue=queue)
+
+
+def deferred(event_type: type) -> bool:
+    """Whether an ``event_type`` emitted now waits in its outbox for ``deliver``."""
+    deferral = _deferrals.get(event_type)
+    return deferral is not None and deferral.when()
 
 
 def emit(event: Event) -> None:
-    """Deliver ``event`` to its handlers, now. Only the orders services call this, inside the atomic block that
-    made the change. The background tasks its handlers ask for become one task row (``core.task_queue``)."""
+    """Deliver ``event`` to its handlers, now, or (``deferred``) hand it to its outbox. Only the orders services
+    call this, inside the atomic block that made the change. The background tasks its handlers ask for become
+    one task row (``core.task_queue``)."""
+    if deferred(type(event)):
+        _deferrals[type(event)].queue(event)
+        return
     with tasks_folded():
-        for handler in list(_in_transaction[type(event)]):
-            handler(event)
+        for subscription in list(_subscriptions[type(event)]):
+            if subscription.handler is not None:
+                subscription.handler(event)
+
+
+def deliver(events: list[Event]) -> None:
+    """Deliver deferred events of one type to every subscription, in the order they subscribed (the order the
+    handlers run at emission, so rows are locked in the same order): its batch form once for all of them, or
+    its handler once per event. Call inside the transaction that removes the events from their outbox. The
+    tasks asked for become one task row for the whole batch."""
+    if not events:
+        return
+    with tasks_folded():
+        for subscription in list(_subscriptions[type(events[0])]):
+            if subscription.batch is not None:
+                subscription.batch(events)
+            else:
+                for event in events:
+                    subscription.handler(event)

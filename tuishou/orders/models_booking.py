@@ -2,9 +2,9 @@
 
 With ``TUISHOU["ACCRUAL_BATCHED"]`` on, the payment callback marks the order paid and appends one row here in
 its own transaction (the ``order.paid`` event, as data); the booking worker (``settlement.accrual_batch``)
-books the commissions of many such orders at once and deletes their rows in the same transaction, so each
-order is booked exactly once. Off (the default, and the embedded mode), accrual books inline and this table
-stays empty.
+delivers the events of many such orders at once — their commissions, volume, counts, rollups and tasks — and
+deletes their rows in the same transaction, so each order's ``order.paid`` takes effect exactly once. Off (the
+default, and the embedded mode), ``order.paid`` is delivered inline and this table stays empty.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -18,10 +19,11 @@ from tuishou.accounts.permissions import require_user
 from tuishou.campaigns.pricing import campaign_units_release
 from tuishou.catalog.services import sku_stock_release
 from tuishou.core.errors import Conflict, NotFound
+from tuishou.incentives.models import PlanVersion, VolumeEntry
 from tuishou.incentives.payouts import chain_snapshot
-from tuishou.incentives.services import volume_record
+from tuishou.incentives.services import volume_record, volumes_record
 from tuishou.network.models import Promoter
-from tuishou.network.services import promoter_record_first_sale
+from tuishou.network.services import promoter_record_first_sale, promoters_record_sales
 from tuishou.orders import events
 from tuishou.orders.checkout import checkout_submit
 from tuishou.orders.errors import OrderError
@@ -211,20 +213,52 @@ PAID_FIELDS = ("id", "number", "checkout_id", "buyer_id", "merchant_id", "promot
 
 def order_paid_record(*, order: dict, volume, chain, lines: tuple, at: datetime, payment_ref: str) -> None:
     """What follows an order's move to paid, on either path (this module's and ``paying_fast``'s): the credited
-    promoter's volume entry and first sale, then ``order.paid``. ``order`` holds the ``PAID_FIELDS``."""
-    if order["promoter_id"]:
-        promoter = Promoter(pk=order["promoter_id"])  # no read: both calls need only its id
-        volume_record(promoter=promoter, base=volume, self_purchase=order["self_purchase"], occurred_at=at,
-                      source_ref=f"order:{order['number']}:paid", orders=1, move_personal_volume=False)
-        promoter_record_first_sale(promoter, volume=volume)  # counts the sale and moves personal_volume
-    events.emit(events.OrderPaid(
+    promoter's volume entry and first sale, then ``order.paid``. ``order`` holds the ``PAID_FIELDS``.
+
+    With ``order.paid`` deferred (the batched accrual) only the event is queued here; the volume entry and the
+    first sale are written with the rest of its effects when the batch books it (``orders_paid_volume``)."""
+    event = events.OrderPaid(
         order_id=order["id"], order_number=order["number"], checkout_id=order["checkout_id"],
         buyer_id=order["buyer_id"], merchant_id=order["merchant_id"], promoter_id=order["promoter_id"],
         self_purchase=order["self_purchase"], community_id=order["community_id"],
         plan_version_id=order["plan_version_id"], fee_rate=order["fee_rate"], paid_amount=order["total"],
         commission_base=order["commission_base"],
         chain=tuple(events.ChainMember(promoter_id=c.promoter_id, rank=c.rank, active=c.active) for c in chain),
-        lines=lines, payment_ref=payment_ref, paid_at=at))
+        lines=lines, payment_ref=payment_ref, paid_at=at)
+    if order["promoter_id"] and not events.deferred(events.OrderPaid):
+        promoter = Promoter(pk=order["promoter_id"])  # no read: both calls need only its id
+        volume_record(promoter=promoter, base=volume, self_purchase=order["self_purchase"], occurred_at=at,
+                      source_ref=paid_volume_ref(order["number"]), orders=1, move_personal_volume=False)
+        promoter_record_first_sale(promoter, volume=volume)  # counts the sale and moves personal_volume
+    events.emit(event)
+
+
+def paid_volume_ref(order_number: str) -> str:
+    """The ``source_ref`` of a paid order's volume entry."""
+    return f"order:{order_number}:paid"
+
+
+def orders_paid_volume(paid: list[events.OrderPaid]) -> None:
+    """The batch form of ``order_paid_record``'s volume entries and first sales (subscribed for the deferred
+    ``order.paid``): each credited promoter's count and volume moved once for the batch, their rows locked in pk
+    order, then every volume entry in one insert. The volume is what ``order_volume_base`` gives at payment
+    (nothing refunded yet): B, or the paid amount under a ``base: paid`` plan."""
+    credited = [event for event in paid if event.promoter_id]
+    if not credited:
+        return
+    base_settings = dict(PlanVersion.objects.filter(pk__in={e.plan_version_id for e in credited if e.plan_version_id})
+                         .values_list("pk", "document__base"))
+    sales: dict[int, tuple[int, Decimal]] = {}
+    entries = []
+    for event in credited:
+        volume = volume_of(paid=event.paid_amount, base=event.commission_base,
+                           base_setting=base_settings.get(event.plan_version_id))
+        entries.append(VolumeEntry(promoter_id=event.promoter_id, base=volume, self_purchase=event.self_purchase,
+                                   orders=1, occurred_at=event.paid_at, source_ref=paid_volume_ref(event.order_number)))
+        count, total = sales.get(event.promoter_id, (0, Decimal("0.00")))
+        sales[event.promoter_id] = (count + 1, total + volume)
+    promoters_record_sales(sales)
+    volumes_record(entries)
 
 
 def volume_of(*, paid, base, base_setting: str | None):

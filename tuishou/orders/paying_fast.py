@@ -15,10 +15,11 @@ pk, then the promoters through the services):
    (ONE statement of data-modifying CTEs, each move conditional on the status read, as
    ``core.transitions`` moves them);
 5. per order with a credited promoter, the services' own volume entry and first-sale count
-   (``volume_record``, ``promoter_record_first_sale``: two statements);
+   (``volume_record``, ``promoter_record_first_sale``: two statements) — inline only: with the batched accrual
+   the booking batch writes them;
 6. ``order.paid`` emitted through ``orders.events`` — the same event the reference emits, to the same
-   handlers (the batched accrual's outbox row or the inline accrual, the rollups, materials, and the
-   notification and risk tasks after commit).
+   handlers (inline: the accrual, the rollups, materials, and the notification and risk tasks after commit;
+   batched: only the outbox row, the batch delivering the rest).
 """
 
 from __future__ import annotations

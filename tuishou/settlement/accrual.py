@@ -58,8 +58,8 @@ def order_accrue(event: OrderPaid) -> JournalEntry | None:
     the paid amount under ``base: paid``). Without a credited promoter or a plan there are no commissions
     and the margin is all of B; the merchant's share and the fee are booked all the same.
 
-    (With ``TUISHOU["ACCRUAL_BATCHED"]`` the ``order.paid`` handler is ``accrual_batch.order_paid_book``,
-    which defers to the batch instead.)
+    (With ``TUISHOU["ACCRUAL_BATCHED"]`` ``order.paid`` is deferred and the batch books with ``orders_accrue``:
+    ``accrual_batch``.)
     """
     booked = MerchantReceivable.objects.filter(order_id=event.order_id)
     version = None

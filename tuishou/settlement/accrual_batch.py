@@ -1,19 +1,25 @@
 """The batched accrual (批量计提): paid orders booked many at a time, outside the payment callback.
 
-With ``TUISHOU["ACCRUAL_BATCHED"]`` on, the ``order.paid`` handler (``order_paid_book``) does not post the
-accrual: it appends the event to ``orders.AccrualPending`` in the payment's transaction — one small insert
-instead of a dozen statements and the row locks of the platform's gateway clearing, revenue and margin
-accounts and the merchant's, which every order would otherwise hold until its commit. ``accruals_book``
-then books up to ``BATCH`` pending orders in ONE transaction (``accrual.orders_accrue``: one ledger post, each
-touched balance moved once for the whole batch) and deletes their rows in it, so every order is booked exactly
-once under the same keys (``order:<id>:paid``) whoever runs it; rows are taken ``FOR UPDATE SKIP LOCKED``, so
-several workers share the queue. The worker is triggered after each paying commit (at most once a second per
-process, ``accruals_book_task``, its task row written in the paying transaction), by the schedule every minute
-as a safety net, or by ``tuishou book_accruals``.
+With ``TUISHOU["ACCRUAL_BATCHED"]`` on, ``order.paid`` is deferred (``orders.events.defer``): the paying
+transaction writes what must be decided at payment — the payment, checkout and order moves with their history
+rows, the order's chain snapshot, the payment's event log row — and ONE outbox row per order
+(``order_paid_queue``: the event in ``orders.AccrualPending``). Nothing else: no ledger post and none of the row
+locks of the platform's gateway clearing, revenue and margin accounts and the merchant's, which every order would
+otherwise hold until its commit; no volume entry, promoter count, rollup row, material count or task row.
 
-Anything that needs an order's commissions before the batch has run (a refund, a risk rejection) books it
-first with ``accrual_pending_book``, which waits for the row if a batch holds it. Off (the default, the
-embedded mode and the tests), the handler books inline as before.
+``accruals_book`` then takes up to ``BATCH`` queued orders in ONE transaction, ``orders.events.deliver``-s their
+events to every ``order.paid`` subscription — each with set-based statements for the whole batch where it has a
+batch form: the volume entries and first sales (orders), the accrual (``accrual.orders_accrue``: one ledger post,
+each touched balance moved once), the materials' counts, the day rollup (one row per key), and the risk checks
+and notifications (one task row for the batch, run after its commit, so they see the commissions) — and deletes
+the rows in it, so every order's effects happen exactly once under the same keys (``order:<id>:paid``) whoever
+runs it; rows are taken ``FOR UPDATE SKIP LOCKED``, so several workers share the queue. The worker is triggered
+after each paying commit (at most once a second per process, ``accruals_book_task``, its task row written in the
+paying transaction), by the schedule every minute as a safety net, or by ``tuishou book_accruals``.
+
+Anything that needs an order's effects before the batch has run (a refund, a risk rejection) books it first with
+``accrual_pending_book``, which waits for the row if a batch holds it. Off (the default, the embedded mode and the
+tests), ``order.paid`` is delivered inline as before.
 """
 
 from __future__ import annotations
@@ -29,9 +35,10 @@ from django_tasks import task
 
 from tuishou.core.task_queue import task_after_commit
 from tuishou.incentives.models import PlanVersion
+from tuishou.orders import events
 from tuishou.orders.events import OrderPaid, paid_from_json, paid_to_json
 from tuishou.orders.models import AccrualPending, Order
-from tuishou.settlement.accrual import accrual_plan, order_accrue, orders_accrue
+from tuishou.settlement.accrual import accrual_plan
 
 BATCH = 1000
 _last_trigger = [0.0]
@@ -41,11 +48,9 @@ def batched() -> bool:
     return bool(settings.TUISHOU.get("ACCRUAL_BATCHED"))
 
 
-def order_paid_book(event: OrderPaid) -> None:
-    """The ``order.paid`` handler: book inline, or (batched) queue the order for the booking worker."""
-    if not batched():
-        order_accrue(event)
-        return
+def order_paid_queue(event: OrderPaid) -> None:
+    """Where a deferred ``order.paid`` goes: one outbox row in the paying transaction, and (at most once a second
+    per process) the booking task."""
     AccrualPending.objects.create(order_id=event.order_id, event=paid_to_json(event))
     if _trigger_due():
         task_after_commit(accruals_book_task)
@@ -67,8 +72,11 @@ def _trigger_due() -> bool:
 
 
 def _book(rows: list[tuple[int, dict]]) -> int:
-    orders_accrue([paid_from_json(data) for _, data in rows])
-    AccrualPending.objects.filter(order_id__in=[order_id for order_id, _ in rows]).delete()
+    """Every effect of the rows' ``order.paid`` (``orders.events.deliver``), then the rows gone: one transaction."""
+    events.deliver([paid_from_json(data) for _, data in rows])
+    deleted, _ = AccrualPending.objects.filter(order_id__in=[order_id for order_id, _ in rows]).delete()
+    if deleted != len(rows):  # the rows are locked: nothing else can have taken them
+        raise RuntimeError(f"booked {len(rows)} queued orders but deleted {deleted} rows")
     return len(rows)
 
 

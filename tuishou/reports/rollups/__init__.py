@@ -5,7 +5,9 @@ How the figures stay exactly those of the books:
 
 - **Orders** (GMV, orders, B after refunds, refunds per paid day × community × merchant) are kept at the write
   points: ``order.paid`` and ``order.refunded`` (``tuishou.orders.events``, delivered inside the order's own
-  transaction) each append one delta row, so a rollup row commits or rolls back with the change it counts.
+  transaction) each append one delta row, so a rollup row commits or rolls back with the change it counts. With
+  the batched accrual ``order.paid`` is delivered by the booking batch: one row per key for the whole batch, in
+  the transaction that books the orders (a paid order counts once it is booked, seconds later).
 - **Ledger lines** (the orders' commissions on the dashboard, each promoter's earnings per day for the income
   disclosure) are folded from the journal, which is append-only: ``rollups_fold`` adds the lines after the
   ``ledger`` mark up to the newest one and moves the mark; a page adds the lines after the mark itself, in the
@@ -32,6 +34,7 @@ Locks (PostgreSQL): a paying or refunding transaction takes the journal lines' l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -64,6 +67,19 @@ def order_paid_rollup(event: events.OrderPaid) -> None:
     DayOrders.objects.create(day=timezone.localtime(event.paid_at, PLATFORM_TZ).date(),
                              community_id=event.community_id, merchant_id=event.merchant_id,
                              gmv=event.paid_amount, orders=1, base=event.commission_base)
+
+
+def orders_paid_rollup(paid: list[events.OrderPaid]) -> None:
+    """The batch form of ``order_paid_rollup`` (the deferred ``order.paid``): the batch summed per paid day ×
+    community × merchant, one delta row per key in one insert (the fold compacts them as any other)."""
+    totals: dict[tuple, list] = {}
+    for event in paid:
+        key = (timezone.localtime(event.paid_at, PLATFORM_TZ).date(), event.community_id, event.merchant_id)
+        gmv, orders, base = totals.get(key, (Decimal("0.00"), 0, Decimal("0.00")))
+        totals[key] = [gmv + event.paid_amount, orders + 1, base + event.commission_base]
+    DayOrders.objects.bulk_create([DayOrders(day=day, community_id=community_id, merchant_id=merchant_id, gmv=gmv,
+                                             orders=orders, base=base)
+                                   for (day, community_id, merchant_id), (gmv, orders, base) in totals.items()])
 
 
 def order_refunded_rollup(event: events.OrderRefunded) -> None:
@@ -271,6 +287,6 @@ def rollups_rebuild() -> FoldResult:
 
 def subscribe() -> None:
     """Register the write-point handlers (``ReportsConfig.ready``)."""
-    events.subscribe(events.OrderPaid, order_paid_rollup)
+    events.subscribe(events.OrderPaid, order_paid_rollup, batch=orders_paid_rollup)
     events.subscribe(events.OrderRefunded, order_refunded_rollup)
 

@@ -21,9 +21,12 @@ embedded_only = pytest.mark.skipif(os.environ.get("TUISHOU_TEST_DB_ONLY") == "1"
 
 
 def embedded_env(data_dir: Path, database: Path) -> dict:
-    """The environment of ``make run``: ``database`` as the SQLite file, ``data_dir`` for the generated secret key."""
+    """The environment of ``make run``: ``database`` as the SQLite file, ``data_dir`` for the generated secret key
+    and the collected static files (the checkout's own ``staticfiles`` is shared with the other test run of
+    `make test`, whose pages would read files this server's ``collectstatic`` is rewriting)."""
     env = {**os.environ, "TUISHOU_DATA_DIR": str(data_dir), "TUISHOU_TESTING": "0", "PYTHONUNBUFFERED": "1",
-           "DATABASE_URL": f"sqlite:///{database}", "TUISHOU_ALLOW_SANDBOX": "1"}
+           "DATABASE_URL": f"sqlite:///{database}", "TUISHOU_ALLOW_SANDBOX": "1",
+           "TUISHOU_STATIC_ROOT": str(data_dir / "static")}
     for name in ("DEBUG", "SECRET_KEY", "TUISHOU_TASKS_BACKEND", "PYTEST_CURRENT_TEST"):
         env.pop(name, None)
     return env

@@ -129,3 +129,12 @@ def test_a_product_is_created_submitted_approved_and_put_on_sale(desk, tmp_path)
 
     merchant.goto("/merchant/products/?status=on_shelf")
     shots.take(merchant, "product-list")
+    merchant.set_viewport_size({"width": 390, "height": 844})  # on a phone: a card per product, nothing sideways
+    merchant.reload()
+    assert merchant.evaluate("document.documentElement.scrollWidth") == 390
+    assert merchant.locator(".table-wrap:has(#merchant-products)").evaluate("el => el.scrollWidth <= el.clientWidth")
+    card = merchant.locator(f"[data-testid=product-{product.pk}]")
+    labels = card.locator("td[data-label]").evaluate_all(
+        "tds => tds.map(td => getComputedStyle(td, '::before').content)")
+    assert labels == ['"商品"', '"状态"', '"起售价"', '"库存"', '"SKU 数"', '"更新时间"']
+    shots.take(merchant, "product-list-on-a-phone")

@@ -286,7 +286,7 @@ LOGOUT_REDIRECT_URL = "/"
 STATIC_URL = "/static/"
 # Where `collectstatic` (run by `tuishou serve` with DEBUG off) writes the hashed, compressed files whitenoise serves.
 STATIC_ROOT = Path(os.environ.get("TUISHOU_STATIC_ROOT") or BASE_DIR / "staticfiles")
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request without it
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("TUISHOU_MEDIA_ROOT") or DATA_DIR / "media")
 STORAGES = {

@@ -94,11 +94,11 @@ def orders_paid_count(paid: list) -> None:
     for order_id, material_id in (Order.objects.filter(pk__in=list(day_of), share_link__material__isnull=False)
                                   .values_list("pk", "share_link__material_id")):
         per_day[material_id][day_of[order_id]] += 1
+    if not per_day:
+        return
     ids = sorted(per_day)
     sold = [sum(n * day_weight(day) for day, n in sorted(per_day[pk].items())) for pk in ids]
     counts = [sum(per_day[pk].values()) for pk in ids]
-    if not ids:
-        return
     # Concurrent batches lock the rows in the same order.
     list(MaterialScore.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     if connection.vendor != "postgresql":

@@ -64,19 +64,17 @@ ROLLUP_TABLES = (DayOrders, PromoterDay, DayPromoters, PromoterWindow, DayCases)
 
 def order_paid_rollup(event: events.OrderPaid) -> None:
     """``order.paid``: the order counts on its paid day, with its total and its whole B (nothing refunded yet)."""
-    DayOrders.objects.create(day=timezone.localtime(event.paid_at, PLATFORM_TZ).date(),
-                             community_id=event.community_id, merchant_id=event.merchant_id,
-                             gmv=event.paid_amount, orders=1, base=event.commission_base)
+    orders_paid_rollup([event])
 
 
 def orders_paid_rollup(paid: list[events.OrderPaid]) -> None:
     """The batch form of ``order_paid_rollup`` (the deferred ``order.paid``): the batch summed per paid day ×
     community × merchant, one delta row per key in one insert (the fold compacts them as any other)."""
-    totals: dict[tuple, list] = {}
+    totals: dict[tuple, tuple] = {}
     for event in paid:
         key = (timezone.localtime(event.paid_at, PLATFORM_TZ).date(), event.community_id, event.merchant_id)
         gmv, orders, base = totals.get(key, (Decimal("0.00"), 0, Decimal("0.00")))
-        totals[key] = [gmv + event.paid_amount, orders + 1, base + event.commission_base]
+        totals[key] = (gmv + event.paid_amount, orders + 1, base + event.commission_base)
     DayOrders.objects.bulk_create([DayOrders(day=day, community_id=community_id, merchant_id=merchant_id, gmv=gmv,
                                              orders=orders, base=base)
                                    for (day, community_id, merchant_id), (gmv, orders, base) in totals.items()])

@@ -4,6 +4,7 @@ errors beside the field with nothing written, 404 for what is not yours, bounded
 from decimal import Decimal
 
 import pytest
+from django.utils.translation import gettext, ngettext
 
 from tests.merchant_money import factories as f
 from tuishou.wallets.models import MerchantPayoutAccount, Withdrawal
@@ -112,3 +113,16 @@ def test_csv_exports(client, shop):
     client.force_login(f.owner(shop))
     statements = client.get("/merchant/statements/?export=csv").content.decode("utf-8-sig").splitlines()
     assert len(statements) == 13 and statements[1].split(",")[2] == "400.00"
+
+
+def test_statements_page_lists_months_from_the_first_movement_and_says_how_many_it_left_out(client, shop):
+    client.force_login(f.owner(shop))
+    page = client.get("/merchant/statements/").content.decode()
+    table = page[page.index('data-testid="monthly-statements"'):]
+    table = table[:table.index("</table>")]
+    assert table.count("<tr>") == 2  # the header and this month: the eleven months before it had no movement
+    assert f'data-label="{gettext("Sales")}">' in table
+    note = page[page.index('data-testid="quiet-months"'):]
+    assert note[note.index(">") + 1:note.index("</p>")] == ngettext(
+        "The month before your first movement is not shown: nothing happened in it.",
+        "The %(n)s months before your first movement are not shown: nothing happened in them.", 11) % {"n": 11}

@@ -71,6 +71,16 @@ def test_monthly_statements_chain_opening_to_the_previous_closing(month, django_
     assert _figures(listed[2]) == {k: D("0.00") for k in THIS_MONTH}
 
 
+def test_the_page_leaves_out_the_quiet_months_before_the_first_movement_but_keeps_this_month(month):
+    next_month = timezone.localtime().replace(day=28) + timedelta(days=5)
+    owner = f.owner(month)
+    listed = statements.merchant_statements_monthly(actor=owner, merchant_id=month.pk, months=4, now=next_month)
+    kept = statements.statements_since_first_movement(listed)
+    assert [s.label for s in kept] == [s.label for s in listed[:2]]  # next month (balances only) and this month
+    assert [s.label for s in statements.statements_since_first_movement(listed[2:])] == [listed[2].label]
+    assert statements.statements_since_first_movement([]) == []
+
+
 def test_a_range_statement_covers_the_days_given_and_refuses_reversed_days(month):
     today = timezone.localtime().date()
     statement = statements.merchant_statement_range(actor=f.owner(month), merchant_id=month.pk,

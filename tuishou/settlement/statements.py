@@ -192,6 +192,20 @@ def merchant_statements_monthly(*, actor, merchant_id: int, months: int = 12,
     return statements[::-1]
 
 
+def statements_since_first_movement(statements: list[Statement]) -> list[Statement]:
+    """``statements`` (newest first) without the oldest months in which nothing had happened yet: every figure
+    zero, before the first month with a movement (the months before a merchant's first sale). This month is
+    always kept."""
+    kept = list(statements)
+    while len(kept) > 1 and not any(getattr(kept[-1], name) for name in _FIGURE_NAMES):
+        kept.pop()
+    return kept
+
+
+_FIGURE_NAMES = ("opening", "sales", "platform_fee", "commissions", "refunds", "withdrawals", "other", "closing",
+                 "closing_pending", "closing_available", "closing_frozen")
+
+
 def merchant_statement_lines(*, actor, merchant_id: int, start: datetime, end: datetime) -> QuerySet[JournalLine]:
     """The movements of the merchant's balance in [start, end), oldest first (对账明细), for a paginated list."""
     statement_merchant(actor=actor, merchant_id=merchant_id)

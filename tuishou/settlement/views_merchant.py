@@ -34,8 +34,9 @@ class RangeForm(forms.Form):
     last = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
-def figures_of(statement: statements.Statement) -> list:
-    return [getattr(statement, key) for key, _label in FIGURES]
+def figures_of(statement: statements.Statement) -> list[tuple]:
+    """The statement's figures with their column names (a phone shows each cell with its name)."""
+    return [(label, getattr(statement, key)) for key, label in FIGURES]
 
 
 def statements_csv(rows: list[statements.Statement], filename: str) -> HttpResponse:
@@ -73,8 +74,10 @@ def statement_list(request: HttpRequest, membership: MerchantStaff) -> HttpRespo
     if not form.is_bound:
         today = timezone.localdate()
         form = RangeForm(initial={"first": today - timedelta(days=29), "last": today})
+    shown = statements.statements_since_first_movement(months)
     return render(request, "settlement/merchant/statements.html", {
-        "merchant": merchant, "months": [(s, figures_of(s)) for s in months], "form": form, "figures": FIGURES,
+        "merchant": merchant, "months": [(s, figures_of(s)) for s in shown], "quiet_months": len(months) - len(shown),
+        "form": form, "figures": FIGURES,
         "chosen": (chosen, figures_of(chosen)) if chosen is not None else None})
 
 

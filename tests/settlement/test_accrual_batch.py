@@ -15,7 +15,7 @@ from tests.settlement import factories as f
 from tests.settlement.conftest import reconcile
 from tuishou.ledger.models import JournalEntry, JournalLine
 from tuishou.orders import events
-from tuishou.orders.models import AccrualPending, Order
+from tuishou.orders.models import AccrualPending, AfterSalesCase, Order
 from tuishou.settlement.accrual_batch import accruals_book, accruals_pending_count
 from tuishou.settlement.models import Commission, MerchantReceivable
 from tuishou.wallets.selectors import wallet_get
@@ -230,4 +230,42 @@ def test_batches_racing_each_other_book_every_queued_order_exactly_once(batched)
     assert JournalEntry.objects.filter(key__in=[f"order:{o.pk}:paid" for o in orders]).count() == 6
     assert Commission.objects.count() == 18 and MerchantReceivable.objects.count() == 6
     assert f.account_amount(K.PROMOTER_PENDING, x) == Decimal("264.00")
+    assert reconcile()[0] == 0
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("self_purchase_rule_off")
+def test_refunds_racing_the_batch_book_their_orders_once_and_take_back_once(batched):
+    from tests.concurrency import at_once, errors_of
+    from tuishou.orders import aftersales
+
+    # given four paid orders still queued, and the buyer's half refunds of two of them waiting for the merchant
+    of.plan(f.EXAMPLE_2)
+    x, _, _ = f.example_2_chain()
+    shop = of.shop(fee_rate="0.0500")
+    orders = [f.self_purchase(_NoCapture(), x, merchant=shop) for _ in range(4)]
+    cases = [aftersales.aftersales_open(buyer=order.buyer, order_id=order.pk, kind="refund_only", reason="不想要了",
+                                        amount="200.00") for order in orders[:2]]
+    owner = of.owner(shop)
+    assert accruals_pending_count() == 4
+
+    # when a booking batch and the merchant's two acceptances run at the same moment
+    outcomes = at_once([accruals_book,
+                        lambda: aftersales.aftersales_answer(actor=owner, case_id=cases[0].pk, accept=True),
+                        lambda: aftersales.aftersales_answer(actor=owner, case_id=cases[1].pk, accept=True)])
+
+    # then every order is booked once, whoever booked it, and each refund took back half of its order's commissions
+    assert not errors_of(outcomes)
+    assert accruals_pending_count() == 0 and accruals_book() == 0
+    assert JournalEntry.objects.filter(key__in=[f"order:{o.pk}:paid" for o in orders]).count() == 4
+    assert sorted(case.status for case in AfterSalesCase.objects.filter(pk__in=[c.pk for c in cases])) == [
+        "refunded", "refunded"]
+    whole = sorted(Commission.objects.filter(order=orders[3]).values_list("rule", "amount"))
+    for refunded in orders[:2]:
+        assert sorted(Commission.objects.filter(order=refunded).values_list("rule", "amount")) == [
+            (rule, amount / 2) for rule, amount in whole]
+    assert sorted(Commission.objects.filter(order=orders[2]).values_list("rule", "amount")) == whole
+    assert f.account_amount(K.PROMOTER_PENDING, x) == sum(
+        Commission.objects.filter(promoter=x).values_list("amount", flat=True), Decimal("0.00"))
     assert reconcile()[0] == 0

@@ -108,4 +108,15 @@ def test_the_merchant_withdraws_finance_approves_the_sandbox_pays_and_the_statem
     assert merchant_page.inner_text("[data-figure=closing]") == "¥180.00"
     assert "提现到账" in merchant_page.inner_text("main")
     shoot(merchant_page, "09-statement-month")
+
+    # on a phone each month is a card: every figure beside its name, two figures a line, nothing wider than the screen
+    merchant_page.set_viewport_size({"width": 390, "height": 844})
+    merchant_page.goto("/merchant/statements/")
+    card = merchant_page.locator("[data-testid=monthly-statements] tbody tr").first
+    labels = card.locator("td").evaluate_all("cells => cells.map(cell => cell.dataset.label)")
+    assert labels[:5] == ["月份", "期初余额", "销售额", "平台服务费", "承担佣金"]
+    opening, sales, fee = (card.locator("td").nth(i).bounding_box() for i in (1, 2, 3))
+    assert opening["y"] == sales["y"] < fee["y"] and opening["x"] < sales["x"]
+    assert merchant_page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(merchant_page, "10-statements-phone")
     assert f.balances(shop)["withdrawn"] == Decimal("120.00")

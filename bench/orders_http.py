@@ -102,20 +102,21 @@ def _wrk(base: str, path: str, script: Path, *, seconds: int, connections: int, 
 
 @contextmanager
 def served(*, db_url: str, workdir: Path, workers: int, threads: int = 0, pool: bool = False,
-           prepare: bool = False, fast: bool = False):
+           prepare: bool = False, fast: bool = False, settings: str = "tuishou.settings"):
     """gunicorn serving the project (``DEBUG=0``, static files collected) on a free loopback port, answering
     ``/healthz`` before the block runs; stopped by its own pid whatever happens. Yields the base URL.
 
     ``threads`` 0: sync workers (one request at a time each); else gthread workers with that many threads.
     ``pool``: Django's psycopg connection pool (``TUISHOU_DB_POOL``) instead of one persistent connection.
     ``prepare``: prepared statements (``TUISHOU_DB_PREPARE_AFTER=5``) instead of client-side binding.
-    ``fast``: the hand-written checkout (``TUISHOU_CHECKOUT_FAST_PATH=1``) instead of the services alone."""
+    ``fast``: the hand-written checkout (``TUISHOU_CHECKOUT_FAST_PATH=1``) instead of the services alone.
+    ``settings``: the settings module (``bench/http_floor.py`` serves the project's URLs plus its own)."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, DATABASE_URL=db_url, DEBUG="0", LOG_LEVEL="WARNING", ALLOWED_HOSTS="127.0.0.1",
                TUISHOU_ALLOW_SANDBOX="1",
                TUISHOU_DATA_DIR=str(workdir), SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only"),
-               DJANGO_SETTINGS_MODULE="tuishou.settings", PYTHONPATH=str(ROOT))
+               DJANGO_SETTINGS_MODULE=settings, PYTHONPATH=str(ROOT))
     env.pop("TUISHOU_TESTING", None)
     env.update(NO_HOARDING_LIMITS)
     env.pop("TUISHOU_DB_POOL", None)
@@ -324,8 +325,10 @@ def main(argv: list[str] | None = None) -> int:
     """Checkout over HTTP on its own: a small world (``bench/orders.py``'s builder), the in-process profile, then
     gunicorn in each ``--serve`` shape, measuring ``/healthz`` and checkout with wrk in the same run."""
     import argparse
-    import random
     import tempfile
+
+    sys.path.insert(0, str(ROOT))
+    from bench.http_world import arguments_add, shape_parse, world_make
 
     parser = argparse.ArgumentParser(description=main.__doc__.split("\n")[0])
     parser.add_argument("--serve", action="append", metavar="SHAPE",
@@ -335,30 +338,20 @@ def main(argv: list[str] | None = None) -> int:
                              "shape `tuishou serve` runs)")
     parser.add_argument("--seconds", type=int, default=20, help="wrk duration on checkout, per shape")
     parser.add_argument("--health-seconds", type=int, default=10, help="wrk duration on /healthz, per shape")
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--promoters", type=int, default=20_000)
-    parser.add_argument("--consumers", type=int, default=400, help="consumers with API tokens")
     parser.add_argument("--profile-requests", type=int, default=100, help="in-process profile (0: skip)")
-    parser.add_argument("--seed", type=int, default=20261205)
-    parser.add_argument("--keep", action="store_true")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    arguments_add(parser, promoters=20_000, consumers=400)
     args = parser.parse_args(argv)
     shapes = args.serve or ["sync:4", "gthread:2x4"]
     os.environ.setdefault("TUISHOU_BENCH_DB", "launch13_http")
-    sys.path.insert(0, str(ROOT))
     os.environ.update(NO_HOARDING_LIMITS)  # before the settings load (the in-process profile)
-    from bench import launch, orders
+    from bench import orders
 
     shown = sys.argv if argv is None else ["bench/orders_http.py", *argv]
     print(f"command: {' '.join([Path(sys.executable).name, *shown])}", flush=True)
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
-    world_args = argparse.Namespace(promoters=args.promoters, seed=args.seed, merchants=4, skus=20, links=200,
-                                    consumers=0, http_consumers=args.consumers, http_seconds=args.seconds)
     workdir = Path(tempfile.mkdtemp(prefix="tuishou-bench-http-"))
     try:
-        launch.db_from_template(args.pg_url, workdir)  # migrated once, cloned after
-        world = orders.world_build(world_args, random.Random(args.seed))
+        world = world_make(args, workdir)
         if args.profile_requests:
             print(profile_report(profile(buyers=world.http_buyers, sku_ids=world.sku_ids,
                                          requests=args.profile_requests)), flush=True)
@@ -366,15 +359,10 @@ def main(argv: list[str] | None = None) -> int:
 
         connections.close_all()
         for shape in shapes:
-            kind, _, rest = shape.partition(":")
-            spec, pooled, prepare, fast = rest.split("+")[0], "+pool" in rest, "+prep" in rest, "+fast" in rest
-            workers, _, threads = spec.partition("x")
             result = run(db_url=orders.db_url(args.pg_url, orders.BENCH_DB), workdir=workdir,
                          buyers=world.http_buyers, sku_ids=world.sku_ids, seconds=args.seconds,
                          health_seconds=args.health_seconds, connections=args.connections,
-                         threads=args.wrk_threads, workers=int(workers),
-                         gunicorn_threads=int(threads or 0) if kind == "gthread" else 0, pool=pooled,
-                         prepare=prepare, fast=fast)
+                         threads=args.wrk_threads, **shape_parse(shape))
             print(report(result), flush=True)
             if "skipped" not in result:
                 ratio = result["checkout"]["rate"] / result["healthz"]["rate"]

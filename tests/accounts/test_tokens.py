@@ -47,6 +47,20 @@ def test_expired_token_does_not_authenticate():
     assert api_token_authenticate(token=issued.token) is None
 
 
+def test_the_user_comes_back_as_the_orm_reads_it_and_an_inactive_user_does_not_authenticate():
+    user = user_create(phone="13912345678", password="a-long-password")
+    issued = api_token_issue(user=user)
+    found = api_token_authenticate(token=issued.token)
+    stored = User.objects.get(pk=user.pk)
+    fields = [field.attname for field in User._meta.concrete_fields]
+    assert [getattr(found, name) for name in fields] == [getattr(stored, name) for name in fields]
+    assert timezone.is_aware(found.date_joined) and found._state.adding is False
+    assert not hasattr(found, "token_id") and not hasattr(found, "token_touch_due")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert api_token_authenticate(token=issued.token) is None
+    assert api_token_authenticate(token="ts_" + "x" * 40) is None and api_token_authenticate(token="") is None
+
+
 def test_duplicate_phone_is_refused_and_writes_nothing():
     user_create(phone="13912345678", password="a-long-password")
     with pytest.raises(Conflict) as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.functional import lazy
 
@@ -181,20 +182,37 @@ def api_token_login(*, request, login: str, password: str, label: str = "",
 
 
 def api_token_authenticate(*, token: str) -> User | None:
-    """The active user a token belongs to, or None for an unknown, expired or revoked token."""
+    """The active user a token belongs to, or None for an unknown, expired or revoked token.
+
+    Every authenticated API request runs this first, so it is ONE hand-written read (the token joined to its
+    user, through ``User.objects.raw`` so the user's fields come back as the ORM converts them): building the
+    same query through the ORM and a token instance cost about as much as the request's first write
+    (bench/RESULTS.md, "Checkout over HTTP: the floor")."""
     if not token:
         return None
     now = timezone.now()
-    record = (ApiToken.objects.select_related("user")
-              .filter(digest=_digest(token), revoked_at__isnull=True, expires_at__gt=now).first())
-    if record is None or not record.user.is_active:
-        return None
     # "Last used" to within API_TOKEN_TOUCH_MINUTES (15 by default): a write and a commit on every request
     # would serialise readers on SQLite, and in a launch one on every buyer's first request of the minute.
     touch = timedelta(minutes=int(settings.TUISHOU.get("API_TOKEN_TOUCH_MINUTES", 15)))
-    if record.last_used_at is None or now - record.last_used_at > touch:
-        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
-    return record.user
+    moment = connection.ops.adapt_datetimefield_value
+    found = list(User.objects.raw(_token_user_sql(), [moment(now - touch), _digest(token), moment(now)]))
+    if not found:
+        return None
+    user = found[0]
+    if user.token_touch_due:
+        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
+    del user.token_id, user.token_touch_due
+    return user
+
+
+@functools.cache
+def _token_user_sql() -> str:
+    users, tokens = User._meta.db_table, ApiToken._meta.db_table
+    columns = ", ".join(f"u.{field.column}" for field in User._meta.concrete_fields)
+    return (f"SELECT {columns}, t.id AS token_id, "
+            f"(t.last_used_at IS NULL OR t.last_used_at < %s) AS token_touch_due "
+            f"FROM {tokens} t JOIN {users} u ON u.id = t.user_id "
+            f"WHERE t.digest = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active")
 
 
 def api_token_revoke(*, token: str) -> bool:

@@ -27,6 +27,10 @@ Then, each a change to the money model that the project has NOT made (labelled a
 
 and (a)+(b), (a)+(b)+(c). After each, outside the clock, the copy is checked: every pending commission settled
 once, every entry balanced, every account's balance (+ its deltas) = Σ of its lines.
+
+Every variant runs in rounds (``--floor-rounds``, order rotated), each round between two bare UPDATEs of as many
+rows; ratios are reported in wall seconds and in the backend's CPU seconds (``backend_cpu``), the steadier of the
+two on a shared machine. Figures: bench/RESULTS.md, "The settlement floor".
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -252,9 +253,13 @@ def reconciled(full: bool) -> tuple[bool, str]:
 
 # --- the baseline: a bare UPDATE ---------------------------------------------------------------------------------
 
-def bare_update(rows: int, *, times: int = 3) -> list[float]:
+def bare_update(rows: int, *, times: int = 3, cpu: list | None = None) -> list[float]:
     """A plain table of ``rows`` with the commission table's status indexes; seconds of each of ``times`` UPDATEs
-    of them all (status 1 → 2, then back, …; vacuumed between), since one measurement on a shared machine is noise."""
+    of them all (status 1 → 2, then back, …; vacuumed between), since one measurement on a shared machine is noise.
+    With ``cpu``, the backend's CPU seconds of each are appended to it."""
+    if cpu is not None:
+        from bench.settle_floor import backend_cpu
+
     sql("DROP TABLE IF EXISTS bare")
     sql("CREATE TABLE bare (id bigserial PRIMARY KEY, status smallint NOT NULL, due_at timestamptz NOT NULL, "
         "amount bigint NOT NULL)")
@@ -267,10 +272,13 @@ def bare_update(rows: int, *, times: int = 3) -> list[float]:
     seconds = []
     for n in range(times):
         vacuum("bare")
+        cpu0 = backend_cpu() if cpu is not None else 0.0
         started = time.perf_counter()
         with transaction.atomic():
             sql(f"UPDATE bare SET status = {2 - n % 2} WHERE status = {1 + n % 2}")
         seconds.append(time.perf_counter() - started)
+        if cpu is not None:
+            cpu.append(backend_cpu() - cpu0)
     sql("DROP TABLE bare")
     return seconds
 
@@ -328,6 +336,10 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--load-only", action="store_true",
                         help="load and vacuum the data, then stop and keep the database (to prototype against)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also settle copies of the loaded rows writing only what the money standards keep, "
+                             "and variants of that floor (bench/settle_floor.py), against the same bare UPDATE")
+    parser.add_argument("--floor-rounds", type=int, default=3, help="with --floor: rounds of every variant (median)")
     args = parser.parse_args()
     db_recreate(args.pg_url, BENCH_DB)
     try:
@@ -372,20 +384,39 @@ def run(args) -> None:
     if args.load_only:
         return
 
-    bare_before = bare_update(pending)
+    floors = []
+    if args.floor:  # first, so that the real run sits between its six bare UPDATEs as without the flag
+        from bench.settle_floor import floor_run
+
+        print("the floor and its variants (bench/settle_floor.py), each on fresh copies of the loaded rows:")
+        def bare_once() -> tuple[float, float]:
+            cpu = []
+            return bare_update(pending, times=1, cpu=cpu)[0], cpu[0]
+
+        floors = floor_run(args.chunk or settle.CHUNK_SIZE, args.floor_rounds, bare=bare_once)
+    bare_cpu = [] if args.floor else None
+    bare_before = bare_update(pending, cpu=bare_cpu)
     print(f"bare UPDATE of {pending:,} rows, 3 times: {', '.join(f'{b:.2f}' for b in bare_before)} s", flush=True)
     vacuum(*LEDGER_TABLES)
 
     phases: dict[str, float] = {}
     walkers = {name: getattr(settle, name) for name in ("_in_chunks", "_in_claimed_chunks")}
 
+    cpu_phases: dict[str, float] = {}
+
     def timed(walk):
         def walk_timed(spec, due, chunk_size, as_of):
             t0 = time.perf_counter()
+            if args.floor:  # and the CPU seconds of the backend and of this process
+                from bench.settle_floor import backend_cpu
+
+                c0 = backend_cpu() + time.process_time()
             try:
                 return walk(spec, due, chunk_size, as_of)
             finally:
                 phases[due.model._meta.model_name] = time.perf_counter() - t0
+                if args.floor:
+                    cpu_phases[due.model._meta.model_name] = backend_cpu() + time.process_time() - c0
         return walk_timed
 
     for name, walk in walkers.items():
@@ -407,7 +438,7 @@ def run(args) -> None:
     print(f"load average after settling: {os.getloadavg()}")
     time.sleep(1)
     written = rows_written((*LEDGER_TABLES, *STATE_TABLES))
-    bare_after = bare_update(pending)
+    bare_after = bare_update(pending, cpu=bare_cpu)
     bares = sorted(bare_before + bare_after)
     bare_seconds = (bares[2] + bares[3]) / 2
     print(f"bare UPDATE of {pending:,} rows, 3 more times after the run: {', '.join(f'{b:.2f}' for b in bare_after)} s;"
@@ -425,6 +456,11 @@ def run(args) -> None:
     print(f"ratio: commissions settled per second ÷ bare rows updated per second = "
           f"{(summary.commissions / commission_seconds) / (pending / bare_seconds):.3f} (goal ≥ 0.20); "
           f"whole run: {(summary.commissions / run_seconds) / (pending / bare_seconds):.3f}")
+    if floors:
+        from bench.settle_floor import floor_report
+
+        floor_report(floors, bare_rows=pending, bare=(bare_seconds, statistics.median(bare_cpu)),
+                     real=(summary.commissions, commission_seconds, cpu_phases["commission"]))
     print("statements of the run by total time (seconds, count):")
     for label, (seconds, count) in sorted(totals.items(), key=lambda kv: -kv[1][0])[:10]:
         print(f"  {seconds:7.2f} s {count:6d}×  {label}")

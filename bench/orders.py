@@ -664,6 +664,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floor-orders", type=int, default=200, help="orders captured (the first 100 as scripts)")
     parser.add_argument("--floor-seconds", type=int, default=20, help="pgbench duration per client count")
     parser.add_argument("--floor-protocol", choices=["prepared", "simple", "extended"], default="prepared")
+    parser.add_argument("--floor-async", action=argparse.BooleanOptionalAction, default=True,
+                        help="also replay at 1 and --anchor-clients clients with synchronous_commit off")
     parser.add_argument("--floor-booking-runs", type=int, default=5, help="replays of the captured booking batch")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args(argv)

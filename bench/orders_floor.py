@@ -371,16 +371,22 @@ def run(world, args, rng, *, bench_db: str, floor_db: str, pg_env, pgbench: str,
     out = {"statements": per_order, "scripts": len(files), "workdir": str(workdir), "runs": {},
            "booked": captured["booked"], "booking_statements": sum(st.sql not in MARKERS
                                                                    for st in captured["booking"])}
-    for k, clients in enumerate(dict.fromkeys([1, args.workers or 1, args.anchor_clients]), start=1):
+    counts = list(dict.fromkeys([1, args.workers or 1, args.anchor_clients]))
+    # Then the same without waiting for the WAL flush at each commit (synchronous_commit off, for these
+    # sessions only): how much of the floor is the five commits per order.
+    plan = [(c, False) for c in counts] + ([(1, True), (args.anchor_clients, True)] if args.floor_async else [])
+    for k, (clients, lazy) in enumerate(plan, start=1):
         before = table_stats(args.pg_url, floor_db)
-        r = _pgbench(pgbench, options, env, floor_db, files, clients=clients, seconds=args.floor_seconds,
-                     protocol=args.floor_protocol, defines={"n": 0, "base": k * 10**10})
-        r["step_ms"] = _step_ms(r, steps)
+        r = _pgbench(pgbench, options, {**env, "PGOPTIONS": "-c synchronous_commit=off"} if lazy else env,
+                     floor_db, files, clients=clients, seconds=args.floor_seconds, protocol=args.floor_protocol,
+                     defines={"n": 0, "base": k * 10**10})
+        r.update(step_ms=_step_ms(r, steps), clients=clients, async_commit=lazy)
         if k == 1:
             time.sleep(1)  # the backends' counters reach the statistics when they exit
             out["rows"] = rows_per_order(before, table_stats(args.pg_url, floor_db), r["processed"])
-        out["runs"][clients] = r
-        print(f"floor, {clients} clients: {r['tps']:.1f} orders/s, failed {r['failed']}"
+        label = f"{clients} clients" + (", synchronous_commit off" if lazy else "")
+        out["runs"][label] = r
+        print(f"floor, {label}: {r['tps']:.1f} orders/s, failed {r['failed']}"
               + (f" ABORTED {r['stderr']}" if r["aborted"] else ""), flush=True)
     r = _pgbench(pgbench, options, env, floor_db, [booking], clients=1, transactions=args.floor_booking_runs,
                  protocol=args.floor_protocol, defines={})
@@ -445,11 +451,11 @@ def report(out: dict, args, anchor_tps: float | None, contestants: dict) -> list
     lines.append(f"  booking replayed (BEGIN … SET CONSTRAINTS ALL IMMEDIATE; ROLLBACK): "
                  f"{out['booking']['batch_ms']:.2f} ms per batch of {out['booked']} = {b:.3f} ms per order"
                  + (f" ABORTED {out['booking']['stderr']}" if out["booking"]["aborted"] else ""))
-    for clients, r in out["runs"].items():
+    for label, r in out["runs"].items():
         with_booking = 1 / (1 / r["tps"] + b / 1000) if r["tps"] else 0.0
         ratio = (f"{r['tps'] / anchor_tps:.1%} of the anchor; with booking {with_booking:.1f} "
                  f"({with_booking / anchor_tps:.1%})") if anchor_tps else ""
-        lines.append(f"  {clients} clients: {r['tps']:.1f} orders/s, {ratio}; failed {r['failed']}"
+        lines.append(f"  {label}: {r['tps']:.1f} orders/s, {ratio}; failed {r['failed']}"
                      + (f"; ABORTED: {r['stderr'][-300:]}" if r["aborted"] else ""))
         if r["step_ms"]:
             lines.append("    ms per order by step (latency incl. waits): "
@@ -464,9 +470,10 @@ def report(out: dict, args, anchor_tps: float | None, contestants: dict) -> list
                                         f"{v['updated'] - v['hot']:.1f} non-HOT upd × {v['indexes']} idx)"
                                         for name, v in list(out["rows"]["tables"].items())[:8]))
     for key, clients in (("single_fast", 1), ("multi_fast", args.workers)):
-        if key in contestants and clients in out["runs"] and out["runs"][clients]["tps"]:
+        floor = out["runs"].get(f"{clients} clients", {}).get("tps")
+        if key in contestants and floor:
             rate = contestants[key]["rate"]
-            lines.append(f"  {key} {rate:.1f} orders/s = {rate / out['runs'][clients]['tps']:.1%} of the floor "
+            lines.append(f"  {key} {rate:.1f} orders/s = {rate / floor:.1%} of the floor "
                          f"at {clients} clients")
     first = next(iter(out["runs"].values()), {})
     lines.append(f"  written by the replay: {out['written']}; command: {first.get('command')}")

@@ -14,18 +14,14 @@ txn and event ids, task-row UUIDs), whose last 12 characters become a counter un
 picks one of the order scripts at random per "transaction" (``-f order_k.sql@1``), so a pgbench transaction is one
 whole order: checkout, payment start, payer's confirmation and callback, each its own transaction as in the
 product. The booking's statements are replayed separately (``BEGIN; …; SET CONSTRAINTS ALL IMMEDIATE;
-ROLLBACK``: the deferred foreign keys checked, nothing kept) and timed per order booked.
+ROLLBACK``: the deferred foreign keys checked, nothing kept) and timed per order booked. Running and reporting:
+``bench/orders_floor_run.py``.
 """
 
 from __future__ import annotations
 
 import re
-import statistics
-import subprocess
-import tempfile
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 BASE = 1_000_000_000  # every sequence starts past this, 10,000,000 apart, before the capture
 SEQ_STEP = 10_000_000
@@ -274,6 +270,19 @@ def script(order: dict, mogrify, *, prepared: bool) -> tuple[str, list[str]]:
     return "\n".join(lines) + "\n", steps
 
 
+def one_transaction(text: str, steps: list[str]) -> tuple[str, list[str]]:
+    """The same order script as ONE transaction: its BEGIN/COMMIT pairs dropped, one around all its statements
+    (the autocommitted ones included) — what the order would cost with a single commit."""
+    lines = text.splitlines()
+    kept = [(line, step) for line, step in zip(lines, steps, strict=True) if line not in ("BEGIN;", "COMMIT;")]
+    head = [(line, step) for line, step in kept if line.startswith("\\set")]
+    body = [(line, step) for line, step in kept if not line.startswith("\\set")]
+    if any(line == "ROLLBACK;" for line, _ in body):
+        raise ValueError("a script with a ROLLBACK cannot be folded into one transaction")
+    out = [*head, ("BEGIN;", STEPS[0]), *body, ("COMMIT;", STEPS[-1])]
+    return "\n".join(line for line, _ in out) + "\n", [step for _, step in out]
+
+
 def booking_script(statements: list[Statement], mogrify, *, prepared: bool, sequences: dict[str, int]) -> str:
     """The batch's statements as captured, literally: the sequences it draws from are set back first (outside
     its transaction; ``setval`` is not rolled back anyway), so its new rows take the captured ids again."""
@@ -284,197 +293,3 @@ def booking_script(statements: list[Statement], mogrify, *, prepared: bool, sequ
         lines.append(re.sub(r"\s+", " ", render(st, mogrify, {}, prepared)).strip() + ";")
     lines += ["SET CONSTRAINTS ALL IMMEDIATE;", "ROLLBACK;"]
     return "\n".join(lines) + "\n"
-
-
-# --- running them ----------------------------------------------------------------------------------------------
-
-def _pgbench(pgbench: str, options: list[str], env: dict, db: str, files: list[Path], *, clients: int,
-             seconds: int = 0, transactions: int = 0, protocol: str, defines: dict) -> dict:
-    threads = min(clients, 2)
-    cmd = [pgbench, "-n", "-r", "-M", protocol, "-c", str(clients), "-j", str(threads),
-           *(["-T", str(seconds)] if seconds else ["-t", str(transactions)]),
-           *[a for k, v in defines.items() for a in ("-D", f"{k}={v}")],
-           *[a for f in files for a in ("-f", f"{f}@1" if len(files) > 1 else str(f))], *options, db]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    out = proc.stdout
-    tps = re.search(r"tps = ([0-9.]+) \(without initial", out)
-    processed = re.search(r"number of transactions actually processed: (\d+)", out)
-    failed = re.search(r"number of failed transactions: (\d+)", out)
-    latency = re.search(r"latency average = ([0-9.]+) ms", out)
-    per_script = []  # [(transactions, [latency ms per command])]
-    for block in re.split(r"\nSQL script \d+: ", out)[1:]:
-        count = re.search(r"- (\d+) transactions", block)
-        lat = [float(m.group(1)) for m in re.finditer(r"^\s+([0-9]+\.[0-9]+)\s+(?:\d+\s+)?\S", block, re.M)]
-        per_script.append((int(count.group(1)) if count else 0, lat))
-    if not per_script:  # one script: pgbench prints its statements without a header
-        lat = [float(m.group(1)) for m in re.finditer(r"^\s+([0-9]+\.[0-9]+)\s+(?:\d+\s+)?\S", out, re.M)]
-        per_script.append((0, lat))
-    shown = " ".join(cmd[1:]).replace(str(files[0].parent) + "/", "")
-    if len(files) > 1:
-        shown = re.sub(r"(-f \S+ )+", f"-f <{len(files)} order scripts> ", shown)
-    return {"tps": float(tps.group(1)) if tps else 0.0, "processed": int(processed.group(1)) if processed else 0,
-            "failed": int(failed.group(1)) if failed else 0,
-            "latency_ms": float(latency.group(1)) if latency else None, "per_script": per_script,
-            "aborted": proc.returncode != 0, "stderr": proc.stderr.strip()[-600:], "command": "pgbench " + shown}
-
-
-def _step_ms(result: dict, steps: list[list[str]]) -> dict[str, float]:
-    """Mean latency per step over the orders run (each script weighted by how often it ran)."""
-    total, sums = 0, dict.fromkeys(STEPS, 0.0)
-    for (count, lat), names in zip(result["per_script"], steps, strict=False):
-        if not count or len(lat) != len(names):
-            continue
-        total += count
-        for ms, name in zip(lat, names, strict=True):
-            if name:
-                sums[name] += ms * count
-    return {k: v / total for k, v in sums.items()} if total else {}
-
-
-def run(world, args, rng, *, bench_db: str, floor_db: str, pg_env, pgbench: str, placer_cls, work, run_items,
-        accrual_mode) -> dict:
-    """Copy the bench's database, capture there, write the scripts, replay them at each client count."""
-    import psycopg
-    from django.db import connection, connections
-
-    connections.close_all()
-    with psycopg.connect(args.pg_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {floor_db} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {floor_db} TEMPLATE {bench_db}")
-    prepared = args.floor_protocol == "prepared"
-    workdir = Path(tempfile.mkdtemp(prefix="tuishou-orders-floor-"))
-    connection.settings_dict["NAME"] = floor_db
-    try:
-        accrual_mode("fast")
-        captured = capture(world, args, rng, placer_cls=placer_cls, work=work, run_items=run_items)
-
-        def mogrify(value) -> str:
-            return psycopg.ClientCursor(connection.connection).mogrify("%s", [value])
-
-        files, steps = [], []
-        for k, order in enumerate(captured["orders"][:MAX_SCRIPTS]):
-            text, names = script(order, mogrify, prepared=prepared)
-            files.append(workdir / f"order_{k:03d}.sql")
-            files[-1].write_text(text)
-            steps.append(names)
-        booking = workdir / "booking.sql"
-        booking.write_text(booking_script(captured["booking"], mogrify, prepared=prepared,
-                                                   sequences=captured["booking_sequences"]))
-        per_order = {step: statistics.mean(sum(st.sql not in MARKERS for st in o["steps"][step])
-                                           for o in captured["orders"]) for step in STEPS}
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    finally:
-        connections.close_all()
-        connection.settings_dict["NAME"] = bench_db
-    options, env = pg_env
-    out = {"statements": per_order, "scripts": len(files), "workdir": str(workdir), "runs": {},
-           "booked": captured["booked"], "booking_statements": sum(st.sql not in MARKERS
-                                                                   for st in captured["booking"])}
-    counts = list(dict.fromkeys([1, args.workers or 1, args.anchor_clients]))
-    # Then the same without waiting for the WAL flush at each commit (synchronous_commit off, for these
-    # sessions only): how much of the floor is the five commits per order.
-    plan = [(c, False) for c in counts] + ([(1, True), (args.anchor_clients, True)] if args.floor_async else [])
-    for k, (clients, lazy) in enumerate(plan, start=1):
-        before = table_stats(args.pg_url, floor_db)
-        r = _pgbench(pgbench, options, {**env, "PGOPTIONS": "-c synchronous_commit=off"} if lazy else env,
-                     floor_db, files, clients=clients, seconds=args.floor_seconds, protocol=args.floor_protocol,
-                     defines={"n": 0, "base": k * 10**10})
-        r.update(step_ms=_step_ms(r, steps), clients=clients, async_commit=lazy)
-        if k == 1:
-            time.sleep(1)  # the backends' counters reach the statistics when they exit
-            out["rows"] = rows_per_order(before, table_stats(args.pg_url, floor_db), r["processed"])
-        label = f"{clients} clients" + (", synchronous_commit off" if lazy else "")
-        out["runs"][label] = r
-        print(f"floor, {label}: {r['tps']:.1f} orders/s, failed {r['failed']}"
-              + (f" ABORTED {r['stderr']}" if r["aborted"] else ""), flush=True)
-    r = _pgbench(pgbench, options, env, floor_db, [booking], clients=1, transactions=args.floor_booking_runs,
-                 protocol=args.floor_protocol, defines={})
-    lat = r["per_script"][0][1][len(captured["booking_sequences"]):] if r["per_script"] else []
-    batch_ms = sum(lat) if lat else r["latency_ms"] or 0.0  # without the setval lines
-    out["booking"] = {"ms_per_order": batch_ms / max(captured["booked"], 1), "batch_ms": batch_ms,
-                      "aborted": r["aborted"], "stderr": r["stderr"], "command": r["command"]}
-    out["written"] = written(args.pg_url, floor_db)
-    if not args.keep:
-        with psycopg.connect(args.pg_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {floor_db} WITH (FORCE)")
-    return out
-
-
-def table_stats(pg_url: str, db: str) -> dict[str, tuple[int, ...]]:
-    """Per table: rows inserted, updated, of which HOT, deleted, and the table's index count."""
-    import psycopg
-
-    with psycopg.connect(pg_url.rsplit("/", 1)[0] + "/" + db) as conn:
-        return {name: tuple(rest) for name, *rest in conn.execute(
-            "SELECT s.relname, s.n_tup_ins, s.n_tup_upd, s.n_tup_hot_upd, s.n_tup_del, "
-            "(SELECT count(*) FROM pg_index i WHERE i.indrelid = s.relid) FROM pg_stat_user_tables s")}
-
-
-def rows_per_order(before: dict, after: dict, orders: int) -> dict:
-    """Rows written per order and index entries written (an insert or a non-HOT update writes one entry in each
-    of the table's indexes; a HOT update none), with the tables that write the most entries."""
-    per_table = {}
-    for name, (ins, upd, hot, dele, indexes) in after.items():
-        b = before.get(name, (0, 0, 0, 0, indexes))
-        d_ins, d_upd, d_hot, d_del = ins - b[0], upd - b[1], hot - b[2], dele - b[3]
-        if d_ins or d_upd or d_del:
-            per_table[name] = {"inserted": d_ins / orders, "updated": d_upd / orders, "hot": d_hot / orders,
-                               "deleted": d_del / orders, "indexes": indexes,
-                               "index_entries": (d_ins + d_upd - d_hot) * indexes / orders}
-    total = {k: sum(t[k] for t in per_table.values()) for k in ("inserted", "updated", "hot", "deleted",
-                                                                "index_entries")}
-    top = sorted(per_table.items(), key=lambda kv: kv[1]["index_entries"], reverse=True)
-    return {"total": total, "tables": dict(top)}
-
-
-def written(pg_url: str, db: str) -> dict:
-    """What the replayed orders left: orders past BASE, paid ones, payments, queued for booking."""
-    import psycopg
-
-    with psycopg.connect(pg_url.rsplit("/", 1)[0] + "/" + db) as conn:
-        row = conn.execute(
-            "SELECT (SELECT count(*) FROM orders_order WHERE id >= %(b)s), "
-            "(SELECT count(*) FROM orders_order WHERE id >= %(b)s AND status = 'paid'), "
-            "(SELECT count(*) FROM payments_payment WHERE id >= %(b)s AND status = 'succeeded'), "
-            "(SELECT count(*) FROM orders_accrualpending)", {"b": BASE}).fetchone()
-    return dict(zip(["orders", "paid", "payments_succeeded", "queued"], row, strict=True))
-
-
-def report(out: dict, args, anchor_tps: float | None, contestants: dict) -> list[str]:
-    lines = [f"== the floor: today's fast-path statements replayed by pgbench (-M {args.floor_protocol}, "
-             f"{out['scripts']} captured orders as scripts, {args.floor_seconds} s per run)",
-             "  statements per order: " + ", ".join(f"{k} {v:.1f}" for k, v in out["statements"].items())
-             + f"; booking {out['booking_statements'] / max(out['booked'], 1):.2f} "
-             f"({out['booking_statements']} for {out['booked']} orders)"]
-    b = out["booking"]["ms_per_order"]
-    lines.append(f"  booking replayed (BEGIN … SET CONSTRAINTS ALL IMMEDIATE; ROLLBACK): "
-                 f"{out['booking']['batch_ms']:.2f} ms per batch of {out['booked']} = {b:.3f} ms per order"
-                 + (f" ABORTED {out['booking']['stderr']}" if out["booking"]["aborted"] else ""))
-    for label, r in out["runs"].items():
-        with_booking = 1 / (1 / r["tps"] + b / 1000) if r["tps"] else 0.0
-        ratio = (f"{r['tps'] / anchor_tps:.1%} of the anchor; with booking {with_booking:.1f} "
-                 f"({with_booking / anchor_tps:.1%})") if anchor_tps else ""
-        lines.append(f"  {label}: {r['tps']:.1f} orders/s, {ratio}; failed {r['failed']}"
-                     + (f"; ABORTED: {r['stderr'][-300:]}" if r["aborted"] else ""))
-        if r["step_ms"]:
-            lines.append("    ms per order by step (latency incl. waits): "
-                         + ", ".join(f"{k} {v:.2f}" for k, v in r["step_ms"].items())
-                         + f"; total {sum(r['step_ms'].values()):.2f}")
-    if out.get("rows"):
-        t = out["rows"]["total"]
-        lines.append(f"  rows per order (1-client run, pg_stat_user_tables): inserted {t['inserted']:.1f}, updated "
-                     f"{t['updated']:.1f} (HOT {t['hot']:.1f}), deleted {t['deleted']:.1f}; index entries written "
-                     f"{t['index_entries']:.1f} (the anchor: 11), the most by:")
-        lines.append("    " + ", ".join(f"{name} {v['index_entries']:.1f} ({v['inserted']:.1f} ins + "
-                                        f"{v['updated'] - v['hot']:.1f} non-HOT upd × {v['indexes']} idx)"
-                                        for name, v in list(out["rows"]["tables"].items())[:8]))
-    for key, clients in (("single_fast", 1), ("multi_fast", args.workers)):
-        floor = out["runs"].get(f"{clients} clients", {}).get("tps")
-        if key in contestants and floor:
-            rate = contestants[key]["rate"]
-            lines.append(f"  {key} {rate:.1f} orders/s = {rate / floor:.1%} of the floor "
-                         f"at {clients} clients")
-    first = next(iter(out["runs"].values()), {})
-    lines.append(f"  written by the replay: {out['written']}; command: {first.get('command')}")
-    return lines

@@ -8,7 +8,7 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.orders_floor import BASE, Statement, _literal, booking_script, script
+from bench.orders_floor import BASE, Statement, _literal, booking_script, one_transaction, script
 
 
 def mogrify(value) -> str:
@@ -65,3 +65,11 @@ def test_booking_script_sets_back_its_sequences_and_rolls_back_after_the_deferre
     assert booking_script(statements, mogrify, prepared=False, sequences={"public.e_id_seq": BASE}).splitlines() == [
         f"SELECT setval('public.e_id_seq', {BASE});", "BEGIN;", "INSERT INTO e (k) VALUES ('a');",
         "SET CONSTRAINTS ALL IMMEDIATE;", "ROLLBACK;"]
+
+
+def test_one_transaction_folds_the_order_into_a_single_begin_and_commit():
+    text = "\\set n :n + 1\nBEGIN;\nINSERT 1;\nCOMMIT;\nINSERT 2;\nBEGIN;\nUPDATE 3;\nCOMMIT;\n"
+    steps = ["", "checkout", "checkout", "checkout", "gateway", "callback", "callback", "callback"]
+    assert one_transaction(text, steps) == (
+        "\\set n :n + 1\nBEGIN;\nINSERT 1;\nINSERT 2;\nUPDATE 3;\nCOMMIT;\n",
+        ["", "checkout", "checkout", "gateway", "callback", "callback"])

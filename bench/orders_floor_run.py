@@ -48,8 +48,8 @@ def _pgbench(pgbench: str, options: list[str], env: dict, db: str, files: list[P
 
 class WaitSampler:
     """What the floor database's backends are doing, sampled every 50 ms during a replay from
-    ``pg_stat_activity``: on CPU (active, no wait event), waiting (the event), or idle (between pgbench's
-    commands: the client's and the network's share)."""
+    ``pg_stat_activity``: on CPU (active, no wait event), waiting (the event; ``Client:ClientRead`` is waiting for
+    pgbench's next statement: the round trip and pgbench's own work), or idle (between transactions)."""
 
     def __init__(self, pg_url: str, db: str) -> None:
         import threading

@@ -22,6 +22,9 @@ buying for themselves) and, for the HTTP run, consumers with API tokens. Then, o
   against ``POST /api/v1/orders/checkout`` (token-authenticated, a fresh idempotency key per request) and,
   for reference, ``/healthz``;
 
+* with ``--floor`` (``bench/orders_floor.py``, ``orders_floor_run.py``), after the anchor: the floor — the statements
+  the fast path sends for captured orders, replayed by pgbench on a copy of the database, no Python at all;
+
 then checks what was written (every order paid once, chains snapshotted, stock exact) and prints the table.
 """
 
@@ -49,11 +52,12 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import orders_http  # noqa: E402
+from bench import orders_floor_run, orders_http  # noqa: E402
 from bench.network_tree import _bulk_load, encode, generate  # noqa: E402
 
 BENCH_DB = os.environ.get("TUISHOU_BENCH_DB", "tuishou_bench_orders")  # throwaway, dropped afterwards
 ANCHOR_DB = os.environ.get("TUISHOU_BENCH_ANCHOR_DB", f"{BENCH_DB}_anchor")
+FLOOR_DB = f"{BENCH_DB}_floor"  # --floor: a copy of the loaded bench database, replayed by pgbench
 ANCHOR_DIR = Path(os.environ.get("TUISHOU_ANCHOR_DIR") or ROOT.parent / "shared" / "bench")
 GOAL_SINGLE, GOAL_MULTI = 0.10, 0.25  # issue 13: of the anchor, one process / several
 CONTESTANTS = ("single", "multi", "single_batched", "multi_batched", "single_fast", "multi_fast")
@@ -618,6 +622,8 @@ def report(out: dict, args) -> str:
         lines.append("  cProfile, project functions by cumulative time (ms per order, calls per order):")
         for name, ms_per, calls in p["top_cumulative"]:
             lines.append(f"    {ms_per:8.2f}  {calls:8.1f}  {name}")
+    if "floor" in out:
+        lines += orders_floor_run.report(out["floor"], args, tps, out)
     if "verify" in out:
         lines.append("== check: " + json.dumps(out["verify"], ensure_ascii=False))
     return "\n".join(lines)
@@ -655,6 +661,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--sql", action="store_true", help="print the statements of one order placed through a link")
+    parser.add_argument("--floor", action="store_true",
+                        help="after the anchor: today's fast-path statements of captured orders replayed by pgbench "
+                             "on a copy of the database, at 1 client, --workers and --anchor-clients (orders_floor)")
+    parser.add_argument("--floor-orders", type=int, default=200, help="orders captured (the first 100 as scripts)")
+    parser.add_argument("--floor-seconds", type=int, default=20, help="pgbench duration per client count")
+    parser.add_argument("--floor-protocol", choices=["prepared", "simple", "extended"], default="prepared")
+    parser.add_argument("--floor-async", action=argparse.BooleanOptionalAction, default=True,
+                        help="also replay at 1 and --anchor-clients clients with synchronous_commit off")
+    parser.add_argument("--floor-one-transaction", action=argparse.BooleanOptionalAction, default=True,
+                        help="also replay at 1 and --anchor-clients clients with each order as one transaction")
+    parser.add_argument("--floor-warmup", type=int, default=5, help="seconds of unmeasured replay first")
+    parser.add_argument("--floor-booking-runs", type=int, default=5, help="replays of the captured booking batch")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args(argv)
     if args.workers:
@@ -685,6 +703,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.anchor_seconds:
             out["anchor"] = run_anchor(args)
             print(f"anchor: {out['anchor']}", flush=True)
+        if args.floor:
+            out["floor"] = orders_floor_run.run(
+                world, args, rng, bench_db=BENCH_DB, floor_db=FLOOR_DB, pg_env=pg_env(args.pg_url),
+                pgbench=pgbench_path(), placer_cls=Placer, work=work, run_items=run_items, accrual_mode=accrual_mode)
+            if args.anchor_seconds:  # the anchor again right after: the floor's minutes bracketed on a noisy machine
+                out["floor"]["anchor_after"] = run_anchor(args)
         if args.http_seconds:
             from django.db import connections
 

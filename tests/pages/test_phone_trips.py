@@ -19,10 +19,16 @@ from pathlib import Path
 import pytest
 
 from tests.orders import factories as f
-from tests.pages.test_buying import PASSWORD, PHONE
+from tests.pages.test_buying import PASSWORD, PHONE, _promoter_with_a_product
+from tests.pages.test_merchant_orders_browser import shop  # noqa: F401 — the fixture
+from tuishou.accounts.services import user_create
+from tuishou.orders.models import AfterSalesCase, Order
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "phone-trips"
 pytestmark = pytest.mark.django_db(transaction=True)
+
+IN_VIEW = "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+
 
 @pytest.fixture
 def phone(browser, live_server, request):
@@ -43,6 +49,46 @@ def _sign_in(page, phone_number: str, next_path: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.locator("main button[type=submit]").tap()
     page.wait_for_url(re.compile(r"^https?://[^/]+" + re.escape(next_path) + "$"))
+
+
+def test_a_refused_form_reopens_at_its_error_on_a_phone(phone, shop):  # noqa: F811 — the fixture
+    owner, orders, cases = shop
+    _sign_in(phone, owner.phone, f"/merchant/orders/{orders[0].number}/")
+    phone.get_by_role("button", name="确认发货").tap()
+    error = phone.locator("#id_tracking_number_error")
+    assert error.inner_text() == "这个字段是必填项。"
+    assert error.evaluate(IN_VIEW), "the refusal is below the fold"
+    assert phone.evaluate("document.activeElement.id") == "id_tracking_number"
+    assert Order.objects.get(pk=orders[0].pk).status == "paid"
+    phone.shot("ship-refused")
+
+    phone.goto(f"/merchant/after-sales/{cases[1].pk}/")
+    choice = phone.locator("label[for=id_decision_2]")
+    assert choice.bounding_box()["height"] >= 44, "the choice is too small a target for a finger"
+    choice.tap()
+    assert phone.is_checked("#id_decision_2")
+    phone.get_by_role("button", name="提交答复").tap()
+    error = phone.locator("#id_answer_error")
+    assert error.inner_text() == "请告诉买家拒绝的理由。"
+    assert error.evaluate(IN_VIEW), "the refusal is below the fold"
+    assert AfterSalesCase.objects.get(pk=cases[1].pk).status == "open"
+    phone.shot("answer-refused")
+
+
+def test_added_to_cart_shows_above_the_buy_bar_on_a_phone(phone):
+    _version, _promoter, _honey, link = _promoter_with_a_product()
+    user_create(phone="13812345678", password=PASSWORD, display_name="小王")
+    _sign_in(phone, "13812345678", f"/p/{link.code}")
+    phone.get_by_role("button", name="加入购物车").tap()
+    added = phone.locator("#buy-feedback .alert.success")
+    added.wait_for()
+    assert added.evaluate(IN_VIEW), "the confirmation is below the fold"
+    bar_top = phone.locator(".buybar").bounding_box()["y"]
+    box = added.bounding_box()
+    assert box["y"] + box["height"] <= bar_top, "the confirmation is behind the buy bar"
+    phone.shot("added-to-cart")
+    phone.get_by_role("link", name="去购物车").tap()
+    phone.wait_for_url(re.compile(r"/cart/$"))
 
 
 def test_the_merchant_staff_and_sku_forms_say_what_they_mean(phone):

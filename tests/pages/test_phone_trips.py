@@ -6,7 +6,8 @@ and the buyer's jobs by hand:
 - a choice in a list of radio buttons is a whole line high, not a 13-pixel dot;
 - "added to cart" shows just above the bar whose button was tapped, not below the fold behind it;
 - the merchant's staff page says 添加员工 (the agency's 添加运营人员 won the shared message id);
-- the SKU form says what an SKU code is.
+- the SKU form says what an SKU code is; its edit link and a picture's remove are buttons, not bare words;
+- 暂不 on the page confirming a cancellation is a button a finger can hit, not 21 pixels of text.
 
 Screenshots to ``tests/artifacts/phone-trips/<test>/``."""
 
@@ -22,6 +23,8 @@ from tests.orders import factories as f
 from tests.pages.test_buying import PASSWORD, PHONE, _promoter_with_a_product
 from tests.pages.test_merchant_orders_browser import shop  # noqa: F401 — the fixture
 from tuishou.accounts.services import user_create
+from tuishou.catalog.images import placeholder_image
+from tuishou.catalog.models import ProductImage
 from tuishou.orders.models import AfterSalesCase, Order
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "phone-trips"
@@ -91,8 +94,21 @@ def test_added_to_cart_shows_above_the_buy_bar_on_a_phone(phone):
     phone.wait_for_url(re.compile(r"/cart/$"))
 
 
+def test_the_way_back_from_cancelling_is_a_button_on_a_phone(phone):
+    buyer = user_create(phone="13812345678", password=PASSWORD, display_name="小王")
+    order = f.checkout(buyer, [(f.sku(), 1)]).orders.get()
+    _sign_in(phone, buyer.phone, f"/orders/{order.number}/cancel/")
+    not_now = phone.get_by_role("link", name="暂不")
+    assert not_now.bounding_box()["height"] >= 44, "暂不 is too small a target for a finger"
+    phone.shot("cancel-confirm")
+    not_now.tap()
+    phone.wait_for_url(re.compile(rf"/orders/{order.number}/$"))
+    assert Order.objects.get(pk=order.pk).status == "created"
+
+
 def test_the_merchant_staff_and_sku_forms_say_what_they_mean(phone):
     item = f.sku(title="云南高山蜂蜜", spec_name="500g×2瓶", status="draft")
+    ProductImage.objects.create(product_id=item.product_id, image=placeholder_image("蜂蜜", seed=7))
     owner = f.owner(item.product.merchant)
     owner.set_password(PASSWORD)
     owner.save(update_fields=["password"])
@@ -107,3 +123,6 @@ def test_the_merchant_staff_and_sku_forms_say_what_they_mean(phone):
     help_text = phone.locator(".field:has(#id_code) .help")
     assert help_text.inner_text() == "您自己给这个规格编的货号，每个规格不同，例如：PU-100G。"
     phone.shot("sku-form")
+    for name in ("编辑", "删除"):  # the SKU's edit link, the picture's remove button: buttons, not bare words
+        target = phone.locator(f"main a:text-is('{name}'), main button:text-is('{name}')").first
+        assert target.bounding_box()["height"] >= 32, name

@@ -29,7 +29,8 @@ class SkuForm(forms.Form):
     price (15 for 15%) and given to the services as the fraction they store (0.15)."""
 
     spec_name = forms.CharField(label=_("Spec"), max_length=60, help_text=_("e.g. 500g×2袋"))
-    code = forms.CharField(label=_("SKU code"), max_length=40)
+    code = forms.CharField(label=_("SKU code"), max_length=40,
+                           help_text=_("Your own code for this specification, different for each one: e.g. PU-100G."))
     price = forms.DecimalField(label=_("Retail price (¥)"), **MONEY)
     supply_price = forms.DecimalField(label=_("Supply price (¥)"), **MONEY)
     commission_mode = forms.ChoiceField(label=_("Commission"), initial=Sku.CommissionMode.PERCENT, choices=[

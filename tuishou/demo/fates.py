@@ -101,24 +101,24 @@ def case_near_sla(p: Purchase) -> Story:
     """An after-sales case the merchant has not answered, its answer due in two hours."""
     yield from received(p)
     yield p.world.ago(46 * HOUR)
-    p.case_open(kind=K.REFUND_ONLY, reason="苹果有几个坏果，申请部分退款", amount=p.partial_amount())
+    p.case_open(kind=K.REFUND_ONLY, reason="收到时有几件坏了，申请部分退款", amount=p.partial_amount())
 
 
 def case_answered(p: Purchase) -> Story:
     """The merchant answered a case (rejected, with the reason); the buyer has not disputed it."""
     yield from received(p)
     yield p.world.ago(3 * DAY)
-    case = p.case_open(kind=K.REFUND_ONLY, reason="口感和描述不一样", amount=p.partial_amount())
+    case = p.case_open(kind=K.REFUND_ONLY, reason="实物和详情页的描述不一样", amount=p.partial_amount())
     yield 20 * HOUR
     aftersales.aftersales_answer(actor=p.merchant(), case_id=case.pk, accept=False,
-                                 answer="您好，批次检测报告已发您，口感属个人差异，无法退款，敬请谅解。")
+                                 answer="您好，已核对发货批次，实物与详情页描述一致，不属于质量问题，无法退款，敬请谅解。")
 
 
 def case_return_waiting(p: Purchase) -> Story:
     """A return the merchant accepted; the goods are not back yet."""
     yield from received(p)
     yield p.world.ago(2 * DAY)
-    case = p.case_open(kind=K.RETURN_REFUND, reason="尺码不合适，申请退货")
+    case = p.case_open(kind=K.RETURN_REFUND, reason="不太喜欢，申请七天无理由退货")
     yield 9 * HOUR
     aftersales.aftersales_answer(actor=p.merchant(), case_id=case.pk, accept=True, answer="同意退货，请七天内寄回。")
 

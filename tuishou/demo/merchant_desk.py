@@ -25,7 +25,7 @@ def case_overdue(p: Purchase) -> Story:
     """A refund request the merchant left unanswered: due 25 minutes ago, after the last sweep (40 minutes ago)."""
     yield from received(p)
     yield p.world.ago(48 * HOUR + 25 * MINUTE)
-    p.case_open(kind=AfterSalesCase.Kind.REFUND_ONLY, reason="快递外箱压坏，两罐蜂蜜漏了，申请退款",
+    p.case_open(kind=AfterSalesCase.Kind.REFUND_ONLY, reason="快递外箱压坏，里面有一件商品破损了，申请部分退款",
                 amount=p.partial_amount())
 
 

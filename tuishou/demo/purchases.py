@@ -32,6 +32,10 @@ PROVINCES = (("浙江省", "杭州市", "西湖区"), ("广东省", "深圳市",
              ("北京市", "北京市", "朝阳区"), ("上海市", "上海市", "浦东新区"))
 STREETS = ("文三路 100 号 2 幢 301", "科技园南区 8 栋 1203", "人民南路四段 27 号", "干将西路 1288 号 5 单元 602",
            "珞喻路 1037 号 东区 11 舍", "香港中路 76 号 1 号楼 1501", "望京街 9 号 3 单元 802", "张杨路 500 号 2201")
+# A buyer's home: one of these roads (as many as STREETS, so the demo's random draws stay as they were), then a
+# building and a door of their own.
+ROADS = ("文三路 100 号", "科技园南区科苑路 15 号", "人民南路四段 27 号", "干将西路 1288 号", "珞喻路 1037 号",
+         "香港中路 76 号", "望京街 9 号", "张杨路 500 号")
 
 
 @dataclass
@@ -86,9 +90,9 @@ class Purchase:
         if known is None:
             province, city, district = self.world.rng.choice(PROVINCES)
             name = self.buyer.display_name.split("·")[-1] or "王小明"
-            road = self.world.rng.choice(STREETS).split("号")[0]
+            road = self.world.rng.choice(ROADS)
             pk = self.buyer.pk  # one home per buyer: different accounts never share a door by chance
-            detail = f"{road}号 {pk // 36 + 1} 栋 {(pk % 36) // 6 + 1}0{pk % 6 + 1}"
+            detail = f"{road} {pk // 36 + 1} 栋 {(pk % 36) // 6 + 1}0{pk % 6 + 1}"
             known = orders.address_create(user=self.buyer, name=name, phone=self.buyer.phone, province=province,
                                           city=city, district=district, detail=detail).pk
             self.world.addresses[self.buyer.pk] = known

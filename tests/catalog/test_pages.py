@@ -102,6 +102,17 @@ def test_product_page_is_the_link_page_without_a_promoter_skus_badges_cart_and_b
     assert 'name="share"' not in html and "预估佣金" not in html  # no promoter's link, nobody earns here
 
 
+def test_the_price_says_from_only_when_the_specs_cost_different_amounts():
+    shop = mf.merchant()
+    honey = cf.on_shelf(merchant=shop, title="高山蜂蜜", price="59.90")
+    cf.sku(product=honey, price="59.90", spec_name="500g×2袋 礼袋装")
+    same = Client().get(f"/goods/{honey.pk}/").content.decode()
+    cf.sku(product=honey, price="99.00", spec_name="1kg礼盒")
+    varies = Client().get(f"/goods/{honey.pk}/").content.decode()
+    assert '<span class="money big">¥59.90</span></span>' in same
+    assert '<span class="money big">¥59.90</span> <span class="muted">起</span>' in varies
+
+
 def test_buying_from_the_storefront_product_page_goes_through_the_cart_and_checkout_without_a_share_code():
     honey = cf.on_shelf(merchant=mf.merchant(), title="高山蜂蜜", price="59.90")
     sku = honey.skus.get()

@@ -83,4 +83,4 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
     price = item.hot_price if item.hot_price is not None else item.min_price
     return render(request, "catalog/product.html", {
         "product": item, "title": item.title, "images": list(item.images.all()), "price": price, "skus": skus,
-        "chosen": chosen, "earn_from": None, "hot": item.hot})
+        "chosen": chosen, "earn_from": None, "hot": item.hot, "price_varies": len({row["price"] for row in skus}) > 1})

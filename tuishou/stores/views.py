@@ -85,6 +85,7 @@ def product_page(request: HttpRequest, code: str) -> HttpResponse:
         "title": item.title if item is not None and item.title else product.title,
         "recommendation": item.recommendation if item is not None else "",
         "price": selectors.product_price(product), "skus": skus, "chosen": chosen,
+        "price_varies": len({row["price"] for row in skus}) > 1,
         "earn_from": min(earnings.values()) if earnings else None,
         "promoter_name": selectors.promoter_name(link.promoter), "hot": product_in_hot_zone(product),
         "store_code": getattr(getattr(link.promoter, "store", None), "code", None)})

@@ -309,8 +309,8 @@ def _cell(value) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     if hasattr(value, "isoformat"):
-        if getattr(value, "tzinfo", None) is not None:
-            value = timezone.localtime(value)
+        if getattr(value, "tzinfo", None) is not None:  # the page's clock (Beijing time), as a spreadsheet reads it
+            value = timezone.localtime(value).replace(tzinfo=None)
         return value.isoformat(sep=" ", timespec="seconds") if hasattr(value, "hour") else value.isoformat()
     text = force_str(value)
     # A cell starting with = + - @ is a formula to a spreadsheet: quote it (CSV injection).

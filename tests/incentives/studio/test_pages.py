@@ -146,6 +146,7 @@ def test_a_plan_in_force_starts_a_draft_of_its_own_text_and_its_history_reads_in
     page = client.get(f"/ops/plans/drafts/{in_force.pk}/").content.decode()
     assert 'data-testid="draft-from-this"' in page and "以此方案新建草案" in page
     assert "已发布（生效中）" in page and "→ published" not in page  # the history's statuses, not their codes
+    assert 'data-testid="history"' in page and '<td data-label="操作人">' in page  # cards on a phone
     resp = client.post("/ops/plans/", {"community": built.community.pk, "source": in_force.source})
     draft = PlanVersion.objects.latest("id")
     assert resp.status_code == 302 and resp["Location"] == f"/ops/plans/drafts/{draft.pk}/"

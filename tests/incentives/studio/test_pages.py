@@ -137,6 +137,7 @@ def test_the_plans_in_force_head_their_date_生效日期_not_a_staff_members_加
     client.force_login(built.ops)
     page = client.get("/ops/plans/").content.decode()
     assert "<th>生效日期</th>" in page and "加入时间" not in page
+    assert '<option value="" selected>请选择社群</option>' in page  # the new draft's community, not ---------
 
 
 def test_a_plan_in_force_starts_a_draft_of_its_own_text_and_its_history_reads_in_words(client, after_commit):

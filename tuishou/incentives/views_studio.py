@@ -7,6 +7,8 @@ links. Someone else's draft or study answers 404, the same as a missing one.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -43,6 +45,7 @@ def editor_context(request: HttpRequest, portal: str, version_id: int, **forms) 
     for change in page["history"]:  # the statuses in the person's words, not their codes
         change.from_label = labels.get(change.from_status, change.from_status)
         change.to_label = labels.get(change.to_status, change.to_status)
+        change.reason = _reason_words(change.reason)
     return {**page, "portal": portal, "root": PORTALS[portal], "plan": plan_readable(version.document),
             "findings": finding_rows(version.findings),
             "in_force_plan": plan_readable(page["in_force"].document) if page["in_force"] else None,
@@ -51,6 +54,16 @@ def editor_context(request: HttpRequest, portal: str, version_id: int, **forms) 
             "backtest_form": forms.get("backtest_form") or BacktestForm(),
             "propose_form": forms.get("propose_form") or ProposeForm(),
             "send_back_form": forms.get("send_back_form") or SendBackForm()}
+
+
+def _reason_words(reason: str) -> str:
+    """The reasons the services write themselves (in English, stored as written) in the reader's language; a
+    person's own reason as they typed it."""
+    replaced = re.fullmatch(r"replaced by draft #(\d+)", reason or "")
+    if replaced:
+        return pgettext("plan history", "Replaced by draft #%(number)s") % {"number": replaced[1]}
+    return {"published": pgettext("plan history", "Published"),
+            "proposal published": pgettext("plan history", "Proposal published")}.get(reason, reason)
 
 
 def _editor(request: HttpRequest, portal: str, version_id: int, status: int = 200, **forms) -> HttpResponse:

@@ -148,11 +148,17 @@ def test_a_plan_in_force_starts_a_draft_of_its_own_text_and_its_history_reads_in
     assert 'data-testid="draft-from-this"' in page and "以此方案新建草案" in page
     assert "已发布（生效中）" in page and "→ published" not in page  # the history's statuses, not their codes
     assert 'data-testid="history"' in page and '<td data-label="操作人">' in page  # cards on a phone
+    assert '<td data-label="原因">已发布</td>' in page  # the reason the service wrote, in words too
     resp = client.post("/ops/plans/", {"community": built.community.pk, "source": in_force.source})
     draft = PlanVersion.objects.latest("id")
     assert resp.status_code == 302 and resp["Location"] == f"/ops/plans/drafts/{draft.pk}/"
     assert (draft.community, draft.status, draft.source) == (built.community, "draft", in_force.source.strip())
     assert 'data-testid="draft-from-this"' not in client.get(resp["Location"]).content.decode()
+    assert client.post(f"/ops/plans/drafts/{draft.pk}/propose/", {"note": ""}).status_code == 302
+    assert client.post(f"/ops/plans/drafts/{draft.pk}/publish/").status_code == 302
+    retired = client.get(f"/ops/plans/drafts/{in_force.pk}/").content.decode()
+    assert f"由草案 #{draft.pk} 取代" in retired and "replaced by" not in retired
+    assert "提案已发布" in client.get(f"/ops/plans/drafts/{draft.pk}/").content.decode()
 
     client.force_login(built.staff)  # the agency's own plan in force: the same, without a community to choose
     page = client.get(f"/agency/plan/drafts/{in_force.pk}/").content.decode()

@@ -165,4 +165,6 @@ def test_the_file_names_the_lowest_rank_as_the_plan_does_as_the_list_and_the_age
     page = client.get(f"{LIST}{members[1].pk}/")
     html = page.content.decode()
     assert 'data-testid="rank">会员' in html and "初始等级" not in html
+    # the chain reads nearest first, the reverse of a breadcrumb: the page says so
+    assert 'data-testid="chain-order">从直属上级依次往上，直到顶层<' in html
     assert re.search(r"<title>推手01 · [^<]*</title>", html) and "推手01 · 推手 ·" not in html

@@ -44,6 +44,10 @@ def test_the_agency_portal_pages_render_within_their_query_budgets(client, djang
     assert "成员00" in listing and "成员09" in listing and "成员10" not in listing and "外人" not in listing
     detail = client.get(f"/agency/promoters/{a.pk}/").content.decode()
     assert 'data-testid="team-size">12<' in detail and "负责人" in detail
+    # personal_volume is the plan's 个人业绩 (measured on its commission base), not the sales' 销售额 that the
+    # leaderboard adds up from the orders' prices: the same word for two different figures read as a contradiction
+    assert "个人业绩" in detail and "销售额" not in detail
+    assert "个人业绩" in listing and "销售额" not in listing
 
 
 def test_the_mentors_page_shows_team_sizes_and_exports_them(client):

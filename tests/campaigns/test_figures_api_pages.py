@@ -158,6 +158,9 @@ def test_agency_staff_see_their_own_communitys_figures_only(sold, client):
     assert page.status_code == 200 and "蜂蜜爆品日" in page.content.decode()
     detail = client.get(f"/agency/campaigns/{sold['campaign'].pk}/").content.decode()
     assert "星火社群" in detail and "小李" not in detail and "官方社群" not in detail
+    # a column of amounts reads 佣金 (佣金明细 is the promoter's page of commissions); the way back to the list
+    assert 'data-label="佣金"' in detail and "佣金明细" not in detail
+    assert f'data-testid="back" href="/agency/campaigns/?community={sold["xinghuo"].pk}"' in detail
     resp = client.get(f"/api/v1/campaigns/{sold['campaign'].pk}/figures?community_id={sold['head'].community_id}")
     assert resp.status_code == 404
 

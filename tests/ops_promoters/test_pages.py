@@ -155,3 +155,16 @@ def test_the_list_names_ranks_as_the_communitys_plan_does(client, people):
     exported = client.get(LIST, {"export": "csv", "rank": "shopkeeper"})
     body = b"".join(exported.streaming_content if exported.streaming else [exported.content]).decode("utf-8-sig")
     assert [row[5] for row in csv.reader(io.StringIO(body))][1:] == ["店主"]
+
+
+def test_the_file_names_the_lowest_rank_as_the_plan_does_as_the_list_and_the_agency_do(client, people):
+    # the lowest rank is stored as "" until an evaluation names it: the file said 初始等级 where the list says 会员
+    _root, members = people
+    of.plan()
+    _client(client)
+    page = client.get(f"{LIST}{members[1].pk}/")
+    html = page.content.decode()
+    assert 'data-testid="rank">会员' in html and "初始等级" not in html
+    # the chain reads nearest first, the reverse of a breadcrumb: the page says so
+    assert 'data-testid="chain-order">从直属上级依次往上，直到顶层<' in html
+    assert re.search(r"<title>推手01 · [^<]*</title>", html) and "推手01 · 推手 ·" not in html

@@ -113,3 +113,11 @@ def test_agency_drafts_checks_simulates_and_proposes_then_an_operator_publishes(
     assert page.locator("pre.code").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") == 390
     shot(page, "08-published-on-a-phone")
+    # the next year's plan starts from the one in force: one tap, its text in a new draft of the same community
+    page.get_by_role("button", name="以此方案新建草案").click()
+    page.wait_for_url(re.compile(r"/ops/plans/drafts/\d+/$"))
+    successor = PlanVersion.objects.latest("id")
+    assert (successor.status, successor.community_id) == ("draft", published.community_id)
+    assert page.input_value("#id_source").strip() == published.source.strip()
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    shot(page, "09-draft-from-the-plan-in-force")

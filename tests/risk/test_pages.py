@@ -63,6 +63,8 @@ def test_a_flag_shows_its_evidence_masked_and_is_cleared_with_a_reason(client, a
     assert page.status_code == 200 and all(o.number in html for o in orders)
     assert "139****" in html and "王**" in html and "文一路" not in html  # masked phone, name; no street
     assert 'data-testid="reject"' in html
+    # What the rule saw reads in words, its thresholds by their labels on the rules page, not by their keys
+    assert "新账号数" in html and "注册几天内算新账号（天）" in html and "<code>account_age_days</code>" not in html
 
     empty = client.post(f"/ops/risk/{flag.pk}/", {"decision": "clear", "reason": "  "})
     assert empty.status_code == 200 and "请填写处理理由。" in empty.content.decode()

@@ -289,6 +289,10 @@ def test_finance_settles_an_incident_on_the_withdrawals_desk(client, after_commi
     with django_assert_max_num_queries(20):
         page = client.get("/ops/withdrawals/incidents/")
     assert page.status_code == 200 and f"#{first.pk}" in page.content.decode()
+    assert 'class="chip on" href="?status=open" aria-current="page"' in page.content.decode()  # which tab is shown
+    # the withdrawal queue leads to it, with the number waiting (it is in no menu)
+    queue = client.get("/ops/withdrawals/").content.decode()
+    assert 'data-testid="incidents-link">出款异常 (1)</a>' in queue
     detail = client.get(f"/ops/withdrawals/incidents/{incident.pk}/").content.decode()
     assert "pevt_first_word" in detail and "150.00" in detail
     # a resolution without a note is refused beside the field; nothing is written

@@ -19,7 +19,8 @@ class DraftStartForm(forms.Form):
         self.fields["template"].choices = [("", "—")] + [(t["name"], f"{t['title']} ({t['jurisdiction']})")
                                                          for t in templates]
         if communities is not None:
-            self.fields = {"community": forms.ModelChoiceField(label=_("Community"), queryset=communities),
+            self.fields = {"community": forms.ModelChoiceField(label=_("Community"), queryset=communities,
+                                                               empty_label=_("Choose a community")),
                            **self.fields}
 
 

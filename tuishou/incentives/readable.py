@@ -155,3 +155,12 @@ def plan_readable(document: dict) -> dict:
             (_("Income disclosure"), _("yes") if document.get("disclosure") else _("no")),
         ],
     }
+
+
+def plan_names(document: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """(rank id → name, rule id → its kind's name) of a plan document: what a report's ids read as on a page (a
+    rule's id is added where two rules are of one kind)."""
+    ranks = {r["id"]: r.get("name", r["id"]) for r in document.get("ranks", [])}
+    rules = [(r.get("id") or r["type"], str(RULE_TYPES.get(r["type"], r["type"]))) for r in document.get("rules", [])]
+    kinds = [kind for _, kind in rules]
+    return ranks, {rule: kind if kinds.count(kind) == 1 else f"{kind} {rule}" for rule, kind in rules}

@@ -65,7 +65,7 @@ class AgencyPromoterListing(_CommunityListing):
     search = ("user__display_name", "user__phone", "invite_code")
     search_label = _("Name, phone or invite code")
     sorts = {"new": (_("Newest"), ("-id",)), "old": (_("Oldest"), ("id",)),
-             "sales": (_("Sales volume"), ("-personal_volume", "id")),
+             "sales": (_("Personal volume"), ("-personal_volume", "id")),
              "directs": (_("Direct members"), ("-directs", "id")), "depth": (_("Level"), ("depth", "id"))}
 
     @property
@@ -77,7 +77,7 @@ class AgencyPromoterListing(_CommunityListing):
                 Column("depth", _("Level"), num=True, sort="depth"),
                 Column("directs", _("Direct members"), num=True, sort="directs"),
                 Column("paid_sales_count", _("Paid sales"), num=True),
-                Column("personal_volume", _("Sales volume"), num=True, money=True, sort="sales"),
+                Column("personal_volume", _("Personal volume"), num=True, money=True, sort="sales"),
                 Column("created_at", _("Joined"), value=lambda r: timezone.localdate(r["created_at"]), sort="new"))
 
     @property
@@ -101,7 +101,7 @@ class AgencyMentorListing(_CommunityListing):
     search = ("user__display_name", "user__phone", "invite_code")
     search_label = _("Name, phone or invite code")
     sorts = {"directs": (_("Direct members"), ("-directs", "id")), "old": (_("Oldest"), ("id",)),
-             "sales": (_("Sales volume"), ("-personal_volume", "id"))}
+             "sales": (_("Personal volume"), ("-personal_volume", "id"))}
 
     @property
     def columns(self):
@@ -110,7 +110,7 @@ class AgencyMentorListing(_CommunityListing):
                 Column("rank", _("Rank"), value=self.rank_label),
                 Column("directs", _("Direct members"), num=True, sort="directs"),
                 Column("team_size", _("Team size"), num=True),
-                Column("personal_volume", _("Sales volume"), num=True, money=True, sort="sales"),
+                Column("personal_volume", _("Personal volume"), num=True, money=True, sort="sales"),
                 Column("created_at", _("Joined"), value=lambda r: timezone.localdate(r["created_at"]), sort="old"))
 
     @property

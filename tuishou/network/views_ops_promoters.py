@@ -115,6 +115,8 @@ def _file_page(request: HttpRequest, promoter_id: int, *, bound: forms.Form | No
     promoter = file.promoter
     ranks = rank_override.community_rank_choices(community_id=promoter.community_id)
     names = dict(ranks)
+    if ranks:  # the lowest rank is stored as "" until an evaluation names it: it reads as the plan's first rank
+        names.setdefault("", ranks[0][1])
     forms_by_action = {action: bound if action == bound_action else _form(action) for action in ACTIONS}
     forms_by_action["rank"].fields["rank"].widget.choices = [("", _("Choose a rank")), *ranks]
     for entry in file.audit:

@@ -22,6 +22,29 @@ def rule_title(code: str) -> str:
     return gettext(rule.title) if rule else code
 
 
+# What a rule saw, in the operator's words (the thresholds in force beside them take the rule's own labels).
+EVIDENCE_LABELS = {
+    "new_accounts": _("New accounts"), "orders": _("Orders"), "destination": _("Shared destination"),
+    "accounts": _("Buyer accounts"), "hours_after_settlement": _("Hours from settlement to refund"),
+    "self_purchases": _("Self-purchases (yuan)"), "sales_to_others": _("Sales to others (yuan)"),
+    "ratio": _("Self-purchases ÷ sales to others"), "signups": pgettext_lazy("risk evidence", "Sign-ups"),
+}
+DESTINATION_LABELS = {"phone": _("the same phone number"), "address": _("the same address")}
+
+
+def evidence_rows(flag: RiskFlag) -> list[tuple[str, str, object]]:
+    """(label, key, value) for each figure of the flag's evidence: what the rule saw first, then its thresholds."""
+    rule = R.RULES.get(flag.rule)
+    thresholds = {p.name: gettext(p.label) for p in rule.params} if rule else {}
+    rows = []
+    for key, value in flag.evidence.items():
+        if key == "destination":
+            value = DESTINATION_LABELS.get(value, value)
+        label = EVIDENCE_LABELS.get(key) if key not in thresholds else thresholds[key]
+        rows.append((key in thresholds, str(label or key), key, value))
+    return [(label, key, value) for _, label, key, value in sorted(rows, key=lambda row: row[0])]
+
+
 def status_label(flag: RiskFlag) -> str:
     return str(STATUS_LABELS.get(flag.status, flag.status))
 

@@ -17,7 +17,7 @@ from tuishou.core.pages import desk_page, error_message, form_add_error
 from tuishou.risk import flags, selectors
 from tuishou.risk.errors import RiskError
 from tuishou.risk.flags import DECIDERS, REASON_MAX
-from tuishou.risk.listings import RiskFlagListing, rule_title, status_label
+from tuishou.risk.listings import RiskFlagListing, evidence_rows, rule_title, status_label
 
 
 class DecisionForm(forms.Form):
@@ -59,7 +59,7 @@ def flag_review(request: HttpRequest, flag_id: int) -> HttpResponse:
     flag = detail.flag
     return render(request, "risk/ops/flag.html", {
         "detail": detail, "flag": flag, "rule_title": rule_title(flag.rule), "status": status_label(flag),
-        "evidence": sorted(flag.evidence.items()), "form": form,
+        "evidence": evidence_rows(flag), "form": form,
         "can_decide": flag.status == "open" and is_operator(request.user, *DECIDERS)})
 
 

@@ -39,7 +39,8 @@ def withdrawal_list(request: HttpRequest) -> HttpResponse:
     listing.rows()  # finance only: refused here, before anything is counted
     if listing.export_requested:
         return listing.export_response()
-    return render(request, "wallets/ops/withdrawals.html", {"listing": listing})
+    open_incidents = selectors.payout_incidents_for_finance(actor=request.user, status="open").count()
+    return render(request, "wallets/ops/withdrawals.html", {"listing": listing, "open_incidents": open_incidents})
 
 
 @require_http_methods(["GET", "POST"])

@@ -98,6 +98,8 @@ def test_a_backtest_page_shows_progress_then_the_report_with_charts(client, afte
     report = client.get(f"/agency/plan/studies/{study.pk}/").content.decode()
     assert 'data-figure="draft-payout">¥49.00' in report and 'data-figure="draft-ratio">0.4900' in report
     assert report.count("<svg") == 3 and "陈*" in report and "白*" in report
+    # the rules read by their kind's name, not by the ids in the plan's text
+    assert "固定层级" in report and "直推佣金" in report and ">team<" not in report and ">direct<" not in report
 
 
 def test_a_bad_window_is_shown_beside_the_field(client, after_commit):
@@ -135,3 +137,35 @@ def test_the_plans_in_force_head_their_date_生效日期_not_a_staff_members_加
     client.force_login(built.ops)
     page = client.get("/ops/plans/").content.decode()
     assert "<th>生效日期</th>" in page and "加入时间" not in page
+    assert '<option value="" selected>请选择社群</option>' in page  # the new draft's community, not ---------
+
+
+def test_a_plan_in_force_starts_a_draft_of_its_own_text_and_its_history_reads_in_words(client, after_commit):
+    built = build(after_commit)
+    in_force = built.in_force
+    client.force_login(built.ops)
+    page = client.get(f"/ops/plans/drafts/{in_force.pk}/").content.decode()
+    assert 'data-testid="draft-from-this"' in page and "以此方案新建草案" in page
+    assert "已发布（生效中）" in page and "→ published" not in page  # the history's statuses, not their codes
+    assert 'data-testid="history"' in page and '<td data-label="操作人">' in page  # cards on a phone
+    assert '<td data-label="原因">已发布</td>' in page  # the reason the service wrote, in words too
+    resp = client.post("/ops/plans/", {"community": built.community.pk, "source": in_force.source})
+    draft = PlanVersion.objects.latest("id")
+    assert resp.status_code == 302 and resp["Location"] == f"/ops/plans/drafts/{draft.pk}/"
+    assert (draft.community, draft.status, draft.source) == (built.community, "draft", in_force.source.strip())
+    assert 'data-testid="draft-from-this"' not in client.get(resp["Location"]).content.decode()
+    assert client.post(f"/ops/plans/drafts/{draft.pk}/propose/", {"note": ""}).status_code == 302
+    assert client.post(f"/ops/plans/drafts/{draft.pk}/publish/").status_code == 302
+    retired = client.get(f"/ops/plans/drafts/{in_force.pk}/").content.decode()
+    assert f"由草案 #{draft.pk} 取代" in retired and "replaced by" not in retired
+    assert "提案已发布" in client.get(f"/ops/plans/drafts/{draft.pk}/").content.decode()
+
+    client.force_login(built.staff)  # the agency's own plan in force: the same, without a community to choose
+    page = client.get(f"/agency/plan/drafts/{in_force.pk}/").content.decode()
+    assert 'data-testid="draft-from-this"' in page and 'name="community"' not in page
+    resp = client.post("/agency/plan/", {"source": in_force.source})
+    mine = PlanVersion.objects.latest("id")
+    assert mine.pk != draft.pk and resp["Location"] == f"/agency/plan/drafts/{mine.pk}/"
+    # a saved draft says so once (the layout shows the messages; the page no longer shows them a second time)
+    saved = client.post(f"/agency/plan/drafts/{mine.pk}/", {"source": DRAFT}, follow=True).content.decode()
+    assert saved.count("草案已保存") == 1

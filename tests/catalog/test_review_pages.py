@@ -93,6 +93,7 @@ def test_reject_needs_a_reason_beside_the_field_and_then_the_merchant_reads_it()
     client = _client(mf.operator("ops"))
     resp = client.post(f"/ops/reviews/{honey.pk}/reject/", {"reason": "   "})
     assert resp.status_code == 400 and 'id="id_reason_error"' in resp.content.decode()
+    assert "请填写驳回理由，商家会看到。" in resp.content.decode()
     honey.refresh_from_db()
     assert honey.status == S.PENDING_REVIEW and AuditEntry.objects.count() == 0
     assert client.post(f"/ops/reviews/{honey.pk}/reject/", {"reason": "缺少生产日期"}).status_code == 302

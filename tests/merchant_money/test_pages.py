@@ -95,6 +95,7 @@ def test_finance_rejects_with_a_reason_and_cannot_approve_it_afterwards(client, 
     client.force_login(f.finance())
     empty = client.post(f"/ops/withdrawals/{withdrawal.pk}/", {"decision": "reject", "reason": ""})
     assert empty.status_code == 200 and 'id="id_reason_error"' in empty.content.decode()
+    assert "请填写驳回理由，收款人会看到。" in empty.content.decode()
     assert Withdrawal.objects.get(pk=withdrawal.pk).status == "requested"
     done = client.post(f"/ops/withdrawals/{withdrawal.pk}/", {"decision": "reject", "reason": "开户行名称有误"})
     assert done.status_code == 302

@@ -90,4 +90,5 @@ class ReasonForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the merchant"), max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": _("Say why it is rejected: the merchant reads it.")})

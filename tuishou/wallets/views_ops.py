@@ -22,7 +22,8 @@ from tuishou.wallets.models import PayoutIncident
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason (the payee reads it)"), max_length=200,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": gettext_lazy("Say why it is rejected: the payee reads it.")})
 
 
 class ReviewForm(forms.Form):

@@ -17,7 +17,6 @@ KNOWN = {
     '90th percentile',
     'A mentor switch request is already waiting for a decision.',
     'Actions',
-    'Add a staff member',
     'Apply',
     'Back to the queue',
     'By',

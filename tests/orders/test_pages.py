@@ -367,6 +367,20 @@ def test_the_address_book_adds_edits_makes_default_and_deletes(client):
     assert list(Address.objects.filter(user=buyer).values_list("name", "is_default")) == [("李四", True)]
 
 
+def test_the_same_address_typed_again_is_the_one_in_the_book_not_a_second_copy(client):
+    buyer = _signed_in(client)
+    body = {k.removeprefix("new-"): v for k, v in NEW_ADDRESS.items() if k != "address"}
+    client.post("/addresses/new/", body)
+    client.post("/addresses/new/", {**body, "name": "李四"})
+    client.post("/addresses/new/", {**body, "detail": f"  {body['detail']} "})  # the same once cleaned
+    client.post("/addresses/new/", {**body, "is_default": "on"})  # the same, now asked to be the default
+    assert list(Address.objects.filter(user=buyer).order_by("pk").values_list("name", "is_default")) == [
+        (body["name"], True), ("李四", False)]
+    client.post("/addresses/new/", {**body, "name": "李四", "is_default": "on"})
+    assert list(Address.objects.filter(user=buyer).order_by("pk").values_list("name", "is_default")) == [
+        (body["name"], False), ("李四", True)]
+
+
 def test_someone_elses_address_is_the_404_page_and_unchanged(client):
     other = f.buyer("别人")
     address = f.address(other)

@@ -76,7 +76,7 @@ def test_an_address_is_edited_with_the_same_rules_as_when_it_was_added():
 
 def test_one_address_is_the_default_and_deleting_it_makes_the_newest_the_default():
     buyer = f.buyer()
-    first, second, third = (f.address(buyer) for _ in range(3))
+    first, second, third = (f.address(buyer, detail=f"文三路 {n} 号") for n in (100, 200, 300))
 
     services.address_set_default(user=buyer, address_id=second.pk)
     defaults = list(Address.objects.filter(is_default=True).values_list("pk", flat=True))

@@ -49,11 +49,20 @@ ADDRESS_FIELDS = ("name", "phone", "province", "city", "district", "detail")
 
 def address_create(*, user, name: str, phone: str, province: str, city: str, district: str, detail: str,
                    is_default: bool = False) -> Address:
-    """Add a delivery address; the first one (or one marked default) becomes the default."""
+    """Add a delivery address; the first one (or one marked default) becomes the default. The same address
+    typed again (every field equal, as cleaned) is the one already in the book, not a second copy: a buyer who
+    types their address at each checkout keeps one."""
     require_user(user)
     values = _address_values(name=name, phone=phone, province=province, city=city, district=district, detail=detail)
     with transaction.atomic():
         existing = Address.objects.filter(user=user)
+        same = existing.filter(**values).order_by("pk").first()
+        if same is not None:
+            if is_default and not same.is_default:
+                existing.update(is_default=False)
+                Address.objects.filter(pk=same.pk).update(is_default=True)
+                same.is_default = True
+            return same
         if existing.count() >= MAX_ADDRESSES:
             raise Conflict(OrderError.TOO_MANY_ADDRESSES, max_addresses=MAX_ADDRESSES)
         is_default = is_default or not existing.exists()

@@ -386,10 +386,12 @@ TUISHOU_COUPON_CONNECTOR = os.environ.get("TUISHOU_COUPON_CONNECTOR", "sandbox")
 TUISHOU_ALLOW_SANDBOX = env_bool("TUISHOU_ALLOW_SANDBOX", TESTING)
 TUISHOU_SANDBOX_GATEWAY_SECRET = os.environ.get("TUISHOU_SANDBOX_GATEWAY_SECRET") or hashlib.sha256(
     f"tuishou-sandbox-gateway:{SECRET_KEY}".encode()).hexdigest()
-# By default the address `tuishou serve` listens on (TUISHOU_BIND), so a second server on another port sends its
-# sandbox callbacks and pay pages to itself; a wildcard host is reached on the loopback.
+# Where `tuishou serve` listens (its --bind's default).
+TUISHOU_BIND = os.environ.get("TUISHOU_BIND") or "127.0.0.1:8000"
+# By default the address `tuishou serve` listens on, so a second server on another port sends its sandbox callbacks
+# and pay pages to itself; a wildcard host is reached on the loopback.
 TUISHOU_PUBLIC_URL = os.environ.get("TUISHOU_PUBLIC_URL") or "http://" + re.sub(
-    r"^(0\.0\.0\.0|\[::\])(?=:)", "127.0.0.1", os.environ.get("TUISHOU_BIND") or "127.0.0.1:8000")
+    r"^(0\.0\.0\.0|\[::\])(?=:)", "127.0.0.1", TUISHOU_BIND)
 # Hosts besides TUISHOU_PUBLIC_URL's that a payment's return_url may name (the payer's way back from the pay page).
 TUISHOU_RETURN_URL_HOSTS = [h for h in os.environ.get("TUISHOU_RETURN_URL_HOSTS", ",".join(ALLOWED_HOSTS)).split(",")
                             if h and h != "*"]

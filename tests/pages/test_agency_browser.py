@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.network import factories as nf
+from tests.pages.signing import sign_in
 from tuishou.accounts.services import operator_role_grant, user_create
 from tuishou.network.models import Community, CommunityStaff, Promoter
 from tuishou.network.services import promoter_register
@@ -49,14 +50,6 @@ class Shots:
         assert width <= DESK["width"], f"{name}: the page is {width}px wide"
 
 
-def sign_in(page, phone: str, next_url: str) -> None:
-    page.goto(f"/account/login/?next={next_url}")
-    page.fill("#id_username", phone)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(re.compile(r"^https?://[^/]+" + re.escape(next_url) + "$"))
-
-
 def test_an_operator_opens_an_agency_and_its_staff_read_the_portal(desk):
     # given an operator, the future staff member's account, and an agency that already holds the code XINGHUO
     ops = user_create(phone="13811110001", password=PASSWORD, display_name="运营小周")
@@ -67,7 +60,7 @@ def test_an_operator_opens_an_agency_and_its_staff_read_the_portal(desk):
 
     # when the operator fills in the agency with a code that is taken
     page = desk()
-    sign_in(page, ops.phone, "/ops/communities/new/")
+    sign_in(page, ops.phone, "/ops/communities/new/", password=PASSWORD)
     page.fill("#id_name", "晨光社群")
     page.fill("#id_code", "xinghuo")
     page.fill("#id_head_phone", "13712345678")
@@ -106,7 +99,7 @@ def test_an_operator_opens_an_agency_and_its_staff_read_the_portal(desk):
         promoter_register(user=user_create(phone=f"1371234010{n}", password=None, display_name=f"小伙伴{n}"),
                           invite_code=first.invite_code)
     portal = desk()
-    sign_in(portal, staff.phone, "/agency/")
+    sign_in(portal, staff.phone, "/agency/", password=PASSWORD)
 
     # then the portal shows the community's figures
     assert portal.inner_text("h1") == "晨光社群"
@@ -160,7 +153,7 @@ def test_a_temporary_shopkeeper_chooses_an_agency_on_a_phone(browser, live_serve
                                   has_touch=True, base_url=live_server.url)
     try:
         page = context.new_page()
-        sign_in(page, newcomer.user.phone, "/centre/community/")
+        sign_in(page, newcomer.user.phone, "/centre/community/", password=PASSWORD)
         assert page.inner_text("[data-testid=current-community]") == "官方社群"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         shots.take(page, "centre-community-choose")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.merchants import factories as mf
+from tests.pages.signing import sign_in
 from tuishou.accounts.services import operator_role_grant, user_create
 from tuishou.catalog.images import placeholder_image
 from tuishou.catalog.models import Product
@@ -48,14 +49,6 @@ class Shots:
         assert width <= DESK["width"], f"{name}: the page is {width}px wide on a {DESK['width']}px screen"
 
 
-def sign_in(page, phone: str, next_url: str) -> None:
-    page.goto(f"/account/login/?next={next_url}")
-    page.fill("#id_username", phone)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(re.compile(r"^https?://[^/]+" + re.escape(next_url) + "$"))
-
-
 def test_a_product_is_created_submitted_approved_and_put_on_sale(desk, tmp_path):
     owner = user_create(phone="13800000010", password=PASSWORD, display_name="山野优品·王店长")
     shop = mf.merchant(owner=owner, name="山野优品农业有限公司")
@@ -66,7 +59,7 @@ def test_a_product_is_created_submitted_approved_and_put_on_sale(desk, tmp_path)
     shots = Shots(ARTIFACTS / "create-review-sell")
 
     merchant = desk()
-    sign_in(merchant, owner.phone, "/merchant/")
+    sign_in(merchant, owner.phone, "/merchant/", password=PASSWORD)
     assert "待发货" in merchant.inner_text("main") and "待处理售后" in merchant.inner_text("main")
     shots.take(merchant, "overview")
 
@@ -107,7 +100,7 @@ def test_a_product_is_created_submitted_approved_and_put_on_sale(desk, tmp_path)
     assert product.status == "pending_review"
 
     ops = desk()
-    sign_in(ops, operator.phone, "/ops/reviews/")
+    sign_in(ops, operator.phone, "/ops/reviews/", password=PASSWORD)
     assert "高山蜂蜜 500g 玻璃瓶" in ops.inner_text("main")
     shots.take(ops, "review-queue")
     ops.get_by_role("link", name="高山蜂蜜 500g 玻璃瓶").click()

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.orders import factories as f
+from tests.pages.signing import sign_in
 from tests.pages.test_buying import PASSWORD, PHONE, _promoter_with_a_product
 from tests.pages.test_merchant_orders_browser import shop  # noqa: F401 — the fixture
 from tuishou.accounts.services import user_create
@@ -46,17 +47,9 @@ def phone(browser, live_server, request):
     context.close()
 
 
-def _sign_in(page, phone_number: str, next_path: str) -> None:
-    page.goto(f"/account/login/?next={next_path}")
-    page.fill("#id_username", phone_number)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").tap()
-    page.wait_for_url(re.compile(r"^https?://[^/]+" + re.escape(next_path) + "$"))
-
-
 def test_a_refused_form_reopens_at_its_error_on_a_phone(phone, shop):  # noqa: F811 — the fixture
     owner, orders, cases = shop
-    _sign_in(phone, owner.phone, f"/merchant/orders/{orders[0].number}/")
+    sign_in(phone, owner.phone, f"/merchant/orders/{orders[0].number}/", password=PASSWORD)
     phone.get_by_role("button", name="确认发货").tap()
     error = phone.locator("#id_tracking_number_error")
     assert error.inner_text() == "这个字段是必填项。"
@@ -81,7 +74,7 @@ def test_a_refused_form_reopens_at_its_error_on_a_phone(phone, shop):  # noqa: F
 def test_added_to_cart_shows_above_the_buy_bar_on_a_phone(phone):
     _version, _promoter, _honey, link = _promoter_with_a_product()
     user_create(phone="13812345678", password=PASSWORD, display_name="小王")
-    _sign_in(phone, "13812345678", f"/p/{link.code}")
+    sign_in(phone, "13812345678", f"/p/{link.code}", password=PASSWORD)
     phone.get_by_role("button", name="加入购物车").tap()
     added = phone.locator("#buy-feedback .alert.success")
     added.wait_for()
@@ -97,7 +90,7 @@ def test_added_to_cart_shows_above_the_buy_bar_on_a_phone(phone):
 def test_the_way_back_from_cancelling_is_a_button_on_a_phone(phone):
     buyer = user_create(phone="13812345678", password=PASSWORD, display_name="小王")
     order = f.checkout(buyer, [(f.sku(), 1)]).orders.get()
-    _sign_in(phone, buyer.phone, f"/orders/{order.number}/cancel/")
+    sign_in(phone, buyer.phone, f"/orders/{order.number}/cancel/", password=PASSWORD)
     not_now = phone.get_by_role("link", name="暂不")
     assert not_now.bounding_box()["height"] >= 44, "暂不 is too small a target for a finger"
     phone.shot("cancel-confirm")
@@ -112,7 +105,7 @@ def test_the_merchant_staff_and_sku_forms_say_what_they_mean(phone):
     owner = f.owner(item.product.merchant)
     owner.set_password(PASSWORD)
     owner.save(update_fields=["password"])
-    _sign_in(phone, owner.phone, "/merchant/staff/")
+    sign_in(phone, owner.phone, "/merchant/staff/", password=PASSWORD)
     main = phone.inner_text("main")
     assert "添加员工" in main and "运营人员" not in main and "店主" not in main
     assert phone.get_by_role("button", name="添加", exact=True).is_visible()

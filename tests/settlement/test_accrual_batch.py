@@ -211,17 +211,23 @@ class _NoCapture:
         return contextlib.nullcontext()
 
 
+def _queued_self_purchases(count: int):
+    """X of example 2 buys ``count`` times from one shop, each order paid and queued for booking."""
+    of.plan(f.EXAMPLE_2)
+    x, _, _ = f.example_2_chain()
+    shop = of.shop(fee_rate="0.0500")
+    orders = [f.self_purchase(_NoCapture(), x, merchant=shop) for _ in range(count)]
+    assert accruals_pending_count() == count
+    return x, shop, orders
+
+
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("self_purchase_rule_off")
 def test_batches_racing_each_other_book_every_queued_order_exactly_once(batched):
     from tests.concurrency import at_once, errors_of
 
-    of.plan(f.EXAMPLE_2)
-    x, _, _ = f.example_2_chain()
-    shop = of.shop(fee_rate="0.0500")
-    orders = [f.self_purchase(_NoCapture(), x, merchant=shop) for _ in range(6)]
-    assert accruals_pending_count() == 6
+    x, _shop, orders = _queued_self_purchases(6)
 
     outcomes = at_once([lambda: accruals_book(limit=2)] * 4)
 
@@ -241,14 +247,10 @@ def test_refunds_racing_the_batch_book_their_orders_once_and_take_back_once(batc
     from tuishou.orders import aftersales
 
     # given four paid orders still queued, and the buyer's half refunds of two of them waiting for the merchant
-    of.plan(f.EXAMPLE_2)
-    x, _, _ = f.example_2_chain()
-    shop = of.shop(fee_rate="0.0500")
-    orders = [f.self_purchase(_NoCapture(), x, merchant=shop) for _ in range(4)]
+    x, shop, orders = _queued_self_purchases(4)
     cases = [aftersales.aftersales_open(buyer=order.buyer, order_id=order.pk, kind="refund_only", reason="不想要了",
                                         amount="200.00") for order in orders[:2]]
     owner = of.owner(shop)
-    assert accruals_pending_count() == 4
 
     # when a booking batch and the merchant's two acceptances run at the same moment
     outcomes = at_once([accruals_book,

@@ -96,6 +96,13 @@ class PlanVersionStatusChange(StatusChange):
         ordering = ["plan_version_id", "id"]
 
 
+# The reasons the publishing services write in a version's history, stored as written (in English, like every
+# status change's reason); ``readable.plan_history`` shows them in the reader's language.
+REASON_PUBLISHED = "published"
+REASON_PROPOSAL_PUBLISHED = "proposal published"
+REASON_REPLACED = "replaced by draft #{draft}"
+
+
 class VolumeEntry(models.Model):
     """A sale's contribution to the volume metrics (业绩) that ranks and activity are measured on.
 

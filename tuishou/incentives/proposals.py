@@ -18,7 +18,7 @@ from tuishou.accounts.permissions import require_operator
 from tuishou.core.errors import Conflict, InvalidInput, NotFound
 from tuishou.incentives.engine.templates import list_templates, template_text
 from tuishou.incentives.errors import IncentiveError
-from tuishou.incentives.models import PlanVersion
+from tuishou.incentives.models import REASON_PROPOSAL_PUBLISHED, PlanVersion
 from tuishou.incentives.selectors import plan_editor_check
 from tuishou.incentives.services import (
     plan_check_source,
@@ -126,4 +126,4 @@ def plan_proposal_publish(*, actor, draft: PlanVersion, at: datetime | None = No
         raise Conflict(IncentiveError.PLAN_NOT_PROPOSED, details={"status": draft.status})
     plan_parse(source=draft.source)
     return plan_publish_from(actor=actor, draft=draft, at=at, statuses=(V.PROPOSED,),
-                             reason="proposal published")
+                             reason=REASON_PROPOSAL_PUBLISHED)

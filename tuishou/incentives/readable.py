@@ -6,10 +6,13 @@ sentence per finding code in the reader's language, the rule it concerns, and th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from tuishou.incentives.models import REASON_PROPOSAL_PUBLISHED, REASON_PUBLISHED, REASON_REPLACED, PlanVersion
 
 FINDING_TEXT = {
     "L1": _("Pays a reward for recruiting as such (拉人头): never publishable."),
@@ -164,3 +167,36 @@ def plan_names(document: dict) -> tuple[dict[str, str], dict[str, str]]:
     rules = [(r.get("id") or r["type"], str(RULE_TYPES.get(r["type"], r["type"]))) for r in document.get("rules", [])]
     kinds = [kind for _, kind in rules]
     return ranks, {rule: kind if kinds.count(kind) == 1 else f"{kind} {rule}" for rule, kind in rules}
+
+
+def report_named(report: dict, document: dict) -> dict:
+    """A copy of a study's report whose ranks and rules read by their names in the plan, not their ids."""
+    ranks, rules = plan_names(document)
+    named = dict(report)
+    if isinstance(report.get("by_rule"), dict):
+        named["by_rule"] = {rules.get(k, k): v for k, v in report["by_rule"].items()}
+    elif "by_rule" in report:
+        named["by_rule"] = [{**r, "rule": rules.get(r["rule"], r["rule"])} for r in report["by_rule"]]
+    for key, field in (("disclosure", "rank"), ("by_rank", "name"), ("gainers", "rank"), ("losers", "rank")):
+        if key in report:
+            named[key] = [{**r, field: ranks.get(r.get(field), r.get(field))} for r in report[key]]
+    return named
+
+
+_REPLACED = re.compile(re.escape(REASON_REPLACED).replace(re.escape("{draft}"), r"(\d+)"))
+
+
+def plan_history(history: list) -> list:
+    """A version's status changes as a page shows them: ``from_label`` / ``to_label``, the statuses' names, and
+    ``reason_label``, the reasons the publishing services write in the reader's language (a person's own reason
+    as they typed it)."""
+    labels = dict(PlanVersion.Status.choices)
+    words = {REASON_PUBLISHED: pgettext_lazy("plan history", "Published"),
+             REASON_PROPOSAL_PUBLISHED: pgettext_lazy("plan history", "Proposal published")}
+    for change in history:
+        change.from_label = labels.get(change.from_status, change.from_status)
+        change.to_label = labels.get(change.to_status, change.to_status)
+        replaced = _REPLACED.fullmatch(change.reason or "")
+        change.reason_label = (pgettext("plan history", "Replaced by draft #%(number)s") % {"number": replaced[1]}
+                               if replaced else words.get(change.reason, change.reason))
+    return history

@@ -14,7 +14,7 @@ from tuishou.accounts.permissions import require_operator
 from tuishou.core.errors import Conflict, InvalidInput
 from tuishou.incentives.engine import EngineErrorCode, PlanError, check_plan, dump_plan, load_plan
 from tuishou.incentives.errors import IncentiveError
-from tuishou.incentives.models import PlanVersion, VolumeEntry
+from tuishou.incentives.models import REASON_PUBLISHED, REASON_REPLACED, PlanVersion, VolumeEntry
 from tuishou.incentives.transitions import plan_version_transition
 from tuishou.network.models import Community, Promoter
 from tuishou.network.promotion import promotion_findings
@@ -105,7 +105,7 @@ def plan_publish(*, actor, draft: PlanVersion, at: datetime | None = None) -> Pl
 
 
 def plan_publish_from(*, actor, draft: PlanVersion, statuses: tuple[str, ...], at: datetime | None = None,
-                      reason: str = "published") -> PlanVersion:
+                      reason: str = REASON_PUBLISHED) -> PlanVersion:
     """``plan_publish`` for a draft in one of ``statuses`` (read under the row lock); the caller checks the role."""
     at = at or timezone.now()
     plan = plan_parse(source=draft.source)
@@ -129,7 +129,7 @@ def plan_publish_from(*, actor, draft: PlanVersion, statuses: tuple[str, ...], a
                 if current.published_at and current.published_at > at:
                     raise Conflict(IncentiveError.PLAN_PUBLISH_ORDER)
                 plan_version_transition(version=current, to=PlanVersion.Status.RETIRED, actor=actor, at=at,
-                                        reason=f"replaced by draft #{locked.pk}")
+                                        reason=REASON_REPLACED.format(draft=locked.pk))
             last = (PlanVersion.objects.filter(community_id=locked.community_id, plan_key=plan.id)
                     .aggregate(m=Max("version"))["m"]) or 0
             plan_version_transition(version=locked, to=PlanVersion.Status.PUBLISHED, actor=actor, at=at,

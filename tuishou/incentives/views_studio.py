@@ -7,8 +7,6 @@ links. Someone else's draft or study answers 404, the same as a missing one.
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,8 +18,7 @@ from tuishou.core.errors import DomainError
 from tuishou.core.pages import desk_page, error_message, form_add_error
 from tuishou.incentives import charts, proposals, selectors, studies
 from tuishou.incentives.forms import BacktestForm, DraftSourceForm, ProposeForm, SendBackForm, SimulateForm
-from tuishou.incentives.models import PlanVersion
-from tuishou.incentives.readable import finding_rows, plan_names, plan_readable
+from tuishou.incentives.readable import finding_rows, plan_history, plan_readable, report_named
 
 PORTALS = {"agency": "/agency/plan/", "ops": "/ops/plans/"}
 
@@ -41,11 +38,7 @@ def source_error(form, exc: DomainError) -> None:
 def editor_context(request: HttpRequest, portal: str, version_id: int, **forms) -> dict:
     page = selectors.plan_editor_page(actor=request.user, version_id=version_id)
     version = page["version"]
-    labels = dict(PlanVersion.Status.choices)
-    for change in page["history"]:  # the statuses in the person's words, not their codes
-        change.from_label = labels.get(change.from_status, change.from_status)
-        change.to_label = labels.get(change.to_status, change.to_status)
-        change.reason = _reason_words(change.reason)
+    plan_history(page["history"])
     return {**page, "portal": portal, "root": PORTALS[portal], "plan": plan_readable(version.document),
             "findings": finding_rows(version.findings),
             "in_force_plan": plan_readable(page["in_force"].document) if page["in_force"] else None,
@@ -54,16 +47,6 @@ def editor_context(request: HttpRequest, portal: str, version_id: int, **forms) 
             "backtest_form": forms.get("backtest_form") or BacktestForm(),
             "propose_form": forms.get("propose_form") or ProposeForm(),
             "send_back_form": forms.get("send_back_form") or SendBackForm()}
-
-
-def _reason_words(reason: str) -> str:
-    """The reasons the services write themselves (in English, stored as written) in the reader's language; a
-    person's own reason as they typed it."""
-    replaced = re.fullmatch(r"replaced by draft #(\d+)", reason or "")
-    if replaced:
-        return pgettext("plan history", "Replaced by draft #%(number)s") % {"number": replaced[1]}
-    return {"published": pgettext("plan history", "Published"),
-            "proposal published": pgettext("plan history", "Proposal published")}.get(reason, reason)
 
 
 def _editor(request: HttpRequest, portal: str, version_id: int, status: int = 200, **forms) -> HttpResponse:
@@ -168,25 +151,11 @@ def study(request: HttpRequest, study_id: int, portal: str) -> HttpResponse:
             response["HX-Refresh"] = "true"
             return response
         return render(request, "incentives/desk/study.html#progress", {"study": row})
-    report = _report_named(row.report, row.version.document) if row.report is not None else None
+    report = report_named(row.report, row.version.document) if row.report is not None else None
     context = {"study": row, "portal": portal, "root": PORTALS[portal], "report": report}
     if report is not None:
         context["charts"] = (_backtest_charts if row.kind == "backtest" else _simulation_charts)(report)
     return render(request, "incentives/desk/study.html", context)
-
-
-def _report_named(report: dict, document: dict) -> dict:
-    """A copy of a study's report whose ranks and rules read by their names in the plan, not their ids."""
-    ranks, rules = plan_names(document)
-    named = dict(report)
-    if isinstance(report.get("by_rule"), dict):
-        named["by_rule"] = {rules.get(k, k): v for k, v in report["by_rule"].items()}
-    elif "by_rule" in report:
-        named["by_rule"] = [{**r, "rule": rules.get(r["rule"], r["rule"])} for r in report["by_rule"]]
-    for key, field in (("disclosure", "rank"), ("by_rank", "name"), ("gainers", "rank"), ("losers", "rank")):
-        if key in report:
-            named[key] = [{**r, field: ranks.get(r.get(field), r.get(field))} for r in report[key]]
-    return named
 
 
 def _backtest_charts(report: dict) -> dict:

@@ -58,11 +58,7 @@ def address_create(*, user, name: str, phone: str, province: str, city: str, dis
         existing = Address.objects.filter(user=user)
         same = existing.filter(**values).order_by("pk").first()
         if same is not None:
-            if is_default and not same.is_default:
-                existing.update(is_default=False)
-                Address.objects.filter(pk=same.pk).update(is_default=True)
-                same.is_default = True
-            return same
+            return address_set_default(user=user, address_id=same.pk) if is_default else same
         if existing.count() >= MAX_ADDRESSES:
             raise Conflict(OrderError.TOO_MANY_ADDRESSES, max_addresses=MAX_ADDRESSES)
         is_default = is_default or not existing.exists()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -202,8 +202,7 @@ def statements_since_first_movement(statements: list[Statement]) -> list[Stateme
     return kept
 
 
-_FIGURE_NAMES = ("opening", "sales", "platform_fee", "commissions", "refunds", "withdrawals", "other", "closing",
-                 "closing_pending", "closing_available", "closing_frozen")
+_FIGURE_NAMES = tuple(f.name for f in fields(Statement) if f.name not in ("label", "start", "end"))  # its amounts
 
 
 def merchant_statement_lines(*, actor, merchant_id: int, start: datetime, end: datetime) -> QuerySet[JournalLine]:

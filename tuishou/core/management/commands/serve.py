@@ -23,7 +23,7 @@ class Command(BaseCommand):
     help = "Serve the platform: web (gunicorn), background worker and scheduler."
 
     def add_arguments(self, parser):
-        parser.add_argument("--bind", default=os.environ.get("TUISHOU_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--bind", default=settings.TUISHOU_BIND)
         parser.add_argument("--web-workers", type=int, default=int(os.environ.get("TUISHOU_WEB_WORKERS") or 2),
                             help="gunicorn worker processes (TUISHOU_WEB_WORKERS; default 2)")
         parser.add_argument("--web-threads", type=int, default=int(os.environ.get("TUISHOU_WEB_THREADS") or 4),
